@@ -1,0 +1,27 @@
+const js = require("@eslint/js");
+const tseslint = require("typescript-eslint");
+
+module.exports = tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "test-output/**", "bench/results/**", "adapters/web/static/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/main.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { group: ["@slack/*", "botbuilder*", "@aws-sdk/*", "ioredis", "bullmq", "pino", "express"], message: "The core imports no SDK: put it in adapters/ or jobs/." },
+          { group: ["**/adapters/**", "**/jobs/**"], message: "The core does not import adapters or jobs; src/main.ts wires them." },
+        ],
+      }],
+    },
+  },
+  { files: ["*.js", "**/*.js"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly", console: "readonly" } }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+);

@@ -1,0 +1,101 @@
+import type { CaseStatus } from "./case-status";
+import type { ChatLocation, Identity, MessageRef } from "./identity";
+import type { Party } from "./party";
+import type { Plan } from "./plan";
+
+/** One answer in the ticket, already parsed and validated. */
+export type AnswerValue = string | string[] | boolean | Identity[] | null;
+
+export interface TicketState {
+  /** Parsed answers by field key. `null` = skipped (optional fields only). */
+  answers: Record<string, AnswerValue>;
+  /** The field asked now; undefined when the ticket is complete. */
+  cursor?: string;
+  /** Fields asked so far, in order, for `back`. */
+  history: string[];
+  /** Warnings attached to accepted answers (e.g. a target date less than 14 days out). */
+  warnings: Record<string, string>;
+  /** When the ticket was last completed. */
+  completedAt?: string;
+}
+
+export interface SignOff {
+  party: Party;
+  by: Identity;
+  at: string;
+  /** SHA-256 of the canonical ticket + plan approved. */
+  hash: string;
+}
+
+export type StepState = "pending" | "running" | "done" | "failed" | "skipped";
+
+export interface AccountProgress {
+  accountId: string;
+  /** Step name (e.g. `revoke_iam`, `buckets`, `leave_org`, `accept_invitation`, `lock_role`) → state. */
+  steps: Record<string, StepState>;
+  /** Plain-language reason of the last failure. */
+  error?: string;
+  updatedAt: string;
+}
+
+export interface Execution {
+  startedAt?: string;
+  scheduledFor?: string;
+  finishedAt?: string;
+  accounts: Record<string, AccountProgress>;
+}
+
+/** A credential link issued for one account (no secret, no token: only what can be shown). */
+export interface CredentialRecord {
+  accountId: string;
+  state: "deposit_sent" | "deposited" | "link_sent" | "retrieved" | "expired";
+  recipients: string[];
+  expiresAt?: string;
+  updatedAt: string;
+}
+
+/**
+ * A handoff case. Stored whole and updated atomically with `version` (optimistic concurrency): every
+ * change goes through CaseStore.update.
+ */
+export interface Case {
+  /** `OFB-<year>-<4 digits>`, allocated atomically. */
+  id: string;
+  status: CaseStatus;
+  customerName?: string;
+  /** The first is where the case lives; more when a dedicated case channel was created. */
+  locations: ChatLocation[];
+  /** The case message (status, parties, next step) updated in place. */
+  caseMessage?: MessageRef;
+  signOffMessage?: MessageRef;
+  progressMessage?: MessageRef;
+  ticket: TicketState;
+  /** Departing accounts (from the ticket), 12 digits each. */
+  accounts: string[];
+  /** Customer approvers (from the ticket, plus the starter unless partner) and AWS approvers (assigned by the partner). */
+  members: { customer: Identity[]; aws: Identity[] };
+  plan?: Plan;
+  signOffs: SignOff[];
+  execution?: Execution;
+  credentials?: Record<string, CredentialRecord>;
+  createdBy: Identity;
+  createdAt: string;
+  updatedAt: string;
+  /** Increases by one on every stored change. */
+  version: number;
+}
+
+const caseIdPattern = /^OFB-(\d{4})-(\d{4,})$/;
+
+export function formatCaseId(year: number, sequence: number): string {
+  return `OFB-${year}-${String(sequence).padStart(4, "0")}`;
+}
+
+export function isCaseId(value: string): boolean {
+  return caseIdPattern.test(value);
+}
+
+/** The case number without prefix and year, e.g. `0042` for channel names. */
+export function caseNumber(id: string): string {
+  return caseIdPattern.exec(id)?.[2] ?? id;
+}

@@ -1,0 +1,52 @@
+import { loadConfig } from "./config";
+import { ConfigError } from "./errors";
+
+function problemsOf(env: Record<string, string>, options = {}): string[] {
+  try {
+    loadConfig(env, options);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("fills sensible defaults", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.redisUrl).toBe("redis://127.0.0.1:6379");
+    expect(config.linkTtlSeconds).toBe(86400);
+    expect(config.aws.memberRoleName).toBe("OrganizationAccountAccessRole");
+    expect(config.aws.partnerMarker).toBe("CTL");
+  });
+
+  it("lists every problem at once", () => {
+    const problems = problemsOf({ PORT: "70000", REDIS_URL: "localhost", OFFBOARD_LINK_TTL: "30d" });
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/PORT/);
+    expect(problems.join("\n")).toMatch(/REDIS_URL: must start with redis:\/\//);
+    expect(problems.join("\n")).toMatch(/OFFBOARD_LINK_TTL: .*at most 7 days/);
+  });
+
+  it("refuses to start with no chat platform and says what to set", () => {
+    const problems = problemsOf({}, { requirePlatform: true });
+    expect(problems.join("\n")).toMatch(/SLACK_BOT_TOKEN.*MicrosoftAppId/);
+  });
+
+  it("lists every missing Slack value when the Slack adapter is on", () => {
+    const problems = problemsOf({ SLACK_BOT_TOKEN: "not-a-token" });
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/SLACK_BOT_TOKEN: must be a bot token/), expect.stringMatching(/SLACK_SIGNING_SECRET: required/), expect.stringMatching(/OFFBOARD_PARTNER_SLACK_USERS/)]),
+    );
+  });
+
+  it("refuses TEAMS_LOCAL in production", () => {
+    expect(problemsOf({ TEAMS_LOCAL: "1", NODE_ENV: "production" }).join()).toMatch(/TEAMS_LOCAL.*refused when NODE_ENV=production/);
+  });
+
+  it("accepts a link lifetime of at most seven days", () => {
+    expect(loadConfig({ OFFBOARD_LINK_TTL: "7d" }).linkTtlSeconds).toBe(604800);
+    expect(loadConfig({ OFFBOARD_LINK_TTL: "90m" }).linkTtlSeconds).toBe(5400);
+  });
+});

@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { ConfigError } from "./errors";
+import { parseDurationSeconds } from "./duration";
+
+/**
+ * Configuration, read once at start from the environment and validated. A missing or bad variable
+ * stops the process with one message listing every problem (ConfigError).
+ */
+const maxLinkTtlSeconds = 7 * 86400;
+
+const optionalText = z.string().trim().min(1).optional();
+const idList = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean));
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+const url = (what: string) => z.string().url({ message: `must be a URL (${what})` });
+
+const schema = z.object({
+  NODE_ENV: z.string().default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
+  PUBLIC_BASE_URL: url("the address people's browsers reach the bot at, e.g. https://offboard.example.com").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  OFFBOARD_KEY_PREFIX: z.string().default("offboard:"),
+
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: url("Slack Web API base, e.g. https://slack.com/api/").optional(),
+  OFFBOARD_PARTNER_SLACK_USERS: idList,
+
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  MicrosoftAppTenantId: optionalText,
+  TEAMS_LOCAL: flag,
+  OFFBOARD_PARTNER_TEAMS_USERS: idList,
+
+  OFFBOARD_DEMO_CHANNEL: flag,
+  OFFBOARD_PARTNER_WEB_USERS: idList,
+
+  AWS_REGION: z.string().default("us-east-1"),
+  OFFBOARD_MEMBER_ROLE_NAME: z.string().min(1).default("OrganizationAccountAccessRole"),
+  OFFBOARD_PARTNER_MARKER: z.string().min(1).default("CTL"),
+  OFFBOARD_SECRETS_KMS_KEY_ID: optionalText,
+  OFFBOARD_AWS_RATE_LIMIT: z.coerce.number().positive().default(10),
+  OFFBOARD_LINK_TTL: z
+    .string()
+    .default("24h")
+    .transform((v, ctx) => {
+      const seconds = parseDurationSeconds(v);
+      if (seconds === undefined || seconds <= 0 || seconds > maxLinkTtlSeconds) {
+        ctx.addIssue({ code: "custom", message: `must be a duration like 24h, 90m or 7d, at most 7 days (got "${v}")` });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  OFFBOARD_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+});
+
+export type Env = z.input<typeof schema>;
+type Parsed = z.output<typeof schema>;
+
+export interface Config {
+  env: string;
+  port: number;
+  redisUrl: string;
+  publicBaseUrl: string;
+  logLevel: Parsed["LOG_LEVEL"];
+  keyPrefix: string;
+  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; partnerUsers: string[] };
+  teams?: { appId?: string; appPassword?: string; appType: Parsed["MicrosoftAppType"]; tenantId?: string; local: boolean; partnerUsers: string[] };
+  demoChannel?: { partnerUsers: string[] };
+  aws: { region: string; memberRoleName: string; partnerMarker: string; kmsKeyId?: string; rateLimitPerSecond: number };
+  linkTtlSeconds: number;
+  adminToken?: string;
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: { requirePlatform?: boolean } = {}): Config {
+  const problems: string[] = [];
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const v = result.data;
+
+  let slack: Config["slack"];
+  if (v.SLACK_BOT_TOKEN) {
+    if (!v.SLACK_BOT_TOKEN.startsWith("xoxb-")) problems.push("SLACK_BOT_TOKEN: must be a bot token (xoxb-…)");
+    if (!v.SLACK_SIGNING_SECRET && !v.SLACK_APP_TOKEN) problems.push("SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
+    if (v.SLACK_APP_TOKEN && !v.SLACK_APP_TOKEN.startsWith("xapp-")) problems.push("SLACK_APP_TOKEN: must be an app-level token (xapp-…)");
+    if (v.OFFBOARD_PARTNER_SLACK_USERS.length === 0) problems.push("OFFBOARD_PARTNER_SLACK_USERS: list the partner approvers' Slack user ids (U…) and/or user-group ids (S…)");
+    for (const id of v.OFFBOARD_PARTNER_SLACK_USERS) if (!/^[UWS][A-Z0-9]{2,}$/.test(id)) problems.push(`OFFBOARD_PARTNER_SLACK_USERS: "${id}" is not a Slack user (U…/W…) or user-group (S…) id`);
+    slack = { botToken: v.SLACK_BOT_TOKEN, signingSecret: v.SLACK_SIGNING_SECRET ?? "", appToken: v.SLACK_APP_TOKEN, apiUrl: v.SLACK_API_URL, partnerUsers: v.OFFBOARD_PARTNER_SLACK_USERS };
+  } else if (v.SLACK_SIGNING_SECRET || v.SLACK_APP_TOKEN) {
+    problems.push("SLACK_BOT_TOKEN: required when other SLACK_ variables are set");
+  }
+
+  let teams: Config["teams"];
+  if (v.MicrosoftAppId || v.TEAMS_LOCAL) {
+    if (v.TEAMS_LOCAL && v.NODE_ENV === "production") problems.push("TEAMS_LOCAL: turns authentication off and is refused when NODE_ENV=production");
+    if (v.MicrosoftAppId && !v.TEAMS_LOCAL) {
+      if (v.MicrosoftAppType !== "UserAssignedMSI" && !v.MicrosoftAppPassword) problems.push("MicrosoftAppPassword: required with MicrosoftAppId");
+      if (v.MicrosoftAppType === "SingleTenant" && !v.MicrosoftAppTenantId) problems.push("MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant");
+    }
+    teams = { appId: v.MicrosoftAppId, appPassword: v.MicrosoftAppPassword, appType: v.MicrosoftAppType, tenantId: v.MicrosoftAppTenantId, local: v.TEAMS_LOCAL, partnerUsers: v.OFFBOARD_PARTNER_TEAMS_USERS };
+  }
+
+  const demoChannel = v.OFFBOARD_DEMO_CHANNEL ? { partnerUsers: v.OFFBOARD_PARTNER_WEB_USERS } : undefined;
+
+  if (options.requirePlatform && !slack && !teams && !demoChannel) {
+    problems.push("no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    redisUrl: v.REDIS_URL,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ""),
+    logLevel: v.LOG_LEVEL,
+    keyPrefix: v.OFFBOARD_KEY_PREFIX,
+    slack,
+    teams,
+    demoChannel,
+    aws: { region: v.AWS_REGION, memberRoleName: v.OFFBOARD_MEMBER_ROLE_NAME, partnerMarker: v.OFFBOARD_PARTNER_MARKER, kmsKeyId: v.OFFBOARD_SECRETS_KMS_KEY_ID, rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT },
+    linkTtlSeconds: v.OFFBOARD_LINK_TTL,
+    adminToken: v.OFFBOARD_ADMIN_TOKEN,
+  };
+}

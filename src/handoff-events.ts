@@ -1,0 +1,24 @@
+import type { HandoffStep, Plan } from "./plan";
+import type { StepState } from "./case";
+
+/** A ticket account the organization does not know, or cannot take: sends the ticket back to the question. */
+export interface AccountRejection {
+  accountId: string;
+  reason: string;
+}
+
+export type ReminderKind = "missing_signoffs" | "invitations" | "accounts_payable";
+
+/**
+ * What the queued work reports back to the core. The core's workflow implements it (updates the
+ * case, the audit trail and the live messages); jobs/ calls it.
+ */
+export interface HandoffEvents {
+  planReady(caseId: string, plan: Plan): Promise<void>;
+  planRejected(caseId: string, rejections: AccountRejection[]): Promise<void>;
+  /** Called as each step of each account moves; `error` is the plain-language reason of a failure. */
+  stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void>;
+  /** Every account has finished (done or failed). */
+  runFinished(caseId: string): Promise<void>;
+  remind(caseId: string, kind: ReminderKind): Promise<void>;
+}

@@ -1,0 +1,42 @@
+/** The chat platforms Offboard speaks on. `web` is the local demo channel. */
+export type Platform = "slack" | "teams" | "web";
+
+/**
+ * Who did something, as the platform told us (never as typed): Slack user id + team id, Teams AAD
+ * object id + tenant id, or the demo channel's user id.
+ */
+export interface Identity {
+  platform: Platform;
+  userId: string;
+  /** Slack team id / Teams tenant id. For a person named by mention it may be unknown until they act. */
+  teamId?: string;
+  /** Display name, for messages only: never used to decide anything. */
+  name?: string;
+}
+
+/** Where a case talks: a channel, and within it the thread of the case message. */
+export interface ChatLocation {
+  platform: Platform;
+  channelId: string;
+  /** Slack thread_ts / Teams reply-chain id; absent for the channel itself. */
+  threadId?: string;
+  /** The installing team/tenant of the channel (Slack installation team, Teams tenant). */
+  teamId?: string;
+}
+
+/** A posted message that can be updated in place. */
+export interface MessageRef {
+  platform: Platform;
+  channelId: string;
+  messageId: string;
+  threadId?: string;
+}
+
+export function sameIdentity(a: Identity, b: Identity): boolean {
+  if (a.platform !== b.platform || a.userId !== b.userId) return false;
+  return !a.teamId || !b.teamId || a.teamId === b.teamId;
+}
+
+export function describeIdentity(who: Identity): string {
+  return who.name ? `${who.name} (${who.userId})` : who.userId;
+}

@@ -1,0 +1,69 @@
+/**
+ * The platform-neutral message model. The core renders every message as this data; the Slack adapter
+ * turns it into Block Kit, the Teams adapter into Adaptive Cards, the demo channel into HTML.
+ *
+ * @example
+ *   message("Case OFB-2026-0042", [header("Case OFB-2026-0042"), fields([["Status", "collecting"]]),
+ *     actions([button("case.status", "Status", "OFB-2026-0042")])])
+ */
+export interface ConfirmDialog {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
+}
+
+export interface Button {
+  /** Routes the press: e.g. `signoff.approve`, `ticket.form`, `run.start`. */
+  actionId: string;
+  label: string;
+  /** Opaque to the platform; the core parses it (case id, party, version, …). */
+  value: string;
+  style?: "primary" | "danger";
+  confirm?: ConfirmDialog;
+}
+
+export type Block =
+  | { type: "header"; text: string }
+  | { type: "text"; text: string }
+  | { type: "fields"; fields: { label: string; value: string }[] }
+  | { type: "actions"; buttons: Button[] }
+  | { type: "context"; text: string }
+  | { type: "link"; label: string; url: string }
+  | { type: "divider" };
+
+export interface Message {
+  /** Plain-text summary: notifications, screen readers and platforms that show no blocks. */
+  text: string;
+  blocks: Block[];
+}
+
+export const message = (text: string, blocks: Block[] = [{ type: "text", text }]): Message => ({ text, blocks });
+export const header = (text: string): Block => ({ type: "header", text });
+export const text = (value: string): Block => ({ type: "text", text: value });
+export const context = (value: string): Block => ({ type: "context", text: value });
+export const divider = (): Block => ({ type: "divider" });
+export const link = (label: string, url: string): Block => ({ type: "link", label, url });
+export const fields = (pairs: [string, string][]): Block => ({ type: "fields", fields: pairs.map(([label, value]) => ({ label, value })) });
+export const actions = (buttons: Button[]): Block => ({ type: "actions", buttons });
+export const button = (actionId: string, label: string, value: string, extra: Partial<Pick<Button, "style" | "confirm">> = {}): Button => ({ actionId, label, value, ...extra });
+
+/** A form with every ticket field (Slack modal, Teams card, demo dialog). */
+export interface FormModel {
+  /** Carried back on submit (`form` inbound): the case id. */
+  callbackId: string;
+  title: string;
+  submitLabel: string;
+  inputs: FormInput[];
+}
+
+export interface FormInput {
+  id: string;
+  label: string;
+  hint?: string;
+  optional: boolean;
+  multiline: boolean;
+  initialValue?: string;
+  /** When set, a select of these options (value = option label's key). */
+  options?: { value: string; label: string }[];
+}

@@ -1,0 +1,79 @@
+/**
+ * The preflight's result: per account, what was found and what the run will do with it. Sign-offs bind
+ * to the hash of the ticket and this plan.
+ */
+export type ArtifactKind =
+  | "iam_role"
+  | "iam_policy"
+  | "iam_user"
+  | "iam_group"
+  | "saml_provider"
+  | "oidc_provider"
+  | "cross_account_role";
+
+/** delete it; keep it as it is; keep it but remove the partner's tags ("Optimization"); lock = trust only the member account. */
+export type ArtifactAction = "delete" | "keep" | "untag" | "lock";
+
+export interface PlannedArtifact {
+  kind: ArtifactKind;
+  /** Role/policy/user/group name, or the provider's ARN. */
+  name: string;
+  arn: string;
+  action: ArtifactAction;
+  /** Why this action, in plain words. */
+  reason: string;
+}
+
+export type BucketDisposition = "keep" | "archive" | "delete";
+
+export interface PlannedBucket {
+  name: string;
+  disposition: BucketDisposition;
+  objectVersions?: number;
+}
+
+export interface PlannedInvitation {
+  handshakeId: string;
+  organizationId: string;
+  expiresAt?: string;
+}
+
+export interface AccountPlan {
+  accountId: string;
+  accountName?: string;
+  /** ACTIVE member of the partner's organization at preflight. */
+  member: boolean;
+  artifacts: PlannedArtifact[];
+  buckets: PlannedBucket[];
+  invitation?: PlannedInvitation;
+  /** How root access reaches the customer. */
+  rootHandover: "passwordless" | "credential_link";
+  warnings: string[];
+}
+
+export interface Plan {
+  /** Increases with every re-plan; shown on the sign-off message. */
+  version: number;
+  createdAt: string;
+  organizationId: string;
+  managementAccountId: string;
+  removalBy: "partner" | "customer";
+  accounts: AccountPlan[];
+  warnings: string[];
+}
+
+export function countArtifacts(plan: Plan, action?: ArtifactAction): number {
+  return plan.accounts.reduce((n, a) => n + a.artifacts.filter((x) => !action || x.action === action).length, 0);
+}
+
+/** The steps of one account's handoff, in the order they run. */
+export const handoffSteps = ["revoke_iam", "buckets", "leave_org", "accept_invitation", "lock_role"] as const;
+export type HandoffStep = (typeof handoffSteps)[number];
+
+export const handoffStepLabel: Record<HandoffStep, string> = {
+  revoke_iam: "Revoke partner IAM artifacts",
+  buckets: "S3 buckets",
+  leave_org: "Leave the organization",
+  accept_invitation: "Accept the new organization's invitation",
+  lock_role: "Hand back the cross-account role",
+};

@@ -1,0 +1,120 @@
+/**
+ * The ports: what the core needs from the world, as interfaces. Adapters implement them (Redis, Slack,
+ * Teams, the demo channel, AWS, BullMQ); `main.ts` wires them together.
+ */
+import type { Case } from "./case";
+import type { ChatLocation, Identity, MessageRef } from "./identity";
+import type { Message } from "./message";
+import type { Party } from "./party";
+
+export type { Clock } from "./clock";
+export type { PartnerDirectory } from "./party";
+
+/** Cases, stored whole, changed only through atomic versioned updates. */
+export interface CaseStore {
+  /** Allocates the next case id of the year atomically (`OFB-2026-0001`, `OFB-2026-0002`, …). */
+  allocateId(year: number): Promise<string>;
+  /** Stores a new case (version 1). Fails if the id exists. */
+  create(value: Case): Promise<Case>;
+  get(id: string): Promise<Case | undefined>;
+  /**
+   * Reads the case, applies `change` to a copy and writes it only if nobody wrote in between
+   * (retrying on conflict); returns the stored result. `change` may run more than once, so it must be
+   * a pure function of the case it is given. Throwing from `change` aborts the update.
+   */
+  update(id: string, change: (current: Case) => Case): Promise<Case>;
+  /** The case whose thread (or case channel) this is, if any. */
+  findByLocation(where: ChatLocation): Promise<string | undefined>;
+  /** Makes `where` (a thread or a channel) resolve to the case. */
+  bindLocation(where: ChatLocation, caseId: string): Promise<void>;
+  /** Ids of every case, newest first. */
+  list(): Promise<string[]>;
+}
+
+/** Requests processed once: Slack retries, double clicks, Bot Framework redeliveries. */
+export interface IdempotencyStore {
+  /** True the first time `key` is claimed within `ttlSeconds`; false for every repeat. */
+  claim(key: string, ttlSeconds?: number): Promise<boolean>;
+}
+
+/** Anything that does something: a person, or Offboard itself. */
+export type AuditActor = Identity | "system";
+
+export interface AuditInput {
+  caseId: string;
+  actor: AuditActor;
+  party?: Party;
+  /** e.g. `case.created`, `ticket.answered`, `signoff.recorded`, `signoff.denied`, `aws.role.deleted`. */
+  action: string;
+  /** Details; only its SHA-256 is chained, the payload itself is kept with the event. Never a secret. */
+  payload?: unknown;
+}
+
+/** One link of the hash chain. */
+export interface AuditEvent {
+  /** Stream entry id. */
+  id: string;
+  caseId: string;
+  /** `system` or `<platform>:<userId>@<teamId>`. */
+  actor: string;
+  party?: Party;
+  action: string;
+  at: string;
+  payload?: unknown;
+  /** SHA-256 of the canonical payload. */
+  payloadDigest: string;
+  /** Hash of the previous event of the same case ("" for the first). */
+  prevHash: string;
+  /** SHA-256 of this event's canonical fields including prevHash. */
+  hash: string;
+}
+
+export interface AuditLog {
+  append(input: AuditInput): Promise<AuditEvent>;
+  /** Every event of the case, oldest first. */
+  read(caseId: string): Promise<AuditEvent[]>;
+  /** The most recent events across all cases, newest last. */
+  readGlobal(count?: number): Promise<AuditEvent[]>;
+}
+
+/** A chat platform, as the core uses it. */
+export interface ChatPort {
+  /** Posts in a channel, or in a thread when `where.threadId` is set. */
+  post(where: ChatLocation, body: Message): Promise<MessageRef>;
+  /** Rewrites a posted message in place for everyone. */
+  update(ref: MessageRef, body: Message): Promise<void>;
+  /** Visible to one person only (Slack ephemeral; elsewhere the closest the platform has). */
+  ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void>;
+  /** A direct (1:1) message: credential links go only this way. */
+  direct(to: Identity, body: Message): Promise<void>;
+  /**
+   * Creates a dedicated case channel shared with the customer (Slack Connect) and invites these
+   * e-mail addresses; absent where the platform can't.
+   */
+  createSharedChannel?(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation>;
+}
+
+/** The queued work. Implemented on BullMQ in jobs/. */
+export interface JobQueue {
+  /** Reads AWS and builds the plan for the case. */
+  preflight(caseId: string): Promise<void>;
+  /** The handoff run at `at` (the target date) … */
+  scheduleRun(caseId: string, at: Date): Promise<void>;
+  /** … or now. Idempotent: a run already queued or running is not started twice. */
+  runNow(caseId: string): Promise<void>;
+  /** Runs the remaining steps of one failed account again. */
+  retryAccount(caseId: string, accountId: string): Promise<void>;
+  /** Drops a scheduled run and pending reminders (edit, cancel). */
+  cancelScheduled(caseId: string): Promise<void>;
+  /** Reminders before the target date. */
+  scheduleReminders(caseId: string, targetDate: string): Promise<void>;
+}
+
+/** Where encrypted credentials wait for their one retrieval (AWS Secrets Manager). Ciphertext only. */
+export interface SecretVault {
+  put(name: string, ciphertext: string, tags: Record<string, string>): Promise<void>;
+  /** The ciphertext, or undefined when there is no such secret. */
+  get(name: string): Promise<string | undefined>;
+  /** Deletes at once, without a recovery window. Deleting a missing secret is not an error. */
+  destroy(name: string): Promise<void>;
+}
