@@ -12,6 +12,11 @@ export interface Identity {
   teamId?: string;
   /** Display name, for messages only: never used to decide anything. */
   name?: string;
+  /**
+   * An approver named by e-mail before they are in the channel (Slack Connect invitation); bound to
+   * their platform user id when they join. Until then `userId` is `email:<address>`.
+   */
+  email?: string;
 }
 
 /** Where a case talks: a channel, and within it the thread of the case message. */
