@@ -1,0 +1,151 @@
+import type Redis from "ioredis";
+import type { Case } from "../../src/case";
+import { NotFoundError, VersionConflictError } from "../../src/errors";
+import type { Identity } from "../../src/identity";
+import { testRedis, testRedisUrl } from "../../test/support/redis";
+import { CaseAlreadyExistsError, RedisCaseStore } from "./case-store";
+import { createRedis } from "./connection";
+
+const starter: Identity = { platform: "slack", userId: "U0CUSTOMER", teamId: "T0CUSTOMER", name: "Casey Customer" };
+
+function newCase(id: string, createdAt = "2026-03-01T10:00:00.000Z"): Case {
+  return {
+    id,
+    status: "collecting",
+    locations: [{ platform: "slack", channelId: "C0SHARED", threadId: "1700000000.000100" }],
+    ticket: { answers: {}, history: [], warnings: {} },
+    accounts: [],
+    members: { customer: [starter], aws: [] },
+    signOffs: [],
+    createdBy: starter,
+    createdAt,
+    updatedAt: createdAt,
+    version: 0,
+  };
+}
+
+describe("RedisCaseStore", () => {
+  const { redis, prefix, cleanup } = testRedis("case-store");
+  const fixedNow = new Date("2026-03-02T12:00:00.000Z");
+  const store = new RedisCaseStore(redis, prefix, { clock: { now: () => fixedNow } });
+  const extraConnections: Redis[] = [];
+
+  afterAll(async () => {
+    for (const connection of extraConnections) connection.disconnect();
+    await cleanup();
+  });
+
+  it("allocates ids of the year in order, formatted OFB-<year>-<4 digits>", async () => {
+    expect(await store.allocateId(2030)).toBe("OFB-2030-0001");
+    expect(await store.allocateId(2030)).toBe("OFB-2030-0002");
+    expect(await store.allocateId(2031)).toBe("OFB-2031-0001");
+  });
+
+  it("allocates 100 distinct ids under 100 concurrent calls", async () => {
+    const ids = await Promise.all(Array.from({ length: 100 }, () => store.allocateId(2026)));
+    expect(new Set(ids).size).toBe(100);
+    expect([...ids].sort()).toEqual(Array.from({ length: 100 }, (_, i) => `OFB-2026-${String(i + 1).padStart(4, "0")}`));
+  });
+
+  it("stores a new case at version 1 and reads it back whole", async () => {
+    const created = await store.create({ ...newCase("OFB-2027-0001"), customerName: "Acme Corp" });
+    expect(created.version).toBe(1);
+    expect(await store.get("OFB-2027-0001")).toEqual(created);
+  });
+
+  it("refuses to create a case whose id exists, and keeps the stored one", async () => {
+    await store.create({ ...newCase("OFB-2027-0002"), customerName: "First" });
+    await expect(store.create({ ...newCase("OFB-2027-0002"), customerName: "Second" })).rejects.toBeInstanceOf(CaseAlreadyExistsError);
+    expect((await store.get("OFB-2027-0002"))?.customerName).toBe("First");
+  });
+
+  it("returns undefined for an unknown case and refuses to update one", async () => {
+    expect(await store.get("OFB-1999-0001")).toBeUndefined();
+    await expect(store.update("OFB-1999-0001", (c) => c)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("increments the version and sets updatedAt on every change", async () => {
+    await store.create(newCase("OFB-2027-0003"));
+    const once = await store.update("OFB-2027-0003", (c) => ({ ...c, customerName: "Acme" }));
+    const twice = await store.update("OFB-2027-0003", (c) => ({ ...c, status: "planning" }));
+    expect([once.version, twice.version]).toEqual([2, 3]);
+    expect(twice.updatedAt).toBe(fixedNow.toISOString());
+    expect(await store.get("OFB-2027-0003")).toEqual(twice);
+    expect(twice).toMatchObject({ customerName: "Acme", status: "planning" });
+  });
+
+  it("keeps the id and version even when a change tries to rewrite them", async () => {
+    await store.create(newCase("OFB-2027-0004"));
+    const result = await store.update("OFB-2027-0004", (c) => ({ ...c, id: "OFB-2027-9999", version: 42 }));
+    expect(result).toMatchObject({ id: "OFB-2027-0004", version: 2 });
+    expect(await store.get("OFB-2027-9999")).toBeUndefined();
+  });
+
+  it("aborts the update, storing nothing, when the change throws", async () => {
+    await store.create(newCase("OFB-2027-0005"));
+    await expect(store.update("OFB-2027-0005", () => { throw new Error("answer refused"); })).rejects.toThrow("answer refused");
+    expect((await store.get("OFB-2027-0005"))?.version).toBe(1);
+  });
+
+  it("loses no update with 50 concurrent writers on three connections changing different answers", async () => {
+    await store.create(newCase("OFB-2027-0006"));
+    const others = [createRedis(testRedisUrl, { name: "case-store-test-a" }), createRedis(testRedisUrl, { name: "case-store-test-b" })];
+    extraConnections.push(...others);
+    const stores = [store, ...others.map((connection) => new RedisCaseStore(connection, prefix))];
+    await Promise.all(
+      Array.from({ length: 50 }, (_, writer) =>
+        stores[writer % stores.length].update("OFB-2027-0006", (c) => ({
+          ...c,
+          ticket: { ...c.ticket, answers: { ...c.ticket.answers, [`writer${writer}`]: `answer ${writer}` } },
+        })),
+      ),
+    );
+    const stored = await store.get("OFB-2027-0006");
+    expect(stored?.version).toBe(51);
+    expect(Object.keys(stored?.ticket.answers ?? {}).sort()).toEqual(Array.from({ length: 50 }, (_, w) => `writer${w}`).sort());
+    expect(stored?.ticket.answers.writer17).toBe("answer 17");
+  });
+
+  it("gives up with VersionConflictError when every attempt loses to another writer", async () => {
+    await store.create(newCase("OFB-2027-0007"));
+    const impatient = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
+    // Both updates read version 1 before either writes: the second compare-and-set must fail.
+    const results = await Promise.allSettled([
+      impatient.update("OFB-2027-0007", (c) => ({ ...c, customerName: "A" })),
+      impatient.update("OFB-2027-0007", (c) => ({ ...c, customerName: "B" })),
+    ]);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0].reason).toBeInstanceOf(VersionConflictError);
+    expect((await store.get("OFB-2027-0007"))?.version).toBe(2);
+  });
+
+  it("finds a case by its thread, and by its channel when the channel itself is bound", async () => {
+    const thread = { platform: "teams" as const, channelId: "19:abc@thread.tacv2", threadId: "19:abc@thread.tacv2;messageid=171" };
+    await store.bindLocation(thread, "OFB-2027-0001");
+    expect(await store.findByLocation(thread)).toBe("OFB-2027-0001");
+    expect(await store.findByLocation({ ...thread, threadId: "19:abc@thread.tacv2;messageid=999" })).toBeUndefined();
+    expect(await store.findByLocation({ platform: "slack", channelId: thread.channelId, threadId: thread.threadId })).toBeUndefined();
+
+    const caseChannel = { platform: "slack" as const, channelId: "C0CASE0042" };
+    await store.bindLocation(caseChannel, "OFB-2027-0002");
+    expect(await store.findByLocation(caseChannel)).toBe("OFB-2027-0002");
+    expect(await store.findByLocation({ ...caseChannel, threadId: "1700000000.000200" })).toBe("OFB-2027-0002");
+
+    await store.bindLocation({ ...caseChannel, threadId: "1700000000.000300" }, "OFB-2027-0003");
+    expect(await store.findByLocation({ ...caseChannel, threadId: "1700000000.000300" })).toBe("OFB-2027-0003");
+  });
+
+  it("lists case ids newest first", async () => {
+    const { redis: own, prefix: ownPrefix, cleanup: ownCleanup } = testRedis("case-store-list");
+    try {
+      const listing = new RedisCaseStore(own, ownPrefix);
+      await listing.create(newCase("OFB-2026-0002", "2026-02-01T00:00:00.000Z"));
+      await listing.create(newCase("OFB-2026-0003", "2026-03-01T00:00:00.000Z"));
+      await listing.create(newCase("OFB-2026-0001", "2026-01-01T00:00:00.000Z"));
+      expect(await listing.list()).toEqual(["OFB-2026-0003", "OFB-2026-0002", "OFB-2026-0001"]);
+    } finally {
+      await ownCleanup();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import type { ChatLocation } from "../../src/identity";
+
+/**
+ * Every Redis key Offboard's stores use, in one place, under the configured prefix (`offboard:`).
+ *
+ * | key                                   | type       | holds                                        |
+ * | ------------------------------------- | ---------- | -------------------------------------------- |
+ * | `case:<id>`                           | hash       | `json` (the Case) and `version`              |
+ * | `cases`                               | sorted set | case ids scored by creation time (ms)        |
+ * | `case-seq:<year>`                     | string     | last case number allocated in the year       |
+ * | `location:<platform>:<channel>[:<thread>]` | string | the case id a channel or thread belongs to  |
+ * | `idem:<key>`                          | string     | a claimed request id, expiring               |
+ * | `audit:<caseId>`                      | stream     | the case's hash-chained audit events         |
+ * | `audit-head:<caseId>`                 | string     | hash of the case's last audit event          |
+ * | `audit`                               | stream     | every audit event of every case              |
+ *
+ * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  case(id: string): string {
+    return `${this.prefix}case:${id}`;
+  }
+
+  caseIndex(): string {
+    return `${this.prefix}cases`;
+  }
+
+  caseSequence(year: number): string {
+    return `${this.prefix}case-seq:${year}`;
+  }
+
+  /** The key of the thread when `where.threadId` is set, else of the channel. */
+  location(where: ChatLocation): string {
+    const channel = `${this.prefix}location:${where.platform}:${encodeURIComponent(where.channelId)}`;
+    return where.threadId ? `${channel}:${encodeURIComponent(where.threadId)}` : channel;
+  }
+
+  idempotency(key: string): string {
+    return `${this.prefix}idem:${key}`;
+  }
+
+  caseAudit(caseId: string): string {
+    return `${this.prefix}audit:${caseId}`;
+  }
+
+  caseAuditHead(caseId: string): string {
+    return `${this.prefix}audit-head:${caseId}`;
+  }
+
+  globalAudit(): string {
+    return `${this.prefix}audit`;
+  }
+}
