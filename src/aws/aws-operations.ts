@@ -1,0 +1,114 @@
+/**
+ * The AWS port: everything the preflight and the handoff run need from AWS, in the domain's words and
+ * free of any SDK. `adapters/aws/` implements it on the AWS SDK v3 clients; failures surface as the typed
+ * errors of `./aws-errors`.
+ *
+ * "Partner artifact" = an IAM role, customer-managed policy, user, group or SAML/OIDC provider of a
+ * member account whose name contains the partner's marker (`OFFBOARD_PARTNER_MARKER`, e.g. `CTL`) or that
+ * carries it in a tag, plus the cross-account role the partner uses to reach the account
+ * (`OFFBOARD_MEMBER_ROLE_NAME`, e.g. `OrganizationAccountAccessRole`).
+ */
+import type { ArtifactKind, BucketDisposition } from "../plan";
+
+export interface OrganizationDescription {
+  /** `o-…` */
+  id: string;
+  managementAccountId: string;
+}
+
+/** Status as Organizations reports it: only ACTIVE members can be handed off. */
+export type MemberStatus = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | string;
+
+export interface MemberAccount {
+  id: string;
+  name?: string;
+  email?: string;
+  status: MemberStatus;
+}
+
+/** Centralized root access (IAM `ListOrganizationsFeatures`): both are needed for a passwordless handover. */
+export interface OrganizationFeatures {
+  rootCredentialsManagement: boolean;
+  rootSessions: boolean;
+}
+
+/** One partner artifact as found in a member account. */
+export interface FoundArtifact {
+  kind: ArtifactKind;
+  /** Role/policy/user/group name; for a SAML/OIDC provider, the last part of its ARN. */
+  name: string;
+  arn: string;
+  /** Its IAM tags (groups have none in IAM). */
+  tags: Record<string, string>;
+}
+
+export interface FoundBucket {
+  name: string;
+  /** Object versions and delete markers it holds, for the plan's detail. */
+  objectVersions: number;
+}
+
+/** An invitation (handshake) to join another organization, waiting in the member account. */
+export interface PendingInvitation {
+  handshakeId: string;
+  /** The inviting organization, `o-…`. */
+  organizationId: string;
+  /** The inviting organization's management account, when the handshake names it. */
+  managementAccountId?: string;
+  state: string;
+  expiresAt?: string;
+}
+
+export interface AccountInspection {
+  accountId: string;
+  /** Partner artifacts, the cross-account role (kind `cross_account_role`) included when it exists. */
+  artifacts: FoundArtifact[];
+  /** The partner-created buckets (`config-bucket-<id>`, `ctlaudit-<id>`) that exist. */
+  buckets: FoundBucket[];
+  /** Open invitations from other organizations. */
+  invitations: PendingInvitation[];
+}
+
+/** What a state-changing call found: it did the work, or the work was already done. */
+export type ChangeOutcome = "changed" | "already_done";
+
+/** A reference to an artifact the run acts on (what the plan recorded). */
+export interface ArtifactRef {
+  kind: ArtifactKind;
+  name: string;
+  arn: string;
+}
+
+export interface AwsOperations {
+  describeOrganization(): Promise<OrganizationDescription>;
+  listMemberAccounts(): Promise<MemberAccount[]>;
+  organizationFeatures(): Promise<OrganizationFeatures>;
+  /** Reads a member account through its cross-account role: partner artifacts, buckets, invitations. */
+  inspectAccount(accountId: string): Promise<AccountInspection>;
+  /** Open invitations waiting in the account (it may have left the organization already). */
+  listInvitations(accountId: string): Promise<PendingInvitation[]>;
+
+  /**
+   * Deletes a partner artifact in the safe order for its kind (a role's inline and managed policies and
+   * instance profiles first; a policy detached from every entity and its non-default versions first; a
+   * user's keys, login profile, MFA devices, certificates, groups and policies first). An artifact that
+   * is already gone is `already_done`.
+   */
+  deleteArtifact(accountId: string, artifact: ArtifactRef): Promise<ChangeOutcome>;
+  /** Removes the tags whose key (or value) names `tagWord` (e.g. "Optimization") and keeps the artifact. */
+  untagArtifact(accountId: string, artifact: ArtifactRef, tagWord: string): Promise<ChangeOutcome>;
+  /** keep: nothing; archive: a lifecycle rule moving every object to GLACIER; delete: every version and delete marker, then the bucket. */
+  applyBucketDisposition(accountId: string, bucket: string, disposition: BucketDisposition): Promise<ChangeOutcome>;
+
+  /** RemoveAccountFromOrganization from the management account. Not a member any more = `already_done`. */
+  removeAccount(accountId: string): Promise<ChangeOutcome>;
+  /** Whether the account is still a member of the partner's organization. */
+  isMember(accountId: string): Promise<boolean>;
+  /** Accepts the invitation from inside the account (which must have left the partner's organization). */
+  acceptInvitation(accountId: string, handshakeId: string): Promise<ChangeOutcome>;
+  /**
+   * The partner's last act: rewrites the cross-account role's trust policy to trust only the member
+   * account itself. After it, the management account can no longer assume the role.
+   */
+  lockCrossAccountRole(accountId: string): Promise<ChangeOutcome>;
+}

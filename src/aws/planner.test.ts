@@ -1,0 +1,132 @@
+import { buildPlan, checkMembership, type PlanInput } from "./planner";
+import type { AccountInspection } from "./aws-operations";
+import type { HandoffAnswers } from "./handoff-answers";
+import { readHandoffAnswers } from "./handoff-answers";
+import { constraintViolation } from "./aws-errors";
+
+const organization = { id: "o-partner0001", managementAccountId: "111111111111" };
+const members = [
+  { id: "222222222222", name: "Acme Prod", status: "ACTIVE" },
+  { id: "333333333333", name: "Acme Dev", status: "ACTIVE" },
+  { id: "444444444444", name: "Acme Old", status: "SUSPENDED" },
+];
+
+function inspection(accountId: string): AccountInspection {
+  return {
+    accountId,
+    artifacts: [
+      { kind: "cross_account_role", name: "OrganizationAccountAccessRole", arn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, tags: {} },
+      { kind: "iam_policy", name: "CTL-CAM-Lifecycle", arn: `arn:aws:iam::${accountId}:policy/CTL-CAM-Lifecycle`, tags: { Optimization: "true", CTL: "managed" } },
+      { kind: "iam_policy", name: "CTL-Audit", arn: `arn:aws:iam::${accountId}:policy/CTL-Audit`, tags: {} },
+      { kind: "iam_role", name: "CTL-Ops", arn: `arn:aws:iam::${accountId}:role/CTL-Ops`, tags: {} },
+      { kind: "saml_provider", name: "CTL-SSO", arn: `arn:aws:iam::${accountId}:saml-provider/CTL-SSO`, tags: {} },
+      { kind: "iam_user", name: "billing-bot", arn: `arn:aws:iam::${accountId}:user/billing-bot`, tags: { Owner: "CTL" } },
+    ],
+    buckets: [{ name: `config-bucket-${accountId}`, objectVersions: 3 }],
+    invitations: [{ handshakeId: "h-1", organizationId: "o-newhome0001", state: "OPEN", expiresAt: "2026-03-10T00:00:00Z" }],
+  };
+}
+
+const answers: HandoffAnswers = {
+  accountIds: ["222222222222"],
+  accountsWithoutRootAccess: [],
+  keepLifecycleTooling: true,
+  bucketDisposition: "archive",
+  removalBy: "partner",
+  destination: "organization",
+  newOrganization: "o-newhome0001",
+  credentialDelivery: "passwordless",
+  targetDate: "2026-03-20",
+};
+
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  organization,
+  features: { rootCredentialsManagement: true, rootSessions: true },
+  members,
+  inspections: [inspection("222222222222")],
+  answers,
+  partnerMarker: "CTL",
+  version: 1,
+  now: new Date("2026-03-01T00:00:00Z"),
+  ...over,
+});
+
+describe("the preflight plan", () => {
+  it("deletes partner artifacts in the safe order and locks the cross-account role last", () => {
+    const [account] = buildPlan(input()).accounts;
+    expect(account.artifacts.map((a) => `${a.kind}:${a.name}:${a.action}`)).toEqual([
+      "iam_role:CTL-Ops:delete",
+      "iam_user:billing-bot:delete",
+      "iam_policy:CTL-Audit:delete",
+      "iam_policy:CTL-CAM-Lifecycle:untag",
+      "saml_provider:CTL-SSO:delete",
+      "cross_account_role:OrganizationAccountAccessRole:lock",
+    ]);
+    expect(account.artifacts.find((a) => a.name === "billing-bot")?.reason).toMatch(/tagged "CTL"/);
+  });
+
+  it("deletes the lifecycle policy when the customer does not keep the tooling", () => {
+    const [account] = buildPlan(input({ answers: { ...answers, keepLifecycleTooling: false } })).accounts;
+    expect(account.artifacts.find((a) => a.name === "CTL-CAM-Lifecycle")?.action).toBe("delete");
+  });
+
+  it("applies the bucket choice and finds the new organization's invitation", () => {
+    const [account] = buildPlan(input()).accounts;
+    expect(account.buckets).toEqual([{ name: "config-bucket-222222222222", disposition: "archive", objectVersions: 3 }]);
+    expect(account.invitation).toEqual({ handshakeId: "h-1", organizationId: "o-newhome0001", expiresAt: "2026-03-10T00:00:00Z" });
+  });
+
+  it("warns when the invitation expires before the target date", () => {
+    const [account] = buildPlan(input()).accounts;
+    expect(account.warnings.join("\n")).toMatch(/expires on 2026-03-10, before the target date 2026-03-20/);
+    const [later] = buildPlan(input({ answers: { ...answers, targetDate: "2026-03-05" } })).accounts;
+    expect(later.warnings.join("\n")).not.toMatch(/expires/);
+  });
+
+  it("warns that an invitation is missing when the account joins another organization", () => {
+    const none = { ...inspection("222222222222"), invitations: [] };
+    const [account] = buildPlan(input({ inspections: [none] })).accounts;
+    expect(account.invitation).toBeUndefined();
+    expect(account.warnings.join("\n")).toMatch(/no invitation from o-newhome0001 yet/);
+  });
+
+  it("hands root over without a password only when the organization has centralized root access", () => {
+    expect(buildPlan(input()).accounts[0].rootHandover).toBe("passwordless");
+    const plan = buildPlan(input({ features: { rootCredentialsManagement: true, rootSessions: false } }));
+    expect(plan.accounts[0].rootHandover).toBe("credential_link");
+    expect(plan.warnings.join("\n")).toMatch(/centralized root access/);
+    expect(buildPlan(input({ answers: { ...answers, credentialDelivery: "link" } })).accounts[0].rootHandover).toBe("credential_link");
+  });
+
+  it("asks the customer to confirm what AWS cannot check", () => {
+    const warnings = buildPlan(input()).warnings.join("\n");
+    expect(warnings).toMatch(/payment method/);
+    expect(warnings).toMatch(/phone/);
+  });
+});
+
+describe("membership check", () => {
+  it("rejects unknown, inactive and management accounts with a reason each", () => {
+    const rejections = checkMembership(["222222222222", "999999999999", "444444444444", "111111111111"], members, organization);
+    expect(rejections.map((r) => r.accountId)).toEqual(["999999999999", "444444444444", "111111111111"]);
+    expect(rejections[0].reason).toMatch(/not a member of the partner's organization o-partner0001/);
+    expect(rejections[1].reason).toMatch(/SUSPENDED/);
+    expect(rejections[2].reason).toMatch(/management account/);
+  });
+});
+
+describe("ticket answers", () => {
+  it("reads the parsed answers and names a missing one", () => {
+    const read = readHandoffAnswers({ accountIds: ["222222222222"], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "customer", credentialDelivery: "link" });
+    expect(read).toMatchObject({ destination: "standalone", removalBy: "customer", bucketDisposition: "delete" });
+    expect(() => readHandoffAnswers({ accountIds: ["222222222222"], removalBy: "customer" })).toThrow(/bucketDisposition/);
+  });
+});
+
+describe("constraint reasons", () => {
+  it("turns a payment-method violation into what the customer must do", () => {
+    const error = constraintViolation({ operation: "RemoveAccountFromOrganization", accountId: "333333333333" }, "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/^account 333333333333 must have a payment method/);
+  });
+});

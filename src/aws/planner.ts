@@ -1,0 +1,166 @@
+/**
+ * The preflight's pure half: from what AWS showed (organization, members, one inspection per account)
+ * and the ticket's answers, the Plan the parties sign and the run follows. No I/O here, so the plan for a
+ * given state of AWS is always the same plan.
+ */
+import type { AccountRejection } from "../handoff-events";
+import type { AccountPlan, ArtifactKind, Plan, PlannedArtifact, PlannedInvitation } from "../plan";
+import type { AccountInspection, FoundArtifact, MemberAccount, OrganizationDescription, OrganizationFeatures, PendingInvitation } from "./aws-operations";
+import type { HandoffAnswers } from "./handoff-answers";
+
+/** The tag word of the partner's lifecycle (CAM "Optimization") tooling, per the partner's runbook. */
+export const lifecycleTagWord = "Optimization";
+
+/** The order artifacts are revoked in: holders of attachments before what is attached to them. */
+export const revokeOrder: readonly ArtifactKind[] = ["iam_role", "iam_user", "iam_group", "iam_policy", "saml_provider", "oidc_provider", "cross_account_role"];
+
+const kindLabel: Record<ArtifactKind, string> = {
+  iam_role: "IAM role",
+  iam_policy: "IAM policy",
+  iam_user: "IAM user",
+  iam_group: "IAM group",
+  saml_provider: "SAML provider",
+  oidc_provider: "OIDC provider",
+  cross_account_role: "cross-account role",
+};
+
+export interface PlanInput {
+  organization: OrganizationDescription;
+  features: OrganizationFeatures;
+  members: MemberAccount[];
+  /** One per ticket account that is a member (accounts that are not have no inspection). */
+  inspections: AccountInspection[];
+  answers: HandoffAnswers;
+  /** The partner's marker, to say why an artifact was picked. */
+  partnerMarker: string;
+  version: number;
+  now: Date;
+}
+
+/**
+ * The ticket accounts the organization cannot hand off: unknown, not ACTIVE, or the management account
+ * itself. An empty list means the preflight may plan.
+ */
+export function checkMembership(accountIds: string[], members: MemberAccount[], organization: OrganizationDescription): AccountRejection[] {
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const rejections: AccountRejection[] = [];
+  for (const id of accountIds) {
+    const member = byId.get(id);
+    if (id === organization.managementAccountId) rejections.push({ accountId: id, reason: `account ${id} is the management account of ${organization.id}; it cannot leave its own organization` });
+    else if (!member) rejections.push({ accountId: id, reason: `account ${id} is not a member of the partner's organization ${organization.id}: check the number` });
+    else if (member.status !== "ACTIVE") rejections.push({ accountId: id, reason: `account ${id} is ${member.status} in ${organization.id}, not ACTIVE: only active accounts can be handed off` });
+  }
+  return rejections;
+}
+
+/** True for the lifecycle tooling's policy: a partner policy carrying an "Optimization" tag. */
+export function isLifecycleTooling(artifact: FoundArtifact): boolean {
+  return artifact.kind === "iam_policy" && carriesTagWord(artifact.tags, lifecycleTagWord);
+}
+
+export function carriesTagWord(tags: Record<string, string>, word: string): boolean {
+  const w = word.toLowerCase();
+  return Object.entries(tags).some(([k, v]) => k.toLowerCase().includes(w) || v.toLowerCase().includes(w));
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const { answers, organization } = input;
+  const byId = new Map(input.members.map((m) => [m.id, m]));
+  const inspections = new Map(input.inspections.map((i) => [i.accountId, i]));
+  const passwordless = answers.credentialDelivery === "passwordless" && input.features.rootCredentialsManagement && input.features.rootSessions;
+
+  const accounts: AccountPlan[] = answers.accountIds.map((accountId) => {
+    const member = byId.get(accountId);
+    const inspection = inspections.get(accountId) ?? { accountId, artifacts: [], buckets: [], invitations: [] };
+    const warnings: string[] = [];
+    const artifacts = planArtifacts(inspection.artifacts, input, warnings);
+    const invitation = pickInvitation(inspection.invitations, answers, warnings);
+    if (answers.accountsWithoutRootAccess.includes(accountId)) {
+      warnings.push(`the customer has no root access to ${accountId} yet: its root access is handed over ${passwordless ? "by a primary e-mail change (no password changes hands)" : "through a one-time credential link"}`);
+    }
+    return {
+      accountId,
+      accountName: member?.name,
+      member: member?.status === "ACTIVE",
+      artifacts,
+      buckets: inspection.buckets.map((b) => ({ name: b.name, disposition: answers.bucketDisposition, objectVersions: b.objectVersions })),
+      invitation,
+      rootHandover: passwordless ? "passwordless" : "credential_link",
+      warnings,
+    };
+  });
+
+  return {
+    version: input.version,
+    createdAt: input.now.toISOString(),
+    organizationId: organization.id,
+    managementAccountId: organization.managementAccountId,
+    removalBy: answers.removalBy,
+    accounts,
+    warnings: planWarnings(input, passwordless),
+  };
+}
+
+function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: string[]): PlannedArtifact[] {
+  const { answers, partnerMarker } = input;
+  const ordered = [...found].sort((a, b) => revokeOrder.indexOf(a.kind) - revokeOrder.indexOf(b.kind) || a.name.localeCompare(b.name));
+  const planned = ordered.map((a): PlannedArtifact => {
+    const ref = { kind: a.kind, name: a.name, arn: a.arn };
+    if (a.kind === "cross_account_role") {
+      return { ...ref, action: "lock", reason: "the partner's way into the account: last of all, its trust policy is rewritten to trust only the account itself, then the customer deletes it" };
+    }
+    if (isLifecycleTooling(a)) {
+      return answers.keepLifecycleTooling
+        ? { ...ref, action: "untag", reason: `the customer keeps the partner's lifecycle tooling: the policy stays, its "${lifecycleTagWord}" tags are removed` }
+        : { ...ref, action: "delete", reason: "the partner's lifecycle tooling, which the customer does not keep" };
+    }
+    const why = a.name.includes(partnerMarker) ? `its name carries "${partnerMarker}"` : `it is tagged "${partnerMarker}"`;
+    return { ...ref, action: "delete", reason: `${kindLabel[a.kind]} created by the partner (${why})` };
+  });
+  if (answers.keepLifecycleTooling && !planned.some((a) => a.action === "untag")) {
+    warnings.push(`the ticket keeps the lifecycle tooling but no partner policy tagged "${lifecycleTagWord}" was found in this account`);
+  }
+  if (!planned.some((a) => a.kind === "cross_account_role")) {
+    warnings.push("no cross-account role was found: the partner cannot reach this account to revoke its artifacts");
+  }
+  return planned;
+}
+
+function pickInvitation(invitations: PendingInvitation[], answers: HandoffAnswers, warnings: string[]): PlannedInvitation | undefined {
+  const open = invitations.filter((i) => i.state === "OPEN" || i.state === "REQUESTED");
+  if (answers.destination === "standalone") {
+    for (const i of open) warnings.push(`an invitation from ${i.organizationId} is waiting, but the ticket says standalone: it will not be accepted`);
+    return undefined;
+  }
+  const target = answers.newOrganization;
+  const match = open.find((i) => !target || i.organizationId === target || i.managementAccountId === target);
+  const newHome = target ?? "the new organization";
+  if (!match) {
+    warnings.push(`no invitation from ${newHome} yet: ask it to invite the account no more than 15 days before the target date (invitations expire after 15 days)`);
+    return undefined;
+  }
+  if (match.expiresAt && answers.targetDate && Date.parse(match.expiresAt) < endOfDay(answers.targetDate)) {
+    warnings.push(`the invitation from ${match.organizationId} expires on ${match.expiresAt.slice(0, 10)}, before the target date ${answers.targetDate.slice(0, 10)}: ask ${newHome} to send a new one within 15 days of the target date`);
+  }
+  return { handshakeId: match.handshakeId, organizationId: match.organizationId, expiresAt: match.expiresAt };
+}
+
+function planWarnings(input: PlanInput, passwordless: boolean): string[] {
+  const { answers } = input;
+  const ids = answers.accountIds.join(", ");
+  const warnings = [
+    `AWS does not let us check payment methods: the customer must confirm that ${ids} each have a valid payment method, or leaving fails (accounts created by the partner usually have none)`,
+    `AWS does not let us check phone verification: the customer must confirm the phone number of ${ids} is verified`,
+  ];
+  if (answers.credentialDelivery === "passwordless" && !passwordless) {
+    warnings.push("passwordless root handover needs centralized root access (RootCredentialsManagement and RootSessions) enabled in the partner's organization; it is not, so root credentials go through one-time links");
+  }
+  if (answers.removalBy === "customer") {
+    warnings.push("the customer leaves the organization from each account (console → AWS Organizations → Leave organization); the run waits until each account has left");
+  }
+  return warnings;
+}
+
+function endOfDay(date: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T23:59:59Z`) : Date.parse(date);
+}
