@@ -1,0 +1,246 @@
+import express, { type NextFunction, type Request, type Response } from "express";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Queue } from "bullmq";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { ExpressAdapter } from "@bull-board/express";
+import type { Logger } from "pino";
+import { redactUrl } from "../log/redact-url";
+
+/** What readiness checks report: the process can serve only when Redis answers and the workers run. */
+export interface ReadinessReport {
+  redis: boolean;
+  workers: boolean;
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  /** Asked on every `GET /readyz`; a check that throws or takes longer than `readinessTimeoutMs` counts as down. */
+  readiness: () => Promise<ReadinessReport>;
+  /** `OFFBOARD_ADMIN_TOKEN`: turns the job dashboard at `/admin/queues` on. Unset = the dashboard does not exist (404). */
+  adminToken?: string;
+  /** The BullMQ queues the dashboard shows. */
+  queues?: Queue[];
+  /** How long `/readyz` waits for the readiness check. Default 2000 ms. */
+  readinessTimeoutMs?: number;
+  /** How long `close()` lets in-flight requests finish before cutting their connections. Default 10000 ms. */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningHttpServer {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (bounded by `drainTimeoutMs`), then resolves. */
+  close(): Promise<void>;
+}
+
+export interface HttpServer {
+  /** The express app: the composition root mounts the Slack, Teams, credential and demo routers on it. */
+  app: express.Express;
+  listen(port: number, host?: string): Promise<RunningHttpServer>;
+}
+
+/**
+ * Emitted on `app` when shutdown starts. Long-lived responses (server-sent events) listen for it via
+ * `req.app.once(shutdownEvent, …)` and end themselves, so the drain does not wait for them.
+ */
+export const shutdownEvent = "offboard:shutdown";
+
+export const adminBasePath = "/admin/queues";
+const adminCookie = "offboard_admin";
+
+/**
+ * The HTTP shell every role of Offboard runs: health (`/healthz`: the process is up), readiness
+ * (`/readyz`: Redis answers and the workers run, else 503 naming what is down), the BullMQ dashboard
+ * behind the admin token, request logging without secrets, and a graceful, bounded shutdown.
+ *
+ * @example
+ *   const http = createHttpServer({ logger, readiness: async () => ({ redis: await ping(), workers: true }) });
+ *   http.app.use("/slack", slackRouter);
+ *   const running = await http.listen(3000);
+ *   process.once("SIGTERM", () => void running.close());
+ */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { logger } = options;
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 2000;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+  let shuttingDown = false;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(baseSecurityHeaders);
+  app.use((req, res, next) => {
+    // While draining, answers close their connection so keep-alive clients reconnect elsewhere.
+    if (shuttingDown) res.setHeader("Connection", "close");
+    next();
+  });
+  app.use(requestLogging(logger));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/readyz", async (_req, res) => {
+    if (shuttingDown) {
+      res.status(503).json({ status: "shutting_down", redis: false, workers: false, down: ["shutting_down"] });
+      return;
+    }
+    const report = await checkReadiness(options.readiness, readinessTimeoutMs, logger);
+    const down = (Object.keys(report) as (keyof ReadinessReport)[]).filter((part) => !report[part]);
+    res.status(down.length === 0 ? 200 : 503).json({ status: down.length === 0 ? "ready" : "not_ready", ...report, down });
+  });
+
+  if (options.adminToken) {
+    app.use(adminBasePath, adminAuthentication(options.adminToken), jobDashboard(options.queues ?? []));
+  } else {
+    // No token, no dashboard: say nothing about its existence.
+    app.use(adminBasePath, (_req, res) => {
+      res.status(404).json({ error: "not found" });
+    });
+  }
+
+  const listen = (port: number, host?: string): Promise<RunningHttpServer> =>
+    new Promise((resolve, reject) => {
+      const server: Server = app.listen(port, host ?? "0.0.0.0");
+      const sockets = new Set<Socket>();
+      server.on("connection", (socket: Socket) => {
+        sockets.add(socket);
+        socket.once("close", () => sockets.delete(socket));
+      });
+      server.once("error", reject);
+      server.once("listening", () => {
+        server.off("error", reject);
+        const bound = (server.address() as AddressInfo).port;
+        logger.info({ port: bound, host: host ?? "0.0.0.0" }, "http server listening");
+        let closing: Promise<void> | undefined;
+        const close = (): Promise<void> => {
+          closing ??= drainAndClose(server, sockets, drainTimeoutMs, logger, () => {
+            shuttingDown = true;
+            app.emit(shutdownEvent);
+          });
+          return closing;
+        };
+        resolve({ port: bound, close });
+      });
+    });
+
+  return { app, listen };
+}
+
+async function checkReadiness(readiness: HttpServerOptions["readiness"], timeoutMs: number, logger: Logger): Promise<ReadinessReport> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ReadinessReport>((resolve) => {
+    timer = setTimeout(() => resolve({ redis: false, workers: false }), timeoutMs);
+  });
+  try {
+    return await Promise.race([readiness(), timeout]);
+  } catch (error) {
+    logger.warn({ err: error }, "readiness check failed");
+    return { redis: false, workers: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function drainAndClose(server: Server, sockets: Set<Socket>, drainTimeoutMs: number, logger: Logger, beginShutdown: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    beginShutdown();
+    const startedAt = Date.now();
+    const cutOff = setTimeout(() => {
+      logger.warn({ openConnections: sockets.size, drainTimeoutMs }, "in-flight requests did not finish in time; closing their connections");
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    }, drainTimeoutMs);
+    cutOff.unref();
+    // A keep-alive connection whose request finishes during the drain turns idle and would stay
+    // open until the client leaves: sweep idle connections until the last one is gone.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
+    // Stops accepting at once; the callback runs when the last connection has ended.
+    server.close(() => {
+      clearTimeout(cutOff);
+      clearInterval(sweep);
+      logger.info({ ms: Date.now() - startedAt }, "http server closed");
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function baseSecurityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  // Credential links carry a token in the path: never let it leak to another site as a Referer.
+  res.setHeader("Referrer-Policy", "no-referrer");
+  res.setHeader("X-Frame-Options", "DENY");
+  next();
+}
+
+/** One line per request once it is answered: method, path without secrets, status, duration. */
+function requestLogging(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const startedAt = process.hrtime.bigint();
+    res.once("finish", () => {
+      const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      const entry = { method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      if (res.statusCode >= 500) logger.error(entry, "request failed");
+      else logger.debug(entry, "request");
+    });
+    next();
+  };
+}
+
+/** The session cookie holds a MAC of the token, never the token, so a leaked cookie jar does not leak it. */
+function sessionValue(adminToken: string): string {
+  return createHmac("sha256", adminToken).update("offboard admin dashboard session").digest("base64url");
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The dashboard can retry, remove and promote jobs, so it needs the admin token: as
+ * `Authorization: Bearer <token>` (scripts), or once as `?token=` in a browser, which sets an
+ * HttpOnly cookie and redirects to the same page without the token in the address bar.
+ */
+function adminAuthentication(adminToken: string) {
+  const session = sessionValue(adminToken);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+    if (bearer !== undefined && sameSecret(bearer, adminToken)) return next();
+
+    const cookie = readCookie(req, adminCookie);
+    if (cookie !== undefined && sameSecret(cookie, session)) return next();
+
+    const queryToken = typeof req.query.token === "string" ? req.query.token : undefined;
+    if (queryToken !== undefined && sameSecret(queryToken, adminToken)) {
+      res.cookie(adminCookie, session, { httpOnly: true, sameSite: "strict", secure: req.secure, path: adminBasePath, maxAge: 8 * 3600 * 1000 });
+      const url = new URL(req.originalUrl, "http://offboard.invalid");
+      url.searchParams.delete("token");
+      res.redirect(303, url.pathname + url.search);
+      return;
+    }
+
+    res.setHeader("WWW-Authenticate", 'Bearer realm="offboard admin"');
+    res.status(401).json({ error: "the job dashboard needs the admin token: send Authorization: Bearer <OFFBOARD_ADMIN_TOKEN>, or open /admin/queues?token=<OFFBOARD_ADMIN_TOKEN> once" });
+  };
+}
+
+function jobDashboard(queues: Queue[]): express.Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(adminBasePath);
+  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter, options: { uiConfig: { boardTitle: "Offboard jobs" } } });
+  return serverAdapter.getRouter() as express.Router;
+}
