@@ -241,6 +241,12 @@ function adminAuthentication(adminToken: string) {
 function jobDashboard(queues: Queue[]): express.Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(adminBasePath);
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter, options: { uiConfig: { boardTitle: "Offboard jobs" } } });
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue)),
+    // @bull-board/express 9.10.1 ships its own copy of @bull-board/api beside ours (9.10.2): the
+    // classes match at run time but TypeScript sees two declarations. Same package versions remove this.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]["serverAdapter"],
+    options: { uiConfig: { boardTitle: "Offboard jobs" } },
+  });
   return serverAdapter.getRouter() as express.Router;
 }
