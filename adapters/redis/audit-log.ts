@@ -1,0 +1,184 @@
+import type Redis from "ioredis";
+import { actorKey, hashEvent, payloadDigest, verifyChain, type ChainVerdict, type ChainedFields } from "../../src/audit/chain";
+import { canonicalJson } from "../../src/canonical";
+import { systemClock, type Clock } from "../../src/clock";
+import { VersionConflictError } from "../../src/errors";
+import type { Party } from "../../src/party";
+import type { AuditEvent, AuditInput, AuditLog } from "../../src/ports";
+import { RedisKeys } from "./keys";
+import { LuaScript } from "./lua-script";
+
+/**
+ * Appends one event if the case's chain head is still the one its hash was computed against.
+ * KEYS: head, case stream, global stream. ARGV: expected head, new hash, then the entry's field/value
+ * pairs. Returns {1, entry id} when appended, {0, current head} when another append came first.
+ * Both streams and the head change together or not at all.
+ */
+const appendScript = new LuaScript(
+  `local head = redis.call('GET', KEYS[1]) or ''
+if head ~= ARGV[1] then return {0, head} end
+local fields = {}
+for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+redis.call('XADD', KEYS[3], '*', 'entryId', id, unpack(fields))
+redis.call('SET', KEYS[1], ARGV[2])
+return {1, id}`,
+  3,
+);
+
+/** Attempts of one append against appends from other processes before giving up. */
+const maxAttempts = 100;
+/** Entries fetched per XRANGE call when reading a case's whole trail. */
+const readPageSize = 500;
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * The audit trail on Redis Streams: append-only and hash-chained per case (`<prefix>audit:<caseId>`),
+ * with every event also added to one global stream (`<prefix>audit`) for reading across cases.
+ *
+ * Appends to one case are serialized so the chain never forks: within a process they queue behind
+ * each other; across processes a Lua script appends only if the case's head hash is still the one the
+ * new event was chained to, and the loser re-chains to the new head and tries again. Hashes are
+ * computed here (SHA-256 in Node), the script only compares.
+ *
+ * Streams are never trimmed: nothing recorded is ever lost.
+ */
+export class RedisAuditLog implements AuditLog {
+  private readonly keys: RedisKeys;
+  /** The last pending append of each case in this process. */
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
+
+  append(input: AuditInput): Promise<AuditEvent> {
+    return this.inCaseOrder(input.caseId, () => this.appendNow(input));
+  }
+
+  async read(caseId: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    let start = "-";
+    for (;;) {
+      const page = (await this.redis.xrange(this.keys.caseAudit(caseId), start, "+", "COUNT", readPageSize)) as StreamEntry[];
+      for (const [id, fields] of page) events.push(toEvent(id, fields));
+      if (page.length < readPageSize) return events;
+      start = `(${page[page.length - 1][0]}`;
+    }
+  }
+
+  async readGlobal(count = 100): Promise<AuditEvent[]> {
+    const entries = (await this.redis.xrevrange(this.keys.globalAudit(), "+", "-", "COUNT", count)) as StreamEntry[];
+    // The global entry carries the id of its entry in the case stream: an event has one id everywhere.
+    return entries.reverse().map(([id, fields]) => toEvent(fieldsOf(fields).entryId ?? id, fields));
+  }
+
+  /** Hash of the case's newest event as recorded at append time ("" before the first). */
+  async head(caseId: string): Promise<string> {
+    return (await this.redis.get(this.keys.caseAuditHead(caseId))) ?? "";
+  }
+
+  private async appendNow(input: AuditInput): Promise<AuditEvent> {
+    const payload = input.payload === undefined ? undefined : canonicalJson(input.payload);
+    const base = {
+      caseId: input.caseId,
+      actor: actorKey(input.actor),
+      ...(input.party ? { party: input.party } : {}),
+      action: input.action,
+      at: this.clock.now().toISOString(),
+      payloadDigest: payloadDigest(input.payload),
+    };
+    const keys = [this.keys.caseAuditHead(input.caseId), this.keys.caseAudit(input.caseId), this.keys.globalAudit()];
+    let prevHash = await this.head(input.caseId);
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const fields: ChainedFields = { ...base, prevHash };
+      const hash = hashEvent(fields);
+      const entry = toStreamFields({ ...fields, hash }, payload);
+      const [appended, value] = (await appendScript.run(this.redis, keys, [prevHash, hash, ...entry])) as [number, string];
+      if (appended === 1) {
+        return { id: value, ...fields, ...(payload === undefined ? {} : { payload: JSON.parse(payload) as unknown }), hash };
+      }
+      prevHash = value;
+    }
+    throw new VersionConflictError(input.caseId);
+  }
+
+  /** Runs `work` after every earlier append of the same case in this process has settled. */
+  private inCaseOrder<T>(caseId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(caseId) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const tail = result.catch(() => undefined);
+    this.tails.set(caseId, tail);
+    void tail.then(() => {
+      if (this.tails.get(caseId) === tail) this.tails.delete(caseId);
+    });
+    return result;
+  }
+}
+
+/**
+ * Verifies a case's whole trail: the chain itself, and, when the log knows the head it recorded
+ * (RedisAuditLog does), that the newest events were not cut off the end.
+ */
+export async function verifyCaseAudit(log: AuditLog & { head?(caseId: string): Promise<string> }, caseId: string): Promise<ChainVerdict> {
+  const events = await log.read(caseId);
+  const verdict = verifyChain(events);
+  if (!verdict.ok || !log.head) return verdict;
+  const head = await log.head(caseId);
+  const last = events[events.length - 1];
+  if (head !== (last?.hash ?? "")) {
+    return {
+      ok: false,
+      index: events.length,
+      eventId: "",
+      reason: last
+        ? `the audit trail of case ${caseId} ends at event ${last.id} but more events were recorded after it: the newest event(s) were deleted`
+        : `the audit trail of case ${caseId} is empty but events were recorded: every event was deleted`,
+    };
+  }
+  return verdict;
+}
+
+function toStreamFields(event: ChainedFields & { hash: string }, payload: string | undefined): string[] {
+  const fields = ["caseId", event.caseId, "actor", event.actor, "action", event.action, "at", event.at];
+  if (event.party) fields.push("party", event.party);
+  if (payload !== undefined) fields.push("payload", payload);
+  fields.push("payloadDigest", event.payloadDigest, "prevHash", event.prevHash, "hash", event.hash);
+  return fields;
+}
+
+function fieldsOf(flat: string[]): Record<string, string | undefined> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
+  return fields;
+}
+
+function toEvent(id: string, flat: string[]): AuditEvent {
+  const f = fieldsOf(flat);
+  return {
+    id,
+    caseId: f.caseId ?? "",
+    actor: f.actor ?? "",
+    ...(f.party ? { party: f.party as Party } : {}),
+    action: f.action ?? "",
+    at: f.at ?? "",
+    ...(f.payload === undefined ? {} : { payload: parsePayload(f.payload) }),
+    payloadDigest: f.payloadDigest ?? "",
+    prevHash: f.prevHash ?? "",
+    hash: f.hash ?? "",
+  };
+}
+
+/** A payload that is no longer JSON was tampered with: keep the text so verification reports it. */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
