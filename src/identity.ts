@@ -27,6 +27,11 @@ export interface ChatLocation {
   threadId?: string;
   /** The installing team/tenant of the channel (Slack installation team, Teams tenant). */
   teamId?: string;
+  /**
+   * False when the channel is known to be the partner's own (not shared with the customer): `start`
+   * there offers a dedicated shared case channel. Undefined = unknown, treated as shared.
+   */
+  shared?: boolean;
 }
 
 /** A posted message that can be updated in place. */

@@ -2,6 +2,9 @@
  * The platform-neutral message model. The core renders every message as this data; the Slack adapter
  * turns it into Block Kit, the Teams adapter into Adaptive Cards, the demo channel into HTML.
  *
+ * Text uses a small markup every adapter renders: `*bold*`, `` `code` ``, fenced ``` blocks, new lines,
+ * and mentions as `<@userId>`.
+ *
  * @example
  *   message("Case OFB-2026-0042", [header("Case OFB-2026-0042"), fields([["Status", "collecting"]]),
  *     actions([button("case.status", "Status", "OFB-2026-0042")])])

@@ -92,6 +92,8 @@ export interface ChatPort {
    * e-mail addresses; absent where the platform can't.
    */
   createSharedChannel?(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation>;
+  /** Posts a file (the case export); where absent, the core posts the Markdown as a message. */
+  upload?(where: ChatLocation, file: { filename: string; title: string; content: string }): Promise<void>;
 }
 
 /** The queued work. Implemented on BullMQ in jobs/. */

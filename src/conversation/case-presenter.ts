@@ -1,0 +1,47 @@
+import type { Case } from "../case";
+import type { ChatLocation } from "../identity";
+import type { Message } from "../message";
+import type { ChatPort } from "../ports";
+import { caseMessage } from "./case-view";
+
+/** Where a case talks: the thread of its case message in its main channel. */
+export function caseThread(value: Case): ChatLocation {
+  const home = value.locations[0];
+  return { ...home, threadId: value.caseMessage?.messageId ?? home.threadId };
+}
+
+/**
+ * Posting and refreshing a case's messages. Chat failures while refreshing are reported to `onError`
+ * and never undo a recorded change: the record in Redis is the truth, the message is its picture.
+ */
+export class CasePresenter {
+  constructor(
+    private readonly chat: ChatPort,
+    private readonly onError: (error: unknown, what: string) => void = () => undefined,
+  ) {}
+
+  async say(value: Case, body: Message): Promise<void> {
+    await this.chat.post(caseThread(value), body);
+  }
+
+  async refresh(value: Case): Promise<void> {
+    if (!value.caseMessage) return;
+    try {
+      await this.chat.update(value.caseMessage, caseMessage(value));
+    } catch (error) {
+      this.onError(error, `update the case message of ${value.id}`);
+    }
+  }
+
+  async updateOrPost(value: Case, ref: Case["signOffMessage"], body: Message): Promise<Case["signOffMessage"]> {
+    if (ref) {
+      try {
+        await this.chat.update(ref, body);
+        return ref;
+      } catch (error) {
+        this.onError(error, `update a message of ${value.id}`);
+      }
+    }
+    return this.chat.post(caseThread(value), body);
+  }
+}

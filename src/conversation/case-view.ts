@@ -1,0 +1,186 @@
+import type { Case } from "../case";
+import type { CaseStatus } from "../case-status";
+import { describeIdentity, type Identity } from "../identity";
+import { actions, button, context, divider, fields, header, message, text, type Block, type Message } from "../message";
+import { partyLabel, parties } from "../party";
+import { countArtifacts, handoffStepLabel, handoffSteps, type Plan } from "../plan";
+import { approvalHash, shortHash, signOffFor } from "../signoff";
+import type { TicketField } from "../ticket/fields";
+import { commandHelp } from "./commands";
+
+/** How the case message and the other case messages look, as the core's message model. */
+
+export const statusLabel: Record<CaseStatus, string> = {
+  collecting: "Collecting the ticket",
+  planning: "Reading AWS to build the plan",
+  awaiting_signoff: "Waiting for sign-offs",
+  approved: "Approved",
+  scheduled: "Scheduled",
+  executing: "Running the handoff",
+  completed: "Completed",
+  failed: "Needs attention",
+  cancelled: "Cancelled",
+};
+
+export function mention(who: Identity): string {
+  return who.userId.startsWith("email:") ? (who.email ?? who.userId.slice(6)) : `<@${who.userId}>`;
+}
+
+function people(list: Identity[]): string {
+  return list.length ? list.map(mention).join(", ") : "—";
+}
+
+function nextStep(value: Case): string {
+  switch (value.status) {
+    case "collecting":
+      return "Answer the ticket questions in the thread of this message (or use the form).";
+    case "planning":
+      return "Offboard is reading AWS; the plan follows in the thread.";
+    case "awaiting_signoff": {
+      const missing = parties.filter((p) => !signOffFor(value, p)).map((p) => partyLabel[p]);
+      const awsNote = value.members.aws.length === 0 ? " A partner approver names the AWS approver with `assign aws @user`." : "";
+      return `Sign-off needed from: ${missing.join(", ")}.${awsNote}`;
+    }
+    case "approved":
+      return "All three parties approved. A partner approver can run the handoff now.";
+    case "scheduled":
+      return `The handoff runs on ${value.execution?.scheduledFor ?? "the target date"}; a partner approver can run it now.`;
+    case "executing":
+      return "The handoff is running: progress in the thread.";
+    case "completed":
+      return "Done. `export` gives the case and its audit trail.";
+    case "failed":
+      return "Some accounts need attention: see the thread; a partner approver can retry them.";
+    case "cancelled":
+      return "This case was cancelled.";
+  }
+}
+
+/** The case message: id, status, parties, next step, buttons for the next actions. Updated in place. */
+export function caseMessage(value: Case): Message {
+  const answers = value.ticket.answers;
+  const blocks: Block[] = [
+    header(`Offboarding ${value.customerName ?? "a customer"} — ${value.id}`),
+    fields([
+      ["Status", statusLabel[value.status]],
+      ["Accounts", value.accounts.length ? value.accounts.join(", ") : "—"],
+      ["Target date", typeof answers.targetDate === "string" ? answers.targetDate : "—"],
+      ["Customer approvers", people(value.members.customer)],
+      ["AWS approver", people(value.members.aws)],
+      ["Partner", "partner approvers (configured)"],
+    ]),
+    text(`Next: ${nextStep(value)}`),
+  ];
+  const buttons = [];
+  if (value.status === "collecting") buttons.push(button("ticket.form", "Fill in a form instead", value.id));
+  if (value.status === "approved" || value.status === "scheduled") {
+    buttons.push(button("run.start", "Run now", value.id, { style: "primary", confirm: { title: "Run the handoff now?", text: `This starts the AWS work for ${value.id} now instead of on the target date.`, confirm: "Run now", deny: "Not yet" } }));
+  }
+  if (["collecting", "planning", "awaiting_signoff", "approved", "scheduled"].includes(value.status)) {
+    buttons.push(button("case.cancel", "Cancel case", value.id, { style: "danger", confirm: { title: `Cancel ${value.id}?`, text: "The case stops here. Nothing has been changed in AWS.", confirm: "Cancel the case", deny: "Keep it" } }));
+  }
+  if (buttons.length) blocks.push(actions(buttons));
+  blocks.push(context(`Updated ${value.updatedAt} · version ${value.version}`));
+  return message(`${value.id}: ${statusLabel[value.status]}`, blocks);
+}
+
+export function questionMessage(field: TicketField, note?: string): Message {
+  const blocks: Block[] = [];
+  if (note) blocks.push(text(note));
+  blocks.push(text(`*${field.label}*${field.optional ? " (optional: `skip` to leave it out)" : ""}\n${field.question}`));
+  if (field.options) blocks.push(text(field.options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")));
+  if (field.hint) blocks.push(context(field.hint));
+  blocks.push(context("Reply in this thread. `back` returns to the previous question, `edit <field>` changes an answer, `cancel` stops the case."));
+  return message(`${note ? note + " " : ""}${field.label}: ${field.question}`, blocks);
+}
+
+export function ticketSummaryMessage(value: Case, template: string): Message {
+  const warnings = Object.values(value.ticket.warnings);
+  const blocks: Block[] = [header(`Ticket for ${value.id}`), text("```\n" + template + "\n```")];
+  if (warnings.length) blocks.push(context(`Warnings: ${warnings.join(" · ")}`));
+  return message(`Ticket for ${value.id} complete`, blocks);
+}
+
+export function planSummaryMessage(value: Case, plan: Plan): Message {
+  const blocks: Block[] = [
+    header(`Plan v${plan.version} for ${value.id}`),
+    fields([
+      ["Organization", `${plan.organizationId} (management ${plan.managementAccountId})`],
+      ["Accounts", String(plan.accounts.length)],
+      ["Artifacts to delete", String(countArtifacts(plan, "delete"))],
+      ["Kept / untagged", `${countArtifacts(plan, "keep")} / ${countArtifacts(plan, "untag")}`],
+      ["Removal by", plan.removalBy],
+    ]),
+  ];
+  for (const account of plan.accounts) {
+    const kinds = account.artifacts.map((a) => `${a.action} ${a.kind.replace(/_/g, " ")} ${a.name}`);
+    const lines = [
+      `*${account.accountId}*${account.accountName ? ` (${account.accountName})` : ""} — root access by ${account.rootHandover === "passwordless" ? "passwordless handover" : "one-time credential link"}`,
+      kinds.length ? kinds.join("; ") : "no partner artifacts found",
+      account.buckets.length ? `Buckets: ${account.buckets.map((b) => `${b.name} → ${b.disposition}`).join(", ")}` : "No partner buckets",
+    ];
+    if (account.invitation) lines.push(`Invitation from ${account.invitation.organizationId} found (${account.invitation.handshakeId})`);
+    blocks.push(text(lines.join("\n")));
+    if (account.warnings.length) blocks.push(context(`⚠ ${account.warnings.join(" · ")}`));
+  }
+  if (plan.warnings.length) blocks.push(context(`⚠ ${plan.warnings.join(" · ")}`));
+  blocks.push(context("The full detail is in `export`."));
+  return message(`Plan v${plan.version} for ${value.id}: ${plan.accounts.length} account(s)`, blocks);
+}
+
+/** The sign-off message: one button per party with a confirm dialog naming the case and version. */
+export function signOffMessage(value: Case): Message {
+  const hash = approvalHash(value);
+  const version = value.plan ? `plan v${value.plan.version}` : "the ticket";
+  const blocks: Block[] = [header(`Sign-off for ${value.id} (${version})`), text(`Approving binds to ${version} with fingerprint \`${shortHash(hash)}\`. Any later edit voids the sign-offs and asks again.`)];
+  const signed = parties.map((p) => {
+    const s = signOffFor(value, p);
+    return [partyLabel[p], s ? `✅ ${describeIdentity(s.by)} at ${s.at}` : "waiting"] as [string, string];
+  });
+  blocks.push(fields(signed));
+  const open = parties.filter((p) => !signOffFor(value, p));
+  if (open.length && value.status === "awaiting_signoff") {
+    blocks.push(
+      actions(
+        open.map((p) =>
+          button("signoff.approve", `Approve for ${partyLabel[p]}`, `${value.id}:${p}:${shortHash(hash)}`, {
+            style: "primary",
+            confirm: { title: `Approve for ${partyLabel[p]}?`, text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[p]}.`, confirm: "Approve", deny: "Cancel" },
+          }),
+        ),
+      ),
+    );
+  } else if (!open.length) {
+    blocks.push(context("All three parties approved."));
+  }
+  return message(`Sign-off for ${value.id}: ${parties.length - open.length}/3`, blocks);
+}
+
+const stepIcon = { pending: "⏳", running: "🔄", done: "✅", failed: "❌", skipped: "➖" } as const;
+
+export function progressMessage(value: Case): Message {
+  const blocks: Block[] = [header(`Handoff progress — ${value.id}`)];
+  for (const accountId of value.accounts) {
+    const progress = value.execution?.accounts[accountId];
+    const steps = handoffSteps.map((step) => `${stepIcon[progress?.steps[step] ?? "pending"]} ${handoffStepLabel[step]}`);
+    blocks.push(text(`*${accountId}*\n${steps.join("\n")}`));
+    if (progress?.error) blocks.push(context(`❌ ${progress.error}`));
+  }
+  blocks.push(divider(), context(statusLabel[value.status]));
+  return message(`Handoff progress for ${value.id}: ${statusLabel[value.status]}`, blocks);
+}
+
+export function failureMessage(value: Case, accountId: string, step: string, reason: string): Message {
+  return message(`Account ${accountId} failed at "${step}": ${reason}`, [
+    text(`❌ Account *${accountId}* stopped at *${step}*: ${reason}`),
+    actions([button("account.retry", `Retry ${accountId}`, `${value.id}:${accountId}`, { confirm: { title: `Retry ${accountId}?`, text: "Runs this account's remaining steps again. Finished steps are not repeated.", confirm: "Retry", deny: "Cancel" } })]),
+  ]);
+}
+
+export function helpMessage(): Message {
+  return message("Offboard commands", [header("Offboard commands"), text(commandHelp.map(([c, d]) => `\`${c}\` — ${d}`).join("\n")), context("Use `/offboard <command>` or mention `@Offboard <command>` (external Slack Connect users: mention).")]);
+}
+
+export function noticeMessage(note: string): Message {
+  return message(note);
+}

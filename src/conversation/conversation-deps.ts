@@ -1,0 +1,22 @@
+import type { ChatLocation, Identity } from "../identity";
+import type { AuditLog, CaseStore, ChatPort, Clock, IdempotencyStore, JobQueue, PartnerDirectory } from "../ports";
+
+/** Starts a credential deposit for one account (implemented by src/credentials' CredentialService). */
+export interface CredentialRequester {
+  requestDeposit(caseId: string, accountId: string, by: Identity, where: ChatLocation): Promise<void>;
+}
+
+/** What the conversation and the workflow need from the world. */
+export interface ConversationDeps {
+  cases: CaseStore;
+  audit: AuditLog;
+  chat: ChatPort;
+  idempotency: IdempotencyStore;
+  partners: PartnerDirectory;
+  clock: Clock;
+  /** Absent: no AWS work (sign-off covers the ticket alone). */
+  queue?: JobQueue;
+  credentials?: CredentialRequester;
+  /** Chat or queue failures after a change was recorded. */
+  onError?: (error: unknown, what: string) => void;
+}

@@ -1,0 +1,247 @@
+import type { AccountProgress, Case, StepState } from "../case";
+import { assertTransition } from "../case-status";
+import type { AccountRejection, HandoffEvents, ReminderKind } from "../handoff-events";
+import type { Identity } from "../identity";
+import { message, text } from "../message";
+import { handoffStepLabel, handoffSteps, type HandoffStep, type Plan } from "../plan";
+import { isFullyApproved, missingParties, voidSignOffs } from "../signoff";
+import { partyLabel } from "../party";
+import { fieldByKey } from "../ticket/fields";
+import { renderTicketTemplate } from "../ticket/template";
+import { CasePresenter } from "./case-presenter";
+import { failureMessage, planSummaryMessage, progressMessage, questionMessage, signOffMessage, ticketSummaryMessage } from "./case-view";
+import type { ConversationDeps } from "./conversation-deps";
+
+const progressEditIntervalMs = 1000;
+
+/**
+ * The case's life after the ticket: planning, sign-off, scheduling, execution progress and close-out.
+ * Implements HandoffEvents for the queued work, and is called by the conversation for the moves
+ * people make (ticket completed, approved, run now, retry).
+ */
+export class HandoffWorkflow implements HandoffEvents {
+  readonly presenter: CasePresenter;
+  private readonly pendingProgress = new Map<string, NodeJS.Timeout>();
+  private readonly lastProgressAt = new Map<string, number>();
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.presenter = new CasePresenter(deps.chat, (error, what) => this.reportError(error, what));
+  }
+
+  private reportError(error: unknown, what: string): void {
+    this.deps.onError?.(error, what);
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** The ticket is complete (again): summary, then the plan (or the sign-off when there is no AWS work). */
+  async ticketCompleted(caseId: string, actor: Identity | "system"): Promise<Case> {
+    const hasQueue = Boolean(this.deps.queue);
+    const updated = await this.deps.cases.update(caseId, (c) => ({
+      ...voidSignOffs(c).value,
+      status: assertTransition(c.status, "planning", c.id),
+      ...(hasQueue ? {} : { status: "awaiting_signoff" as const }),
+    }));
+    await this.deps.audit.append({ caseId, actor, action: "ticket.completed", payload: { answers: updated.ticket.answers } });
+    await this.presenter.say(updated, ticketSummaryMessage(updated, renderTicketTemplate(updated.ticket.answers)));
+    if (this.deps.queue) {
+      await this.deps.queue.preflight(caseId);
+      await this.presenter.refresh(updated);
+      return updated;
+    }
+    return this.postSignOff(updated);
+  }
+
+  private async postSignOff(value: Case): Promise<Case> {
+    const ref = await this.presenter.updateOrPost(value, undefined, signOffMessage(value));
+    const stored = await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
+    await this.presenter.refresh(stored);
+    return stored;
+  }
+
+  async planReady(caseId: string, plan: Plan): Promise<void> {
+    let voided = 0;
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      if (c.status !== "planning" && c.status !== "awaiting_signoff") return c;
+      voided = c.signOffs.length;
+      const version = (c.plan?.version ?? 0) + 1;
+      return { ...voidSignOffs(c).value, plan: { ...plan, version }, status: assertTransition(c.status, "awaiting_signoff", c.id) };
+    });
+    if (!updated.plan || updated.status !== "awaiting_signoff") return;
+    await this.deps.audit.append({ caseId, actor: "system", action: "plan.ready", payload: { version: updated.plan.version, accounts: updated.plan.accounts.length, voidedSignOffs: voided } });
+    await this.presenter.say(updated, planSummaryMessage(updated, updated.plan));
+    await this.postSignOff(updated);
+    const targetDate = updated.ticket.answers.targetDate;
+    if (this.deps.queue && typeof targetDate === "string") await this.deps.queue.scheduleReminders(caseId, targetDate).catch((e) => this.reportError(e, "schedule reminders"));
+  }
+
+  async planRejected(caseId: string, rejections: AccountRejection[]): Promise<void> {
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      if (c.status !== "planning") return c;
+      return { ...c, status: assertTransition(c.status, "collecting", c.id), ticket: { ...c.ticket, cursor: "accountIds", completedAt: undefined } };
+    });
+    if (updated.status !== "collecting") return;
+    await this.deps.audit.append({ caseId, actor: "system", action: "plan.rejected", payload: { rejections } });
+    const reasons = rejections.map((r) => `${r.accountId}: ${r.reason}`).join("\n");
+    const field = fieldByKey("accountIds");
+    if (field) await this.presenter.say(updated, questionMessage(field, `The organization does not accept these accounts:\n${reasons}\nPlease give the departing account IDs again.`));
+    await this.presenter.refresh(updated);
+  }
+
+  /** A new sign-off was recorded; when it was the third, the case is approved and scheduled. */
+  async signOffRecorded(value: Case): Promise<void> {
+    const ref = await this.presenter.updateOrPost(value, value.signOffMessage, signOffMessage(value));
+    if (ref !== value.signOffMessage) await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
+    if (value.status === "approved") await this.approved(value);
+    else await this.presenter.refresh(value);
+  }
+
+  private async approved(value: Case): Promise<void> {
+    await this.deps.audit.append({ caseId: value.id, actor: "system", action: "case.approved", payload: { signOffs: value.signOffs.map((s) => ({ party: s.party, hash: s.hash })) } });
+    const targetDate = value.ticket.answers.targetDate;
+    let current = value;
+    if (this.deps.queue && typeof targetDate === "string") {
+      const at = new Date(Math.max(Date.parse(`${targetDate}T09:00:00Z`), this.deps.clock.now().getTime()));
+      await this.deps.queue.scheduleRun(value.id, at);
+      current = await this.deps.cases.update(value.id, (c) =>
+        c.status === "approved" ? { ...c, status: assertTransition(c.status, "scheduled", c.id), execution: { accounts: {}, ...c.execution, scheduledFor: at.toISOString() } } : c,
+      );
+      await this.presenter.say(current, message(`All three parties approved ${value.id}. The handoff is scheduled for ${at.toISOString()}; a partner approver can run it now.`));
+    } else {
+      await this.presenter.say(current, message(`All three parties approved ${value.id}.`));
+    }
+    await this.presenter.refresh(current);
+  }
+
+  /** A partner approver starts the run now (or the scheduled run fires). */
+  async startRun(caseId: string, actor: Identity | "system"): Promise<Case> {
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      if (c.status === "executing") return c;
+      if (!isFullyApproved(c)) throw new Error(`case ${c.id} still needs sign-off from ${missingParties(c).map((p) => partyLabel[p]).join(", ")}`);
+      return { ...c, status: assertTransition(c.status, "executing", c.id), execution: { ...c.execution, accounts: c.execution?.accounts ?? {}, startedAt: this.now() } };
+    });
+    await this.deps.audit.append({ caseId, actor, action: "run.started" });
+    await this.ensureProgressMessage(updated);
+    await this.deps.queue?.runNow(caseId);
+    await this.presenter.refresh(updated);
+    return updated;
+  }
+
+  private async ensureProgressMessage(value: Case): Promise<Case> {
+    if (value.progressMessage) return value;
+    const ref = await this.deps.chat.post({ ...value.locations[0], threadId: value.caseMessage?.messageId }, progressMessage(value));
+    return this.deps.cases.update(value.id, (c) => (c.progressMessage ? c : { ...c, progressMessage: ref }));
+  }
+
+  async retryAccount(caseId: string, accountId: string, actor: Identity): Promise<void> {
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      if (!c.accounts.includes(accountId)) throw new Error(`${accountId} is not an account of case ${c.id}`);
+      const progress = c.execution?.accounts[accountId];
+      if (!progress || !Object.values(progress.steps).includes("failed")) throw new Error(`account ${accountId} has no failed step to retry`);
+      const steps = Object.fromEntries(Object.entries(progress.steps).map(([k, v]) => [k, v === "failed" ? "pending" : v])) as AccountProgress["steps"];
+      return {
+        ...c,
+        status: c.status === "failed" ? assertTransition(c.status, "executing", c.id) : c.status,
+        execution: { ...c.execution!, finishedAt: undefined, accounts: { ...c.execution!.accounts, [accountId]: { ...progress, steps, error: undefined, updatedAt: this.now() } } },
+      };
+    });
+    await this.deps.audit.append({ caseId, actor, party: "partner", action: "run.retry", payload: { accountId } });
+    await this.deps.queue?.retryAccount(caseId, accountId);
+    await this.renderProgress(updated);
+    await this.presenter.refresh(updated);
+  }
+
+  async stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void> {
+    let started = false;
+    let updated = await this.deps.cases.update(caseId, (c) => {
+      started = false;
+      let status = c.status;
+      if (status === "approved" || status === "scheduled") {
+        status = assertTransition(status, "executing", c.id);
+        started = true;
+      }
+      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: this.now() };
+      const progress: AccountProgress = { ...previous, steps: { ...previous.steps, [step]: state }, error: state === "failed" ? error : previous.error, updatedAt: this.now() };
+      return { ...c, status, execution: { ...c.execution, startedAt: c.execution?.startedAt ?? this.now(), accounts: { ...c.execution?.accounts, [accountId]: progress } } };
+    });
+    if (started) {
+      updated = await this.ensureProgressMessage(updated);
+      await this.presenter.refresh(updated);
+    }
+    await this.deps.audit.append({ caseId, actor: "system", action: `step.${state}`, payload: { accountId, step, error } });
+    if (state === "failed") await this.presenter.say(updated, failureMessage(updated, accountId, handoffStepLabel[step], error ?? "unknown reason"));
+    this.scheduleProgress(updated);
+  }
+
+  async runFinished(caseId: string): Promise<void> {
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      if (c.status !== "executing") return c;
+      const failed = c.accounts.some((a) => Object.values(c.execution?.accounts[a]?.steps ?? {}).includes("failed"));
+      return { ...c, status: assertTransition(c.status, failed ? "failed" : "completed", c.id), execution: { accounts: {}, ...c.execution, finishedAt: this.now() } };
+    });
+    if (updated.status !== "completed" && updated.status !== "failed") return;
+    await this.deps.audit.append({ caseId, actor: "system", action: `run.${updated.status}` });
+    await this.renderProgress(updated);
+    const lines = updated.accounts.map((a) => {
+      const p = updated.execution?.accounts[a];
+      const ok = handoffSteps.every((s) => p?.steps[s] === "done" || p?.steps[s] === "skipped");
+      return `${ok ? "✅" : "❌"} ${a}${p?.error ? ` — ${p.error}` : ""}`;
+    });
+    const summary = updated.status === "completed" ? `Handoff of ${updated.id} completed.` : `Handoff of ${updated.id} finished with accounts that need attention.`;
+    await this.presenter.say(updated, message(summary, [text(`*${summary}*\n${lines.join("\n")}`), text("The customer can now delete `OrganizationAccountAccessRole` in each account (its trust policy trusts only the account itself). `export` gives the final report and audit trail.")]));
+    await this.presenter.refresh(updated);
+  }
+
+  async remind(caseId: string, kind: ReminderKind): Promise<void> {
+    const value = await this.deps.cases.get(caseId);
+    if (!value || ["completed", "cancelled", "executing", "failed"].includes(value.status)) return;
+    const date = value.ticket.answers.targetDate;
+    const notes: Record<ReminderKind, string | undefined> = {
+      missing_signoffs: value.status === "awaiting_signoff" ? `Reminder: ${value.id} (target ${date}) still needs sign-off from ${missingParties(value).map((p) => partyLabel[p]).join(", ")}.` : undefined,
+      invitations: value.ticket.answers.destination === "organization" ? `Reminder: the new organization should send its invitations now, so they are waiting when the accounts leave on ${date} (invitations expire after 15 days).` : undefined,
+      accounts_payable: `Reminder: tell accounts payable that from ${date} these accounts are billed by AWS directly; expect prorated invoices from AWS and the partner for this month.`,
+    };
+    const note = notes[kind];
+    if (!note) return;
+    await this.deps.audit.append({ caseId, actor: "system", action: `reminder.${kind}` });
+    await this.presenter.say(value, message(note));
+  }
+
+  private scheduleProgress(value: Case): void {
+    if (this.pendingProgress.has(value.id)) return;
+    const wait = Math.max(0, (this.lastProgressAt.get(value.id) ?? 0) + progressEditIntervalMs - Date.now());
+    const timer = setTimeout(() => {
+      this.pendingProgress.delete(value.id);
+      void this.deps.cases
+        .get(value.id)
+        .then((fresh) => fresh && this.renderProgress(fresh))
+        .catch((e) => this.reportError(e, "render progress"));
+    }, wait);
+    timer.unref();
+    this.pendingProgress.set(value.id, timer);
+  }
+
+  /** Rewrites the progress message now. */
+  async renderProgress(value: Case): Promise<void> {
+    this.lastProgressAt.set(value.id, Date.now());
+    if (!value.progressMessage) return;
+    try {
+      await this.deps.chat.update(value.progressMessage, progressMessage(value));
+    } catch (error) {
+      this.reportError(error, `update the progress of ${value.id}`);
+    }
+  }
+
+  /** Waits for throttled progress edits (tests, shutdown). */
+  async flush(): Promise<void> {
+    const ids = [...this.pendingProgress.keys()];
+    for (const id of ids) {
+      clearTimeout(this.pendingProgress.get(id));
+      this.pendingProgress.delete(id);
+      const fresh = await this.deps.cases.get(id);
+      if (fresh) await this.renderProgress(fresh);
+    }
+  }
+}
