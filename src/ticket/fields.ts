@@ -1,0 +1,359 @@
+import type { AnswerValue } from "../case";
+import type { Identity, Platform } from "../identity";
+import { accept, refuse, type ParseResult } from "./parse-result";
+import {
+  parseAccountIds,
+  parseChoice,
+  parseDate,
+  parseFreeText,
+  parseMentions,
+  parseOrganizationTarget,
+  parseYesNo,
+  type ChoiceOption,
+} from "./parsers";
+
+/**
+ * The ticket's fields: the partner runbook's ticket template plus what the rest of the runbook needs
+ * (who approves, who receives the root credentials, where the accounts go, the partner's S3 buckets,
+ * accounts payable). One table drives the chat questions, the form, the `edit <field>` command, the
+ * summary and the rendered ticket.
+ */
+export type TicketFieldKey =
+  | "customerName"
+  | "customerApprovers"
+  | "goal"
+  | "targetDate"
+  | "partnerRepresentative"
+  | "accountIds"
+  | "accountsWithoutRootAccess"
+  | "credentialRecipients"
+  | "credentialDelivery"
+  | "removalBy"
+  | "customerIamUsers"
+  | "keepLifecycleTooling"
+  | "destination"
+  | "newOrganization"
+  | "bucketDisposition"
+  | "accountsPayableInformed"
+  | "specialConsiderations";
+
+/** What a parser may need besides the text: the date for "today", the platform of mentions, the other answers. */
+export interface FieldContext {
+  today: Date;
+  platform: Platform;
+  answers: Record<string, AnswerValue>;
+}
+
+export interface TicketField {
+  key: TicketFieldKey;
+  /** Short name, for summaries, forms and `edit <field>`. */
+  label: string;
+  /** Asked in the chat, one field at a time. */
+  question: string;
+  /** An example or a note under the question (forms show it under the input). */
+  hint?: string;
+  /** May be skipped (`skip` records `null`). */
+  optional: boolean;
+  /** Forms render a text area. */
+  multiline: boolean;
+  /** For choice fields: forms render a select, the chat a numbered list. */
+  options?: ChoiceOption[];
+  /** Conditional fields: asked only while this holds for the answers so far. */
+  appliesWhen?: (answers: Record<string, AnswerValue>) => boolean;
+  /** When a conditional field applies, in words ("only when your company removes the accounts"). */
+  condition?: string;
+  /**
+   * Fields whose answers this one is checked against: when one of them changes, this answer is checked
+   * again and asked anew if it no longer fits (the accounts without root access must be departing ones).
+   */
+  dependsOn?: readonly TicketFieldKey[];
+  parse(text: string, ctx: FieldContext): ParseResult<AnswerValue>;
+  /** Human display: "Yes", "2027-01-15", "<@U1>, <@U2>", "123456789012, 210987654321". */
+  format(value: AnswerValue): string;
+  /** Text that parses back to the same value (form prefill, edit). */
+  toInput(value: AnswerValue): string;
+}
+
+/** A mention token for an identity, or its e-mail address when it is known only by that. */
+export function mentionOf(who: Identity): string {
+  if (who.email && who.userId === `email:${who.email}`) return who.email;
+  return who.name ? `<@${who.userId}|${who.name}>` : `<@${who.userId}>`;
+}
+
+const isIdentityList = (value: AnswerValue): value is Identity[] => Array.isArray(value) && value.some((v) => typeof v === "object");
+
+/** Display of any answer: what a summary shows whatever the field. */
+export function formatAnswer(value: AnswerValue): string {
+  if (value === null) return "(none)";
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (typeof value === "string") return value;
+  if (value.length === 0) return "(none)";
+  if (isIdentityList(value)) return value.map((who) => (who.email && who.userId === `email:${who.email}` ? who.email : `<@${who.userId}>`)).join(", ");
+  return (value as string[]).join(", ");
+}
+
+/** Text of any answer that its field's parser reads back to the same value. */
+function answerInput(value: AnswerValue): string {
+  if (value === null) return "";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "string") return value;
+  if (isIdentityList(value)) return value.map(mentionOf).join(", ");
+  return (value as string[]).join(", ");
+}
+
+type FieldSpec = Omit<TicketField, "format" | "toInput"> & Partial<Pick<TicketField, "format" | "toInput">>;
+
+const field = (spec: FieldSpec): TicketField => ({ format: formatAnswer, toInput: answerInput, ...spec });
+
+/** A choice field shows its option's label and is edited by its value. */
+const choiceField = (spec: Omit<FieldSpec, "parse" | "options"> & { options: ChoiceOption[] }): TicketField =>
+  field({
+    ...spec,
+    parse: (text) => parseChoice(text, spec.options),
+    format: (value) => spec.options.find((o) => o.value === value)?.label ?? formatAnswer(value),
+  });
+
+const credentialDeliveryOptions: ChoiceOption[] = [
+  { value: "link", label: "One-time link in a direct message", aliases: ["one-time link", "one time link", "direct message", "dm"] },
+  {
+    value: "passwordless",
+    label: "Passwordless: move the root e-mail to us, we reset the password (where the partner's organization allows it)",
+    aliases: ["no password", "reset", "root e-mail", "root email"],
+  },
+];
+
+const removalByOptions: ChoiceOption[] = [
+  { value: "partner", label: "The partner removes all the accounts from its organization at once", aliases: ["partner", "the partner", "centurylink", "ctl"] },
+  { value: "customer", label: "Our company leaves the organization, as root or with one of our IAM users", aliases: ["our company", "my company", "company", "us", "we", "customer", "me"] },
+];
+
+const destinationOptions: ChoiceOption[] = [
+  { value: "standalone", label: "Standalone: the accounts belong to no organization afterwards", aliases: ["none", "no organization", "alone"] },
+  { value: "organization", label: "Another AWS organization, which invites the accounts", aliases: ["another organization", "new organization", "org", "another org"] },
+];
+
+const bucketOptions: ChoiceOption[] = [
+  { value: "keep", label: "Keep them as they are", aliases: ["leave them"] },
+  { value: "archive", label: "Archive them: keep the data in archival storage", aliases: ["archival"] },
+  { value: "delete", label: "Delete them and everything in them", aliases: ["remove", "delete them"] },
+];
+
+const noneWords = /^(none|no|nothing|n\/a|na|-|nil|no accounts?)\.?$/i;
+
+/** The fields, in the order asked. */
+export const ticketFields: readonly TicketField[] = [
+  field({
+    key: "customerName",
+    label: "Customer",
+    question: "What is the name of the customer company whose accounts are leaving?",
+    hint: "e.g. Acme Corp",
+    optional: false,
+    multiline: false,
+    parse: (text) => parseFreeText(text, { max: 120 }),
+  }),
+  field({
+    key: "customerApprovers",
+    label: "Customer approvers",
+    question: "Who approves the handoff for the customer? Mention them, or give the e-mail address of someone not in this channel yet.",
+    hint: "e.g. @Jane Doe, cfo@acme.example",
+    optional: false,
+    multiline: false,
+    parse: (text, ctx) => parseMentions(text, ctx.platform, { allowEmails: true }),
+  }),
+  field({
+    key: "goal",
+    label: "Goal",
+    question: "What is the goal of this handoff, in a few sentences?",
+    hint: "e.g. Our contract ends on 31 January; we take the accounts over and manage them ourselves.",
+    optional: false,
+    multiline: true,
+    parse: (text) => parseFreeText(text, { max: 1000 }),
+  }),
+  field({
+    key: "targetDate",
+    label: "Target date",
+    question: "On what date should the accounts leave the partner's organization?",
+    hint: "e.g. 2027-01-15. An estimate is fine: `edit date` changes it later. The partner asks for at least two weeks' notice.",
+    optional: false,
+    multiline: false,
+    parse: (text, ctx) => parseDate(text, ctx.today),
+  }),
+  field({
+    key: "partnerRepresentative",
+    label: "Partner account representative",
+    question: "Who is your account representative at the partner? Mention them, or write their name.",
+    hint: "e.g. @Sam Rep, or Sam Rep",
+    optional: false,
+    multiline: false,
+    parse: (text, ctx) => {
+      const mentioned = parseMentions(text, ctx.platform);
+      return mentioned.ok ? mentioned : parseFreeText(text, { max: 120 });
+    },
+  }),
+  field({
+    key: "accountIds",
+    label: "Departing account IDs",
+    question: "Which AWS accounts are leaving? Give their 12-digit account IDs.",
+    hint: "Separated by commas or new lines, e.g. 123456789012, 2109-8765-4321",
+    optional: false,
+    multiline: true,
+    parse: (text) => parseAccountIds(text),
+  }),
+  field({
+    key: "accountsWithoutRootAccess",
+    label: "Accounts without root access",
+    question: 'To which of these accounts do you currently have no root access? Answer "none" if you have it for all of them.',
+    hint: "Account IDs from the departing ones, or none",
+    optional: true,
+    multiline: true,
+    dependsOn: ["accountIds"],
+    parse: (text, ctx) => {
+      if (noneWords.test(text.trim())) return accept<string[]>([]);
+      const ids = parseAccountIds(text);
+      if (!ids.ok) return refuse(`${ids.reason} (or answer "none" if you have root access to all of them)`);
+      const departing = ctx.answers.accountIds;
+      if (!Array.isArray(departing)) return ids;
+      const outside = ids.value.filter((id) => !(departing as unknown[]).includes(id));
+      if (outside.length === 0) return ids;
+      const which = outside.length === 1 ? `${outside[0]} is not one of the departing accounts` : `${outside.join(", ")} are not among the departing accounts`;
+      return refuse(`${which} (${(departing as string[]).join(", ")}): list only departing accounts, or answer "none"`);
+    },
+    toInput: (value) => (Array.isArray(value) && value.length === 0 ? "none" : answerInput(value)),
+  }),
+  field({
+    key: "credentialRecipients",
+    label: "Root credential recipients",
+    question: "Who receives the root credentials for your company? Mention them: each gets a one-time link by direct message.",
+    hint: "e.g. @Jane Doe",
+    optional: false,
+    multiline: false,
+    parse: (text, ctx) => parseMentions(text, ctx.platform),
+  }),
+  choiceField({
+    key: "credentialDelivery",
+    label: "Root credential delivery",
+    question: "How should root access reach you?",
+    optional: false,
+    multiline: false,
+    options: credentialDeliveryOptions,
+  }),
+  choiceField({
+    key: "removalBy",
+    label: "Removal from the organization by",
+    question: "Who should remove your member accounts from the partner's AWS organization: the partner, or your company?",
+    hint: "If your company does it with IAM users, the partner must change their IAM policy before the departure.",
+    optional: false,
+    multiline: false,
+    options: removalByOptions,
+  }),
+  field({
+    key: "customerIamUsers",
+    label: "Customer IAM users needing permissions",
+    question: "Which of your IAM users will leave the organization and need permissions for it? Give their user names (and accounts).",
+    hint: "e.g. ops-admin in 123456789012; write root if you use the root user",
+    optional: false,
+    multiline: true,
+    appliesWhen: (answers) => answers.removalBy === "customer",
+    condition: "only when your company removes the accounts from the organization",
+    parse: (text) => parseFreeText(text, { max: 1000 }),
+  }),
+  field({
+    key: "keepLifecycleTooling",
+    label: "Keep the partner's lifecycle tooling",
+    question: "Do you wish to continue using the partner's application-lifecycle (ALM) tooling? If yes, its IAM policy stays (without the partner's Optimization tags).",
+    optional: false,
+    multiline: false,
+    parse: (text) => parseYesNo(text),
+  }),
+  choiceField({
+    key: "destination",
+    label: "Destination",
+    question: "Where do the accounts go after leaving: standalone, or into another AWS organization?",
+    optional: false,
+    multiline: false,
+    options: destinationOptions,
+  }),
+  field({
+    key: "newOrganization",
+    label: "New organization",
+    question: "Which organization will the accounts join? Give its ID (o-…) or its management account ID. Have it invite the accounts within 15 days of the target date.",
+    hint: "e.g. o-a1b2c3d4e5 or 123456789012",
+    optional: false,
+    multiline: false,
+    appliesWhen: (answers) => answers.destination === "organization",
+    condition: "only when the accounts join another organization",
+    parse: (text) => parseOrganizationTarget(text),
+  }),
+  choiceField({
+    key: "bucketDisposition",
+    label: "Partner S3 buckets",
+    question: "The partner created two S3 buckets in each account, config-bucket-<account ID> and ctlaudit-<account ID>. What should happen to them?",
+    optional: false,
+    multiline: false,
+    options: bucketOptions,
+  }),
+  field({
+    key: "accountsPayableInformed",
+    label: "Accounts payable informed",
+    question: "Is your accounts payable team aware of the transition? Right after leaving, all usage is payable to AWS.",
+    optional: false,
+    multiline: false,
+    parse: (text) => {
+      const answer = parseYesNo(text);
+      if (answer.ok && answer.value === false) {
+        return accept(
+          false,
+          "Please tell your accounts payable team before the departure: right after leaving the partner's organization all usage is payable to AWS, and leaving mid-month means prorated invoices from AWS, the partner and possibly another reseller.",
+        );
+      }
+      return answer;
+    },
+  }),
+  field({
+    key: "specialConsiderations",
+    label: "Special considerations",
+    question: "Anything else the partner should know (special considerations)? `skip` if nothing.",
+    optional: true,
+    multiline: true,
+    parse: (text) => parseFreeText(text, { max: 2000 }),
+  }),
+];
+
+/** More words for `edit <field>`, normalized like the input (lower case letters and digits only). */
+const fieldAliases: Record<TicketFieldKey, string[]> = {
+  customerName: ["customer", "company", "name", "companyname"],
+  customerApprovers: ["approvers", "approver", "customerapprover"],
+  goal: ["goals", "purpose"],
+  targetDate: ["date", "target", "when", "departuredate"],
+  partnerRepresentative: ["representative", "rep", "accountrepresentative", "partnerrep"],
+  accountIds: ["accounts", "account", "accountid", "ids", "departingaccounts"],
+  accountsWithoutRootAccess: ["rootaccess", "noroot", "withoutroot", "norootaccess", "norootaccounts"],
+  credentialRecipients: ["recipients", "recipient", "credentialrecipient"],
+  credentialDelivery: ["delivery", "credentials", "method", "passwordless"],
+  removalBy: ["removal", "remove", "removedby", "leaveby"],
+  customerIamUsers: ["iam", "iamusers", "users"],
+  keepLifecycleTooling: ["alm", "tooling", "lifecycle", "lifecycletooling", "cam"],
+  destination: ["dest", "standalone"],
+  newOrganization: ["organization", "org", "neworg", "organizationid"],
+  bucketDisposition: ["buckets", "bucket", "s3", "s3buckets"],
+  accountsPayableInformed: ["accountspayable", "payable", "ap", "invoices", "billing"],
+  specialConsiderations: ["special", "considerations", "notes", "other"],
+};
+
+const normalizeName = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * The field by its key, or by what a person types after `edit`: its label ("target date"), a label
+ * word or a short name ("accounts", "date", "buckets"), in any case and spacing.
+ */
+export function fieldByKey(key: string): TicketField | undefined {
+  const exact = ticketFields.find((f) => f.key === key);
+  if (exact) return exact;
+  const wanted = normalizeName(key);
+  if (wanted === "") return undefined;
+  const named = ticketFields.find((f) => normalizeName(f.key) === wanted || normalizeName(f.label) === wanted || fieldAliases[f.key].includes(wanted));
+  if (named) return named;
+  // A single label word ("goal", "considerations") when it names exactly one field.
+  const byWord = ticketFields.filter((f) => f.label.toLowerCase().split(/[^a-z0-9]+/).some((word) => word.length >= 4 && word === wanted));
+  return byWord.length === 1 ? byWord[0] : undefined;
+}
