@@ -1,0 +1,44 @@
+import type Redis from "ioredis";
+import { ConfigError } from "../../src/errors";
+
+/**
+ * True when Redis answers PING within `timeoutMs`. For readiness probes (`/healthz`) and start-up
+ * waits: it never throws and never waits longer than the timeout, even while ioredis is reconnecting
+ * and queueing commands.
+ */
+export async function isRedisReady(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = redis.ping().then(
+    (reply) => reply === "PONG",
+    () => false,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The oldest Redis Offboard runs on: exclusive XRANGE bounds and SET … GET arrived in 6.2. */
+export const minimumRedisVersion = "6.2.0";
+
+export function isSupportedRedisVersion(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(".").map((part) => Number.parseInt(part, 10) || 0);
+  return major > 6 || (major === 6 && minor >= 2);
+}
+
+/**
+ * Reads the server's version and refuses one older than 6.2 with a ConfigError naming REDIS_URL, so
+ * the process stops at start instead of failing on the first audit read.
+ */
+export async function checkRedisVersion(redis: Redis): Promise<string> {
+  const info = await redis.info("server");
+  const version = /^redis_version:(\S+)/m.exec(info)?.[1] ?? "unknown";
+  if (!isSupportedRedisVersion(version)) {
+    throw new ConfigError([`REDIS_URL: the server runs Redis ${version}; Offboard needs Redis ${minimumRedisVersion} or later`]);
+  }
+  return version;
+}
