@@ -7,7 +7,7 @@ import { message, type FormModel } from "../message";
 import { parties, partyLabel, type Party } from "../party";
 import { isFullyApproved, recordSignOff, voidSignOffs } from "../signoff";
 import { fieldByKey, ticketFields } from "../ticket/fields";
-import { applyForm, applyInput, interpretReply, nextField, startTicket, type FlowInput, type FlowOutcome } from "../ticket/flow";
+import { applyForm, applyInput, currentField, interpretReply, isComplete, startTicket, type FlowInput, type FlowOutcome } from "../ticket/flow";
 import { parseMentions } from "../ticket/parsers";
 import { caseExport } from "./case-export";
 import { caseThread } from "./case-presenter";
@@ -167,7 +167,7 @@ export class OffboardConversation implements Conversation {
     await this.deps.cases.bindLocation({ ...channel, threadId: ref.messageId }, id);
     await this.deps.cases.bindLocation(channel, id);
     const stored = await this.deps.cases.update(id, (c) => ({ ...c, caseMessage: ref }));
-    const first = nextField(stored.ticket);
+    const first = currentField(stored.ticket);
     if (first) await this.deps.chat.post(caseThread(stored), questionMessage(first, `Case ${id} is open. The ticket has ${ticketFields.length} questions; I ask them one at a time here.`));
     return {};
   }
@@ -352,7 +352,7 @@ export class OffboardConversation implements Conversation {
     const updated = await this.deps.cases.update(value.id, (c) => ({ ...c, locations: [{ ...created, threadId: undefined, shared: true }, ...c.locations], caseMessage: ref }));
     await this.deps.audit.append({ caseId: value.id, actor, party: "partner", action: "channel.created", payload: { channel: created.channelId, invited: emails } });
     await this.deps.chat.post({ ...value.locations[0], threadId: value.caseMessage?.messageId }, message(`The case continues in the new channel #${caseChannelName(value)}; the customer's approvers were invited.`));
-    const field = nextField(updated.ticket);
+    const field = currentField(updated.ticket);
     if (field) await this.deps.chat.post(caseThread(updated), questionMessage(field, `Case ${value.id} continues here.`));
     return {};
   }
@@ -424,7 +424,7 @@ export class OffboardConversation implements Conversation {
     });
     if (Object.keys(errors).length) return { formErrors: errors };
     await this.deps.audit.append({ caseId: value.id, actor: input.actor, action: "ticket.form_submitted", payload: { fields: Object.keys(input.values) } });
-    if (!nextField(updated.ticket)) await this.workflow.ticketCompleted(value.id, input.actor);
+    if (isComplete(updated.ticket)) await this.workflow.ticketCompleted(value.id, input.actor);
     return {};
   }
 

@@ -1,0 +1,218 @@
+import { RedisAuditLog, verifyCaseAudit } from "../../adapters/redis/audit-log";
+import { RedisCaseStore } from "../../adapters/redis/case-store";
+import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
+import type { Case } from "../../src/case";
+import { ListedPartners } from "../../src/conversation/chat-router";
+import type { ConversationDeps } from "../../src/conversation/conversation-deps";
+import type { Inbound } from "../../src/conversation/inbound";
+import { OffboardConversation } from "../../src/conversation/offboard-conversation";
+import type { Identity } from "../../src/identity";
+import type { Plan } from "../../src/plan";
+import type { JobQueue } from "../../src/ports";
+import { shortHash, approvalHash } from "../../src/signoff";
+import { RecordingChat } from "../support/recording-chat";
+import { testRedis } from "../support/redis";
+import { validTicketAnswers } from "../support/ticket-answers";
+
+const { redis, prefix, cleanup } = testRedis("conversation");
+afterAll(cleanup);
+
+const customer: Identity = { platform: "web", userId: "cora", teamId: "T-CUSTOMER", name: "Cora" };
+const aws: Identity = { platform: "web", userId: "avery", teamId: "T-AWS", name: "Avery" };
+const partner: Identity = { platform: "web", userId: "pat", teamId: "T-PARTNER", name: "Pat" };
+const stranger: Identity = { platform: "web", userId: "sam", teamId: "T-OTHER", name: "Sam" };
+const channel = { platform: "web" as const, channelId: "shared-1" };
+
+let requestSeq = 0;
+const rid = () => `r${++requestSeq}-${Date.now()}`;
+
+function setup(extra: Partial<ConversationDeps> = {}) {
+  const chat = new RecordingChat();
+  const deps: ConversationDeps = {
+    cases: new RedisCaseStore(redis, prefix),
+    audit: new RedisAuditLog(redis, prefix),
+    idempotency: new RedisIdempotencyStore(redis, prefix),
+    chat,
+    partners: new ListedPartners(["pat"]),
+    clock: { now: () => new Date() },
+    ...extra,
+  };
+  return { chat, deps, conversation: new OffboardConversation(deps) };
+}
+
+async function startCase(conversation: OffboardConversation, chat: RecordingChat, channelId: string, by = partner): Promise<Case> {
+  await conversation.handle({ kind: "command", words: "start", actor: by, location: { ...channel, channelId }, requestId: rid() });
+  const caseMessage = chat.sent.find((s) => s.kind === "post" && s.body.text.startsWith("OFB-"));
+  const deps = (conversation as unknown as { deps: ConversationDeps }).deps;
+  const id = await deps.cases.findByLocation({ ...channel, channelId });
+  expect(caseMessage).toBeDefined();
+  return (await deps.cases.get(id!))!;
+}
+
+function thread(value: Case) {
+  return { ...channel, channelId: value.locations[0].channelId, threadId: value.caseMessage!.messageId };
+}
+
+async function answerAll(conversation: OffboardConversation, value: Case, by: Identity): Promise<void> {
+  for (const answer of validTicketAnswers({ approver: "<@cora|Cora>", partnerRep: "<@pat|Pat>", recipient: "<@cora|Cora>" })) {
+    await conversation.handle({ kind: "reply", text: answer.text, actor: by, location: thread(value), requestId: rid() });
+  }
+}
+
+const approve = (value: Case, party: string, by: Identity, hash = shortHash(approvalHash(value))): Inbound => ({
+  kind: "action",
+  actionId: "signoff.approve",
+  value: `${value.id}:${party}:${hash}`,
+  actor: by,
+  location: thread(value),
+  requestId: rid(),
+});
+
+describe("the conversation (core, real Redis)", () => {
+  it("runs a ticket by thread replies to three sign-offs and approval", async () => {
+    const { chat, deps, conversation } = setup();
+    let value = await startCase(conversation, chat, "c-full");
+    expect(value.id).toMatch(/^OFB-\d{4}-\d{4}$/);
+    await answerAll(conversation, value, partner);
+    value = (await deps.cases.get(value.id))!;
+    expect(value.status).toBe("awaiting_signoff");
+    expect(value.accounts).toEqual(["222222222222", "333344445555"]);
+    expect(value.members.customer.map((m) => m.userId)).toEqual(["cora"]);
+    expect(chat.texts("post").some((t) => t.startsWith(`Ticket for ${value.id} complete`))).toBe(true);
+
+    await conversation.handle({ kind: "command", words: "assign aws <@avery|Avery>", actor: partner, location: thread(value), requestId: rid() });
+    value = (await deps.cases.get(value.id))!;
+    await conversation.handle(approve(value, "customer", customer));
+    await conversation.handle(approve(value, "aws", aws));
+    await conversation.handle(approve(value, "partner", partner));
+    value = (await deps.cases.get(value.id))!;
+    expect(value.status).toBe("approved");
+    expect(value.signOffs.map((s) => s.party).sort()).toEqual(["aws", "customer", "partner"]);
+    const verdict = await verifyCaseAudit(deps.audit as RedisAuditLog, value.id);
+    expect(verdict.ok).toBe(true);
+    const actions = (await deps.audit.read(value.id)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["case.created", "ticket.answered", "ticket.completed", "party.aws_assigned", "signoff.recorded", "case.approved"]));
+  });
+
+  it("re-asks a question with the reason when an answer is bad", async () => {
+    const { chat, deps, conversation } = setup();
+    const value = await startCase(conversation, chat, "c-bad");
+    await conversation.handle({ kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({ kind: "reply", text: "<@cora>", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({ kind: "reply", text: "Leave", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({ kind: "reply", text: "2001-01-01", actor: partner, location: thread(value), requestId: rid() });
+    const last = chat.last("post")!;
+    expect(last.body.text).toMatch(/That answer was not accepted: .*past/);
+    expect(last.body.text).toMatch(/Target date/i);
+    expect((await deps.cases.get(value.id))!.ticket.answers.targetDate).toBeUndefined();
+  });
+
+  it("refuses ticket answers from someone who is neither a customer approver nor the partner", async () => {
+    const { chat, deps, conversation } = setup();
+    const value = await startCase(conversation, chat, "c-stranger");
+    await conversation.handle({ kind: "reply", text: "Evil Corp", actor: stranger, location: thread(value), requestId: rid() });
+    expect(chat.last("ephemeral")!.to).toEqual(stranger);
+    expect(chat.last("ephemeral")!.body.text).toMatch(/only the customer's approvers and the partner/);
+    expect((await deps.cases.get(value.id))!.ticket.answers.customerName).toBeUndefined();
+  });
+
+  it("refuses a customer on the partner button, records the denial, and changes nothing else", async () => {
+    const { chat, deps, conversation } = setup();
+    let value = await startCase(conversation, chat, "c-deny");
+    await answerAll(conversation, value, partner);
+    value = (await deps.cases.get(value.id))!;
+    await conversation.handle(approve(value, "partner", customer));
+    expect(chat.last("ephemeral")!.body.text).toMatch(/only a Partner approver can approve for Partner/);
+    const after = (await deps.cases.get(value.id))!;
+    expect(after.signOffs).toHaveLength(0);
+    expect((await deps.audit.read(value.id)).filter((e) => e.action === "signoff.denied")).toHaveLength(1);
+  });
+
+  it("refuses a stale approval after an edit voids the sign-offs, and asks again", async () => {
+    const { chat, deps, conversation } = setup();
+    let value = await startCase(conversation, chat, "c-stale");
+    await answerAll(conversation, value, partner);
+    value = (await deps.cases.get(value.id))!;
+    await conversation.handle(approve(value, "customer", customer));
+    const oldHash = shortHash(approvalHash(value));
+    await conversation.handle({ kind: "command", words: "edit goal", actor: customer, location: thread(value), requestId: rid() });
+    let edited = (await deps.cases.get(value.id))!;
+    expect(edited.status).toBe("collecting");
+    expect(edited.signOffs).toHaveLength(0);
+    await conversation.handle({ kind: "reply", text: "Run our own AWS organization, with care", actor: customer, location: thread(value), requestId: rid() });
+    edited = (await deps.cases.get(value.id))!;
+    expect(edited.status).toBe("awaiting_signoff");
+    await conversation.handle(approve(value, "customer", customer, oldHash));
+    expect(chat.last("ephemeral")!.body.text).toMatch(/older version/);
+    expect((await deps.cases.get(value.id))!.signOffs).toHaveLength(0);
+  });
+
+  it("does a repeated request (same request id) once", async () => {
+    const { chat, deps, conversation } = setup();
+    let value = await startCase(conversation, chat, "c-retry");
+    const reply: Inbound = { kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: "same-event-id-1" };
+    await conversation.handle(reply);
+    await conversation.handle(reply);
+    value = (await deps.cases.get(value.id))!;
+    expect(value.ticket.answers.customerName).toBe("Acme");
+    expect((await deps.audit.read(value.id)).filter((e) => e.action === "ticket.answered")).toHaveLength(1);
+  });
+
+  it("resumes a half-filled ticket with a new conversation on the same Redis", async () => {
+    const first = setup();
+    const value = await startCase(first.conversation, first.chat, "c-resume");
+    await first.conversation.handle({ kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: rid() });
+    const second = setup();
+    await second.conversation.handle({ kind: "reply", text: "<@cora|Cora>", actor: partner, location: thread(value), requestId: rid() });
+    const stored = (await second.deps.cases.get(value.id))!;
+    expect(stored.ticket.answers.customerName).toBe("Acme");
+    expect(stored.members.customer.map((m) => m.userId)).toEqual(["cora"]);
+    expect(second.chat.last("post")!.body.text).toMatch(/goal/i);
+  });
+
+  it("plans through the queue, binds sign-offs to the plan, and schedules the approved run", async () => {
+    const calls: string[] = [];
+    const holder: { conversation?: OffboardConversation } = {};
+    const plan: Plan = { version: 0, createdAt: new Date().toISOString(), organizationId: "o-partner0001", managementAccountId: "111111111111", removalBy: "partner", accounts: [], warnings: [] };
+    const queue: JobQueue = {
+      preflight: async (id) => {
+        calls.push(`preflight:${id}`);
+        setImmediate(() => void holder.conversation!.workflow.planReady(id, plan));
+      },
+      scheduleRun: async (id, at) => void calls.push(`scheduleRun:${id}:${at.toISOString().slice(0, 10)}`),
+      runNow: async (id) => void calls.push(`runNow:${id}`),
+      retryAccount: async () => undefined,
+      cancelScheduled: async (id) => void calls.push(`cancel:${id}`),
+      scheduleReminders: async (id) => void calls.push(`reminders:${id}`),
+    };
+    const { chat, deps, conversation } = setup({ queue });
+    holder.conversation = conversation;
+    let value = await startCase(conversation, chat, "c-plan");
+    await answerAll(conversation, value, partner);
+    await new Promise((r) => setTimeout(r, 100));
+    value = (await deps.cases.get(value.id))!;
+    expect(value.status).toBe("awaiting_signoff");
+    expect(value.plan?.version).toBe(1);
+    await conversation.handle({ kind: "command", words: "assign aws <@avery>", actor: partner, location: thread(value), requestId: rid() });
+    for (const [party, who] of [["customer", customer], ["aws", aws], ["partner", partner]] as const) await conversation.handle(approve(value, party, who));
+    value = (await deps.cases.get(value.id))!;
+    expect(value.status).toBe("scheduled");
+    expect(calls).toEqual(expect.arrayContaining([`preflight:${value.id}`, `reminders:${value.id}`, expect.stringMatching(new RegExp(`^scheduleRun:${value.id}:`))]));
+    await conversation.handle({ kind: "command", words: "run", actor: customer, location: thread(value), requestId: rid() });
+    expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner approver can start the run/);
+    await conversation.handle({ kind: "command", words: "run", actor: partner, location: thread(value), requestId: rid() });
+    expect((await deps.cases.get(value.id))!.status).toBe("executing");
+    expect(calls).toContain(`runNow:${value.id}`);
+  });
+
+  it("keeps an AWS approver from being a customer approver or partner member", async () => {
+    const { chat, deps, conversation } = setup();
+    const value = await startCase(conversation, chat, "c-assign");
+    await answerAll(conversation, value, partner);
+    await conversation.handle({ kind: "command", words: "assign aws <@cora>", actor: partner, location: thread(value), requestId: rid() });
+    expect(chat.last("ephemeral")!.body.text).toMatch(/customer approver and cannot also approve for AWS/);
+    await conversation.handle({ kind: "command", words: "assign aws <@avery>", actor: customer, location: thread(value), requestId: rid() });
+    expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner approver/);
+    expect((await deps.cases.get(value.id))!.members.aws).toHaveLength(0);
+  });
+});
