@@ -1,0 +1,73 @@
+import type { Identity } from "../identity";
+import { context, header, link, message, text, type Message } from "../message";
+
+/**
+ * Every chat message of the credential handover. None carries a secret: links go only by direct
+ * message, and the channel learns who got a link and what happened to it, never the link itself.
+ */
+
+/** `2026-03-31 14:05 UTC`: unambiguous for parties in different time zones. */
+export function formatWhen(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A recipient as the channel shows them: a mention where the platform can resolve one. */
+export function mentionOf(who: Identity): string {
+  return who.userId.startsWith("email:") ? (who.email ?? who.name ?? who.userId.slice(6)) : `<@${who.userId}>`;
+}
+
+/** The plain name kept in the case record and shown on the retrieval page. */
+export function displayNameOf(who: Identity): string {
+  return who.name ?? who.email ?? who.userId;
+}
+
+export function depositLinkMessage(caseId: string, accountId: string, url: string, expiresAt: string): Message {
+  const summary = `One-time link to deposit the root credentials of account ${accountId} (case ${caseId})`;
+  return message(summary, [
+    header(`Deposit root credentials: ${accountId}`),
+    text(`Open this link to enter the root e-mail, password and MFA notes of account *${accountId}* for case *${caseId}*. Your browser encrypts them before they leave it; the bot never sees them in clear.`),
+    link("Deposit the credentials", url),
+    context(`Works once, until ${formatWhen(expiresAt)}. Do not forward it.`),
+  ]);
+}
+
+export function retrievalLinkMessage(caseId: string, accountId: string, url: string, expiresAt: string): Message {
+  const summary = `One-time link to the root credentials of AWS account ${accountId} (case ${caseId})`;
+  return message(summary, [
+    header(`Root credentials: ${accountId}`),
+    text(`The partner deposited the root credentials of AWS account *${accountId}* (case *${caseId}*). Open the link and press *Reveal*: it shows them once, then they are deleted.`),
+    link("Open the credentials", url),
+    context(`Valid until ${formatWhen(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`),
+  ]);
+}
+
+export function depositLinkSentLine(accountId: string, by: Identity, expiresAt: string): Message {
+  return message(`${mentionOf(by)} was sent a one-time link to deposit the root credentials of account ${accountId}, valid until ${formatWhen(expiresAt)}.`);
+}
+
+export function linkSentLine(accountId: string, recipients: Identity[], expiresAt: string, unreachable: Identity[]): Message {
+  const sent = recipients.filter((r) => !unreachable.includes(r));
+  const lines = [`The root credentials of account ${accountId} were deposited. A one-time retrieval link was sent by direct message to ${sent.map(mentionOf).join(", ") || "nobody"}, valid until ${formatWhen(expiresAt)}.`];
+  if (unreachable.length > 0) lines.push(`Could not send it to ${unreachable.map(mentionOf).join(", ")}: check that the bot can message them directly.`);
+  return message(lines.join("\n"));
+}
+
+export function retrievedLine(accountId: string, at: string): Message {
+  return message(`The root credentials of account ${accountId} were retrieved on ${formatWhen(at)} and deleted from Secrets Manager. The recipient should now change the root password and set up MFA.`);
+}
+
+export function revisitedLine(accountId: string, retrievedAt: string): Message {
+  return message(
+    `Warning: the retrieval link of account ${accountId}, already used on ${formatWhen(retrievedAt)}, was opened again. Nothing was shown. If the recipient did not retrieve the credentials themselves, change the root password of ${accountId} now.`,
+  );
+}
+
+export function expiredLine(accountId: string, expiresAt: string): Message {
+  return message(
+    `The retrieval link of account ${accountId} expired unopened at ${formatWhen(expiresAt)}; the deposited credentials were deleted. A partner approver can send a new deposit link with \`credentials ${accountId}\`.`,
+  );
+}
+
+export function lostLine(accountId: string): Message {
+  return message(`The retrieval link of account ${accountId} was used, but the deposited credentials were no longer in Secrets Manager. A partner approver must deposit them again with \`credentials ${accountId}\`.`);
+}
