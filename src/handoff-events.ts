@@ -21,4 +21,10 @@ export interface HandoffEvents {
   /** Every account has finished (done or failed). */
   runFinished(caseId: string): Promise<void>;
   remind(caseId: string, kind: ReminderKind): Promise<void>;
+  /**
+   * The run waits for a person: e.g. the customer must leave the organization from the account
+   * (removal by the customer). `instructions` say what to do, in plain words; the run resumes by itself
+   * once AWS shows it done. Optional: without it the step simply shows as running.
+   */
+  actionNeeded?(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void>;
 }
