@@ -1,0 +1,178 @@
+import type { App } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "pino";
+import { parseCommand } from "../../src/conversation/commands";
+import type { Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
+import type { ChatLocation, Identity } from "../../src/identity";
+import { message } from "../../src/message";
+import type { ChatPort } from "../../src/ports";
+import { InFlight } from "./in-flight";
+import { SlackAdapterError, slackErrorCode } from "./slack-errors";
+import {
+  actionFromBlockActions,
+  commandFromMention,
+  commandFromSlash,
+  formFromViewSubmission,
+  replyFromMessage,
+  type BlockActionsPayload,
+  type EventEnvelope,
+  type InstallationContext,
+  type MessageEventPayload,
+  type PressedButton,
+  type SlashCommandPayload,
+  type ViewSubmissionPayload,
+} from "./slack-inbound";
+import { renderTicketModal, ticketModalCallbackId } from "./ticket-modal";
+
+/** The slash command registered in manifest.yml. */
+export const slashCommand = "/offboard";
+
+export interface ListenerDeps {
+  /** The conversation once attached; requests before that are acknowledged and dropped with a warning. */
+  conversation(): Conversation | undefined;
+  client: WebClient;
+  chat: ChatPort;
+  inFlight: InFlight;
+  logger?: Logger;
+}
+
+/**
+ * Bolt's listeners: each acknowledges first (Slack wants an answer within 3 s, and with
+ * `processBeforeResponse: false` the HTTP answer leaves at `ack()`), then translates the payload and
+ * hands it to the conversation. The one exception is a modal submission, whose answer *is* the
+ * validation result (`response_action: "errors"`), so it is acknowledged after the core has decided.
+ * No flow logic lives here.
+ */
+export function registerSlackListeners(app: App, deps: ListenerDeps): void {
+  const { client, logger } = deps;
+
+  /** Hands an inbound to the core and carries out what only the adapter can (open a modal). */
+  const dispatch = async (input: Inbound, triggerId?: string, fallback?: (text: string) => Promise<unknown>): Promise<Outcome> => {
+    const conversation = deps.conversation();
+    if (!conversation) {
+      logger?.warn({ requestId: input.requestId }, "Slack request before a conversation was attached: dropped");
+      return {};
+    }
+    try {
+      const outcome = await conversation.handle(input);
+      if (outcome.openForm) {
+        if (!triggerId) throw new SlackAdapterError("api", "a form can only be opened from a button or a command");
+        await client.views.open({ trigger_id: triggerId, view: renderTicketModal(outcome.openForm) as never });
+      }
+      return outcome;
+    } catch (error) {
+      logger?.error({ err: error, requestId: input.requestId, kind: input.kind }, "Slack request failed");
+      await tellFailure(input, error, fallback);
+      return {};
+    }
+  };
+
+  /** The person who acted learns that it did not go through, privately; nothing is posted in the channel. */
+  const tellFailure = async (input: Inbound, error: unknown, fallback?: (text: string) => Promise<unknown>): Promise<void> => {
+    const code = slackErrorCode(error);
+    const text =
+      code === "not_in_channel" || code === "channel_not_found" || (error instanceof SlackAdapterError && error.code === "not_in_channel")
+        ? "Offboard is not in this channel yet: invite it with `/invite @Offboard`, then try again."
+        : `That did not go through (${error instanceof Error ? error.message : "unexpected error"}). What was already recorded is kept; please try again in a moment.`;
+    try {
+      if (fallback) await fallback(text);
+      else if ("location" in input) await deps.chat.ephemeral(input.location, input.actor, message(text));
+    } catch (second) {
+      logger?.warn({ err: second, requestId: input.requestId }, "could not tell the user about a failed Slack request");
+    }
+  };
+
+  /**
+   * Before `start`: is the channel shared with another organization? (False = one of the partner's own
+   * channels, where the core offers a dedicated case channel.) The bot joins a public channel it is not
+   * in, so it receives the thread replies. Unknown stays unknown: the core then treats it as shared.
+   */
+  const describeChannel = async (where: ChatLocation): Promise<ChatLocation> => {
+    try {
+      const info = await client.conversations.info({ channel: where.channelId });
+      const channel = info.channel;
+      if (!channel) return where;
+      if (channel.is_member === false && channel.is_channel && !channel.is_private) await client.conversations.join({ channel: where.channelId });
+      return { ...where, shared: Boolean(channel.is_ext_shared || channel.is_shared) };
+    } catch (error) {
+      logger?.warn({ err: error, channel: where.channelId }, "conversations.info failed; treating the channel as shared");
+      return where;
+    }
+  };
+
+  const withChannel = async <T extends Inbound & { kind: "command" }>(input: T): Promise<T> => (parseCommand(input.words)?.name === "start" ? { ...input, location: await describeChannel(input.location) } : input);
+
+  const installationOf = (context: { teamId?: string; botUserId?: string }): InstallationContext => ({ teamId: context.teamId, botUserId: context.botUserId });
+
+  // Every request's whole processing (listeners included, also after the HTTP answer) is tracked, so
+  // `stop()` and the tests can wait for the work that follows `ack()`.
+  app.use(async ({ next }) => {
+    await deps.inFlight.run(next);
+  });
+
+  app.command(slashCommand, async ({ command, ack, context, respond }) => {
+    await ack();
+    const input = await withChannel(commandFromSlash(command as SlashCommandPayload, installationOf(context)));
+    await dispatch(input, command.trigger_id, (text) => respond({ response_type: "ephemeral", text }));
+  });
+
+  // Events are acknowledged by Bolt itself before the listener runs.
+  app.event("app_mention", async ({ event, body, context }) => {
+    const input = await withChannel(commandFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)));
+    await dispatch(input);
+  });
+
+  app.event("message", async ({ event, body, context }) => {
+    const input = replyFromMessage(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context));
+    if (input) await dispatch(input);
+  });
+
+  app.event("member_joined_channel", async ({ event, body, context }) => {
+    if (event.user === context.botUserId) return;
+    const actor = await joinedPerson(client, event.user, event.team, logger);
+    const requestId = `event:${(body as EventEnvelope).event_id ?? `${event.channel}:${event.user}:${event.event_ts}`}`;
+    await dispatch({ kind: "member_joined", actor, requestId, location: { platform: "slack", channelId: event.channel, teamId: context.teamId } });
+  });
+
+  app.action({ type: "block_actions" }, async ({ ack, body, action, context }) => {
+    await ack();
+    const button = action as unknown as PressedButton;
+    if (!button.action_id || !("action_ts" in button)) return;
+    const input = actionFromBlockActions(body as unknown as BlockActionsPayload, button, installationOf(context));
+    if (input) await dispatch(input, (body as BlockActionsPayload).trigger_id);
+  });
+
+  app.view(ticketModalCallbackId, async ({ ack, body }) => {
+    const submission = body as unknown as ViewSubmissionPayload & { view: { blocks?: { block_id?: string }[] } };
+    const outcome = await dispatch(formFromViewSubmission(submission));
+    if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
+      await ack({ response_action: "errors", errors: outcome.formErrors });
+      return;
+    }
+    // A refusal without a field (not allowed to answer, no such case) is shown on the first input,
+    // since a modal has nowhere else to show it; closing silently would look like success.
+    const firstBlock = submission.view.blocks?.[0]?.block_id;
+    if (outcome.notice && firstBlock) {
+      await ack({ response_action: "errors", errors: { [firstBlock]: outcome.notice } });
+      return;
+    }
+    await ack();
+  });
+
+  app.error(async (error) => {
+    logger?.error({ err: error }, "Bolt could not process a Slack request");
+  });
+}
+
+/** The person who joined, with the e-mail that binds an approver invited by address (users:read.email). */
+async function joinedPerson(client: WebClient, userId: string, eventTeam: string | undefined, logger?: Logger): Promise<Identity> {
+  try {
+    const info = await client.users.info({ user: userId });
+    const email = info.user?.profile?.email;
+    const teamId = info.user?.team_id ?? eventTeam;
+    return { platform: "slack", userId, ...(teamId ? { teamId } : {}), ...(email ? { email } : {}), ...(info.user?.real_name ? { name: info.user.real_name } : {}) };
+  } catch (error) {
+    logger?.warn({ err: error, userId }, "users.info failed for a joining member");
+    return { platform: "slack", userId, ...(eventTeam ? { teamId: eventTeam } : {}) };
+  }
+}

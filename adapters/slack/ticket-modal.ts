@@ -1,0 +1,76 @@
+import type { FormInput, FormModel } from "../../src/message";
+import { clip } from "./block-kit";
+import { SlackRenderError } from "./slack-errors";
+
+/**
+ * The core's FormModel as a Slack modal, and a submitted modal's values read back. Each form input is
+ * one `input` block whose `block_id` is the input's id, so the core's per-field errors map straight onto
+ * `response_action: "errors"` (keyed by block_id).
+ */
+
+/** The callback id of every ticket modal; the case id travels in `private_metadata`. */
+export const ticketModalCallbackId = "offboard.ticket";
+
+/** The action id of the single element inside each input block. */
+const valueActionId = "value";
+
+const limits = { title: 24, submit: 24, label: 2000, hint: 2000, initialValue: 3000, optionText: 75, optionValue: 150, options: 100, blocks: 100, privateMetadata: 3000 } as const;
+
+const plain = (text: string, max: number): Record<string, unknown> => ({ type: "plain_text", text: clip(text, max) || " ", emoji: true });
+
+function element(input: FormInput): Record<string, unknown> {
+  if (input.options) {
+    if (input.options.length > limits.options) throw new SlackRenderError(`form input "${input.id}" has ${input.options.length} options; a Slack select allows ${limits.options}`);
+    const options = input.options.map((o) => {
+      if (o.value.length > limits.optionValue) throw new SlackRenderError(`option "${o.value}" of "${input.id}" is longer than Slack's ${limits.optionValue} characters`);
+      return { text: plain(o.label, limits.optionText), value: o.value };
+    });
+    const initial = options.find((o) => o.value === input.initialValue);
+    return { type: "static_select", action_id: valueActionId, placeholder: plain("Choose", 150), options, ...(initial ? { initial_option: initial } : {}) };
+  }
+  return {
+    type: "plain_text_input",
+    action_id: valueActionId,
+    multiline: input.multiline,
+    ...(input.initialValue ? { initial_value: clip(input.initialValue, limits.initialValue) } : {}),
+  };
+}
+
+/** The `view` argument of `views.open`. */
+export function renderTicketModal(form: FormModel): Record<string, unknown> {
+  if (form.inputs.length > limits.blocks) throw new SlackRenderError(`the form has ${form.inputs.length} inputs; a Slack modal holds ${limits.blocks}`);
+  if (form.callbackId.length > limits.privateMetadata) throw new SlackRenderError("the form's callback id is too long for Slack's private_metadata");
+  return {
+    type: "modal",
+    callback_id: ticketModalCallbackId,
+    private_metadata: form.callbackId,
+    title: plain(form.title, limits.title),
+    submit: plain(form.submitLabel, limits.submit),
+    close: plain("Cancel", limits.submit),
+    blocks: form.inputs.map((input) => ({
+      type: "input",
+      block_id: input.id,
+      optional: input.optional,
+      label: plain(input.label, limits.label),
+      ...(input.hint ? { hint: plain(input.hint, limits.hint) } : {}),
+      element: element(input),
+    })),
+  };
+}
+
+/** One element's state in `view.state.values` (text inputs carry `value`, selects `selected_option`). */
+interface ElementState {
+  type?: string;
+  value?: string | null;
+  selected_option?: { value?: string } | null;
+}
+
+/** `view.state.values` → input id → text ("" for an empty or unselected input). */
+export function readTicketModal(values: Record<string, Record<string, ElementState>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [blockId, elements] of Object.entries(values ?? {})) {
+    const state = elements[valueActionId] ?? Object.values(elements)[0];
+    out[blockId] = state?.selected_option?.value ?? state?.value ?? "";
+  }
+  return out;
+}
