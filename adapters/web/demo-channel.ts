@@ -1,0 +1,76 @@
+import type express from "express";
+import type Redis from "ioredis";
+import type { Logger } from "pino";
+import type { Conversation } from "../../src/conversation/inbound";
+import type { Identity } from "../../src/identity";
+import type { ChatPort, PartnerDirectory } from "../../src/ports";
+import { createDemoApiRouter, type DemoChannelInfo } from "./demo-api";
+import { DemoChat } from "./demo-chat";
+import { DemoEventHub } from "./demo-event-hub";
+import { DemoMessageStore } from "./demo-message-store";
+import { defaultDemoUsers, partnerUserIds, type DemoUser } from "./demo-users";
+
+export interface DemoChannelOptions {
+  /** The store's connection; the live updates open one more (a subscriber) from it. */
+  redis: Redis;
+  /** Key prefix (OFFBOARD_KEY_PREFIX); the channel's keys live under `<prefix>demo:`. */
+  prefix: string;
+  /** Who one can act as. Default: two customer admins, an AWS representative, two partner operators. */
+  users?: readonly DemoUser[];
+  /** OFFBOARD_PARTNER_WEB_USERS. Default: the users whose party is `partner`. */
+  partnerUsers?: readonly string[];
+  channel?: Partial<DemoChannelInfo>;
+  logger?: Logger;
+}
+
+export interface DemoChannel {
+  /** The ChatPort for platform `web`. */
+  chat: ChatPort;
+  /** The page, its API and its live updates, to mount at the root of the app. */
+  router(conversation: Conversation): express.Router;
+  /** Partner membership of demo users. */
+  partnerDirectory: PartnerDirectory;
+  users: readonly DemoUser[];
+  channel: DemoChannelInfo;
+  /** Ends the open live-update streams and closes the subscriber connection (not `redis`). */
+  close(): Promise<void>;
+}
+
+export const defaultDemoChannel: DemoChannelInfo = { id: "C-DEMO", name: "acme-offboarding", installTeamId: "T-PARTNER" };
+
+/**
+ * The local demo channel: a chat platform in the browser, so the whole product runs on one machine
+ * with no Slack or Teams account. All its state is in Redis; any number of processes can serve it.
+ *
+ * @example
+ *   const demo = createDemoChannel({ redis, prefix: config.keyPrefix, partnerUsers: config.demoChannel.partnerUsers });
+ *   const chat = new ChatRouter({ web: demo.chat });
+ *   http.app.use(demo.router(conversation)); // http://127.0.0.1:3000
+ */
+export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
+  const users = options.users ?? defaultDemoUsers;
+  const channel: DemoChannelInfo = { ...defaultDemoChannel, ...options.channel };
+  const store = new DemoMessageStore(options.redis, options.prefix);
+  const hub = new DemoEventHub(options.redis, store.eventChannel, options.logger);
+  const partners = new Set(options.partnerUsers && options.partnerUsers.length > 0 ? options.partnerUsers : partnerUserIds(users));
+  const partnerDirectory: PartnerDirectory = {
+    isPartner: async (who: Identity) => who.platform === "web" && partners.has(who.userId),
+  };
+  const endStreams: (() => void)[] = [];
+
+  return {
+    chat: new DemoChat(store),
+    router: (conversation) => {
+      const { router, endStreams: end } = createDemoApiRouter({ store, hub, users, channel, conversation, logger: options.logger });
+      endStreams.push(end);
+      return router;
+    },
+    partnerDirectory,
+    users,
+    channel,
+    close: async () => {
+      for (const end of endStreams) end();
+      await hub.close();
+    },
+  };
+}
