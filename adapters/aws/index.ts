@@ -1,0 +1,25 @@
+/** The AWS adapter: the AwsOperations port on the SDK v3 clients, paced by a rate limit shared in Redis. */
+import type Redis from "ioredis";
+import type { Config } from "../../src/config";
+import { AwsClients } from "./aws-clients";
+import { RequestRateLimit } from "./request-rate-limit";
+import { SdkAwsOperations } from "./sdk-aws-operations";
+
+export { AwsClients, type AccountClients, type AwsClientOptions } from "./aws-clients";
+export { RequestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit";
+export { SdkAwsOperations, lockedTrustPolicy, partnerBucketNames, carriesMarker } from "./sdk-aws-operations";
+export { translateAwsError, isRetryableSdkError } from "./translate-error";
+export { defaultBackoff, backoffDelay, type BackoffPolicy } from "./request-pacing";
+
+/**
+ * The AWS port as configured: every process using the same Redis and key prefix shares one request
+ * budget of `OFFBOARD_AWS_RATE_LIMIT` per second.
+ *
+ * @example const { aws, close } = createAwsOperations(config, createRedis(config.redisUrl));
+ */
+export function createAwsOperations(config: Pick<Config, "aws" | "keyPrefix">, redis: Redis): { aws: SdkAwsOperations; clients: AwsClients; close(): void } {
+  const gate = new RequestRateLimit(redis, `${config.keyPrefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
+  const clients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate });
+  const aws = new SdkAwsOperations(clients, { partnerMarker: config.aws.partnerMarker, memberRoleName: config.aws.memberRoleName });
+  return { aws, clients, close: () => clients.destroy() };
+}
