@@ -228,8 +228,10 @@ function routeOf(req: IncomingMessage, url: URL, body: string): Route {
       return { service: "account", protocol: "rest-json", operation: operation.charAt(0).toUpperCase() + operation.slice(1), accessKeyId, json };
     }
     case "s3": {
+      // Path style: /<bucket>[/<key>]; the SDK writes bucket sub-resources as /<bucket>/?versioning.
       const [, bucket, ...rest] = url.pathname.split("/");
-      const s3Request: S3Request = { method: req.method ?? "GET", bucket: bucket ? decodeURIComponent(bucket) : undefined, key: rest.length > 0 ? decodeURIComponent(rest.join("/")) : undefined, query: url.searchParams, body };
+      const key = rest.join("/");
+      const s3Request: S3Request = { method: req.method ?? "GET", bucket: bucket ? decodeURIComponent(bucket) : undefined, key: key ? decodeURIComponent(key) : undefined, query: url.searchParams, body };
       return { service: "s3", protocol: "rest-xml", operation: s3Operation(s3Request), accessKeyId, s3: s3Request };
     }
     default:

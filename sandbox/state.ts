@@ -137,6 +137,8 @@ export interface IamState {
 export interface ObjectVersion {
   key: string;
   versionId: string;
+  /** Creation order across the sandbox: S3 lists a key's versions newest (highest) first. */
+  seq: number;
   deleteMarker: boolean;
   lastModified: Date;
   size: number;
@@ -154,6 +156,11 @@ export interface Bucket {
   lifecycleRules?: string;
   /** Every version and delete marker, newest last. */
   versions: ObjectVersion[];
+  /**
+   * Version id → creation order of every version the bucket ever held, deleted ones included, so a
+   * listing's `version-id-marker` still has its place after that version was deleted (as in S3).
+   */
+  versionOrder: Map<string, number>;
 }
 
 export interface Secret {
@@ -220,6 +227,8 @@ export interface SandboxState {
   /** Access key id → principal: the fixed keys of each account's root, and every session issued. */
   credentials: Map<string, Principal>;
   random: SeededRandom;
+  /** The last object version's creation order (see ObjectVersion.seq). */
+  objectVersionSeq: number;
 }
 
 export const managementAccessKeyId = "SANDBOXMANAGEMENTKEY";
@@ -290,6 +299,7 @@ export function buildState(scenario: Scenario, seed = 1): SandboxState {
     handshakes: new Map(),
     credentials: new Map(),
     random: new SeededRandom(seed),
+    objectVersionSeq: 0,
   };
   const orgSpecs = [scenario.organization, ...(scenario.otherOrganizations ?? [])];
   for (const [i, spec] of orgSpecs.entries()) state.organizations.set(spec.id, organizationState(spec, i === 0));
@@ -430,10 +440,10 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
     iam.oidcProviders.set(host, { url: host, arn: `arn:aws:iam::${id}:oidc-provider/${host}`, clientIds: p.clientIds ?? ["sts.amazonaws.com"], createDate: created, tags: { ...p.tags } });
   }
   for (const b of spec.buckets ?? []) {
-    const bucket: Bucket = { name: b.name, accountId: id, createDate: created, versioning: b.versioning ?? "Enabled", tags: { ...b.tags }, versions: [] };
+    const bucket: Bucket = { name: b.name, accountId: id, createDate: created, versioning: b.versioning ?? "Enabled", tags: { ...b.tags }, versions: [], versionOrder: new Map() };
     for (const o of b.objects ?? []) {
-      for (let v = 0; v < Math.max(1, o.versions ?? 1); v++) bucket.versions.push(newObjectVersion(state, o.key, false, o.size ?? 1024 * (v + 1), daysAgo(300 - v)));
-      if (o.deleteMarker) bucket.versions.push(newObjectVersion(state, o.key, true, 0, daysAgo(10)));
+      for (let v = 0; v < Math.max(1, o.versions ?? 1); v++) addObjectVersion(bucket, newObjectVersion(state, o.key, false, o.size ?? 1024 * (v + 1), daysAgo(300 - v)));
+      if (o.deleteMarker) addObjectVersion(bucket, newObjectVersion(state, o.key, true, 0, daysAgo(10)));
     }
     account.buckets.set(b.name, bucket);
   }
@@ -450,12 +460,18 @@ export function newObjectVersion(state: SandboxState, key: string, deleteMarker:
   return {
     key,
     versionId: state.random.chars(32, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._"),
+    seq: ++state.objectVersionSeq,
     deleteMarker,
     lastModified: at,
     size: deleteMarker ? 0 : size,
     etag: `"${state.random.chars(32, "0123456789abcdef")}"`,
     storageClass: "STANDARD",
   };
+}
+
+export function addObjectVersion(bucket: Bucket, version: ObjectVersion): void {
+  bucket.versions.push(version);
+  bucket.versionOrder.set(version.versionId, version.seq);
 }
 
 export function newUuid(state: SandboxState): string {

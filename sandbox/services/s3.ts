@@ -1,7 +1,7 @@
 import { AwsError } from "../aws-error";
 import type { Call } from "../call";
 import { defaultPageSize } from "../pagination";
-import { newObjectVersion, type AccountState, type Bucket, type ObjectVersion } from "../state";
+import { addObjectVersion, newObjectVersion, type AccountState, type Bucket, type ObjectVersion } from "../state";
 import { escapeXml, xmlBlocks, xmlElement, xmlText } from "../xml";
 
 /**
@@ -121,8 +121,23 @@ function listBuckets(account: AccountState): S3Response {
 /** Versions as S3 lists them: keys in order, each key's versions newest first. */
 function orderedVersions(bucket: Bucket): (ObjectVersion & { isLatest: boolean })[] {
   const byKey = new Map<string, ObjectVersion[]>();
-  for (const v of bucket.versions) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
-  return [...byKey.keys()].sort().flatMap((key) => byKey.get(key)!.slice().reverse().map((v, i) => ({ ...v, isLatest: i === 0 })));
+  for (const v of bucket.versions) {
+    const list = byKey.get(v.key);
+    if (list) list.push(v);
+    else byKey.set(v.key, [v]);
+  }
+  return [...byKey.keys()].sort().flatMap((key) => byKey.get(key)!.sort((a, b) => b.seq - a.seq).map((v, i) => ({ ...v, isLatest: i === 0 })));
+}
+
+/**
+ * Whether `v` comes after the listing markers. Positional, as in S3: a marker whose version has been
+ * deleted since (delete-while-listing) still marks its place.
+ */
+function afterMarker(bucket: Bucket, v: ObjectVersion, keyMarker: string, versionIdMarker: string): boolean {
+  if (!keyMarker) return true;
+  if (v.key !== keyMarker) return v.key > keyMarker;
+  const markerSeq = versionIdMarker ? bucket.versionOrder.get(versionIdMarker) : undefined;
+  return markerSeq !== undefined && v.seq < markerSeq;
 }
 
 function listObjectVersions(bucket: Bucket, q: URLSearchParams): S3Response {
@@ -130,11 +145,7 @@ function listObjectVersions(bucket: Bucket, q: URLSearchParams): S3Response {
   const keyMarker = q.get("key-marker") ?? "";
   const versionIdMarker = q.get("version-id-marker") ?? "";
   const maxKeys = q.get("max-keys") ? Math.min(1000, Math.max(1, Number(q.get("max-keys")))) : defaultPageSize;
-  let all = orderedVersions(bucket).filter((v) => v.key.startsWith(prefix));
-  if (keyMarker) {
-    const at = versionIdMarker ? all.findIndex((v) => v.key === keyMarker && v.versionId === versionIdMarker) : -1;
-    all = at >= 0 ? all.slice(at + 1) : all.filter((v) => v.key > keyMarker);
-  }
+  const all = orderedVersions(bucket).filter((v) => v.key.startsWith(prefix) && afterMarker(bucket, v, keyMarker, versionIdMarker));
   const items = all.slice(0, maxKeys);
   const truncated = all.length > maxKeys;
   const last = items[items.length - 1];
@@ -171,7 +182,7 @@ function deleteOne(call: Call, bucket: Bucket, key: string, versionId: string | 
     return { key };
   }
   const marker = newObjectVersion(call.state, key, true, 0);
-  bucket.versions.push(marker);
+  addObjectVersion(bucket, marker);
   return { key, deleteMarker: true, deleteMarkerVersionId: marker.versionId };
 }
 
