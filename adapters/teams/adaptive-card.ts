@@ -1,0 +1,178 @@
+import type { Block, Button, Message } from "../../src/message";
+
+/**
+ * The core's message model rendered as an Adaptive Card (1.5), the way Teams shows rich messages.
+ *
+ * | message block | card element                                                              |
+ * | ------------- | ------------------------------------------------------------------------- |
+ * | header        | TextBlock, size Large, weight Bolder                                      |
+ * | text          | TextBlock (markdown); a fenced block becomes monospace TextBlocks          |
+ * | fields        | FactSet                                                                   |
+ * | actions       | ActionSet of Action.Execute (verb = actionId, data = { value })           |
+ * | context       | TextBlock, size Small, subtle                                             |
+ * | link          | ActionSet with one Action.OpenUrl                                         |
+ * | divider       | `separator: true` on the element that follows                             |
+ *
+ * Adaptive Cards have no confirm dialog: a button with `confirm` becomes an Action.ShowCard whose
+ * inner card shows the confirm text and the real Action.Execute — the second, deliberate step.
+ *
+ * @example
+ *   const card = adaptiveCard(message("Hi", [header("Case OFB-2026-0001")]), (id) => names.get(id));
+ *   await context.sendActivity({ attachments: [cardAttachment(card)] });
+ */
+export const adaptiveCardContentType = "application/vnd.microsoft.card.adaptive";
+export const adaptiveCardVersion = "1.5";
+
+export type CardElement = Record<string, unknown> & { type: string };
+export type CardAction = Record<string, unknown> & { type: string; title: string };
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: string;
+  body: CardElement[];
+  fallbackText: string;
+  /** Teams only: use the full width of the conversation instead of the narrow default. */
+  msteams: { width: "Full" };
+}
+
+/** Display name of a user id for `<@id>` tokens without a name; undefined when unknown. */
+export type NameOf = (userId: string) => string | undefined;
+
+const noNames: NameOf = () => undefined;
+
+/** The user ids mentioned as `<@id>` or `<@id|Name>` anywhere in the message (for name look-ups). */
+export function mentionedUserIds(body: Message): string[] {
+  const ids = new Set<string>();
+  const scan = (value: string): void => {
+    for (const match of value.matchAll(/<@([^|>\s]+)(?:\|[^>]*)?>/g)) ids.add(match[1]);
+  };
+  scan(body.text);
+  for (const block of body.blocks) {
+    if (block.type === "header" || block.type === "text" || block.type === "context") scan(block.text);
+    if (block.type === "fields") for (const f of block.fields) scan(`${f.label} ${f.value}`);
+  }
+  return [...ids];
+}
+
+/**
+ * The core's small markup as Teams markdown: `*bold*` → `**bold**`, `` `code` `` → the plain words
+ * (card TextBlocks have no inline code), `<@id|Name>` / `<@id>` → the person's name, one line break
+ * → a paragraph break (a single `\n` is not a line break in card markdown).
+ */
+export function teamsMarkdown(text: string, nameOf: NameOf = noNames): string {
+  return names(text, nameOf)
+    .replace(/`([^`\n]+)`/g, "$1")
+    .replace(/(^|[^*\w])\*([^*\n]+?)\*(?=[^*\w]|$)/gm, "$1**$2**")
+    .replace(/\r?\n/g, "\n\n");
+}
+
+/** Mention tokens as names; plain text (no markdown), for `fallbackText` and activity summaries. */
+export function plainText(text: string, nameOf: NameOf = noNames): string {
+  return names(text, nameOf);
+}
+
+function names(text: string, nameOf: NameOf): string {
+  return text.replace(/<@([^|>\s]+)(?:\|([^>]*))?>/g, (_token, id: string, given?: string) => {
+    const name = given?.trim() || nameOf(id);
+    return name ? `@${name.replace(/^@/, "")}` : `@user ${id}`;
+  });
+}
+
+const fencePattern = /```\n?([\s\S]*?)\n?```/g;
+
+/** A text block with fenced code split into markdown TextBlocks and monospace lines. */
+function textElements(text: string, nameOf: NameOf): CardElement[] {
+  const elements: CardElement[] = [];
+  let last = 0;
+  const prose = (part: string): void => {
+    if (part.trim()) elements.push({ type: "TextBlock", text: teamsMarkdown(part.trim(), nameOf), wrap: true });
+  };
+  for (const match of text.matchAll(fencePattern)) {
+    prose(text.slice(last, match.index));
+    // One TextBlock per line: monospace text keeps its lines without markdown paragraph breaks.
+    const lines = names(match[1], nameOf).split("\n");
+    lines.forEach((line, i) => elements.push({ type: "TextBlock", text: line === "" ? " " : line, fontType: "Monospace", wrap: true, spacing: i === 0 ? "Default" : "None" }));
+    last = (match.index ?? 0) + match[0].length;
+  }
+  prose(text.slice(last));
+  return elements;
+}
+
+const actionStyle = { primary: "positive", danger: "destructive" } as const;
+
+function executeAction(button: Button, title: string): CardAction {
+  return {
+    type: "Action.Execute",
+    title,
+    verb: button.actionId,
+    data: { value: button.value },
+    ...(button.style ? { style: actionStyle[button.style] } : {}),
+  };
+}
+
+/** A button; with a confirm dialog, a ShowCard whose inner card asks and carries the real action. */
+export function cardAction(button: Button, nameOf: NameOf = noNames): CardAction {
+  if (!button.confirm) return executeAction(button, button.label);
+  const { title, text, confirm } = button.confirm;
+  return {
+    type: "Action.ShowCard",
+    title: button.label,
+    card: {
+      type: "AdaptiveCard",
+      body: [
+        { type: "TextBlock", text: teamsMarkdown(title, nameOf), weight: "Bolder", wrap: true },
+        { type: "TextBlock", text: teamsMarkdown(text, nameOf), wrap: true },
+      ],
+      actions: [executeAction(button, confirm)],
+    },
+  };
+}
+
+function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameOf): CardElement[] {
+  switch (block.type) {
+    case "header":
+      return [{ type: "TextBlock", text: plainText(block.text, nameOf), size: "Large", weight: "Bolder", wrap: true }];
+    case "text":
+      return textElements(block.text, nameOf);
+    case "context":
+      return [{ type: "TextBlock", text: teamsMarkdown(block.text, nameOf), size: "Small", isSubtle: true, wrap: true }];
+    case "fields":
+      return [{ type: "FactSet", facts: block.fields.map((f) => ({ title: plainText(f.label, nameOf), value: teamsMarkdown(f.value, nameOf) })) }];
+    case "actions":
+      return [{ type: "ActionSet", actions: block.buttons.map((b) => cardAction(b, nameOf)) }];
+    case "link":
+      return [{ type: "ActionSet", actions: [{ type: "Action.OpenUrl", title: block.label, url: block.url }] }];
+  }
+}
+
+export function adaptiveCard(body: Message, nameOf: NameOf = noNames): AdaptiveCard {
+  const elements: CardElement[] = [];
+  let separate = false;
+  for (const block of body.blocks) {
+    if (block.type === "divider") {
+      separate = elements.length > 0;
+      continue;
+    }
+    const rendered = blockElements(block, nameOf);
+    if (separate && rendered.length > 0) {
+      rendered[0] = { ...rendered[0], separator: true, spacing: "Medium" };
+      separate = false;
+    }
+    elements.push(...rendered);
+  }
+  if (elements.length === 0) elements.push({ type: "TextBlock", text: teamsMarkdown(body.text, nameOf), wrap: true });
+  return {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: adaptiveCardVersion,
+    body: elements,
+    fallbackText: plainText(body.text, nameOf),
+    msteams: { width: "Full" },
+  };
+}
+
+/** The card as a Bot Framework attachment. */
+export function cardAttachment(card: AdaptiveCard): { contentType: string; content: AdaptiveCard } {
+  return { contentType: adaptiveCardContentType, content: card };
+}

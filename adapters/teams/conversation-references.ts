@@ -1,0 +1,128 @@
+import type Redis from "ioredis";
+import { TurnContext, type Activity, type ChannelAccount, type ConversationReference } from "botbuilder";
+import { parseConversationId } from "./conversation-id";
+import type { MentionedPerson } from "./activity-text";
+
+/** What Offboard knows about a Teams user: how to reach them 1:1 and what to call them. */
+export interface TeamsUser {
+  /** Bot Framework user id (`29:…`). */
+  id?: string;
+  name?: string;
+  tenantId?: string;
+  serviceUrl?: string;
+}
+
+/** Tenant of an activity: Teams puts it in channelData; the conversation carries it too. */
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const channelData = activity.channelData as { tenant?: { id?: string } } | undefined;
+  return channelData?.tenant?.id ?? activity.conversation?.tenantId;
+}
+
+/**
+ * Conversation references and the little else Teams needs remembered, in Redis (never in process
+ * memory, so any web process can post for any other). Every inbound activity refreshes them.
+ *
+ * | key (under the prefix)                 | type   | holds                                                   |
+ * | -------------------------------------- | ------ | ------------------------------------------------------- |
+ * | `teams:conversation:<channel or chat>` | string | ConversationReference JSON (no reply chain, no activity) |
+ * | `teams:personal:<aadObjectId>`         | string | the reference of the user's 1:1 chat with the bot        |
+ * | `teams:user:<aadObjectId>`             | hash   | `id` (29:…), `name`, `tenantId`, `serviceUrl`            |
+ * | `teams:chat-thread:<chat id>`          | string | the bot's latest top-level post in a chat (no reply chains there) |
+ * | `teams:bot`                            | string | the bot's own ChannelAccount JSON                        |
+ * | `teams:service-url[:<tenant>]`         | string | the latest service URL seen (per tenant)                 |
+ */
+export class TeamsConversations {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(...parts: string[]): string {
+    return `${this.prefix}teams:${parts.map(encodeURIComponent).join(":")}`;
+  }
+
+  /** Remembers where and from whom an activity came; `mentioned` adds the people it @mentions. */
+  async remember(activity: Partial<Activity>, mentioned: MentionedPerson[] = []): Promise<void> {
+    if (!activity.conversation?.id || !activity.serviceUrl || !activity.recipient) return;
+    const address = parseConversationId(activity.conversation.id);
+    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
+    const stored: ConversationReference = {
+      ...reference,
+      activityId: undefined,
+      conversation: { ...reference.conversation, id: address.channelId },
+    };
+    const tenantId = tenantOf(activity);
+    const tx = this.redis.multi();
+    tx.set(this.key("conversation", address.channelId), JSON.stringify(stored));
+    tx.set(this.key("bot"), JSON.stringify(activity.recipient));
+    tx.set(this.key("service-url"), activity.serviceUrl);
+    if (tenantId) tx.set(this.key("service-url", tenantId), activity.serviceUrl);
+    const from = activity.from;
+    if (from?.aadObjectId && from.id !== activity.recipient.id) {
+      tx.hset(this.key("user", from.aadObjectId), { id: from.id, serviceUrl: activity.serviceUrl, ...(from.name ? { name: from.name } : {}), ...(tenantId ? { tenantId } : {}) });
+      if (activity.conversation.conversationType === "personal") tx.set(this.key("personal", from.aadObjectId), JSON.stringify(stored));
+    }
+    for (const person of mentioned) {
+      if (!person.aadObjectId) continue;
+      tx.hset(this.key("user", person.aadObjectId), { id: person.id, ...(person.name ? { name: person.name } : {}) });
+    }
+    await tx.exec();
+  }
+
+  private async json<T>(key: string): Promise<T | undefined> {
+    const raw = await this.redis.get(key);
+    return raw ? (JSON.parse(raw) as T) : undefined;
+  }
+
+  /** The reference of a channel or chat (without any reply chain). */
+  conversation(channelId: string): Promise<ConversationReference | undefined> {
+    return this.json(this.key("conversation", channelId));
+  }
+
+  personal(aadObjectId: string): Promise<ConversationReference | undefined> {
+    return this.json(this.key("personal", aadObjectId));
+  }
+
+  async rememberPersonal(aadObjectId: string, reference: ConversationReference): Promise<void> {
+    await this.redis.set(this.key("personal", aadObjectId), JSON.stringify({ ...reference, activityId: undefined }));
+  }
+
+  async user(aadObjectId: string): Promise<TeamsUser | undefined> {
+    const fields = await this.redis.hgetall(this.key("user", aadObjectId));
+    return Object.keys(fields).length ? (fields as TeamsUser) : undefined;
+  }
+
+  bot(): Promise<ChannelAccount | undefined> {
+    return this.json(this.key("bot"));
+  }
+
+  async serviceUrl(tenantId?: string): Promise<string | undefined> {
+    const forTenant = tenantId ? await this.redis.get(this.key("service-url", tenantId)) : null;
+    return forTenant ?? (await this.redis.get(this.key("service-url"))) ?? undefined;
+  }
+
+  /** Display names of these AAD object ids, where known. */
+  async names(aadObjectIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    if (aadObjectIds.length === 0) return names;
+    const pipeline = this.redis.pipeline();
+    for (const id of aadObjectIds) pipeline.hget(this.key("user", id), "name");
+    const results = (await pipeline.exec()) ?? [];
+    results.forEach(([error, name], i) => {
+      if (!error && typeof name === "string" && name) names.set(aadObjectIds[i], name);
+    });
+    return names;
+  }
+
+  /**
+   * Chats (1:1 and group) have no reply chains: the bot's latest top-level post there stands for
+   * "the thread", so an answer typed in the chat reaches the case whose question was posted last.
+   */
+  chatThread(chatId: string): Promise<string | null> {
+    return this.redis.get(this.key("chat-thread", chatId));
+  }
+
+  async setChatThread(chatId: string, messageId: string): Promise<void> {
+    await this.redis.set(this.key("chat-thread", chatId), messageId);
+  }
+}

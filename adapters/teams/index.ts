@@ -1,0 +1,100 @@
+import express from "express";
+import type Redis from "ioredis";
+import type { Logger } from "pino";
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
+import { ListedPartners } from "../../src/conversation/chat-router";
+import type { Conversation } from "../../src/conversation/inbound";
+import type { ChatPort, PartnerDirectory } from "../../src/ports";
+import { readActivityText } from "./activity-text";
+import { TeamsConversations } from "./conversation-references";
+import { PostedCards } from "./posted-cards";
+import { OffboardTeamsBot } from "./teams-bot";
+import { TeamsChat } from "./teams-chat";
+
+export interface TeamsAdapterOptions {
+  /** `MicrosoftAppId`: the bot's Azure app registration. Absent (or `local`) = no authentication. */
+  appId?: string;
+  /** `MicrosoftAppPassword`: the app's client secret (not for UserAssignedMSI). */
+  appPassword?: string;
+  /** `MicrosoftAppType`. */
+  appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI";
+  /** `MicrosoftAppTenantId`: required for SingleTenant. */
+  tenantId?: string;
+  /**
+   * `TEAMS_LOCAL=1`: no authentication at all. The CloudAdapter then accepts requests without an
+   * Authorization header and calls the connector (the request's `serviceUrl`) without a token. Tests and
+   * local emulators only; the configuration refuses it in production.
+   */
+  local: boolean;
+  /** AAD object ids of the partner's approvers (`OFFBOARD_PARTNER_TEAMS_USERS`). */
+  partnerUsers: string[];
+  redis: Redis;
+  /** Key prefix of the Teams state in Redis (`OFFBOARD_KEY_PREFIX`). */
+  prefix: string;
+  logger?: Logger;
+}
+
+export interface TeamsAdapter {
+  chat: ChatPort;
+  partners: PartnerDirectory;
+  /** Connects the core; activities that arrive before are refused with 503. */
+  attach(conversation: Conversation): void;
+  /** `POST /api/messages`: the messaging endpoint registered on the Azure Bot resource. */
+  router: express.Router;
+}
+
+/**
+ * The Microsoft Teams adapter: botbuilder's CloudAdapter with ConfigurationBotFrameworkAuthentication
+ * (a request whose `Authorization` does not validate gets 401), a TeamsActivityHandler that turns
+ * activities into the core's Inbound events, and a ChatPort that renders messages as Adaptive Cards.
+ * Every botbuilder import stays in this folder, so moving to the Microsoft 365 Agents SDK (same
+ * Activity protocol) is a change of one folder.
+ *
+ * @example
+ *   const teams = createTeamsAdapter({ ...config.teams, redis, prefix: config.keyPrefix, logger });
+ *   const conversation = new OffboardConversation({ ..., chat: teams.chat, partners: teams.partners });
+ *   teams.attach(conversation);
+ *   http.app.use(teams.router);
+ */
+export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
+  const { logger } = options;
+  const appId = options.local ? "" : (options.appId ?? "");
+  const authentication = new ConfigurationBotFrameworkAuthentication(
+    options.local
+      ? { MicrosoftAppType: "MultiTenant" }
+      : { MicrosoftAppId: appId, MicrosoftAppPassword: options.appPassword ?? "", MicrosoftAppType: options.appType, MicrosoftAppTenantId: options.tenantId ?? "" },
+  );
+  const adapter = new CloudAdapter(authentication);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger?.error({ err: error, activityType: context.activity.type, activityId: context.activity.id }, "Teams: a turn failed");
+  };
+
+  const conversations = new TeamsConversations(options.redis, options.prefix);
+  const cards = new PostedCards(options.redis, options.prefix);
+  let conversation: Conversation | undefined;
+  const bot = new OffboardTeamsBot(() => conversation, conversations, cards, logger);
+  const chat = new TeamsChat(adapter, appId, conversations, cards, logger);
+
+  const router = express.Router();
+  router.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
+    if (!conversation) {
+      res.status(503).json({ error: "Offboard is starting: the Teams adapter is not attached to the conversation yet" });
+      return;
+    }
+    await adapter.process(req, res, async (context) => {
+      // Remember where every activity came from (conversation update, install, message, invoke), so the
+      // bot can post there later from any process.
+      if (context.activity.type !== "message") await conversations.remember(context.activity, readActivityText(context.activity).mentioned);
+      await bot.run(context);
+    });
+  });
+
+  return {
+    chat,
+    partners: new ListedPartners(options.partnerUsers),
+    attach(next: Conversation) {
+      conversation = next;
+    },
+    router,
+  };
+}

@@ -1,0 +1,134 @@
+import { TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from "botbuilder";
+import type { Logger } from "pino";
+import { parseCommand } from "../../src/conversation/commands";
+import type { ActionInbound, Conversation, Outcome } from "../../src/conversation/inbound";
+import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
+import { adaptiveCardContentType, type AdaptiveCard } from "./adaptive-card";
+import { readActivityText } from "./activity-text";
+import { parseConversationId } from "./conversation-id";
+import { tenantOf, type TeamsConversations } from "./conversation-references";
+import { formCard, formSubmitVerb } from "./form-card";
+import type { PostedCards } from "./posted-cards";
+
+/** The person behind an activity, from Teams' own fields: AAD object id and tenant, never typed text. */
+export function identityOf(activity: Partial<Activity>): Identity | undefined {
+  const userId = activity.from?.aadObjectId;
+  if (!userId) return undefined;
+  return { platform: "teams", userId, teamId: tenantOf(activity), name: activity.from?.name };
+}
+
+const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: adaptiveCardContentType, value: card as unknown as Record<string, unknown> });
+const messageResponse = (text: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text as unknown as Record<string, unknown> });
+
+/**
+ * Translates Teams activities into the core's Inbound events and hands them to the Conversation. No
+ * flow logic lives here.
+ *
+ * - A message that @mentions the bot is a `command` (its words after the mention). Inside a case's
+ *   reply chain, an @mention whose first word is not a command is an answer (`reply`): people mention
+ *   the bot out of habit.
+ * - A message in a reply chain without the bot's mention is a `reply` (the bot sees these when the app
+ *   has the `ChannelMessage.Read.Group` resource-specific permission, see teams-app/manifest.json).
+ * - In a 1:1 chat with the bot, words that parse as a command are a command; other text is a reply.
+ * - An `adaptiveCard/action` invoke (Action.Execute) is an `action`; its answer is the card the core
+ *   just re-rendered (to the presser), or the core's notice as a message.
+ */
+export class OffboardTeamsBot extends TeamsActivityHandler {
+  constructor(
+    private readonly conversation: () => Conversation | undefined,
+    private readonly conversations: TeamsConversations,
+    private readonly cards: PostedCards,
+    private readonly logger?: Logger,
+  ) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.message(context);
+      await next();
+    });
+  }
+
+  private core(): Conversation {
+    const conversation = this.conversation();
+    if (!conversation) throw new Error("the Teams adapter received an activity before a conversation was attached (call attach())");
+    return conversation;
+  }
+
+  /** Where an activity happened: the channel (or chat) and, in a channel, the reply chain. */
+  private async locationOf(activity: Activity): Promise<ChatLocation> {
+    const address = parseConversationId(activity.conversation.id);
+    const teamId = tenantOf(activity);
+    if (activity.conversation.conversationType === "channel") {
+      // The first post of a reply chain carries its own id as `messageid`: it is not inside a thread.
+      const threadId = address.threadId && address.threadId !== activity.id ? address.threadId : undefined;
+      return { platform: "teams", channelId: address.channelId, threadId, teamId };
+    }
+    const threadId = (await this.conversations.chatThread(address.channelId)) ?? undefined;
+    return { platform: "teams", channelId: address.channelId, threadId, teamId };
+  }
+
+  private async message(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const actor = identityOf(activity);
+    if (!actor || activity.from.id === activity.recipient?.id) return;
+    const text = readActivityText(activity);
+    await this.conversations.remember(activity, text.mentioned);
+    const location = await this.locationOf(activity);
+    const requestId = activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? ""}`;
+    const personal = activity.conversation.conversationType === "personal";
+    const isCommand = personal ? parseCommand(text.text) !== undefined : text.mentionsBot && (!location.threadId || parseCommand(text.text) !== undefined);
+    if (isCommand) {
+      await this.core().handle({ kind: "command", words: text.text, actor, location, requestId });
+    } else if (location.threadId && text.text) {
+      await this.core().handle({ kind: "reply", text: text.text, actor, location, requestId });
+    } else if (text.mentionsBot) {
+      await this.core().handle({ kind: "command", words: text.text, actor, location, requestId });
+    }
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const { activity } = context;
+    const actor = identityOf(activity);
+    if (!actor) return messageResponse("Offboard could not tell who pressed this button (no Azure AD user).");
+    await this.conversations.remember(activity);
+    const location = await this.locationOf(activity);
+    const messageId = activity.replyToId;
+    const address = parseConversationId(activity.conversation.id);
+    const threadId = address.threadId && address.threadId !== messageId ? address.threadId : undefined;
+    const message: MessageRef | undefined = messageId ? { platform: "teams", channelId: location.channelId, messageId, threadId } : undefined;
+    const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
+    const requestId = activity.id ?? `${messageId}:${invokeValue.action?.id ?? ""}`;
+    try {
+      if (invokeValue.action.verb === formSubmitVerb) return await this.submitForm(actor, requestId, data, message);
+      const input: ActionInbound = { kind: "action", actionId: invokeValue.action.verb, value: typeof data.value === "string" ? data.value : "", actor, location, message, requestId };
+      const before = message ? await this.cards.revision(location.channelId, message.messageId) : 0;
+      const outcome = await this.core().handle(input);
+      return await this.answer(outcome, message, before);
+    } catch (error) {
+      this.logger?.error({ err: error, verb: invokeValue.action?.verb }, "Teams: a card action failed");
+      return messageResponse("Offboard could not process this action; please try again. If it keeps failing, tell the partner's operators.");
+    }
+  }
+
+  /** The refreshed card when the core re-rendered the pressed message, else its notice, else the card as it is. */
+  private async answer(outcome: Outcome, message: MessageRef | undefined, revisionBefore: number): Promise<AdaptiveCardInvokeResponse> {
+    if (outcome.openForm) return cardResponse(formCard(outcome.openForm));
+    const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
+    if (posted && posted.revision !== revisionBefore) return cardResponse(posted.card);
+    if (outcome.notice) return messageResponse(outcome.notice);
+    if (posted) return cardResponse(posted.card);
+    return messageResponse("Done.");
+  }
+
+  private async submitForm(actor: Identity, requestId: string, data: Record<string, unknown>, message: MessageRef | undefined): Promise<AdaptiveCardInvokeResponse> {
+    const callbackId = typeof data.formCallbackId === "string" ? data.formCallbackId : "";
+    const values = Object.fromEntries(Object.entries(data).filter(([k, v]) => k !== "formCallbackId" && typeof v === "string")) as Record<string, string>;
+    const outcome = await this.core().handle({ kind: "form", callbackId, values, actor, requestId });
+    if (outcome.formErrors && Object.keys(outcome.formErrors).length) {
+      const form = (await this.core().handle({ kind: "action", actionId: "ticket.form", value: callbackId, actor, requestId: `${requestId}:reopen`, location: { platform: "teams", channelId: message?.channelId ?? "" } })).openForm;
+      if (form) return cardResponse(formCard(form, outcome.formErrors, values));
+      return messageResponse(Object.values(outcome.formErrors).join("\n"));
+    }
+    const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
+    return posted ? cardResponse(posted.card) : messageResponse(outcome.notice ?? "Ticket saved.");
+  }
+}

@@ -1,0 +1,124 @@
+import express from "express";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One call the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  kind: "create" | "send" | "reply" | "update";
+  conversationId: string;
+  /** The id the connector gave (send/reply/create) or the id updated. */
+  activityId: string;
+  /** For replies: the activity replied to. */
+  replyToId?: string;
+  authorization?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/**
+ * A local stand-in for the Bot Framework Connector service (what Teams' `serviceUrl` points at), on
+ * 127.0.0.1 with a free port. It answers the calls a bot makes — create a conversation, send, reply,
+ * update — with fresh ids and records every one, so a test can read what the bot posted where.
+ *
+ * @example
+ *   const connector = await FakeBotConnector.start();
+ *   // … activities with serviceUrl: connector.url …
+ *   connector.calls.filter((c) => c.kind === "update");
+ *   await connector.close();
+ */
+export class FakeBotConnector {
+  readonly calls: ConnectorCall[] = [];
+  /** Unexpected requests (wrong path or method): a test asserts this stays empty. */
+  readonly unexpected: string[] = [];
+  private sequence = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeBotConnector> {
+    const app = express();
+    app.use(express.json({ limit: "2mb" }));
+    let connector: FakeBotConnector | undefined;
+    app.post("/v3/conversations", (req, res) => connector!.create(req, res));
+    app.post("/v3/conversations/:conversationId/activities", (req, res) => connector!.record("send", req, res));
+    app.post("/v3/conversations/:conversationId/activities/:activityId", (req, res) => connector!.record("reply", req, res));
+    app.put("/v3/conversations/:conversationId/activities/:activityId", (req, res) => connector!.record("update", req, res));
+    app.use((req, res) => {
+      connector!.unexpected.push(`${req.method} ${req.path}`);
+      res.status(404).json({ error: { code: "NotFound", message: `the fake connector does not serve ${req.method} ${req.path}` } });
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    connector = new FakeBotConnector(server, `http://127.0.0.1:${port}/`);
+    return connector;
+  }
+
+  private nextId(): string {
+    return `${1_700_000_000_000 + ++this.sequence}`;
+  }
+
+  private create(req: express.Request, res: express.Response): void {
+    const id = `a:personal-${++this.sequence}`;
+    this.calls.push({ kind: "create", conversationId: id, activityId: id, authorization: req.headers.authorization, body: req.body });
+    res.status(201).json({ id, activityId: "", serviceUrl: this.url });
+  }
+
+  private record(kind: "send" | "reply" | "update", req: express.Request, res: express.Response): void {
+    const conversationId = String(req.params.conversationId);
+    const activityId = kind === "update" ? String(req.params.activityId) : this.nextId();
+    this.calls.push({ kind, conversationId, activityId, replyToId: kind === "reply" ? String(req.params.activityId) : undefined, authorization: req.headers.authorization, body: req.body });
+    res.status(kind === "update" ? 200 : 201).json({ id: activityId });
+  }
+
+  /** Messages posted (sent or replied) into a conversation id, oldest first. */
+  postsIn(conversationId: string): ConnectorCall[] {
+    return this.calls.filter((c) => (c.kind === "send" || c.kind === "reply") && c.conversationId === conversationId);
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  }
+}
+
+/** Every visible text of an Adaptive Card (TextBlocks, facts, action titles, inner cards), one per line. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    const n = node as Record<string, unknown>;
+    if (n.type === "TextBlock" && typeof n.text === "string") out.push(n.text);
+    if (n.type === "FactSet" && Array.isArray(n.facts)) for (const f of n.facts as { title: string; value: string }[]) out.push(`${f.title}: ${f.value}`);
+    if (typeof n.type === "string" && n.type.startsWith("Action.") && typeof n.title === "string") out.push(`[${n.title}]`);
+    for (const key of ["body", "actions", "card", "items", "columns"]) if (key in n) walk(n[key]);
+  };
+  walk(card);
+  return out.join("\n");
+}
+
+/** The Adaptive Card of a posted activity. */
+export function cardOf(call: ConnectorCall | undefined): unknown {
+  return call?.body?.attachments?.[0]?.content;
+}
+
+/** Every Action.Execute in a card (inside ShowCards too), with its verb and data. */
+export function executeActions(card: unknown): { title: string; verb: string; data: { value?: string } }[] {
+  const found: { title: string; verb: string; data: { value?: string } }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    const n = node as Record<string, unknown>;
+    if (n.type === "Action.Execute") found.push({ title: String(n.title), verb: String(n.verb), data: (n.data ?? {}) as { value?: string } });
+    for (const key of ["body", "actions", "card"]) if (key in n) walk(n[key]);
+  };
+  walk(card);
+  return found;
+}

@@ -1,0 +1,282 @@
+import express from "express";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { RedisAuditLog } from "../../adapters/redis/audit-log";
+import { RedisCaseStore } from "../../adapters/redis/case-store";
+import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
+import { createTeamsAdapter, type TeamsAdapter } from "../../adapters/teams";
+import type { Case } from "../../src/case";
+import { OffboardConversation } from "../../src/conversation/offboard-conversation";
+import { cardOf, cardText, executeActions, FakeBotConnector, type ConnectorCall } from "../support/bot-connector";
+import { testRedis } from "../support/redis";
+import { validTicketAnswers } from "../support/ticket-answers";
+
+/**
+ * The Teams adapter end to end: the real botbuilder CloudAdapter over HTTP (local mode: no
+ * authentication), the real OffboardConversation on the real Redis stores, and a fake Bot Connector
+ * that records what the bot posts. Activities are shaped like the ones Teams sends in a shared channel.
+ */
+const { redis, prefix, cleanup } = testRedis("teams");
+
+interface Person {
+  aad: string;
+  name: string;
+  tenant: string;
+}
+const partner: Person = { aad: "aad-pat", name: "Pat Partner", tenant: "tenant-partner" };
+const customer: Person = { aad: "aad-cora", name: "Cora Customer", tenant: "tenant-customer" };
+const awsRep: Person = { aad: "aad-avery", name: "Avery AWS", tenant: "tenant-aws" };
+const people = [partner, customer, awsRep];
+const bot = { id: "28:offboard-bot", name: "Offboard" };
+const channel = "19:shared-channel@thread.tacv2";
+
+let connector: FakeBotConnector;
+let teams: TeamsAdapter;
+let server: Server;
+let endpoint: string;
+let cases: RedisCaseStore;
+let audit: RedisAuditLog;
+let sequence = 0;
+
+beforeAll(async () => {
+  connector = await FakeBotConnector.start();
+  cases = new RedisCaseStore(redis, prefix);
+  audit = new RedisAuditLog(redis, prefix);
+  teams = createTeamsAdapter({ appType: "MultiTenant", local: true, partnerUsers: [partner.aad], redis, prefix });
+  const conversation = new OffboardConversation({ cases, audit, idempotency: new RedisIdempotencyStore(redis, prefix), chat: teams.chat, partners: teams.partners, clock: { now: () => new Date() } });
+  teams.attach(conversation);
+  const app = express();
+  app.use(teams.router);
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await connector.close();
+  await cleanup();
+});
+
+const nextActivityId = () => `${1_800_000_000_000 + ++sequence}`;
+
+/** `<at>Name</at>` in text, with its mention entity, the way Teams sends an @mention. */
+function mentionEntities(text: string): object[] {
+  const entities: object[] = [];
+  for (const match of text.matchAll(/<at>([^<]+)<\/at>/g)) {
+    const name = match[1];
+    if (name === bot.name) entities.push({ type: "mention", text: match[0], mentioned: bot });
+    const person = people.find((p) => p.name === name);
+    if (person) entities.push({ type: "mention", text: match[0], mentioned: { id: `29:${person.aad}`, name: person.name, aadObjectId: person.aad } });
+  }
+  return entities;
+}
+
+function activityBase(from: Person, conversationId: string, id: string) {
+  return {
+    id,
+    channelId: "msteams",
+    serviceUrl: connector.url,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:${from.aad}`, name: from.name, aadObjectId: from.aad },
+    recipient: bot,
+    conversation: { id: conversationId, conversationType: "channel", isGroup: true, tenantId: from.tenant },
+    channelData: { tenant: { id: from.tenant }, channel: { id: channel }, team: { id: "19:team@thread.tacv2" } },
+  };
+}
+
+async function postActivity(activity: object, headers: Record<string, string> = {}, url = endpoint): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(activity), signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Plain text or empty: keep it as it is.
+  }
+  return { status: response.status, body };
+}
+
+/** A message from `from`: top-level in the channel, or a reply in the reply chain `threadId`. */
+async function say(from: Person, text: string, threadId?: string): Promise<void> {
+  const id = nextActivityId();
+  const conversationId = `${channel};messageid=${threadId ?? id}`;
+  const { status } = await postActivity({ ...activityBase(from, conversationId, id), type: "message", text, textFormat: "plain", entities: mentionEntities(text) });
+  expect(status).toBe(200);
+}
+
+/** Presses an Action.Execute button on a posted card (an `adaptiveCard/action` invoke). */
+async function press(from: Person, cardMessageId: string, threadId: string, verb: string, data: object): Promise<{ type: string; value: unknown }> {
+  const id = nextActivityId();
+  const { status, body } = await postActivity({
+    ...activityBase(from, `${channel};messageid=${threadId}`, id),
+    type: "invoke",
+    name: "adaptiveCard/action",
+    replyToId: cardMessageId,
+    value: { action: { type: "Action.Execute", id: "a1", verb, data }, trigger: "manual" },
+  });
+  expect(status).toBe(200);
+  return body as { type: string; value: unknown };
+}
+
+const thread = (caseMessageId: string) => `${channel};messageid=${caseMessageId}`;
+const textsIn = (conversationId: string) => connector.postsIn(conversationId).map((c) => cardText(cardOf(c)));
+
+async function caseOf(caseMessageId: string): Promise<Case> {
+  const id = await cases.findByLocation({ platform: "teams", channelId: channel, threadId: caseMessageId });
+  expect(id).toBeDefined();
+  return (await cases.get(id!))!;
+}
+
+/** The latest sign-off card posted in the thread and the approve buttons on it. */
+function latestSignOff(caseMessageId: string): { call: ConnectorCall; approve: Record<string, { verb: string; data: { value?: string } }> } {
+  const call = connector.postsIn(thread(caseMessageId)).filter((c) => cardText(cardOf(c)).startsWith("Sign-off for")).at(-1);
+  expect(call).toBeDefined();
+  const approve = Object.fromEntries(executeActions(cardOf(call)).map((a) => [a.data.value!.split(":")[1], a]));
+  return { call: call!, approve };
+}
+
+describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Redis)", () => {
+  let caseMessageId: string;
+
+  it("opens a case on a top-level @mention and asks the first question in the case message's reply chain", async () => {
+    await say(partner, "<at>Offboard</at> start");
+    const sent = connector.calls.find((c) => c.kind === "send" && c.conversationId === channel);
+    expect(sent).toBeDefined();
+    const card = cardOf(sent) as { version: string; body: { size?: string; weight?: string }[] };
+    expect(card.version).toBe("1.5");
+    expect(card.body[0]).toMatchObject({ size: "Large", weight: "Bolder" });
+    expect(cardText(card)).toMatch(/Offboarding a customer — OFB-\d{4}-\d{4}/);
+    caseMessageId = sent!.activityId;
+    const replies = connector.postsIn(thread(caseMessageId));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ kind: "reply", replyToId: caseMessageId });
+    expect(cardText(cardOf(replies[0]))).toMatch(/What is the name of the customer company/);
+    const value = await caseOf(caseMessageId);
+    expect(value.createdBy).toMatchObject({ platform: "teams", userId: partner.aad, teamId: partner.tenant });
+    expect(value.caseMessage).toMatchObject({ platform: "teams", channelId: channel, messageId: caseMessageId });
+  });
+
+  it("re-asks a refused answer with the reason, then takes the whole ticket from the reply chain", async () => {
+    const answers = validTicketAnswers({ approver: `<at>${customer.name}</at> <at>${partner.name}</at>`, partnerRep: `<at>${partner.name}</at>`, recipient: `<at>${customer.name}</at>` });
+    for (const answer of answers) {
+      if (answer.field === "accountIds") {
+        const before = connector.postsIn(thread(caseMessageId)).length;
+        await say(partner, "12345", caseMessageId);
+        const reasked = textsIn(thread(caseMessageId)).slice(before).join("\n");
+        expect(reasked).toMatch(/That answer was not accepted: .*12 digits/);
+        expect(reasked).toMatch(/Which AWS accounts are leaving\?/);
+      }
+      await say(partner, answer.text, caseMessageId);
+    }
+    const value = await caseOf(caseMessageId);
+    expect(value.status).toBe("awaiting_signoff");
+    expect(value.accounts).toEqual(["222222222222", "333344445555"]);
+    expect(value.members.customer.map((m) => m.userId)).toEqual([customer.aad, partner.aad]);
+    expect(value.ticket.answers.credentialRecipients).toEqual([{ platform: "teams", userId: customer.aad, name: customer.name }]);
+    const { approve } = latestSignOff(caseMessageId);
+    expect(Object.keys(approve).sort()).toEqual(["aws", "customer", "partner"]);
+  });
+
+  it("renders each approve button as a confirm step: a ShowCard holding the Action.Execute", () => {
+    const card = cardOf(latestSignOff(caseMessageId).call) as { body: { type: string; actions?: { type: string; title: string; card?: { body: { text: string }[] } }[] }[] };
+    const buttons = card.body.find((e) => e.type === "ActionSet")!.actions!;
+    expect(buttons.map((b) => b.type)).toEqual(["Action.ShowCard", "Action.ShowCard", "Action.ShowCard"]);
+    expect(buttons[0].title).toBe("Approve for Customer");
+    expect(buttons[0].card!.body.map((b) => b.text).join(" ")).toMatch(/You approve case OFB-\d{4}-\d{4}, the ticket \([0-9a-f]{12}\), for Customer/);
+    expect(executeActions(buttons[0])[0]).toMatchObject({ title: "Approve", verb: "signoff.approve" });
+  });
+
+  it("names the AWS approver by @mention inside the reply chain", async () => {
+    await say(partner, `<at>Offboard</at> assign aws <at>${awsRep.name}</at>`, caseMessageId);
+    const value = await caseOf(caseMessageId);
+    expect(value.members.aws).toEqual([{ platform: "teams", userId: awsRep.aad, name: awsRep.name }]);
+  });
+
+  it("refuses a customer pressing the partner's button, audits signoff.denied and tells them privately", async () => {
+    const value = await caseOf(caseMessageId);
+    const { call, approve } = latestSignOff(caseMessageId);
+    const before = connector.calls.length;
+    const answer = await press(customer, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
+    expect(answer.type).toBe("application/vnd.microsoft.activity.message");
+    expect(answer.value).toMatch(/only a Partner approver can approve for Partner/);
+    const events = await audit.read(value.id);
+    expect(events.at(-1)).toMatchObject({ action: "signoff.denied", party: "partner", actor: `teams:${customer.aad}@${customer.tenant}` });
+    expect((await caseOf(caseMessageId)).signOffs).toHaveLength(0);
+    // Teams has no ephemeral messages: the notice goes to a 1:1 chat the bot creates with the person.
+    const after = connector.calls.slice(before);
+    const created = after.find((c) => c.kind === "create");
+    expect(created?.body).toMatchObject({ isGroup: false, members: [{ id: `29:${customer.aad}` }], tenantId: customer.tenant });
+    expect(cardText(cardOf(after.find((c) => c.kind === "send" && c.conversationId === created!.conversationId)))).toMatch(/only a Partner approver/);
+    expect(after.filter((c) => c.conversationId.startsWith(channel))).toHaveLength(0);
+  });
+
+  it("refuses a second party from the same person (one person approves for one party)", async () => {
+    const { call, approve } = latestSignOff(caseMessageId);
+    const first = await press(partner, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
+    expect(first.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(first.value)).toMatch(/Partner: ✅ Pat Partner/);
+    const second = await press(partner, call.activityId, caseMessageId, approve.customer.verb, approve.customer.data);
+    expect(second.type).toBe("application/vnd.microsoft.activity.message");
+    expect(second.value).toMatch(/you already approved for Partner; one person approves for one party only/);
+    const value = await caseOf(caseMessageId);
+    expect(value.signOffs.map((s) => s.party)).toEqual(["partner"]);
+  });
+
+  it("refuses a stale card after an edit voided the sign-offs", async () => {
+    const stale = latestSignOff(caseMessageId);
+    await say(partner, "<at>Offboard</at> edit goal", caseMessageId);
+    expect((await caseOf(caseMessageId)).signOffs).toHaveLength(0);
+    await say(partner, "Run our own AWS organization, with our own support plan", caseMessageId);
+    const fresh = latestSignOff(caseMessageId);
+    expect(fresh.call.activityId).not.toBe(stale.call.activityId);
+    const answer = await press(awsRep, stale.call.activityId, caseMessageId, stale.approve.aws.verb, stale.approve.aws.data);
+    expect(answer.type).toBe("application/vnd.microsoft.activity.message");
+    expect(answer.value).toMatch(/older version of the ticket or plan/);
+    expect((await caseOf(caseMessageId)).signOffs).toHaveLength(0);
+  });
+
+  it("approves with three sign-offs by card actions, updating the sign-off card in place for everyone", async () => {
+    const { call, approve } = latestSignOff(caseMessageId);
+    const before = connector.calls.length;
+    for (const [who, party] of [[customer, "customer"], [awsRep, "aws"], [partner, "partner"]] as const) {
+      const answer = await press(who, call.activityId, caseMessageId, approve[party].verb, approve[party].data);
+      expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
+    }
+    const value = await caseOf(caseMessageId);
+    expect(value.status).toBe("approved");
+    expect(value.signOffs.map((s) => [s.party, s.by.userId, s.by.teamId])).toEqual([
+      ["customer", customer.aad, customer.tenant],
+      ["aws", awsRep.aad, awsRep.tenant],
+      ["partner", partner.aad, partner.tenant],
+    ]);
+    const updates = connector.calls.slice(before).filter((c) => c.kind === "update");
+    const signOffUpdates = updates.filter((c) => c.activityId === call.activityId);
+    expect(signOffUpdates).toHaveLength(3);
+    expect(cardText(cardOf(signOffUpdates.at(-1)))).toMatch(/All three parties approved/);
+    expect(executeActions(cardOf(signOffUpdates.at(-1)))).toHaveLength(0);
+    // The case message (the root of the reply chain) is updated in place too.
+    expect(updates.some((c) => c.activityId === caseMessageId && c.conversationId === channel && /Approved/.test(cardText(cardOf(c))))).toBe(true);
+    expect(textsIn(thread(caseMessageId)).join("\n")).toMatch(/All three parties approved OFB-/);
+    const actions = (await audit.read(value.id)).map((e) => e.action);
+    expect(actions.filter((a) => a === "signoff.recorded")).toHaveLength(4);
+    expect(actions).toContain("case.approved");
+  });
+
+  it("ignores a repeated delivery of the same activity (idempotent by activity id)", async () => {
+    const id = nextActivityId();
+    const activity = { ...activityBase(partner, `${channel};messageid=${id}`, id), type: "message", text: "<at>Offboard</at> help", entities: mentionEntities("<at>Offboard</at> help") };
+    const before = connector.calls.length;
+    await postActivity(activity);
+    await postActivity(activity);
+    const sent = connector.calls.slice(before).filter((c) => c.kind === "send");
+    expect(sent).toHaveLength(1);
+    expect(cardText(cardOf(sent[0]))).toMatch(/Offboard commands/);
+  });
+
+  it("never called anything but the Bot Connector routes", () => {
+    expect(connector.unexpected).toEqual([]);
+    expect(connector.calls.every((c) => c.authorization === undefined)).toBe(true);
+  });
+});
