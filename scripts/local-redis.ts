@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants as fsConstants } from "node:fs";
+import { accessSync, constants as fsConstants, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -70,13 +70,23 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
     const ready = await waitUntilAnswering(port, child, startTimeoutMs);
     if (ready) {
+      // If the process exits without stop() (process.exit somewhere, an uncaught error), the server
+      // and its directory must not outlive it: an exit handler can only act synchronously.
+      const leaveNothingBehind = () => {
+        child.kill("SIGKILL");
+        rmSync(dir, { recursive: true, force: true });
+      };
+      process.once("exit", leaveNothingBehind);
       let stopping: Promise<void> | undefined;
       return {
         url: `redis://127.0.0.1:${port}`,
         external: false,
         pid: child.pid,
         dir,
-        stop: () => (stopping ??= stopChild(child).then(() => rm(dir, { recursive: true, force: true }))),
+        stop: () =>
+          (stopping ??= stopChild(child)
+            .then(() => rm(dir, { recursive: true, force: true }))
+            .finally(() => process.off("exit", leaveNothingBehind))),
       };
     }
     await stopChild(child);
