@@ -226,6 +226,13 @@ const handlers: Record<string, Handler> = {
     profile.roles.splice(at, 1);
     return undefined;
   },
+  DeleteInstanceProfile: (_c, a, i) => {
+    const profile = a.iam.instanceProfiles.get(i.InstanceProfileName);
+    if (!profile) throw noSuchEntity(`instance profile ${i.InstanceProfileName}`);
+    if (profile.roles.length > 0) throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
+    a.iam.instanceProfiles.delete(profile.name);
+    return undefined;
+  },
   DeleteRole: (_c, a, i) => {
     const r = role(a, i.RoleName);
     if (r.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");
@@ -311,6 +318,7 @@ const handlers: Record<string, Handler> = {
     if (owner === rootUser) return { User: { Path: "/", UserName: undefined, UserId: a.id, Arn: `arn:aws:iam::${a.id}:root`, CreateDate: a.joinedTimestamp } };
     return { User: userOut(owner, true) };
   },
+  UntagUser: (_c, a, i) => untag(user(a, i.UserName).tags, list(i, "TagKeys")),
   ListUserTags: (_c, a, i) => page("Tags", tagsOut(user(a, i.UserName).tags), i, (t) => t),
   ListAccessKeys: (c, a, i) => {
     const owner = credentialOwner(c, a, i);

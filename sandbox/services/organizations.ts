@@ -17,6 +17,8 @@ export function organizations(call: Call, input: JsonInput): JsonOutput {
       return { Account: describeAccount(call.state, managedOrganization(call), requireAccountId(input)) };
     case "ListHandshakesForAccount":
       return listHandshakesForAccount(call, input);
+    case "DescribeHandshake":
+      return describeHandshake(call, input);
     case "AcceptHandshake":
       return acceptHandshake(call, input);
     case "RemoveAccountFromOrganization":
@@ -140,6 +142,17 @@ function listHandshakesForAccount(call: Call, input: JsonInput): JsonOutput {
   const wanted = filter?.ActionType && filter.ActionType !== "INVITE" ? [] : mine;
   const page = paginate(wanted, stringInput(input, "NextToken"), maxResults(input.MaxResults), badToken);
   return { Handshakes: page.items.map((h) => handshakeOutput(call.state, h)), NextToken: page.next };
+}
+
+/** A handshake is visible to the invited account and to the inviting organization's management account. */
+function describeHandshake(call: Call, input: JsonInput): JsonOutput {
+  const id = stringInput(input, "HandshakeId") ?? "";
+  const handshake = call.state.handshakes.get(id);
+  const inviter = handshake ? call.state.organizations.get(handshake.organizationId) : undefined;
+  if (!handshake || (handshake.accountId !== call.accountId && inviter?.managementAccountId !== call.accountId)) {
+    throw new AwsError("HandshakeNotFoundException", `We can't find a handshake with the HandshakeId that you specified: ${id}.`);
+  }
+  return { Handshake: handshakeOutput(call.state, refresh(handshake)) };
 }
 
 function acceptHandshake(call: Call, input: JsonInput): JsonOutput {

@@ -1,6 +1,9 @@
 import {
   DeleteConflictException,
   DeleteGroupCommand,
+  DeleteInstanceProfileCommand,
+  UntagUserCommand,
+  ListUserTagsCommand,
   DeleteLoginProfileCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
@@ -104,8 +107,11 @@ describe("IAM revocation in a member account", () => {
     expect(await iam.send(new DeleteRoleCommand({ RoleName: "CTL-Admin" })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
     const profiles = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: "CTL-Admin" }));
     expect(profiles.InstanceProfiles?.map((p) => p.InstanceProfileName)).toEqual(["CTL-Admin-Profile"]);
+    expect(await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "CTL-Admin-Profile" })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
     await iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName: "CTL-Admin", InstanceProfileName: "CTL-Admin-Profile" }));
     await iam.send(new DeleteRoleCommand({ RoleName: "CTL-Admin" }));
+    await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "CTL-Admin-Profile" }));
+    expect(sandbox.state.accounts.get("222222222222")!.iam.instanceProfiles.size).toBe(0);
     expect(await iam.send(new GetRoleCommand({ RoleName: "CTL-Admin" })).catch((e: unknown) => e)).toBeInstanceOf(NoSuchEntityException);
     expect(sandbox.state.accounts.get("222222222222")!.iam.roles.has("acme-deploy")).toBe(true);
   });
@@ -153,6 +159,12 @@ describe("IAM revocation in a member account", () => {
     expect((await iam.send(new ListAccessKeysCommand({ UserName: "ctl-automation" }))).AccessKeyMetadata).toEqual([]);
     const saml = await iam.send(new ListSAMLProvidersCommand({}));
     expect(saml.SAMLProviderList?.map((p) => p.Arn)).toContain("arn:aws:iam::333333333333:saml-provider/CTL-SSO");
+  });
+
+  it("untags a user", async () => {
+    const iam = clients(sandbox, await assumeMemberRole(sandbox, "333333333333")).iam;
+    await iam.send(new UntagUserCommand({ UserName: "ctl-automation", TagKeys: ["ManagedBy"] }));
+    expect((await iam.send(new ListUserTagsCommand({ UserName: "ctl-automation" }))).Tags).toEqual([]);
   });
 
   it("lists the role's tags", async () => {

@@ -4,6 +4,7 @@ import {
   ConcurrentModificationException,
   ConstraintViolationException,
   DescribeAccountCommand,
+  DescribeHandshakeCommand,
   DescribeOrganizationCommand,
   HandshakeConstraintViolationException,
   LeaveOrganizationCommand,
@@ -97,6 +98,7 @@ describe("a member joining its new organization", () => {
 
     const accepted = await member.send(new AcceptHandshakeCommand({ HandshakeId: invitation.Id }));
     expect(accepted.Handshake?.State).toBe("ACCEPTED");
+    expect((await member.send(new DescribeHandshakeCommand({ HandshakeId: invitation.Id }))).Handshake?.State).toBe("ACCEPTED");
     const now = await member.send(new DescribeOrganizationCommand({}));
     expect(now.Organization?.Id).toBe("o-newhome0001");
   });
