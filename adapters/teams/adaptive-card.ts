@@ -63,7 +63,7 @@ export function mentionedUserIds(body: Message): string[] {
 export function teamsMarkdown(text: string, nameOf: NameOf = noNames): string {
   return names(text, nameOf)
     .replace(/`([^`\n]+)`/g, "$1")
-    .replace(/(^|[^*\w])\*([^*\n]+?)\*(?=[^*\w]|$)/gm, "$1**$2**")
+    .replace(/(^|[^*\w])\*([^*\s](?:[^*\n]*?[^*\s])?)\*(?=[^*\w]|$)/gm, "$1**$2**")
     .replace(/\r?\n/g, "\n\n");
 }
 

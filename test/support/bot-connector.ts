@@ -40,21 +40,23 @@ export class FakeBotConnector {
   static async start(): Promise<FakeBotConnector> {
     const app = express();
     app.use(express.json({ limit: "2mb" }));
-    let connector: FakeBotConnector | undefined;
-    app.post("/v3/conversations", (req, res) => connector!.create(req, res));
-    app.post("/v3/conversations/:conversationId/activities", (req, res) => connector!.record("send", req, res));
-    app.post("/v3/conversations/:conversationId/activities/:activityId", (req, res) => connector!.record("reply", req, res));
-    app.put("/v3/conversations/:conversationId/activities/:activityId", (req, res) => connector!.record("update", req, res));
+    // The routes need the instance, which needs the bound port: they reach it through this holder.
+    const holder: { connector?: FakeBotConnector } = {};
+    const the = (): FakeBotConnector => holder.connector!;
+    app.post("/v3/conversations", (req, res) => the().create(req, res));
+    app.post("/v3/conversations/:conversationId/activities", (req, res) => the().record("send", req, res));
+    app.post("/v3/conversations/:conversationId/activities/:activityId", (req, res) => the().record("reply", req, res));
+    app.put("/v3/conversations/:conversationId/activities/:activityId", (req, res) => the().record("update", req, res));
     app.use((req, res) => {
-      connector!.unexpected.push(`${req.method} ${req.path}`);
+      the().unexpected.push(`${req.method} ${req.path}`);
       res.status(404).json({ error: { code: "NotFound", message: `the fake connector does not serve ${req.method} ${req.path}` } });
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     const { port } = server.address() as AddressInfo;
-    connector = new FakeBotConnector(server, `http://127.0.0.1:${port}/`);
-    return connector;
+    holder.connector = new FakeBotConnector(server, `http://127.0.0.1:${port}/`);
+    return holder.connector;
   }
 
   private nextId(): string {

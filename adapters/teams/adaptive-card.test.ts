@@ -1,0 +1,64 @@
+import { actions, button, context, divider, fields, header, link, message, text } from "../../src/message";
+import { adaptiveCard, mentionedUserIds, teamsMarkdown } from "./adaptive-card";
+
+describe("Adaptive Card rendering", () => {
+  it("turns the core's markup into Teams markdown", () => {
+    expect(teamsMarkdown("*Goal* is `edit goal`\nnext line")).toBe("**Goal** is edit goal\n\nnext line");
+    expect(teamsMarkdown("approved by <@aad-1|Jane Doe> and <@aad-2>", (id) => (id === "aad-2" ? "Sam" : undefined))).toBe("approved by @Jane Doe and @Sam");
+    expect(teamsMarkdown("<@aad-3>")).toBe("@user aad-3");
+    expect(teamsMarkdown("2 * 3 * 4")).toBe("2 * 3 * 4");
+  });
+
+  it("renders header, text, fields, context, link and divider as card 1.5 elements", () => {
+    const card = adaptiveCard(
+      message("Case", [header("Case OFB-2026-0001"), text("*Next:* answer"), fields([["Status", "Collecting"]]), divider(), context("Updated now"), link("Open", "https://example.test/x")]),
+    );
+    expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5", fallbackText: "Case", msteams: { width: "Full" } });
+    expect(card.body).toEqual([
+      { type: "TextBlock", text: "Case OFB-2026-0001", size: "Large", weight: "Bolder", wrap: true },
+      { type: "TextBlock", text: "**Next:** answer", wrap: true },
+      { type: "FactSet", facts: [{ title: "Status", value: "Collecting" }] },
+      { type: "TextBlock", text: "Updated now", size: "Small", isSubtle: true, wrap: true, separator: true, spacing: "Medium" },
+      { type: "ActionSet", actions: [{ type: "Action.OpenUrl", title: "Open", url: "https://example.test/x" }] },
+    ]);
+  });
+
+  it("renders fenced blocks as monospace lines", () => {
+    const card = adaptiveCard(message("t", [text("Ticket:\n```\nGoal: leave\n\nDate: soon\n```")]));
+    expect(card.body.map((e) => [e.text, e.fontType])).toEqual([
+      ["Ticket:", undefined],
+      ["Goal: leave", "Monospace"],
+      [" ", "Monospace"],
+      ["Date: soon", "Monospace"],
+    ]);
+  });
+
+  it("renders a plain button as Action.Execute and a confirmed one as a ShowCard holding it", () => {
+    const card = adaptiveCard(
+      message("b", [
+        actions([
+          button("ticket.form", "Form", "OFB-1"),
+          button("case.cancel", "Cancel case", "OFB-1", { style: "danger", confirm: { title: "Cancel OFB-1?", text: "Stops *here*.", confirm: "Cancel the case", deny: "Keep it" } }),
+        ]),
+      ]),
+    );
+    const [plain, confirmed] = (card.body[0] as unknown as { actions: Record<string, unknown>[] }).actions;
+    expect(plain).toEqual({ type: "Action.Execute", title: "Form", verb: "ticket.form", data: { value: "OFB-1" } });
+    expect(confirmed).toEqual({
+      type: "Action.ShowCard",
+      title: "Cancel case",
+      card: {
+        type: "AdaptiveCard",
+        body: [
+          { type: "TextBlock", text: "Cancel OFB-1?", weight: "Bolder", wrap: true },
+          { type: "TextBlock", text: "Stops **here**.", wrap: true },
+        ],
+        actions: [{ type: "Action.Execute", title: "Cancel the case", verb: "case.cancel", data: { value: "OFB-1" }, style: "destructive" }],
+      },
+    });
+  });
+
+  it("lists the user ids a message mentions, for name look-ups", () => {
+    expect(mentionedUserIds(message("<@a>", [text("<@b|B> and <@a>"), fields([["Approver", "<@c>"]])]))).toEqual(["a", "b", "c"]);
+  });
+});
