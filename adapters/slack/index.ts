@@ -77,8 +77,10 @@ interface BotIdentity {
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   if (options.apiUrl && !options.apiUrl.endsWith("/")) throw new SlackAdapterError("api", `SLACK_API_URL must end with "/" (got ${options.apiUrl})`);
+  const logger = boltLogger(options.logger);
   const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    logger,
     // A few quick retries, not the default half hour: a chat request must not hang on Slack.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   };
@@ -86,7 +88,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const partners = new SlackPartners(client, options.redis, options.prefix, options.partnerUsers, options.userGroupTtlSeconds);
   const chat = new SlackChat(client, () => partners.memberIds());
   const inFlight = new InFlight();
-  const logger = boltLogger(options.logger);
 
   let identity: Promise<BotIdentity> | undefined;
   const botIdentity = (): Promise<BotIdentity> => {
