@@ -74,7 +74,8 @@ const invalidAnswer = { error: "link_invalid", message: new CredentialLinkInvali
  */
 export function createCredentialRouter(service: CredentialService, options: CredentialRouterOptions = {}): express.Router {
   const router = express.Router();
-  const json = express.json({ limit: "32kb", type: () => true });
+  // JSON only: a cross-site script cannot send it without a CORS preflight, which this router never grants.
+  const json = express.json({ limit: "32kb", type: "application/json" });
   router.use(["/d", "/r", credentialAssetBase], securityHeaders);
 
   router.get(`${credentialAssetBase}/:name`, (req, res) => {

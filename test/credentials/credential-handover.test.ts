@@ -259,6 +259,7 @@ describe("retrieval", () => {
     const everything = [await dumpRedis(h.redis, h.prefix), JSON.stringify(await h.audit.read(c.id)), JSON.stringify(h.chat.sent.filter((s) => s.kind !== "direct")), h.logLines.join("\n")].join("\n");
     expect(everything).toContain(c.id);
     expect(everything).toContain("a careless log line");
+    expect(everything).toContain("/r/[redacted]");
     for (const secret of [testCredentials.email, testCredentials.password, testCredentials.mfaNotes, key, token]) expect(everything).not.toContain(secret);
   });
 });

@@ -1,6 +1,3 @@
-import express from "express";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type Redis from "ioredis";
 import { SecretsManagerVault } from "../../adapters/aws/secret-vault";
 import { createLogger, type Logger } from "../../adapters/log/logger";
@@ -8,6 +5,7 @@ import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisCredentialLinkStore } from "../../adapters/redis/credential-link-store";
 import { createCredentialRouter } from "../../adapters/web/credential-router";
+import { createHttpServer } from "../../adapters/web/http-server";
 import type { Case } from "../../src/case";
 import type { Clock } from "../../src/clock";
 import type { CredentialExpiry, CredentialExpiryScheduler } from "../../src/credentials/credential-expiry";
@@ -93,11 +91,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logLines: string[] = [];
   const logger = createLogger("debug", { write: (line: string) => void logLines.push(line) });
 
-  const app = express();
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The production HTTP shell (its request log included), on a fresh app bound to loopback.
+  const http = createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }), drainTimeoutMs: 1000 });
+  const running = await http.listen(0, "127.0.0.1");
+  const baseUrl = `http://127.0.0.1:${running.port}`;
   const service = new CredentialService({
     cases,
     audit,
@@ -111,7 +108,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     revealLimits: options.revealLimits,
     log: logger,
   });
-  app.use(createCredentialRouter(service, { logger }));
+  http.app.use(createCredentialRouter(service, { logger }));
 
   let seq = 0;
   const seedCase = async (overrides: Partial<Case> = {}): Promise<Case> => {
@@ -135,8 +132,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
 
   const close = async (): Promise<void> => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await running.close();
     vault.close();
     await sandbox.close();
     await cleanup();
