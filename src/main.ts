@@ -1,13 +1,195 @@
-/** Composition root: reads the configuration and wires adapters, jobs and the core together. */
-import { loadConfig } from "./config";
+/**
+ * Composition root: reads the configuration and wires adapters, jobs and the core together. The only
+ * file of src/ that knows the SDKs.
+ *
+ *   npm start                    # web and workers in one process (--role all)
+ *   npm start -- --role web      # HTTP only: Slack, Teams, credential pages, demo channel
+ *   npm start -- --role worker   # BullMQ workers only (preflight, execute, reminders, credential expiry)
+ */
+import type { Worker } from "bullmq";
+import type Redis from "ioredis";
+import { createLogger, type Logger } from "../adapters/log/logger";
+import { createBullConnection, createRedis } from "../adapters/redis/connection";
+import { RedisAuditLog } from "../adapters/redis/audit-log";
+import { RedisCaseStore } from "../adapters/redis/case-store";
+import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-store";
+import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
+import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
+import { AwsClients } from "../adapters/aws/aws-clients";
+import { RequestRateLimit } from "../adapters/aws/request-rate-limit";
+import { SdkAwsOperations } from "../adapters/aws/sdk-aws-operations";
+import { SecretsManagerVault } from "../adapters/aws/secret-vault";
+import { createSlackAdapter, type SlackAdapter } from "../adapters/slack";
+import { createTeamsAdapter, type TeamsAdapter } from "../adapters/teams";
+import { createCredentialRouter } from "../adapters/web/credential-router";
+import { createDemoChannel, type DemoChannel } from "../adapters/web/demo-channel";
+import { createHttpServer, type RunningHttpServer } from "../adapters/web/http-server";
+import { BullJobQueue } from "../jobs/bull-job-queue";
+import { BullCredentialExpiryScheduler, startCredentialExpiryWorker } from "../jobs/credential-expiry";
+import { startWorkers, type HandoffWorkers } from "../jobs/start-workers";
+import { systemClock } from "./clock";
+import { loadConfig, type Config } from "./config";
+import { ChatRouter, PartnerRouter } from "./conversation/chat-router";
+import { OffboardConversation } from "./conversation/offboard-conversation";
+import { CredentialService } from "./credentials/credential-service";
 import { OffboardError } from "./errors";
+import type { ChatPort, PartnerDirectory } from "./ports";
+
+export type Role = "web" | "worker" | "all";
+
+export interface StartOptions {
+  role?: Role;
+  /** Interface to listen on; default all interfaces (the container), the demo uses 127.0.0.1. */
+  host?: string;
+  logger?: Logger;
+}
+
+export interface RunningOffboard {
+  /** The HTTP port bound (roles web and all). */
+  port?: number;
+  conversation: OffboardConversation;
+  /** Graceful shutdown: stop taking requests, let jobs finish or hand them back, close Redis. */
+  close(): Promise<void>;
+}
+
+/** Starts Offboard from a validated configuration. */
+export async function startOffboard(config: Config, options: StartOptions = {}): Promise<RunningOffboard> {
+  const role = options.role ?? "all";
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const redis = createRedis(config.redisUrl, { name: "offboard", onError: (error) => logger.warn({ err: error }, "Redis connection problem") });
+  await checkRedisVersion(redis);
+  const prefix = config.keyPrefix;
+  const bullPrefix = `${prefix}bull`;
+  const bullConnection = createBullConnection(config.redisUrl, { name: "offboard-bull" });
+  const closers: (() => Promise<unknown>)[] = [];
+
+  const cases = new RedisCaseStore(redis, prefix);
+  const audit = new RedisAuditLog(redis, prefix);
+  const idempotency = new RedisIdempotencyStore(redis, prefix);
+
+  const platforms: { chat: Partial<Record<"slack" | "teams" | "web", ChatPort>>; partners: Partial<Record<"slack" | "teams" | "web", PartnerDirectory>> } = { chat: {}, partners: {} };
+  let slack: SlackAdapter | undefined;
+  let teams: TeamsAdapter | undefined;
+  let demo: DemoChannel | undefined;
+  if (config.slack) {
+    slack = createSlackAdapter({ ...config.slack, redis, prefix, logger });
+    platforms.chat.slack = slack.chat;
+    platforms.partners.slack = slack.partners;
+    closers.push(() => slack!.stop());
+  }
+  if (config.teams) {
+    teams = createTeamsAdapter({ ...config.teams, redis, prefix, logger });
+    platforms.chat.teams = teams.chat;
+    platforms.partners.teams = teams.partners;
+  }
+  if (config.demoChannel) {
+    demo = createDemoChannel({ redis, prefix, partnerUsers: config.demoChannel.partnerUsers, logger });
+    platforms.chat.web = demo.chat;
+    platforms.partners.web = demo.partnerDirectory;
+    closers.push(() => demo!.close());
+  }
+  const chat = new ChatRouter(platforms.chat);
+  const partners = new PartnerRouter(platforms.partners);
+
+  const rateLimit = new RequestRateLimit(redis, `${prefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
+  const awsClients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate: rateLimit });
+  const aws = new SdkAwsOperations(awsClients, { partnerMarker: config.aws.partnerMarker, memberRoleName: config.aws.memberRoleName });
+  const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
+  const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
+  closers.push(() => queue.close(), () => expiry.close());
+
+  const credentials = new CredentialService({
+    cases,
+    audit,
+    chat,
+    vault: new SecretsManagerVault({ region: config.aws.region, kmsKeyId: config.aws.kmsKeyId }),
+    links: new RedisCredentialLinkStore(redis, prefix),
+    clock: systemClock,
+    expiry,
+    publicBaseUrl: config.publicBaseUrl,
+    linkTtlSeconds: config.linkTtlSeconds,
+    log: logger,
+  });
+
+  const conversation = new OffboardConversation({
+    cases,
+    audit,
+    chat,
+    idempotency,
+    partners,
+    clock: systemClock,
+    queue,
+    credentials,
+    onError: (error, what) => logger.warn({ err: error }, `could not ${what}`),
+  });
+  slack?.attach(conversation);
+  teams?.attach(conversation);
+
+  let workers: HandoffWorkers | undefined;
+  let expiryWorker: Worker | undefined;
+  if (role !== "web") {
+    workers = startWorkers({ connection: bullConnection, prefix: bullPrefix, aws, cases, events: conversation.workflow, partnerMarker: config.aws.partnerMarker });
+    expiryWorker = startCredentialExpiryWorker(credentials, { connection: bullConnection, prefix: bullPrefix });
+  }
+
+  let http: RunningHttpServer | undefined;
+  if (role !== "worker") {
+    const server = createHttpServer({
+      logger,
+      readiness: async () => ({ redis: await isRedisReady(redis), workers: role === "web" || Boolean(workers) }),
+      adminToken: config.adminToken,
+      queues: [queue.preflightQueue, queue.executeQueue, queue.remindersQueue, expiry.queue],
+    });
+    if (slack) server.app.use(slack.router);
+    if (teams) server.app.use(teams.router);
+    server.app.use(createCredentialRouter(credentials, { logger }));
+    if (demo) server.app.use(demo.router(conversation));
+    http = await server.listen(config.port, options.host);
+    logger.info({ port: http.port, role, slack: Boolean(slack), teams: Boolean(teams), demo: Boolean(demo) }, "Offboard is listening");
+  }
+  if (slack?.startSocketMode) await slack.startSocketMode();
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    await http?.close();
+    await workers?.close();
+    await expiryWorker?.close();
+    await conversation.workflow.flush().catch(() => undefined);
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
+    await quit(bullConnection);
+    await quit(redis);
+  };
+  return { port: http?.port, conversation, close: () => (closing ??= close()) };
+}
+
+async function quit(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
+}
+
+export function parseRole(argv: string[]): Role {
+  const index = argv.indexOf("--role");
+  const value = index >= 0 ? argv[index + 1] : "all";
+  if (value !== "web" && value !== "worker" && value !== "all") throw new OffboardError("config_invalid", `--role must be web, worker or all (got ${value ?? "nothing"})`);
+  return value;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requirePlatform: true });
-  throw new Error(`wiring not built yet (configured: ${[config.slack && "slack", config.teams && "teams"].filter(Boolean).join(", ")})`);
+  const logger = createLogger(config.logLevel);
+  const running = await startOffboard(config, { role: parseRole(process.argv.slice(2)), logger });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, "shutting down");
+      const forced = setTimeout(() => process.exit(1), 30_000);
+      forced.unref();
+      void running.close().then(() => process.exit(0));
+    });
+  }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof OffboardError ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof OffboardError ? error.message : error);
+    process.exit(1);
+  });
+}
