@@ -1,0 +1,136 @@
+import { DelayedError, FlowProducer, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { AwsOperations } from "../src/aws/aws-operations";
+import { systemClock, type Clock } from "../src/clock";
+import type { HandoffEvents } from "../src/handoff-events";
+import type { CaseStore } from "../src/ports";
+import { AccountStepFailed, runAccountHandoff, runHasFinished } from "./account-handoff";
+import { startRun } from "./bull-job-queue";
+import { executeJob, executeQueueName, jobIds, preflightQueueName, remindersQueueName, type AccountJobData, type CaseJobData, type ReminderJobData } from "./handoff-queues";
+import { runPreflight } from "./preflight";
+import { sendReminders } from "./reminders";
+import { AwsError } from "../src/aws/aws-errors";
+import { OffboardError } from "../src/errors";
+
+export interface HandoffWorkerOptions {
+  /** A BullMQ connection (`createBullConnection`) or its options; BullMQ duplicates it for blocking reads. */
+  connection: unknown;
+  /** BullMQ key prefix; the same as the BullJobQueue's. */
+  prefix?: string;
+  aws: AwsOperations;
+  cases: CaseStore;
+  events: HandoffEvents;
+  /** Account jobs run at once in this process; default 10. The shared AWS rate limit is the real bound. */
+  concurrency?: number;
+  /** `OFFBOARD_PARTNER_MARKER`; default `CTL`. */
+  partnerMarker?: string;
+  /** How often to look whether the customer has left the organization; default 60 s. */
+  customerLeavePollMs?: number;
+  /** Give up waiting for the customer to leave after this long; default 14 days. */
+  customerLeaveTimeoutMs?: number;
+  /**
+   * How long a job stays claimed without a heartbeat (default 30 s). A worker killed mid-job loses its
+   * claim after this and another worker takes the job over.
+   */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose worker died; default 30 s. */
+  stalledIntervalMs?: number;
+  clock?: Clock;
+}
+
+export interface HandoffWorkers {
+  /** Stops taking jobs, lets running ones finish, and closes the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the workers of the three handoff queues (`--role worker|all`): preflight, execute (the run's
+ * flow and its account jobs) and reminders.
+ *
+ * @example
+ *   const workers = startWorkers({ connection: createBullConnection(url), prefix, aws, cases, events });
+ *   process.once("SIGTERM", () => void workers.close());
+ */
+export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
+  const connection = options.connection as ConnectionOptions;
+  const base = { connection, prefix: options.prefix };
+  const timing = {
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // A job whose worker was killed is taken over, not failed, unless that keeps happening.
+    maxStalledCount: 3,
+  };
+  const { aws, cases, events } = options;
+  const clock = options.clock ?? systemClock;
+  const pollMs = options.customerLeavePollMs ?? 60_000;
+  const leaveTimeoutMs = options.customerLeaveTimeoutMs ?? 14 * 86_400_000;
+  const flows = new FlowProducer(base);
+  const executeQueue = new Queue(executeQueueName, base);
+
+  const preflight = new Worker<CaseJobData>(
+    preflightQueueName,
+    async (job) => runPreflight({ aws, cases, events, clock, partnerMarker: options.partnerMarker ?? "CTL" }, job.data.caseId, { lastAttempt: isLastAttempt(job) }),
+    { ...base, ...timing, concurrency: 4 },
+  );
+
+  const execute = new Worker(
+    executeQueueName,
+    async (job: Job, token?: string) => {
+      switch (job.name) {
+        case executeJob.start:
+          return startRun(flows, executeQueue, cases, (job.data as CaseJobData).caseId);
+        case executeJob.finish:
+          return finishRun(job as Job<CaseJobData>);
+        case executeJob.account:
+          return handoffAccount(job as Job<AccountJobData>, token);
+        default:
+          throw new UnrecoverableError(`unknown job "${job.name}" on ${executeQueueName}`);
+      }
+    },
+    { ...base, ...timing, concurrency: options.concurrency ?? 10 },
+  );
+
+  const reminders = new Worker<ReminderJobData>(remindersQueueName, async (job) => sendReminders({ aws, cases, events }, job.data.caseId, job.data.daysBefore), { ...base, ...timing, concurrency: 2 });
+
+  async function finishRun(job: Job<CaseJobData>): Promise<void> {
+    const current = await cases.get(job.data.caseId);
+    if (!current) return;
+    // The first run's parent runs once all its accounts have finished; a retry's parent announces the
+    // end only when no other account is still on its way (two retries at once announce once).
+    if (job.id === jobIds.run(job.data.caseId) || runHasFinished(current)) await events.runFinished(job.data.caseId);
+  }
+
+  async function handoffAccount(job: Job<AccountJobData>, token?: string): Promise<string> {
+    const { caseId, accountId } = job.data;
+    let outcome;
+    try {
+      outcome = await runAccountHandoff({ aws, cases, events }, caseId, accountId, { lastAttempt: isLastAttempt(job) });
+    } catch (error) {
+      if (error instanceof AccountStepFailed) throw new UnrecoverableError(error.message);
+      const retryable = !(error instanceof OffboardError) || (error instanceof AwsError && error.retryable);
+      throw retryable ? error : new UnrecoverableError((error as Error).message);
+    }
+    if (outcome.kind === "finished") return "finished";
+
+    // Waiting for the customer to leave: look again later without holding a worker slot.
+    const since = job.data.waitingSince ?? clock.now().getTime();
+    if (clock.now().getTime() - since > leaveTimeoutMs) {
+      const reason = `account ${accountId} has not left the organization after ${Math.round(leaveTimeoutMs / 86_400_000)} days of waiting: ask the customer, or let the partner remove it (edit "removal by"), then retry`;
+      await events.stepChanged(caseId, accountId, "leave_org", "failed", reason);
+      throw new UnrecoverableError(reason);
+    }
+    if (job.data.waitingSince === undefined) await job.updateData({ ...job.data, waitingSince: since });
+    await job.moveToDelayed(Date.now() + pollMs, token);
+    throw new DelayedError();
+  }
+
+  return {
+    async close() {
+      await Promise.all([preflight.close(), execute.close(), reminders.close()]);
+      await Promise.all([flows.close(), executeQueue.close()]);
+    },
+  };
+}
+
+function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}

@@ -1,0 +1,70 @@
+import type { Case, StepState } from "../../src/case";
+import type { AccountRejection, HandoffEvents, ReminderKind } from "../../src/handoff-events";
+import type { HandoffStep, Plan } from "../../src/plan";
+import type { CaseStore } from "../../src/ports";
+
+export type RecordedEvent =
+  | { type: "planReady"; caseId: string; plan: Plan }
+  | { type: "planRejected"; caseId: string; rejections: AccountRejection[] }
+  | { type: "stepChanged"; caseId: string; accountId: string; step: HandoffStep; state: StepState; error?: string }
+  | { type: "runFinished"; caseId: string }
+  | { type: "remind"; caseId: string; kind: ReminderKind }
+  | { type: "actionNeeded"; caseId: string; accountId: string; step: HandoffStep; instructions: string };
+
+/**
+ * A small stand-in for the core's workflow: records every event and stores what the jobs read back
+ * (the plan, each account's step states) in the real Redis case store, as the core does.
+ */
+export class RecordingHandoffEvents implements HandoffEvents {
+  readonly events: RecordedEvent[] = [];
+
+  constructor(private readonly cases: CaseStore) {}
+
+  async planReady(caseId: string, plan: Plan): Promise<void> {
+    this.events.push({ type: "planReady", caseId, plan });
+    await this.cases.update(caseId, (c) => ({ ...c, plan, status: "awaiting_signoff" }));
+  }
+
+  async planRejected(caseId: string, rejections: AccountRejection[]): Promise<void> {
+    this.events.push({ type: "planRejected", caseId, rejections });
+  }
+
+  async stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void> {
+    this.events.push({ type: "stepChanged", caseId, accountId, step, state, error });
+    await this.cases.update(caseId, (c) => recordStep(c, accountId, step, state, error));
+  }
+
+  async runFinished(caseId: string): Promise<void> {
+    this.events.push({ type: "runFinished", caseId });
+    await this.cases.update(caseId, (c) => ({ ...c, execution: { accounts: {}, ...c.execution, finishedAt: new Date().toISOString() } }));
+  }
+
+  async remind(caseId: string, kind: ReminderKind): Promise<void> {
+    this.events.push({ type: "remind", caseId, kind });
+  }
+
+  async actionNeeded(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void> {
+    this.events.push({ type: "actionNeeded", caseId, accountId, step, instructions });
+  }
+
+  of<T extends RecordedEvent["type"]>(type: T): Extract<RecordedEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<RecordedEvent, { type: T }> => e.type === type);
+  }
+}
+
+function recordStep(c: Case, accountId: string, step: HandoffStep, state: StepState, error?: string): Case {
+  const execution = c.execution ?? { accounts: {} };
+  const account = execution.accounts[accountId] ?? { accountId, steps: {}, updatedAt: "" };
+  return {
+    ...c,
+    execution: {
+      ...execution,
+      accounts: { ...execution.accounts, [accountId]: { ...account, steps: { ...account.steps, [step]: state }, error: state === "failed" ? error : account.error, updatedAt: new Date().toISOString() } },
+    },
+  };
+}
+
+/** What a worker child process needs: `createHandoffEvents` (see jobs/worker-process.ts). */
+export function createHandoffEvents(deps: { cases: CaseStore }): HandoffEvents {
+  return new RecordingHandoffEvents(deps.cases);
+}
