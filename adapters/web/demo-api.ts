@@ -118,7 +118,7 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const viewer = viewerOf(req);
       const threadId = String(req.params.threadId);
       const root = await store.get(threadId);
-      if (!root || root.threadId !== undefined || root.directTo !== undefined) throw new DemoRequestError(404, "that thread is not in the channel");
+      if (!root || root.threadId !== undefined || root.directTo !== undefined || root.visibleTo !== undefined) throw new DemoRequestError(404, "that thread is not in the channel");
       res.json({ root, replies: await store.thread(root.channelId, threadId, viewer.id) });
     }),
   );
@@ -143,7 +143,7 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const requestId = input.requestId ?? randomUUID();
       if (input.threadId !== undefined) {
         const root = await store.get(input.threadId);
-        if (!root || root.channelId !== channel.id || root.threadId !== undefined) throw new DemoRequestError(404, "that thread is not in the channel");
+        if (!root || root.channelId !== channel.id || root.threadId !== undefined || root.visibleTo !== undefined) throw new DemoRequestError(404, "that thread is not in the channel");
       }
       const typed = toMentionTokens(input.text, users);
       const location = locationOf(channel.id, input.threadId);

@@ -210,7 +210,7 @@
   }
 
   function authorOf(message) {
-    if (message.author.kind === "bot") return { name: "Offboard", avatarClass: "bot", tag: "App", tagClass: "app" };
+    if (message.author.kind === "bot") return { name: "Offboard", avatarClass: "bot", tag: "App", tagClass: "bot-tag" };
     const user = state.usersById.get(message.author.userId);
     const party = user ? user.party : "customer";
     return { name: message.author.name, avatarClass: party, tag: partyLabel[party] || message.author.teamId, tagClass: "" };
@@ -232,7 +232,7 @@
     const body = el("div", "body");
     renderBlocks(message, body);
     content.appendChild(body);
-    if (options.threadable) {
+    if (options.threadable && !message.visibleTo) {
       const count = message.replyCount || 0;
       const link = el("button", "thread-link", count === 0 ? "Reply in thread" : count === 1 ? "1 reply" : count + " replies");
       link.type = "button";
@@ -494,7 +494,7 @@
     for (const party of ["customer", "aws", "partner"]) {
       const group = document.createElement("optgroup");
       group.label = partyLabel[party];
-      for (const user of state.users.filter((u) => u.party === party)) group.appendChild(new window.Option(user.name + " — " + user.teamId, user.id));
+      for (const user of state.users.filter((u) => u.party === party)) group.appendChild(new window.Option(user.name + " (" + partyLabel[party] + ")", user.id));
       if (group.children.length) select.appendChild(group);
     }
     select.value = state.me.id;
@@ -510,7 +510,7 @@
     state.openThread = undefined;
     renderThread(false);
     const acting = $("acting-as");
-    acting.replaceChildren(el("span", "avatar " + user.party, initials(user.name)), el("span", "", user.title));
+    acting.replaceChildren(el("span", "avatar " + user.party, initials(user.name)), el("span", "", user.title + " · " + user.teamId));
     $("user-switcher").value = user.id;
     connect();
   }
