@@ -303,6 +303,10 @@ describe("the demo channel", () => {
       expect(empty.status).toBe(400);
       const noThread = await post("/demo/api/message", { user: carol, text: "hi", threadId: "424242" });
       expect(noThread.status).toBe(404);
+      await demo.chat.ephemeral(channelWhere, { platform: "web", userId: carol }, message("a private tip"));
+      const tip = (await channelOf(carol)).filter((m) => m.visibleTo === carol).at(-1) as DemoMessage;
+      const threadOnEphemeral = await post("/demo/api/message", { user: carol, text: "hi", threadId: tip.id });
+      expect(threadOnEphemeral.status).toBe(404);
       const notJson = await fetch(`${base}/demo/api/form`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
       expect(notJson.status).toBe(400);
       expect(conversation.received).toEqual([]);
