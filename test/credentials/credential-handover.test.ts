@@ -139,6 +139,45 @@ describe("deposit", () => {
     expect((await bad.json()).message).toMatch(/reload the deposit page/);
     expect((await fetch(depositUrl)).status).toBe(200);
   });
+  it("gives the deposit link back when Secrets Manager refuses, so the partner can submit again", async () => {
+    const c = await h.seedCase();
+    const depositUrl = await requestDepositLink(c.id);
+    const key = randomSecret();
+    const body = { ciphertext: encryptCredentials(testCredentials, key, credentialSecretName(c.id, accountId)), key };
+    h.sandbox.setFaults({ throttleRate: 1 });
+    try {
+      const refused = await post(depositUrl, body);
+      expect(refused.status).toBe(502);
+      expect((await refused.json()).message).toMatch(/CreateSecret/);
+    } finally {
+      h.sandbox.setFaults({ throttleRate: 0 });
+    }
+    expect(h.chat.sent.filter((s) => s.kind === "direct" && s.to?.userId === recipient.userId)).toHaveLength(0);
+    expect((await post(depositUrl, body)).status).toBe(200);
+    expect(h.chat.last("direct")?.to).toEqual(recipient);
+  });
+
+  it("sends the deposit link ephemerally when a direct message fails, and names recipients the retrieval link could not reach", async () => {
+    const c = await h.seedCase({ ticket: { answers: { credentialRecipients: [recipient, { platform: "web", userId: "U-unreachable", name: "Una Reachable" }] }, history: [], warnings: {} } });
+    const direct = h.chat.direct.bind(h.chat);
+    h.chat.direct = async (to, message) => {
+      if (to.userId !== recipient.userId) throw new Error("cannot open a direct conversation");
+      return direct(to, message);
+    };
+    try {
+      await h.service.requestDeposit(c.id, accountId, partner, where);
+      const ephemeral = h.chat.last("ephemeral");
+      expect(ephemeral?.to).toEqual(partner);
+      expect(ephemeral?.where).toEqual(where);
+      const depositUrl = (ephemeral?.body.blocks.find((b) => b.type === "link") as { url: string }).url;
+      const key = randomSecret();
+      expect((await post(depositUrl, { ciphertext: encryptCredentials(testCredentials, key, credentialSecretName(c.id, accountId)), key })).status).toBe(200);
+    } finally {
+      h.chat.direct = direct;
+    }
+    expect(h.chat.last("direct")?.to).toEqual(recipient);
+    expect(h.chat.last("post")?.body.text).toMatch(/Could not send it to <@U-unreachable>/);
+  });
 });
 
 describe("retrieval", () => {
