@@ -73,7 +73,7 @@ function mentionEntities(text: string): object[] {
   return entities;
 }
 
-function activityBase(from: Person, conversationId: string, id: string) {
+function activityBase(from: Person, conversationId: string, id: string, inChannel = channel) {
   return {
     id,
     channelId: "msteams",
@@ -82,7 +82,7 @@ function activityBase(from: Person, conversationId: string, id: string) {
     from: { id: `29:${from.aad}`, name: from.name, aadObjectId: from.aad },
     recipient: bot,
     conversation: { id: conversationId, conversationType: "channel", isGroup: true, tenantId: from.tenant },
-    channelData: { tenant: { id: from.tenant }, channel: { id: channel }, team: { id: "19:team@thread.tacv2" } },
+    channelData: { tenant: { id: from.tenant }, channel: { id: inChannel }, team: { id: "19:team@thread.tacv2" } },
   };
 }
 
@@ -99,18 +99,18 @@ async function postActivity(activity: object, headers: Record<string, string> = 
 }
 
 /** A message from `from`: top-level in the channel, or a reply in the reply chain `threadId`. */
-async function say(from: Person, text: string, threadId?: string): Promise<void> {
+async function say(from: Person, text: string, threadId?: string, inChannel = channel): Promise<void> {
   const id = nextActivityId();
-  const conversationId = `${channel};messageid=${threadId ?? id}`;
-  const { status } = await postActivity({ ...activityBase(from, conversationId, id), type: "message", text, textFormat: "plain", entities: mentionEntities(text) });
+  const conversationId = `${inChannel};messageid=${threadId ?? id}`;
+  const { status } = await postActivity({ ...activityBase(from, conversationId, id, inChannel), type: "message", text, textFormat: "plain", entities: mentionEntities(text) });
   expect(status).toBe(200);
 }
 
 /** Presses an Action.Execute button on a posted card (an `adaptiveCard/action` invoke). */
-async function press(from: Person, cardMessageId: string, threadId: string, verb: string, data: object): Promise<{ type: string; value: unknown }> {
+async function press(from: Person, cardMessageId: string, threadId: string, verb: string, data: object, inChannel = channel): Promise<{ type: string; value: unknown }> {
   const id = nextActivityId();
   const { status, body } = await postActivity({
-    ...activityBase(from, `${channel};messageid=${threadId}`, id),
+    ...activityBase(from, `${inChannel};messageid=${threadId}`, id, inChannel),
     type: "invoke",
     name: "adaptiveCard/action",
     replyToId: cardMessageId,
@@ -273,6 +273,24 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     const sent = connector.calls.slice(before).filter((c) => c.kind === "send");
     expect(sent).toHaveLength(1);
     expect(cardText(cardOf(sent[0]))).toMatch(/Offboard commands/);
+  });
+
+  it("opens the whole ticket as a form card for the presser and shows a refused submission's reasons on it", async () => {
+    const other = "19:second-channel@thread.tacv2";
+    const before = connector.calls.length;
+    await say(customer, "<at>Offboard</at> start", undefined, other);
+    const caseCall = connector.calls.slice(before).find((c) => c.kind === "send" && c.conversationId === other)!;
+    const formButton = executeActions(cardOf(caseCall)).find((a) => a.verb === "ticket.form")!;
+    const opened = await press(customer, caseCall.activityId, caseCall.activityId, formButton.verb, formButton.data, other);
+    expect(opened.type).toBe("application/vnd.microsoft.card.adaptive");
+    const form = opened.value as { body: { type: string; id?: string }[] };
+    expect(form.body.filter((e) => e.type.startsWith("Input.")).map((e) => e.id)).toEqual(expect.arrayContaining(["customerName", "accountIds", "targetDate"]));
+    const submit = executeActions(form)[0];
+    const refused = await press(customer, caseCall.activityId, caseCall.activityId, submit.verb, { ...submit.data, customerName: "Globex", accountIds: "12345" }, other);
+    expect(refused.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(refused.value)).toMatch(/12 digits/);
+    const value = (await cases.get((await cases.findByLocation({ platform: "teams", channelId: other }))!))!;
+    expect(value.ticket.answers.customerName).toBeUndefined();
   });
 
   it("never called anything but the Bot Connector routes", () => {
