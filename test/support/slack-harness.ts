@@ -176,11 +176,11 @@ export class SlackHarness {
     throw new Error("the ticket did not finish");
   }
 
-  /** The latest message (posted or updated) carrying a button of this core action id. */
+  /** The latest message (posted or updated, `clear()` or not) carrying a button of this core action id. */
   findButton(actionId: string, where: (value: string, label: string) => boolean = () => true): { channelId: string; messageTs: string; threadTs?: string; actionId: string; value: string; label: string } {
     const threadOf = new Map<string, string | undefined>();
-    for (const call of this.web.callsOf("chat.postMessage")) threadOf.set(String(call.result?.ts), call.args.thread_ts as string | undefined);
-    const calls = this.web.calls.filter((c) => c.method === "chat.postMessage" || c.method === "chat.update" || c.method === "chat.postEphemeral");
+    for (const call of this.web.history.filter((c) => c.method === "chat.postMessage")) threadOf.set(String(call.result?.ts), call.args.thread_ts as string | undefined);
+    const calls = this.web.history.filter((c) => c.method === "chat.postMessage" || c.method === "chat.update" || c.method === "chat.postEphemeral");
     for (const call of [...calls].reverse()) {
       const button = buttonsOf(call.args).find((b) => coreActionId(b.action_id) === actionId && where(b.value, b.label));
       if (!button) continue;

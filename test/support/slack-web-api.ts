@@ -41,6 +41,8 @@ const jsonFields = new Set(["blocks", "view", "attachments", "emails", "user_ids
 
 export class FakeSlackWebApi {
   readonly calls: RecordedCall[] = [];
+  /** Every call since start, kept by `clear()` (to find a button posted before it). */
+  readonly history: RecordedCall[] = [];
   readonly channels = new Map<string, FakeChannel>();
   readonly users = new Map<string, FakeUser>();
   readonly userGroups = new Map<string, string[]>();
@@ -114,6 +116,7 @@ export class FakeSlackWebApi {
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || (args.token as string | undefined);
     const call: RecordedCall = { method, args, token, at: Date.now() };
     this.calls.push(call);
+    this.history.push(call);
     const queued = this.failures.get(method);
     const failure = queued?.shift();
     const body = failure ? { ok: false, error: failure } : this.answer(method, args);
