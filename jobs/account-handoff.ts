@@ -110,6 +110,8 @@ async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: Han
       return "done";
     case "leave_org":
       if (ctx.plan.removalBy === "partner") {
+        // Resuming after a crash, look first: the removal may have gone through just before it.
+        if (!ctx.firstVisit && !(await aws.isMember(accountId))) return "done";
         await aws.removeAccount(accountId);
         return "done";
       }

@@ -12,6 +12,7 @@
  *
  * @example node -r tsx/cjs jobs/worker-process.ts
  */
+import { createRequire } from "node:module";
 import path from "node:path";
 import type Redis from "ioredis";
 import { createAwsOperations } from "../adapters/aws";
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const modulePath = process.env.OFFBOARD_EVENTS_MODULE;
   if (!modulePath) throw new OffboardError("config_invalid", "OFFBOARD_EVENTS_MODULE: name the module exporting createHandoffEvents({ cases, redis }) (or run `npm start -- --role worker`)");
-  const { createHandoffEvents } = (await import(path.resolve(modulePath))) as { createHandoffEvents?: EventsFactory };
+  // require, not import(): the module may be TypeScript loaded through a require hook (tsx/cjs).
+  const { createHandoffEvents } = createRequire(__filename)(path.resolve(modulePath)) as { createHandoffEvents?: EventsFactory };
   if (typeof createHandoffEvents !== "function") throw new OffboardError("config_invalid", `OFFBOARD_EVENTS_MODULE: ${modulePath} does not export createHandoffEvents`);
 
   const redis = createRedis(config.redisUrl, { name: "offboard-worker" });

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { RedisCaseStore } from "../../adapters/redis/case-store";
+import { createBullConnection } from "../../adapters/redis/connection";
+import { BullJobQueue } from "../../jobs/bull-job-queue";
+import { runPreflight } from "../../jobs/preflight";
+import { startWorkers, type HandoffWorkers } from "../../jobs/start-workers";
+import { generateScenario } from "../../sandbox";
+import { systemClock } from "../../src/clock";
+import { handoffSteps, type HandoffStep } from "../../src/plan";
+import { startAwsFixture, callsFor, type AwsFixture } from "../aws/aws-fixture";
+import { testRedis, testRedisUrl } from "../support/redis";
+import { createCase, waitFor } from "./job-fixture";
+import { RecordingHandoffEvents } from "./recording-events";
+
+jest.setTimeout(90_000);
+
+/** The state-changing AWS operations of each step, as the sandbox counts them. */
+const changesOf: Record<HandoffStep, string[]> = {
+  revoke_iam: [
+    "DeleteRole", "DeleteRolePolicy", "DetachRolePolicy", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile", "DeletePolicy", "DeletePolicyVersion",
+    "DetachUserPolicy", "DetachGroupPolicy", "DeleteUser", "DeleteAccessKey", "DeleteLoginProfile", "DeactivateMFADevice", "DeleteVirtualMFADevice",
+    "DeleteSigningCertificate", "RemoveUserFromGroup", "DeleteUserPolicy", "DeleteGroup", "DeleteGroupPolicy", "DeleteSAMLProvider",
+    "DeleteOpenIDConnectProvider", "UntagPolicy", "UntagRole", "UntagUser",
+  ].map((op) => `iam:${op}`),
+  buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
+  leave_org: ["organizations:RemoveAccountFromOrganization"],
+  accept_invitation: ["organizations:AcceptHandshake"],
+  lock_role: ["iam:UpdateAssumeRolePolicy"],
+};
+
+const { redis, prefix, cleanup } = testRedis("jobs-kill");
+const bullPrefix = `${prefix}bull`;
+const cases = new RedisCaseStore(redis, prefix);
+const bull = createBullConnection(testRedisUrl);
+let fixture: AwsFixture;
+let queue: BullJobQueue;
+let child: ChildProcess | undefined;
+let workers: HandoffWorkers | undefined;
+
+beforeAll(async () => {
+  fixture = await startAwsFixture({ scenario: generateScenario({ members: 6, artifactsPerAccount: 10 }), faults: { latencyMs: 15 }, redis, rateKey: `${prefix}aws-rate`, ratePerSecond: 1000 });
+  queue = new BullJobQueue({ connection: bull, prefix: bullPrefix, cases });
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  await workers?.close();
+  await queue?.close();
+  await fixture?.close();
+  bull.disconnect();
+  await cleanup();
+});
+
+function startChildWorker(): Promise<ChildProcess> {
+  const root = path.resolve(__dirname, "../..");
+  const proc = spawn(process.execPath, ["--require", "tsx/cjs", "jobs/worker-process.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...fixture.env,
+      REDIS_URL: testRedisUrl,
+      OFFBOARD_KEY_PREFIX: prefix,
+      OFFBOARD_BULL_PREFIX: bullPrefix,
+      OFFBOARD_AWS_RATE_LIMIT: "1000",
+      OFFBOARD_EVENTS_MODULE: path.join(root, "test/jobs/recording-events.ts"),
+      OFFBOARD_WORKER_CONCURRENCY: "2",
+      OFFBOARD_JOB_LOCK_MS: "2000",
+      OFFBOARD_STALLED_INTERVAL_MS: "1000",
+      LOG_LEVEL: "silent",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let errors = "";
+  proc.stderr!.on("data", (d: Buffer) => (errors += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the worker process did not start within 20 s: ${errors}`)), 20_000);
+    proc.stdout!.on("data", (d: Buffer) => {
+      if (d.toString().includes("offboard worker ready")) {
+        clearTimeout(timer);
+        resolve(proc);
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker process exited (${code}) before it was ready: ${errors}`));
+    });
+  });
+}
+
+it("resumes a run in a new worker after the first was killed, without repeating any finished step's AWS changes", async () => {
+  const accountIds = [...fixture.sandbox.state.accounts.keys()].filter((id) => id !== "111111111111" && fixture.sandbox.state.accounts.get(id)!.organizationId === "o-partner0001");
+  expect(accountIds).toHaveLength(6);
+  const c = await createCase(cases, { accountIds, accountsWithoutRootAccess: [], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "partner", destination: "standalone", credentialDelivery: "link" });
+  const planEvents = new RecordingHandoffEvents(cases);
+  expect(await runPreflight({ aws: fixture.aws, cases, events: planEvents, partnerMarker: "CTL", clock: systemClock }, c.id, { lastAttempt: true })).toBe("planned");
+
+  child = await startChildWorker();
+  await queue.runNow(c.id);
+
+  // Kill it once some account steps are recorded done, well before the run is over.
+  const doneSteps = async () => Object.values((await cases.get(c.id))!.execution?.accounts ?? {}).flatMap((a) => Object.entries(a.steps).filter(([, s]) => s === "done").map(([step]) => `${a.accountId}:${step}`));
+  await waitFor("a few finished steps", async () => (await doneSteps()).length >= 3, 30_000, 10);
+  const exited = new Promise((resolve) => child!.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+
+  const doneAtKill = await doneSteps();
+  const countersAtKill = fixture.sandbox.counters();
+  expect(doneAtKill.length).toBeLessThan(accountIds.length * handoffSteps.length);
+
+  const events = new RecordingHandoffEvents(cases);
+  workers = startWorkers({ connection: bull, prefix: bullPrefix, aws: fixture.aws, cases, events, concurrency: 4, lockDurationMs: 2000, stalledIntervalMs: 1000 });
+  await waitFor("the resumed run to finish", async () => (await cases.get(c.id))!.execution?.finishedAt, 60_000, 100);
+
+  const final = (await cases.get(c.id))!;
+  for (const id of accountIds) {
+    expect(final.execution!.accounts[id].steps).toEqual({ revoke_iam: "done", buckets: "done", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
+    expect(fixture.sandbox.state.accounts.get(id)!.organizationId).toBeUndefined();
+  }
+  const countersAtEnd = fixture.sandbox.counters();
+  for (const entry of doneAtKill) {
+    const [accountId, step] = entry.split(":") as [string, HandoffStep];
+    expect(`${entry}: ${callsFor(countersAtEnd, accountId, changesOf[step])}`).toBe(`${entry}: ${callsFor(countersAtKill, accountId, changesOf[step])}`);
+  }
+  // Every account left exactly once, whichever worker did it.
+  for (const id of accountIds) expect(countersAtEnd[`organizations:RemoveAccountFromOrganization:${id}`]).toBe(1);
+});
