@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import type { Case } from "../../src/case";
+import { loadConfig } from "../../src/config";
+import type { Inbound } from "../../src/conversation/inbound";
+import type { Identity } from "../../src/identity";
+import { startOffboard, type RunningOffboard } from "../../src/main";
+import { approvalHash, shortHash } from "../../src/signoff";
+import { sandboxCredentials, startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox";
+import { createLogger } from "../../adapters/log/logger";
+import { testRedisUrl } from "./redis";
+import { validTicketAnswers } from "./ticket-answers";
+
+/** The demo channel's people (adapters/web/demo-users.ts), as the core sees them. */
+export const people = {
+  customer: { platform: "web", userId: "U-CAROL", teamId: "T-CUSTOMER", name: "Carol Chen" } as Identity,
+  aws: { platform: "web", userId: "U-ALEX", teamId: "T-AWS", name: "Alex Rivera" } as Identity,
+  partner: { platform: "web", userId: "U-PAT", teamId: "T-PARTNER", name: "Pat Morgan" } as Identity,
+};
+
+/**
+ * The whole product in this process: the AWS sandbox, the real composition root (Redis stores,
+ * BullMQ workers, the AWS SDK clients, credentials) and the demo channel as the chat platform, driven
+ * through `conversation.handle` as the demo page would.
+ */
+export interface FullStack {
+  sandbox: Sandbox;
+  bot: RunningOffboard;
+  prefix: string;
+  channelId: string;
+  act(input: Omit<Inbound, "requestId">): Promise<void>;
+  caseOf(): Promise<Case>;
+  waitFor(predicate: (value: Case) => boolean, timeoutMs: number, what: string): Promise<Case>;
+  /** `/offboard start`, the whole ticket by replies, the AWS approver, and the plan ready. */
+  openPlannedCase(accounts: string): Promise<Case>;
+  approveAll(value: Case): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startFullStack(sandboxOptions: SandboxOptions, env: Record<string, string> = {}): Promise<FullStack> {
+  const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
+  Object.assign(process.env, { AWS_ENDPOINT_URL: sandbox.url, AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey, AWS_REGION: "us-east-1" });
+  const prefix = `test:stack:${randomBytes(4).toString("hex")}:`;
+  const config = loadConfig({ REDIS_URL: testRedisUrl, PORT: "0", OFFBOARD_KEY_PREFIX: prefix, OFFBOARD_DEMO_CHANNEL: "1", OFFBOARD_PARTNER_WEB_USERS: "U-PAT,U-SAM", OFFBOARD_AWS_RATE_LIMIT: "500", LOG_LEVEL: "silent", ...env });
+  const bot = await startOffboard(config, { role: "all", host: "127.0.0.1", logger: createLogger("silent") });
+  const channelId = `C-${randomBytes(3).toString("hex")}`;
+  const location = { platform: "web" as const, channelId };
+  let seq = 0;
+  const act = async (input: Omit<Inbound, "requestId">) => void (await bot.conversation.handle({ ...input, requestId: `${prefix}${++seq}` } as Inbound));
+  const cases = (bot.conversation as unknown as { deps: { cases: { findByLocation(l: unknown): Promise<string | undefined>; get(id: string): Promise<Case | undefined> } } }).deps.cases;
+  const caseOf = async () => (await cases.get((await cases.findByLocation(location))!))!;
+  const waitFor = async (predicate: (value: Case) => boolean, timeoutMs: number, what: string) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await caseOf();
+      if (predicate(value)) return value;
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; case is ${value.status}: ${JSON.stringify(value.execution ?? {})}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const thread = (value: Case) => ({ ...location, threadId: value.caseMessage!.messageId });
+  return {
+    sandbox,
+    bot,
+    prefix,
+    channelId,
+    act,
+    caseOf,
+    waitFor,
+    async openPlannedCase(accounts: string) {
+      await act({ kind: "command", words: "start", actor: people.partner, location });
+      let value = await caseOf();
+      const answers = validTicketAnswers({ approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" }, accounts);
+      for (const answer of answers) await act({ kind: "reply", text: answer.text, actor: people.partner, location: thread(value) });
+      await act({ kind: "command", words: "assign aws <@U-ALEX|Alex Rivera>", actor: people.partner, location: thread(value) });
+      value = await waitFor((c) => c.status === "awaiting_signoff" || c.status === "collecting" && Boolean(c.ticket.completedAt === undefined && c.plan), 30_000, "the plan");
+      return value;
+    },
+    async approveAll(value: Case) {
+      const hash = shortHash(approvalHash(value));
+      for (const [party, who] of [["customer", people.customer], ["aws", people.aws], ["partner", people.partner]] as const) {
+        await act({ kind: "action", actionId: "signoff.approve", value: `${value.id}:${party}:${hash}`, actor: who, location: thread(value) });
+      }
+    },
+    async stop() {
+      await bot.close();
+      await sandbox.close();
+      const { testRedis } = await import("./redis");
+      const { redis } = testRedis("stack-cleanup");
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+      redis.disconnect();
+    },
+  };
+}
