@@ -56,6 +56,16 @@ describe("an external customer user", () => {
     expect(value.signOffs).toEqual([expect.objectContaining({ party: "customer", by: expect.objectContaining({ userId: guest.id, teamId: "TACME" }) })]);
     expect(messageText(h.web.callsOf("chat.update", (a) => a.ts === value.signOffMessage!.messageId)[0].args)).toContain(guest.id);
 
+    // `@Offboard export` uploads the JSON and Markdown files into the case thread (files.uploadV2).
+    h.web.clear();
+    await h.act(h.slack.mention(guest, channel, "export", thread.messageId));
+    expect(h.web.callsOf("files.getUploadURLExternal").map((c) => c.args.filename)).toEqual([`${opened.id}.json`, `${opened.id}.md`]);
+    expect(h.web.callsOf("upload")).toHaveLength(2);
+    expect(h.web.callsOf("files.completeUploadExternal").map((c) => [c.args.channel_id, c.args.thread_ts])).toEqual([
+      [channel, thread.messageId],
+      [channel, thread.messageId],
+    ]);
+
     // A thread reply from someone who is neither approver nor partner changes nothing and is told so, privately.
     await h.act(h.slack.mention(guest, channel, "edit target date", thread.messageId));
     h.web.clear();

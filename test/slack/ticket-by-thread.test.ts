@@ -1,7 +1,7 @@
 import type { Plan } from "../../src/plan";
 import type { JobQueue } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
-import { fieldByKey } from "../../src/ticket/fields";
+import { fieldByKey, type TicketFieldKey } from "../../src/ticket/fields";
 import { people, startSlackHarness, validTicketAnswers, type SlackHarness } from "../support/slack-harness";
 import { buttonsOf, messageText } from "../support/slack-web-api";
 
@@ -100,7 +100,7 @@ describe("a ticket answered by thread replies", () => {
     const thread = value.caseMessage!;
     // One bad answer per kind of field: free text, mentions, date, account IDs, accounts among the
     // departing ones, a choice, yes/no, and an organization target.
-    const bad: [string, string, RegExp][] = [
+    const bad: [TicketFieldKey, string, RegExp][] = [
       ["goal", " ", /./],
       ["targetDate", "2001-01-01", /past/i],
       ["partnerRepresentative", "x".repeat(200), /120/],
