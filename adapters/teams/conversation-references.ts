@@ -27,6 +27,7 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
  * | `teams:conversation:<channel or chat>` | string | ConversationReference JSON (no reply chain, no activity) |
  * | `teams:personal:<aadObjectId>`         | string | the reference of the user's 1:1 chat with the bot        |
  * | `teams:user:<aadObjectId>`             | hash   | `id` (29:…), `name`, `tenantId`, `serviceUrl`            |
+ * | `teams:aad-of:<29:… id>`               | string | the AAD object id of a Bot Framework user id             |
  * | `teams:chat-thread:<chat id>`          | string | the bot's latest top-level post in a chat (no reply chains there) |
  * | `teams:bot`                            | string | the bot's own ChannelAccount JSON                        |
  * | `teams:service-url[:<tenant>]`         | string | the latest service URL seen (per tenant)                 |
@@ -60,11 +61,13 @@ export class TeamsConversations {
     const from = activity.from;
     if (from?.aadObjectId && from.id !== activity.recipient.id) {
       tx.hset(this.key("user", from.aadObjectId), { id: from.id, serviceUrl: activity.serviceUrl, ...(from.name ? { name: from.name } : {}), ...(tenantId ? { tenantId } : {}) });
+      tx.set(this.key("aad-of", from.id), from.aadObjectId);
       if (activity.conversation.conversationType === "personal") tx.set(this.key("personal", from.aadObjectId), JSON.stringify(stored));
     }
     for (const person of mentioned) {
       if (!person.aadObjectId) continue;
       tx.hset(this.key("user", person.aadObjectId), { id: person.id, ...(person.name ? { name: person.name } : {}) });
+      tx.set(this.key("aad-of", person.id), person.aadObjectId);
     }
     await tx.exec();
   }
@@ -90,6 +93,11 @@ export class TeamsConversations {
   async user(aadObjectId: string): Promise<TeamsUser | undefined> {
     const fields = await this.redis.hgetall(this.key("user", aadObjectId));
     return Object.keys(fields).length ? (fields as TeamsUser) : undefined;
+  }
+
+  /** The AAD object id behind a Bot Framework user id (`29:…`), once the bot has seen them. */
+  async aadOf(botFrameworkId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.key("aad-of", botFrameworkId))) ?? undefined;
   }
 
   bot(): Promise<ChannelAccount | undefined> {

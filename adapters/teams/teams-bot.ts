@@ -4,7 +4,7 @@ import { parseCommand } from "../../src/conversation/commands";
 import type { ActionInbound, Conversation, Outcome } from "../../src/conversation/inbound";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import { adaptiveCardContentType, type AdaptiveCard } from "./adaptive-card";
-import { readActivityText } from "./activity-text";
+import { readActivityText, type ActivityText } from "./activity-text";
 import { parseConversationId } from "./conversation-id";
 import { tenantOf, type TeamsConversations } from "./conversation-references";
 import { formCard, formSubmitVerb } from "./form-card";
@@ -15,6 +15,11 @@ export function identityOf(activity: Partial<Activity>): Identity | undefined {
   const userId = activity.from?.aadObjectId;
   if (!userId) return undefined;
   return { platform: "teams", userId, teamId: tenantOf(activity), name: activity.from?.name };
+}
+
+/** The part of botframework-connector's ConnectorClient used here (botbuilder does not re-export its type). */
+interface MemberLookup {
+  conversations: { getConversationMember(conversationId: string, userId: string): Promise<{ aadObjectId?: string }> };
 }
 
 const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: adaptiveCardContentType, value: card as unknown as Record<string, unknown> });
@@ -70,7 +75,7 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     const { activity } = context;
     const actor = identityOf(activity);
     if (!actor || activity.from.id === activity.recipient?.id) return;
-    const text = readActivityText(activity);
+    const text = await this.resolveMentions(context, readActivityText(activity));
     await this.conversations.remember(activity, text.mentioned);
     const location = await this.locationOf(activity);
     const requestId = activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? ""}`;
@@ -82,6 +87,37 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
       await this.core().handle({ kind: "reply", text: text.text, actor, location, requestId });
     } else if (text.mentionsBot) {
       await this.core().handle({ kind: "command", words: text.text, actor, location, requestId });
+    }
+  }
+
+  /**
+   * Teams often names a mentioned person only by their Bot Framework id (`29:…`), while people act
+   * under their AAD object id. Each such mention is resolved to the AAD object id — from what the bot
+   * has already seen of that person, else by asking the connector for the conversation member — so an
+   * approver named by mention is recognised when they press a button. Unresolvable mentions keep the
+   * `29:` id (they can still be reached by 1:1 message, but never match an actor).
+   */
+  private async resolveMentions(context: TurnContext, text: ActivityText): Promise<ActivityText> {
+    let resolved = text.text;
+    const mentioned = [];
+    for (const person of text.mentioned) {
+      let aadObjectId = person.aadObjectId ?? (await this.conversations.aadOf(person.id));
+      if (!aadObjectId) aadObjectId = await this.memberAadObjectId(context, person.id);
+      if (aadObjectId && !person.aadObjectId) resolved = resolved.split(`<@${person.id}|`).join(`<@${aadObjectId}|`).split(`<@${person.id}>`).join(`<@${aadObjectId}>`);
+      mentioned.push({ ...person, aadObjectId });
+    }
+    return { ...text, text: resolved, mentioned };
+  }
+
+  private async memberAadObjectId(context: TurnContext, userId: string): Promise<string | undefined> {
+    const connector = context.turnState.get<MemberLookup | undefined>(context.adapter.ConnectorClientKey);
+    if (!connector) return undefined;
+    try {
+      const member = await connector.conversations.getConversationMember(parseConversationId(context.activity.conversation.id).channelId, userId);
+      return member.aadObjectId;
+    } catch (error) {
+      this.logger?.warn({ err: error, userId }, "Teams: could not look up a mentioned person's AAD object id");
+      return undefined;
     }
   }
 

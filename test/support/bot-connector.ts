@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 
 /** One call the bot made to the Bot Connector. */
 export interface ConnectorCall {
-  kind: "create" | "send" | "reply" | "update";
+  kind: "create" | "send" | "reply" | "update" | "member";
   conversationId: string;
   /** The id the connector gave (send/reply/create) or the id updated. */
   activityId: string;
@@ -30,6 +30,8 @@ export class FakeBotConnector {
   readonly calls: ConnectorCall[] = [];
   /** Unexpected requests (wrong path or method): a test asserts this stays empty. */
   readonly unexpected: string[] = [];
+  /** Conversation members the connector knows, by Bot Framework id (`29:…`): what `GET …/members/:id` returns. */
+  readonly members = new Map<string, { id: string; name: string; aadObjectId: string; tenantId?: string }>();
   private sequence = 0;
 
   private constructor(
@@ -47,6 +49,7 @@ export class FakeBotConnector {
     app.post("/v3/conversations/:conversationId/activities", (req, res) => the().record("send", req, res));
     app.post("/v3/conversations/:conversationId/activities/:activityId", (req, res) => the().record("reply", req, res));
     app.put("/v3/conversations/:conversationId/activities/:activityId", (req, res) => the().record("update", req, res));
+    app.get("/v3/conversations/:conversationId/members/:userId", (req, res) => the().member(req, res));
     app.use((req, res) => {
       the().unexpected.push(`${req.method} ${req.path}`);
       res.status(404).json({ error: { code: "NotFound", message: `the fake connector does not serve ${req.method} ${req.path}` } });
@@ -67,6 +70,14 @@ export class FakeBotConnector {
     const id = `a:personal-${++this.sequence}`;
     this.calls.push({ kind: "create", conversationId: id, activityId: id, authorization: req.headers.authorization, body: req.body });
     res.status(201).json({ id, activityId: "", serviceUrl: this.url });
+  }
+
+  private member(req: express.Request, res: express.Response): void {
+    const userId = String(req.params.userId);
+    this.calls.push({ kind: "member", conversationId: String(req.params.conversationId), activityId: userId, authorization: req.headers.authorization, body: undefined });
+    const member = this.members.get(userId);
+    if (member) res.json(member);
+    else res.status(404).json({ error: { code: "MemberNotFoundInConversation", message: "The member is not part of the conversation" } });
   }
 
   private record(kind: "send" | "reply" | "update", req: express.Request, res: express.Response): void {

@@ -40,6 +40,7 @@ let sequence = 0;
 
 beforeAll(async () => {
   connector = await FakeBotConnector.start();
+  for (const p of people) connector.members.set(`29:${p.aad}`, { id: `29:${p.aad}`, name: p.name, aadObjectId: p.aad, tenantId: p.tenant });
   cases = new RedisCaseStore(redis, prefix);
   audit = new RedisAuditLog(redis, prefix);
   teams = createTeamsAdapter({ appType: "MultiTenant", local: true, partnerUsers: [partner.aad], redis, prefix });
@@ -68,7 +69,8 @@ function mentionEntities(text: string): object[] {
     const name = match[1];
     if (name === bot.name) entities.push({ type: "mention", text: match[0], mentioned: bot });
     const person = people.find((p) => p.name === name);
-    if (person) entities.push({ type: "mention", text: match[0], mentioned: { id: `29:${person.aad}`, name: person.name, aadObjectId: person.aad } });
+    // Teams often names a mentioned person by Bot Framework id only; here only the customer comes with an AAD id.
+    if (person) entities.push({ type: "mention", text: match[0], mentioned: { id: `29:${person.aad}`, name: person.name, ...(person === customer ? { aadObjectId: person.aad } : {}) } });
   }
   return entities;
 }
@@ -192,6 +194,9 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     await say(partner, `<at>Offboard</at> assign aws <at>${awsRep.name}</at>`, caseMessageId);
     const value = await caseOf(caseMessageId);
     expect(value.members.aws).toEqual([{ platform: "teams", userId: awsRep.aad, name: awsRep.name }]);
+    // Avery had never written: the connector was asked who `29:aad-avery` is. Pat had: no need to ask.
+    const lookups = connector.calls.filter((c) => c.kind === "member").map((c) => [c.conversationId, c.activityId]);
+    expect(lookups).toEqual([[channel, `29:${awsRep.aad}`]]);
   });
 
   it("refuses a customer pressing the partner's button, audits signoff.denied and tells them privately", async () => {
