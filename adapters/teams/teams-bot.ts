@@ -125,7 +125,6 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     const { activity } = context;
     const actor = identityOf(activity);
     if (!actor) return messageResponse("Offboard could not tell who pressed this button (no Azure AD user).");
-    await this.conversations.remember(activity);
     const location = await this.locationOf(activity);
     const messageId = activity.replyToId;
     const address = parseConversationId(activity.conversation.id);
