@@ -178,12 +178,16 @@ async function main(): Promise<void> {
   let demo: RunningDemo | undefined;
 
   let stopping = false;
+  let stopRequestedAt = 0;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
+      // One Ctrl-C can arrive twice (from the terminal and relayed by tsx): only a later one forces.
+      if (Date.now() - stopRequestedAt < 1500) return;
       console.error(`\n${signal} again: stopping at once`);
       process.exit(130);
     }
     stopping = true;
+    stopRequestedAt = Date.now();
     console.log(`\nStopping the demo (${signal})…`);
     const forced = setTimeout(() => {
       console.error("the demo did not stop within 15 s; exiting anyway");

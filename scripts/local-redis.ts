@@ -63,7 +63,9 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     const child = spawn(
       binary,
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      // Its own process group: a Ctrl-C in the terminal reaches us, and we stop Redis last, after the
+      // bot has finished with it, instead of Redis quitting under a bot that is still closing.
+      { stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));

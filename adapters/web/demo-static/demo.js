@@ -243,9 +243,10 @@
     return row;
   }
 
-  function renderList(container, messages, options, emptyText) {
+  function renderList(container, messages, options, emptyText, leading) {
     const nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
     container.replaceChildren();
+    if (leading) container.appendChild(leading);
     if (messages.length === 0) container.appendChild(el("div", "empty", emptyText));
     for (const message of messages) container.appendChild(renderMessage(message, options));
     if (nearBottom || options.forceScroll) container.scrollTop = container.scrollHeight;
@@ -282,10 +283,9 @@
     pane.hidden = false;
     const container = $("thread-messages");
     const replies = [...state.openThread.replies.values()].sort(byId);
-    renderList(container, replies, { threadable: false, forceScroll }, "No replies yet.");
     const root = renderMessage(state.openThread.root, { threadable: false });
     root.classList.add("thread-root");
-    container.prepend(root);
+    renderList(container, replies, { threadable: false, forceScroll }, "No replies yet.", root);
   }
 
   // ---------------------------------------------------------------- loading and live updates
