@@ -175,6 +175,13 @@ export class HandoffWorkflow implements HandoffEvents {
     this.scheduleProgress(updated);
   }
 
+  async actionNeeded(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void> {
+    const value = await this.deps.cases.get(caseId);
+    if (!value) return;
+    await this.deps.audit.append({ caseId, actor: "system", action: "step.action_needed", payload: { accountId, step } });
+    await this.presenter.say(value, message(`Account ${accountId} needs you: ${instructions}`, [text(`👉 *${handoffStepLabel[step]}* for *${accountId}*: ${instructions}`)]));
+  }
+
   async runFinished(caseId: string): Promise<void> {
     const updated = await this.deps.cases.update(caseId, (c) => {
       if (c.status !== "executing") return c;
