@@ -1,0 +1,188 @@
+/**
+ * Slack ack benchmark: how fast the running app answers Slack, against a bare Bolt app that only acks
+ * (the floor on this machine), side by side in one run. Both are real Bolt ExpressReceivers on
+ * 127.0.0.1; the app runs the real conversation on the real Redis (REDIS_URL) with the Web API faked
+ * on loopback. Requests are signed, a mix of `/offboard status` commands and "Fill in a form" presses.
+ *
+ *   1. fixed rate: 100 requests/s for 3 s → p50/p99 from send to HTTP answer (goal p99 < 100 ms);
+ *   2. throughput: 50 requests in flight, 1,500 requests or 10 s, whichever first (goal ≥ 0.5× bare).
+ *
+ * Run alone: `npx tsx bench/slack-ack.ts`.
+ */
+import { App, ExpressReceiver } from "@slack/bolt";
+import express from "express";
+import { randomBytes } from "node:crypto";
+import { cpus, loadavg } from "node:os";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { RedisAuditLog } from "../adapters/redis/audit-log";
+import { RedisCaseStore } from "../adapters/redis/case-store";
+import { createRedis } from "../adapters/redis/connection";
+import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
+import { createSlackAdapter, slackEventsPath } from "../adapters/slack";
+import { systemClock } from "../src/clock";
+import { OffboardConversation } from "../src/conversation/offboard-conversation";
+import { SlackRequester, testBotToken, testSigningSecret, type SlackAnswer, type SlackTestUser } from "../test/support/slack-requests";
+import { FakeSlackWebApi, buttonsOf, fakeBot } from "../test/support/slack-web-api";
+
+const rate = 100;
+const rateSeconds = 3;
+const inFlight = 50;
+const throughputCount = 1500;
+const throughputSeconds = 10;
+
+const partner: SlackTestUser = { id: "UBENCHPARTNER", teamId: fakeBot.teamId, name: "bench.partner" };
+const channel = "CBENCH1";
+
+type Request = (slack: SlackRequester) => Promise<SlackAnswer>;
+
+async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${slackEventsPath}` };
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round = (n: number): number => Math.round(n * 10) / 10;
+
+/** `rate` requests a second for `seconds`, each sent on schedule whatever the answers do. */
+async function fixedRate(slack: SlackRequester, mix: Request[]): Promise<{ p50: number; p99: number; max: number; failed: number }> {
+  const total = rate * rateSeconds;
+  const started = performance.now();
+  const pending: Promise<SlackAnswer>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(mix[i % mix.length](slack));
+  }
+  const answers = await Promise.all(pending);
+  const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms[ms.length - 1], failed: answers.filter((a) => a.status !== 200).length };
+}
+
+/** `inFlight` requests at a time until `throughputCount` are answered or `throughputSeconds` pass. */
+async function throughput(slack: SlackRequester, mix: Request[]): Promise<{ perSecond: number; failed: number }> {
+  let sent = 0;
+  let answered = 0;
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + throughputSeconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (sent < throughputCount && performance.now() < deadline) {
+      const i = sent++;
+      const answer = await mix[i % mix.length](slack);
+      answered += 1;
+      if (answer.status !== 200) failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { perSecond: answered / ((performance.now() - started) / 1000), failed };
+}
+
+export async function benchSlackAck(): Promise<Record<string, number | string>> {
+  const web = await new FakeSlackWebApi().start();
+  web.channels.set(channel, { id: channel, is_ext_shared: true, is_shared: true });
+  const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { name: "offboard-bench" });
+  const prefix = `bench:slack-ack:${randomBytes(4).toString("hex")}:`;
+  const servers: Server[] = [];
+  try {
+    // The running app: real adapter, real conversation, real Redis stores.
+    const adapter = createSlackAdapter({ botToken: testBotToken, signingSecret: testSigningSecret, apiUrl: web.url, partnerUsers: [partner.id], redis, prefix });
+    const cases = new RedisCaseStore(redis, prefix);
+    adapter.attach(
+      new OffboardConversation({ cases, audit: new RedisAuditLog(redis, prefix), chat: adapter.chat, idempotency: new RedisIdempotencyStore(redis, prefix), partners: adapter.partners, clock: systemClock }),
+    );
+    const appExpress = express();
+    appExpress.use(adapter.router);
+    const full = await listen(appExpress);
+    servers.push(full.server);
+    const slack = new SlackRequester(full.url, web.responseUrl);
+
+    // The floor: Bolt with the same receiver settings and listeners that only ack.
+    const bareReceiver = new ExpressReceiver({ signingSecret: testSigningSecret, endpoints: slackEventsPath, processBeforeResponse: false });
+    const bare = new App({ receiver: bareReceiver, authorize: async () => ({ botToken: testBotToken, botId: fakeBot.botId, botUserId: fakeBot.userId, teamId: fakeBot.teamId }) });
+    bare.command("/offboard", async ({ ack }) => ack());
+    bare.action({ type: "block_actions" }, async ({ ack }) => ack());
+    const bareExpress = express();
+    bareExpress.use(bareReceiver.router);
+    const floor = await listen(bareExpress);
+    servers.push(floor.server);
+    const bareSlack = new SlackRequester(floor.url, web.responseUrl);
+
+    // A case to talk about: its case message carries the "Fill in a form instead" button.
+    await slack.command(partner, channel, "start");
+    await adapter.idle();
+    const caseId = await cases.findByLocation({ platform: "slack", channelId: channel });
+    const caseCall = web.history.find((c) => c.method === "chat.postMessage" && c.args.channel === channel && c.args.thread_ts === undefined);
+    const formButton = caseCall && buttonsOf(caseCall.args).find((b) => b.action_id.startsWith("ticket.form"));
+    if (!caseId || !caseCall || !formButton) throw new Error("the bench case did not open");
+    const press = { actionId: formButton.action_id, value: formButton.value, channelId: channel, messageTs: String(caseCall.result?.ts) };
+    const mix: Request[] = [(s) => s.command(partner, channel, "status"), (s) => s.press(partner, press)];
+
+    // Warm both (connections, JIT, auth.test) before measuring.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => mix[i % 2](slack)));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => mix[i % 2](bareSlack)));
+    await adapter.idle();
+    web.clear();
+
+    const bareRate = await fixedRate(bareSlack, mix);
+    const appRate = await fixedRate(slack, mix);
+    const drainStarted = performance.now();
+    await adapter.idle();
+    const drainMs = performance.now() - drainStarted;
+    const workDone = web.callsOf("chat.postEphemeral").length + web.callsOf("views.open").length;
+
+    const bareThroughput = await throughput(bareSlack, mix);
+    const appThroughput = await throughput(slack, mix);
+    await adapter.idle();
+    await adapter.stop();
+
+    return {
+      // Other processes on the machine share the CPUs with both apps: the figures are only as quiet as the machine.
+      "machine load (1 min avg) / CPUs": `${loadavg()[0].toFixed(2)} / ${cpus().length}`,
+      "app ack p50 ms (100/s)": round(appRate.p50),
+      "app ack p99 ms (100/s)": round(appRate.p99),
+      "app ack max ms (100/s)": round(appRate.max),
+      "bare ack p50 ms (100/s)": round(bareRate.p50),
+      "bare ack p99 ms (100/s)": round(bareRate.p99),
+      "app work done after acks (of 300)": workDone,
+      "app work drained after the last ack ms": round(drainMs),
+      "app throughput req/s (50 in flight)": round(appThroughput.perSecond),
+      "bare throughput req/s (50 in flight)": round(bareThroughput.perSecond),
+      "throughput app/bare": round((appThroughput.perSecond / bareThroughput.perSecond) * 100) / 100,
+      "non-200 answers": appRate.failed + bareRate.failed + appThroughput.failed + bareThroughput.failed,
+      verdict: appRate.p99 < 100 && appThroughput.perSecond >= 0.5 * bareThroughput.perSecond ? "goals met" : "goal missed",
+    };
+  } finally {
+    for (const server of servers) await close(server);
+    await web.close();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+    redis.disconnect();
+  }
+}
+
+if (require.main === module) {
+  benchSlackAck().then(
+    (figures) => console.log(JSON.stringify(figures, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
