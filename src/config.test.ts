@@ -45,6 +45,10 @@ describe("configuration", () => {
     expect(problemsOf({ TEAMS_LOCAL: "1", NODE_ENV: "production" }).join()).toMatch(/TEAMS_LOCAL.*refused when NODE_ENV=production/);
   });
 
+  it("refuses the demo channel in production: it has no sign-in", () => {
+    expect(problemsOf({ OFFBOARD_DEMO_CHANNEL: "1", NODE_ENV: "production" }).join()).toMatch(/OFFBOARD_DEMO_CHANNEL.*refused when NODE_ENV=production/);
+  });
+
   it("accepts a link lifetime of at most seven days", () => {
     expect(loadConfig({ OFFBOARD_LINK_TTL: "7d" }).linkTtlSeconds).toBe(604800);
     expect(loadConfig({ OFFBOARD_LINK_TTL: "90m" }).linkTtlSeconds).toBe(5400);

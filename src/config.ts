@@ -113,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     teams = { appId: v.MicrosoftAppId, appPassword: v.MicrosoftAppPassword, appType: v.MicrosoftAppType, tenantId: v.MicrosoftAppTenantId, local: v.TEAMS_LOCAL, partnerUsers: v.OFFBOARD_PARTNER_TEAMS_USERS };
   }
 
+  if (v.OFFBOARD_DEMO_CHANNEL && v.NODE_ENV === "production") problems.push("OFFBOARD_DEMO_CHANNEL: the demo channel has no sign-in (anyone can act as anyone) and is refused when NODE_ENV=production");
   const demoChannel = v.OFFBOARD_DEMO_CHANNEL ? { partnerUsers: v.OFFBOARD_PARTNER_WEB_USERS } : undefined;
 
   if (options.requirePlatform && !slack && !teams && !demoChannel) {
