@@ -2,12 +2,12 @@ import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import { parseCommand } from "../../src/conversation/commands";
-import type { Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
+import type { CommandInbound, Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
 import type { ChatLocation, Identity } from "../../src/identity";
 import { message } from "../../src/message";
 import type { ChatPort } from "../../src/ports";
 import { InFlight } from "./in-flight";
-import { SlackAdapterError, slackErrorCode } from "./slack-errors";
+import { NotInChannelError, SlackAdapterError, slackErrorCode } from "./slack-errors";
 import {
   actionFromBlockActions,
   commandFromMention,
@@ -85,22 +85,36 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   /**
    * Before `start`: is the channel shared with another organization? (False = one of the partner's own
    * channels, where the core offers a dedicated case channel.) The bot joins a public channel it is not
-   * in, so it receives the thread replies. Unknown stays unknown: the core then treats it as shared.
+   * in, so it receives the thread replies; a channel it cannot reach (private, not invited) is
+   * `unreachable`, and no case is opened there. Other failures leave `shared` unknown, which the core
+   * treats as shared.
    */
-  const describeChannel = async (where: ChatLocation): Promise<ChatLocation> => {
+  const describeChannel = async (where: ChatLocation): Promise<ChatLocation | "unreachable"> => {
     try {
       const info = await client.conversations.info({ channel: where.channelId });
       const channel = info.channel;
       if (!channel) return where;
-      if (channel.is_member === false && channel.is_channel && !channel.is_private) await client.conversations.join({ channel: where.channelId });
+      if (channel.is_member === false) {
+        if (!channel.is_channel || channel.is_private) return "unreachable";
+        await client.conversations.join({ channel: where.channelId });
+      }
       return { ...where, shared: Boolean(channel.is_ext_shared || channel.is_shared) };
     } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === "channel_not_found" || code === "not_in_channel" || code === "method_not_supported_for_channel_type") return "unreachable";
       logger?.warn({ err: error, channel: where.channelId }, "conversations.info failed; treating the channel as shared");
       return where;
     }
   };
 
-  const withChannel = async <T extends Inbound & { kind: "command" }>(input: T): Promise<T> => (parseCommand(input.words)?.name === "start" ? { ...input, location: await describeChannel(input.location) } : input);
+  /** The command, with the channel described when it is `start`; undefined when the bot can't work there (the person was told). */
+  const prepareCommand = async (input: CommandInbound, fallback?: (text: string) => Promise<unknown>): Promise<CommandInbound | undefined> => {
+    if (parseCommand(input.words)?.name !== "start") return input;
+    const location = await describeChannel(input.location);
+    if (location !== "unreachable") return { ...input, location };
+    await tellFailure(input, new NotInChannelError(input.location.channelId), fallback);
+    return undefined;
+  };
 
   const installationOf = (context: { teamId?: string; botUserId?: string }): InstallationContext => ({ teamId: context.teamId, botUserId: context.botUserId });
 
@@ -112,14 +126,15 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
 
   app.command(slashCommand, async ({ command, ack, context, respond }) => {
     await ack();
-    const input = await withChannel(commandFromSlash(command as SlashCommandPayload, installationOf(context)));
-    await dispatch(input, command.trigger_id, (text) => respond({ response_type: "ephemeral", text }));
+    const fallback = (text: string): Promise<unknown> => respond({ response_type: "ephemeral", text });
+    const input = await prepareCommand(commandFromSlash(command as SlashCommandPayload, installationOf(context)), fallback);
+    if (input) await dispatch(input, command.trigger_id, fallback);
   });
 
   // Events are acknowledged by Bolt itself before the listener runs.
   app.event("app_mention", async ({ event, body, context }) => {
-    const input = await withChannel(commandFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)));
-    await dispatch(input);
+    const input = await prepareCommand(commandFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)));
+    if (input) await dispatch(input);
   });
 
   app.event("message", async ({ event, body, context }) => {

@@ -117,3 +117,25 @@ describe("a case started in one of the partner's own channels", () => {
     expect((await h.reload(value)).ticket.answers.goal).toBe("Take the accounts over ourselves.");
   });
 });
+
+describe("a channel the bot cannot reach", () => {
+  it("opens no case in a private channel it was not invited to, and says how to invite it", async () => {
+    h.web.channels.set("GPRIVATE1", { id: "GPRIVATE1", is_private: true, is_member: false, is_ext_shared: true, is_shared: true });
+    const answer = await h.act(h.slack.command(people.partner, "GPRIVATE1", "start"));
+    expect(answer.status).toBe(200);
+    expect(await h.cases.findByLocation({ platform: "slack", channelId: "GPRIVATE1" })).toBeUndefined();
+    expect(h.web.callsOf("chat.postMessage")).toEqual([]);
+    // The slash command's response_url reaches the person even where the bot is not a member.
+    expect(h.web.callsOf("response_url")).toEqual([expect.objectContaining({ args: expect.objectContaining({ response_type: "ephemeral", text: expect.stringMatching(/invite it with `\/invite @Offboard`/) }) })]);
+  });
+
+  it("tells the person privately when Slack refuses a post, and keeps what was recorded", async () => {
+    h.web.channels.set("CSTATUS1", { id: "CSTATUS1", is_ext_shared: true, is_shared: true });
+    await h.act(h.slack.command(people.partner, "CSTATUS1", "start"));
+    h.web.clear();
+    h.web.failNext("chat.postEphemeral", "not_in_channel");
+    await h.act(h.slack.command(people.partner, "CSTATUS1", "status"));
+    expect(h.web.callsOf("response_url").map((c) => c.args.text)).toEqual([expect.stringMatching(/not in this channel yet/)]);
+    expect((await h.caseIn("CSTATUS1")).status).toBe("collecting");
+  });
+});
