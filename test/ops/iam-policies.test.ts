@@ -253,6 +253,8 @@ describe("IAM policy documents", () => {
     const doc = readPolicy(file);
     expect(doc.Version).toBe("2012-10-17");
     expect(Array.isArray(doc.Statement) && doc.Statement.length > 0).toBe(true);
+    // A customer managed policy holds at most 6,144 characters, whitespace not counted.
+    expect(JSON.stringify(doc).length).toBeLessThanOrEqual(6144);
     const sids = new Set<string>();
     for (const s of doc.Statement ?? []) {
       const where = `${file} statement ${s.Sid ?? JSON.stringify(s).slice(0, 80)}`;
