@@ -115,7 +115,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     receiver = express;
     router = express.router as Router;
   }
-  const app = new App({ receiver, authorize, logger, clientOptions, ignoreSelf: true });
+  // No conversation store: Bolt's default keeps one in process memory, and Offboard keeps its state in Redis.
+  const app = new App({ receiver, authorize, logger, clientOptions, ignoreSelf: true, convoStore: false });
 
   let conversation: Conversation | undefined;
   registerSlackListeners(app, { conversation: () => conversation, client, chat, inFlight, logger: options.logger });
