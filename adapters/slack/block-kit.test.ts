@@ -69,7 +69,7 @@ describe("the ticket modal", () => {
   };
 
   it("renders inputs by id with selects for options, within Slack's limits", () => {
-    const view = renderTicketModal(form) as { title: { text: string }; private_metadata: string; callback_id: string; blocks: { block_id: string; element: Record<string, unknown> }[] };
+    const view = renderTicketModal(form) as unknown as { title: { text: string }; private_metadata: string; callback_id: string; blocks: { block_id: string; element: Record<string, unknown> }[] };
     expect(view.callback_id).toBe("offboard.ticket");
     expect(view.private_metadata).toBe("OFB-2026-0007");
     expect(view.title.text.length).toBeLessThanOrEqual(24);

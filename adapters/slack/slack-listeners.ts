@@ -57,7 +57,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       const outcome = await conversation.handle(input);
       if (outcome.openForm) {
         if (!triggerId) throw new SlackAdapterError("api", "a form can only be opened from a button or a command");
-        await client.views.open({ trigger_id: triggerId, view: renderTicketModal(outcome.openForm) as never });
+        await client.views.open({ trigger_id: triggerId, view: renderTicketModal(outcome.openForm) });
       }
       return outcome;
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { InputBlock, ModalView } from "@slack/types";
 import type { FormInput, FormModel } from "../../src/message";
 import { clip } from "./block-kit";
 import { SlackRenderError } from "./slack-errors";
@@ -16,9 +17,9 @@ const valueActionId = "value";
 
 const limits = { title: 24, submit: 24, label: 2000, hint: 2000, initialValue: 3000, optionText: 75, optionValue: 150, options: 100, blocks: 100, privateMetadata: 3000 } as const;
 
-const plain = (text: string, max: number): Record<string, unknown> => ({ type: "plain_text", text: clip(text, max) || " ", emoji: true });
+const plain = (text: string, max: number): { type: "plain_text"; text: string; emoji: boolean } => ({ type: "plain_text", text: clip(text, max) || " ", emoji: true });
 
-function element(input: FormInput): Record<string, unknown> {
+function element(input: FormInput): InputBlock["element"] {
   if (input.options) {
     if (input.options.length > limits.options) throw new SlackRenderError(`form input "${input.id}" has ${input.options.length} options; a Slack select allows ${limits.options}`);
     const options = input.options.map((o) => {
@@ -37,7 +38,7 @@ function element(input: FormInput): Record<string, unknown> {
 }
 
 /** The `view` argument of `views.open`. */
-export function renderTicketModal(form: FormModel): Record<string, unknown> {
+export function renderTicketModal(form: FormModel): ModalView {
   if (form.inputs.length > limits.blocks) throw new SlackRenderError(`the form has ${form.inputs.length} inputs; a Slack modal holds ${limits.blocks}`);
   if (form.callbackId.length > limits.privateMetadata) throw new SlackRenderError("the form's callback id is too long for Slack's private_metadata");
   return {
@@ -47,7 +48,7 @@ export function renderTicketModal(form: FormModel): Record<string, unknown> {
     title: plain(form.title, limits.title),
     submit: plain(form.submitLabel, limits.submit),
     close: plain("Cancel", limits.submit),
-    blocks: form.inputs.map((input) => ({
+    blocks: form.inputs.map((input): InputBlock => ({
       type: "input",
       block_id: input.id,
       optional: input.optional,
