@@ -137,7 +137,11 @@ function escapeRegExp(text: string): string {
       }
       if (i === 1) expect(await page.locator("#thread-messages .mention", { hasText: "@Carol Chen" }).count()).toBeGreaterThan(0);
     }
-    await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Ticket for ${caseId}$`)), "the ticket summary");
+    const summary = await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Ticket for ${caseId}$`)), "the ticket summary");
+    // People are named in the summary's code block too, not shown as raw ids.
+    const summaryText = await summary.locator("pre").innerText();
+    expect(summaryText).toMatch(/Customer approvers: @Carol Chen/);
+    expect(summaryText).not.toContain("<@U-");
     await snap(page, "ticket-complete");
 
     // ---- Pat names the AWS approver; the plan and the sign-off message follow.

@@ -118,19 +118,28 @@
     if (last < text.length) into.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function mention(token) {
-    const [id, label] = token.slice(2, -1).split("|");
+  function mentionName(id, label) {
     const user = state.usersById.get(id);
     const name = label || (user ? user.name : id.startsWith("email:") ? id.slice(6) : id);
-    const chip = el("span", "mention", "@" + name.replace(/^@/, ""));
+    return "@" + name.replace(/^@/, "");
+  }
+
+  function mention(token) {
+    const [id, label] = token.slice(2, -1).split("|");
+    const chip = el("span", "mention", mentionName(id, label));
     chip.title = id;
     return chip;
+  }
+
+  /** A code block stays unformatted, but a mention in it (the ticket summary) still reads as a name, not `<@U-…>`. */
+  function plainMentions(text) {
+    return text.replace(/<@([^>|\s]+)(?:\|([^>]*))?>/g, (_token, id, label) => mentionName(id, label));
   }
 
   function renderRichText(text, into) {
     const parts = text.split(/```/);
     parts.forEach((part, index) => {
-      if (index % 2 === 1) into.appendChild(el("pre", "", part.replace(/^\n/, "")));
+      if (index % 2 === 1) into.appendChild(el("pre", "", plainMentions(part.replace(/^\n/, ""))));
       else if (part) {
         const p = el("p");
         renderInline(part.replace(/^\n+|\n+$/g, ""), p);
