@@ -43,6 +43,7 @@ function escapeRegExp(text: string): string {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let shot = 0;
+  // Bounded as a whole under three minutes: 30 s to start, 120 s for the flow, 25 s to stop.
 
   beforeAll(async () => {
     rmSync(screenshots, { recursive: true, force: true });
@@ -51,7 +52,7 @@ function escapeRegExp(text: string): string {
     demo = await runDemo({ port: await freePort() }, startBotInProcess, { ...process.env, REDIS_URL: testRedisUrl, OFFBOARD_KEY_PREFIX: prefix, LOG_LEVEL: "warn" });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  }, 60_000);
+  }, 30_000);
 
   afterAll(async () => {
     await context?.close();
@@ -65,7 +66,7 @@ function escapeRegExp(text: string): string {
       cursor = next;
     } while (cursor !== "0");
     redis.disconnect();
-  }, 60_000);
+  }, 25_000);
 
   const snap = async (page: Page, name: string) => {
     shot += 1;
@@ -147,7 +148,7 @@ function escapeRegExp(text: string): string {
     // ---- Pat names the AWS approver; the plan and the sign-off message follow.
     await send(page, "#thread-input", "/offboard assign aws @Alex");
     await appears(page, page.locator("#thread-messages article.message", { hasText: /@Alex Rivera will approve for AWS/ }), "the AWS approver named");
-    const plan = await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Plan v1 for ${caseId}$`)), "the plan", 60_000);
+    const plan = await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Plan v1 for ${caseId}$`)), "the plan", 45_000);
     const planText = await plan.innerText();
     expect(planText).toMatch(/222222222222 \(Acme Production\)/);
     expect(planText).toMatch(/333333333333 \(Acme Staging\)/);
@@ -185,7 +186,7 @@ function escapeRegExp(text: string): string {
     await page.click("#confirm-ok");
     const progress = botMessage(page, "#thread-messages", new RegExp(`^Handoff progress — ${caseId}$`));
     await appears(page, progress, "the progress message");
-    await appears(page, page.locator("#thread-messages article.message", { hasText: `Handoff of ${caseId} finished with accounts that need attention.` }), "the end of the run", 90_000);
+    await appears(page, page.locator("#thread-messages article.message", { hasText: `Handoff of ${caseId} finished with accounts that need attention.` }), "the end of the run", 60_000);
     await appears(page, progress.locator(".context", { hasText: /^Needs attention$/ }), "the final progress");
     const progressText = await progress.innerText();
     const ready = /222222222222\n([\s\S]*?)\n333333333333/.exec(progressText)?.[1] ?? "";
@@ -247,5 +248,5 @@ function escapeRegExp(text: string): string {
 
     // The page's scripts ran under their strict CSP without one error or failed request.
     expect(problems).toEqual([]);
-  }, 180_000);
+  }, 120_000);
 });
