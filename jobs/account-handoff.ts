@@ -68,6 +68,7 @@ export async function runAccountHandoff(deps: AccountHandoffDeps, caseId: string
       const result = await performStep(deps, { caseId, accountId, plan, accountPlan, answers, firstVisit: state !== "running" }, step);
       if (result === "waiting_for_customer") return { kind: "waiting_for_customer" };
     } catch (error) {
+      // Not an AWS verdict (a bug, a dropped connection): worth another attempt, like throttling.
       const retryable = !(error instanceof OffboardError) || (error instanceof AwsError && error.retryable);
       if (retryable && !options.lastAttempt) throw error;
       const reason = error instanceof Error ? error.message : String(error);

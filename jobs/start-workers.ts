@@ -8,8 +8,7 @@ import { startRun } from "./bull-job-queue";
 import { executeJob, executeQueueName, jobIds, preflightQueueName, remindersQueueName, type AccountJobData, type CaseJobData, type ReminderJobData } from "./handoff-queues";
 import { runPreflight } from "./preflight";
 import { sendReminders } from "./reminders";
-import { AwsError } from "../src/aws/aws-errors";
-import { OffboardError } from "../src/errors";
+import { InvalidAnswerError, NotFoundError } from "../src/errors";
 
 export interface HandoffWorkerOptions {
   /** A BullMQ connection (`createBullConnection`) or its options; BullMQ duplicates it for blocking reads. */
@@ -105,9 +104,10 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     try {
       outcome = await runAccountHandoff({ aws, cases, events }, caseId, accountId, { lastAttempt: isLastAttempt(job) });
     } catch (error) {
-      if (error instanceof AccountStepFailed) throw new UnrecoverableError(error.message);
-      const retryable = !(error instanceof OffboardError) || (error instanceof AwsError && error.retryable);
-      throw retryable ? error : new UnrecoverableError((error as Error).message);
+      // Reported already, or nothing to run: retrying cannot help. Anything else (AWS throttled past the
+      // backoff, the case store busy with concurrent updates, Redis away) is retried by BullMQ.
+      if (error instanceof AccountStepFailed || error instanceof NotFoundError || error instanceof InvalidAnswerError) throw new UnrecoverableError(error.message);
+      throw error;
     }
     if (outcome.kind === "finished") return "finished";
 

@@ -85,7 +85,7 @@ export class SdkAwsOperations implements AwsOperations {
       return { rootCredentialsManagement: enabled.has("RootCredentialsManagement"), rootSessions: enabled.has("RootSessions") };
     } catch (error) {
       // Not enabled for IAM in this organization (ServiceAccessNotEnabled, OrganizationNotInAllFeaturesMode …): no centralized root access.
-      if (error instanceof AwsNotFoundError || (error as { awsCode?: string }).awsCode?.match(/NotEnabled|NotInAllFeaturesMode|NotFound/)) return { rootCredentialsManagement: false, rootSessions: false };
+      if (error instanceof AwsNotFoundError || (error as { awsCode?: string }).awsCode?.match(/NotEnabled|NotInAllFeaturesMode|NotFound|NotManagement/)) return { rootCredentialsManagement: false, rootSessions: false };
       throw error;
     }
   }
