@@ -4,8 +4,10 @@
  * 127.0.0.1; the app runs the real conversation on the real Redis (REDIS_URL) with the Web API faked
  * on loopback. Requests are signed, a mix of `/offboard status` commands and "Fill in a form" presses.
  *
- *   1. fixed rate: 100 requests/s for 3 s → p50/p99 from send to HTTP answer (goal p99 < 100 ms);
- *   2. throughput: 50 requests in flight, 1,500 requests or 10 s, whichever first (goal ≥ 0.5× bare).
+ *   1. fixed rate: 100 requests/s for 3 s to each, both at once → p50/p99 from send to HTTP answer
+ *      (goal p99 < 100 ms);
+ *   2. throughput: 50 requests in flight, 500 requests or 5 s, whichever first, three alternating rounds
+ *      per app, median (goal ≥ 0.5× bare).
  *
  * Run alone: `npx tsx bench/slack-ack.ts`.
  */
@@ -29,8 +31,10 @@ import { Worker } from "node:worker_threads";
 const rate = 100;
 const rateSeconds = 3;
 const inFlight = 50;
-const throughputCount = 1500;
-const throughputSeconds = 10;
+const throughputCount = 500;
+const throughputSeconds = 5;
+/** Throughput is measured in alternating rounds (bare, app, bare, app …) and the median taken, so a burst of other load on the machine hits both. */
+const throughputRounds = 3;
 
 const partner: SlackTestUser = { id: "UBENCHPARTNER", teamId: fakeBot.teamId, name: "bench.partner" };
 const channel = "CBENCH1";
@@ -200,20 +204,33 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
     await adapter.idle();
     const countsBefore = await web.counts();
 
-    const bareRate = await fixedRate(bareSlack, mix);
-    const appRate = await fixedRate(slack, mix);
+    // Both at 100/s at the same time, so whatever else the machine does hits both alike.
+    const [bareRate, appRate] = await Promise.all([fixedRate(bareSlack, mix), fixedRate(slack, mix)]);
     const drainStarted = performance.now();
     await adapter.idle();
     const drainMs = performance.now() - drainStarted;
     const countsAfter = await web.counts();
     const workDone = ["chat.postEphemeral", "views.open"].reduce((n, m) => n + (countsAfter[m] ?? 0) - (countsBefore[m] ?? 0), 0);
 
-    const bareThroughput = await throughput(bareSlack, mix);
-    const appStarted = performance.now();
-    const appThroughput = await throughput(slack, mix);
-    await adapter.idle();
-    // Acks answered is not work done: this counts each request through to its Web API call.
-    const appCompletedPerSecond = appThroughput.answered / ((performance.now() - appStarted) / 1000);
+    const bareRounds: number[] = [];
+    const appRounds: number[] = [];
+    const completedRounds: number[] = [];
+    let failedInRounds = 0;
+    for (let round = 0; round < throughputRounds; round++) {
+      const bareRound = await throughput(bareSlack, mix);
+      const appStarted = performance.now();
+      const appRound = await throughput(slack, mix);
+      await adapter.idle();
+      bareRounds.push(bareRound.perSecond);
+      appRounds.push(appRound.perSecond);
+      // Acks answered is not work done: this counts each request through to its Web API call.
+      completedRounds.push(appRound.answered / ((performance.now() - appStarted) / 1000));
+      failedInRounds += bareRound.failed + appRound.failed;
+    }
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const bareThroughput = { perSecond: median(bareRounds) };
+    const appThroughput = { perSecond: median(appRounds) };
+    const appCompletedPerSecond = median(completedRounds);
     await adapter.stop();
 
     return {
@@ -226,11 +243,11 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
       "bare ack p99 ms (100/s)": round(bareRate.p99),
       "app work done after acks (of 300)": workDone,
       "app work drained after the last ack ms": round(drainMs),
-      "app throughput req/s (50 in flight)": round(appThroughput.perSecond),
+      "app throughput req/s (50 in flight, median of 3)": round(appThroughput.perSecond),
       "app requests completed incl. work after ack /s": round(appCompletedPerSecond),
-      "bare throughput req/s (50 in flight)": round(bareThroughput.perSecond),
+      "bare throughput req/s (50 in flight, median of 3)": round(bareThroughput.perSecond),
       "throughput app/bare": Math.round((appThroughput.perSecond / bareThroughput.perSecond) * 100) / 100,
-      "non-200 answers": appRate.failed + bareRate.failed + appThroughput.failed + bareThroughput.failed,
+      "non-200 answers": appRate.failed + bareRate.failed + failedInRounds,
       verdict: appRate.p99 < 100 && appThroughput.perSecond >= 0.5 * bareThroughput.perSecond ? "goals met" : "goal missed",
     };
   } finally {
