@@ -20,7 +20,8 @@ export interface CaseStore {
   /**
    * Reads the case, applies `change` to a copy and writes it only if nobody wrote in between
    * (retrying on conflict); returns the stored result. `change` may run more than once, so it must be
-   * a pure function of the case it is given. Throwing from `change` aborts the update.
+   * a pure function of the case it is given. Throwing from `change` aborts the update; returning the
+   * very object it was given means "no change" (nothing is written, the version stays).
    */
   update(id: string, change: (current: Case) => Case): Promise<Case>;
   /** The case whose thread (or case channel) this is, if any. */

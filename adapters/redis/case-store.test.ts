@@ -87,6 +87,13 @@ describe("RedisCaseStore", () => {
     expect((await store.get("OFB-2027-0005"))?.version).toBe(1);
   });
 
+  it("writes nothing and keeps the version when the change hands back the case unchanged", async () => {
+    await store.create(newCase("OFB-2027-0070"));
+    const same = await store.update("OFB-2027-0070", (c) => c);
+    expect(same.version).toBe(1);
+    expect((await store.get("OFB-2027-0070"))?.version).toBe(1);
+  });
+
   it("loses no update with 50 concurrent writers on three connections changing different answers", async () => {
     await store.create(newCase("OFB-2027-0006"));
     const others = [createRedis(testRedisUrl, { name: "case-store-test-a" }), createRedis(testRedisUrl, { name: "case-store-test-b" })];

@@ -96,7 +96,10 @@ export class RedisCaseStore implements CaseStore {
       if (json === null) throw new NotFoundError(`case ${id} does not exist`);
       // Parsed afresh each attempt: `change` gets its own copy and may mutate it freely.
       const current = JSON.parse(json) as Case;
-      const next: Case = { ...change(current), id, version: current.version + 1, updatedAt: this.clock.now().toISOString() };
+      const changed = change(current);
+      // A change that hands back the case it was given changed nothing: no write, no new version.
+      if (changed === current) return current;
+      const next: Case = { ...changed, id, version: current.version + 1, updatedAt: this.clock.now().toISOString() };
       const nextJson = JSON.stringify(next);
       const reply = (await compareAndSetScript.run(this.redis, [key], [current.version, next.version, nextJson])) as [number, string?];
       if (reply[0] === 1) return JSON.parse(nextJson) as Case;

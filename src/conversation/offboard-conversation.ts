@@ -30,6 +30,8 @@ export class OffboardConversation implements Conversation {
   }
 
   async handle(input: Inbound): Promise<Outcome> {
+    // Chat in threads that are not case threads is none of our business: no claim, no work.
+    if (input.kind === "reply" && !(await this.isCaseThread(input.location))) return {};
     const first = await this.deps.idempotency.claim(`inbound:${input.actor.platform}:${input.requestId}`);
     if (!first) return {};
     try {
@@ -51,6 +53,10 @@ export class OffboardConversation implements Conversation {
       if (where) await this.tell(where, input.actor, error.message);
       return { notice: error.message };
     }
+  }
+
+  private async isCaseThread(where: ChatLocation): Promise<boolean> {
+    return Boolean(where.threadId) && (await this.deps.cases.findByLocation(where)) !== undefined;
   }
 
   private tell(where: ChatLocation, to: Identity, note: string): Promise<void> {
