@@ -38,7 +38,7 @@ function watchSandboxAnswers(port: number): { calls: { target: string; status: n
       const target = String(req.headers["x-amz-target"] ?? "");
       if (target) res.once("finish", () => calls.push({ target, status: res.statusCode }));
     }
-    return emit.call(this, event, ...args);
+    return emit.apply(this, [event, ...args] as Parameters<Server["emit"]>);
   });
   return { calls, stop: () => spy.mockRestore() };
 }

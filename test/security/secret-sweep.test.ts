@@ -7,6 +7,7 @@ import { sandboxCredentials } from "../../sandbox";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 import { testRedisUrl } from "../support/redis";
 import { directLinks, onThisBot } from "./credential-links";
+import { dumpRedis } from "./redis-dump";
 
 /**
  * A whole handoff with a credential deposit and reveal, then a search of everything Offboard keeps or
@@ -35,29 +36,6 @@ afterAll(async () => {
   redis?.disconnect();
   await stack?.stop();
 }, 30_000);
-
-/** Every key of the Redis (at most `limit`), with its value as text, whatever its type. */
-async function dumpKeyspace(limit = 50_000): Promise<Map<string, string>> {
-  const dump = new Map<string, string>();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      let text = "";
-      if (type === "string") text = (await redis.get(key)) ?? "";
-      else if (type === "hash") text = JSON.stringify(await redis.hgetall(key));
-      else if (type === "list") text = JSON.stringify(await redis.lrange(key, 0, -1));
-      else if (type === "set") text = JSON.stringify(await redis.smembers(key));
-      else if (type === "zset") text = JSON.stringify(await redis.zrange(key, 0, -1, "WITHSCORES"));
-      else if (type === "stream") text = JSON.stringify(await redis.xrange(key, "-", "+"));
-      else if (type !== "none") text = `<${type}>`;
-      dump.set(key, `${key}\n${text}`);
-    }
-  } while (cursor !== "0" && dump.size < limit);
-  return dump;
-}
 
 describe("the secret sweep", () => {
   it("finds the secret, its key, its ciphertext and the link tokens nowhere in Redis, the audit trail or the log", async () => {
@@ -120,7 +98,7 @@ describe("the secret sweep", () => {
 
     // The two direct messages that carry the links: the chat platform's store, allowed to hold them.
     const carriers = new Set([depositLink.messageId, retrievalLink.messageId].map((id) => `${stack.prefix}demo:message:${id}`));
-    const keyspace = await dumpKeyspace();
+    const keyspace = await dumpRedis(redis);
     expect(keyspace.size).toBeGreaterThan(10);
     for (const carrier of carriers) expect(keyspace.get(carrier)).toBeDefined();
     expect([...carriers].map((k) => keyspace.get(k)).join("\n")).toContain(retrieval.token);
