@@ -17,6 +17,9 @@ export const people = {
   partner: { platform: "web", userId: "U-PAT", teamId: "T-PARTNER", name: "Pat Morgan" } as Identity,
 };
 
+/** An Inbound of any kind without its request id (`act` numbers them). Distributes over the union, which a plain Omit would collapse. */
+export type InboundWithoutRequestId = Inbound extends infer Each ? (Each extends Inbound ? Omit<Each, "requestId"> : never) : never;
+
 /**
  * The whole product in this process: the AWS sandbox, the real composition root (Redis stores,
  * BullMQ workers, the AWS SDK clients, credentials) and the demo channel as the chat platform, driven
@@ -27,7 +30,7 @@ export interface FullStack {
   bot: RunningOffboard;
   prefix: string;
   channelId: string;
-  act(input: Omit<Inbound, "requestId">): Promise<void>;
+  act(input: InboundWithoutRequestId): Promise<void>;
   caseOf(): Promise<Case>;
   waitFor(predicate: (value: Case) => boolean, timeoutMs: number, what: string): Promise<Case>;
   /** `/offboard start`, the whole ticket by replies, the AWS approver, and the plan ready. */
@@ -46,7 +49,7 @@ export async function startFullStack(sandboxOptions: SandboxOptions, env: Record
   const channelId = `C-${randomBytes(3).toString("hex")}`;
   const location = { platform: "web" as const, channelId };
   let seq = 0;
-  const act = async (input: Omit<Inbound, "requestId">) => void (await bot.conversation.handle({ ...input, requestId: `${prefix}${++seq}` } as Inbound));
+  const act = async (input: InboundWithoutRequestId) => void (await bot.conversation.handle({ ...input, requestId: `${prefix}${++seq}` } as Inbound));
   const cases = (bot.conversation as unknown as { deps: { cases: { findByLocation(l: unknown): Promise<string | undefined>; get(id: string): Promise<Case | undefined> } } }).deps.cases;
   const caseOf = async () => (await cases.get((await cases.findByLocation(location))!))!;
   const waitFor = async (predicate: (value: Case) => boolean, timeoutMs: number, what: string) => {
