@@ -12,9 +12,8 @@ COPY adapters ./adapters
 COPY jobs ./jobs
 COPY sandbox ./sandbox
 COPY scripts ./scripts
-# Pages, scripts and styles the web adapters serve sit beside their .ts files: carry them into dist/.
-RUN npm run build \
- && find adapters sandbox -type f ! -name '*.ts' -exec cp --parents {} dist/ \;
+# The build also carries the pages, scripts and styles the web adapters serve into dist/.
+RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code ---------------------------------------
 FROM node:22-bookworm-slim AS runtime
