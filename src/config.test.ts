@@ -49,6 +49,13 @@ describe("configuration", () => {
     expect(problemsOf({ OFFBOARD_DEMO_CHANNEL: "1", NODE_ENV: "production" }).join()).toMatch(/OFFBOARD_DEMO_CHANNEL.*refused when NODE_ENV=production/);
   });
 
+  it("reads which proxies to trust for client addresses", () => {
+    expect(loadConfig({ OFFBOARD_TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ OFFBOARD_TRUST_PROXY: "loopback" }).trustProxy).toBe("loopback");
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(problemsOf({ OFFBOARD_TRUST_PROXY: "everyone please" }).join()).toMatch(/OFFBOARD_TRUST_PROXY/);
+  });
+
   it("accepts a link lifetime of at most seven days", () => {
     expect(loadConfig({ OFFBOARD_LINK_TTL: "7d" }).linkTtlSeconds).toBe(604800);
     expect(loadConfig({ OFFBOARD_LINK_TTL: "90m" }).linkTtlSeconds).toBe(5400);

@@ -60,6 +60,10 @@ const schema = z.object({
       return seconds;
     }),
   OFFBOARD_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  OFFBOARD_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d+|true|false|loopback|linklocal|uniquelocal|[0-9a-fA-F.:/,\s]+)$/, "must be a hop count, true/false, loopback, or proxy addresses/CIDRs")
+    .optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -78,6 +82,8 @@ export interface Config {
   aws: { region: string; memberRoleName: string; partnerMarker: string; kmsKeyId?: string; rateLimitPerSecond: number };
   linkTtlSeconds: number;
   adminToken?: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (client IPs for rate limits and the audit). */
+  trustProxy?: boolean | number | string;
 }
 
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
@@ -134,5 +140,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     aws: { region: v.AWS_REGION, memberRoleName: v.OFFBOARD_MEMBER_ROLE_NAME, partnerMarker: v.OFFBOARD_PARTNER_MARKER, kmsKeyId: v.OFFBOARD_SECRETS_KMS_KEY_ID, rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT },
     linkTtlSeconds: v.OFFBOARD_LINK_TTL,
     adminToken: v.OFFBOARD_ADMIN_TOKEN,
+    trustProxy: parseTrustProxy(v.OFFBOARD_TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  return value;
 }

@@ -140,6 +140,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
       adminToken: config.adminToken,
       queues: [queue.preflightQueue, queue.executeQueue, queue.remindersQueue, expiry.queue],
     });
+    if (config.trustProxy !== undefined) server.app.set("trust proxy", config.trustProxy);
     if (slack) server.app.use(slack.router);
     if (teams) server.app.use(teams.router);
     server.app.use(createCredentialRouter(credentials, { logger }));
