@@ -24,6 +24,7 @@ import { createTeamsAdapter, type TeamsAdapter } from "../adapters/teams";
 import { createCredentialRouter } from "../adapters/web/credential-router";
 import { createDemoChannel, type DemoChannel } from "../adapters/web/demo-channel";
 import { createHttpServer, type RunningHttpServer } from "../adapters/web/http-server";
+import { createLegalPagesRouter } from "../adapters/web/legal-pages";
 import { BullJobQueue } from "../jobs/bull-job-queue";
 import { BullCredentialExpiryScheduler, startCredentialExpiryWorker } from "../jobs/credential-expiry";
 import { startWorkers, type HandoffWorkers } from "../jobs/start-workers";
@@ -144,6 +145,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     if (slack) server.app.use(slack.router);
     if (teams) server.app.use(teams.router);
     server.app.use(createCredentialRouter(credentials, { logger }));
+    server.app.use(createLegalPagesRouter());
     if (demo) server.app.use(demo.router(conversation));
     http = await server.listen(config.port, options.host);
     logger.info({ port: http.port, role, slack: Boolean(slack), teams: Boolean(teams), demo: Boolean(demo) }, "Offboard is listening");
