@@ -81,6 +81,12 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
       res.status(503).json({ error: "Offboard is starting: the Teams adapter is not attached to the conversation yet" });
       return;
     }
+    const activity = req.body as { type?: unknown } | undefined;
+    if (!activity || typeof activity !== "object" || typeof activity.type !== "string" || activity.type === "") {
+      // botbuilder throws on an activity without a type; answer it here, before authentication runs.
+      res.status(400).json({ error: "bad_request", message: "the body must be a Bot Framework activity with a type" });
+      return;
+    }
     await adapter.process(req, res, async (context) => {
       // Remember where every activity came from (conversation update, install, message, invoke), so the
       // bot can post there later from any process.

@@ -103,6 +103,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const listen = (port: number, host?: string): Promise<RunningHttpServer> =>
     new Promise((resolve, reject) => {
+      // Last in the chain, after every router the composition root mounted: a failure a router did
+      // not answer itself gets a short JSON answer, never express's page with a stack trace.
+      app.use(answerUnhandledErrors(logger));
       const server: Server = app.listen(port, host ?? "0.0.0.0");
       const sockets = new Set<Socket>();
       server.on("connection", (socket: Socket) => {
@@ -127,6 +130,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     });
 
   return { app, listen };
+}
+
+function answerUnhandledErrors(logger: Logger): express.ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    if (status >= 500) logger.error({ err: error, path: redactUrl(req.originalUrl) }, "request failed");
+    res.status(status).json({ error: status >= 500 ? "internal" : "bad_request", message: status >= 500 ? "something went wrong; try again" : "the request could not be read" });
+  };
 }
 
 async function checkReadiness(readiness: HttpServerOptions["readiness"], timeoutMs: number, logger: Logger): Promise<ReadinessReport> {

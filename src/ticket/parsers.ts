@@ -90,6 +90,8 @@ const recommendedLeadDays = 14;
  * away is accepted with a warning, because the runbook asks for the ticket two weeks ahead.
  */
 export function parseDate(text: string, today: Date): ParseResult<string> {
+  const overLong = tooLong(text, longest.date, "a date: write it like 2027-01-15 or 15 January 2027");
+  if (overLong) return overLong;
   const given = text.trim();
   const read = readDate(given);
   if (!read.ok) return read;
@@ -155,11 +157,23 @@ function readDayMonthOrMonthDay(given: string, a: number, b: number, year: numbe
   );
 }
 
+/**
+ * Longest reply each kind of answer can sensibly be. Checked before any pattern runs: a chat message
+ * may be 40,000 characters, and no answer should cost the event loop more than a moment.
+ */
+const longest = { date: 100, yesNo: 100, choice: 300, organization: 200, mentions: 5000 } as const;
+
+function tooLong(text: string, limit: number, what: string): ParseResult<never> | undefined {
+  return text.length > limit ? refuse(`that is too long for ${what} (${text.length} characters)`) : undefined;
+}
+
 const yesWords = new Set(["yes", "y", "yeah", "yep", "yup", "yea", "ya", "true", "1", "ok", "okay", "sure", "correct", "affirmative", "of course", "absolutely", "indeed", "done"]);
 const noWords = new Set(["no", "n", "nope", "nah", "false", "0", "not yet", "negative"]);
 
 /** Yes or no, as people write it in a chat ("Yes!", "yep", "nope", "not yet"). */
 export function parseYesNo(text: string): ParseResult<boolean> {
+  const overLong = tooLong(text, longest.yesNo, "a yes or no: answer yes or no");
+  if (overLong) return overLong;
   const word = text
     .trim()
     .toLowerCase()
@@ -198,6 +212,8 @@ export function numberedOptions(options: ChoiceOption[]): string {
  * A refusal lists the options numbered.
  */
 export function parseChoice(text: string, options: ChoiceOption[]): ParseResult<string> {
+  const overLong = tooLong(text, longest.choice, `a choice: answer with a number or a name:\n${numberedOptions(options)}`);
+  if (overLong) return overLong;
   const given = normalizeChoice(text);
   const listed = `answer with a number or a name:\n${numberedOptions(options)}`;
   if (given === "") return refuse(`no choice was given: ${listed}`);
@@ -238,6 +254,8 @@ const fillerPattern = /^(?:and|&|\+|or|plus|also)$/i;
  * De-duplicated, in the order given. Other words are ignored with a warning.
  */
 export function parseMentions(text: string, platform: Platform, opts: { allowEmails?: boolean } = {}): ParseResult<Identity[]> {
+  const overLong = tooLong(text, longest.mentions, "a list of people: mention them with @, e.g. @Jane");
+  if (overLong) return overLong;
   const people: Identity[] = [];
   const seen = new Set<string>();
   const add = (who: Identity): void => {
@@ -303,6 +321,8 @@ const organizationIdPattern = /^o-[a-z0-9]{10,32}$/;
  * digits, as AWS issues them; an organization ARN is read too) or its 12-digit management account ID.
  */
 export function parseOrganizationTarget(text: string): ParseResult<string> {
+  const overLong = tooLong(text, longest.organization, "an organization ID: give its ID (o-…) or its management account ID");
+  if (overLong) return overLong;
   const given = text.trim();
   const expected = "give the organization ID (o- followed by 10 to 32 letters or digits, e.g. o-a1b2c3d4e5) or its 12-digit management account ID";
   if (given === "") return refuse(`nothing was given: ${expected}`);
