@@ -69,10 +69,13 @@ export class BullCredentialExpiryScheduler implements CredentialExpiryScheduler 
  *   const worker = startCredentialExpiryWorker(credentialService, { connection: createBullConnection(url) });
  *   process.once("SIGTERM", () => void worker.close());
  */
-export function startCredentialExpiryWorker(expirer: CredentialExpirer, options: CredentialExpiryQueueOptions & { concurrency?: number }): Worker<CredentialExpiry> {
-  return new Worker<CredentialExpiry>(credentialExpiryQueueName, async (job: Job<CredentialExpiry>) => expirer.expire(job.data), {
+export function startCredentialExpiryWorker(expirer: CredentialExpirer, options: CredentialExpiryQueueOptions & { concurrency?: number; onError?: (error: Error) => void }): Worker<CredentialExpiry> {
+  const worker = new Worker<CredentialExpiry>(credentialExpiryQueueName, async (job: Job<CredentialExpiry>) => expirer.expire(job.data), {
     connection: options.connection as unknown as ConnectionOptions,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 5,
   });
+  // Without a listener BullMQ writes connection errors to the console, outside the redacting logger.
+  worker.on("error", (error: Error) => options.onError?.(error));
+  return worker;
 }

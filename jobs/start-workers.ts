@@ -34,6 +34,11 @@ export interface HandoffWorkerOptions {
   /** How often workers look for jobs whose worker died; default 30 s. */
   stalledIntervalMs?: number;
   clock?: Clock;
+  /**
+   * Connection and processing errors of the workers (Redis away, a job's lock lost). Without it BullMQ
+   * writes them to the console, outside the redacting logger.
+   */
+  onError?: (error: Error, worker: string) => void;
 }
 
 export interface HandoffWorkers {
@@ -89,6 +94,12 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
   );
 
   const reminders = new Worker<ReminderJobData>(remindersQueueName, async (job) => sendReminders({ aws, cases, events }, job.data.caseId, job.data.daysBefore), { ...base, ...timing, concurrency: 2 });
+  const reportError = options.onError ?? (() => undefined);
+  preflight.on("error", (error) => reportError(error, "preflight"));
+  execute.on("error", (error) => reportError(error, "execute"));
+  reminders.on("error", (error) => reportError(error, "reminders"));
+  flows.on("error", (error) => reportError(error, "flows"));
+  executeQueue.on("error", (error) => reportError(error, "execute queue"));
 
   async function finishRun(job: Job<CaseJobData>): Promise<void> {
     const current = await cases.get(job.data.caseId);

@@ -129,8 +129,9 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   let workers: HandoffWorkers | undefined;
   let expiryWorker: Worker | undefined;
   if (role !== "web") {
-    workers = startWorkers({ connection: bullConnection, prefix: bullPrefix, aws, cases, events: conversation.workflow, partnerMarker: config.aws.partnerMarker });
-    expiryWorker = startCredentialExpiryWorker(credentials, { connection: bullConnection, prefix: bullPrefix });
+    const onWorkerError = (error: Error, worker = "credential expiry") => logger.warn({ err: error, worker }, "job worker problem");
+    workers = startWorkers({ connection: bullConnection, prefix: bullPrefix, aws, cases, events: conversation.workflow, partnerMarker: config.aws.partnerMarker, onError: onWorkerError });
+    expiryWorker = startCredentialExpiryWorker(credentials, { connection: bullConnection, prefix: bullPrefix, onError: onWorkerError });
   }
 
   let http: RunningHttpServer | undefined;
