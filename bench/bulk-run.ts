@@ -25,6 +25,7 @@ import { systemClock } from "../src/clock";
 import type { AccountRejection, HandoffEvents } from "../src/handoff-events";
 import type { HandoffStep, Plan } from "../src/plan";
 import type { CaseStore } from "../src/ports";
+import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const members = Number(process.env.BENCH_ACCOUNTS ?? 200);
 const artifactsPerAccount = 10;
@@ -149,12 +150,7 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
     setupClients.destroy();
     runClients.destroy();
     await sandbox.close();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     bull.disconnect();
     redis.disconnect();
   }

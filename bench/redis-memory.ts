@@ -10,6 +10,7 @@ import { createRedis } from "../adapters/redis/connection";
 import type { Case } from "../src/case";
 import type { Plan } from "../src/plan";
 import type { BenchFigures } from "./run";
+import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const caseCount = 1000;
 const eventsPerCase = 30;
@@ -107,12 +108,7 @@ export async function benchRedisMemory(): Promise<BenchFigures> {
     const perCase = (after - before) / caseCount;
     return { cases: caseCount, auditEventsPerCase: eventsPerCase, bytesPerCase: Math.round(perCase), kbPerCase: Number((perCase / 1024).toFixed(1)), goalKb: 64 };
   } finally {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
   }
 }

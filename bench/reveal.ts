@@ -24,6 +24,7 @@ import type { Message } from "../src/message";
 import type { ChatPort } from "../src/ports";
 import { sandboxCredentials, startSandbox } from "../sandbox";
 import type { BenchFigures } from "./run";
+import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const revealCount = 200;
 const accountId = "111111111111";
@@ -133,12 +134,7 @@ export async function benchReveal(): Promise<BenchFigures> {
     await sandbox.close();
     if (endpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL;
     else process.env.AWS_ENDPOINT_URL = endpointBefore;
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -27,6 +27,7 @@ import { OffboardConversation } from "../src/conversation/offboard-conversation"
 import { SlackRequester, testBotToken, testSigningSecret, type SlackAnswer, type SlackTestUser } from "../test/support/slack-requests";
 import { fakeBot } from "../test/support/slack-web-api";
 import { Worker } from "node:worker_threads";
+import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const rate = 100;
 const rateSeconds = 3;
@@ -253,12 +254,7 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
   } finally {
     for (const server of servers) await close(server);
     await web.close();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
 import { fieldByKey } from "../../src/ticket/fields";
 import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
-import { testRedis, testRedisUrl } from "../support/redis";
+import { testRedis, testRedisUrl, deleteKeysWithPrefix } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
 
 /**
@@ -59,12 +59,7 @@ function escapeRegExp(text: string): string {
     await browser?.close();
     await demo?.stop();
     const { redis } = testRedis("demo-browser-cleanup");
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
   }, 25_000);
 

@@ -7,7 +7,7 @@ import { startOffboard, type RunningOffboard } from "../../src/main";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { sandboxCredentials, startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { createLogger, type Logger } from "../../adapters/log/logger";
-import { testRedisUrl } from "./redis";
+import { deleteKeysWithPrefix, testRedis, testRedisUrl } from "./redis";
 import { validTicketAnswers } from "./ticket-answers";
 
 /** The demo channel's people (adapters/web/demo-users.ts), as the core sees them. */
@@ -88,14 +88,8 @@ export async function startFullStack(sandboxOptions: SandboxOptions, env: Record
     async stop() {
       await bot.close();
       await sandbox.close();
-      const { testRedis } = await import("./redis");
       const { redis } = testRedis("stack-cleanup");
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
+      await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
     },
   };

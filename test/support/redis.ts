@@ -12,13 +12,18 @@ export function testRedis(label: string): { redis: Redis; prefix: string; cleanu
   const prefix = `test:${label}:${randomBytes(4).toString("hex")}:`;
   const redis = new Redis(testRedisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
   const cleanup = async (): Promise<void> => {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
   };
   return { redis, prefix, cleanup };
+}
+
+/** Deletes every key under `prefix` (SCAN, not KEYS: the server stays responsive). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
 }
