@@ -172,6 +172,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack();
+    await outcome.after;
   });
 
   app.error(async (error) => {

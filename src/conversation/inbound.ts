@@ -70,6 +70,11 @@ export interface Outcome {
   formErrors?: Record<string, string>;
   /** A short text the adapter may show inline (Teams invoke response, demo toast). */
   notice?: string;
+  /**
+   * Work the core carries on with after the answer (posting the ticket summary and starting the plan
+   * after a form): the adapter answers the platform first, then may wait for it. It never rejects.
+   */
+  after?: Promise<void>;
 }
 
 /** The core's entry point for every chat adapter. */

@@ -430,8 +430,13 @@ export class OffboardConversation implements Conversation {
     });
     if (Object.keys(errors).length) return { formErrors: errors };
     await this.deps.audit.append({ caseId: value.id, actor: input.actor, action: "ticket.form_submitted", payload: { fields: Object.keys(input.values) } });
-    if (isComplete(updated.ticket)) await this.workflow.ticketCompleted(value.id, input.actor);
-    return {};
+    if (!isComplete(updated.ticket)) return {};
+    // Slack closes a form only once it is answered (3 seconds at most): the summary and the plan follow.
+    const after = this.workflow.ticketCompleted(value.id, input.actor).then(
+      () => undefined,
+      (error: unknown) => this.deps.onError?.(error, `complete the ticket of ${value.id}`),
+    );
+    return { after };
   }
 
   private async memberJoined(input: MemberJoinedInbound): Promise<Outcome> {
