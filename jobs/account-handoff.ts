@@ -2,6 +2,7 @@ import { AwsError, HandoffPreconditionError } from "../src/aws/aws-errors";
 import type { AwsOperations } from "../src/aws/aws-operations";
 import { readHandoffAnswers, type HandoffAnswers } from "../src/aws/handoff-answers";
 import { lifecycleTagWord } from "../src/aws/planner";
+import { codeInstructions, rootAccessReady, type RootAccess } from "../src/aws/root-access";
 import type { Case, StepState } from "../src/case";
 import { NotFoundError, OffboardError } from "../src/errors";
 import type { HandoffEvents } from "../src/handoff-events";
@@ -10,6 +11,8 @@ import type { CaseStore } from "../src/ports";
 
 export interface AccountHandoffDeps {
   aws: AwsOperations;
+  /** The passwordless root handover; without it a passwordless account fails with what to configure. */
+  rootAccess?: RootAccess;
   cases: CaseStore;
   events: HandoffEvents;
 }
@@ -18,8 +21,11 @@ export interface AccountHandoffDeps {
 export type AccountHandoffOutcome =
   /** Every step is done or skipped. */
   | { kind: "finished" }
-  /** The customer has not left the organization yet: look again later. */
-  | { kind: "waiting_for_customer" };
+  /**
+   * The customer has not done their part of `step` yet (left the organization, given the code AWS
+   * mailed to the new root e-mail): look again later.
+   */
+  | { kind: "waiting_for_customer"; step: HandoffStep };
 
 /**
  * A step failed for a reason someone must act on (a payment method, a missing invitation, a refusal).
@@ -55,18 +61,19 @@ export async function runAccountHandoff(deps: AccountHandoffDeps, caseId: string
   if (!plan || !accountPlan) throw new NotFoundError(`case ${caseId} has no plan for account ${accountId}: run the preflight again`);
   const answers = readHandoffAnswers(current.ticket.answers);
   const steps = current.execution?.accounts[accountId]?.steps ?? {};
+  const milestones = current.execution?.accounts[accountId]?.milestones ?? {};
 
   for (const step of handoffSteps) {
     const state = steps[step];
     if (state && finishedStates.includes(state)) continue;
-    if (!applies(step, answers)) {
+    if (!applies(step, answers, accountPlan)) {
       await deps.events.stepChanged(caseId, accountId, step, "skipped");
       continue;
     }
     if (state !== "running") await deps.events.stepChanged(caseId, accountId, step, "running");
     try {
-      const result = await performStep(deps, { caseId, accountId, plan, accountPlan, answers, firstVisit: state !== "running" }, step);
-      if (result === "waiting_for_customer") return { kind: "waiting_for_customer" };
+      const result = await performStep(deps, { caseId, accountId, plan, accountPlan, answers, firstVisit: state !== "running", milestones }, step);
+      if (result === "waiting_for_customer") return { kind: "waiting_for_customer", step };
     } catch (error) {
       // Not an AWS verdict (a bug, a dropped connection): worth another attempt, like throttling.
       const retryable = !(error instanceof OffboardError) || (error instanceof AwsError && error.retryable);
@@ -80,9 +87,15 @@ export async function runAccountHandoff(deps: AccountHandoffDeps, caseId: string
   return { kind: "finished" };
 }
 
-/** Whether a step has work to do for this ticket (accepting an invitation only when joining another organization). */
-function applies(step: HandoffStep, answers: HandoffAnswers): boolean {
-  return step !== "accept_invitation" || answers.destination === "organization";
+/**
+ * Whether a step has work to do for this account: accepting an invitation only when joining another
+ * organization; the root handover only where the plan chose the passwordless path (the credential link
+ * is the partner's deposit, outside the run).
+ */
+function applies(step: HandoffStep, answers: HandoffAnswers, accountPlan: AccountPlan): boolean {
+  if (step === "accept_invitation") return answers.destination === "organization";
+  if (step === "root_handover") return accountPlan.rootHandover === "passwordless";
+  return true;
 }
 
 interface StepContext {
@@ -93,6 +106,8 @@ interface StepContext {
   answers: HandoffAnswers;
   /** False when the step was already running (a poll, a retry after a crash). */
   firstVisit: boolean;
+  /** Milestones this account reached inside its steps (`AccountProgress.milestones`). */
+  milestones: Record<string, string>;
 }
 
 async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: HandoffStep): Promise<"done" | "waiting_for_customer"> {
@@ -119,6 +134,8 @@ async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: Han
       if (!(await aws.isMember(accountId))) return "done";
       if (ctx.firstVisit) await deps.events.actionNeeded?.(ctx.caseId, accountId, step, leaveInstructions(accountId, ctx.plan.organizationId));
       return "waiting_for_customer";
+    case "root_handover":
+      return handOverRoot(deps, ctx);
     case "accept_invitation":
       await acceptNewOrganization(aws, ctx);
       return "done";
@@ -126,6 +143,57 @@ async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: Han
       await aws.lockCrossAccountRole(accountId);
       return "done";
   }
+}
+
+/** Milestones of the root handover, in the order it reaches them. */
+export const rootMilestones = {
+  updateStarted: "root_email_update_started",
+  emailChanged: "root_email_changed",
+  credentialsDeleted: "root_credentials_deleted",
+  recoveryAllowed: "root_password_recovery_allowed",
+} as const;
+
+/**
+ * The passwordless root handover, resumable from AWS's state and the milestones: (1) the root e-mail
+ * moves to the customer's address (AWS mails a code there; the run waits until a customer approver has
+ * given it, see `code` in the conversation); (2) a root session deletes the partner's root password,
+ * keys and certificates and deactivates its MFA; (3) another opens password recovery. A milestone once
+ * reached is not redone: repeating (2) after (3) would delete the recovery login profile, or the
+ * password the customer has set since.
+ */
+async function handOverRoot(deps: AccountHandoffDeps, ctx: StepContext): Promise<"done" | "waiting_for_customer"> {
+  const { caseId, accountId } = ctx;
+  const root = deps.rootAccess;
+  if (!root) throw new HandoffPreconditionError(accountId, `the passwordless root handover is not configured on this worker: hand ${accountId} over through a one-time credential link (\`credentials ${accountId}\`)`);
+  const email = ctx.accountPlan.newRootEmail ?? ctx.answers.rootEmails?.[accountId];
+  if (!email) throw new HandoffPreconditionError(accountId, `the plan has no new root e-mail for ${accountId}: \`edit rootEmails\`, or hand it over through a one-time credential link (\`credentials ${accountId}\`)`);
+  const reached = async (milestone: string, detail: Record<string, unknown>) => {
+    ctx.milestones[milestone] = new Date().toISOString();
+    await deps.events.stepProgress?.(caseId, accountId, "root_handover", milestone, detail);
+  };
+
+  if (!ctx.milestones[rootMilestones.emailChanged]) {
+    const current = await root.primaryEmail(accountId);
+    if (current.trim().toLowerCase() !== email.trim().toLowerCase()) {
+      if (ctx.firstVisit) {
+        await root.startPrimaryEmailUpdate(accountId, email);
+        await reached(rootMilestones.updateStarted, { email });
+        await deps.events.actionNeeded?.(caseId, accountId, "root_handover", codeInstructions(accountId, email));
+      }
+      return "waiting_for_customer";
+    }
+    await reached(rootMilestones.emailChanged, { email });
+  }
+  if (!ctx.milestones[rootMilestones.credentialsDeleted]) {
+    const removed = await root.deleteRootCredentials(accountId);
+    await reached(rootMilestones.credentialsDeleted, { ...removed });
+  }
+  if (!ctx.milestones[rootMilestones.recoveryAllowed]) {
+    const outcome = await root.allowPasswordRecovery(accountId);
+    await reached(rootMilestones.recoveryAllowed, { outcome });
+    await deps.events.actionNeeded?.(caseId, accountId, "root_handover", rootAccessReady(accountId, email));
+  }
+  return "done";
 }
 
 /**

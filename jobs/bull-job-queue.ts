@@ -100,6 +100,18 @@ export class BullJobQueue implements JobQueue {
     });
   }
 
+  async wakeAccount(caseId: string, accountId: string): Promise<void> {
+    // The run's own job first; a retried account's job has a stamped id, found among the delayed ones.
+    const own = await this.executeQueue.getJob(jobIds.account(caseId, accountId));
+    const waiting = own && (await own.isDelayed()) ? [own] : await this.executeQueue.getDelayed();
+    for (const job of waiting) {
+      const data = job.data as Partial<AccountJobData>;
+      if (job.name !== executeJob.account || data.caseId !== caseId || data.accountId !== accountId) continue;
+      // Promoted by another request in between, or already running: nothing to wake.
+      await job.promote().catch(() => undefined);
+    }
+  }
+
   async cancelScheduled(caseId: string): Promise<void> {
     await this.removeIfWaiting(this.executeQueue, jobIds.scheduledRun(caseId));
     for (const days of reminderDays) await this.removeIfWaiting(this.remindersQueue, jobIds.reminder(caseId, days));

@@ -5,6 +5,8 @@
  *
  * BullMQ refuses `:` in custom job ids; case ids (`OFB-2026-0042`) and account ids have none.
  */
+import type { HandoffStep } from "../src/plan";
+
 export const preflightQueueName = "offboard-preflight";
 export const executeQueueName = "offboard-execute";
 export const remindersQueueName = "offboard-reminders";
@@ -26,8 +28,10 @@ export interface CaseJobData {
 export interface AccountJobData {
   caseId: string;
   accountId: string;
-  /** When the run started waiting for the customer to leave the organization (ms), for the give-up time. */
+  /** When the run started waiting for the customer (ms), for the give-up time. */
   waitingSince?: number;
+  /** The step it waits at (`leave_org`, `root_handover`). */
+  waitingFor?: HandoffStep;
 }
 
 export interface ReminderJobData {

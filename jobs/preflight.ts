@@ -37,7 +37,7 @@ export async function runPreflight(deps: PreflightDeps, caseId: string, options:
       await deps.events.planRejected(caseId, rejections);
       return "rejected";
     }
-    const features = await deps.aws.organizationFeatures();
+    const [features, accountManagementTrusted] = await Promise.all([deps.aws.organizationFeatures(), deps.aws.accountManagementTrusted()]);
     const { inspections, unreachable } = await inspectAll(deps, answers.accountIds);
     if (unreachable.length > 0) {
       await deps.events.planRejected(caseId, unreachable);
@@ -46,6 +46,7 @@ export async function runPreflight(deps: PreflightDeps, caseId: string, options:
     const plan = buildPlan({
       organization,
       features,
+      accountManagementTrusted,
       members,
       inspections,
       answers,

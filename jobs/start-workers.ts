@@ -1,7 +1,9 @@
 import { DelayedError, FlowProducer, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { AwsOperations } from "../src/aws/aws-operations";
+import type { RootAccess } from "../src/aws/root-access";
 import { systemClock, type Clock } from "../src/clock";
 import type { HandoffEvents } from "../src/handoff-events";
+import type { HandoffStep } from "../src/plan";
 import type { CaseStore } from "../src/ports";
 import { AccountStepFailed, runAccountHandoff, runHasFinished } from "./account-handoff";
 import { startRun } from "./bull-job-queue";
@@ -16,15 +18,20 @@ export interface HandoffWorkerOptions {
   /** BullMQ key prefix; the same as the BullJobQueue's. */
   prefix?: string;
   aws: AwsOperations;
+  /** The passwordless root handover (AWS Account Management and root sessions). */
+  rootAccess?: RootAccess;
   cases: CaseStore;
   events: HandoffEvents;
   /** Account jobs run at once in this process; default 10. The shared AWS rate limit is the real bound. */
   concurrency?: number;
   /** `OFFBOARD_PARTNER_MARKER`; default `CTL`. */
   partnerMarker?: string;
-  /** How often to look whether the customer has left the organization; default 60 s. */
+  /**
+   * How often to look whether the customer has done their part (left the organization, given the code
+   * of the root e-mail change); default 60 s. A `code` the bot accepts also wakes the account at once.
+   */
   customerLeavePollMs?: number;
-  /** Give up waiting for the customer to leave after this long; default 14 days. */
+  /** Give up waiting for the customer after this long; default 14 days. */
   customerLeaveTimeoutMs?: number;
   /**
    * How long a job stays claimed without a heartbeat (default 30 s). A worker killed mid-job loses its
@@ -63,7 +70,7 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     // A job whose worker was killed is taken over, not failed, unless that keeps happening.
     maxStalledCount: 3,
   };
-  const { aws, cases, events } = options;
+  const { aws, rootAccess, cases, events } = options;
   const clock = options.clock ?? systemClock;
   const pollMs = options.customerLeavePollMs ?? 60_000;
   const leaveTimeoutMs = options.customerLeaveTimeoutMs ?? 14 * 86_400_000;
@@ -113,7 +120,7 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     const { caseId, accountId } = job.data;
     let outcome;
     try {
-      outcome = await runAccountHandoff({ aws, cases, events }, caseId, accountId, { lastAttempt: isLastAttempt(job) });
+      outcome = await runAccountHandoff({ aws, rootAccess, cases, events }, caseId, accountId, { lastAttempt: isLastAttempt(job) });
     } catch (error) {
       // Reported already, or nothing to run: retrying cannot help. Anything else (AWS throttled past the
       // backoff, the case store busy with concurrent updates, Redis away) is retried by BullMQ.
@@ -122,14 +129,16 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     }
     if (outcome.kind === "finished") return "finished";
 
-    // Waiting for the customer to leave: look again later without holding a worker slot.
-    const since = job.data.waitingSince ?? clock.now().getTime();
+    // Waiting for the customer: look again later without holding a worker slot. The clock restarts
+    // when the run waits at another step (the code given, then the customer's own leaving).
+    const sameWait = job.data.waitingFor === undefined || job.data.waitingFor === outcome.step;
+    const since = (sameWait ? job.data.waitingSince : undefined) ?? clock.now().getTime();
     if (clock.now().getTime() - since > leaveTimeoutMs) {
-      const reason = `account ${accountId} has not left the organization after ${Math.round(leaveTimeoutMs / 86_400_000)} days of waiting: ask the customer, or let the partner remove it (edit "removal by"), then retry`;
-      await events.stepChanged(caseId, accountId, "leave_org", "failed", reason);
+      const reason = gaveUpWaiting(accountId, outcome.step, Math.round(leaveTimeoutMs / 86_400_000));
+      await events.stepChanged(caseId, accountId, outcome.step, "failed", reason);
       throw new UnrecoverableError(reason);
     }
-    if (job.data.waitingSince === undefined) await job.updateData({ ...job.data, waitingSince: since });
+    if (job.data.waitingSince !== since || job.data.waitingFor !== outcome.step) await job.updateData({ ...job.data, waitingSince: since, waitingFor: outcome.step });
     await job.moveToDelayed(Date.now() + pollMs, token);
     throw new DelayedError();
   }
@@ -140,6 +149,14 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
       await Promise.all([flows.close(), executeQueue.close()]);
     },
   };
+}
+
+/** Why the run stopped waiting, and what to do about it. */
+function gaveUpWaiting(accountId: string, step: HandoffStep, days: number): string {
+  if (step === "root_handover") {
+    return `no customer approver gave the code for the new root e-mail of ${accountId} in ${days} days: a partner approver retries ${accountId} (AWS mails a new code), or hands it over through a one-time credential link (\`credentials ${accountId}\`)`;
+  }
+  return `account ${accountId} has not left the organization after ${days} days of waiting: ask the customer, or let the partner remove it (edit "removal by"), then retry`;
 }
 
 function isLastAttempt(job: Job): boolean {

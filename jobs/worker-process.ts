@@ -8,7 +8,7 @@
  * (`--role worker`) wires the same pieces in-process instead.
  *
  * Optional tuning: OFFBOARD_BULL_PREFIX (default `<key prefix>bull`), OFFBOARD_WORKER_CONCURRENCY,
- * OFFBOARD_JOB_LOCK_MS, OFFBOARD_STALLED_INTERVAL_MS.
+ * OFFBOARD_JOB_LOCK_MS, OFFBOARD_STALLED_INTERVAL_MS, OFFBOARD_CUSTOMER_POLL_MS.
  *
  * @example node -r tsx/cjs jobs/worker-process.ts
  */
@@ -50,17 +50,19 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redisUrl, { name: "offboard-worker" });
   const bull = createBullConnection(config.redisUrl, { name: "offboard-worker-bullmq" });
   const cases = new RedisCaseStore(redis, config.keyPrefix);
-  const { aws, close: closeAws } = createAwsOperations(config, redis);
+  const { aws, rootAccess, close: closeAws } = createAwsOperations(config, redis);
   const workers = startWorkers({
     connection: bull,
     prefix: process.env.OFFBOARD_BULL_PREFIX || bullPrefixFor(config.keyPrefix),
     aws,
+    rootAccess,
     cases,
     events: createHandoffEvents({ cases, redis }),
     partnerMarker: config.aws.partnerMarker,
     concurrency: optionalNumber("OFFBOARD_WORKER_CONCURRENCY"),
     lockDurationMs: optionalNumber("OFFBOARD_JOB_LOCK_MS"),
     stalledIntervalMs: optionalNumber("OFFBOARD_STALLED_INTERVAL_MS"),
+    customerLeavePollMs: optionalNumber("OFFBOARD_CUSTOMER_POLL_MS"),
   });
   process.stdout.write("offboard worker ready\n");
 

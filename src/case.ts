@@ -35,6 +35,11 @@ export interface AccountProgress {
   steps: Record<string, StepState>;
   /** Plain-language reason of the last failure. */
   error?: string;
+  /**
+   * Milestones reached inside a step (e.g. `root_credentials_deleted`) → when, so that a step resumed
+   * after a crash or a retry does not repeat a change it already made.
+   */
+  milestones?: Record<string, string>;
   updatedAt: string;
 }
 

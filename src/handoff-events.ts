@@ -27,4 +27,10 @@ export interface HandoffEvents {
    * once AWS shows it done. Optional: without it the step simply shows as running.
    */
   actionNeeded?(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void>;
+  /**
+   * A milestone inside a step (the root e-mail changed, the partner's root credentials deleted, …), for the
+   * audit trail and so that the step, resumed, skips what it already did (`AccountProgress.milestones`).
+   * `detail` is audited with it and is never a secret. Optional: without it a resumed step starts over.
+   */
+  stepProgress?(caseId: string, accountId: string, step: HandoffStep, milestone: string, detail?: Record<string, unknown>): Promise<void>;
 }

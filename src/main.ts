@@ -18,6 +18,7 @@ import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
 import { AwsClients } from "../adapters/aws/aws-clients";
 import { RequestRateLimit } from "../adapters/aws/request-rate-limit";
 import { SdkAwsOperations } from "../adapters/aws/sdk-aws-operations";
+import { SdkRootAccess } from "../adapters/aws/root-access";
 import { SecretsManagerVault } from "../adapters/aws/secret-vault";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack";
 import { createTeamsAdapter, type TeamsAdapter } from "../adapters/teams";
@@ -43,6 +44,8 @@ export interface StartOptions {
   /** Interface to listen on; default all interfaces (the container), the demo uses 127.0.0.1. */
   host?: string;
   logger?: Logger;
+  /** How often waiting accounts look whether the customer has done their part; default 60 s (tests: short). */
+  customerPollMs?: number;
 }
 
 export interface RunningOffboard {
@@ -95,6 +98,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const rateLimit = new RequestRateLimit(redis, `${prefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
   const awsClients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate: rateLimit });
   const aws = new SdkAwsOperations(awsClients, { partnerMarker: config.aws.partnerMarker, memberRoleName: config.aws.memberRoleName });
+  const rootAccess = new SdkRootAccess(awsClients);
   const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
   const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
   closers.push(() => queue.close(), () => expiry.close());
@@ -121,6 +125,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     clock: systemClock,
     queue,
     credentials,
+    rootAccess,
     onError: (error, what) => logger.warn({ err: error }, `could not ${what}`),
   });
   slack?.attach(conversation);

@@ -48,6 +48,10 @@ export interface AccountPlan {
   invitation?: PlannedInvitation;
   /** How root access reaches the customer. */
   rootHandover: "passwordless" | "credential_link";
+  /** Why that path, in plain words (e.g. the organization has no centralized root access). */
+  rootHandoverReason?: string;
+  /** Passwordless only: the address the account's root e-mail moves to (from the ticket). */
+  newRootEmail?: string;
   warnings: string[];
 }
 
@@ -66,13 +70,18 @@ export function countArtifacts(plan: Plan, action?: ArtifactAction): number {
   return plan.accounts.reduce((n, a) => n + a.artifacts.filter((x) => !action || x.action === action).length, 0);
 }
 
-/** The steps of one account's handoff, in the order they run. */
-export const handoffSteps = ["revoke_iam", "buckets", "leave_org", "accept_invitation", "lock_role"] as const;
+/**
+ * The steps of one account's handoff, in the order they run. `root_handover` comes before `leave_org`:
+ * AWS changes a member's root e-mail and opens root sessions only while the account is in the
+ * organization.
+ */
+export const handoffSteps = ["revoke_iam", "buckets", "root_handover", "leave_org", "accept_invitation", "lock_role"] as const;
 export type HandoffStep = (typeof handoffSteps)[number];
 
 export const handoffStepLabel: Record<HandoffStep, string> = {
   revoke_iam: "Revoke partner IAM artifacts",
   buckets: "S3 buckets",
+  root_handover: "Hand root access to the customer",
   leave_org: "Leave the organization",
   accept_invitation: "Accept the new organization's invitation",
   lock_role: "Hand back the cross-account role",

@@ -107,6 +107,11 @@ export interface JobQueue {
   runNow(caseId: string): Promise<void>;
   /** Runs the remaining steps of one failed account again. */
   retryAccount(caseId: string, accountId: string): Promise<void>;
+  /**
+   * An account waiting for the customer (its next look is scheduled) looks again now: the customer has
+   * just done their part. Nothing happens for an account that is not waiting. Optional.
+   */
+  wakeAccount?(caseId: string, accountId: string): Promise<void>;
   /** Drops a scheduled run and pending reminders (edit, cancel). */
   cancelScheduled(caseId: string): Promise<void>;
   /** Reminders before the target date. */

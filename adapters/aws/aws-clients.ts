@@ -1,3 +1,4 @@
+import { AccountClient } from "@aws-sdk/client-account";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -35,12 +36,24 @@ const sessionRenewalMarginMs = 5 * 60_000;
  */
 export class AwsClients {
   readonly management: AccountClients;
-  private readonly sts: STSClient;
+  /** AWS Account Management as the management account (members' primary e-mail). */
+  readonly accountManagement: AccountClient;
+  /** STS as the management account (AssumeRole, AssumeRoot). */
+  readonly sts: STSClient;
   private readonly members = new Map<string, { clients: AccountClients; session: CachedSession }>();
 
   constructor(private readonly options: AwsClientOptions) {
     this.sts = this.paced(new STSClient(this.config(options.credentials)));
     this.management = this.clientsWith(options.credentials);
+    this.accountManagement = this.paced(new AccountClient(this.config(options.credentials)));
+  }
+
+  /**
+   * An IAM client on other credentials (a root session), with the same region, pacing and retries.
+   * The caller destroys it when done.
+   */
+  iamWith(credentials: AwsCredentialIdentity): IAMClient {
+    return this.paced(new IAMClient(this.config(credentials)));
   }
 
   /** The clients acting inside a member account, through its cross-account role. */
@@ -69,7 +82,7 @@ export class AwsClients {
 
   destroy(): void {
     for (const id of [...this.members.keys()]) this.forget(id);
-    for (const client of [this.sts, ...Object.values(this.management)]) client.destroy();
+    for (const client of [this.sts, this.accountManagement, ...Object.values(this.management)]) client.destroy();
   }
 
   memberRoleArn(accountId: string): string {

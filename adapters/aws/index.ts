@@ -4,10 +4,12 @@ import type { Config } from "../../src/config";
 import { AwsClients } from "./aws-clients";
 import { RequestRateLimit } from "./request-rate-limit";
 import { SdkAwsOperations } from "./sdk-aws-operations";
+import { SdkRootAccess } from "./root-access";
 
 export { AwsClients, type AccountClients, type AwsClientOptions } from "./aws-clients";
 export { RequestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit";
 export { SdkAwsOperations, lockedTrustPolicy, partnerBucketNames, carriesMarker } from "./sdk-aws-operations";
+export { SdkRootAccess, openRootSession } from "./root-access";
 export { translateAwsError, isRetryableSdkError } from "./translate-error";
 export { defaultBackoff, backoffDelay, type BackoffPolicy } from "./request-pacing";
 
@@ -17,9 +19,9 @@ export { defaultBackoff, backoffDelay, type BackoffPolicy } from "./request-paci
  *
  * @example const { aws, close } = createAwsOperations(config, createRedis(config.redisUrl));
  */
-export function createAwsOperations(config: Pick<Config, "aws" | "keyPrefix">, redis: Redis): { aws: SdkAwsOperations; clients: AwsClients; close(): void } {
+export function createAwsOperations(config: Pick<Config, "aws" | "keyPrefix">, redis: Redis): { aws: SdkAwsOperations; rootAccess: SdkRootAccess; clients: AwsClients; close(): void } {
   const gate = new RequestRateLimit(redis, `${config.keyPrefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
   const clients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate });
   const aws = new SdkAwsOperations(clients, { partnerMarker: config.aws.partnerMarker, memberRoleName: config.aws.memberRoleName });
-  return { aws, clients, close: () => clients.destroy() };
+  return { aws, rootAccess: new SdkRootAccess(clients), clients, close: () => clients.destroy() };
 }

@@ -25,12 +25,14 @@ import {
   DescribeHandshakeCommand,
   DescribeOrganizationCommand,
   RemoveAccountFromOrganizationCommand,
+  paginateListAWSServiceAccessForOrganization,
   paginateListAccounts,
   paginateListHandshakesForAccount,
   type Handshake,
 } from "@aws-sdk/client-organizations";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { AwsAccessDeniedError, AwsNotFoundError, HandoffPreconditionError } from "../../src/aws/aws-errors";
+import { accountManagementPrincipal } from "../../src/aws/root-access";
 import type {
   AccountInspection,
   ArtifactRef,
@@ -88,6 +90,16 @@ export class SdkAwsOperations implements AwsOperations {
       if (error instanceof AwsNotFoundError || (error as { awsCode?: string }).awsCode?.match(/NotEnabled|NotInAllFeaturesMode|NotFound|NotManagement/)) return { rootCredentialsManagement: false, rootSessions: false };
       throw error;
     }
+  }
+
+  async accountManagementTrusted(): Promise<boolean> {
+    const services = await allPages(
+      "ListAWSServiceAccessForOrganization",
+      undefined,
+      paginateListAWSServiceAccessForOrganization({ client: this.clients.management.organizations }, {}),
+      (p) => p.EnabledServicePrincipals,
+    );
+    return services.some((s) => s.ServicePrincipal === accountManagementPrincipal);
   }
 
   async inspectAccount(accountId: string): Promise<AccountInspection> {

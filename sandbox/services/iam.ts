@@ -20,11 +20,15 @@ const noSuchEntity = (what: string) => new AwsError("NoSuchEntity", `The ${what}
 const deleteConflict = (message: string) => new AwsError("DeleteConflict", message, 409);
 const invalidInput = (message: string) => new AwsError("InvalidInput", message, 400);
 
-/** What each root task policy lets a session do on the member's root user (AWS's task policies). */
+/**
+ * What each root task policy lets a session do on the member's root user (AWS's managed task policies).
+ * AWS removed iam:DeleteVirtualMFADevice from IAMDeleteRootUserCredentials on 2025-01-07: a root
+ * session can deactivate the root user's MFA device, not delete it.
+ */
 const rootTaskActions: Record<string, readonly string[]> = {
-  IAMDeleteRootUserCredentials: ["GetUser", "GetLoginProfile", "DeleteLoginProfile", "ListAccessKeys", "DeleteAccessKey", "ListSigningCertificates", "DeleteSigningCertificate", "ListMFADevices", "DeactivateMFADevice", "DeleteVirtualMFADevice"],
+  IAMDeleteRootUserCredentials: ["GetUser", "GetLoginProfile", "DeleteLoginProfile", "ListAccessKeys", "DeleteAccessKey", "GetAccessKeyLastUsed", "ListSigningCertificates", "DeleteSigningCertificate", "ListMFADevices", "DeactivateMFADevice"],
   IAMCreateRootUserPassword: ["GetUser", "GetLoginProfile", "CreateLoginProfile"],
-  IAMAuditRootUserCredentials: ["GetUser", "GetLoginProfile", "ListAccessKeys", "ListSigningCertificates", "ListMFADevices"],
+  IAMAuditRootUserCredentials: ["GetUser", "GetLoginProfile", "ListAccessKeys", "GetAccessKeyLastUsed", "ListSigningCertificates", "ListMFADevices"],
 };
 
 export function iam(call: Call, input: Input): XmlObject | undefined {
@@ -332,6 +336,14 @@ const handlers: Record<string, Handler> = {
     if (at < 0) throw noSuchEntity(`Access Key with id ${i.AccessKeyId}`);
     keys.splice(at, 1);
     return undefined;
+  },
+  GetAccessKeyLastUsed: (c, a, i) => {
+    const owners: { name?: string; keys: { id: string }[] }[] = [{ keys: a.iam.root.accessKeys }, ...[...a.iam.users.values()].map((u) => ({ name: u.name, keys: u.accessKeys }))];
+    // A root session sees only the root user's keys.
+    const owner = owners.find((o) => (c.principal.kind !== "root-task" || o.name === undefined) && o.keys.some((k) => k.id === i.AccessKeyId));
+    if (!owner) throw noSuchEntity(`Access Key with id ${i.AccessKeyId}`);
+    // The sandbox records no use of keys: AWS answers "N/A" for a key never used.
+    return { UserName: owner.name ?? "root", AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } };
   },
   GetLoginProfile: (c, a, i) => {
     const owner = credentialOwner(c, a, i);

@@ -83,6 +83,11 @@ export interface AwsOperations {
   describeOrganization(): Promise<OrganizationDescription>;
   listMemberAccounts(): Promise<MemberAccount[]>;
   organizationFeatures(): Promise<OrganizationFeatures>;
+  /**
+   * Whether trusted access for AWS Account Management (`account.amazonaws.com`) is enabled in the
+   * organization: without it the management account cannot change a member's root e-mail.
+   */
+  accountManagementTrusted(): Promise<boolean>;
   /** Reads a member account through its cross-account role: partner artifacts, buckets, invitations. */
   inspectAccount(accountId: string): Promise<AccountInspection>;
   /** Open invitations waiting in the account (it may have left the organization already). */

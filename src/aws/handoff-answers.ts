@@ -6,6 +6,7 @@
 import type { AnswerValue } from "../case";
 import { InvalidAnswerError } from "../errors";
 import type { BucketDisposition } from "../plan";
+import { rootEmailsOf } from "./root-access";
 
 export interface HandoffAnswers {
   accountIds: string[];
@@ -17,6 +18,8 @@ export interface HandoffAnswers {
   /** `o-…` organization id or the 12-digit management account of the new organization. */
   newOrganization?: string;
   credentialDelivery: "link" | "passwordless";
+  /** Passwordless delivery: account → the address its root e-mail moves to. */
+  rootEmails?: Record<string, string>;
   /** ISO date (`2026-03-31`) or timestamp, when the ticket has one. */
   targetDate?: string;
 }
@@ -60,6 +63,11 @@ export function readHandoffAnswers(answers: Record<string, AnswerValue>): Handof
     credentialDelivery: oneOf("credentialDelivery", ["link", "passwordless"] as const, "link"),
     targetDate: optionalText("targetDate"),
   };
+  if (result.credentialDelivery === "passwordless") {
+    result.rootEmails = Object.fromEntries(rootEmailsOf(answers));
+    const missing = result.accountIds.filter((id) => !result.rootEmails![id]);
+    if (missing.length > 0) problems.push(`rootEmails: no new root e-mail for ${missing.join(", ")}`);
+  }
   if (result.accountIds.length === 0 && !problems.some((p) => p.startsWith("accountIds"))) problems.push("accountIds: no departing account given");
   if (problems.length > 0) throw new InvalidAnswerError(problems[0].split(":")[0], `the ticket is not ready for the AWS work: ${problems.join("; ")}`);
   return result;

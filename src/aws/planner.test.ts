@@ -36,12 +36,14 @@ const answers: HandoffAnswers = {
   destination: "organization",
   newOrganization: "o-newhome0001",
   credentialDelivery: "passwordless",
+  rootEmails: { "222222222222": "aws-prod@acme.example" },
   targetDate: "2026-03-20",
 };
 
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   organization,
   features: { rootCredentialsManagement: true, rootSessions: true },
+  accountManagementTrusted: true,
   members,
   inspections: [inspection("222222222222")],
   answers,
@@ -98,6 +100,25 @@ describe("the preflight plan", () => {
     expect(buildPlan(input({ answers: { ...answers, credentialDelivery: "link" } })).accounts[0].rootHandover).toBe("credential_link");
   });
 
+  it("says which root handover path each account takes and why", () => {
+    const [passwordless] = buildPlan(input()).accounts;
+    expect(passwordless).toMatchObject({ rootHandover: "passwordless", newRootEmail: "aws-prod@acme.example" });
+    expect(passwordless.rootHandoverReason).toMatch(/centralized root access: the root e-mail moves to aws-prod@acme.example/);
+
+    const untrusted = buildPlan(input({ accountManagementTrusted: false }));
+    expect(untrusted.accounts[0].rootHandover).toBe("credential_link");
+    expect(untrusted.accounts[0]).not.toHaveProperty("newRootEmail");
+    expect(untrusted.accounts[0].rootHandoverReason).toBe("the partner's organization has no trusted access for AWS Account Management (account.amazonaws.com): falling back to the one-time credential link");
+    expect(untrusted.accounts[0].warnings).toContain(untrusted.accounts[0].rootHandoverReason);
+    expect(untrusted.warnings.join("\n")).toMatch(/plan refresh/);
+
+    const noFeatures = buildPlan(input({ features: { rootCredentialsManagement: false, rootSessions: false } })).accounts[0];
+    expect(noFeatures.rootHandoverReason).toMatch(/no centralized root credentials management \(RootCredentialsManagement\), no centralized root sessions \(RootSessions\): falling back/);
+
+    const noAddress = buildPlan(input({ answers: { ...answers, rootEmails: {} } })).accounts[0];
+    expect(noAddress).toMatchObject({ rootHandover: "credential_link", rootHandoverReason: expect.stringMatching(/no new root e-mail for 222222222222/) });
+  });
+
   it("asks the customer to confirm what AWS cannot check", () => {
     const warnings = buildPlan(input()).warnings.join("\n");
     expect(warnings).toMatch(/payment method/);
@@ -120,6 +141,13 @@ describe("ticket answers", () => {
     const read = readHandoffAnswers({ accountIds: ["222222222222"], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "customer", credentialDelivery: "link" });
     expect(read).toMatchObject({ destination: "standalone", removalBy: "customer", bucketDisposition: "delete" });
     expect(() => readHandoffAnswers({ accountIds: ["222222222222"], removalBy: "customer" })).toThrow(/bucketDisposition/);
+  });
+
+  it("reads the new root e-mails of a passwordless ticket and names an account without one", () => {
+    const base = { accountIds: ["222222222222", "333333333333"], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "partner", credentialDelivery: "passwordless" };
+    const read = readHandoffAnswers({ ...base, rootEmails: ["222222222222=a@acme.example", "333333333333=b@acme.example"] });
+    expect(read.rootEmails).toEqual({ "222222222222": "a@acme.example", "333333333333": "b@acme.example" });
+    expect(() => readHandoffAnswers({ ...base, rootEmails: ["222222222222=a@acme.example"] })).toThrow(/no new root e-mail for 333333333333/);
   });
 });
 

@@ -7,6 +7,7 @@ import type { AccountRejection } from "../handoff-events";
 import type { AccountPlan, ArtifactKind, Plan, PlannedArtifact, PlannedInvitation } from "../plan";
 import type { AccountInspection, FoundArtifact, MemberAccount, OrganizationDescription, OrganizationFeatures, PendingInvitation } from "./aws-operations";
 import type { HandoffAnswers } from "./handoff-answers";
+import { accountManagementPrincipal } from "./root-access";
 
 /** The tag word of the partner's lifecycle (CAM "Optimization") tooling, per the partner's runbook. */
 export const lifecycleTagWord = "Optimization";
@@ -27,6 +28,8 @@ const kindLabel: Record<ArtifactKind, string> = {
 export interface PlanInput {
   organization: OrganizationDescription;
   features: OrganizationFeatures;
+  /** Trusted access for AWS Account Management (`account.amazonaws.com`): needed to change a member's root e-mail. */
+  accountManagementTrusted: boolean;
   members: MemberAccount[];
   /** One per ticket account that is a member (accounts that are not have no inspection). */
   inspections: AccountInspection[];
@@ -67,7 +70,8 @@ export function buildPlan(input: PlanInput): Plan {
   const { answers, organization } = input;
   const byId = new Map(input.members.map((m) => [m.id, m]));
   const inspections = new Map(input.inspections.map((i) => [i.accountId, i]));
-  const passwordless = answers.credentialDelivery === "passwordless" && input.features.rootCredentialsManagement && input.features.rootSessions;
+  const missingForPasswordless = passwordlessPrerequisitesMissing(input);
+  const passwordless = answers.credentialDelivery === "passwordless" && missingForPasswordless.length === 0;
 
   const accounts: AccountPlan[] = answers.accountIds.map((accountId) => {
     const member = byId.get(accountId);
@@ -75,9 +79,11 @@ export function buildPlan(input: PlanInput): Plan {
     const warnings: string[] = [];
     const artifacts = planArtifacts(inspection.artifacts, input, warnings);
     const invitation = pickInvitation(inspection.invitations, answers, warnings);
+    const root = rootHandoverFor(accountId, answers, missingForPasswordless);
     if (answers.accountsWithoutRootAccess.includes(accountId)) {
-      warnings.push(`the customer has no root access to ${accountId} yet: its root access is handed over ${passwordless ? "by a primary e-mail change (no password changes hands)" : "through a one-time credential link"}`);
+      warnings.push(`the customer has no root access to ${accountId} yet: its root access is handed over ${root.path === "passwordless" ? "by a primary e-mail change (no password changes hands)" : "through a one-time credential link"}`);
     }
+    if (answers.credentialDelivery === "passwordless" && root.path === "credential_link") warnings.push(root.reason);
     return {
       accountId,
       accountName: member?.name,
@@ -85,7 +91,9 @@ export function buildPlan(input: PlanInput): Plan {
       artifacts,
       buckets: inspection.buckets.map((b) => ({ name: b.name, disposition: answers.bucketDisposition, objectVersions: b.objectVersions })),
       invitation,
-      rootHandover: passwordless ? "passwordless" : "credential_link",
+      rootHandover: root.path,
+      rootHandoverReason: root.reason,
+      ...(root.email ? { newRootEmail: root.email } : {}),
       warnings,
     };
   });
@@ -97,7 +105,29 @@ export function buildPlan(input: PlanInput): Plan {
     managementAccountId: organization.managementAccountId,
     removalBy: answers.removalBy,
     accounts,
-    warnings: planWarnings(input, passwordless),
+    warnings: planWarnings(input, passwordless, missingForPasswordless),
+  };
+}
+
+/** What the partner's organization lacks for the passwordless handover (empty: it has everything). */
+function passwordlessPrerequisitesMissing(input: PlanInput): string[] {
+  const missing: string[] = [];
+  if (!input.features.rootCredentialsManagement) missing.push("centralized root credentials management (RootCredentialsManagement)");
+  if (!input.features.rootSessions) missing.push("centralized root sessions (RootSessions)");
+  if (!input.accountManagementTrusted) missing.push(`trusted access for AWS Account Management (${accountManagementPrincipal})`);
+  return missing;
+}
+
+/** The root handover path of one account, and why, in words the plan shows. */
+function rootHandoverFor(accountId: string, answers: HandoffAnswers, missing: string[]): { path: "passwordless" | "credential_link"; reason: string; email?: string } {
+  if (answers.credentialDelivery !== "passwordless") return { path: "credential_link", reason: "the ticket asks for a one-time credential link" };
+  if (missing.length > 0) return { path: "credential_link", reason: `the partner's organization has no ${missing.join(", no ")}: falling back to the one-time credential link` };
+  const email = answers.rootEmails?.[accountId];
+  if (!email) return { path: "credential_link", reason: `the ticket gives no new root e-mail for ${accountId}: falling back to the one-time credential link (\`edit rootEmails\` to go passwordless)` };
+  return {
+    path: "passwordless",
+    reason: `the organization has centralized root access: the root e-mail moves to ${email} (a customer approver gives the code AWS mails there), the partner's root credentials and MFA are deleted, and the customer sets the password with "Forgot password"`,
+    email,
   };
 }
 
@@ -145,15 +175,21 @@ function pickInvitation(invitations: PendingInvitation[], answers: HandoffAnswer
   return { handshakeId: match.handshakeId, organizationId: match.organizationId, expiresAt: match.expiresAt };
 }
 
-function planWarnings(input: PlanInput, passwordless: boolean): string[] {
+function planWarnings(input: PlanInput, passwordless: boolean, missingForPasswordless: string[]): string[] {
   const { answers } = input;
   const ids = answers.accountIds.join(", ");
   const warnings = [
     `AWS does not let us check payment methods: the customer must confirm that ${ids} each have a valid payment method, or leaving fails (accounts created by the partner usually have none)`,
     `AWS does not let us check phone verification: the customer must confirm the phone number of ${ids} is verified`,
   ];
-  if (answers.credentialDelivery === "passwordless" && !passwordless) {
-    warnings.push("passwordless root handover needs centralized root access (RootCredentialsManagement and RootSessions) enabled in the partner's organization; it is not, so root credentials go through one-time links");
+  if (answers.credentialDelivery === "passwordless" && !passwordless && missingForPasswordless.length > 0) {
+    warnings.push(
+      `the passwordless root handover needs centralized root access in the partner's organization, and it has no ${missingForPasswordless.join(", no ")}: root credentials go through one-time links instead. ` +
+        "The partner can enable it (docs/root-access.md) and run `plan refresh` to go passwordless",
+    );
+  }
+  if (passwordless) {
+    warnings.push("during the run AWS mails a code to each new root e-mail address; a customer approver gives it to Offboard (`code <account> <code>`) within 24 hours, and the run waits for it");
   }
   if (answers.removalBy === "customer") {
     warnings.push("the customer leaves the organization from each account (console → AWS Organizations → Leave organization); the run waits until each account has left");

@@ -115,11 +115,13 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
   for (const account of plan.accounts) {
     const kinds = account.artifacts.map((a) => `${a.action} ${a.kind.replace(/_/g, " ")} ${a.name}`);
     const lines = [
-      `*${account.accountId}*${account.accountName ? ` (${account.accountName})` : ""} — root access by ${account.rootHandover === "passwordless" ? "passwordless handover" : "one-time credential link"}`,
+      `*${account.accountId}*${account.accountName ? ` (${account.accountName})` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ?? "the customer's address"}` : "one-time credential link"}`,
       kinds.length ? kinds.join("; ") : "no partner artifacts found",
       account.buckets.length ? `Buckets: ${account.buckets.map((b) => `${b.name} → ${b.disposition}`).join(", ")}` : "No partner buckets",
     ];
     if (account.invitation) lines.push(`Invitation from ${account.invitation.organizationId} found (${account.invitation.handshakeId})`);
+    // A fallback's reason is among the warnings already.
+    if (account.rootHandoverReason && !account.warnings.includes(account.rootHandoverReason)) lines.push(`Root access: ${account.rootHandoverReason}`);
     blocks.push(text(lines.join("\n")));
     if (account.warnings.length) blocks.push(context(`⚠ ${account.warnings.join(" · ")}`));
   }

@@ -1,3 +1,4 @@
+import type { RootAccess } from "../aws/root-access";
 import type { ChatLocation, Identity } from "../identity";
 import type { AuditLog, CaseStore, ChatPort, Clock, IdempotencyStore, JobQueue, PartnerDirectory } from "../ports";
 
@@ -17,6 +18,8 @@ export interface ConversationDeps {
   /** Absent: no AWS work (sign-off covers the ticket alone). */
   queue?: JobQueue;
   credentials?: CredentialRequester;
+  /** The passwordless root handover: takes the code AWS mailed to a new root e-mail (`code <account> <code>`). */
+  rootAccess?: Pick<RootAccess, "acceptPrimaryEmailCode">;
   /** Chat or queue failures after a change was recorded. */
   onError?: (error: unknown, what: string) => void;
 }

@@ -175,6 +175,16 @@ export class HandoffWorkflow implements HandoffEvents {
     this.scheduleProgress(updated);
   }
 
+  async stepProgress(caseId: string, accountId: string, step: HandoffStep, milestone: string, detail: Record<string, unknown> = {}): Promise<void> {
+    const at = this.now();
+    await this.deps.cases.update(caseId, (c) => {
+      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
+      const progress: AccountProgress = { ...previous, milestones: { ...previous.milestones, [milestone]: at }, updatedAt: at };
+      return { ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, [accountId]: progress } } };
+    });
+    await this.deps.audit.append({ caseId, actor: "system", action: `step.${step}.${milestone}`, payload: { accountId, step, ...detail } });
+  }
+
   async actionNeeded(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void> {
     const value = await this.deps.cases.get(caseId);
     if (!value) return;

@@ -3,7 +3,7 @@ import { assertTransition, editableStatuses, finishedStatuses } from "../case-st
 import { isCaseId, caseNumber } from "../case";
 import { NotAuthorizedError, NotFoundError, OffboardError, StaleApprovalError } from "../errors";
 import { sameIdentity, type ChatLocation, type Identity } from "../identity";
-import { message, type FormModel } from "../message";
+import { message, text, type FormModel } from "../message";
 import { parties, partyLabel, type Party } from "../party";
 import { isFullyApproved, recordSignOff, voidSignOffs } from "../signoff";
 import { fieldByKey, ticketFields } from "../ticket/fields";
@@ -139,6 +139,8 @@ export class OffboardConversation implements Conversation {
       }
       case "credentials":
         return this.credentials(await this.requireCase(location), actor, location, parsed.args);
+      case "code":
+        return this.rootCode(await this.requireCase(location), actor, location, parsed.args);
       case "export":
         return this.export(await this.requireCase(location), actor, location);
     }
@@ -244,6 +246,74 @@ export class OffboardConversation implements Conversation {
     return {};
   }
 
+  /**
+   * `code <account> <code>`: a customer approver gives the code AWS mailed to the account's new root
+   * e-mail, which proves the customer receives mail there. The code itself is never logged, audited,
+   * stored or repeated; only whether AWS took it.
+   */
+  private async rootCode(value: Case, actor: Identity, where: ChatLocation, args: string): Promise<Outcome> {
+    const rootAccess = this.deps.rootAccess;
+    if (!rootAccess) throw new OffboardError("invalid_transition", "the passwordless root handover is not configured on this bot");
+    const usage = "use `code <account> <code>` with the 12-digit account ID and the code AWS mailed to its new root e-mail";
+    const waiting = (value.plan?.accounts ?? []).filter((a) => a.rootHandover === "passwordless" && value.execution?.accounts[a.accountId]?.steps.root_handover === "running");
+    const tokens = args.trim().split(/\s+/).filter(Boolean);
+    let accountId: string;
+    let code: string;
+    if (tokens.length >= 2) [accountId, code] = [tokens.slice(0, -1).join("").replace(/-/g, ""), tokens[tokens.length - 1]];
+    else if (tokens.length === 1 && waiting.length === 1) [accountId, code] = [waiting[0].accountId, tokens[0]];
+    else throw new OffboardError("invalid_answer", usage);
+    if (!/^\d{12}$/.test(accountId)) throw new OffboardError("invalid_answer", usage);
+    if (!/^[A-Za-z0-9]{4,16}$/.test(code)) throw new OffboardError("invalid_answer", `that is not a code AWS sends (a few letters or digits): ${usage}`);
+
+    const refused = (reason: string) => this.deps.audit.append({ caseId: value.id, actor, action: "root.code_refused", payload: { accountId, reason } });
+    if (!value.members.customer.some((m) => sameIdentity(m, actor))) {
+      await refused("not a customer approver");
+      throw new NotAuthorizedError(`only the customer's approvers can give the code for ${accountId}: it proves the customer receives mail at the new root e-mail address`);
+    }
+    const accountPlan = value.plan?.accounts.find((a) => a.accountId === accountId);
+    if (!accountPlan) throw new OffboardError("invalid_answer", `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ")})`);
+    if (accountPlan.rootHandover !== "passwordless" || !accountPlan.newRootEmail) {
+      throw new OffboardError("invalid_answer", `root access to ${accountId} is handed over through a one-time credential link, not a root e-mail change: no code is needed`);
+    }
+    const email = accountPlan.newRootEmail;
+    const step = value.execution?.accounts[accountId]?.steps.root_handover;
+    if (step === "done") throw new OffboardError("invalid_transition", `the root e-mail of ${accountId} is ${email} already: no code is needed any more`);
+    if (value.status !== "executing" || step !== "running") throw new OffboardError("invalid_transition", `the run is not waiting for a code for ${accountId} (case ${value.id} is ${value.status}): AWS mails it when the run reaches the root handover`);
+
+    const result = await rootAccess.acceptPrimaryEmailCode(accountId, email, code);
+    switch (result.kind) {
+      case "accepted":
+      case "already_accepted": {
+        await this.deps.audit.append({ caseId: value.id, actor, party: "customer", action: "root.code_accepted", payload: { accountId, email } });
+        await this.workflow.presenter.say(value, message(`Code accepted: the root e-mail of ${accountId} is now ${email}.`, [text(`✅ ${mention(actor)} gave the code: the root e-mail of *${accountId}* is now ${email}. Offboard carries on with the root handover.`)]));
+        await this.deps.queue?.wakeAccount?.(value.id, accountId).catch((error: unknown) => this.deps.onError?.(error, `wake account ${accountId} of ${value.id}`));
+        return { notice: `code accepted for ${accountId}` };
+      }
+      case "wrong_code":
+        await refused("not the code AWS sent");
+        await this.tell(where, actor, `That is not the code AWS sent to ${email} for ${accountId}. Check the latest e-mail from AWS to that address and try again: \`code ${accountId} <code>\`.`);
+        return { notice: "code refused" };
+      case "new_code_sent":
+        await refused("expired: AWS sent a new code");
+        await this.tell(where, actor, `That code has expired (AWS's codes last 24 hours). AWS has just mailed a new one to ${email}: give it with \`code ${accountId} <code>\`.`);
+        return { notice: "code expired, new code sent" };
+      case "address_taken":
+        await refused("the address is the root e-mail of another AWS account");
+        // The update stays pending and the run keeps waiting: once the address is free, the same code works.
+        await this.workflow.presenter.say(
+          value,
+          message(`AWS refused ${email} for ${accountId}.`, [
+            text(
+              `⚠ AWS refused the new root e-mail of *${accountId}*: ${email} is already the root e-mail of another AWS account, and an address can be the root of only one. ` +
+                `The customer frees it (signs in to that other account as root and changes its e-mail address), then gives the code again; ` +
+                `or a partner approver hands ${accountId} over through a one-time credential link instead (\`credentials ${accountId}\`).`,
+            ),
+          ]),
+        );
+        return { notice: "address taken" };
+    }
+  }
+
   private async export(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
     const events = await this.deps.audit.read(value.id);
     const files = caseExport(value, events, this.today());
@@ -263,6 +333,8 @@ export class OffboardConversation implements Conversation {
     if (!input.location.threadId) return {};
     const value = await this.caseAt(input.location);
     if (!value || !value.caseMessage || value.caseMessage.messageId !== input.location.threadId) return {};
+    const code = /^\s*code\s+(.+)$/is.exec(input.text);
+    if (code && value.status === "executing") return this.rootCode(value, input.actor, input.location, code[1]);
     const flowInput = interpretReply(input.text);
     if (value.status !== "collecting" && flowInput.kind !== "edit" && flowInput.kind !== "cancel") return {};
     if (flowInput.kind === "cancel") return this.cancel(value, input.actor);

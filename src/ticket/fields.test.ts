@@ -24,6 +24,7 @@ const samples: Record<TicketFieldKey, [string, AnswerValue]> = {
   accountsWithoutRootAccess: ["222222222222", ["222222222222"]],
   credentialRecipients: ["<@U1|Jane Doe>", [{ platform: "slack", userId: "U1", name: "Jane Doe" }]],
   credentialDelivery: ["1", "link"],
+  rootEmails: ["111111111111 root-prod@acme.example\n2222-2222-2222 = root-dev@acme.example", ["111111111111=root-prod@acme.example", "222222222222=root-dev@acme.example"]],
   removalBy: ["our company", "customer"],
   customerIamUsers: ["ops-admin in 111111111111", "ops-admin in 111111111111"],
   keepLifecycleTooling: ["yes", true],
@@ -130,6 +131,60 @@ describe("ticketFields", () => {
 
   it("refuses a target date in the past", () => {
     expect(field("targetDate").parse("2020-01-01", ctx())).toMatchObject({ ok: false, reason: expect.stringMatching(/^2020-01-01 is in the past/) });
+  });
+});
+
+describe("the new root e-mails (passwordless delivery)", () => {
+  const rootEmails = field("rootEmails");
+  const two = ctx({ accountIds: ["111111111111", "222222222222"] });
+
+  it("is asked right after the delivery, and only for the passwordless handover", () => {
+    const keys = ticketFields.map((f) => f.key);
+    expect(keys.indexOf("rootEmails")).toBe(keys.indexOf("credentialDelivery") + 1);
+    expect(rootEmails.appliesWhen?.({ credentialDelivery: "passwordless" })).toBe(true);
+    expect(rootEmails.appliesWhen?.({ credentialDelivery: "link" })).toBe(false);
+    expect(rootEmails.dependsOn).toEqual(["accountIds"]);
+    expect(fieldByKey("root emails")?.key).toBe("rootEmails");
+  });
+
+  it("stores one account=address pair per departing account, in the accounts' order, whatever order they were typed in", () => {
+    expect(rootEmails.parse("root-dev@acme.example 222222222222\n111111111111: root-prod@acme.example", two)).toEqual({
+      ok: true,
+      value: ["111111111111=root-prod@acme.example", "222222222222=root-dev@acme.example"],
+    });
+    expect(rootEmails.format(["111111111111=root-prod@acme.example", "222222222222=root-dev@acme.example"])).toBe("111111111111: root-prod@acme.example, 222222222222: root-dev@acme.example");
+  });
+
+  it("gives each account a + sub-address of a single address, with a warning saying which", () => {
+    const result = rootEmails.parse("aws@acme.example", two);
+    expect(result).toMatchObject({ ok: true, value: ["111111111111=aws+111111111111@acme.example", "222222222222=aws+222222222222@acme.example"] });
+    expect(result.ok && result.warning).toContain("aws+111111111111@acme.example");
+    expect(rootEmails.parse("aws@acme.example", ctx({ accountIds: ["111111111111"] }))).toEqual({ ok: true, value: ["111111111111=aws@acme.example"] });
+    expect(rootEmails.parse("aws+x@acme.example", two)).toMatchObject({ ok: false, reason: expect.stringContaining("already has a + part") });
+  });
+
+  it.each([
+    ["111111111111 a@acme.example", /no address for 222222222222/],
+    ["111111111111 a@acme.example\n222222222222 a@ACME.example", /given for both 111111111111 and 222222222222/],
+    ["111111111111 a@acme.example\n111111111111 b@acme.example\n222222222222 c@acme.example", /111111111111 is given twice/],
+    ["111111111111 a@acme.example\n333333333333 b@acme.example", /333333333333 is not one of the departing accounts \(111111111111, 222222222222\)/],
+    ["111111111111 not-an-address\n222222222222 b@acme.example", /is not an account ID and an e-mail address/],
+    ["111111111111 a@acme\n222222222222 b@acme.example", /"a@acme" is not an e-mail address/],
+    [`111111111111 ${"x".repeat(60)}@acme.example\n222222222222 b@acme.example`, /longer than 64 characters/],
+    ["   ", /no address was given/],
+  ])("refuses %p and says what is wrong", (typed, reason) => {
+    expect(rootEmails.parse(typed, two)).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it("asks for the departing accounts first before it spreads one address over them", () => {
+    expect(rootEmails.parse("a@acme.example", ctx())).toMatchObject({ ok: false, reason: expect.stringContaining("departing account IDs first") });
+  });
+
+  it("stays linear on a very long reply", () => {
+    const started = Date.now();
+    expect(rootEmails.parse(`111111111111 a@${"b.".repeat(20_000)} `, two).ok).toBe(false);
+    expect(rootEmails.parse("1".repeat(40_000), two).ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(500);
   });
 });
 

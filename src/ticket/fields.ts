@@ -28,6 +28,7 @@ export type TicketFieldKey =
   | "accountsWithoutRootAccess"
   | "credentialRecipients"
   | "credentialDelivery"
+  | "rootEmails"
   | "removalBy"
   | "customerIamUsers"
   | "keepLifecycleTooling"
@@ -140,6 +141,87 @@ const bucketOptions: ChoiceOption[] = [
 
 const noneWords = /^(none|no|nothing|n\/a|na|-|nil|no accounts?)\.?$/i;
 
+/** AWS's longest root e-mail address. */
+const maxRootEmailLength = 64;
+/** Segments never overlap (no dot inside a domain label), so the match is linear whatever the input. */
+const emailPattern = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+const problemsShown = 3;
+
+function rootEmailProblem(email: string): string | undefined {
+  if (email.length > maxRootEmailLength) return `"${email.slice(0, 80)}" is longer than ${maxRootEmailLength} characters, the most AWS allows for a root e-mail address`;
+  if (!emailPattern.test(email)) return `"${email.slice(0, 80)}" is not an e-mail address`;
+  return undefined;
+}
+
+/**
+ * The new root e-mail of every departing account: one line per account (`123456789012 aws-prod@acme.example`,
+ * the address first or with `=`/`:` between works too), or one address that each account receives with
+ * its ID as a `+` sub-address (`aws@acme.example` → `aws+123456789012@acme.example`). Every departing
+ * account exactly once, each a valid address, no address twice (an address can be the root of only one
+ * AWS account). Stored as `"<account>=<email>"` in the departing accounts' order.
+ */
+function parseRootEmails(text: string, ctx: FieldContext): ParseResult<string[]> {
+  // Unknown only in a form whose account IDs were refused: check the lines alone, that error is enough.
+  const departing = Array.isArray(ctx.answers.accountIds) ? (ctx.answers.accountIds as string[]) : undefined;
+  const entries = text.split(/[\n\r,;]+/).map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) return refuse("no address was given: one line per departing account, the account ID then the new root e-mail");
+
+  if (entries.length === 1 && !/\s|=/.test(entries[0]) && entries[0].includes("@") && !/^[\d-]{12,}[:=]/.test(entries[0])) {
+    if (!departing || departing.length === 0) return refuse("give the departing account IDs first (`edit accounts`): each of them needs its new root e-mail");
+    return subAddressed(entries[0], departing);
+  }
+
+  const problems: string[] = [];
+  const byAccount = new Map<string, string>();
+  for (const entry of entries) {
+    const tokens = entry.split(/\s*[=:\s]\s*/).filter(Boolean);
+    const account = tokens.map((t) => t.replace(/-/g, "")).find((t) => /^\d{12}$/.test(t));
+    const email = tokens.find((t) => t.includes("@"));
+    if (tokens.length !== 2 || !account || !email) {
+      problems.push(`"${entry.slice(0, 80)}" is not an account ID and an e-mail address (e.g. ${departing?.[0] ?? "123456789012"} aws-prod@acme.example)`);
+      continue;
+    }
+    const bad = rootEmailProblem(email);
+    if (bad) problems.push(bad);
+    else if (departing && !departing.includes(account)) problems.push(`${account} is not one of the departing accounts (${departing.join(", ")})`);
+    else if (byAccount.has(account)) problems.push(`${account} is given twice: each account gets exactly one address`);
+    else byAccount.set(account, email);
+  }
+  const missing = (departing ?? []).filter((id) => !byAccount.has(id));
+  if (problems.length === 0 && missing.length > 0) problems.push(`no address for ${missing.join(", ")}: give one line per departing account`);
+  const seen = new Map<string, string>();
+  for (const [account, email] of byAccount) {
+    const other = seen.get(email.toLowerCase());
+    if (other) problems.push(`${email} is given for both ${other} and ${account}: each account needs its own address (an address can be the root of only one AWS account)`);
+    seen.set(email.toLowerCase(), account);
+  }
+  if (problems.length > 0) {
+    const more = problems.length > problemsShown ? `; and ${problems.length - problemsShown} more` : "";
+    return refuse(problems.slice(0, problemsShown).join("; ") + more);
+  }
+  const order = departing ?? [...byAccount.keys()];
+  return accept(order.map((id) => `${id}=${byAccount.get(id)!}`));
+}
+
+/** One address for all: used as it is for a single account, else `local+<account>@domain` for each. */
+function subAddressed(email: string, departing: string[]): ParseResult<string[]> {
+  const bad = rootEmailProblem(email);
+  if (bad) return refuse(bad);
+  if (departing.length === 1) return accept([`${departing[0]}=${email}`]);
+  const [local, domain] = [email.slice(0, email.lastIndexOf("@")), email.slice(email.lastIndexOf("@") + 1)];
+  if (local.includes("+")) return refuse(`"${email}" already has a + part: give one line per account (the account ID, then its address) instead`);
+  const addresses = departing.map((id) => `${local}+${id}@${domain}`);
+  const tooLong = addresses.find((a) => a.length > maxRootEmailLength);
+  if (tooLong) return refuse(`${tooLong} would be longer than ${maxRootEmailLength} characters, the most AWS allows: use a shorter address, or give one line per account`);
+  return accept(
+    departing.map((id, i) => `${id}=${addresses[i]}`),
+    `each account gets its own address: ${addresses.join(", ")}. Make sure mail to these + addresses reaches you (most mail services deliver them to ${email}).`,
+  );
+}
+
+const rootEmailPairs = (value: AnswerValue): [string, string][] =>
+  (Array.isArray(value) ? (value as string[]) : []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]);
+
 /** The fields, in the order asked. */
 export const ticketFields: readonly TicketField[] = [
   field({
@@ -237,6 +319,21 @@ export const ticketFields: readonly TicketField[] = [
     multiline: false,
     options: credentialDeliveryOptions,
   }),
+  field({
+    key: "rootEmails",
+    label: "New root e-mails",
+    question:
+      "Which e-mail address should each account's root user have from now on? One line per account: the account ID, then the address. During the run AWS mails a code to each address, and one of your approvers gives it to me.",
+    hint: "e.g. 123456789012 aws-prod@acme.example. Or a single address such as aws@acme.example: each account then gets aws+<account ID>@acme.example. No address may already be the root e-mail of another AWS account.",
+    optional: false,
+    multiline: true,
+    appliesWhen: (answers) => answers.credentialDelivery === "passwordless",
+    condition: "only when root access is handed over passwordless",
+    dependsOn: ["accountIds"],
+    parse: (text, ctx) => parseRootEmails(text, ctx),
+    format: (value) => rootEmailPairs(value).map(([account, email]) => `${account}: ${email}`).join(", "),
+    toInput: (value) => rootEmailPairs(value).map(([account, email]) => `${account} ${email}`).join("\n"),
+  }),
   choiceField({
     key: "removalBy",
     label: "Removal from the organization by",
@@ -330,6 +427,7 @@ const fieldAliases: Record<TicketFieldKey, string[]> = {
   accountsWithoutRootAccess: ["rootaccess", "noroot", "withoutroot", "norootaccess", "norootaccounts"],
   credentialRecipients: ["recipients", "recipient", "credentialrecipient"],
   credentialDelivery: ["delivery", "credentials", "method", "passwordless"],
+  rootEmails: ["rootemail", "rootemails", "emails", "email", "newrootemail", "rootaddress", "rootaddresses"],
   removalBy: ["removal", "remove", "removedby", "leaveby"],
   customerIamUsers: ["iam", "iamusers", "users"],
   keepLifecycleTooling: ["alm", "tooling", "lifecycle", "lifecycletooling", "cam"],

@@ -287,6 +287,7 @@ describe("applyForm", () => {
     accountsWithoutRootAccess: "",
     credentialRecipients: "<@U1>",
     credentialDelivery: "passwordless",
+    rootEmails: "111111111111 root-prod@acme.example\n222222222222 root-dev@acme.example",
     removalBy: "partner",
     customerIamUsers: "ops-admin",
     keepLifecycleTooling: "no",

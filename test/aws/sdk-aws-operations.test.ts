@@ -27,6 +27,7 @@ const answers: HandoffAnswers = {
   destination: "organization",
   newOrganization: "o-newhome0001",
   credentialDelivery: "passwordless",
+  rootEmails: { "222222222222": "aws-prod@acme.example", "333333333333": "aws-staging@acme.example", "444444444444": "aws-analytics@acme.example", "555555555555": "aws-sandbox@acme.example" },
   targetDate: "2099-01-01",
 };
 
@@ -43,6 +44,7 @@ describe("the AWS adapter against the sandbox", () => {
     expect(members.map((m) => m.id)).toEqual(expect.arrayContaining(["222222222222", "333333333333", "444444444444", "555555555555"]));
     expect(members.find((m) => m.id === "222222222222")?.status).toBe("ACTIVE");
     expect(await fixture.aws.organizationFeatures()).toEqual({ rootCredentialsManagement: true, rootSessions: true });
+    expect(await fixture.aws.accountManagementTrusted()).toBe(true);
   });
 
   it("finds exactly the seeded partner artifacts, by name and by tag, and none of the customer's", async () => {
@@ -57,7 +59,7 @@ describe("the AWS adapter against the sandbox", () => {
   it("plans the seeded organization: deletes, the lifecycle policy untagged, the invitation found, the role locked last", async () => {
     const [organization, members, features] = await Promise.all([fixture.aws.describeOrganization(), fixture.aws.listMemberAccounts(), fixture.aws.organizationFeatures()]);
     const inspections = await Promise.all(answers.accountIds.map((id) => fixture.aws.inspectAccount(id)));
-    const plan = buildPlan({ organization, features, members, inspections, answers, partnerMarker: "CTL", version: 1, now: new Date() });
+    const plan = buildPlan({ organization, features, accountManagementTrusted: true, members, inspections, answers, partnerMarker: "CTL", version: 1, now: new Date() });
     for (const account of plan.accounts) {
       expect(account.artifacts.map((a) => `${a.kind}:${a.name}`).sort()).toEqual(seededPartnerArtifacts);
       expect(account.artifacts.at(-1)).toMatchObject({ kind: "cross_account_role", action: "lock" });

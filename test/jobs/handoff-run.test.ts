@@ -94,7 +94,7 @@ describe("a full run", () => {
       expect(JSON.parse(a.iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).toEqual(lockedTrustPolicy(id));
       // Every step done, in order, the role last.
       const done = events.of("stepChanged").filter((e) => e.caseId === caseId && e.accountId === id && e.state !== "running");
-      expect(done.map((e) => `${e.step}:${e.state}`)).toEqual(["revoke_iam:done", "buckets:done", "leave_org:done", "accept_invitation:skipped", "lock_role:done"]);
+      expect(done.map((e) => `${e.step}:${e.state}`)).toEqual(["revoke_iam:done", "buckets:done", "root_handover:skipped", "leave_org:done", "accept_invitation:skipped", "lock_role:done"]);
       expect(fixture.sandbox.counters()[`organizations:RemoveAccountFromOrganization:${id}`]).toBe(1);
     }
     expect(events.of("runFinished").filter((e) => e.caseId === caseId)).toHaveLength(1);
@@ -134,7 +134,7 @@ describe("a full run", () => {
     await finished(caseId, 2);
     expect(account("333333333333").organizationId).toBeUndefined();
     const steps = (await cases.get(caseId))!.execution!.accounts["333333333333"].steps;
-    expect(steps).toEqual({ revoke_iam: "done", buckets: "done", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
+    expect(steps).toEqual({ revoke_iam: "done", buckets: "done", root_handover: "skipped", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
     // The retry went on from the failed step: the finished revocation was not run again.
     expect(fixture.sandbox.counters()["iam:DeleteRole:333333333333"]).toBe(revokeCalls);
   });

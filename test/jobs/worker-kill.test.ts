@@ -24,6 +24,8 @@ const changesOf: Record<HandoffStep, string[]> = {
     "DeleteOpenIDConnectProvider", "UntagPolicy", "UntagRole", "UntagUser",
   ].map((op) => `iam:${op}`),
   buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
+  // Root sessions' deletions count under iam: too (with revoke_iam's); these are the handover's own.
+  root_handover: ["account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate", "iam:CreateLoginProfile"],
   leave_org: ["organizations:RemoveAccountFromOrganization"],
   accept_invitation: ["organizations:AcceptHandshake"],
   lock_role: ["iam:UpdateAssumeRolePolicy"],
@@ -115,7 +117,7 @@ it("resumes a run in a new worker after the first was killed, without repeating 
 
   const final = (await cases.get(c.id))!;
   for (const id of accountIds) {
-    expect(final.execution!.accounts[id].steps).toEqual({ revoke_iam: "done", buckets: "done", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
+    expect(final.execution!.accounts[id].steps).toEqual({ revoke_iam: "done", buckets: "done", root_handover: "skipped", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
     expect(fixture.sandbox.state.accounts.get(id)!.organizationId).toBeUndefined();
   }
   const countersAtEnd = fixture.sandbox.counters();

@@ -39,13 +39,16 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-/** `logger`: the bot's logger (default silent), e.g. one that keeps every line for a test to search. */
-export async function startFullStack(sandboxOptions: SandboxOptions, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<FullStack> {
+/**
+ * `logger`: the bot's logger (default silent), e.g. one that keeps every line for a test to search.
+ * `customerPollMs`: how often accounts waiting for the customer look again (default 60 s).
+ */
+export async function startFullStack(sandboxOptions: SandboxOptions, env: Record<string, string> = {}, options: { logger?: Logger; customerPollMs?: number } = {}): Promise<FullStack> {
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
   Object.assign(process.env, { AWS_ENDPOINT_URL: sandbox.url, AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey, AWS_REGION: "us-east-1" });
   const prefix = `test:stack:${randomBytes(4).toString("hex")}:`;
   const config = loadConfig({ REDIS_URL: testRedisUrl, PORT: "0", OFFBOARD_KEY_PREFIX: prefix, OFFBOARD_DEMO_CHANNEL: "1", OFFBOARD_PARTNER_WEB_USERS: "U-PAT,U-SAM", OFFBOARD_AWS_RATE_LIMIT: "500", LOG_LEVEL: "silent", ...env });
-  const bot = await startOffboard(config, { role: "all", host: "127.0.0.1", logger: options.logger ?? createLogger("silent") });
+  const bot = await startOffboard(config, { role: "all", host: "127.0.0.1", logger: options.logger ?? createLogger("silent"), customerPollMs: options.customerPollMs });
   const channelId = `C-${randomBytes(3).toString("hex")}`;
   const location = { platform: "web" as const, channelId };
   let seq = 0;

@@ -240,6 +240,7 @@ export function validTicketAnswers(overrides: Partial<Record<TicketFieldKey, str
     accountsWithoutRootAccess: "none",
     credentialRecipients: `<@${people.customer.id}>`,
     credentialDelivery: "1",
+    rootEmails: "123456789012 aws-prod@acme.example\n210987654321 aws-dev@acme.example",
     removalBy: "partner",
     customerIamUsers: "ops-admin in 123456789012",
     keepLifecycleTooling: "no",
