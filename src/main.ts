@@ -135,7 +135,17 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   let expiryWorker: Worker | undefined;
   if (role !== "web") {
     const onWorkerError = (error: Error, worker = "credential expiry") => logger.warn({ err: error, worker }, "job worker problem");
-    workers = startWorkers({ connection: bullConnection, prefix: bullPrefix, aws, cases, events: conversation.workflow, partnerMarker: config.aws.partnerMarker, onError: onWorkerError });
+    workers = startWorkers({
+      connection: bullConnection,
+      prefix: bullPrefix,
+      aws,
+      rootAccess,
+      cases,
+      events: conversation.workflow,
+      partnerMarker: config.aws.partnerMarker,
+      customerLeavePollMs: options.customerPollMs,
+      onError: onWorkerError,
+    });
     expiryWorker = startCredentialExpiryWorker(credentials, { connection: bullConnection, prefix: bullPrefix, onError: onWorkerError });
   }
 
