@@ -25,6 +25,12 @@ const answers: Record<string, AnswerValue> = {
 };
 
 describe("renderTicketTemplate", () => {
+  it("lists the new root e-mail addresses when root access moves without a password", () => {
+    const passwordless = { ...answers, credentialDelivery: "passwordless", rootEmails: ["111111111111=root-1@acme.example", "222222222222=root-2@acme.example"] };
+    expect(renderTicketTemplate(passwordless)).toMatch(/New root e-mail addresses: .*root-1@acme\.example/);
+    expect(renderTicketTemplate(answers)).not.toMatch(/New root e-mail addresses/);
+  });
+
   it("lays the ticket out as the runbook's template, then the fields Offboard adds", () => {
     expect(renderTicketTemplate(answers)).toBe(
       [

@@ -32,6 +32,7 @@ export function renderTicketTemplate(answers: Record<string, AnswerValue>): stri
     ["Customer company", show(answers, "customerName")],
     ["Customer approvers", show(answers, "customerApprovers")],
     ["Root credential recipients", show(answers, "credentialRecipients")],
+    ...(answers.credentialDelivery === "passwordless" ? ([["New root e-mail addresses", show(answers, "rootEmails")]] as [string, string][]) : []),
     ["Destination", destination(answers)],
     ["S3 buckets config-bucket-<account ID> and ctlaudit-<account ID>", show(answers, "bucketDisposition")],
     ["Accounts payable informed", show(answers, "accountsPayableInformed")],
