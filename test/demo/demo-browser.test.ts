@@ -185,7 +185,7 @@ function escapeRegExp(text: string): string {
     await appears(page, progress.locator(".context", { hasText: /^Needs attention$/ }), "the final progress");
     const progressText = await progress.innerText();
     const ready = /222222222222\n([\s\S]*?)\n333333333333/.exec(progressText)?.[1] ?? "";
-    expect(ready.split("\n").filter(Boolean)).toEqual(["✅ Revoke partner IAM artifacts", "✅ S3 buckets", "✅ Leave the organization", "➖ Accept the new organization's invitation", "✅ Hand back the cross-account role"]);
+    expect(ready.split("\n").filter(Boolean)).toEqual(["✅ Revoke partner IAM artifacts", "✅ S3 buckets", "➖ Hand root access to the customer", "✅ Leave the organization", "➖ Accept the new organization's invitation", "✅ Hand back the cross-account role"]);
     expect(progressText).toMatch(/❌ Leave the organization/);
     expect(progressText).toMatch(/❌ .*333333333333.*must have a payment method before it can leave the organization/);
     await appears(page, page.locator("#thread-messages button", { hasText: "Retry 333333333333" }), "the retry button of 333333333333");
