@@ -36,6 +36,8 @@ export interface CaseStore {
 export interface IdempotencyStore {
   /** True the first time `key` is claimed within `ttlSeconds`; false for every repeat. */
   claim(key: string, ttlSeconds?: number): Promise<boolean>;
+  /** Gives a claim back, so the platform's retry of a request that failed half-way is done after all. */
+  release(key: string): Promise<void>;
 }
 
 /** Anything that does something: a person, or Offboard itself. */

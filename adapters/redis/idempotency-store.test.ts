@@ -14,6 +14,13 @@ describe("RedisIdempotencyStore", () => {
     expect(await store.claim("slack:Ev0002")).toBe(true);
   });
 
+  it("takes a released claim again, for the retry of a request that failed half-way", async () => {
+    expect(await store.claim("slack:Ev0050")).toBe(true);
+    await store.release("slack:Ev0050");
+    expect(await store.claim("slack:Ev0050")).toBe(true);
+    expect(await store.claim("slack:Ev0050")).toBe(false);
+  });
+
   it("lets exactly one of 20 simultaneous deliveries of the same request through", async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => store.claim("teams:activity-42")));
     expect(results.filter(Boolean)).toHaveLength(1);

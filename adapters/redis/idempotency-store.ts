@@ -25,4 +25,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const reply = await this.redis.set(this.keys.idempotency(key), "1", "EX", ttlSeconds, "NX");
     return reply === "OK";
   }
+
+  async release(key: string): Promise<void> {
+    await this.redis.del(this.keys.idempotency(key));
+  }
 }

@@ -32,8 +32,8 @@ export class OffboardConversation implements Conversation {
   async handle(input: Inbound): Promise<Outcome> {
     // Chat in threads that are not case threads is none of our business: no claim, no work.
     if (input.kind === "reply" && !(await this.isCaseThread(input.location))) return {};
-    const first = await this.deps.idempotency.claim(`inbound:${input.actor.platform}:${input.requestId}`);
-    if (!first) return {};
+    const claim = `inbound:${input.actor.platform}:${input.requestId}`;
+    if (!(await this.deps.idempotency.claim(claim))) return {};
     try {
       switch (input.kind) {
         case "command":
@@ -48,7 +48,11 @@ export class OffboardConversation implements Conversation {
           return await this.memberJoined(input);
       }
     } catch (error) {
-      if (!(error instanceof OffboardError)) throw error;
+      if (!(error instanceof OffboardError)) {
+        // Redis or the chat API failed half-way: let the platform's retry of this request try again.
+        await this.deps.idempotency.release(claim).catch(() => undefined);
+        throw error;
+      }
       const where = "location" in input ? input.location : undefined;
       if (where) await this.tell(where, input.actor, error.message);
       return { notice: error.message };

@@ -158,6 +158,22 @@ describe("the conversation (core, real Redis)", () => {
     expect((await deps.audit.read(value.id)).filter((e) => e.action === "ticket.answered")).toHaveLength(1);
   });
 
+  it("does the platform's retry of a request whose chat call failed half-way", async () => {
+    const { chat, deps, conversation } = setup();
+    const value = await startCase(conversation, chat, "c-flaky");
+    const post = chat.post.bind(chat);
+    let failures = 1;
+    chat.post = async (where, body) => {
+      if (failures-- > 0) throw new Error("chat API unavailable");
+      return post(where, body);
+    };
+    const reply: Inbound = { kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: "flaky-event-1" };
+    await expect(conversation.handle(reply)).rejects.toThrow("chat API unavailable");
+    await conversation.handle(reply);
+    expect(chat.last("post")!.body.text).toMatch(/approves the handoff for the customer/i);
+    expect((await deps.cases.get(value.id))!.ticket.answers.customerName).toBe("Acme");
+  });
+
   it("resumes a half-filled ticket with a new conversation on the same Redis", async () => {
     const first = setup();
     const value = await startCase(first.conversation, first.chat, "c-resume");
