@@ -17,6 +17,8 @@ export interface TicketState {
   warnings: Record<string, string>;
   /** When the ticket was last completed. */
   completedAt?: string;
+  /** The request whose answer changed the ticket last: its retry is recognised, not applied again. */
+  lastRequestId?: string;
 }
 
 export interface SignOff {

@@ -119,7 +119,7 @@ export class OffboardConversation implements Conversation {
         return {};
       }
       case "edit":
-        return this.applyTicketInput(await this.requireCase(location), actor, { kind: "edit", field: parsed.args });
+        return this.applyTicketInput(await this.requireCase(location), actor, { kind: "edit", field: parsed.args }, input.requestId);
       case "cancel":
         return this.cancel(await this.requireCase(location), actor);
       case "plan":
@@ -342,10 +342,10 @@ export class OffboardConversation implements Conversation {
     const flowInput = interpretReply(input.text);
     if (value.status !== "collecting" && flowInput.kind !== "edit" && flowInput.kind !== "cancel") return {};
     if (flowInput.kind === "cancel") return this.cancel(value, input.actor);
-    return this.applyTicketInput(value, input.actor, flowInput);
+    return this.applyTicketInput(value, input.actor, flowInput, input.requestId);
   }
 
-  private async applyTicketInput(value: Case, actor: Identity, flowInput: FlowInput): Promise<Outcome> {
+  private async applyTicketInput(value: Case, actor: Identity, flowInput: FlowInput, requestId: string): Promise<Outcome> {
     const where = caseThread(value);
     if (!(await this.mayWorkOnTicket(value, actor))) {
       await this.tell(where, actor, `only the customer's approvers and the partner can answer or edit the ticket of ${value.id}`);
@@ -355,8 +355,11 @@ export class OffboardConversation implements Conversation {
     const starterIsCustomer = !(await this.deps.partners.isPartner(value.createdBy));
     let outcome: FlowOutcome | undefined;
     let reopened = false;
+    let replayed = false;
     const updated = await this.deps.cases.update(value.id, (c) => {
       reopened = false;
+      replayed = c.ticket.lastRequestId === requestId;
+      if (replayed) return c;
       let current = c;
       if (flowInput.kind === "edit" && c.status !== "collecting") {
         if (!fieldByKey(flowInput.field)) {
@@ -369,8 +372,9 @@ export class OffboardConversation implements Conversation {
       outcome = applyInput(current.ticket, flowInput, { today: this.today(), platform: actor.platform });
       if (outcome.kind === "refused" || outcome.kind === "invalid") return reopened ? { ...current, ticket: outcome.state } : c;
       if (outcome.kind === "cancelled") return c;
-      return deriveFromTicket({ ...current, ticket: outcome.state }, starterIsCustomer);
+      return deriveFromTicket({ ...current, ticket: { ...outcome.state, lastRequestId: requestId } }, starterIsCustomer);
     });
+    if (replayed) return this.resumeAfterReplay(updated);
     const result = outcome!;
     if (reopened) {
       await this.deps.queue?.cancelScheduled(value.id);
@@ -404,6 +408,17 @@ export class OffboardConversation implements Conversation {
         return {};
       }
     }
+  }
+
+  /**
+   * The retry of a request whose answer is already recorded (it failed after recording it): ask the
+   * question that is open now, or finish the ticket if that is what was left undone.
+   */
+  private async resumeAfterReplay(value: Case): Promise<Outcome> {
+    const field = currentField(value.ticket);
+    if (field) await this.deps.chat.post(caseThread(value), questionMessage(field));
+    else if (value.status === "collecting") await this.workflow.ticketCompleted(value.id, "system");
+    return {};
   }
 
   /** Started in the partner's own channel: offer a dedicated Slack Connect channel with the customer's approvers invited. */

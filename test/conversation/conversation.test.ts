@@ -170,8 +170,13 @@ describe("the conversation (core, real Redis)", () => {
     const reply: Inbound = { kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: "flaky-event-1" };
     await expect(conversation.handle(reply)).rejects.toThrow("chat API unavailable");
     await conversation.handle(reply);
-    expect(chat.last("post")!.body.text).toMatch(/approves the handoff for the customer/i);
-    expect((await deps.cases.get(value.id))!.ticket.answers.customerName).toBe("Acme");
+    const last = chat.last("post")!.body.text;
+    expect(last).toMatch(/approves the handoff for the customer/i);
+    expect(last).not.toMatch(/not accepted/);
+    const stored = (await deps.cases.get(value.id))!;
+    expect(stored.ticket.answers.customerName).toBe("Acme");
+    expect(stored.ticket.answers.customerApprovers).toBeUndefined();
+    expect((await deps.audit.read(value.id)).filter((e) => e.action === "ticket.answered")).toHaveLength(1);
   });
 
   it("resumes a half-filled ticket with a new conversation on the same Redis", async () => {
