@@ -111,7 +111,8 @@ function findOnPath(name: string, path: string): string | undefined {
   return undefined;
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A port nothing listens on now, on 127.0.0.1. */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -134,7 +135,8 @@ async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: 
   return false;
 }
 
-function answersPing(port: number): Promise<boolean> {
+/** Does the Redis on this loopback port answer PING (within half a second)? */
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
     const done = (answer: boolean) => {
