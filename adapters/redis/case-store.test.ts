@@ -76,7 +76,7 @@ describe("RedisCaseStore", () => {
 
   it("keeps the id and version even when a change tries to rewrite them", async () => {
     await store.create(newCase("OFB-2027-0004"));
-    const result = await store.update("OFB-2027-0004", (c) => ({ ...c, id: "OFB-2027-9999", version: 42 }));
+    const result = await store.update("OFB-2027-0004", (c) => ({ ...c, id: "OFB-2027-9999", version: 42, customerName: "Acme" }));
     expect(result).toMatchObject({ id: "OFB-2027-0004", version: 2 });
     expect(await store.get("OFB-2027-9999")).toBeUndefined();
   });
@@ -141,6 +141,35 @@ describe("RedisCaseStore", () => {
 
     await store.bindLocation({ ...caseChannel, threadId: "1700000000.000300" }, "OFB-2027-0003");
     expect(await store.findByLocation({ ...caseChannel, threadId: "1700000000.000300" })).toBe("OFB-2027-0003");
+  });
+
+  it("records the run's steps of 40 accounts at once without a conflict, and keeps them apart from the case's version", async () => {
+    // A run starts (the document gets its execution) before any account reports a step.
+    await store.create({ ...newCase("OFB-2027-0080"), execution: { startedAt: fixedNow.toISOString(), accounts: {} } });
+    const accounts = Array.from({ length: 40 }, (_, i) => String(200000000000 + i));
+    const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
+    await Promise.all(
+      accounts.map((accountId) =>
+        oneTry.update("OFB-2027-0080", (c) => ({ ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, [accountId]: { accountId, steps: { revoke_iam: "done" }, updatedAt: fixedNow.toISOString() } } } })),
+      ),
+    );
+    const stored = (await store.get("OFB-2027-0080"))!;
+    expect(Object.keys(stored.execution!.accounts).sort()).toEqual(accounts);
+    expect(stored.version).toBe(1);
+    const marked = await store.update("OFB-2027-0080", (c) => ({ ...c, status: "executing" }));
+    expect(marked.version).toBe(2);
+    expect(Object.keys(marked.execution!.accounts)).toHaveLength(40);
+    const json = await redis.hget(`${prefix}case:OFB-2027-0080`, "json");
+    expect(json!.length).toBeLessThan(2000);
+  });
+
+  it("still refuses a stale write of the same account's progress", async () => {
+    await store.create({ ...newCase("OFB-2027-0081"), execution: { startedAt: fixedNow.toISOString(), accounts: {} } });
+    const step = (state: string) => (c: Case): Case => ({ ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, "222222222222": { accountId: "222222222222", steps: { revoke_iam: state as "done" }, updatedAt: fixedNow.toISOString() } } } });
+    const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
+    const results = await Promise.allSettled([oneTry.update("OFB-2027-0081", step("running")), oneTry.update("OFB-2027-0081", step("done"))]);
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: expect.any(VersionConflictError) });
   });
 
   it("lists case ids newest first", async () => {

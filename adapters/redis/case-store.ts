@@ -1,4 +1,5 @@
 import type Redis from "ioredis";
+import { canonicalJson } from "../../src/canonical";
 import { formatCaseId, type Case } from "../../src/case";
 import { systemClock, type Clock } from "../../src/clock";
 import { NotFoundError, OffboardError, VersionConflictError } from "../../src/errors";
@@ -28,18 +29,53 @@ return 1`,
 );
 
 /**
- * Compare-and-set on the version. KEYS: case hash. ARGV: expected version, new version, new json.
- * Returns {1} when written, {0, current json} when someone wrote first (so the retry needs no extra
- * read), {-1} when the case does not exist.
+ * Writes a change. KEYS: case hash. ARGV: expected version, whether the case document changed (1/0),
+ * new version, new json, then (field, expected old value or "", new value) for each account whose
+ * progress changed. The document is compared by version, each progress field by its value, so runs of
+ * different accounts reporting their steps at once do not conflict with each other, nor with a person
+ * changing the case. Returns {1} when written, {0} when someone wrote first, {-1} when the case is gone.
  */
 const compareAndSetScript = new LuaScript(
-  `local stored = redis.call('HMGET', KEYS[1], 'version', 'json')
-if not stored[1] then return {-1} end
-if stored[1] ~= ARGV[1] then return {0, stored[2]} end
-redis.call('HSET', KEYS[1], 'version', ARGV[2], 'json', ARGV[3])
+  `local version = redis.call('HGET', KEYS[1], 'version')
+if not version then return {-1} end
+if ARGV[2] == '1' and version ~= ARGV[1] then return {0} end
+for i = 5, #ARGV, 3 do
+  local stored = redis.call('HGET', KEYS[1], ARGV[i]) or ''
+  if stored ~= ARGV[i + 1] then return {0} end
+end
+if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'version', ARGV[3], 'json', ARGV[4]) end
+for i = 5, #ARGV, 3 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]) end
 return {1}`,
   1,
 );
+
+/** Hash fields of the case key holding one account's run progress each. */
+const progressField = (accountId: string): string => `progress:${accountId}`;
+
+/** A stored case hash (json, version, progress:<account>…) as the one Case the core sees. */
+function readStored(hash: Record<string, string>): Case | undefined {
+  if (hash.json === undefined) return undefined;
+  const value = JSON.parse(hash.json) as Case;
+  const accounts: NonNullable<Case["execution"]>["accounts"] = {};
+  for (const [field, json] of Object.entries(hash)) if (field.startsWith("progress:")) accounts[field.slice("progress:".length)] = JSON.parse(json);
+  if (Object.keys(accounts).length > 0) value.execution = { ...value.execution, accounts };
+  return value;
+}
+
+/**
+ * A case split the way it is stored: the document without the run's per-account progress, and that
+ * progress as JSON per account. Progress changes with every step of every account; kept apart, a step
+ * rewrites a few hundred bytes instead of the whole case.
+ */
+function splitForStorage(value: Case): { document: Case; progress: Record<string, string> } {
+  const progress: Record<string, string> = {};
+  for (const [accountId, accountProgress] of Object.entries(value.execution?.accounts ?? {})) progress[progressField(accountId)] = JSON.stringify(accountProgress);
+  const document = value.execution ? { ...value, execution: { ...value.execution, accounts: {} } } : value;
+  return { document, progress };
+}
+
+/** The document as compared for a change: without the fields the store itself sets. */
+const documentContent = (value: Case): string => canonicalJson({ ...value, version: 0, updatedAt: "" });
 
 export interface RedisCaseStoreOptions {
   /** Sets `updatedAt` on every change. */
@@ -79,32 +115,37 @@ export class RedisCaseStore implements CaseStore {
     const stored: Case = { ...value, version: 1 };
     const createdAtMs = Date.parse(stored.createdAt);
     const score = Number.isFinite(createdAtMs) ? createdAtMs : this.clock.now().getTime();
-    const result = await createScript.run(this.redis, [this.keys.case(stored.id), this.keys.caseIndex()], [JSON.stringify(stored), 1, score, stored.id]);
+    const { document, progress } = splitForStorage(stored);
+    const result = await createScript.run(this.redis, [this.keys.case(stored.id), this.keys.caseIndex()], [JSON.stringify(document), 1, score, stored.id]);
     if (result !== 1) throw new CaseAlreadyExistsError(stored.id);
+    if (Object.keys(progress).length > 0) await this.redis.hset(this.keys.case(stored.id), progress);
     return stored;
   }
 
   async get(id: string): Promise<Case | undefined> {
-    const json = await this.redis.hget(this.keys.case(id), "json");
-    return json === null ? undefined : (JSON.parse(json) as Case);
+    return readStored(await this.redis.hgetall(this.keys.case(id)));
   }
 
   async update(id: string, change: (current: Case) => Case): Promise<Case> {
     const key = this.keys.case(id);
-    let json = await this.redis.hget(key, "json");
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      if (json === null) throw new NotFoundError(`case ${id} does not exist`);
-      // Parsed afresh each attempt: `change` gets its own copy and may mutate it freely.
-      const current = JSON.parse(json) as Case;
+      const stored = await this.redis.hgetall(key);
+      // Read afresh each attempt: `change` gets its own copy and may mutate it freely.
+      const current = readStored(stored);
+      if (!current) throw new NotFoundError(`case ${id} does not exist`);
+      const before = splitForStorage(readStored(stored)!);
       const changed = change(current);
       // A change that hands back the case it was given changed nothing: no write, no new version.
       if (changed === current) return current;
-      const next: Case = { ...changed, id, version: current.version + 1, updatedAt: this.clock.now().toISOString() };
-      const nextJson = JSON.stringify(next);
-      const reply = (await compareAndSetScript.run(this.redis, [key], [current.version, next.version, nextJson])) as [number, string?];
-      if (reply[0] === 1) return JSON.parse(nextJson) as Case;
+      const after = splitForStorage({ ...changed, id, version: current.version });
+      const documentChanged = documentContent(after.document) !== documentContent(before.document);
+      const document: Case = documentChanged ? { ...after.document, version: current.version + 1, updatedAt: this.clock.now().toISOString() } : before.document;
+      const progressChanges = Object.entries(after.progress).filter(([field, json]) => before.progress[field] !== json);
+      if (!documentChanged && progressChanges.length === 0) return current;
+      const args = [current.version, documentChanged ? 1 : 0, document.version, JSON.stringify(document), ...progressChanges.flatMap(([field, json]) => [field, before.progress[field] ?? "", json])];
+      const reply = (await compareAndSetScript.run(this.redis, [key], args)) as [number];
+      if (reply[0] === 1) return readStored({ json: JSON.stringify(document), ...before.progress, ...after.progress })!;
       if (reply[0] === -1) throw new NotFoundError(`case ${id} does not exist (it was removed while being updated)`);
-      json = reply[1] ?? null;
       await backoff(attempt);
     }
     throw new VersionConflictError(id);

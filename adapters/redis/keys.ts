@@ -5,7 +5,8 @@ import type { ChatLocation } from "../../src/identity";
  *
  * | key                                   | type       | holds                                        |
  * | ------------------------------------- | ---------- | -------------------------------------------- |
- * | `case:<id>`                           | hash       | `json` (the Case) and `version`              |
+ * | `case:<id>`                           | hash       | `json` (the Case), `version`, and one        |
+ * |                                       |            | `progress:<account>` per account of the run  |
  * | `cases`                               | sorted set | case ids scored by creation time (ms)        |
  * | `case-seq:<year>`                     | string     | last case number allocated in the year       |
  * | `location:<platform>:<channel>[:<thread>]` | string | the case id a channel or thread belongs to  |
