@@ -1,5 +1,4 @@
 import type Redis from "ioredis";
-import { canonicalJson } from "../../src/canonical";
 import { formatCaseId, type Case } from "../../src/case";
 import { systemClock, type Clock } from "../../src/clock";
 import { NotFoundError, OffboardError, VersionConflictError } from "../../src/errors";
@@ -74,9 +73,6 @@ function splitForStorage(value: Case): { document: Case; progress: Record<string
   return { document, progress };
 }
 
-/** The document as compared for a change: without the fields the store itself sets. */
-const documentContent = (value: Case): string => canonicalJson({ ...value, version: 0, updatedAt: "" });
-
 export interface RedisCaseStoreOptions {
   /** Sets `updatedAt` on every change. */
   clock?: Clock;
@@ -130,21 +126,21 @@ export class RedisCaseStore implements CaseStore {
     const key = this.keys.case(id);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const stored = await this.redis.hgetall(key);
-      // Read afresh each attempt: `change` gets its own copy and may mutate it freely.
+      // Read afresh each attempt: `change` gets its own copy.
       const current = readStored(stored);
       if (!current) throw new NotFoundError(`case ${id} does not exist`);
-      const before = splitForStorage(readStored(stored)!);
       const changed = change(current);
       // A change that hands back the case it was given changed nothing: no write, no new version.
       if (changed === current) return current;
-      const after = splitForStorage({ ...changed, id, version: current.version });
-      const documentChanged = documentContent(after.document) !== documentContent(before.document);
-      const document: Case = documentChanged ? { ...after.document, version: current.version + 1, updatedAt: this.clock.now().toISOString() } : before.document;
-      const progressChanges = Object.entries(after.progress).filter(([field, json]) => before.progress[field] !== json);
+      const after = splitForStorage({ ...changed, id, version: current.version, updatedAt: current.updatedAt });
+      // The stored JSON was written by the same JSON.stringify of the same shape: equal text, equal document.
+      const documentChanged = JSON.stringify(after.document) !== stored.json;
+      const document: Case = documentChanged ? { ...after.document, version: current.version + 1, updatedAt: this.clock.now().toISOString() } : after.document;
+      const progressChanges = Object.entries(after.progress).filter(([field, json]) => stored[field] !== json);
       if (!documentChanged && progressChanges.length === 0) return current;
-      const args = [current.version, documentChanged ? 1 : 0, document.version, JSON.stringify(document), ...progressChanges.flatMap(([field, json]) => [field, before.progress[field] ?? "", json])];
+      const args = [current.version, documentChanged ? 1 : 0, document.version, documentChanged ? JSON.stringify(document) : "", ...progressChanges.flatMap(([field, json]) => [field, stored[field] ?? "", json])];
       const reply = (await compareAndSetScript.run(this.redis, [key], args)) as [number];
-      if (reply[0] === 1) return readStored({ json: JSON.stringify(document), ...before.progress, ...after.progress })!;
+      if (reply[0] === 1) return { ...document, execution: changed.execution && { ...document.execution!, accounts: { ...current.execution?.accounts, ...changed.execution.accounts } } };
       if (reply[0] === -1) throw new NotFoundError(`case ${id} does not exist (it was removed while being updated)`);
       await backoff(attempt);
     }
