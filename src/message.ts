@@ -69,4 +69,10 @@ export interface FormInput {
   initialValue?: string;
   /** When set, a select of these options (value = option label's key). */
   options?: { value: string; label: string }[];
+  /**
+   * The input names people: platforms render their people picker (Slack users select, Teams people
+   * picker) and hand the picked ids back as mention tokens `<@id>`; with `allowEmails`, also a text box
+   * for e-mail addresses of people not on the platform yet (input id `<id>.emails`), appended.
+   */
+  people?: { allowEmails: boolean };
 }

@@ -19,7 +19,24 @@ const limits = { title: 24, submit: 24, label: 2000, hint: 2000, initialValue: 3
 
 const plain = (text: string, max: number): { type: "plain_text"; text: string; emoji: boolean } => ({ type: "plain_text", text: clip(text, max) || " ", emoji: true });
 
+/** The Slack user ids among the mention tokens of a prefilled answer (`<@U1|Jane> <@U2>`). */
+function mentionedUserIds(text: string | undefined): string[] {
+  return [...(text ?? "").matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]);
+}
+
+/** The e-mail addresses of a prefilled answer, for the e-mail box beside a people picker. */
+function emailsIn(text: string | undefined): string {
+  return (text ?? "").replace(/<@[^>]*>/g, " ").split(/[\s,;]+/).filter((w) => w.includes("@")).join(", ");
+}
+
+/** The block id of the e-mail box that accompanies a people picker. */
+const emailsBlockId = (id: string): string => `${id}.emails`;
+
 function element(input: FormInput): InputBlock["element"] {
+  if (input.people) {
+    const initialUsers = mentionedUserIds(input.initialValue);
+    return { type: "multi_users_select", action_id: valueActionId, placeholder: plain("Choose people", 150), ...(initialUsers.length ? { initial_users: initialUsers } : {}) };
+  }
   if (input.options) {
     if (input.options.length > limits.options) throw new SlackRenderError(`form input "${input.id}" has ${input.options.length} options; a Slack select allows ${limits.options}`);
     const options = input.options.map((o) => {
@@ -48,30 +65,56 @@ export function renderTicketModal(form: FormModel): ModalView {
     title: plain(form.title, limits.title),
     submit: plain(form.submitLabel, limits.submit),
     close: plain("Cancel", limits.submit),
-    blocks: form.inputs.map((input): InputBlock => ({
-      type: "input",
-      block_id: input.id,
-      optional: input.optional,
-      label: plain(input.label, limits.label),
-      ...(input.hint ? { hint: plain(input.hint, limits.hint) } : {}),
-      element: element(input),
-    })),
+    blocks: form.inputs.flatMap((input): InputBlock[] => {
+      const block: InputBlock = {
+        type: "input",
+        block_id: input.id,
+        // With an e-mail box beside it, either may hold the answer: the core says when both are empty.
+        optional: input.optional || Boolean(input.people?.allowEmails),
+        label: plain(input.label, limits.label),
+        ...(input.hint ? { hint: plain(input.hint, limits.hint) } : {}),
+        element: element(input),
+      };
+      if (!input.people?.allowEmails) return [block];
+      const emails = emailsIn(input.initialValue);
+      return [
+        block,
+        {
+          type: "input",
+          block_id: emailsBlockId(input.id),
+          optional: true,
+          label: plain(`${input.label}: by e-mail`, limits.label),
+          hint: plain("People not in Slack yet: their e-mail addresses, separated by commas. They are invited to the case channel.", limits.hint),
+          element: { type: "plain_text_input", action_id: valueActionId, ...(emails ? { initial_value: clip(emails, limits.initialValue) } : {}) },
+        },
+      ];
+    }),
   };
 }
 
-/** One element's state in `view.state.values` (text inputs carry `value`, selects `selected_option`). */
+/** One element's state in `view.state.values` (text inputs carry `value`, selects `selected_option`, people pickers `selected_users`). */
 interface ElementState {
   type?: string;
   value?: string | null;
   selected_option?: { value?: string } | null;
+  selected_users?: string[] | null;
 }
 
-/** `view.state.values` → input id → text ("" for an empty or unselected input). */
+/**
+ * `view.state.values` → input id → text ("" for an empty or unselected input). Picked people become
+ * mention tokens, and an e-mail box's addresses are appended to its people picker's answer.
+ */
 export function readTicketModal(values: Record<string, Record<string, ElementState>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, elements] of Object.entries(values ?? {})) {
     const state = elements[valueActionId] ?? Object.values(elements)[0];
-    out[blockId] = state?.selected_option?.value ?? state?.value ?? "";
+    out[blockId] = state?.selected_users ? state.selected_users.map((id) => `<@${id}>`).join(" ") : (state?.selected_option?.value ?? state?.value ?? "");
+  }
+  for (const blockId of Object.keys(out)) {
+    if (!blockId.endsWith(".emails")) continue;
+    const peopleId = blockId.slice(0, -".emails".length);
+    out[peopleId] = [out[peopleId], out[blockId]].filter(Boolean).join(" ");
+    delete out[blockId];
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { adaptiveCardContentType, type AdaptiveCard } from "./adaptive-card";
 import { readActivityText, type ActivityText } from "./activity-text";
 import { parseConversationId } from "./conversation-id";
 import { tenantOf, type TeamsConversations } from "./conversation-references";
-import { formCard, formSubmitVerb } from "./form-card";
+import { formCard, readFormCard, formSubmitVerb } from "./form-card";
 import type { PostedCards } from "./posted-cards";
 
 /** The person behind an activity, from Teams' own fields: AAD object id and tenant, never typed text. */
@@ -155,8 +155,7 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
   }
 
   private async submitForm(actor: Identity, requestId: string, data: Record<string, unknown>, message: MessageRef | undefined): Promise<AdaptiveCardInvokeResponse> {
-    const callbackId = typeof data.formCallbackId === "string" ? data.formCallbackId : "";
-    const values = Object.fromEntries(Object.entries(data).filter(([k, v]) => k !== "formCallbackId" && typeof v === "string")) as Record<string, string>;
+    const { callbackId, values } = readFormCard(data);
     const outcome = await this.core().handle({ kind: "form", callbackId, values, actor, requestId });
     if (outcome.formErrors && Object.keys(outcome.formErrors).length) {
       const form = (await this.core().handle({ kind: "action", actionId: "ticket.form", value: callbackId, actor, requestId: `${requestId}:reopen`, location: { platform: "teams", channelId: message?.channelId ?? "" } })).openForm;

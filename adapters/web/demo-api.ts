@@ -189,7 +189,9 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
     run(async (req, res) => {
       const input = parse(formInput, req.body);
       const actor = demoIdentity(userOf(input.user));
-      const outcome = await handle({ kind: "form", actor, requestId: input.requestId ?? randomUUID(), callbackId: input.callbackId, values: input.values });
+      // People are typed as @names in the form too: they become mention tokens, as in messages.
+      const values = Object.fromEntries(Object.entries(input.values).map(([key, value]) => [key, toMentionTokens(value, users)]));
+      const outcome = await handle({ kind: "form", actor, requestId: input.requestId ?? randomUUID(), callbackId: input.callbackId, values });
       res.json({ outcome });
     }),
   );

@@ -578,6 +578,7 @@ function ticketForm(value: Case): FormModel {
         multiline: f.multiline,
         initialValue: answer === undefined || answer === null ? undefined : f.toInput(answer),
         options: f.options?.map((o) => ({ value: o.value, label: o.label })),
+        people: f.people,
       };
     }),
   };

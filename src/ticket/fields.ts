@@ -59,6 +59,8 @@ export interface TicketField {
   multiline: boolean;
   /** For choice fields: forms render a select, the chat a numbered list. */
   options?: ChoiceOption[];
+  /** The answer names people (mentions): forms render a people picker; `allowEmails` adds an e-mail box. */
+  people?: { allowEmails: boolean };
   /** Conditional fields: asked only while this holds for the answers so far. */
   appliesWhen?: (answers: Record<string, AnswerValue>) => boolean;
   /** When a conditional field applies, in words ("only when your company removes the accounts"). */
@@ -240,6 +242,7 @@ export const ticketFields: readonly TicketField[] = [
     hint: "e.g. @Jane Doe, cfo@acme.example",
     optional: false,
     multiline: false,
+    people: { allowEmails: true },
     parse: (text, ctx) => parseMentions(text, ctx.platform, { allowEmails: true }),
   }),
   field({
@@ -309,6 +312,7 @@ export const ticketFields: readonly TicketField[] = [
     hint: "e.g. @Jane Doe",
     optional: false,
     multiline: false,
+    people: { allowEmails: false },
     parse: (text, ctx) => parseMentions(text, ctx.platform),
   }),
   choiceField({

@@ -295,6 +295,11 @@ describe("the demo channel", () => {
       expect(conversation.received[0]).toMatchObject({ kind: "form", callbackId: "OFB-2026-0001", values: { target_date: "2001-01-01" }, actor: { userId: carol } });
     });
 
+    it("turns @names typed in a form into mention tokens, and leaves e-mail addresses alone", async () => {
+      await post("/demo/api/form", { user: carol, callbackId: "OFB-2026-0001", values: { customerApprovers: "@Carol, cfo@acme.example" } });
+      expect(conversation.received.at(-1)).toMatchObject({ kind: "form", values: { customerApprovers: "<@U-CAROL|Carol Chen>, cfo@acme.example" } });
+    });
+
     it("refuses bad input with a reason and changes nothing", async () => {
       const unknownUser = await post("/demo/api/message", { user: "U-MALLORY", text: "/offboard start" });
       expect(unknownUser.status).toBe(400);

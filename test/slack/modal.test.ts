@@ -40,9 +40,13 @@ describe("the ticket by modal", () => {
     const view = await openForm();
     expect(view).toMatchObject({ type: "modal", callback_id: "offboard.ticket", private_metadata: opened.id });
     const blocks = view.blocks as { block_id: string; optional: boolean; element: { type: string; multiline?: boolean; initial_value?: string; options?: { text: { text: string }; value: string }[] } }[];
-    expect(blocks.map((b) => b.block_id)).toEqual(ticketFields.map((f) => f.key));
+    expect(blocks.map((b) => b.block_id)).toEqual(ticketFields.flatMap((f) => (f.people?.allowEmails ? [f.key, `${f.key}.emails`] : [f.key])));
     const byId = Object.fromEntries(blocks.map((b) => [b.block_id, b]));
     expect(byId.customerName.element.initial_value).toBe("Acme Corp");
+    // People are picked, not typed: a typed "@Jane" in a text box would be no mention at all.
+    expect(byId.customerApprovers.element).toMatchObject({ type: "multi_users_select", initial_users: [people.customer.id] });
+    expect(byId["customerApprovers.emails"].element.type).toBe("plain_text_input");
+    expect(byId.credentialRecipients.element.type).toBe("multi_users_select");
     expect(byId.goal.element).toMatchObject({ type: "plain_text_input", multiline: true });
     expect(byId.bucketDisposition.element.type).toBe("static_select");
     expect(byId.bucketDisposition.element.options!.map((o) => o.value)).toEqual(["keep", "archive", "delete"]);

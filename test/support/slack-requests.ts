@@ -166,8 +166,14 @@ export class SlackRequester {
     const state: Record<string, Record<string, unknown>> = {};
     for (const block of blocks) {
       const value = values[block.block_id] ?? "";
+      const users = [...value.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]);
       state[block.block_id] = {
-        [block.element.action_id]: block.element.type === "static_select" ? { type: "static_select", selected_option: value ? { value, text: { type: "plain_text", text: value } } : null } : { type: "plain_text_input", value: value || null },
+        [block.element.action_id]:
+          block.element.type === "static_select"
+            ? { type: "static_select", selected_option: value ? { value, text: { type: "plain_text", text: value } } : null }
+            : block.element.type === "multi_users_select"
+              ? { type: "multi_users_select", selected_users: users }
+              : { type: "plain_text_input", value: value || null },
       };
     }
     const payload = {
