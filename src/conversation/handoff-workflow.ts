@@ -8,7 +8,7 @@ import { isFullyApproved, missingParties, voidSignOffs } from "../signoff";
 import { partyLabel } from "../party";
 import { fieldByKey } from "../ticket/fields";
 import { renderTicketTemplate } from "../ticket/template";
-import { CasePresenter } from "./case-presenter";
+import { CasePresenter, caseThread } from "./case-presenter";
 import { failureMessage, planSummaryMessage, progressMessage, questionMessage, signOffMessage, ticketSummaryMessage } from "./case-view";
 import type { ConversationDeps } from "./conversation-deps";
 
@@ -131,7 +131,7 @@ export class HandoffWorkflow implements HandoffEvents {
 
   private async ensureProgressMessage(value: Case): Promise<Case> {
     if (value.progressMessage) return value;
-    const ref = await this.deps.chat.post({ ...value.locations[0], threadId: value.caseMessage?.messageId }, progressMessage(value));
+    const ref = await this.deps.chat.post(caseThread(value), progressMessage(value));
     return this.deps.cases.update(value.id, (c) => (c.progressMessage ? c : { ...c, progressMessage: ref }));
   }
 

@@ -448,7 +448,7 @@ export class OffboardConversation implements Conversation {
     await this.deps.cases.bindLocation({ ...created, threadId: undefined }, value.id);
     const updated = await this.deps.cases.update(value.id, (c) => ({ ...c, locations: [{ ...created, threadId: undefined, shared: true }, ...c.locations], caseMessage: ref }));
     await this.deps.audit.append({ caseId: value.id, actor, party: "partner", action: "channel.created", payload: { channel: created.channelId, invited: emails } });
-    await this.deps.chat.post({ ...value.locations[0], threadId: value.caseMessage?.messageId }, message(`The case continues in the new channel #${caseChannelName(value)}; the customer's approvers were invited.`));
+    await this.deps.chat.post(caseThread(value), message(`The case continues in the new channel #${caseChannelName(value)}; the customer's approvers were invited.`));
     const field = currentField(updated.ticket);
     if (field) await this.deps.chat.post(caseThread(updated), questionMessage(field, `Case ${value.id} continues here.`));
     return {};
