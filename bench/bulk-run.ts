@@ -32,7 +32,10 @@ const artifactsPerAccount = 10;
 const latencyMs = 20;
 /** Requests per second for the whole run: 200 accounts take about two minutes at this rate. */
 const rateLimitPerSecond = Number(process.env.BENCH_RATE ?? 150);
-/** Account jobs at once: enough to keep the rate limit busy at this latency, few enough that the progress updates of one case rarely collide. */
+/**
+ * Account jobs at once: enough to keep the rate limit busy at this latency, few enough that the progress updates of
+ * one case rarely collide.
+ */
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const timeoutMs = 5 * 60_000;
 
@@ -48,15 +51,45 @@ class StoringEvents implements HandoffEvents {
     this.rejections = rejections;
   }
   storeMs = 0;
-  async stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void> {
+  async stepChanged(
+    caseId: string,
+    accountId: string,
+    step: HandoffStep,
+    state: StepState,
+    error?: string,
+  ): Promise<void> {
     const t = Date.now();
-    try { await this.store(caseId, accountId, step, state, error); } finally { this.storeMs += Date.now() - t; }
+    try {
+      await this.store(caseId, accountId, step, state, error);
+    } finally {
+      this.storeMs += Date.now() - t;
+    }
   }
-  private async store(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void> {
+  private async store(
+    caseId: string,
+    accountId: string,
+    step: HandoffStep,
+    state: StepState,
+    error?: string,
+  ): Promise<void> {
     await this.cases.update(caseId, (c) => {
       const execution = c.execution ?? { accounts: {} };
       const account = execution.accounts[accountId] ?? { accountId, steps: {}, updatedAt: "" };
-      return { ...c, execution: { ...execution, accounts: { ...execution.accounts, [accountId]: { ...account, steps: { ...account.steps, [step]: state }, error, updatedAt: new Date().toISOString() } } } };
+      return {
+        ...c,
+        execution: {
+          ...execution,
+          accounts: {
+            ...execution.accounts,
+            [accountId]: {
+              ...account,
+              steps: { ...account.steps, [step]: state },
+              error,
+              updatedAt: new Date().toISOString(),
+            },
+          },
+        },
+      };
     });
   }
   async runFinished(): Promise<void> {
@@ -76,8 +109,17 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
   const prefix = `bench:bulk-run:${randomBytes(4).toString("hex")}:`;
   const redis = new Redis(redisUrl);
   const bull = createBullConnection(redisUrl);
-  const sandbox = await startSandbox({ port: 0, scenario: generateScenario({ members, artifactsPerAccount }), faults: { latencyMs } });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: sandbox.url, AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey, AWS_REGION: "us-east-1" });
+  const sandbox = await startSandbox({
+    port: 0,
+    scenario: generateScenario({ members, artifactsPerAccount }),
+    faults: { latencyMs },
+  });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
+    AWS_REGION: "us-east-1",
+  });
   const role = { memberRoleName: "OrganizationAccountAccessRole", partnerMarker: "CTL" };
   const setupClients = new AwsClients({ region: "us-east-1", ...role });
   const gate = new RequestRateLimit(redis, `${prefix}aws-rate`, { perSecond: rateLimitPerSecond });
@@ -85,9 +127,18 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
   const cases = new RedisCaseStore(redis, prefix);
   const events = new StoringEvents(cases);
   const queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
-  const workers = startWorkers({ connection: bull, prefix: `${prefix}bull`, aws: new SdkAwsOperations(runClients, role), cases, events, concurrency });
+  const workers = startWorkers({
+    connection: bull,
+    prefix: `${prefix}bull`,
+    aws: new SdkAwsOperations(runClients, role),
+    cases,
+    events,
+    concurrency,
+  });
   try {
-    const accountIds = [...sandbox.state.accounts.values()].filter((a) => a.organizationId === "o-partner0001" && a.id !== "111111111111").map((a) => a.id);
+    const accountIds = [...sandbox.state.accounts.values()]
+      .filter((a) => a.organizationId === "o-partner0001" && a.id !== "111111111111")
+      .map((a) => a.id);
     const now = new Date().toISOString();
     const id = await cases.allocateId(2026);
     const created: Case = {
@@ -95,7 +146,15 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
       status: "planning",
       locations: [{ platform: "web", channelId: "bench" }],
       ticket: {
-        answers: { accountIds, accountsWithoutRootAccess: [], keepLifecycleTooling: true, bucketDisposition: "delete", removalBy: "partner", destination: "standalone", credentialDelivery: "link" },
+        answers: {
+          accountIds,
+          accountsWithoutRootAccess: [],
+          keepLifecycleTooling: true,
+          bucketDisposition: "delete",
+          removalBy: "partner",
+          destination: "standalone",
+          credentialDelivery: "link",
+        },
         history: [],
         warnings: {},
       },
@@ -108,8 +167,20 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
       version: 1,
     };
     await cases.create(created);
-    const planned = await runPreflight({ aws: new SdkAwsOperations(setupClients, role), cases, events, partnerMarker: "CTL", clock: systemClock, inspectConcurrency: 32 }, id, { lastAttempt: true });
-    if (planned !== "planned") throw new Error(`the preflight rejected the accounts: ${JSON.stringify(events.rejections.slice(0, 3))}`);
+    const planned = await runPreflight(
+      {
+        aws: new SdkAwsOperations(setupClients, role),
+        cases,
+        events,
+        partnerMarker: "CTL",
+        clock: systemClock,
+        inspectConcurrency: 32,
+      },
+      id,
+      { lastAttempt: true },
+    );
+    if (planned !== "planned")
+      throw new Error(`the preflight rejected the accounts: ${JSON.stringify(events.rejections.slice(0, 3))}`);
     const plan = (await cases.get(id))!.plan!;
     const artifacts = plan.accounts.reduce((n, a) => n + a.artifacts.length, 0);
 
@@ -126,7 +197,9 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
     const calls = totalCalls(sandbox.counters());
     const floorSeconds = calls / rateLimitPerSecond;
     const final = (await cases.get(id))!;
-    const failed = Object.values(final.execution?.accounts ?? {}).filter((a) => Object.values(a.steps).includes("failed")).length;
+    const failed = Object.values(final.execution?.accounts ?? {}).filter((a) =>
+      Object.values(a.steps).includes("failed"),
+    ).length;
     const left = accountIds.filter((a) => !sandbox.state.accounts.get(a)!.organizationId).length;
     return {
       accounts: accountIds.length,

@@ -35,8 +35,20 @@ function sampleCase(id: string, now: string): Case {
       member: true,
       rootHandover: "credential_link",
       warnings: [],
-      buckets: [{ name: `config-bucket-${accountId}`, disposition: "archive" }, { name: `ctlaudit-${accountId}`, disposition: "archive" }],
-      artifacts: ["CTL-Admin", "CTL-ReadOnly", "CTL-Billing", "CTL-CAM-Lifecycle", "CTL-SSO", "ctl-automation", "CTL-Operators", "OrganizationAccountAccessRole"].map((name) => ({
+      buckets: [
+        { name: `config-bucket-${accountId}`, disposition: "archive" },
+        { name: `ctlaudit-${accountId}`, disposition: "archive" },
+      ],
+      artifacts: [
+        "CTL-Admin",
+        "CTL-ReadOnly",
+        "CTL-Billing",
+        "CTL-CAM-Lifecycle",
+        "CTL-SSO",
+        "ctl-automation",
+        "CTL-Operators",
+        "OrganizationAccountAccessRole",
+      ].map((name) => ({
         kind: "iam_role",
         name,
         arn: `arn:aws:iam::${accountId}:role/${name}`,
@@ -99,14 +111,26 @@ export async function benchRedisMemory(): Promise<BenchFigures> {
           await cases.create(sampleCase(id, now));
           await cases.bindLocation({ platform: "slack", channelId: "C0123456789", threadId: `${id}.thread` }, id);
           for (let e = 0; e < eventsPerCase; e++) {
-            await audit.append({ caseId: id, actor: { platform: "slack", userId: "U0CUSTOMER1", teamId: "T0CUSTOMER" }, party: "customer", action: e % 2 ? "ticket.answered" : "step.done", payload: { field: "goal", accountId: "222222222222", step: "revoke_iam" } });
+            await audit.append({
+              caseId: id,
+              actor: { platform: "slack", userId: "U0CUSTOMER1", teamId: "T0CUSTOMER" },
+              party: "customer",
+              action: e % 2 ? "ticket.answered" : "step.done",
+              payload: { field: "goal", accountId: "222222222222", step: "revoke_iam" },
+            });
           }
         }),
       );
     }
     const after = await usedMemory(redis);
     const perCase = (after - before) / caseCount;
-    return { cases: caseCount, auditEventsPerCase: eventsPerCase, bytesPerCase: Math.round(perCase), kbPerCase: Number((perCase / 1024).toFixed(1)), goalKb: 64 };
+    return {
+      cases: caseCount,
+      auditEventsPerCase: eventsPerCase,
+      bytesPerCase: Math.round(perCase),
+      kbPerCase: Number((perCase / 1024).toFixed(1)),
+      goalKb: 64,
+    };
   } finally {
     await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();

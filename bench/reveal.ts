@@ -17,7 +17,12 @@ import { RedisCaseStore } from "../adapters/redis/case-store";
 import { createRedis } from "../adapters/redis/connection";
 import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-store";
 import { createCredentialRouter } from "../adapters/web/credential-router";
-import { credentialSecretName, encryptCredentials, randomSecret, revealProof } from "../src/credentials/credential-crypto";
+import {
+  credentialSecretName,
+  encryptCredentials,
+  randomSecret,
+  revealProof,
+} from "../src/credentials/credential-crypto";
 import { CredentialService } from "../src/credentials/credential-service";
 import type { ChatLocation, Identity, MessageRef } from "../src/identity";
 import type { Message } from "../src/message";
@@ -102,7 +107,14 @@ export async function benchReveal(): Promise<BenchFigures> {
       const depositToken = new URL(chat.lastLink).pathname.slice(3);
       const key = randomSecret();
       const started = performance.now();
-      await service.completeDeposit(depositToken, { ciphertext: encryptCredentials({ email: "root@bench.example", password: "sandbox-secret", mfaNotes: "" }, key, credentialSecretName(id, accountId)), key });
+      await service.completeDeposit(depositToken, {
+        ciphertext: encryptCredentials(
+          { email: "root@bench.example", password: "sandbox-secret", mfaNotes: "" },
+          key,
+          credentialSecretName(id, accountId),
+        ),
+        key,
+      });
       depositMs.push(performance.now() - started);
       const url = new URL(chat.lastLink);
       links.push({ token: url.pathname.slice(3), key: url.hash.slice(1) });
@@ -111,7 +123,11 @@ export async function benchReveal(): Promise<BenchFigures> {
     const revealMs: number[] = [];
     for (const { token, key } of links) {
       const started = performance.now();
-      const response = await fetch(`${baseUrl}/r/${token}/reveal`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ proof: revealProof(token, key) }) });
+      const response = await fetch(`${baseUrl}/r/${token}/reveal`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ proof: revealProof(token, key) }),
+      });
       await response.text();
       revealMs.push(performance.now() - started);
       if (response.status !== 200) throw new Error(`reveal answered ${response.status}, expected 200`);

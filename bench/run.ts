@@ -14,10 +14,26 @@ interface Benchmark {
 }
 
 const benchmarks: Benchmark[] = [
-  { name: "slack-ack", goal: "ack p99 < 100 ms at 100/s; throughput ≥ 0.5× bare Bolt", load: async () => (await import("./slack-ack")).benchSlackAck },
-  { name: "bulk-run", goal: "200 accounts × 10 artifacts in ≤ 1.2× the rate-limit floor", load: async () => (await import("./bulk-run")).benchBulkRun },
-  { name: "signoff-to-out", goal: "third sign-off → all 10 accounts out < 2 min", load: async () => (await import("./signoff-to-out")).benchSignoffToOut },
-  { name: "redis-memory", goal: "< 64 KB of Redis per case including its audit trail", load: async () => (await import("./redis-memory")).benchRedisMemory },
+  {
+    name: "slack-ack",
+    goal: "ack p99 < 100 ms at 100/s; throughput ≥ 0.5× bare Bolt",
+    load: async () => (await import("./slack-ack")).benchSlackAck,
+  },
+  {
+    name: "bulk-run",
+    goal: "200 accounts × 10 artifacts in ≤ 1.2× the rate-limit floor",
+    load: async () => (await import("./bulk-run")).benchBulkRun,
+  },
+  {
+    name: "signoff-to-out",
+    goal: "third sign-off → all 10 accounts out < 2 min",
+    load: async () => (await import("./signoff-to-out")).benchSignoffToOut,
+  },
+  {
+    name: "redis-memory",
+    goal: "< 64 KB of Redis per case including its audit trail",
+    load: async () => (await import("./redis-memory")).benchRedisMemory,
+  },
   { name: "reveal", goal: "credential reveal p99 < 200 ms", load: async () => (await import("./reveal")).benchReveal },
 ];
 
@@ -34,7 +50,11 @@ async function main(): Promise<void> {
       results[bench.name] = { goal: bench.goal, figures, seconds: (Date.now() - started) / 1000 };
       console.log("done", JSON.stringify(figures));
     } catch (error) {
-      results[bench.name] = { goal: bench.goal, error: error instanceof Error ? error.message : String(error), seconds: (Date.now() - started) / 1000 };
+      results[bench.name] = {
+        goal: bench.goal,
+        error: error instanceof Error ? error.message : String(error),
+        seconds: (Date.now() - started) / 1000,
+      };
       console.log("FAILED", results[bench.name].error);
     }
   }
@@ -43,9 +63,18 @@ async function main(): Promise<void> {
   const report = { ranAt: new Date().toISOString(), node: process.version, results };
   writeFileSync(path.join(dir, "latest.json"), JSON.stringify(report, null, 2) + "\n");
   const rows = Object.entries(results).flatMap(([name, r]) =>
-    r.error ? [`| ${name} | error | ${r.error.replace(/\|/g, "/")} | ${r.goal} |`] : Object.entries(r.figures ?? {}).map(([k, v]) => `| ${name} | ${k} | ${v} | ${r.goal} |`),
+    r.error
+      ? [`| ${name} | error | ${r.error.replace(/\|/g, "/")} | ${r.goal} |`]
+      : Object.entries(r.figures ?? {}).map(([k, v]) => `| ${name} | ${k} | ${v} | ${r.goal} |`),
   );
-  const markdown = [`# Benchmarks (${report.ranAt}, Node ${process.version})`, "", "| benchmark | figure | value | goal |", "| --- | --- | --- | --- |", ...rows, ""].join("\n");
+  const markdown = [
+    `# Benchmarks (${report.ranAt}, Node ${process.version})`,
+    "",
+    "| benchmark | figure | value | goal |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
   writeFileSync(path.join(dir, "latest.md"), markdown);
   console.log(`\n${markdown}\nwritten to bench/results/latest.json and latest.md`);
   process.exit(Object.values(results).some((r) => r.error) ? 1 : 0);

@@ -13,7 +13,10 @@ const rateLimit = 25;
 
 export async function benchSignoffToOut(): Promise<BenchFigures> {
   const scenario = generateScenario({ members: accounts, artifactsPerAccount: 10 });
-  const stack = await startFullStack({ scenario, faults: { latencyMs: 20 } }, { OFFBOARD_AWS_RATE_LIMIT: String(rateLimit) });
+  const stack = await startFullStack(
+    { scenario, faults: { latencyMs: 20 } },
+    { OFFBOARD_AWS_RATE_LIMIT: String(rateLimit) },
+  );
   try {
     const ids = scenario.accounts.map((a) => a.id).join(" ");
     let value = await stack.openPlannedCase(ids);
@@ -22,17 +25,25 @@ export async function benchSignoffToOut(): Promise<BenchFigures> {
     const started = Date.now();
     await stack.approveAll(value);
     value = await stack.caseOf();
-    await stack.act({ kind: "command", words: "run", actor: people.partner, location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId } });
+    await stack.act({
+      kind: "command",
+      words: "run",
+      actor: people.partner,
+      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
+    });
     let allOutAt = 0;
     value = await stack.waitFor(
       (c) => {
-        if (!allOutAt && c.accounts.every((a) => c.execution?.accounts[a]?.steps.leave_org === "done")) allOutAt = Date.now();
+        if (!allOutAt && c.accounts.every((a) => c.execution?.accounts[a]?.steps.leave_org === "done"))
+          allOutAt = Date.now();
         return c.status === "completed" || c.status === "failed";
       },
       180_000,
       "the run",
     );
-    const calls = Object.entries(stack.sandbox.counters()).filter(([k]) => k.split(":").length === 2 && !k.startsWith("sandbox:")).reduce((n, [, v]) => n + v, 0);
+    const calls = Object.entries(stack.sandbox.counters())
+      .filter(([k]) => k.split(":").length === 2 && !k.startsWith("sandbox:"))
+      .reduce((n, [, v]) => n + v, 0);
     return {
       accounts,
       status: value.status,
@@ -48,4 +59,11 @@ export async function benchSignoffToOut(): Promise<BenchFigures> {
   }
 }
 
-if (require.main === module) void benchSignoffToOut().then((r) => console.log(r), (e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  void benchSignoffToOut().then(
+    (r) => console.log(r),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );

@@ -24,7 +24,13 @@ import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
 import { createSlackAdapter, slackEventsPath } from "../adapters/slack";
 import { systemClock } from "../src/clock";
 import { OffboardConversation } from "../src/conversation/offboard-conversation";
-import { SlackRequester, testBotToken, testSigningSecret, type SlackAnswer, type SlackTestUser } from "../test/support/slack-requests";
+import {
+  SlackRequester,
+  testBotToken,
+  testSigningSecret,
+  type SlackAnswer,
+  type SlackTestUser,
+} from "../test/support/slack-requests";
 import { fakeBot } from "../test/support/slack-web-api";
 import { Worker } from "node:worker_threads";
 import { deleteKeysWithPrefix } from "../test/support/redis";
@@ -34,7 +40,10 @@ const rateSeconds = 3;
 const inFlight = 50;
 const throughputCount = 500;
 const throughputSeconds = 5;
-/** Throughput is measured in alternating rounds (bare, app, bare, app …) and the median taken, so a burst of other load on the machine hits both. */
+/**
+ * Throughput is measured in alternating rounds (bare, app, bare, app …) and the median taken, so a burst of other load
+ * on the machine hits both.
+ */
 const throughputRounds = 3;
 
 const partner: SlackTestUser = { id: "UBENCHPARTNER", teamId: fakeBot.teamId, name: "bench.partner" };
@@ -126,7 +135,10 @@ function percentile(sorted: number[], p: number): number {
 const round = (n: number): number => Math.round(n * 10) / 10;
 
 /** `rate` requests a second for `seconds`, each sent on schedule whatever the answers do. */
-async function fixedRate(slack: SlackRequester, mix: Request[]): Promise<{ p50: number; p99: number; max: number; failed: number }> {
+async function fixedRate(
+  slack: SlackRequester,
+  mix: Request[],
+): Promise<{ p50: number; p99: number; max: number; failed: number }> {
   const total = rate * rateSeconds;
   const started = performance.now();
   const pending: Promise<SlackAnswer>[] = [];
@@ -138,11 +150,19 @@ async function fixedRate(slack: SlackRequester, mix: Request[]): Promise<{ p50: 
   }
   const answers = await Promise.all(pending);
   const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
-  return { p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms[ms.length - 1], failed: answers.filter((a) => a.status !== 200).length };
+  return {
+    p50: percentile(ms, 50),
+    p99: percentile(ms, 99),
+    max: ms[ms.length - 1],
+    failed: answers.filter((a) => a.status !== 200).length,
+  };
 }
 
 /** `inFlight` requests at a time until `throughputCount` are answered or `throughputSeconds` pass. */
-async function throughput(slack: SlackRequester, mix: Request[]): Promise<{ perSecond: number; answered: number; failed: number }> {
+async function throughput(
+  slack: SlackRequester,
+  mix: Request[],
+): Promise<{ perSecond: number; answered: number; failed: number }> {
   let sent = 0;
   let answered = 0;
   let failed = 0;
@@ -167,10 +187,24 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
   const servers: Server[] = [];
   try {
     // The running app: real adapter, real conversation, real Redis stores.
-    const adapter = createSlackAdapter({ botToken: testBotToken, signingSecret: testSigningSecret, apiUrl: web.url, partnerUsers: [partner.id], redis, prefix });
+    const adapter = createSlackAdapter({
+      botToken: testBotToken,
+      signingSecret: testSigningSecret,
+      apiUrl: web.url,
+      partnerUsers: [partner.id],
+      redis,
+      prefix,
+    });
     const cases = new RedisCaseStore(redis, prefix);
     adapter.attach(
-      new OffboardConversation({ cases, audit: new RedisAuditLog(redis, prefix), chat: adapter.chat, idempotency: new RedisIdempotencyStore(redis, prefix), partners: adapter.partners, clock: systemClock }),
+      new OffboardConversation({
+        cases,
+        audit: new RedisAuditLog(redis, prefix),
+        chat: adapter.chat,
+        idempotency: new RedisIdempotencyStore(redis, prefix),
+        partners: adapter.partners,
+        clock: systemClock,
+      }),
     );
     const appExpress = express();
     appExpress.use(adapter.router);
@@ -179,8 +213,20 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
     const slack = new SlackRequester(full.url);
 
     // The floor: Bolt with the same receiver settings and listeners that only ack.
-    const bareReceiver = new ExpressReceiver({ signingSecret: testSigningSecret, endpoints: slackEventsPath, processBeforeResponse: false });
-    const bare = new App({ receiver: bareReceiver, authorize: async () => ({ botToken: testBotToken, botId: fakeBot.botId, botUserId: fakeBot.userId, teamId: fakeBot.teamId }) });
+    const bareReceiver = new ExpressReceiver({
+      signingSecret: testSigningSecret,
+      endpoints: slackEventsPath,
+      processBeforeResponse: false,
+    });
+    const bare = new App({
+      receiver: bareReceiver,
+      authorize: async () => ({
+        botToken: testBotToken,
+        botId: fakeBot.botId,
+        botUserId: fakeBot.userId,
+        teamId: fakeBot.teamId,
+      }),
+    });
     bare.command("/offboard", async ({ ack }) => ack());
     bare.action({ type: "block_actions" }, async ({ ack }) => ack());
     const bareExpress = express();
@@ -196,7 +242,12 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
     const opened = caseId ? await cases.get(caseId) : undefined;
     if (!opened?.caseMessage) throw new Error("the bench case did not open");
     // The case message's first button is "Fill in a form instead" (Slack action id `ticket.form#0`).
-    const press = { actionId: "ticket.form#0", value: opened.id, channelId: channel, messageTs: opened.caseMessage.messageId };
+    const press = {
+      actionId: "ticket.form#0",
+      value: opened.id,
+      channelId: channel,
+      messageTs: opened.caseMessage.messageId,
+    };
     const mix: Request[] = [(s) => s.command(partner, channel, "status"), (s) => s.press(partner, press)];
 
     // Warm both (connections, JIT, auth.test) before measuring.
@@ -211,7 +262,10 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
     await adapter.idle();
     const drainMs = performance.now() - drainStarted;
     const countsAfter = await web.counts();
-    const workDone = ["chat.postEphemeral", "views.open"].reduce((n, m) => n + (countsAfter[m] ?? 0) - (countsBefore[m] ?? 0), 0);
+    const workDone = ["chat.postEphemeral", "views.open"].reduce(
+      (n, m) => n + (countsAfter[m] ?? 0) - (countsBefore[m] ?? 0),
+      0,
+    );
 
     const bareRounds: number[] = [];
     const appRounds: number[] = [];
@@ -249,7 +303,8 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
       "bare throughput req/s (50 in flight, median of 3)": round(bareThroughput.perSecond),
       "throughput app/bare": Math.round((appThroughput.perSecond / bareThroughput.perSecond) * 100) / 100,
       "non-200 answers": appRate.failed + bareRate.failed + failedInRounds,
-      verdict: appRate.p99 < 100 && appThroughput.perSecond >= 0.5 * bareThroughput.perSecond ? "goals met" : "goal missed",
+      verdict:
+        appRate.p99 < 100 && appThroughput.perSecond >= 0.5 * bareThroughput.perSecond ? "goals met" : "goal missed",
     };
   } finally {
     for (const server of servers) await close(server);

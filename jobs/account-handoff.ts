@@ -53,12 +53,18 @@ const finishedStates: readonly StepState[] = ["done", "skipped"];
  * to retry; on the last attempt they are reported as failed first. Anything else is reported as failed
  * and thrown as AccountStepFailed.
  */
-export async function runAccountHandoff(deps: AccountHandoffDeps, caseId: string, accountId: string, options: { lastAttempt: boolean }): Promise<AccountHandoffOutcome> {
+export async function runAccountHandoff(
+  deps: AccountHandoffDeps,
+  caseId: string,
+  accountId: string,
+  options: { lastAttempt: boolean },
+): Promise<AccountHandoffOutcome> {
   const current = await deps.cases.get(caseId);
   if (!current) throw new NotFoundError(`case ${caseId} no longer exists`);
   const plan = current.plan;
   const accountPlan = plan?.accounts.find((a) => a.accountId === accountId);
-  if (!plan || !accountPlan) throw new NotFoundError(`case ${caseId} has no plan for account ${accountId}: run the preflight again`);
+  if (!plan || !accountPlan)
+    throw new NotFoundError(`case ${caseId} has no plan for account ${accountId}: run the preflight again`);
   const answers = readHandoffAnswers(current.ticket.answers);
   const steps = current.execution?.accounts[accountId]?.steps ?? {};
   const milestones = current.execution?.accounts[accountId]?.milestones ?? {};
@@ -72,7 +78,11 @@ export async function runAccountHandoff(deps: AccountHandoffDeps, caseId: string
     }
     if (state !== "running") await deps.events.stepChanged(caseId, accountId, step, "running");
     try {
-      const result = await performStep(deps, { caseId, accountId, plan, accountPlan, answers, firstVisit: state !== "running", milestones }, step);
+      const result = await performStep(
+        deps,
+        { caseId, accountId, plan, accountPlan, answers, firstVisit: state !== "running", milestones },
+        step,
+      );
       if (result === "waiting_for_customer") return { kind: "waiting_for_customer", step };
     } catch (error) {
       // Not an AWS verdict (a bug, a dropped connection): worth another attempt, like throttling.
@@ -110,7 +120,11 @@ interface StepContext {
   milestones: Record<string, string>;
 }
 
-async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: HandoffStep): Promise<"done" | "waiting_for_customer"> {
+async function performStep(
+  deps: AccountHandoffDeps,
+  ctx: StepContext,
+  step: HandoffStep,
+): Promise<"done" | "waiting_for_customer"> {
   const { aws } = deps;
   const { accountId, accountPlan } = ctx;
   switch (step) {
@@ -122,7 +136,8 @@ async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: Han
       }
       return "done";
     case "buckets":
-      for (const bucket of accountPlan.buckets) await aws.applyBucketDisposition(accountId, bucket.name, bucket.disposition);
+      for (const bucket of accountPlan.buckets)
+        await aws.applyBucketDisposition(accountId, bucket.name, bucket.disposition);
       return "done";
     case "leave_org":
       if (ctx.plan.removalBy === "partner") {
@@ -132,7 +147,13 @@ async function performStep(deps: AccountHandoffDeps, ctx: StepContext, step: Han
         return "done";
       }
       if (!(await aws.isMember(accountId))) return "done";
-      if (ctx.firstVisit) await deps.events.actionNeeded?.(ctx.caseId, accountId, step, leaveInstructions(accountId, ctx.plan.organizationId));
+      if (ctx.firstVisit)
+        await deps.events.actionNeeded?.(
+          ctx.caseId,
+          accountId,
+          step,
+          leaveInstructions(accountId, ctx.plan.organizationId),
+        );
       return "waiting_for_customer";
     case "root_handover":
       return handOverRoot(deps, ctx);
@@ -164,9 +185,17 @@ export const rootMilestones = {
 async function handOverRoot(deps: AccountHandoffDeps, ctx: StepContext): Promise<"done" | "waiting_for_customer"> {
   const { caseId, accountId } = ctx;
   const root = deps.rootAccess;
-  if (!root) throw new HandoffPreconditionError(accountId, `the passwordless root handover is not configured on this worker: hand ${accountId} over through a one-time credential link (\`credentials ${accountId}\`)`);
+  if (!root)
+    throw new HandoffPreconditionError(
+      accountId,
+      `the passwordless root handover is not configured on this worker: hand ${accountId} over through a one-time credential link (\`credentials ${accountId}\`)`,
+    );
   const email = ctx.accountPlan.newRootEmail ?? ctx.answers.rootEmails?.[accountId];
-  if (!email) throw new HandoffPreconditionError(accountId, `the plan has no new root e-mail for ${accountId}: \`edit rootEmails\`, or hand it over through a one-time credential link (\`credentials ${accountId}\`)`);
+  if (!email)
+    throw new HandoffPreconditionError(
+      accountId,
+      `the plan has no new root e-mail for ${accountId}: \`edit rootEmails\`, or hand it over through a one-time credential link (\`credentials ${accountId}\`)`,
+    );
   const reached = async (milestone: string, detail: Record<string, unknown>) => {
     ctx.milestones[milestone] = new Date().toISOString();
     await deps.events.stepProgress?.(caseId, accountId, "root_handover", milestone, detail);

@@ -56,15 +56,25 @@ export class BullJobQueue implements JobQueue {
     const base = { connection: options.connection as ConnectionOptions, prefix: options.prefix };
     this.prefix = options.prefix;
     this.cases = options.cases;
-    this.preflightQueue = new Queue<CaseJobData>(preflightQueueName, { ...base, defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 2000 }, ...keep } });
+    this.preflightQueue = new Queue<CaseJobData>(preflightQueueName, {
+      ...base,
+      defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 2000 }, ...keep },
+    });
     this.executeQueue = new Queue(executeQueueName, { ...base, defaultJobOptions: keep });
-    this.remindersQueue = new Queue<ReminderJobData>(remindersQueueName, { ...base, defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, ...keep } });
+    this.remindersQueue = new Queue<ReminderJobData>(remindersQueueName, {
+      ...base,
+      defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, ...keep },
+    });
     this.flows = new FlowProducer(base);
   }
 
   async preflight(caseId: string): Promise<void> {
     // One preflight per case at a time; a request while one waits is the same request.
-    await this.preflightQueue.add("preflight", { caseId }, { deduplication: { id: jobIds.preflightDeduplication(caseId) } });
+    await this.preflightQueue.add(
+      "preflight",
+      { caseId },
+      { deduplication: { id: jobIds.preflightDeduplication(caseId) } },
+    );
   }
 
   async scheduleRun(caseId: string, at: Date): Promise<void> {
@@ -76,7 +86,10 @@ export class BullJobQueue implements JobQueue {
       return;
     }
     if (existing) await existing.remove().catch(() => undefined);
-    await this.executeQueue.add(executeJob.start, { caseId } satisfies CaseJobData, { jobId: jobIds.scheduledRun(caseId), delay });
+    await this.executeQueue.add(executeJob.start, { caseId } satisfies CaseJobData, {
+      jobId: jobIds.scheduledRun(caseId),
+      delay,
+    });
   }
 
   async runNow(caseId: string): Promise<void> {
@@ -85,7 +98,8 @@ export class BullJobQueue implements JobQueue {
 
   async retryAccount(caseId: string, accountId: string): Promise<void> {
     const current = await this.cases.get(caseId);
-    if (!current?.plan?.accounts.some((a) => a.accountId === accountId)) throw new NotFoundError(`case ${caseId} has no account ${accountId} to retry`);
+    if (!current?.plan?.accounts.some((a) => a.accountId === accountId))
+      throw new NotFoundError(`case ${caseId} has no account ${accountId} to retry`);
     // The case version changes as soon as the retry starts, so a double click adds one retry and a
     // later retry (after it failed again) adds a new one.
     const stamp = current.version;
@@ -95,7 +109,12 @@ export class BullJobQueue implements JobQueue {
       data: { caseId } satisfies CaseJobData,
       opts: { jobId: jobIds.retryRun(caseId, accountId, stamp), ...keep },
       children: [
-        { name: executeJob.account, queueName: executeQueueName, data: { caseId, accountId } satisfies AccountJobData, opts: { jobId: jobIds.retryAccount(caseId, accountId, stamp), ...accountJobOptions } },
+        {
+          name: executeJob.account,
+          queueName: executeQueueName,
+          data: { caseId, accountId } satisfies AccountJobData,
+          opts: { jobId: jobIds.retryAccount(caseId, accountId, stamp), ...accountJobOptions },
+        },
       ],
     });
   }
@@ -135,7 +154,12 @@ export class BullJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.preflightQueue.close(), this.executeQueue.close(), this.remindersQueue.close(), this.flows.close()]);
+    await Promise.all([
+      this.preflightQueue.close(),
+      this.executeQueue.close(),
+      this.remindersQueue.close(),
+      this.flows.close(),
+    ]);
   }
 
   /** The BullMQ prefix, for the job dashboard. */
@@ -155,7 +179,12 @@ export class BullJobQueue implements JobQueue {
  * plan. Its ids are the case's, so starting twice (a double click, a scheduled run firing after a
  * manual one) adds nothing.
  */
-export async function startRun(flows: FlowProducer, executeQueue: Queue, cases: CaseStore, caseId: string): Promise<void> {
+export async function startRun(
+  flows: FlowProducer,
+  executeQueue: Queue,
+  cases: CaseStore,
+  caseId: string,
+): Promise<void> {
   if (await executeQueue.getJob(jobIds.run(caseId))) return;
   const current = await cases.get(caseId);
   if (!current) throw new NotFoundError(`case ${caseId} does not exist`);

@@ -48,8 +48,16 @@ export class BullCredentialExpiryScheduler implements CredentialExpiryScheduler 
   }
 
   async schedule(expiry: CredentialExpiry, at: Date): Promise<void> {
-    const data: CredentialExpiry = { caseId: expiry.caseId, accountId: expiry.accountId, tokenHash: expiry.tokenHash, expiresAt: expiry.expiresAt };
-    await this.queue.add("expire", data, { jobId: jobIdOf(expiry.tokenHash), delay: Math.max(0, at.getTime() - Date.now()) });
+    const data: CredentialExpiry = {
+      caseId: expiry.caseId,
+      accountId: expiry.accountId,
+      tokenHash: expiry.tokenHash,
+      expiresAt: expiry.expiresAt,
+    };
+    await this.queue.add("expire", data, {
+      jobId: jobIdOf(expiry.tokenHash),
+      delay: Math.max(0, at.getTime() - Date.now()),
+    });
   }
 
   async cancel(tokenHash: string): Promise<void> {
@@ -69,12 +77,19 @@ export class BullCredentialExpiryScheduler implements CredentialExpiryScheduler 
  *   const worker = startCredentialExpiryWorker(credentialService, { connection: createBullConnection(url) });
  *   process.once("SIGTERM", () => void worker.close());
  */
-export function startCredentialExpiryWorker(expirer: CredentialExpirer, options: CredentialExpiryQueueOptions & { concurrency?: number; onError?: (error: Error) => void }): Worker<CredentialExpiry> {
-  const worker = new Worker<CredentialExpiry>(credentialExpiryQueueName, async (job: Job<CredentialExpiry>) => expirer.expire(job.data), {
-    connection: options.connection as unknown as ConnectionOptions,
-    prefix: options.prefix,
-    concurrency: options.concurrency ?? 5,
-  });
+export function startCredentialExpiryWorker(
+  expirer: CredentialExpirer,
+  options: CredentialExpiryQueueOptions & { concurrency?: number; onError?: (error: Error) => void },
+): Worker<CredentialExpiry> {
+  const worker = new Worker<CredentialExpiry>(
+    credentialExpiryQueueName,
+    async (job: Job<CredentialExpiry>) => expirer.expire(job.data),
+    {
+      connection: options.connection as unknown as ConnectionOptions,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 5,
+    },
+  );
   // Without a listener BullMQ writes connection errors to the console, outside the redacting logger.
   worker.on("error", (error: Error) => options.onError?.(error));
   return worker;

@@ -26,7 +26,11 @@ export interface PreflightDeps {
  * A retryable AWS failure is thrown for the job to retry; on the last attempt, or for a failure someone
  * must fix, every account is rejected with the reason, so the case does not wait silently.
  */
-export async function runPreflight(deps: PreflightDeps, caseId: string, options: { lastAttempt: boolean }): Promise<"planned" | "rejected"> {
+export async function runPreflight(
+  deps: PreflightDeps,
+  caseId: string,
+  options: { lastAttempt: boolean },
+): Promise<"planned" | "rejected"> {
   const current = await deps.cases.get(caseId);
   if (!current) throw new NotFoundError(`case ${caseId} does not exist`);
   const answers = readHandoffAnswers(current.ticket.answers);
@@ -37,7 +41,10 @@ export async function runPreflight(deps: PreflightDeps, caseId: string, options:
       await deps.events.planRejected(caseId, rejections);
       return "rejected";
     }
-    const [features, accountManagementTrusted] = await Promise.all([deps.aws.organizationFeatures(), deps.aws.accountManagementTrusted()]);
+    const [features, accountManagementTrusted] = await Promise.all([
+      deps.aws.organizationFeatures(),
+      deps.aws.accountManagementTrusted(),
+    ]);
     const { inspections, unreachable } = await inspectAll(deps, answers.accountIds);
     if (unreachable.length > 0) {
       await deps.events.planRejected(caseId, unreachable);
@@ -60,13 +67,19 @@ export async function runPreflight(deps: PreflightDeps, caseId: string, options:
     const retryable = !(error instanceof OffboardError) || (error instanceof AwsError && error.retryable);
     if (retryable && !options.lastAttempt) throw error;
     const reason = `the preflight could not read AWS: ${error instanceof Error ? error.message : String(error)}`;
-    await deps.events.planRejected(caseId, answers.accountIds.map((accountId) => ({ accountId, reason })));
+    await deps.events.planRejected(
+      caseId,
+      answers.accountIds.map((accountId) => ({ accountId, reason })),
+    );
     return "rejected";
   }
 }
 
 /** Inspects the accounts a few at a time; an account the partner cannot enter is a rejection, not a crash. */
-async function inspectAll(deps: PreflightDeps, accountIds: string[]): Promise<{ inspections: AccountInspection[]; unreachable: AccountRejection[] }> {
+async function inspectAll(
+  deps: PreflightDeps,
+  accountIds: string[],
+): Promise<{ inspections: AccountInspection[]; unreachable: AccountRejection[] }> {
   const inspections: AccountInspection[] = [];
   const unreachable: AccountRejection[] = [];
   const queue = [...accountIds];
@@ -75,7 +88,8 @@ async function inspectAll(deps: PreflightDeps, accountIds: string[]): Promise<{ 
       try {
         inspections.push(await deps.aws.inspectAccount(id));
       } catch (error) {
-        if (error instanceof AwsError && !error.retryable) unreachable.push({ accountId: id, reason: `the partner cannot inspect account ${id}: ${error.message}` });
+        if (error instanceof AwsError && !error.retryable)
+          unreachable.push({ accountId: id, reason: `the partner cannot inspect account ${id}: ${error.message}` });
         else throw error;
       }
     }

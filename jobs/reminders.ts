@@ -32,7 +32,12 @@ export async function dueReminders(deps: ReminderDeps, caseId: string, daysBefor
   } catch {
     return due;
   }
-  if (answers.destination === "organization" && daysBefore <= 15 && (await someInvitationMissing(deps.aws, answers.accountIds, answers.newOrganization))) due.push("invitations");
+  if (
+    answers.destination === "organization" &&
+    daysBefore <= 15 &&
+    (await someInvitationMissing(deps.aws, answers.accountIds, answers.newOrganization))
+  )
+    due.push("invitations");
   if (daysBefore <= 3) due.push("accounts_payable");
   return due;
 }

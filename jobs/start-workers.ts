@@ -1,4 +1,12 @@
-import { DelayedError, FlowProducer, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import {
+  DelayedError,
+  FlowProducer,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+} from "bullmq";
 import type { AwsOperations } from "../src/aws/aws-operations";
 import type { RootAccess } from "../src/aws/root-access";
 import { systemClock, type Clock } from "../src/clock";
@@ -7,7 +15,16 @@ import type { HandoffStep } from "../src/plan";
 import type { CaseStore } from "../src/ports";
 import { AccountStepFailed, runAccountHandoff, runHasFinished } from "./account-handoff";
 import { startRun } from "./bull-job-queue";
-import { executeJob, executeQueueName, jobIds, preflightQueueName, remindersQueueName, type AccountJobData, type CaseJobData, type ReminderJobData } from "./handoff-queues";
+import {
+  executeJob,
+  executeQueueName,
+  jobIds,
+  preflightQueueName,
+  remindersQueueName,
+  type AccountJobData,
+  type CaseJobData,
+  type ReminderJobData,
+} from "./handoff-queues";
 import { runPreflight } from "./preflight";
 import { sendReminders } from "./reminders";
 import { InvalidAnswerError, NotFoundError } from "../src/errors";
@@ -79,7 +96,10 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
 
   const preflight = new Worker<CaseJobData>(
     preflightQueueName,
-    async (job) => runPreflight({ aws, cases, events, clock, partnerMarker: options.partnerMarker ?? "CTL" }, job.data.caseId, { lastAttempt: isLastAttempt(job) }),
+    async (job) =>
+      runPreflight({ aws, cases, events, clock, partnerMarker: options.partnerMarker ?? "CTL" }, job.data.caseId, {
+        lastAttempt: isLastAttempt(job),
+      }),
     { ...base, ...timing, concurrency: 4 },
   );
 
@@ -100,7 +120,11 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     { ...base, ...timing, concurrency: options.concurrency ?? 10 },
   );
 
-  const reminders = new Worker<ReminderJobData>(remindersQueueName, async (job) => sendReminders({ aws, cases, events }, job.data.caseId, job.data.daysBefore), { ...base, ...timing, concurrency: 2 });
+  const reminders = new Worker<ReminderJobData>(
+    remindersQueueName,
+    async (job) => sendReminders({ aws, cases, events }, job.data.caseId, job.data.daysBefore),
+    { ...base, ...timing, concurrency: 2 },
+  );
   const reportError = options.onError ?? (() => undefined);
   preflight.on("error", (error) => reportError(error, "preflight"));
   execute.on("error", (error) => reportError(error, "execute"));
@@ -120,11 +144,14 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     const { caseId, accountId } = job.data;
     let outcome;
     try {
-      outcome = await runAccountHandoff({ aws, rootAccess, cases, events }, caseId, accountId, { lastAttempt: isLastAttempt(job) });
+      outcome = await runAccountHandoff({ aws, rootAccess, cases, events }, caseId, accountId, {
+        lastAttempt: isLastAttempt(job),
+      });
     } catch (error) {
       // Reported already, or nothing to run: retrying cannot help. Anything else (AWS throttled past the
       // backoff, the case store busy with concurrent updates, Redis away) is retried by BullMQ.
-      if (error instanceof AccountStepFailed || error instanceof NotFoundError || error instanceof InvalidAnswerError) throw new UnrecoverableError(error.message);
+      if (error instanceof AccountStepFailed || error instanceof NotFoundError || error instanceof InvalidAnswerError)
+        throw new UnrecoverableError(error.message);
       throw error;
     }
     if (outcome.kind === "finished") return "finished";
@@ -138,7 +165,8 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
       await events.stepChanged(caseId, accountId, outcome.step, "failed", reason);
       throw new UnrecoverableError(reason);
     }
-    if (job.data.waitingSince !== since || job.data.waitingFor !== outcome.step) await job.updateData({ ...job.data, waitingSince: since, waitingFor: outcome.step });
+    if (job.data.waitingSince !== since || job.data.waitingFor !== outcome.step)
+      await job.updateData({ ...job.data, waitingSince: since, waitingFor: outcome.step });
     await job.moveToDelayed(Date.now() + pollMs, token);
     throw new DelayedError();
   }

@@ -35,17 +35,28 @@ function optionalNumber(name: string): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new OffboardError("config_invalid", `${name}: must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new OffboardError("config_invalid", `${name}: must be a positive number (got "${raw}")`);
   return value;
 }
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const modulePath = process.env.OFFBOARD_EVENTS_MODULE;
-  if (!modulePath) throw new OffboardError("config_invalid", "OFFBOARD_EVENTS_MODULE: name the module exporting createHandoffEvents({ cases, redis }) (or run `npm start -- --role worker`)");
+  if (!modulePath)
+    throw new OffboardError(
+      "config_invalid",
+      "OFFBOARD_EVENTS_MODULE: name the module exporting createHandoffEvents({ cases, redis }) (or run `npm start -- --role worker`)",
+    );
   // require, not import(): the module may be TypeScript loaded through a require hook (tsx/cjs).
-  const { createHandoffEvents } = createRequire(__filename)(path.resolve(modulePath)) as { createHandoffEvents?: EventsFactory };
-  if (typeof createHandoffEvents !== "function") throw new OffboardError("config_invalid", `OFFBOARD_EVENTS_MODULE: ${modulePath} does not export createHandoffEvents`);
+  const { createHandoffEvents } = createRequire(__filename)(path.resolve(modulePath)) as {
+    createHandoffEvents?: EventsFactory;
+  };
+  if (typeof createHandoffEvents !== "function")
+    throw new OffboardError(
+      "config_invalid",
+      `OFFBOARD_EVENTS_MODULE: ${modulePath} does not export createHandoffEvents`,
+    );
 
   const redis = createRedis(config.redisUrl, { name: "offboard-worker" });
   const bull = createBullConnection(config.redisUrl, { name: "offboard-worker-bullmq" });

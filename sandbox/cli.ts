@@ -71,7 +71,9 @@ function parseArgs(argv: string[]): SandboxOptions {
 async function main(): Promise<void> {
   const sandbox = await startSandbox(parseArgs(process.argv.slice(2)));
   console.log(`Offboard AWS sandbox listening on ${sandbox.url}`);
-  console.log(`Use it with:\n  export AWS_ENDPOINT_URL=${sandbox.url}\n  export AWS_REGION=us-east-1\n  export AWS_ACCESS_KEY_ID=${sandboxCredentials.accessKeyId}\n  export AWS_SECRET_ACCESS_KEY=${sandboxCredentials.secretAccessKey}`);
+  console.log(
+    `Use it with:\n  export AWS_ENDPOINT_URL=${sandbox.url}\n  export AWS_REGION=us-east-1\n  export AWS_ACCESS_KEY_ID=${sandboxCredentials.accessKeyId}\n  export AWS_SECRET_ACCESS_KEY=${sandboxCredentials.secretAccessKey}`,
+  );
   console.log("(S3 clients need forcePathStyle: true.) Ctrl-C stops it.");
   const stop = () => {
     sandbox.close().then(

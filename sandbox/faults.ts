@@ -21,11 +21,18 @@ export class Faults {
   set(f: FaultOptions): void {
     if (f.latencyMs !== undefined) this.latencyMs = checkNumber("latencyMs", f.latencyMs, 0, 60_000);
     if (f.throttleRate !== undefined) this.throttleRate = checkNumber("throttleRate", f.throttleRate, 0, 1);
-    if (f.concurrentModificationBurst !== undefined) this.concurrentModificationBurst = Math.floor(checkNumber("concurrentModificationBurst", f.concurrentModificationBurst, 0, 1_000_000));
+    if (f.concurrentModificationBurst !== undefined)
+      this.concurrentModificationBurst = Math.floor(
+        checkNumber("concurrentModificationBurst", f.concurrentModificationBurst, 0, 1_000_000),
+      );
   }
 
   get(): Required<FaultOptions> {
-    return { latencyMs: this.latencyMs, throttleRate: this.throttleRate, concurrentModificationBurst: this.concurrentModificationBurst };
+    return {
+      latencyMs: this.latencyMs,
+      throttleRate: this.throttleRate,
+      concurrentModificationBurst: this.concurrentModificationBurst,
+    };
   }
 
   shouldThrottle(): boolean {

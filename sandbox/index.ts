@@ -50,7 +50,10 @@ export interface Sandbox {
 }
 
 /** The partner management account's fixed, obviously fake credentials. */
-export const sandboxCredentials: { accessKeyId: string; secretAccessKey: string } = { accessKeyId: managementAccessKeyId, secretAccessKey: "sandbox-secret" };
+export const sandboxCredentials: { accessKeyId: string; secretAccessKey: string } = {
+  accessKeyId: managementAccessKeyId,
+  secretAccessKey: "sandbox-secret",
+};
 
 /** Fixed fake credentials of an account's root user: the customer acting in its own account. */
 export function accountRootCredentials(accountId: string): { accessKeyId: string; secretAccessKey: string } {

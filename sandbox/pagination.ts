@@ -12,7 +12,12 @@ export interface Page<T> {
   next?: string;
 }
 
-export function paginate<T>(all: T[], token: string | undefined, size: number | undefined, invalidTokenError: () => AwsError): Page<T> {
+export function paginate<T>(
+  all: T[],
+  token: string | undefined,
+  size: number | undefined,
+  invalidTokenError: () => AwsError,
+): Page<T> {
   const pageSize = size && size > 0 ? Math.min(size, 1000) : defaultPageSize;
   let start = 0;
   if (token) {
@@ -28,6 +33,7 @@ export function paginate<T>(all: T[], token: string | undefined, size: number | 
 export function maxResults(value: unknown): number | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new AwsError("InvalidInputException", `MaxResults must be a positive integer (got ${String(value)})`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AwsError("InvalidInputException", `MaxResults must be a positive integer (got ${String(value)})`);
   return n;
 }

@@ -25,7 +25,10 @@ export interface OrganizationSpec {
   /** IAM's centralized root access (`ListOrganizationsFeatures`); the partner's default is both on. */
   rootCredentialsManagement?: boolean;
   rootSessions?: boolean;
-  /** Trusted service access (`ListAWSServiceAccessForOrganization`); `account.amazonaws.com` allows primary-email updates. */
+  /**
+   * Trusted service access (`ListAWSServiceAccessForOrganization`); `account.amazonaws.com` allows primary-email
+   * updates.
+   */
   enabledServices?: string[];
   delegatedAdministrators?: { accountId: string; servicePrincipal: string }[];
 }
@@ -45,7 +48,12 @@ export interface AccountConditions {
   eulaAccepted: boolean;
 }
 
-export const defaultConditions: AccountConditions = { paymentMethod: true, tooNew: false, phoneVerified: true, eulaAccepted: true };
+export const defaultConditions: AccountConditions = {
+  paymentMethod: true,
+  tooNew: false,
+  phoneVerified: true,
+  eulaAccepted: true,
+};
 
 export type TagSpec = Record<string, string>;
 
@@ -176,7 +184,9 @@ export function loadScenario(pathOrObject: string | Scenario = defaultScenarioPa
     try {
       scenario = (pathOrObject.endsWith(".json") ? JSON.parse(text) : YAML.parse(text)) as Scenario;
     } catch (error) {
-      throw new ScenarioError(`the sandbox scenario ${pathOrObject} is not valid ${pathOrObject.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`);
+      throw new ScenarioError(
+        `the sandbox scenario ${pathOrObject} is not valid ${pathOrObject.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`,
+      );
     }
   } else {
     scenario = pathOrObject;
@@ -187,23 +197,29 @@ export function loadScenario(pathOrObject: string | Scenario = defaultScenarioPa
 
 function validateScenario(s: Scenario, where: string): void {
   const problems: string[] = [];
-  if (!s || typeof s !== "object") throw new ScenarioError(`${where}: a scenario is an object with organization and accounts`);
-  if (!s.organization?.id || !s.organization.managementAccountId) problems.push("organization: needs id and managementAccountId");
+  if (!s || typeof s !== "object")
+    throw new ScenarioError(`${where}: a scenario is an object with organization and accounts`);
+  if (!s.organization?.id || !s.organization.managementAccountId)
+    problems.push("organization: needs id and managementAccountId");
   if (!Array.isArray(s.accounts)) problems.push("accounts: must be a list");
   const orgIds = new Set([s.organization?.id, ...(s.otherOrganizations ?? []).map((o) => o.id)]);
   const accountIds = new Set<string>();
   for (const org of [s.organization, ...(s.otherOrganizations ?? [])]) {
-    if (org && !accountIdPattern.test(String(org.managementAccountId))) problems.push(`organization ${org.id}: managementAccountId must be 12 digits (quote it in YAML)`);
+    if (org && !accountIdPattern.test(String(org.managementAccountId)))
+      problems.push(`organization ${org.id}: managementAccountId must be 12 digits (quote it in YAML)`);
     if (org) accountIds.add(String(org.managementAccountId));
   }
   for (const [i, a] of (s.accounts ?? []).entries()) {
-    if (!accountIdPattern.test(String(a.id))) problems.push(`accounts[${i}]: id "${a.id}" must be 12 digits (quote it in YAML)`);
-    if (a.organization && !orgIds.has(a.organization)) problems.push(`accounts[${i}]: unknown organization ${a.organization}`);
+    if (!accountIdPattern.test(String(a.id)))
+      problems.push(`accounts[${i}]: id "${a.id}" must be 12 digits (quote it in YAML)`);
+    if (a.organization && !orgIds.has(a.organization))
+      problems.push(`accounts[${i}]: unknown organization ${a.organization}`);
     accountIds.add(String(a.id));
   }
   for (const [i, h] of (s.handshakes ?? []).entries()) {
     if (!orgIds.has(h.from)) problems.push(`handshakes[${i}]: unknown organization ${h.from}`);
     if (!accountIds.has(String(h.to))) problems.push(`handshakes[${i}]: unknown account ${h.to}`);
   }
-  if (problems.length > 0) throw new ScenarioError(`${where} has ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}`);
+  if (problems.length > 0)
+    throw new ScenarioError(`${where} has ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}`);
 }

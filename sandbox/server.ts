@@ -37,12 +37,21 @@ export class SandboxServer {
   readonly faults: Faults;
   private readonly server: Server;
 
-  constructor(readonly state: SandboxState, faults: FaultOptions = {}) {
+  constructor(
+    readonly state: SandboxState,
+    faults: FaultOptions = {},
+  ) {
     this.faults = new Faults(state.random);
     this.faults.set(faults);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) writeRaw(res, 500, { "content-type": "application/json" }, JSON.stringify({ error: `sandbox failure: ${(error as Error).message}` }));
+        if (!res.headersSent)
+          writeRaw(
+            res,
+            500,
+            { "content-type": "application/json" },
+            JSON.stringify({ error: `sandbox failure: ${(error as Error).message}` }),
+          );
         else res.destroy();
       });
     });
@@ -70,7 +79,8 @@ export class SandboxServer {
     const account = this.state.accounts.get(accountId);
     if (!account) throw new RangeError(`the sandbox has no account ${accountId}`);
     for (const [key, value] of Object.entries(conditions)) {
-      if (!(key in defaultConditions)) throw new RangeError(`unknown account condition "${key}"; known: ${Object.keys(defaultConditions).join(", ")}`);
+      if (!(key in defaultConditions))
+        throw new RangeError(`unknown account condition "${key}"; known: ${Object.keys(defaultConditions).join(", ")}`);
       if (typeof value !== "boolean") throw new RangeError(`account condition ${key} must be true or false`);
     }
     account.conditions = { ...account.conditions, ...conditions };
@@ -84,14 +94,20 @@ export class SandboxServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const body = await readBody(req);
-    if (url.pathname.startsWith("/_sandbox/") || url.pathname === "/_sandbox") return this.control(req.method ?? "GET", url.pathname, body, res);
+    if (url.pathname.startsWith("/_sandbox/") || url.pathname === "/_sandbox")
+      return this.control(req.method ?? "GET", url.pathname, body, res);
 
     let route: Route;
     try {
       route = routeOf(req, url, body);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      return writeRaw(res, error.status, { "content-type": "application/json" }, JSON.stringify({ __type: error.code, message: error.message }));
+      return writeRaw(
+        res,
+        error.status,
+        { "content-type": "application/json" },
+        JSON.stringify({ __type: error.code, message: error.message }),
+      );
     }
     const fail = (error: AwsError) => writeError(res, route.protocol, route.service, error, req.method);
 
@@ -104,11 +120,21 @@ export class SandboxServer {
     }
     if (route.service === "organizations" && this.faults.takeConcurrentModification()) {
       this.counters.bump("sandbox:concurrentModification");
-      return fail(new AwsError("ConcurrentModificationException", "AWS Organizations can't complete your request because it conflicts with another attempt to modify the same entity. Try again later."));
+      return fail(
+        new AwsError(
+          "ConcurrentModificationException",
+          "AWS Organizations can't complete your request because it conflicts with another attempt to modify the same entity. Try again later.",
+        ),
+      );
     }
 
     try {
-      const call: Call = { state: this.state, principal: authenticate(route, principal), accountId: "", operation: route.operation };
+      const call: Call = {
+        state: this.state,
+        principal: authenticate(route, principal),
+        accountId: "",
+        operation: route.operation,
+      };
       call.accountId = call.principal.accountId;
       authorizeSession(this.state, route, call.principal);
       switch (route.service) {
@@ -134,7 +160,8 @@ export class SandboxServer {
   }
 
   private control(method: string, path: string, body: string, res: ServerResponse): void {
-    const reply = (status: number, value: unknown) => writeRaw(res, status, { "content-type": "application/json" }, JSON.stringify(value, null, 2));
+    const reply = (status: number, value: unknown) =>
+      writeRaw(res, status, { "content-type": "application/json" }, JSON.stringify(value, null, 2));
     let input: Record<string, unknown> = {};
     if (body.trim()) {
       try {
@@ -162,7 +189,13 @@ export class SandboxServer {
       const otp = /^\/_sandbox\/otp\/(\d{12})$/.exec(path);
       if (otp && method === "GET") {
         const code = this.otp(otp[1]);
-        return code ? reply(200, { accountId: otp[1], otp: code, email: this.state.accounts.get(otp[1])!.pendingEmailUpdate!.email }) : reply(404, { error: `no pending primary e-mail update for account ${otp[1]}` });
+        return code
+          ? reply(200, {
+              accountId: otp[1],
+              otp: code,
+              email: this.state.accounts.get(otp[1])!.pendingEmailUpdate!.email,
+            })
+          : reply(404, { error: `no pending primary e-mail update for account ${otp[1]}` });
       }
       return reply(404, { error: `unknown control endpoint ${method} ${path}; see sandbox/README.md` });
     } catch (error) {
@@ -190,19 +223,25 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const jsonTargets: Record<string, string> = { AWSOrganizationsV20161128: "organizations", secretsmanager: "secretsmanager" };
+const jsonTargets: Record<string, string> = {
+  AWSOrganizationsV20161128: "organizations",
+  secretsmanager: "secretsmanager",
+};
 
 /** Works out service, protocol, operation and input of an AWS request. */
 function routeOf(req: IncomingMessage, url: URL, body: string): Route {
   const auth = String(req.headers.authorization ?? "");
-  const credential = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth) ?? /^([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(url.searchParams.get("X-Amz-Credential") ?? "");
+  const credential =
+    /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth) ??
+    /^([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(url.searchParams.get("X-Amz-Credential") ?? "");
   const accessKeyId = credential?.[1];
   const scopeService = credential?.[2];
   const target = req.headers["x-amz-target"];
   if (typeof target === "string" && target.includes(".")) {
     const [prefix, operation] = target.split(".");
     const service = jsonTargets[prefix];
-    if (!service) throw new AwsError("UnknownOperationException", `the Offboard sandbox does not serve X-Amz-Target ${target}`);
+    if (!service)
+      throw new AwsError("UnknownOperationException", `the Offboard sandbox does not serve X-Amz-Target ${target}`);
     let json: JsonInput;
     try {
       json = body ? (JSON.parse(body) as JsonInput) : {};
@@ -225,13 +264,25 @@ function routeOf(req: IncomingMessage, url: URL, body: string): Route {
       } catch {
         throw new AwsError("SerializationException", "the request body is not valid JSON");
       }
-      return { service: "account", protocol: "rest-json", operation: operation.charAt(0).toUpperCase() + operation.slice(1), accessKeyId, json };
+      return {
+        service: "account",
+        protocol: "rest-json",
+        operation: operation.charAt(0).toUpperCase() + operation.slice(1),
+        accessKeyId,
+        json,
+      };
     }
     case "s3": {
       // Path style: /<bucket>[/<key>]; the SDK writes bucket sub-resources as /<bucket>/?versioning.
       const [, bucket, ...rest] = url.pathname.split("/");
       const key = rest.join("/");
-      const s3Request: S3Request = { method: req.method ?? "GET", bucket: bucket ? decodeURIComponent(bucket) : undefined, key: key ? decodeURIComponent(key) : undefined, query: url.searchParams, body };
+      const s3Request: S3Request = {
+        method: req.method ?? "GET",
+        bucket: bucket ? decodeURIComponent(bucket) : undefined,
+        key: key ? decodeURIComponent(key) : undefined,
+        query: url.searchParams,
+        body,
+      };
       return { service: "s3", protocol: "rest-xml", operation: s3Operation(s3Request), accessKeyId, s3: s3Request };
     }
     default:
@@ -255,7 +306,12 @@ function subjectAccount(route: Route, principal: Principal | undefined): string 
 function throttling(service: string): AwsError {
   switch (service) {
     case "organizations":
-      return new AwsError("TooManyRequestsException", "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.", 400, { Type: "AWSOrganizationsThrottling" });
+      return new AwsError(
+        "TooManyRequestsException",
+        "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.",
+        400,
+        { Type: "AWSOrganizationsThrottling" },
+      );
     case "account":
       return new AwsError("TooManyRequestsException", "Rate exceeded", 429);
     case "iam":
@@ -271,12 +327,26 @@ function throttling(service: string): AwsError {
 function authenticate(route: Route, principal: Principal | undefined): Principal {
   const json = route.protocol === "json" || route.protocol === "rest-json";
   if (!principal) {
-    if (route.protocol === "rest-xml") throw new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
-    if (json) throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", route.protocol === "json" ? 400 : 403);
+    if (route.protocol === "rest-xml")
+      throw new AwsError(
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+        403,
+      );
+    if (json)
+      throw new AwsError(
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+        route.protocol === "json" ? 400 : 403,
+      );
     throw new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
   }
   if (principal.kind !== "root" && principal.expiresAt.getTime() <= Date.now()) {
-    throw new AwsError(json ? "ExpiredTokenException" : "ExpiredToken", "The security token included in the request is expired", route.protocol === "query" ? 403 : 400);
+    throw new AwsError(
+      json ? "ExpiredTokenException" : "ExpiredToken",
+      "The security token included in the request is expired",
+      route.protocol === "query" ? 403 : 400,
+    );
   }
   return principal;
 }
@@ -294,9 +364,14 @@ function authorizeSession(state: SandboxState, route: Route, p: Principal): void
   if (p.kind === "role") {
     const role = state.accounts.get(p.accountId)?.iam.roles.get(p.roleName);
     if (!role) throw denied(`role ${p.roleName} no longer exists`);
-    if (role.attachedPolicies.length === 0 && role.inlinePolicies.size === 0) throw denied(`role ${p.roleName} has no policy left`);
+    if (role.attachedPolicies.length === 0 && role.inlinePolicies.size === 0)
+      throw denied(`role ${p.roleName} has no policy left`);
   }
-  if (p.kind === "root-task" && route.service !== "iam" && !(route.service === "sts" && route.operation === "GetCallerIdentity")) {
+  if (
+    p.kind === "root-task" &&
+    route.service !== "iam" &&
+    !(route.service === "sts" && route.operation === "GetCallerIdentity")
+  ) {
     throw denied(`the root session's task policy ${p.taskPolicy} allows only IAM root-credential actions`);
   }
 }

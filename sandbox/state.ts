@@ -1,5 +1,11 @@
 import { SeededRandom } from "./random";
-import { defaultConditions, type AccountConditions, type AccountSpec, type OrganizationSpec, type Scenario } from "./scenario";
+import {
+  defaultConditions,
+  type AccountConditions,
+  type AccountSpec,
+  type OrganizationSpec,
+  type Scenario,
+} from "./scenario";
 
 /**
  * The sandbox's live AWS world: organizations, accounts and, per account, its IAM entities, root
@@ -211,7 +217,12 @@ export interface Handshake {
 }
 
 /** The root-user task policies `sts:AssumeRoot` accepts. */
-export type RootTaskPolicy = "IAMDeleteRootUserCredentials" | "IAMCreateRootUserPassword" | "IAMAuditRootUserCredentials" | "S3UnlockBucketPolicy" | "SQSUnlockQueuePolicy";
+export type RootTaskPolicy =
+  | "IAMDeleteRootUserCredentials"
+  | "IAMCreateRootUserPassword"
+  | "IAMAuditRootUserCredentials"
+  | "S3UnlockBucketPolicy"
+  | "SQSUnlockQueuePolicy";
 
 /** Who a request's access key belongs to. */
 export type Principal =
@@ -247,10 +258,16 @@ export function trustPolicyFor(accounts: string[], services: string[] = []): str
   const principal: Record<string, string[]> = {};
   if (accounts.length > 0) principal.AWS = accounts.map((a) => `arn:aws:iam::${a}:root`);
   if (services.length > 0) principal.Service = services;
-  return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }],
+  });
 }
 
-const allowAllDocument = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+const allowAllDocument = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+});
 
 function documentText(doc: unknown): string {
   if (doc === undefined) return allowAllDocument;
@@ -285,8 +302,14 @@ function organizationState(spec: OrganizationSpec, defaults: boolean): Organizat
     managementAccountId: String(spec.managementAccountId),
     rootCredentialsManagement: spec.rootCredentialsManagement ?? defaults,
     rootSessions: spec.rootSessions ?? defaults,
-    enabledServices: (spec.enabledServices ?? (defaults ? ["account.amazonaws.com", "iam.amazonaws.com"] : [])).map((principal) => ({ principal, dateEnabled: daysAgo(400) })),
-    delegatedAdministrators: (spec.delegatedAdministrators ?? []).map((d) => ({ accountId: String(d.accountId), servicePrincipal: d.servicePrincipal, delegationEnabledDate: daysAgo(200) })),
+    enabledServices: (spec.enabledServices ?? (defaults ? ["account.amazonaws.com", "iam.amazonaws.com"] : [])).map(
+      (principal) => ({ principal, dateEnabled: daysAgo(400) }),
+    ),
+    delegatedAdministrators: (spec.delegatedAdministrators ?? []).map((d) => ({
+      accountId: String(d.accountId),
+      servicePrincipal: d.servicePrincipal,
+      delegationEnabledDate: daysAgo(200),
+    })),
   };
 }
 
@@ -308,7 +331,13 @@ export function buildState(scenario: Scenario, seed = 1): SandboxState {
   for (const org of orgSpecs) {
     const id = String(org.managementAccountId);
     if (!scenario.accounts.some((a) => String(a.id) === id)) {
-      accountSpecs.push({ id, name: org.managementAccountName ?? `Management of ${org.id}`, email: org.managementEmail ?? `aws-management+${id}@example.com`, organization: org.id, joinedMethod: "CREATED" });
+      accountSpecs.push({
+        id,
+        name: org.managementAccountName ?? `Management of ${org.id}`,
+        email: org.managementEmail ?? `aws-management+${id}@example.com`,
+        organization: org.id,
+        joinedMethod: "CREATED",
+      });
     }
   }
   accountSpecs.push(...scenario.accounts);
@@ -326,7 +355,10 @@ export function buildState(scenario: Scenario, seed = 1): SandboxState {
     });
   }
 
-  state.credentials.set(managementAccessKeyId, { kind: "root", accountId: state.organizations.get(state.partnerOrganizationId)!.managementAccountId });
+  state.credentials.set(managementAccessKeyId, {
+    kind: "root",
+    accountId: state.organizations.get(state.partnerOrganizationId)!.managementAccountId,
+  });
   for (const id of state.accounts.keys()) state.credentials.set(rootAccessKeyId(id), { kind: "root", accountId: id });
   return state;
 }
@@ -334,7 +366,8 @@ export function buildState(scenario: Scenario, seed = 1): SandboxState {
 function addAccount(state: SandboxState, spec: AccountSpec): void {
   const id = String(spec.id);
   const managedByOrg = [...state.organizations.values()].find((o) => o.managementAccountId === id);
-  const organizationId = spec.organization === null ? undefined : (spec.organization ?? managedByOrg?.id ?? state.partnerOrganizationId);
+  const organizationId =
+    spec.organization === null ? undefined : (spec.organization ?? managedByOrg?.id ?? state.partnerOrganizationId);
   const account: AccountState = {
     id,
     name: spec.name ?? `Account ${id}`,
@@ -355,17 +388,28 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
   const root = spec.root ?? { password: true, mfa: ["virtual"] };
   if (root.password !== false) iam.root.loginProfile = { createDate: created };
   for (const [i, kind] of (root.mfa ?? []).entries()) {
-    const serialNumber = kind === "virtual" ? `arn:aws:iam::${id}:mfa/root-account-mfa-device${i ? `-${i}` : ""}` : `GAHT${state.random.digits(8)}`;
-    iam.mfaDevices.set(serialNumber, { serialNumber, virtual: kind === "virtual", user: rootUser, enableDate: created });
+    const serialNumber =
+      kind === "virtual"
+        ? `arn:aws:iam::${id}:mfa/root-account-mfa-device${i ? `-${i}` : ""}`
+        : `GAHT${state.random.digits(8)}`;
+    iam.mfaDevices.set(serialNumber, {
+      serialNumber,
+      virtual: kind === "virtual",
+      user: rootUser,
+      enableDate: created,
+    });
   }
-  for (let i = 0; i < (root.accessKeys ?? 0); i++) iam.root.accessKeys.push({ id: newId(state, "AKIA", 16), status: "Active", createDate: created });
-  for (let i = 0; i < (root.signingCertificates ?? 0); i++) iam.root.signingCertificates.push(newCertificate(state, created));
+  for (let i = 0; i < (root.accessKeys ?? 0); i++)
+    iam.root.accessKeys.push({ id: newId(state, "AKIA", 16), status: "Active", createDate: created });
+  for (let i = 0; i < (root.signingCertificates ?? 0); i++)
+    iam.root.signingCertificates.push(newCertificate(state, created));
 
   for (const p of spec.iam?.policies ?? []) {
     const path = p.path ?? "/";
     const count = Math.max(1, p.versions ?? 1);
     const versions: PolicyVersion[] = [];
-    for (let v = 1; v <= count; v++) versions.push({ versionId: `v${v}`, document: documentText(p.document), createDate: daysAgo(600 - v * 30) });
+    for (let v = 1; v <= count; v++)
+      versions.push({ versionId: `v${v}`, document: documentText(p.document), createDate: daysAgo(600 - v * 30) });
     iam.policies.set(p.name, {
       name: p.name,
       path,
@@ -380,8 +424,10 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       updateDate: versions[count - 1].createDate,
     });
   }
-  const attach = (names: string[] | undefined): string[] => (names ?? []).map((n) => policyArn(id, n, iam.policies.get(n)?.path));
-  const inline = (docs: Record<string, unknown> | undefined): Map<string, string> => new Map(Object.entries(docs ?? {}).map(([n, d]) => [n, documentText(d)]));
+  const attach = (names: string[] | undefined): string[] =>
+    (names ?? []).map((n) => policyArn(id, n, iam.policies.get(n)?.path));
+  const inline = (docs: Record<string, unknown> | undefined): Map<string, string> =>
+    new Map(Object.entries(docs ?? {}).map(([n, d]) => [n, documentText(d)]));
 
   for (const r of spec.iam?.roles ?? []) {
     const path = r.path ?? "/";
@@ -392,7 +438,10 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       arn: `arn:aws:iam::${id}:role${path}${r.name}`,
       description: r.description,
       createDate: created,
-      trustPolicy: r.trustPolicy !== undefined ? documentText(r.trustPolicy) : trustPolicyFor((r.trustedAccounts ?? []).map(String), r.trustedServices ?? []),
+      trustPolicy:
+        r.trustPolicy !== undefined
+          ? documentText(r.trustPolicy)
+          : trustPolicyFor((r.trustedAccounts ?? []).map(String), r.trustedServices ?? []),
       tags: { ...r.tags },
       inlinePolicies: inline(r.inlinePolicies),
       attachedPolicies: attach(r.managedPolicies),
@@ -401,12 +450,28 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
     for (const profile of r.instanceProfiles ?? []) {
       const existing = iam.instanceProfiles.get(profile);
       if (existing) existing.roles.push(r.name);
-      else iam.instanceProfiles.set(profile, { name: profile, path: "/", id: newId(state, "AIPA"), arn: `arn:aws:iam::${id}:instance-profile/${profile}`, createDate: created, roles: [r.name] });
+      else
+        iam.instanceProfiles.set(profile, {
+          name: profile,
+          path: "/",
+          id: newId(state, "AIPA"),
+          arn: `arn:aws:iam::${id}:instance-profile/${profile}`,
+          createDate: created,
+          roles: [r.name],
+        });
     }
   }
   for (const g of spec.iam?.groups ?? []) {
     const path = g.path ?? "/";
-    iam.groups.set(g.name, { name: g.name, path, id: newId(state, "AGPA"), arn: `arn:aws:iam::${id}:group${path}${g.name}`, createDate: created, inlinePolicies: inline(g.inlinePolicies), attachedPolicies: attach(g.managedPolicies) });
+    iam.groups.set(g.name, {
+      name: g.name,
+      path,
+      id: newId(state, "AGPA"),
+      arn: `arn:aws:iam::${id}:group${path}${g.name}`,
+      createDate: created,
+      inlinePolicies: inline(g.inlinePolicies),
+      attachedPolicies: attach(g.managedPolicies),
+    });
   }
   for (const u of spec.iam?.users ?? []) {
     const path = u.path ?? "/";
@@ -424,8 +489,10 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       inlinePolicies: inline(u.inlinePolicies),
       attachedPolicies: attach(u.managedPolicies),
     };
-    for (let i = 0; i < (u.accessKeys ?? 0); i++) user.accessKeys.push({ id: newId(state, "AKIA", 16), status: "Active", createDate: created });
-    for (let i = 0; i < (u.signingCertificates ?? 0); i++) user.signingCertificates.push(newCertificate(state, created));
+    for (let i = 0; i < (u.accessKeys ?? 0); i++)
+      user.accessKeys.push({ id: newId(state, "AKIA", 16), status: "Active", createDate: created });
+    for (let i = 0; i < (u.signingCertificates ?? 0); i++)
+      user.signingCertificates.push(newCertificate(state, created));
     for (let i = 0; i < (u.mfaDevices ?? 0); i++) {
       const serialNumber = `arn:aws:iam::${id}:mfa/${u.name}${i ? `-${i}` : ""}`;
       iam.mfaDevices.set(serialNumber, { serialNumber, virtual: true, user: u.name, enableDate: created });
@@ -433,30 +500,69 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
     iam.users.set(u.name, user);
   }
   for (const p of spec.iam?.samlProviders ?? []) {
-    iam.samlProviders.set(p.name, { name: p.name, arn: `arn:aws:iam::${id}:saml-provider/${p.name}`, createDate: created, validUntil: new Date(Date.now() + 365 * 86400_000), tags: { ...p.tags } });
+    iam.samlProviders.set(p.name, {
+      name: p.name,
+      arn: `arn:aws:iam::${id}:saml-provider/${p.name}`,
+      createDate: created,
+      validUntil: new Date(Date.now() + 365 * 86400_000),
+      tags: { ...p.tags },
+    });
   }
   for (const p of spec.iam?.oidcProviders ?? []) {
     const host = p.url.replace(/^https:\/\//, "");
-    iam.oidcProviders.set(host, { url: host, arn: `arn:aws:iam::${id}:oidc-provider/${host}`, clientIds: p.clientIds ?? ["sts.amazonaws.com"], createDate: created, tags: { ...p.tags } });
+    iam.oidcProviders.set(host, {
+      url: host,
+      arn: `arn:aws:iam::${id}:oidc-provider/${host}`,
+      clientIds: p.clientIds ?? ["sts.amazonaws.com"],
+      createDate: created,
+      tags: { ...p.tags },
+    });
   }
   for (const b of spec.buckets ?? []) {
-    const bucket: Bucket = { name: b.name, accountId: id, createDate: created, versioning: b.versioning ?? "Enabled", tags: { ...b.tags }, versions: [], versionOrder: new Map() };
+    const bucket: Bucket = {
+      name: b.name,
+      accountId: id,
+      createDate: created,
+      versioning: b.versioning ?? "Enabled",
+      tags: { ...b.tags },
+      versions: [],
+      versionOrder: new Map(),
+    };
     for (const o of b.objects ?? []) {
-      for (let v = 0; v < Math.max(1, o.versions ?? 1); v++) addObjectVersion(bucket, newObjectVersion(state, o.key, false, o.size ?? 1024 * (v + 1), daysAgo(300 - v)));
+      for (let v = 0; v < Math.max(1, o.versions ?? 1); v++)
+        addObjectVersion(bucket, newObjectVersion(state, o.key, false, o.size ?? 1024 * (v + 1), daysAgo(300 - v)));
       if (o.deleteMarker) addObjectVersion(bucket, newObjectVersion(state, o.key, true, 0, daysAgo(10)));
     }
     account.buckets.set(b.name, bucket);
   }
   for (const s of spec.secrets ?? []) {
-    account.secrets.set(s.name, { name: s.name, arn: secretArn(state, id, s.name), value: s.value, tags: { ...s.tags }, versionId: newUuid(state), createdDate: created });
+    account.secrets.set(s.name, {
+      name: s.name,
+      arn: secretArn(state, id, s.name),
+      value: s.value,
+      tags: { ...s.tags },
+      versionId: newUuid(state),
+      createdDate: created,
+    });
   }
 }
 
 export function newCertificate(state: SandboxState, at: Date): SigningCertificate {
-  return { id: state.random.chars(32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), body: "-----BEGIN CERTIFICATE-----\nSANDBOX\n-----END CERTIFICATE-----", status: "Active", uploadDate: at };
+  return {
+    id: state.random.chars(32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+    body: "-----BEGIN CERTIFICATE-----\nSANDBOX\n-----END CERTIFICATE-----",
+    status: "Active",
+    uploadDate: at,
+  };
 }
 
-export function newObjectVersion(state: SandboxState, key: string, deleteMarker: boolean, size: number, at = new Date()): ObjectVersion {
+export function newObjectVersion(
+  state: SandboxState,
+  key: string,
+  deleteMarker: boolean,
+  size: number,
+  at = new Date(),
+): ObjectVersion {
   return {
     key,
     versionId: state.random.chars(32, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._"),
@@ -497,7 +603,9 @@ export function describeState(state: SandboxState): unknown {
       organizationId: a.organizationId ?? null,
       status: a.status,
       conditions: a.conditions,
-      pendingEmailUpdate: a.pendingEmailUpdate ? { email: a.pendingEmailUpdate.email, expiresAt: a.pendingEmailUpdate.expiresAt } : undefined,
+      pendingEmailUpdate: a.pendingEmailUpdate
+        ? { email: a.pendingEmailUpdate.email, expiresAt: a.pendingEmailUpdate.expiresAt }
+        : undefined,
       root: {
         password: Boolean(a.iam.root.loginProfile),
         accessKeys: a.iam.root.accessKeys.length,
@@ -505,16 +613,45 @@ export function describeState(state: SandboxState): unknown {
         mfaDevices: [...a.iam.mfaDevices.values()].filter((d) => d.user === rootUser).map((d) => d.serialNumber),
       },
       iam: {
-        roles: mapOut(a.iam.roles, (r) => ({ arn: r.arn, tags: r.tags, trustPolicy: JSON.parse(r.trustPolicy) as unknown, inlinePolicies: [...r.inlinePolicies.keys()], attachedPolicies: r.attachedPolicies })),
-        policies: mapOut(a.iam.policies, (p) => ({ arn: p.arn, tags: p.tags, versions: p.versions.map((v) => v.versionId), defaultVersionId: p.defaultVersionId })),
-        users: mapOut(a.iam.users, (u) => ({ arn: u.arn, tags: u.tags, accessKeys: u.accessKeys.length, loginProfile: Boolean(u.loginProfile), signingCertificates: u.signingCertificates.length, groups: u.groups, inlinePolicies: [...u.inlinePolicies.keys()], attachedPolicies: u.attachedPolicies })),
-        groups: mapOut(a.iam.groups, (g) => ({ arn: g.arn, inlinePolicies: [...g.inlinePolicies.keys()], attachedPolicies: g.attachedPolicies })),
+        roles: mapOut(a.iam.roles, (r) => ({
+          arn: r.arn,
+          tags: r.tags,
+          trustPolicy: JSON.parse(r.trustPolicy) as unknown,
+          inlinePolicies: [...r.inlinePolicies.keys()],
+          attachedPolicies: r.attachedPolicies,
+        })),
+        policies: mapOut(a.iam.policies, (p) => ({
+          arn: p.arn,
+          tags: p.tags,
+          versions: p.versions.map((v) => v.versionId),
+          defaultVersionId: p.defaultVersionId,
+        })),
+        users: mapOut(a.iam.users, (u) => ({
+          arn: u.arn,
+          tags: u.tags,
+          accessKeys: u.accessKeys.length,
+          loginProfile: Boolean(u.loginProfile),
+          signingCertificates: u.signingCertificates.length,
+          groups: u.groups,
+          inlinePolicies: [...u.inlinePolicies.keys()],
+          attachedPolicies: u.attachedPolicies,
+        })),
+        groups: mapOut(a.iam.groups, (g) => ({
+          arn: g.arn,
+          inlinePolicies: [...g.inlinePolicies.keys()],
+          attachedPolicies: g.attachedPolicies,
+        })),
         instanceProfiles: mapOut(a.iam.instanceProfiles, (p) => ({ arn: p.arn, roles: p.roles })),
         mfaDevices: [...a.iam.mfaDevices.values()],
         samlProviders: [...a.iam.samlProviders.values()].map((p) => ({ arn: p.arn, tags: p.tags })),
         oidcProviders: [...a.iam.oidcProviders.values()].map((p) => ({ arn: p.arn, tags: p.tags })),
       },
-      buckets: mapOut(a.buckets, (b) => ({ versioning: b.versioning, tags: b.tags, lifecycleRules: b.lifecycleRules, versions: b.versions.map((v) => ({ key: v.key, versionId: v.versionId, deleteMarker: v.deleteMarker })) })),
+      buckets: mapOut(a.buckets, (b) => ({
+        versioning: b.versioning,
+        tags: b.tags,
+        lifecycleRules: b.lifecycleRules,
+        versions: b.versions.map((v) => ({ key: v.key, versionId: v.versionId, deleteMarker: v.deleteMarker })),
+      })),
       secrets: mapOut(a.secrets, (s) => ({ arn: s.arn, tags: s.tags, deleted: Boolean(s.deletedDate) })),
     })),
   };

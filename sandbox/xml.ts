@@ -3,7 +3,12 @@
  * bodies). Values are plain JS: arrays become `<member>` lists (query protocol) unless written flat.
  */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 /** A value written as `<member>`-wrapped list items (query protocol) or as repeated elements (S3). */
@@ -34,7 +39,8 @@ export function xmlElement(name: string, value: XmlValue, flatLists = false): st
     if (flatLists) return value.map((item) => xmlElement(name, item, true)).join("");
     return `<${name}>${value.map((item) => xmlElement("member", item, false)).join("")}</${name}>`;
   }
-  if (typeof value === "object" && !(value instanceof Date)) return `<${name}>${xmlChildren(value, flatLists)}</${name}>`;
+  if (typeof value === "object" && !(value instanceof Date))
+    return `<${name}>${xmlChildren(value, flatLists)}</${name}>`;
   return `<${name}>${scalar(value)}</${name}>`;
 }
 

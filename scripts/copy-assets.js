@@ -12,7 +12,8 @@ function copyNonTypeScript(relative) {
   for (const name of readdirSync(path.join(root, relative))) {
     const from = path.join(relative, name);
     if (statSync(path.join(root, from)).isDirectory()) copyNonTypeScript(from);
-    else if (!name.endsWith(".ts") && !name.endsWith(".md")) cpSync(path.join(root, from), path.join(root, "dist", from));
+    else if (!name.endsWith(".ts") && !name.endsWith(".md"))
+      cpSync(path.join(root, from), path.join(root, "dist", from));
   }
 }
 

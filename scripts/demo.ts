@@ -53,7 +53,8 @@ export function parseDemoArgs(argv: string[]): DemoOptions | "help" {
         return "help";
       case "--port": {
         const port = Number(value);
-        if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number from 1 to 65535 (got ${value ?? "nothing"})`);
+        if (!Number.isInteger(port) || port < 1 || port > 65535)
+          throw new Error(`--port needs a port number from 1 to 65535 (got ${value ?? "nothing"})`);
         options.port = port;
         i++;
         break;
@@ -81,12 +82,18 @@ export const startBotInProcess: BotStarter = async (env) => {
   const main = (await import("../src/main")) as Record<string, unknown>;
   const { loadConfig } = await import("../src/config");
   const startOffboard = main.startOffboard as ((config: unknown, options: unknown) => Promise<RunningBot>) | undefined;
-  if (typeof startOffboard !== "function") throw new Error("src/main.ts does not export startOffboard(config, options) yet: the bot cannot start");
+  if (typeof startOffboard !== "function")
+    throw new Error("src/main.ts does not export startOffboard(config, options) yet: the bot cannot start");
   return startOffboard(loadConfig(env, { requirePlatform: true }), { role: "all", host: "127.0.0.1" });
 };
 
 /** The environment the bot reads: the private Redis, the sandbox as AWS, the demo channel. */
-export function demoEnvironment(base: NodeJS.ProcessEnv, options: DemoOptions, redisUrl: string, sandboxUrl: string): NodeJS.ProcessEnv {
+export function demoEnvironment(
+  base: NodeJS.ProcessEnv,
+  options: DemoOptions,
+  redisUrl: string,
+  sandboxUrl: string,
+): NodeJS.ProcessEnv {
   return {
     ...base,
     NODE_ENV: base.NODE_ENV ?? "development",
@@ -114,12 +121,20 @@ export interface RunningDemo {
  * Starts Redis, the sandbox and the bot. On a failure part-way, whatever had started is stopped
  * again before the error is thrown.
  */
-export async function runDemo(options: DemoOptions, startBot: BotStarter = startBotInProcess, env: NodeJS.ProcessEnv = process.env): Promise<RunningDemo> {
+export async function runDemo(
+  options: DemoOptions,
+  startBot: BotStarter = startBotInProcess,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningDemo> {
   const started: Started[] = [];
   const stopAll = async () => {
     while (started.length > 0) {
       const next = started.pop() as Started;
-      await next.stop().catch((error: unknown) => console.error(`could not stop ${next.what}: ${error instanceof Error ? error.message : String(error)}`));
+      await next
+        .stop()
+        .catch((error: unknown) =>
+          console.error(`could not stop ${next.what}: ${error instanceof Error ? error.message : String(error)}`),
+        );
     }
   };
   try {
@@ -132,7 +147,12 @@ export async function runDemo(options: DemoOptions, startBot: BotStarter = start
     const stopBot = bot.close ?? bot.stop;
     if (stopBot) started.push({ what: "the bot", stop: () => stopBot.call(bot) });
     let stopping: Promise<void> | undefined;
-    return { url: `http://127.0.0.1:${options.port}`, redis, sandboxUrl: sandbox.url, stop: () => (stopping ??= stopAll()) };
+    return {
+      url: `http://127.0.0.1:${options.port}`,
+      redis,
+      sandboxUrl: sandbox.url,
+      stop: () => (stopping ??= stopAll()),
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -142,7 +162,13 @@ export async function runDemo(options: DemoOptions, startBot: BotStarter = start
 function assertPortFree(port: number): Promise<void> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
-    probe.once("error", () => reject(new Error(`port ${port} is already in use: stop what runs there, or choose another with npm run demo -- --port <n>`)));
+    probe.once("error", () =>
+      reject(
+        new Error(
+          `port ${port} is already in use: stop what runs there, or choose another with npm run demo -- --port <n>`,
+        ),
+      ),
+    );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolvePort()));
   });
 }

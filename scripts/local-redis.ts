@@ -62,7 +62,24 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     const port = await freeLoopbackPort();
     const child = spawn(
       binary,
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
+        "--loglevel",
+        "warning",
+      ],
       // Its own process group: a Ctrl-C in the terminal reaches us, and we stop Redis last, after the
       // bot has finished with it, instead of Redis quitting under a bot that is still closing.
       { stdio: ["ignore", "pipe", "pipe"], detached: true },

@@ -7,7 +7,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildTeamsPackage } from "../adapters/teams/app-package";
 
-export async function writeTeamsPackage(outFile = path.resolve(__dirname, "../dist/offboard-teams.zip"), env: Record<string, string | undefined> = process.env): Promise<{ file: string; warnings: string[] }> {
+export async function writeTeamsPackage(
+  outFile = path.resolve(__dirname, "../dist/offboard-teams.zip"),
+  env: Record<string, string | undefined> = process.env,
+): Promise<{ file: string; warnings: string[] }> {
   const built = await buildTeamsPackage({ env, root: path.resolve(__dirname, "..") });
   await mkdir(path.dirname(outFile), { recursive: true });
   await writeFile(outFile, built.zip);

@@ -41,6 +41,12 @@ export function assertTransition(from: CaseStatus, to: CaseStatus, caseId?: stri
 }
 
 /** Statuses in which the ticket may still be edited (and the case cancelled). */
-export const editableStatuses: readonly CaseStatus[] = ["collecting", "planning", "awaiting_signoff", "approved", "scheduled"];
+export const editableStatuses: readonly CaseStatus[] = [
+  "collecting",
+  "planning",
+  "awaiting_signoff",
+  "approved",
+  "scheduled",
+];
 
 export const finishedStatuses: readonly CaseStatus[] = ["completed", "cancelled"];

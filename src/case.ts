@@ -79,7 +79,9 @@ export interface Case {
   ticket: TicketState;
   /** Departing accounts (from the ticket), 12 digits each. */
   accounts: string[];
-  /** Customer approvers (from the ticket, plus the starter unless partner) and AWS approvers (assigned by the partner). */
+  /**
+   * Customer approvers (from the ticket, plus the starter unless partner) and AWS approvers (assigned by the partner).
+   */
   members: { customer: Identity[]; aws: Identity[] };
   plan?: Plan;
   signOffs: SignOff[];

@@ -37,16 +37,24 @@ describe("configuration", () => {
   it("lists every missing Slack value when the Slack adapter is on", () => {
     const problems = problemsOf({ SLACK_BOT_TOKEN: "not-a-token" });
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/SLACK_BOT_TOKEN: must be a bot token/), expect.stringMatching(/SLACK_SIGNING_SECRET: required/), expect.stringMatching(/OFFBOARD_PARTNER_SLACK_USERS/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/SLACK_BOT_TOKEN: must be a bot token/),
+        expect.stringMatching(/SLACK_SIGNING_SECRET: required/),
+        expect.stringMatching(/OFFBOARD_PARTNER_SLACK_USERS/),
+      ]),
     );
   });
 
   it("refuses TEAMS_LOCAL in production", () => {
-    expect(problemsOf({ TEAMS_LOCAL: "1", NODE_ENV: "production" }).join()).toMatch(/TEAMS_LOCAL.*refused when NODE_ENV=production/);
+    expect(problemsOf({ TEAMS_LOCAL: "1", NODE_ENV: "production" }).join()).toMatch(
+      /TEAMS_LOCAL.*refused when NODE_ENV=production/,
+    );
   });
 
   it("refuses the demo channel in production: it has no sign-in", () => {
-    expect(problemsOf({ OFFBOARD_DEMO_CHANNEL: "1", NODE_ENV: "production" }).join()).toMatch(/OFFBOARD_DEMO_CHANNEL.*refused when NODE_ENV=production/);
+    expect(problemsOf({ OFFBOARD_DEMO_CHANNEL: "1", NODE_ENV: "production" }).join()).toMatch(
+      /OFFBOARD_DEMO_CHANNEL.*refused when NODE_ENV=production/,
+    );
   });
 
   it("reads which proxies to trust for client addresses", () => {

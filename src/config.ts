@@ -22,7 +22,10 @@ const url = (what: string) => z.string().url({ message: `must be a URL (${what})
 const schema = z.object({
   NODE_ENV: z.string().default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .default("redis://127.0.0.1:6379"),
   PUBLIC_BASE_URL: url("the address people's browsers reach the bot at, e.g. https://offboard.example.com").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   OFFBOARD_KEY_PREFIX: z.string().default("offboard:"),
@@ -54,7 +57,10 @@ const schema = z.object({
     .transform((v, ctx) => {
       const seconds = parseDurationSeconds(v);
       if (seconds === undefined || seconds <= 0 || seconds > maxLinkTtlSeconds) {
-        ctx.addIssue({ code: "custom", message: `must be a duration like 24h, 90m or 7d, at most 7 days (got "${v}")` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a duration like 24h, 90m or 7d, at most 7 days (got "${v}")`,
+        });
         return z.NEVER;
       }
       return seconds;
@@ -62,7 +68,10 @@ const schema = z.object({
   OFFBOARD_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   OFFBOARD_TRUST_PROXY: z
     .string()
-    .regex(/^(\d+|true|false|loopback|linklocal|uniquelocal|[0-9a-fA-F.:/,\s]+)$/, "must be a hop count, true/false, loopback, or proxy addresses/CIDRs")
+    .regex(
+      /^(\d+|true|false|loopback|linklocal|uniquelocal|[0-9a-fA-F.:/,\s]+)$/,
+      "must be a hop count, true/false, loopback, or proxy addresses/CIDRs",
+    )
     .optional(),
 });
 
@@ -77,7 +86,14 @@ export interface Config {
   logLevel: Parsed["LOG_LEVEL"];
   keyPrefix: string;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; partnerUsers: string[] };
-  teams?: { appId?: string; appPassword?: string; appType: Parsed["MicrosoftAppType"]; tenantId?: string; local: boolean; partnerUsers: string[] };
+  teams?: {
+    appId?: string;
+    appPassword?: string;
+    appType: Parsed["MicrosoftAppType"];
+    tenantId?: string;
+    local: boolean;
+    partnerUsers: string[];
+  };
   demoChannel?: { partnerUsers: string[] };
   aws: { region: string; memberRoleName: string; partnerMarker: string; kmsKeyId?: string; rateLimitPerSecond: number };
   linkTtlSeconds: number;
@@ -87,7 +103,10 @@ export interface Config {
 }
 
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, options: { requirePlatform?: boolean } = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { requirePlatform?: boolean } = {},
+): Config {
   const problems: string[] = [];
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
@@ -100,30 +119,58 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let slack: Config["slack"];
   if (v.SLACK_BOT_TOKEN) {
     if (!v.SLACK_BOT_TOKEN.startsWith("xoxb-")) problems.push("SLACK_BOT_TOKEN: must be a bot token (xoxb-…)");
-    if (!v.SLACK_SIGNING_SECRET && !v.SLACK_APP_TOKEN) problems.push("SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
-    if (v.SLACK_APP_TOKEN && !v.SLACK_APP_TOKEN.startsWith("xapp-")) problems.push("SLACK_APP_TOKEN: must be an app-level token (xapp-…)");
-    if (v.OFFBOARD_PARTNER_SLACK_USERS.length === 0) problems.push("OFFBOARD_PARTNER_SLACK_USERS: list the partner approvers' Slack user ids (U…) and/or user-group ids (S…)");
-    for (const id of v.OFFBOARD_PARTNER_SLACK_USERS) if (!/^[UWS][A-Z0-9]{2,}$/.test(id)) problems.push(`OFFBOARD_PARTNER_SLACK_USERS: "${id}" is not a Slack user (U…/W…) or user-group (S…) id`);
-    slack = { botToken: v.SLACK_BOT_TOKEN, signingSecret: v.SLACK_SIGNING_SECRET ?? "", appToken: v.SLACK_APP_TOKEN, apiUrl: v.SLACK_API_URL, partnerUsers: v.OFFBOARD_PARTNER_SLACK_USERS };
+    if (!v.SLACK_SIGNING_SECRET && !v.SLACK_APP_TOKEN)
+      problems.push("SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
+    if (v.SLACK_APP_TOKEN && !v.SLACK_APP_TOKEN.startsWith("xapp-"))
+      problems.push("SLACK_APP_TOKEN: must be an app-level token (xapp-…)");
+    if (v.OFFBOARD_PARTNER_SLACK_USERS.length === 0)
+      problems.push(
+        "OFFBOARD_PARTNER_SLACK_USERS: list the partner approvers' Slack user ids (U…) and/or user-group ids (S…)",
+      );
+    for (const id of v.OFFBOARD_PARTNER_SLACK_USERS)
+      if (!/^[UWS][A-Z0-9]{2,}$/.test(id))
+        problems.push(`OFFBOARD_PARTNER_SLACK_USERS: "${id}" is not a Slack user (U…/W…) or user-group (S…) id`);
+    slack = {
+      botToken: v.SLACK_BOT_TOKEN,
+      signingSecret: v.SLACK_SIGNING_SECRET ?? "",
+      appToken: v.SLACK_APP_TOKEN,
+      apiUrl: v.SLACK_API_URL,
+      partnerUsers: v.OFFBOARD_PARTNER_SLACK_USERS,
+    };
   } else if (v.SLACK_SIGNING_SECRET || v.SLACK_APP_TOKEN) {
     problems.push("SLACK_BOT_TOKEN: required when other SLACK_ variables are set");
   }
 
   let teams: Config["teams"];
   if (v.MicrosoftAppId || v.TEAMS_LOCAL) {
-    if (v.TEAMS_LOCAL && v.NODE_ENV === "production") problems.push("TEAMS_LOCAL: turns authentication off and is refused when NODE_ENV=production");
+    if (v.TEAMS_LOCAL && v.NODE_ENV === "production")
+      problems.push("TEAMS_LOCAL: turns authentication off and is refused when NODE_ENV=production");
     if (v.MicrosoftAppId && !v.TEAMS_LOCAL) {
-      if (v.MicrosoftAppType !== "UserAssignedMSI" && !v.MicrosoftAppPassword) problems.push("MicrosoftAppPassword: required with MicrosoftAppId");
-      if (v.MicrosoftAppType === "SingleTenant" && !v.MicrosoftAppTenantId) problems.push("MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant");
+      if (v.MicrosoftAppType !== "UserAssignedMSI" && !v.MicrosoftAppPassword)
+        problems.push("MicrosoftAppPassword: required with MicrosoftAppId");
+      if (v.MicrosoftAppType === "SingleTenant" && !v.MicrosoftAppTenantId)
+        problems.push("MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant");
     }
-    teams = { appId: v.MicrosoftAppId, appPassword: v.MicrosoftAppPassword, appType: v.MicrosoftAppType, tenantId: v.MicrosoftAppTenantId, local: v.TEAMS_LOCAL, partnerUsers: v.OFFBOARD_PARTNER_TEAMS_USERS };
+    teams = {
+      appId: v.MicrosoftAppId,
+      appPassword: v.MicrosoftAppPassword,
+      appType: v.MicrosoftAppType,
+      tenantId: v.MicrosoftAppTenantId,
+      local: v.TEAMS_LOCAL,
+      partnerUsers: v.OFFBOARD_PARTNER_TEAMS_USERS,
+    };
   }
 
-  if (v.OFFBOARD_DEMO_CHANNEL && v.NODE_ENV === "production") problems.push("OFFBOARD_DEMO_CHANNEL: the demo channel has no sign-in (anyone can act as anyone) and is refused when NODE_ENV=production");
+  if (v.OFFBOARD_DEMO_CHANNEL && v.NODE_ENV === "production")
+    problems.push(
+      "OFFBOARD_DEMO_CHANNEL: the demo channel has no sign-in (anyone can act as anyone) and is refused when NODE_ENV=production",
+    );
   const demoChannel = v.OFFBOARD_DEMO_CHANNEL ? { partnerUsers: v.OFFBOARD_PARTNER_WEB_USERS } : undefined;
 
   if (options.requirePlatform && !slack && !teams && !demoChannel) {
-    problems.push("no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`");
+    problems.push(
+      "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`",
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -137,7 +184,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slack,
     teams,
     demoChannel,
-    aws: { region: v.AWS_REGION, memberRoleName: v.OFFBOARD_MEMBER_ROLE_NAME, partnerMarker: v.OFFBOARD_PARTNER_MARKER, kmsKeyId: v.OFFBOARD_SECRETS_KMS_KEY_ID, rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT },
+    aws: {
+      region: v.AWS_REGION,
+      memberRoleName: v.OFFBOARD_MEMBER_ROLE_NAME,
+      partnerMarker: v.OFFBOARD_PARTNER_MARKER,
+      kmsKeyId: v.OFFBOARD_SECRETS_KMS_KEY_ID,
+      rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT,
+    },
     linkTtlSeconds: v.OFFBOARD_LINK_TTL,
     adminToken: v.OFFBOARD_ADMIN_TOKEN,
     trustProxy: parseTrustProxy(v.OFFBOARD_TRUST_PROXY),

@@ -66,7 +66,9 @@ export class NotAuthorizedError extends OffboardError {
 
 /** A sign-off button or card was pressed for a ticket/plan version that is no longer current. */
 export class StaleApprovalError extends OffboardError {
-  constructor(message = "this approval is for an older version of the ticket or plan; use the latest sign-off message") {
+  constructor(
+    message = "this approval is for an older version of the ticket or plan; use the latest sign-off message",
+  ) {
     super("stale_approval", message);
   }
 }
@@ -80,6 +82,10 @@ export class AlreadySignedError extends OffboardError {
 /** Configuration is missing or bad; `problems` lists every one of them. */
 export class ConfigError extends OffboardError {
   constructor(readonly problems: string[]) {
-    super("config_invalid", `Offboard cannot start, the configuration has ${problems.length} problem(s):\n` + problems.map((p) => `  - ${p}`).join("\n"));
+    super(
+      "config_invalid",
+      `Offboard cannot start, the configuration has ${problems.length} problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
   }
 }

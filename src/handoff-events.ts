@@ -32,5 +32,11 @@ export interface HandoffEvents {
    * audit trail and so that the step, resumed, skips what it already did (`AccountProgress.milestones`).
    * `detail` is audited with it and is never a secret. Optional: without it a resumed step starts over.
    */
-  stepProgress?(caseId: string, accountId: string, step: HandoffStep, milestone: string, detail?: Record<string, unknown>): Promise<void>;
+  stepProgress?(
+    caseId: string,
+    accountId: string,
+    step: HandoffStep,
+    milestone: string,
+    detail?: Record<string, unknown>,
+  ): Promise<void>;
 }

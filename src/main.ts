@@ -60,7 +60,10 @@ export interface RunningOffboard {
 export async function startOffboard(config: Config, options: StartOptions = {}): Promise<RunningOffboard> {
   const role = options.role ?? "all";
   const logger = options.logger ?? createLogger(config.logLevel);
-  const redis = createRedis(config.redisUrl, { name: "offboard", onError: (error) => logger.warn({ err: error }, "Redis connection problem") });
+  const redis = createRedis(config.redisUrl, {
+    name: "offboard",
+    onError: (error) => logger.warn({ err: error }, "Redis connection problem"),
+  });
   await checkRedisVersion(redis);
   const prefix = config.keyPrefix;
   const bullPrefix = `${prefix}bull`;
@@ -71,7 +74,10 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const audit = new RedisAuditLog(redis, prefix);
   const idempotency = new RedisIdempotencyStore(redis, prefix);
 
-  const platforms: { chat: Partial<Record<"slack" | "teams" | "web", ChatPort>>; partners: Partial<Record<"slack" | "teams" | "web", PartnerDirectory>> } = { chat: {}, partners: {} };
+  const platforms: {
+    chat: Partial<Record<"slack" | "teams" | "web", ChatPort>>;
+    partners: Partial<Record<"slack" | "teams" | "web", PartnerDirectory>>;
+  } = { chat: {}, partners: {} };
   let slack: SlackAdapter | undefined;
   let teams: TeamsAdapter | undefined;
   let demo: DemoChannel | undefined;
@@ -96,12 +102,22 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const partners = new PartnerRouter(platforms.partners);
 
   const rateLimit = new RequestRateLimit(redis, `${prefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
-  const awsClients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate: rateLimit });
-  const aws = new SdkAwsOperations(awsClients, { partnerMarker: config.aws.partnerMarker, memberRoleName: config.aws.memberRoleName });
+  const awsClients = new AwsClients({
+    region: config.aws.region,
+    memberRoleName: config.aws.memberRoleName,
+    gate: rateLimit,
+  });
+  const aws = new SdkAwsOperations(awsClients, {
+    partnerMarker: config.aws.partnerMarker,
+    memberRoleName: config.aws.memberRoleName,
+  });
   const rootAccess = new SdkRootAccess(awsClients);
   const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
   const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
-  closers.push(() => queue.close(), () => expiry.close());
+  closers.push(
+    () => queue.close(),
+    () => expiry.close(),
+  );
 
   const credentials = new CredentialService({
     cases,
@@ -134,7 +150,8 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   let workers: HandoffWorkers | undefined;
   let expiryWorker: Worker | undefined;
   if (role !== "web") {
-    const onWorkerError = (error: Error, worker = "credential expiry") => logger.warn({ err: error, worker }, "job worker problem");
+    const onWorkerError = (error: Error, worker = "credential expiry") =>
+      logger.warn({ err: error, worker }, "job worker problem");
     workers = startWorkers({
       connection: bullConnection,
       prefix: bullPrefix,
@@ -146,7 +163,11 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
       customerLeavePollMs: options.customerPollMs,
       onError: onWorkerError,
     });
-    expiryWorker = startCredentialExpiryWorker(credentials, { connection: bullConnection, prefix: bullPrefix, onError: onWorkerError });
+    expiryWorker = startCredentialExpiryWorker(credentials, {
+      connection: bullConnection,
+      prefix: bullPrefix,
+      onError: onWorkerError,
+    });
   }
 
   let http: RunningHttpServer | undefined;
@@ -164,7 +185,10 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     server.app.use(createLegalPagesRouter());
     if (demo) server.app.use(demo.router(conversation));
     http = await server.listen(config.port, options.host);
-    logger.info({ port: http.port, role, slack: Boolean(slack), teams: Boolean(teams), demo: Boolean(demo) }, "Offboard is listening");
+    logger.info(
+      { port: http.port, role, slack: Boolean(slack), teams: Boolean(teams), demo: Boolean(demo) },
+      "Offboard is listening",
+    );
   }
   if (slack?.startSocketMode) await slack.startSocketMode();
 
@@ -174,7 +198,8 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     await workers?.close();
     await expiryWorker?.close();
     await conversation.workflow.flush().catch(() => undefined);
-    for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
+    for (const closer of closers.reverse())
+      await closer().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
     await quit(bullConnection);
     await quit(redis);
   };
@@ -188,7 +213,8 @@ async function quit(redis: Redis): Promise<void> {
 export function parseRole(argv: string[]): Role {
   const index = argv.indexOf("--role");
   const value = index >= 0 ? argv[index + 1] : "all";
-  if (value !== "web" && value !== "worker" && value !== "all") throw new OffboardError("config_invalid", `--role must be web, worker or all (got ${value ?? "nothing"})`);
+  if (value !== "web" && value !== "worker" && value !== "all")
+    throw new OffboardError("config_invalid", `--role must be web, worker or all (got ${value ?? "nothing"})`);
   return value;
 }
 

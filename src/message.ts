@@ -47,9 +47,17 @@ export const text = (value: string): Block => ({ type: "text", text: value });
 export const context = (value: string): Block => ({ type: "context", text: value });
 export const divider = (): Block => ({ type: "divider" });
 export const link = (label: string, url: string): Block => ({ type: "link", label, url });
-export const fields = (pairs: [string, string][]): Block => ({ type: "fields", fields: pairs.map(([label, value]) => ({ label, value })) });
+export const fields = (pairs: [string, string][]): Block => ({
+  type: "fields",
+  fields: pairs.map(([label, value]) => ({ label, value })),
+});
 export const actions = (buttons: Button[]): Block => ({ type: "actions", buttons });
-export const button = (actionId: string, label: string, value: string, extra: Partial<Pick<Button, "style" | "confirm">> = {}): Button => ({ actionId, label, value, ...extra });
+export const button = (
+  actionId: string,
+  label: string,
+  value: string,
+  extra: Partial<Pick<Button, "style" | "confirm">> = {},
+): Button => ({ actionId, label, value, ...extra });
 
 /** A form with every ticket field (Slack modal, Teams card, demo dialog). */
 export interface FormModel {

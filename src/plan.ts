@@ -3,15 +3,12 @@
  * to the hash of the ticket and this plan.
  */
 export type ArtifactKind =
-  | "iam_role"
-  | "iam_policy"
-  | "iam_user"
-  | "iam_group"
-  | "saml_provider"
-  | "oidc_provider"
-  | "cross_account_role";
+  "iam_role" | "iam_policy" | "iam_user" | "iam_group" | "saml_provider" | "oidc_provider" | "cross_account_role";
 
-/** delete it; keep it as it is; keep it but remove the partner's tags ("Optimization"); lock = trust only the member account. */
+/**
+ * delete it; keep it as it is; keep it but remove the partner's tags ("Optimization"); lock = trust only the member
+ * account.
+ */
 export type ArtifactAction = "delete" | "keep" | "untag" | "lock";
 
 export interface PlannedArtifact {
@@ -75,7 +72,14 @@ export function countArtifacts(plan: Plan, action?: ArtifactAction): number {
  * AWS changes a member's root e-mail and opens root sessions only while the account is in the
  * organization.
  */
-export const handoffSteps = ["revoke_iam", "buckets", "root_handover", "leave_org", "accept_invitation", "lock_role"] as const;
+export const handoffSteps = [
+  "revoke_iam",
+  "buckets",
+  "root_handover",
+  "leave_org",
+  "accept_invitation",
+  "lock_role",
+] as const;
 export type HandoffStep = (typeof handoffSteps)[number];
 
 export const handoffStepLabel: Record<HandoffStep, string> = {

@@ -24,8 +24,13 @@ function aCase(): Case {
   };
 }
 
-const sign = (value: Case, party: "customer" | "aws" | "partner", by: Identity, isPartner = false, hash = shortHash(approvalHash(value))) =>
-  recordSignOff(value, { party, by, presentedHash: hash, isPartner, at });
+const sign = (
+  value: Case,
+  party: "customer" | "aws" | "partner",
+  by: Identity,
+  isPartner = false,
+  hash = shortHash(approvalHash(value)),
+) => recordSignOff(value, { party, by, presentedHash: hash, isPartner, at });
 
 describe("sign-off policy", () => {
   it("approves when all three parties sign the current ticket", () => {
@@ -63,16 +68,33 @@ describe("sign-off policy", () => {
   it("refuses a button made for an older version of the ticket", () => {
     const value = aCase();
     const oldHash = shortHash(approvalHash(value));
-    const edited: Case = { ...value, ticket: { ...value.ticket, answers: { ...value.ticket.answers, customerName: "Acme Corp" } } };
+    const edited: Case = {
+      ...value,
+      ticket: { ...value.ticket, answers: { ...value.ticket.answers, customerName: "Acme Corp" } },
+    };
     expect(() => sign(edited, "customer", customer, false, oldHash)).toThrow(StaleApprovalError);
   });
 
   it("voids sign-offs when the ticket or plan changes", () => {
     const signed = sign(sign(aCase(), "customer", customer), "aws", aws);
     expect(currentSignOffs(signed)).toHaveLength(2);
-    const edited: Case = { ...signed, ticket: { ...signed.ticket, answers: { ...signed.ticket.answers, goal: "leave" } } };
+    const edited: Case = {
+      ...signed,
+      ticket: { ...signed.ticket, answers: { ...signed.ticket.answers, goal: "leave" } },
+    };
     expect(currentSignOffs(edited)).toHaveLength(0);
-    const replanned: Case = { ...signed, plan: { version: 1, createdAt: at.toISOString(), organizationId: "o-x", managementAccountId: "111111111111", removalBy: "partner", accounts: [], warnings: [] } };
+    const replanned: Case = {
+      ...signed,
+      plan: {
+        version: 1,
+        createdAt: at.toISOString(),
+        organizationId: "o-x",
+        managementAccountId: "111111111111",
+        removalBy: "partner",
+        accounts: [],
+        warnings: [],
+      },
+    };
     expect(currentSignOffs(replanned)).toHaveLength(0);
     expect(isFullyApproved(replanned)).toBe(false);
   });

@@ -63,18 +63,24 @@ export interface SignOffRequest {
 export function recordSignOff(value: Case, request: SignOffRequest): Case {
   const { party, by } = request;
   if (!isMemberOf(value, party, by, request.isPartner)) {
-    throw new NotAuthorizedError(`only a ${partyLabel[party]} approver can approve for ${partyLabel[party]}; you are not one in case ${value.id}`);
+    throw new NotAuthorizedError(
+      `only a ${partyLabel[party]} approver can approve for ${partyLabel[party]}; you are not one in case ${value.id}`,
+    );
   }
   const hash = approvalHash(value);
   if (!hash.startsWith(request.presentedHash) || request.presentedHash.length < 8) throw new StaleApprovalError();
   const current = currentSignOffs(value);
   const mine = current.find((s) => sameIdentity(s.by, by));
   if (mine && mine.party !== party) {
-    throw new AlreadySignedError(`you already approved for ${partyLabel[mine.party]}; one person approves for one party only`);
+    throw new AlreadySignedError(
+      `you already approved for ${partyLabel[mine.party]}; one person approves for one party only`,
+    );
   }
   const existing = current.find((s) => s.party === party);
   if (existing) {
-    throw new AlreadySignedError(`${partyLabel[party]} already approved this version (${describeIdentity(existing.by)}, ${existing.at})`);
+    throw new AlreadySignedError(
+      `${partyLabel[party]} already approved this version (${describeIdentity(existing.by)}, ${existing.at})`,
+    );
   }
   const signOff: SignOff = { party, by, at: request.at.toISOString(), hash };
   return { ...value, signOffs: [...current, signOff] };

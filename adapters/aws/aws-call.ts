@@ -14,7 +14,11 @@ export async function awsCall<T>(operation: string, accountId: string | undefine
  * The same, for a call whose "not found" means the work is already done (deleting a deleted thing):
  * true when it changed something, false when there was nothing to change.
  */
-export async function awsRemoval(operation: string, accountId: string | undefined, run: () => Promise<unknown>): Promise<boolean> {
+export async function awsRemoval(
+  operation: string,
+  accountId: string | undefined,
+  run: () => Promise<unknown>,
+): Promise<boolean> {
   try {
     await awsCall(operation, accountId, run);
     return true;
@@ -25,7 +29,12 @@ export async function awsRemoval(operation: string, accountId: string | undefine
 }
 
 /** Collects every item of every page of an SDK paginator. */
-export async function allPages<P, T>(operation: string, accountId: string | undefined, pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+export async function allPages<P, T>(
+  operation: string,
+  accountId: string | undefined,
+  pages: AsyncIterable<P>,
+  pick: (page: P) => T[] | undefined,
+): Promise<T[]> {
   return awsCall(operation, accountId, async () => {
     const items: T[] = [];
     for await (const page of pages) items.push(...(pick(page) ?? []));

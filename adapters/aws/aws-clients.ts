@@ -91,10 +91,21 @@ export class AwsClients {
 
   private async assumeMemberRole(accountId: string): Promise<AwsCredentialIdentity> {
     try {
-      const out = await this.sts.send(new AssumeRoleCommand({ RoleArn: this.memberRoleArn(accountId), RoleSessionName: "offboard", DurationSeconds: 3600 }));
+      const out = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: this.memberRoleArn(accountId),
+          RoleSessionName: "offboard",
+          DurationSeconds: 3600,
+        }),
+      );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("AssumeRole returned no credentials");
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      };
     } catch (error) {
       throw translateAwsError(error, { operation: `AssumeRole ${this.options.memberRoleName}`, accountId });
     }
@@ -114,7 +125,9 @@ export class AwsClients {
   }
 
   private paced<C extends { middlewareStack: unknown }>(client: C): C {
-    (client as unknown as IAMClient).middlewareStack.use(requestPacing(this.options.gate, this.options.backoff) as never);
+    (client as unknown as IAMClient).middlewareStack.use(
+      requestPacing(this.options.gate, this.options.backoff) as never,
+    );
     return client;
   }
 }

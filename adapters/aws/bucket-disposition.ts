@@ -21,7 +21,12 @@ export const archiveRuleId = "offboard-archive-to-glacier";
  * current and noncurrent objects to S3 Glacier (the customer's data stays, at archive prices). delete:
  * every object version and delete marker, then the bucket. A bucket already gone is `already_done`.
  */
-export async function applyBucketDisposition(s3: S3Client, accountId: string, bucket: string, disposition: BucketDisposition): Promise<ChangeOutcome> {
+export async function applyBucketDisposition(
+  s3: S3Client,
+  accountId: string,
+  bucket: string,
+  disposition: BucketDisposition,
+): Promise<ChangeOutcome> {
   try {
     if (disposition === "keep") return "already_done";
     if (disposition === "archive") return await archive(s3, accountId, bucket);
@@ -44,7 +49,12 @@ async function archive(s3: S3Client, accountId: string, bucket: string): Promise
   };
   // The bucket's own rules stay: PutBucketLifecycleConfiguration replaces the whole configuration.
   await awsCall("PutBucketLifecycleConfiguration", accountId, () =>
-    s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [...existing, rule] } })),
+    s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: bucket,
+        LifecycleConfiguration: { Rules: [...existing, rule] },
+      }),
+    ),
   );
   return "changed";
 }
@@ -63,13 +73,30 @@ async function deleteBucket(s3: S3Client, accountId: string, bucket: string): Pr
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   for (;;) {
-    const page = await awsCall("ListObjectVersions", accountId, () => s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker, MaxKeys: 1000 })));
-    const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const page = await awsCall("ListObjectVersions", accountId, () =>
+      s3.send(
+        new ListObjectVersionsCommand({
+          Bucket: bucket,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionIdMarker,
+          MaxKeys: 1000,
+        }),
+      ),
+    );
+    const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
     if (objects.length > 0) {
-      const out = await awsCall("DeleteObjects", accountId, () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+      const out = await awsCall("DeleteObjects", accountId, () =>
+        s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })),
+      );
       if (out.Errors && out.Errors.length > 0) {
         const first = out.Errors[0];
-        throw new AwsUnexpectedError({ operation: "DeleteObjects", accountId, awsCode: first.Code }, `${out.Errors.length} object version(s) of ${bucket} could not be deleted, e.g. ${first.Key}: ${first.Message}`);
+        throw new AwsUnexpectedError(
+          { operation: "DeleteObjects", accountId, awsCode: first.Code },
+          `${out.Errors.length} object version(s) of ${bucket} could not be deleted, e.g. ${first.Key}: ${first.Message}`,
+        );
       }
     }
     // Markers are positions in the key space, so they stay valid after the listed versions are deleted.
@@ -82,12 +109,21 @@ async function deleteBucket(s3: S3Client, accountId: string, bucket: string): Pr
 }
 
 /** Object versions and delete markers in a bucket, for the plan's detail (counted up to `cap`). */
-export async function countObjectVersions(s3: S3Client, accountId: string, bucket: string, cap = 100_000): Promise<number> {
+export async function countObjectVersions(
+  s3: S3Client,
+  accountId: string,
+  bucket: string,
+  cap = 100_000,
+): Promise<number> {
   let count = 0;
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
-    const page = await awsCall("ListObjectVersions", accountId, () => s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })));
+    const page = await awsCall("ListObjectVersions", accountId, () =>
+      s3.send(
+        new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
+      ),
+    );
     count += (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0);
     if (!page.IsTruncated) break;
     keyMarker = page.NextKeyMarker;

@@ -19,9 +19,15 @@ export { defaultBackoff, backoffDelay, type BackoffPolicy } from "./request-paci
  *
  * @example const { aws, close } = createAwsOperations(config, createRedis(config.redisUrl));
  */
-export function createAwsOperations(config: Pick<Config, "aws" | "keyPrefix">, redis: Redis): { aws: SdkAwsOperations; rootAccess: SdkRootAccess; clients: AwsClients; close(): void } {
+export function createAwsOperations(
+  config: Pick<Config, "aws" | "keyPrefix">,
+  redis: Redis,
+): { aws: SdkAwsOperations; rootAccess: SdkRootAccess; clients: AwsClients; close(): void } {
   const gate = new RequestRateLimit(redis, `${config.keyPrefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
   const clients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate });
-  const aws = new SdkAwsOperations(clients, { partnerMarker: config.aws.partnerMarker, memberRoleName: config.aws.memberRoleName });
+  const aws = new SdkAwsOperations(clients, {
+    partnerMarker: config.aws.partnerMarker,
+    memberRoleName: config.aws.memberRoleName,
+  });
   return { aws, rootAccess: new SdkRootAccess(clients), clients, close: () => clients.destroy() };
 }

@@ -1,4 +1,10 @@
-import type { AbsoluteLocation, FinalizeRequestHandlerOptions, FinalizeRequestMiddleware, MetadataBearer, Pluggable } from "@aws-sdk/types";
+import type {
+  AbsoluteLocation,
+  FinalizeRequestHandlerOptions,
+  FinalizeRequestMiddleware,
+  MetadataBearer,
+  Pluggable,
+} from "@aws-sdk/types";
 import { isRetryableSdkError } from "./translate-error";
 
 /** How throttling, concurrent modifications and AWS-side failures are retried. */
@@ -30,7 +36,10 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
  * (`maxAttempts: 1`), so this is the only retry loop and every attempt is counted against the limit.
  * It sits before signing, so each attempt is signed afresh.
  */
-export function requestPacing(gate: RequestGate | undefined, policy: BackoffPolicy = defaultBackoff): Pluggable<object, MetadataBearer> {
+export function requestPacing(
+  gate: RequestGate | undefined,
+  policy: BackoffPolicy = defaultBackoff,
+): Pluggable<object, MetadataBearer> {
   const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
     for (let attempt = 0; ; attempt++) {
       if (gate) await gate.acquire();
@@ -42,6 +51,10 @@ export function requestPacing(gate: RequestGate | undefined, policy: BackoffPoli
       }
     }
   };
-  const options: FinalizeRequestHandlerOptions & AbsoluteLocation & { name: string } = { step: "finalizeRequest", priority: "high", name: "offboardRequestPacing" };
+  const options: FinalizeRequestHandlerOptions & AbsoluteLocation & { name: string } = {
+    step: "finalizeRequest",
+    priority: "high",
+    name: "offboardRequestPacing",
+  };
   return { applyToStack: (stack) => stack.add(middleware, options) };
 }

@@ -45,7 +45,10 @@ export class RequestRateLimit {
     private readonly key: string,
     options: RequestRateLimitOptions,
   ) {
-    if (!(options.perSecond > 0)) throw new RangeError(`the AWS rate limit must be a positive number of requests per second (got ${options.perSecond})`);
+    if (!(options.perSecond > 0))
+      throw new RangeError(
+        `the AWS rate limit must be a positive number of requests per second (got ${options.perSecond})`,
+      );
     this.intervalMicros = Math.round(1_000_000 / options.perSecond);
     this.burstMicros = this.intervalMicros * Math.max(0, (options.burst ?? 1) - 1);
   }

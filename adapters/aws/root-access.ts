@@ -1,4 +1,8 @@
-import { AcceptPrimaryEmailUpdateCommand, GetPrimaryEmailCommand, StartPrimaryEmailUpdateCommand } from "@aws-sdk/client-account";
+import {
+  AcceptPrimaryEmailUpdateCommand,
+  GetPrimaryEmailCommand,
+  StartPrimaryEmailUpdateCommand,
+} from "@aws-sdk/client-account";
 import {
   CreateLoginProfileCommand,
   DeactivateMFADeviceCommand,
@@ -14,7 +18,13 @@ import {
 import { AssumeRootCommand } from "@aws-sdk/client-sts";
 import { AwsAccessDeniedError, AwsError, AwsNotFoundError, HandoffPreconditionError } from "../../src/aws/aws-errors";
 import type { ChangeOutcome } from "../../src/aws/aws-operations";
-import { RootEmailTakenError, rootTaskPolicies, type PrimaryEmailCodeResult, type RemovedRootCredentials, type RootAccess } from "../../src/aws/root-access";
+import {
+  RootEmailTakenError,
+  rootTaskPolicies,
+  type PrimaryEmailCodeResult,
+  type RemovedRootCredentials,
+  type RootAccess,
+} from "../../src/aws/root-access";
 import { awsCall, awsRemoval } from "./aws-call";
 import type { AwsClients } from "./aws-clients";
 import { translateAwsError } from "./translate-error";
@@ -35,15 +45,22 @@ export class SdkRootAccess implements RootAccess {
   constructor(private readonly clients: AwsClients) {}
 
   async primaryEmail(accountId: string): Promise<string> {
-    const out = await awsCall("GetPrimaryEmail", accountId, () => this.clients.accountManagement.send(new GetPrimaryEmailCommand({ AccountId: accountId })));
+    const out = await awsCall("GetPrimaryEmail", accountId, () =>
+      this.clients.accountManagement.send(new GetPrimaryEmailCommand({ AccountId: accountId })),
+    );
     return out.PrimaryEmail ?? "";
   }
 
   async startPrimaryEmailUpdate(accountId: string, email: string): Promise<void> {
     try {
-      await awsCall("StartPrimaryEmailUpdate", accountId, () => this.clients.accountManagement.send(new StartPrimaryEmailUpdateCommand({ AccountId: accountId, PrimaryEmail: email })));
+      await awsCall("StartPrimaryEmailUpdate", accountId, () =>
+        this.clients.accountManagement.send(
+          new StartPrimaryEmailUpdateCommand({ AccountId: accountId, PrimaryEmail: email }),
+        ),
+      );
     } catch (error) {
-      if (error instanceof AwsError && error.awsCode === "ConflictException") throw new RootEmailTakenError(accountId, email);
+      if (error instanceof AwsError && error.awsCode === "ConflictException")
+        throw new RootEmailTakenError(accountId, email);
       throw error;
     }
   }
@@ -52,7 +69,9 @@ export class SdkRootAccess implements RootAccess {
     if (sameAddress(await this.primaryEmail(accountId), email)) return { kind: "already_accepted" };
     try {
       // Not through awsCall: AWS's own error names decide the answer, and no error may carry the code anywhere.
-      await this.clients.accountManagement.send(new AcceptPrimaryEmailUpdateCommand({ AccountId: accountId, PrimaryEmail: email, Otp: code }));
+      await this.clients.accountManagement.send(
+        new AcceptPrimaryEmailUpdateCommand({ AccountId: accountId, PrimaryEmail: email, Otp: code }),
+      );
       return { kind: "accepted" };
     } catch (error) {
       const name = (error as { name?: string }).name ?? "";
@@ -70,23 +89,47 @@ export class SdkRootAccess implements RootAccess {
 
   async deleteRootCredentials(accountId: string): Promise<RemovedRootCredentials> {
     return this.inRootSession(accountId, rootTaskPolicies.deleteCredentials, async (iam) => {
-      const removed: RemovedRootCredentials = { loginProfile: false, accessKeys: 0, signingCertificates: 0, mfaDevices: 0 };
+      const removed: RemovedRootCredentials = {
+        loginProfile: false,
+        accessKeys: 0,
+        signingCertificates: 0,
+        mfaDevices: 0,
+      };
       if (await this.hasLoginProfile(iam, accountId)) {
-        removed.loginProfile = await awsRemoval("DeleteLoginProfile (root)", accountId, () => iam.send(new DeleteLoginProfileCommand({})));
+        removed.loginProfile = await awsRemoval("DeleteLoginProfile (root)", accountId, () =>
+          iam.send(new DeleteLoginProfileCommand({})),
+        );
       }
       const keys = await awsCall("ListAccessKeys (root)", accountId, () => iam.send(new ListAccessKeysCommand({})));
       for (const key of keys.AccessKeyMetadata ?? []) {
-        if (await awsRemoval("DeleteAccessKey (root)", accountId, () => iam.send(new DeleteAccessKeyCommand({ AccessKeyId: key.AccessKeyId })))) removed.accessKeys++;
+        if (
+          await awsRemoval("DeleteAccessKey (root)", accountId, () =>
+            iam.send(new DeleteAccessKeyCommand({ AccessKeyId: key.AccessKeyId })),
+          )
+        )
+          removed.accessKeys++;
       }
-      const certificates = await awsCall("ListSigningCertificates (root)", accountId, () => iam.send(new ListSigningCertificatesCommand({})));
+      const certificates = await awsCall("ListSigningCertificates (root)", accountId, () =>
+        iam.send(new ListSigningCertificatesCommand({})),
+      );
       for (const certificate of certificates.Certificates ?? []) {
-        if (await awsRemoval("DeleteSigningCertificate (root)", accountId, () => iam.send(new DeleteSigningCertificateCommand({ CertificateId: certificate.CertificateId })))) removed.signingCertificates++;
+        if (
+          await awsRemoval("DeleteSigningCertificate (root)", accountId, () =>
+            iam.send(new DeleteSigningCertificateCommand({ CertificateId: certificate.CertificateId })),
+          )
+        )
+          removed.signingCertificates++;
       }
       // A root session can deactivate the root user's MFA devices, not delete them (AWS took
       // iam:DeleteVirtualMFADevice out of IAMDeleteRootUserCredentials on 2025-01-07).
       const devices = await awsCall("ListMFADevices (root)", accountId, () => iam.send(new ListMFADevicesCommand({})));
       for (const device of devices.MFADevices ?? []) {
-        if (await awsRemoval("DeactivateMFADevice (root)", accountId, () => iam.send(new DeactivateMFADeviceCommand({ SerialNumber: device.SerialNumber })))) removed.mfaDevices++;
+        if (
+          await awsRemoval("DeactivateMFADevice (root)", accountId, () =>
+            iam.send(new DeactivateMFADeviceCommand({ SerialNumber: device.SerialNumber })),
+          )
+        )
+          removed.mfaDevices++;
       }
       return removed;
     });
@@ -110,7 +153,11 @@ export class SdkRootAccess implements RootAccess {
    * Runs `work` with an IAM client acting as the member's root user under one task policy, and
    * destroys the client after. The session lasts 15 minutes and is never reused.
    */
-  async inRootSession<T>(accountId: string, taskPolicyArn: RootTaskPolicyArn, work: (iam: IAMClient) => Promise<T>): Promise<T> {
+  async inRootSession<T>(
+    accountId: string,
+    taskPolicyArn: RootTaskPolicyArn,
+    work: (iam: IAMClient) => Promise<T>,
+  ): Promise<T> {
     const iam = await openRootSession(this.clients, accountId, taskPolicyArn);
     try {
       return await work(iam);
@@ -134,14 +181,29 @@ export class SdkRootAccess implements RootAccess {
  * `sts:AssumeRoot` into the member account with one task policy: an IAM client the caller destroys. A
  * refusal says what the partner must enable, or how to hand the account over without it.
  */
-export async function openRootSession(clients: AwsClients, accountId: string, taskPolicyArn: RootTaskPolicyArn): Promise<IAMClient> {
+export async function openRootSession(
+  clients: AwsClients,
+  accountId: string,
+  taskPolicyArn: RootTaskPolicyArn,
+): Promise<IAMClient> {
   try {
     const out = await awsCall(`AssumeRoot ${taskPolicyArn.replace(/^.*\//, "")}`, accountId, () =>
-      clients.sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: taskPolicyArn }, DurationSeconds: rootSessionSeconds })),
+      clients.sts.send(
+        new AssumeRootCommand({
+          TargetPrincipal: accountId,
+          TaskPolicyArn: { arn: taskPolicyArn },
+          DurationSeconds: rootSessionSeconds,
+        }),
+      ),
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("AssumeRoot returned no credentials");
-    return clients.iamWith({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration });
+    return clients.iamWith({
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    });
   } catch (error) {
     if (error instanceof AwsAccessDeniedError) {
       throw new HandoffPreconditionError(

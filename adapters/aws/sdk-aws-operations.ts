@@ -71,23 +71,45 @@ export class SdkAwsOperations implements AwsOperations {
   ) {}
 
   async describeOrganization(): Promise<OrganizationDescription> {
-    const out = await awsCall("DescribeOrganization", undefined, () => this.clients.management.organizations.send(new DescribeOrganizationCommand({})));
+    const out = await awsCall("DescribeOrganization", undefined, () =>
+      this.clients.management.organizations.send(new DescribeOrganizationCommand({})),
+    );
     return { id: out.Organization?.Id ?? "", managementAccountId: out.Organization?.MasterAccountId ?? "" };
   }
 
   async listMemberAccounts(): Promise<MemberAccount[]> {
-    const accounts = await allPages("ListAccounts", undefined, paginateListAccounts({ client: this.clients.management.organizations }, {}), (p) => p.Accounts);
-    return accounts.map((a) => ({ id: a.Id!, name: a.Name, email: a.Email, status: String(a.State ?? a.Status ?? "UNKNOWN") }));
+    const accounts = await allPages(
+      "ListAccounts",
+      undefined,
+      paginateListAccounts({ client: this.clients.management.organizations }, {}),
+      (p) => p.Accounts,
+    );
+    return accounts.map((a) => ({
+      id: a.Id!,
+      name: a.Name,
+      email: a.Email,
+      status: String(a.State ?? a.Status ?? "UNKNOWN"),
+    }));
   }
 
   async organizationFeatures(): Promise<OrganizationFeatures> {
     try {
-      const out = await awsCall("ListOrganizationsFeatures", undefined, () => this.clients.management.iam.send(new ListOrganizationsFeaturesCommand({})));
+      const out = await awsCall("ListOrganizationsFeatures", undefined, () =>
+        this.clients.management.iam.send(new ListOrganizationsFeaturesCommand({})),
+      );
       const enabled = new Set<string>(out.EnabledFeatures ?? []);
-      return { rootCredentialsManagement: enabled.has("RootCredentialsManagement"), rootSessions: enabled.has("RootSessions") };
+      return {
+        rootCredentialsManagement: enabled.has("RootCredentialsManagement"),
+        rootSessions: enabled.has("RootSessions"),
+      };
     } catch (error) {
-      // Not enabled for IAM in this organization (ServiceAccessNotEnabled, OrganizationNotInAllFeaturesMode …): no centralized root access.
-      if (error instanceof AwsNotFoundError || (error as { awsCode?: string }).awsCode?.match(/NotEnabled|NotInAllFeaturesMode|NotFound|NotManagement/)) return { rootCredentialsManagement: false, rootSessions: false };
+      // Not enabled for IAM in this organization (ServiceAccessNotEnabled, OrganizationNotInAllFeaturesMode …): no
+      // centralized root access.
+      if (
+        error instanceof AwsNotFoundError ||
+        (error as { awsCode?: string }).awsCode?.match(/NotEnabled|NotInAllFeaturesMode|NotFound|NotManagement/)
+      )
+        return { rootCredentialsManagement: false, rootSessions: false };
       throw error;
     }
   }
@@ -104,21 +126,37 @@ export class SdkAwsOperations implements AwsOperations {
 
   async inspectAccount(accountId: string): Promise<AccountInspection> {
     const { iam, s3 } = this.clients.member(accountId);
-    const [artifacts, buckets, invitations] = await Promise.all([this.findArtifacts(iam, accountId), this.findBuckets(s3, accountId), this.listInvitations(accountId)]);
+    const [artifacts, buckets, invitations] = await Promise.all([
+      this.findArtifacts(iam, accountId),
+      this.findBuckets(s3, accountId),
+      this.listInvitations(accountId),
+    ]);
     return { accountId, artifacts, buckets, invitations };
   }
 
   async listInvitations(accountId: string): Promise<PendingInvitation[]> {
     const { organizations } = this.clients.member(accountId);
-    const handshakes = await allPages("ListHandshakesForAccount", accountId, paginateListHandshakesForAccount({ client: organizations }, {}), (p) => p.Handshakes);
-    return handshakes.filter((h) => (h.State === "OPEN" || h.State === "REQUESTED") && (h.Action ?? "INVITE") === "INVITE").map(toInvitation);
+    const handshakes = await allPages(
+      "ListHandshakesForAccount",
+      accountId,
+      paginateListHandshakesForAccount({ client: organizations }, {}),
+      (p) => p.Handshakes,
+    );
+    return handshakes
+      .filter((h) => (h.State === "OPEN" || h.State === "REQUESTED") && (h.Action ?? "INVITE") === "INVITE")
+      .map(toInvitation);
   }
 
   deleteArtifact(accountId: string, artifact: ArtifactRef): Promise<ChangeOutcome> {
     if (artifact.kind === "cross_account_role" || artifact.name === this.options.memberRoleName) {
-      throw new AwsAccessDeniedError({ operation: "DeleteRole", accountId }, `${artifact.name} is the partner's cross-account role: it is locked last, never deleted by the partner`);
+      throw new AwsAccessDeniedError(
+        { operation: "DeleteRole", accountId },
+        `${artifact.name} is the partner's cross-account role: it is locked last, never deleted by the partner`,
+      );
     }
-    return revokeIamArtifact(this.clients.member(accountId).iam, accountId, artifact, { partnerMarker: this.options.partnerMarker });
+    return revokeIamArtifact(this.clients.member(accountId).iam, accountId, artifact, {
+      partnerMarker: this.options.partnerMarker,
+    });
   }
 
   async untagArtifact(accountId: string, artifact: ArtifactRef, tagWord: string): Promise<ChangeOutcome> {
@@ -151,7 +189,9 @@ export class SdkAwsOperations implements AwsOperations {
 
   async isMember(accountId: string): Promise<boolean> {
     try {
-      const out = await awsCall("DescribeAccount", accountId, () => this.clients.management.organizations.send(new DescribeAccountCommand({ AccountId: accountId })));
+      const out = await awsCall("DescribeAccount", accountId, () =>
+        this.clients.management.organizations.send(new DescribeAccountCommand({ AccountId: accountId })),
+      );
       return Boolean(out.Account);
     } catch (error) {
       if (error instanceof AwsNotFoundError) return false;
@@ -161,13 +201,20 @@ export class SdkAwsOperations implements AwsOperations {
 
   async acceptInvitation(accountId: string, handshakeId: string): Promise<ChangeOutcome> {
     const { organizations } = this.clients.member(accountId);
-    const current = await awsCall("DescribeHandshake", accountId, () => organizations.send(new DescribeHandshakeCommand({ HandshakeId: handshakeId })));
+    const current = await awsCall("DescribeHandshake", accountId, () =>
+      organizations.send(new DescribeHandshakeCommand({ HandshakeId: handshakeId })),
+    );
     const state = current.Handshake?.State;
     if (state === "ACCEPTED") return "already_done";
     if (state && state !== "OPEN" && state !== "REQUESTED") {
-      throw new HandoffPreconditionError(accountId, `the invitation ${handshakeId} to account ${accountId} is ${state.toLowerCase()}: ask the new organization to send a new one, then retry this account`);
+      throw new HandoffPreconditionError(
+        accountId,
+        `the invitation ${handshakeId} to account ${accountId} is ${state.toLowerCase()}: ask the new organization to send a new one, then retry this account`,
+      );
     }
-    await awsCall("AcceptHandshake", accountId, () => organizations.send(new AcceptHandshakeCommand({ HandshakeId: handshakeId })));
+    await awsCall("AcceptHandshake", accountId, () =>
+      organizations.send(new AcceptHandshakeCommand({ HandshakeId: handshakeId })),
+    );
     return "changed";
   }
 
@@ -184,9 +231,13 @@ export class SdkAwsOperations implements AwsOperations {
     const { iam } = this.clients.member(accountId);
     const role = await awsCall("GetRole", accountId, () => iam.send(new GetRoleCommand({ RoleName: roleName })));
     const locked = lockedTrustPolicy(accountId);
-    const current = role.Role?.AssumeRolePolicyDocument ? safeJson(decodeURIComponent(role.Role.AssumeRolePolicyDocument)) : undefined;
+    const current = role.Role?.AssumeRolePolicyDocument
+      ? safeJson(decodeURIComponent(role.Role.AssumeRolePolicyDocument))
+      : undefined;
     if (current !== undefined && JSON.stringify(current) === JSON.stringify(locked)) return "already_done";
-    await awsCall("UpdateAssumeRolePolicy", accountId, () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(locked) })));
+    await awsCall("UpdateAssumeRolePolicy", accountId, () =>
+      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(locked) })),
+    );
     this.clients.forget(accountId);
     return "changed";
   }
@@ -201,11 +252,17 @@ export class SdkAwsOperations implements AwsOperations {
 
     const roles = await allPages("ListRoles", accountId, paginateListRoles({ client: iam }, {}), (p) => p.Roles);
     for (const r of roles) {
-      if (r.RoleName === this.options.memberRoleName) found.push({ kind: "cross_account_role", name: r.RoleName, arn: r.Arn!, tags: {} });
+      if (r.RoleName === this.options.memberRoleName)
+        found.push({ kind: "cross_account_role", name: r.RoleName, arn: r.Arn!, tags: {} });
       // Service-linked roles belong to AWS services, never to the partner.
       else if (!r.Path?.startsWith("/aws-service-role/")) await consider("iam_role", r.RoleName!, r.Arn!, true);
     }
-    const policies = await allPages("ListPolicies", accountId, paginateListPolicies({ client: iam }, { Scope: "Local" }), (p) => p.Policies);
+    const policies = await allPages(
+      "ListPolicies",
+      accountId,
+      paginateListPolicies({ client: iam }, { Scope: "Local" }),
+      (p) => p.Policies,
+    );
     for (const p of policies) await consider("iam_policy", p.PolicyName!, p.Arn!, true);
     const users = await allPages("ListUsers", accountId, paginateListUsers({ client: iam }, {}), (p) => p.Users);
     for (const u of users) await consider("iam_user", u.UserName!, u.Arn!, true);
@@ -213,19 +270,59 @@ export class SdkAwsOperations implements AwsOperations {
     const groups = await allPages("ListGroups", accountId, paginateListGroups({ client: iam }, {}), (p) => p.Groups);
     for (const g of groups) await consider("iam_group", g.GroupName!, g.Arn!, false);
     const saml = await awsCall("ListSAMLProviders", accountId, () => iam.send(new ListSAMLProvidersCommand({})));
-    for (const p of saml.SAMLProviderList ?? []) await consider("saml_provider", p.Arn!.split("/").pop()!, p.Arn!, true);
-    const oidc = await awsCall("ListOpenIDConnectProviders", accountId, () => iam.send(new ListOpenIDConnectProvidersCommand({})));
-    for (const p of oidc.OpenIDConnectProviderList ?? []) await consider("oidc_provider", p.Arn!.split("oidc-provider/").pop()!, p.Arn!, true);
+    for (const p of saml.SAMLProviderList ?? [])
+      await consider("saml_provider", p.Arn!.split("/").pop()!, p.Arn!, true);
+    const oidc = await awsCall("ListOpenIDConnectProviders", accountId, () =>
+      iam.send(new ListOpenIDConnectProvidersCommand({})),
+    );
+    for (const p of oidc.OpenIDConnectProviderList ?? [])
+      await consider("oidc_provider", p.Arn!.split("oidc-provider/").pop()!, p.Arn!, true);
     return found;
   }
 
-  private async tagsOf(iam: IAMClient, accountId: string, kind: FoundArtifact["kind"], name: string, arn: string): Promise<Record<string, string>> {
+  private async tagsOf(
+    iam: IAMClient,
+    accountId: string,
+    kind: FoundArtifact["kind"],
+    name: string,
+    arn: string,
+  ): Promise<Record<string, string>> {
     let tags: Tag[] = [];
-    if (kind === "iam_role" || kind === "cross_account_role") tags = await allPages("ListRoleTags", accountId, paginateListRoleTags({ client: iam }, { RoleName: name }), (p) => p.Tags);
-    else if (kind === "iam_policy") tags = await allPages("ListPolicyTags", accountId, paginateListPolicyTags({ client: iam }, { PolicyArn: arn }), (p) => p.Tags);
-    else if (kind === "iam_user") tags = await allPages("ListUserTags", accountId, paginateListUserTags({ client: iam }, { UserName: name }), (p) => p.Tags);
-    else if (kind === "saml_provider") tags = await allPages("ListSAMLProviderTags", accountId, paginateListSAMLProviderTags({ client: iam }, { SAMLProviderArn: arn }), (p) => p.Tags);
-    else if (kind === "oidc_provider") tags = await allPages("ListOpenIDConnectProviderTags", accountId, paginateListOpenIDConnectProviderTags({ client: iam }, { OpenIDConnectProviderArn: arn }), (p) => p.Tags);
+    if (kind === "iam_role" || kind === "cross_account_role")
+      tags = await allPages(
+        "ListRoleTags",
+        accountId,
+        paginateListRoleTags({ client: iam }, { RoleName: name }),
+        (p) => p.Tags,
+      );
+    else if (kind === "iam_policy")
+      tags = await allPages(
+        "ListPolicyTags",
+        accountId,
+        paginateListPolicyTags({ client: iam }, { PolicyArn: arn }),
+        (p) => p.Tags,
+      );
+    else if (kind === "iam_user")
+      tags = await allPages(
+        "ListUserTags",
+        accountId,
+        paginateListUserTags({ client: iam }, { UserName: name }),
+        (p) => p.Tags,
+      );
+    else if (kind === "saml_provider")
+      tags = await allPages(
+        "ListSAMLProviderTags",
+        accountId,
+        paginateListSAMLProviderTags({ client: iam }, { SAMLProviderArn: arn }),
+        (p) => p.Tags,
+      );
+    else if (kind === "oidc_provider")
+      tags = await allPages(
+        "ListOpenIDConnectProviderTags",
+        accountId,
+        paginateListOpenIDConnectProviderTags({ client: iam }, { OpenIDConnectProviderArn: arn }),
+        (p) => p.Tags,
+      );
     return Object.fromEntries(tags.map((t) => [t.Key ?? "", t.Value ?? ""]));
   }
 
@@ -233,7 +330,9 @@ export class SdkAwsOperations implements AwsOperations {
     const wanted = new Set(partnerBucketNames(accountId));
     const out = await awsCall("ListBuckets", accountId, () => s3.send(new ListBucketsCommand({})));
     const names = (out.Buckets ?? []).map((b) => b.Name!).filter((n) => wanted.has(n));
-    return Promise.all(names.sort().map(async (name) => ({ name, objectVersions: await countObjectVersions(s3, accountId, name) })));
+    return Promise.all(
+      names.sort().map(async (name) => ({ name, objectVersions: await countObjectVersions(s3, accountId, name) })),
+    );
   }
 }
 
@@ -248,7 +347,10 @@ export function lockedTrustPolicy(accountId: string): unknown {
   };
 }
 
-/** A tag names the partner when its key or its value is the marker, or starts with it followed by a separator (`CTL:owner`). */
+/**
+ * A tag names the partner when its key or its value is the marker, or starts with it followed by a separator
+ * (`CTL:owner`).
+ */
 export function carriesMarker(tags: Record<string, string>, marker: string): boolean {
   const pattern = new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:$|[^A-Za-z0-9])`, "i");
   return Object.entries(tags).some(([k, v]) => pattern.test(k) || pattern.test(v));
@@ -261,7 +363,13 @@ function toInvitation(h: Handshake): PendingInvitation {
   const organizationId = raw && !raw.startsWith("o-") ? `o-${raw}` : raw;
   // arn:aws:organizations::<management account>:handshake/o-…/invite/h-…
   const managementAccountId = /^arn:[^:]+:organizations::(\d{12}):/.exec(h.Arn ?? "")?.[1];
-  return { handshakeId: h.Id!, organizationId, managementAccountId, state: String(h.State), expiresAt: h.ExpirationTimestamp?.toISOString() };
+  return {
+    handshakeId: h.Id!,
+    organizationId,
+    managementAccountId,
+    state: String(h.State),
+    expiresAt: h.ExpirationTimestamp?.toISOString(),
+  };
 }
 
 function safeJson(text: string): unknown {

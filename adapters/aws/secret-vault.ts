@@ -1,4 +1,9 @@
-import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { SecretVault } from "../../src/ports";
 import { translateAwsError } from "./translate-error";
@@ -28,7 +33,10 @@ export class SecretsManagerVault implements SecretVault {
   private readonly client: SecretsManagerClient;
 
   constructor(private readonly options: SecretsManagerVaultOptions) {
-    this.client = new SecretsManagerClient({ region: options.region, ...(options.credentials ? { credentials: options.credentials } : {}) });
+    this.client = new SecretsManagerClient({
+      region: options.region,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    });
   }
 
   async put(name: string, ciphertext: string, tags: Record<string, string>): Promise<void> {
@@ -39,7 +47,8 @@ export class SecretsManagerVault implements SecretVault {
           new CreateSecretCommand({
             Name: name,
             SecretString: ciphertext,
-            Description: "Offboard: encrypted root credentials awaiting their one retrieval (the key is only in the recipient's link)",
+            Description:
+              "Offboard: encrypted root credentials awaiting their one retrieval (the key is only in the recipient's link)",
             KmsKeyId: this.options.kmsKeyId,
             Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
           }),
@@ -87,11 +96,17 @@ function codeOf(error: unknown): string {
 /** No such secret, or one already scheduled for deletion (which can no longer be read). */
 function isGone(error: unknown): boolean {
   const code = codeOf(error);
-  return code === "ResourceNotFoundException" || (code === "InvalidRequestException" && /deleted|deletion/i.test((error as Error).message ?? ""));
+  return (
+    code === "ResourceNotFoundException" ||
+    (code === "InvalidRequestException" && /deleted|deletion/i.test((error as Error).message ?? ""))
+  );
 }
 
 /** The name is taken, by a live secret or by one whose forced deletion is still in progress. */
 function holdsName(error: unknown): boolean {
   const code = codeOf(error);
-  return code === "ResourceExistsException" || (code === "InvalidRequestException" && /deleted|deletion/i.test((error as Error).message ?? ""));
+  return (
+    code === "ResourceExistsException" ||
+    (code === "InvalidRequestException" && /deleted|deletion/i.test((error as Error).message ?? ""))
+  );
 }

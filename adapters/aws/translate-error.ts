@@ -44,7 +44,15 @@ const notFoundCodes: Record<string, string> = {
   AWSOrganizationsNotInUseException: "an organization",
 };
 
-const accessDeniedCodes = new Set(["AccessDenied", "AccessDeniedException", "AccessDeniedForDependencyException", "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException"]);
+const accessDeniedCodes = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "AccessDeniedForDependencyException",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "ExpiredToken",
+  "ExpiredTokenException",
+]);
 
 /** Whether an SDK error is worth retrying after a pause: throttling, concurrent modification or an AWS-side failure. */
 export function isRetryableSdkError(error: unknown): boolean {
@@ -54,7 +62,10 @@ export function isRetryableSdkError(error: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode;
   if (status === 429 || (status !== undefined && status >= 500)) return true;
   // No HTTP answer at all: a reset connection or a timeout.
-  return status === undefined && ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "TimeoutError", "RequestTimeout"].includes(code);
+  return (
+    status === undefined &&
+    ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "TimeoutError", "RequestTimeout"].includes(code)
+  );
 }
 
 /** Turns any error from an SDK call into the typed error of `src/aws/aws-errors`. */
@@ -66,9 +77,12 @@ export function translateAwsError(error: unknown, context: Omit<AwsErrorContext,
   const message = e.message ?? String(error);
   if (throttlingCodes.has(code) || e.$metadata?.httpStatusCode === 429) return new AwsThrottledError(ctx);
   if (concurrentModificationCodes.has(code)) return new AwsConcurrentModificationError(ctx);
-  if (code === "ConstraintViolationException" || code === "HandshakeConstraintViolationException") return constraintViolation(ctx, e.Reason ?? "", message);
-  if (code === "DeleteConflict" || code === "DeleteConflictException") return constraintViolation(ctx, "DELETE_CONFLICT", message);
-  if (code === "MasterCannotLeaveOrganizationException") return constraintViolation(ctx, "ACCOUNT_CANNOT_LEAVE_ORGANIZATION", message);
+  if (code === "ConstraintViolationException" || code === "HandshakeConstraintViolationException")
+    return constraintViolation(ctx, e.Reason ?? "", message);
+  if (code === "DeleteConflict" || code === "DeleteConflictException")
+    return constraintViolation(ctx, "DELETE_CONFLICT", message);
+  if (code === "MasterCannotLeaveOrganizationException")
+    return constraintViolation(ctx, "ACCOUNT_CANNOT_LEAVE_ORGANIZATION", message);
   if (code in notFoundCodes) return new AwsNotFoundError(ctx, notFoundCodes[code]);
   if (accessDeniedCodes.has(code)) return new AwsAccessDeniedError(ctx, message);
   if (isRetryableSdkError(e)) return new AwsUnavailableError(ctx, message);

@@ -71,7 +71,10 @@ export function censorSecretFields(value: unknown, depth = 0, seen: WeakSet<obje
   if (value instanceof Date || Buffer.isBuffer(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && inner !== undefined && inner !== null && inner !== "" ? censor : censorSecretFields(inner, depth + 1, seen);
+    out[key] =
+      isSecretKey(key) && inner !== undefined && inner !== null && inner !== ""
+        ? censor
+        : censorSecretFields(inner, depth + 1, seen);
   }
   return out;
 }
@@ -104,7 +107,9 @@ export function createLogger(level: LevelWithSilent = "info", destination?: pino
     hooks: {
       // The message string itself (`logger.info("opened https://…/r/abc#key")`) is text too.
       logMethod(args, method) {
-        const redacted = args.map((arg) => (typeof arg === "string" ? redactSecretsInText(arg) : arg)) as Parameters<typeof method>;
+        const redacted = args.map((arg) => (typeof arg === "string" ? redactSecretsInText(arg) : arg)) as Parameters<
+          typeof method
+        >;
         method.apply(this, redacted);
       },
     },

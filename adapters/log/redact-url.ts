@@ -5,7 +5,8 @@
  */
 const linkPathPattern = /\/(r|d)\/[^/?#\s]+/g;
 /** Query parameters that carry a credential (the admin dashboard's `?token=`, OAuth codes, signatures). */
-const secretQueryParams = /^(token|access_token|code|key|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
+const secretQueryParams =
+  /^(token|access_token|code|key|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
 
 /**
  * The URL without its fragment, with link tokens replaced by `[redacted]` and secret query values

@@ -19,7 +19,12 @@ type StreamEntry = [string, string[]];
  * What someone with write access to Redis could do: streams cannot be edited in place, so rebuild
  * the stream with the same entry ids and one entry changed.
  */
-async function rewriteEntry(redis: Redis, key: string, index: number, edit: (fields: Record<string, string>) => void): Promise<void> {
+async function rewriteEntry(
+  redis: Redis,
+  key: string,
+  index: number,
+  edit: (fields: Record<string, string>) => void,
+): Promise<void> {
   const entries = (await redis.xrange(key, "-", "+")) as StreamEntry[];
   await redis.del(key);
   for (const [i, [id, flat]] of entries.entries()) {
@@ -41,13 +46,26 @@ describe("RedisAuditLog", () => {
   });
 
   async function caseWithEvents(caseId: string, n: number) {
-    for (let i = 0; i < n; i++) await log.append({ caseId, actor: i === 0 ? customer : "system", action: `step.${i}`, payload: { step: i } });
+    for (let i = 0; i < n; i++)
+      await log.append({ caseId, actor: i === 0 ? customer : "system", action: `step.${i}`, payload: { step: i } });
   }
 
   it("appends chained events and reads them back oldest first, exactly as appended", async () => {
-    const first = await log.append({ caseId: "OFB-2026-0001", actor: customer, party: "customer", action: "case.created", payload: { customerName: "Acme", accounts: ["123456789012"] } });
+    const first = await log.append({
+      caseId: "OFB-2026-0001",
+      actor: customer,
+      party: "customer",
+      action: "case.created",
+      payload: { customerName: "Acme", accounts: ["123456789012"] },
+    });
     const second = await log.append({ caseId: "OFB-2026-0001", actor: "system", action: "ticket.asked" });
-    expect(first).toMatchObject({ caseId: "OFB-2026-0001", actor: "slack:U0CUSTOMER@T0CUSTOMER", party: "customer", action: "case.created", prevHash: "" });
+    expect(first).toMatchObject({
+      caseId: "OFB-2026-0001",
+      actor: "slack:U0CUSTOMER@T0CUSTOMER",
+      party: "customer",
+      action: "case.created",
+      prevHash: "",
+    });
     expect(first.payload).toEqual({ accounts: ["123456789012"], customerName: "Acme" });
     expect(second.prevHash).toBe(first.hash);
     expect(second.payload).toBeUndefined();
@@ -72,7 +90,13 @@ describe("RedisAuditLog", () => {
       const global = new RedisAuditLog(own, ownPrefix, steppingClock());
       const a1 = await global.append({ caseId: "OFB-2026-0101", actor: "system", action: "case.created" });
       const b1 = await global.append({ caseId: "OFB-2026-0102", actor: "system", action: "case.created" });
-      const a2 = await global.append({ caseId: "OFB-2026-0101", actor: customer, party: "customer", action: "signoff.recorded", payload: { hash: "abc" } });
+      const a2 = await global.append({
+        caseId: "OFB-2026-0101",
+        actor: customer,
+        party: "customer",
+        action: "signoff.recorded",
+        payload: { hash: "abc" },
+      });
       expect(await global.readGlobal()).toEqual([a1, b1, a2]);
       expect(await global.readGlobal(2)).toEqual([b1, a2]);
     } finally {
@@ -81,7 +105,11 @@ describe("RedisAuditLog", () => {
   });
 
   it("keeps one valid chain under 20 concurrent appends to one case from one process", async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => log.append({ caseId: "OFB-2026-0003", actor: "system", action: `aws.step.${i}` })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        log.append({ caseId: "OFB-2026-0003", actor: "system", action: `aws.step.${i}` }),
+      ),
+    );
     const events = await log.read("OFB-2026-0003");
     expect(events).toHaveLength(20);
     expect(new Set(events.map((e) => e.action)).size).toBe(20);
@@ -93,7 +121,9 @@ describe("RedisAuditLog", () => {
     extraConnections.push(...connections);
     const processes = connections.map((connection) => new RedisAuditLog(connection, prefix));
     const appended = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => processes[i % processes.length].append({ caseId: "OFB-2026-0004", actor: "system", action: `aws.step.${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        processes[i % processes.length].append({ caseId: "OFB-2026-0004", actor: "system", action: `aws.step.${i}` }),
+      ),
     );
     const events = await log.read("OFB-2026-0004");
     expect(events).toHaveLength(20);
@@ -106,20 +136,39 @@ describe("RedisAuditLog", () => {
     await caseWithEvents("OFB-2026-0005", 5);
     const before = await log.read("OFB-2026-0005");
     await rewriteEntry(redis, `${prefix}audit:OFB-2026-0005`, 2, (fields) => (fields.action = "signoff.recorded"));
-    expect(await verifyCaseAudit(log, "OFB-2026-0005")).toMatchObject({ ok: false, index: 2, eventId: before[2].id, reason: expect.stringContaining("edited") });
+    expect(await verifyCaseAudit(log, "OFB-2026-0005")).toMatchObject({
+      ok: false,
+      index: 2,
+      eventId: before[2].id,
+      reason: expect.stringContaining("edited"),
+    });
   });
 
   it("catches an event whose payload was rewritten in Redis", async () => {
     await caseWithEvents("OFB-2026-0006", 5);
-    await rewriteEntry(redis, `${prefix}audit:OFB-2026-0006`, 3, (fields) => (fields.payload = JSON.stringify({ step: 99 })));
-    expect(await verifyCaseAudit(log, "OFB-2026-0006")).toMatchObject({ ok: false, index: 3, reason: expect.stringContaining("payload") });
+    await rewriteEntry(
+      redis,
+      `${prefix}audit:OFB-2026-0006`,
+      3,
+      (fields) => (fields.payload = JSON.stringify({ step: 99 })),
+    );
+    expect(await verifyCaseAudit(log, "OFB-2026-0006")).toMatchObject({
+      ok: false,
+      index: 3,
+      reason: expect.stringContaining("payload"),
+    });
   });
 
   it("catches a deleted event at the event that followed it", async () => {
     await caseWithEvents("OFB-2026-0007", 5);
     const before = await log.read("OFB-2026-0007");
     expect(await redis.xdel(`${prefix}audit:OFB-2026-0007`, before[1].id)).toBe(1);
-    expect(await verifyCaseAudit(log, "OFB-2026-0007")).toMatchObject({ ok: false, index: 1, eventId: before[2].id, reason: expect.stringContaining("deleted") });
+    expect(await verifyCaseAudit(log, "OFB-2026-0007")).toMatchObject({
+      ok: false,
+      index: 1,
+      eventId: before[2].id,
+      reason: expect.stringContaining("deleted"),
+    });
   });
 
   it("catches the newest event deleted, which the chain alone cannot see, against the recorded head", async () => {
@@ -127,11 +176,19 @@ describe("RedisAuditLog", () => {
     const before = await log.read("OFB-2026-0008");
     await redis.xdel(`${prefix}audit:OFB-2026-0008`, before[3].id);
     expect(verifyChain(await log.read("OFB-2026-0008"))).toEqual({ ok: true, count: 3 });
-    expect(await verifyCaseAudit(log, "OFB-2026-0008")).toMatchObject({ ok: false, index: 3, reason: expect.stringContaining("deleted") });
+    expect(await verifyCaseAudit(log, "OFB-2026-0008")).toMatchObject({
+      ok: false,
+      index: 3,
+      reason: expect.stringContaining("deleted"),
+    });
   });
 
   it("reads a trail longer than one page whole and in order", async () => {
-    await Promise.all(Array.from({ length: 1100 }, (_, i) => log.append({ caseId: "OFB-2026-0009", actor: "system", action: "reminder.sent", payload: { n: i } })));
+    await Promise.all(
+      Array.from({ length: 1100 }, (_, i) =>
+        log.append({ caseId: "OFB-2026-0009", actor: "system", action: "reminder.sent", payload: { n: i } }),
+      ),
+    );
     const events = await log.read("OFB-2026-0009");
     expect(events.map((e) => (e.payload as { n: number }).n)).toEqual(Array.from({ length: 1100 }, (_, i) => i));
     expect(verifyChain(events)).toEqual({ ok: true, count: 1100 });

@@ -1,5 +1,12 @@
 import type Redis from "ioredis";
-import { actorKey, hashEvent, payloadDigest, verifyChain, type ChainVerdict, type ChainedFields } from "../../src/audit/chain";
+import {
+  actorKey,
+  hashEvent,
+  payloadDigest,
+  verifyChain,
+  type ChainVerdict,
+  type ChainedFields,
+} from "../../src/audit/chain";
 import { canonicalJson } from "../../src/canonical";
 import { systemClock, type Clock } from "../../src/clock";
 import { VersionConflictError } from "../../src/errors";
@@ -65,7 +72,13 @@ export class RedisAuditLog implements AuditLog {
     const events: AuditEvent[] = [];
     let start = "-";
     for (;;) {
-      const page = (await this.redis.xrange(this.keys.caseAudit(caseId), start, "+", "COUNT", readPageSize)) as StreamEntry[];
+      const page = (await this.redis.xrange(
+        this.keys.caseAudit(caseId),
+        start,
+        "+",
+        "COUNT",
+        readPageSize,
+      )) as StreamEntry[];
       for (const [id, fields] of page) events.push(toEvent(id, fields));
       if (page.length < readPageSize) return events;
       start = `(${page[page.length - 1][0]}`;
@@ -99,9 +112,17 @@ export class RedisAuditLog implements AuditLog {
       const fields: ChainedFields = { ...base, prevHash };
       const hash = hashEvent(fields);
       const entry = toStreamFields({ ...fields, hash }, payload);
-      const [appended, value] = (await appendScript.run(this.redis, keys, [prevHash, hash, ...entry])) as [number, string];
+      const [appended, value] = (await appendScript.run(this.redis, keys, [prevHash, hash, ...entry])) as [
+        number,
+        string,
+      ];
       if (appended === 1) {
-        return { id: value, ...fields, ...(payload === undefined ? {} : { payload: JSON.parse(payload) as unknown }), hash };
+        return {
+          id: value,
+          ...fields,
+          ...(payload === undefined ? {} : { payload: JSON.parse(payload) as unknown }),
+          hash,
+        };
       }
       prevHash = value;
     }
@@ -125,7 +146,10 @@ export class RedisAuditLog implements AuditLog {
  * Verifies a case's whole trail: the chain itself, and, when the log knows the head it recorded
  * (RedisAuditLog does), that the newest events were not cut off the end.
  */
-export async function verifyCaseAudit(log: AuditLog & { head?(caseId: string): Promise<string> }, caseId: string): Promise<ChainVerdict> {
+export async function verifyCaseAudit(
+  log: AuditLog & { head?(caseId: string): Promise<string> },
+  caseId: string,
+): Promise<ChainVerdict> {
   const events = await log.read(caseId);
   const verdict = verifyChain(events);
   if (!verdict.ok || !log.head) return verdict;

@@ -44,7 +44,9 @@ describe("RedisCaseStore", () => {
   it("allocates 100 distinct ids under 100 concurrent calls", async () => {
     const ids = await Promise.all(Array.from({ length: 100 }, () => store.allocateId(2026)));
     expect(new Set(ids).size).toBe(100);
-    expect([...ids].sort()).toEqual(Array.from({ length: 100 }, (_, i) => `OFB-2026-${String(i + 1).padStart(4, "0")}`));
+    expect([...ids].sort()).toEqual(
+      Array.from({ length: 100 }, (_, i) => `OFB-2026-${String(i + 1).padStart(4, "0")}`),
+    );
   });
 
   it("stores a new case at version 1 and reads it back whole", async () => {
@@ -55,7 +57,9 @@ describe("RedisCaseStore", () => {
 
   it("refuses to create a case whose id exists, and keeps the stored one", async () => {
     await store.create({ ...newCase("OFB-2027-0002"), customerName: "First" });
-    await expect(store.create({ ...newCase("OFB-2027-0002"), customerName: "Second" })).rejects.toBeInstanceOf(CaseAlreadyExistsError);
+    await expect(store.create({ ...newCase("OFB-2027-0002"), customerName: "Second" })).rejects.toBeInstanceOf(
+      CaseAlreadyExistsError,
+    );
     expect((await store.get("OFB-2027-0002"))?.customerName).toBe("First");
   });
 
@@ -76,14 +80,23 @@ describe("RedisCaseStore", () => {
 
   it("keeps the id and version even when a change tries to rewrite them", async () => {
     await store.create(newCase("OFB-2027-0004"));
-    const result = await store.update("OFB-2027-0004", (c) => ({ ...c, id: "OFB-2027-9999", version: 42, customerName: "Acme" }));
+    const result = await store.update("OFB-2027-0004", (c) => ({
+      ...c,
+      id: "OFB-2027-9999",
+      version: 42,
+      customerName: "Acme",
+    }));
     expect(result).toMatchObject({ id: "OFB-2027-0004", version: 2 });
     expect(await store.get("OFB-2027-9999")).toBeUndefined();
   });
 
   it("aborts the update, storing nothing, when the change throws", async () => {
     await store.create(newCase("OFB-2027-0005"));
-    await expect(store.update("OFB-2027-0005", () => { throw new Error("answer refused"); })).rejects.toThrow("answer refused");
+    await expect(
+      store.update("OFB-2027-0005", () => {
+        throw new Error("answer refused");
+      }),
+    ).rejects.toThrow("answer refused");
     expect((await store.get("OFB-2027-0005"))?.version).toBe(1);
   });
 
@@ -96,7 +109,10 @@ describe("RedisCaseStore", () => {
 
   it("loses no update with 50 concurrent writers on three connections changing different answers", async () => {
     await store.create(newCase("OFB-2027-0006"));
-    const others = [createRedis(testRedisUrl, { name: "case-store-test-a" }), createRedis(testRedisUrl, { name: "case-store-test-b" })];
+    const others = [
+      createRedis(testRedisUrl, { name: "case-store-test-a" }),
+      createRedis(testRedisUrl, { name: "case-store-test-b" }),
+    ];
     extraConnections.push(...others);
     const stores = [store, ...others.map((connection) => new RedisCaseStore(connection, prefix))];
     await Promise.all(
@@ -109,7 +125,9 @@ describe("RedisCaseStore", () => {
     );
     const stored = await store.get("OFB-2027-0006");
     expect(stored?.version).toBe(51);
-    expect(Object.keys(stored?.ticket.answers ?? {}).sort()).toEqual(Array.from({ length: 50 }, (_, w) => `writer${w}`).sort());
+    expect(Object.keys(stored?.ticket.answers ?? {}).sort()).toEqual(
+      Array.from({ length: 50 }, (_, w) => `writer${w}`).sort(),
+    );
     expect(stored?.ticket.answers.writer17).toBe("answer 17");
   });
 
@@ -128,11 +146,17 @@ describe("RedisCaseStore", () => {
   });
 
   it("finds a case by its thread, and by its channel when the channel itself is bound", async () => {
-    const thread = { platform: "teams" as const, channelId: "19:abc@thread.tacv2", threadId: "19:abc@thread.tacv2;messageid=171" };
+    const thread = {
+      platform: "teams" as const,
+      channelId: "19:abc@thread.tacv2",
+      threadId: "19:abc@thread.tacv2;messageid=171",
+    };
     await store.bindLocation(thread, "OFB-2027-0001");
     expect(await store.findByLocation(thread)).toBe("OFB-2027-0001");
     expect(await store.findByLocation({ ...thread, threadId: "19:abc@thread.tacv2;messageid=999" })).toBeUndefined();
-    expect(await store.findByLocation({ platform: "slack", channelId: thread.channelId, threadId: thread.threadId })).toBeUndefined();
+    expect(
+      await store.findByLocation({ platform: "slack", channelId: thread.channelId, threadId: thread.threadId }),
+    ).toBeUndefined();
 
     const caseChannel = { platform: "slack" as const, channelId: "C0CASE0042" };
     await store.bindLocation(caseChannel, "OFB-2027-0002");
@@ -150,7 +174,16 @@ describe("RedisCaseStore", () => {
     const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
     await Promise.all(
       accounts.map((accountId) =>
-        oneTry.update("OFB-2027-0080", (c) => ({ ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, [accountId]: { accountId, steps: { revoke_iam: "done" }, updatedAt: fixedNow.toISOString() } } } })),
+        oneTry.update("OFB-2027-0080", (c) => ({
+          ...c,
+          execution: {
+            ...c.execution,
+            accounts: {
+              ...c.execution?.accounts,
+              [accountId]: { accountId, steps: { revoke_iam: "done" }, updatedAt: fixedNow.toISOString() },
+            },
+          },
+        })),
       ),
     );
     const stored = (await store.get("OFB-2027-0080"))!;
@@ -165,9 +198,27 @@ describe("RedisCaseStore", () => {
 
   it("still refuses a stale write of the same account's progress", async () => {
     await store.create({ ...newCase("OFB-2027-0081"), execution: { startedAt: fixedNow.toISOString(), accounts: {} } });
-    const step = (state: string) => (c: Case): Case => ({ ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, "222222222222": { accountId: "222222222222", steps: { revoke_iam: state as "done" }, updatedAt: fixedNow.toISOString() } } } });
+    const step =
+      (state: string) =>
+      (c: Case): Case => ({
+        ...c,
+        execution: {
+          ...c.execution,
+          accounts: {
+            ...c.execution?.accounts,
+            "222222222222": {
+              accountId: "222222222222",
+              steps: { revoke_iam: state as "done" },
+              updatedAt: fixedNow.toISOString(),
+            },
+          },
+        },
+      });
     const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
-    const results = await Promise.allSettled([oneTry.update("OFB-2027-0081", step("running")), oneTry.update("OFB-2027-0081", step("done"))]);
+    const results = await Promise.allSettled([
+      oneTry.update("OFB-2027-0081", step("running")),
+      oneTry.update("OFB-2027-0081", step("done")),
+    ]);
     expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: expect.any(VersionConflictError) });
   });

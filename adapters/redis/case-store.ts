@@ -11,7 +11,10 @@ import { LuaScript } from "./lua-script";
 export class CaseAlreadyExistsError extends OffboardError {
   constructor(caseId: string) {
     // A create is a write against "version 0": finding a stored case is a version conflict.
-    super("version_conflict", `case ${caseId} already exists; allocate a new id with allocateId() before creating a case`);
+    super(
+      "version_conflict",
+      `case ${caseId} already exists; allocate a new id with allocateId() before creating a case`,
+    );
   }
 }
 
@@ -56,7 +59,8 @@ function readStored(hash: Record<string, string>): Case | undefined {
   if (hash.json === undefined) return undefined;
   const value = JSON.parse(hash.json) as Case;
   const accounts: NonNullable<Case["execution"]>["accounts"] = {};
-  for (const [field, json] of Object.entries(hash)) if (field.startsWith("progress:")) accounts[field.slice("progress:".length)] = JSON.parse(json);
+  for (const [field, json] of Object.entries(hash))
+    if (field.startsWith("progress:")) accounts[field.slice("progress:".length)] = JSON.parse(json);
   if (Object.keys(accounts).length > 0) value.execution = { ...value.execution, accounts };
   return value;
 }
@@ -68,7 +72,8 @@ function readStored(hash: Record<string, string>): Case | undefined {
  */
 function splitForStorage(value: Case): { document: Case; progress: Record<string, string> } {
   const progress: Record<string, string> = {};
-  for (const [accountId, accountProgress] of Object.entries(value.execution?.accounts ?? {})) progress[progressField(accountId)] = JSON.stringify(accountProgress);
+  for (const [accountId, accountProgress] of Object.entries(value.execution?.accounts ?? {}))
+    progress[progressField(accountId)] = JSON.stringify(accountProgress);
   const document = value.execution ? { ...value, execution: { ...value.execution, accounts: {} } } : value;
   return { document, progress };
 }
@@ -102,7 +107,8 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async allocateId(year: number): Promise<string> {
-    if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError(`a case id needs a four-digit year, got ${year}`);
+    if (!Number.isInteger(year) || year < 1000 || year > 9999)
+      throw new RangeError(`a case id needs a four-digit year, got ${year}`);
     const sequence = await this.redis.incr(this.keys.caseSequence(year));
     return formatCaseId(year, sequence);
   }
@@ -112,7 +118,11 @@ export class RedisCaseStore implements CaseStore {
     const createdAtMs = Date.parse(stored.createdAt);
     const score = Number.isFinite(createdAtMs) ? createdAtMs : this.clock.now().getTime();
     const { document, progress } = splitForStorage(stored);
-    const result = await createScript.run(this.redis, [this.keys.case(stored.id), this.keys.caseIndex()], [JSON.stringify(document), 1, score, stored.id]);
+    const result = await createScript.run(
+      this.redis,
+      [this.keys.case(stored.id), this.keys.caseIndex()],
+      [JSON.stringify(document), 1, score, stored.id],
+    );
     if (result !== 1) throw new CaseAlreadyExistsError(stored.id);
     if (Object.keys(progress).length > 0) await this.redis.hset(this.keys.case(stored.id), progress);
     return stored;
@@ -135,12 +145,27 @@ export class RedisCaseStore implements CaseStore {
       const after = splitForStorage({ ...changed, id, version: current.version, updatedAt: current.updatedAt });
       // The stored JSON was written by the same JSON.stringify of the same shape: equal text, equal document.
       const documentChanged = JSON.stringify(after.document) !== stored.json;
-      const document: Case = documentChanged ? { ...after.document, version: current.version + 1, updatedAt: this.clock.now().toISOString() } : after.document;
+      const document: Case = documentChanged
+        ? { ...after.document, version: current.version + 1, updatedAt: this.clock.now().toISOString() }
+        : after.document;
       const progressChanges = Object.entries(after.progress).filter(([field, json]) => stored[field] !== json);
       if (!documentChanged && progressChanges.length === 0) return current;
-      const args = [current.version, documentChanged ? 1 : 0, document.version, documentChanged ? JSON.stringify(document) : "", ...progressChanges.flatMap(([field, json]) => [field, stored[field] ?? "", json])];
+      const args = [
+        current.version,
+        documentChanged ? 1 : 0,
+        document.version,
+        documentChanged ? JSON.stringify(document) : "",
+        ...progressChanges.flatMap(([field, json]) => [field, stored[field] ?? "", json]),
+      ];
       const reply = (await compareAndSetScript.run(this.redis, [key], args)) as [number];
-      if (reply[0] === 1) return { ...document, execution: changed.execution && { ...document.execution!, accounts: { ...current.execution?.accounts, ...changed.execution.accounts } } };
+      if (reply[0] === 1)
+        return {
+          ...document,
+          execution: changed.execution && {
+            ...document.execution!,
+            accounts: { ...current.execution?.accounts, ...changed.execution.accounts },
+          },
+        };
       if (reply[0] === -1) throw new NotFoundError(`case ${id} does not exist (it was removed while being updated)`);
       await backoff(attempt);
     }
@@ -149,7 +174,9 @@ export class RedisCaseStore implements CaseStore {
 
   async findByLocation(where: ChatLocation): Promise<string | undefined> {
     // A thread is bound to its case; a dedicated case channel is bound as a whole. Thread first.
-    const candidates = where.threadId ? [this.keys.location(where), this.keys.location({ ...where, threadId: undefined })] : [this.keys.location(where)];
+    const candidates = where.threadId
+      ? [this.keys.location(where), this.keys.location({ ...where, threadId: undefined })]
+      : [this.keys.location(where)];
     const found = await this.redis.mget(...candidates);
     return found.find((id): id is string => id !== null);
   }

@@ -1,5 +1,11 @@
 import type Redis from "ioredis";
-import type { CredentialLinkStore, DepositLink, RetrievalClaim, RetrievalLink, RetrievalState } from "../../src/credentials/credential-link";
+import type {
+  CredentialLinkStore,
+  DepositLink,
+  RetrievalClaim,
+  RetrievalLink,
+  RetrievalState,
+} from "../../src/credentials/credential-link";
 import { LuaScript } from "./lua-script";
 
 /**
@@ -23,7 +29,13 @@ export class RedisCredentialLinkStore implements CredentialLinkStore {
   async saveDeposit(tokenHash: string, link: DepositLink, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.depositKey(tokenHash), JSON.stringify(link), "EX", ttlSeconds);
     // The newest link becomes current; the one it replaces stops working at once.
-    const previous = await this.redis.set(this.currentDepositKey(link.caseId, link.accountId), tokenHash, "EX", ttlSeconds, "GET");
+    const previous = await this.redis.set(
+      this.currentDepositKey(link.caseId, link.accountId),
+      tokenHash,
+      "EX",
+      ttlSeconds,
+      "GET",
+    );
     if (previous && previous !== tokenHash) await this.redis.del(this.depositKey(previous));
   }
 
@@ -78,7 +90,9 @@ export class RedisCredentialLinkStore implements CredentialLinkStore {
   }
 
   async countAttempt(scope: string, windowSeconds: number): Promise<number> {
-    return Number(await countAttemptScript.run(this.redis, [`${this.prefix}credential:attempts:${scope}`], [windowSeconds]));
+    return Number(
+      await countAttemptScript.run(this.redis, [`${this.prefix}credential:attempts:${scope}`], [windowSeconds]),
+    );
   }
 
   async claimOnce(scope: string, ttlSeconds: number): Promise<boolean> {

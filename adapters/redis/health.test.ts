@@ -23,7 +23,10 @@ describe("Redis health", () => {
   });
 
   it("reports a refused connection as not ready, without throwing", async () => {
-    const refused = createRedis(`redis://127.0.0.1:${await closedPort()}`, { onError: () => undefined, overrides: { retryStrategy: () => null } });
+    const refused = createRedis(`redis://127.0.0.1:${await closedPort()}`, {
+      onError: () => undefined,
+      overrides: { retryStrategy: () => null },
+    });
     try {
       expect(await isRedisReady(refused, 2000)).toBe(false);
       expect(refused.status).toBe("end");
@@ -57,12 +60,20 @@ describe("Redis health", () => {
 
   it("accepts the test server's version and refuses anything before 6.2", async () => {
     expect(isSupportedRedisVersion(await checkRedisVersion(redis))).toBe(true);
-    expect(["6.2.0", "6.2.14", "7.0.15", "7.4.1", "10.0.0"].map(isSupportedRedisVersion)).toEqual([true, true, true, true, true]);
+    expect(["6.2.0", "6.2.14", "7.0.15", "7.4.1", "10.0.0"].map(isSupportedRedisVersion)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(["6.0.16", "5.0.14", "unknown"].map(isSupportedRedisVersion)).toEqual([false, false, false]);
   });
 
   it("names REDIS_URL when the server is too old", async () => {
-    const tooOld = { info: async () => "# Server\r\nredis_version:6.0.16\r\n" } as unknown as Parameters<typeof checkRedisVersion>[0];
+    const tooOld = { info: async () => "# Server\r\nredis_version:6.0.16\r\n" } as unknown as Parameters<
+      typeof checkRedisVersion
+    >[0];
     await expect(checkRedisVersion(tooOld)).rejects.toThrow(ConfigError);
     await expect(checkRedisVersion(tooOld)).rejects.toThrow(/REDIS_URL: the server runs Redis 6\.0\.16/);
   });

@@ -38,7 +38,9 @@ export async function checkRedisVersion(redis: Redis): Promise<string> {
   const info = await redis.info("server");
   const version = /^redis_version:(\S+)/m.exec(info)?.[1] ?? "unknown";
   if (!isSupportedRedisVersion(version)) {
-    throw new ConfigError([`REDIS_URL: the server runs Redis ${version}; Offboard needs Redis ${minimumRedisVersion} or later`]);
+    throw new ConfigError([
+      `REDIS_URL: the server runs Redis ${version}; Offboard needs Redis ${minimumRedisVersion} or later`,
+    ]);
   }
   return version;
 }

@@ -21,7 +21,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, ttlSeconds: number = defaultTtlSeconds): Promise<boolean> {
-    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`an idempotency claim needs a whole number of seconds above 0, got ${ttlSeconds}`);
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
+      throw new RangeError(`an idempotency claim needs a whole number of seconds above 0, got ${ttlSeconds}`);
     const reply = await this.redis.set(this.keys.idempotency(key), "1", "EX", ttlSeconds, "NX");
     return reply === "OK";
   }

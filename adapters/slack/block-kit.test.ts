@@ -11,24 +11,57 @@ describe("Block Kit rendering of the message model", () => {
         header("Case OFB-2026-0042"),
         text("*Status*: collecting, thanks <@U123>"),
         fields([["Status", "collecting"]]),
-        actions([button("case.cancel", "Cancel case", "OFB-2026-0042", { style: "danger", confirm: { title: "Cancel?", text: "Sure?", confirm: "Yes", deny: "No" } })]),
+        actions([
+          button("case.cancel", "Cancel case", "OFB-2026-0042", {
+            style: "danger",
+            confirm: { title: "Cancel?", text: "Sure?", confirm: "Yes", deny: "No" },
+          }),
+        ]),
         context("version 3"),
         link("Open the deposit form", "https://offboard.example/deposit?a=1&b=<2>"),
         divider(),
       ]),
     );
     expect(rendered.text).toBe("Case OFB-2026-0042");
-    expect(rendered.blocks.map((b) => b.type)).toEqual(["header", "section", "section", "actions", "context", "section", "divider"]);
-    expect(rendered.blocks[1]).toEqual({ type: "section", text: { type: "mrkdwn", text: "*Status*: collecting, thanks <@U123>" } });
+    expect(rendered.blocks.map((b) => b.type)).toEqual([
+      "header",
+      "section",
+      "section",
+      "actions",
+      "context",
+      "section",
+      "divider",
+    ]);
+    expect(rendered.blocks[1]).toEqual({
+      type: "section",
+      text: { type: "mrkdwn", text: "*Status*: collecting, thanks <@U123>" },
+    });
     expect(rendered.blocks[2]).toEqual({ type: "section", fields: [{ type: "mrkdwn", text: "*Status*\ncollecting" }] });
     expect(rendered.blocks[3]).toMatchObject({
-      elements: [{ type: "button", action_id: "case.cancel#0", value: "OFB-2026-0042", style: "danger", confirm: { title: { text: "Cancel?" }, confirm: { text: "Yes" }, deny: { text: "No" } } }],
+      elements: [
+        {
+          type: "button",
+          action_id: "case.cancel#0",
+          value: "OFB-2026-0042",
+          style: "danger",
+          confirm: { title: { text: "Cancel?" }, confirm: { text: "Yes" }, deny: { text: "No" } },
+        },
+      ],
     });
-    expect(rendered.blocks[5]).toEqual({ type: "section", text: { type: "mrkdwn", text: "<https://offboard.example/deposit?a=1&amp;b=&lt;2&gt;|Open the deposit form>" } });
+    expect(rendered.blocks[5]).toEqual({
+      type: "section",
+      text: { type: "mrkdwn", text: "<https://offboard.example/deposit?a=1&amp;b=&lt;2&gt;|Open the deposit form>" },
+    });
   });
 
   it("makes action ids unique within a block and reads the core's id back", () => {
-    const rendered = renderMessage(message("Sign-off", [actions(["customer", "aws", "partner"].map((p) => button("signoff.approve", `Approve for ${p}`, `OFB-1:${p}:abc`)))]));
+    const rendered = renderMessage(
+      message("Sign-off", [
+        actions(
+          ["customer", "aws", "partner"].map((p) => button("signoff.approve", `Approve for ${p}`, `OFB-1:${p}:abc`)),
+        ),
+      ]),
+    );
     const ids = (rendered.blocks[0].elements as { action_id: string }[]).map((e) => e.action_id);
     expect(ids).toEqual(["signoff.approve#0", "signoff.approve#1", "signoff.approve#2"]);
     expect(ids.map(coreActionId)).toEqual(["signoff.approve", "signoff.approve", "signoff.approve"]);
@@ -43,17 +76,25 @@ describe("Block Kit rendering of the message model", () => {
 
   it("cuts texts to Slack's limits and keeps at most 50 blocks", () => {
     const long = "line\n".repeat(1500);
-    const rendered = renderMessage(message("x".repeat(5000), [header("h".repeat(300)), text(long), ...Array.from({ length: 60 }, () => divider())]));
+    const rendered = renderMessage(
+      message("x".repeat(5000), [header("h".repeat(300)), text(long), ...Array.from({ length: 60 }, () => divider())]),
+    );
     expect(rendered.text.length).toBe(slackLimits.fallbackText);
-    expect(((rendered.blocks[0].text as { text: string }).text).length).toBe(slackLimits.headerText);
+    expect((rendered.blocks[0].text as { text: string }).text.length).toBe(slackLimits.headerText);
     expect(rendered.blocks.filter((b) => b.type === "section").length).toBeGreaterThan(1);
-    expect(rendered.blocks.every((b) => b.type !== "section" || ((b.text as { text: string }).text.length <= slackLimits.sectionText))).toBe(true);
+    expect(
+      rendered.blocks.every(
+        (b) => b.type !== "section" || (b.text as { text: string }).text.length <= slackLimits.sectionText,
+      ),
+    ).toBe(true);
     expect(rendered.blocks).toHaveLength(slackLimits.blocksPerMessage);
     expect(rendered.blocks.at(-1)).toMatchObject({ type: "context" });
   });
 
   it("refuses a button value longer than Slack carries instead of cutting its meaning", () => {
-    expect(() => renderMessage(message("x", [actions([button("a.b", "Go", "v".repeat(2001))])]))).toThrow(SlackRenderError);
+    expect(() => renderMessage(message("x", [actions([button("a.b", "Go", "v".repeat(2001))])]))).toThrow(
+      SlackRenderError,
+    );
   });
 });
 
@@ -64,17 +105,39 @@ describe("the ticket modal", () => {
     submitLabel: "Save ticket",
     inputs: [
       { id: "goal", label: "Goal", optional: false, multiline: true, initialValue: "Leave" },
-      { id: "bucketDisposition", label: "Buckets", optional: false, multiline: false, initialValue: "archive", options: [{ value: "keep", label: "Keep" }, { value: "archive", label: "A".repeat(100) }] },
+      {
+        id: "bucketDisposition",
+        label: "Buckets",
+        optional: false,
+        multiline: false,
+        initialValue: "archive",
+        options: [
+          { value: "keep", label: "Keep" },
+          { value: "archive", label: "A".repeat(100) },
+        ],
+      },
     ],
   };
 
   it("renders inputs by id with selects for options, within Slack's limits", () => {
-    const view = renderTicketModal(form) as unknown as { title: { text: string }; private_metadata: string; callback_id: string; blocks: { block_id: string; element: Record<string, unknown> }[] };
+    const view = renderTicketModal(form) as unknown as {
+      title: { text: string };
+      private_metadata: string;
+      callback_id: string;
+      blocks: { block_id: string; element: Record<string, unknown> }[];
+    };
     expect(view.callback_id).toBe("offboard.ticket");
     expect(view.private_metadata).toBe("OFB-2026-0007");
     expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(view.blocks[0]).toMatchObject({ block_id: "goal", element: { type: "plain_text_input", multiline: true, initial_value: "Leave" } });
-    const select = view.blocks[1].element as { type: string; options: { text: { text: string } }[]; initial_option: { value: string } };
+    expect(view.blocks[0]).toMatchObject({
+      block_id: "goal",
+      element: { type: "plain_text_input", multiline: true, initial_value: "Leave" },
+    });
+    const select = view.blocks[1].element as {
+      type: string;
+      options: { text: { text: string } }[];
+      initial_option: { value: string };
+    };
     expect(select.type).toBe("static_select");
     expect(select.options[1].text.text.length).toBe(75);
     expect(select.initial_option.value).toBe("archive");

@@ -44,7 +44,11 @@ export function clip(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
-const plain = (value: string, max: number): SlackBlock => ({ type: "plain_text", text: clip(value, max) || " ", emoji: true });
+const plain = (value: string, max: number): SlackBlock => ({
+  type: "plain_text",
+  text: clip(value, max) || " ",
+  emoji: true,
+});
 const mrkdwn = (value: string, max: number): SlackBlock => ({ type: "mrkdwn", text: clip(value, max) || " " });
 
 /** `<url|label>` with the characters Slack reserves in links escaped. */
@@ -78,10 +82,21 @@ function confirmObject(dialog: ConfirmDialog): SlackBlock {
 
 function buttonElement(button: Button, index: number): SlackBlock {
   const actionId = slackActionId(button.actionId, index);
-  if (actionId.length > slackLimits.actionId) throw new SlackRenderError(`button action id "${button.actionId}" is longer than Slack's ${slackLimits.actionId} characters`);
+  if (actionId.length > slackLimits.actionId)
+    throw new SlackRenderError(
+      `button action id "${button.actionId}" is longer than Slack's ${slackLimits.actionId} characters`,
+    );
   // A cut value would carry a different meaning back (a case id, a hash): refuse instead of clipping.
-  if (button.value.length > slackLimits.buttonValue) throw new SlackRenderError(`button "${button.label}" carries ${button.value.length} characters; Slack allows ${slackLimits.buttonValue}`);
-  const element: SlackBlock = { type: "button", action_id: actionId, text: plain(button.label, slackLimits.buttonText), value: button.value };
+  if (button.value.length > slackLimits.buttonValue)
+    throw new SlackRenderError(
+      `button "${button.label}" carries ${button.value.length} characters; Slack allows ${slackLimits.buttonValue}`,
+    );
+  const element: SlackBlock = {
+    type: "button",
+    action_id: actionId,
+    text: plain(button.label, slackLimits.buttonText),
+    value: button.value,
+  };
   if (button.style) element.style = button.style;
   if (button.confirm) element.confirm = confirmObject(button.confirm);
   return element;
@@ -111,14 +126,20 @@ function renderBlock(block: Block): SlackBlock[] {
       const out: SlackBlock[] = [];
       for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
         const chunk = block.fields.slice(i, i + slackLimits.fieldsPerSection);
-        out.push({ type: "section", fields: chunk.map((f) => mrkdwn(`*${f.label}*\n${f.value}`, slackLimits.fieldText)) });
+        out.push({
+          type: "section",
+          fields: chunk.map((f) => mrkdwn(`*${f.label}*\n${f.value}`, slackLimits.fieldText)),
+        });
       }
       return out;
     }
     case "actions": {
       const out: SlackBlock[] = [];
       for (let i = 0; i < block.buttons.length; i += slackLimits.buttonsPerActions) {
-        out.push({ type: "actions", elements: block.buttons.slice(i, i + slackLimits.buttonsPerActions).map((b, j) => buttonElement(b, i + j)) });
+        out.push({
+          type: "actions",
+          elements: block.buttons.slice(i, i + slackLimits.buttonsPerActions).map((b, j) => buttonElement(b, i + j)),
+        });
       }
       return out;
     }
@@ -136,7 +157,13 @@ export function renderMessage(body: Message): RenderedMessage {
   let blocks = body.blocks.flatMap(renderBlock);
   if (blocks.length > slackLimits.blocksPerMessage) {
     const omitted = blocks.length - (slackLimits.blocksPerMessage - 1);
-    blocks = [...blocks.slice(0, slackLimits.blocksPerMessage - 1), { type: "context", elements: [mrkdwn(`… ${omitted} more block(s) not shown: \`export\` has everything.`, slackLimits.contextText)] }];
+    blocks = [
+      ...blocks.slice(0, slackLimits.blocksPerMessage - 1),
+      {
+        type: "context",
+        elements: [mrkdwn(`… ${omitted} more block(s) not shown: \`export\` has everything.`, slackLimits.contextText)],
+      },
+    ];
   }
   return { text: clip(body.text || " ", slackLimits.fallbackText), blocks };
 }

@@ -9,16 +9,18 @@ import type { Logger } from "pino";
 export function boltLogger(logger: Logger | undefined): BoltLogger {
   const child = logger?.child({ component: "bolt" });
   let level: LogLevel = LogLevel.INFO;
-  const write = (method: "debug" | "info" | "warn" | "error") => (...msg: unknown[]) => {
-    if (!child) return;
-    const error = msg.find((m): m is Error => m instanceof Error);
-    const text = msg
-      .filter((m) => m !== error)
-      .map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
-      .join(" ");
-    if (error) child[method]({ err: error }, text || error.message);
-    else child[method](text);
-  };
+  const write =
+    (method: "debug" | "info" | "warn" | "error") =>
+    (...msg: unknown[]) => {
+      if (!child) return;
+      const error = msg.find((m): m is Error => m instanceof Error);
+      const text = msg
+        .filter((m) => m !== error)
+        .map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
+        .join(" ");
+      if (error) child[method]({ err: error }, text || error.message);
+      else child[method](text);
+    };
   return {
     debug: write("debug"),
     info: write("info"),

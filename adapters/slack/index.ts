@@ -76,7 +76,8 @@ interface BotIdentity {
  *   expressApp.use(slack.router); // POST /slack/events
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
-  if (options.apiUrl && !options.apiUrl.endsWith("/")) throw new SlackAdapterError("api", `SLACK_API_URL must end with "/" (got ${options.apiUrl})`);
+  if (options.apiUrl && !options.apiUrl.endsWith("/"))
+    throw new SlackAdapterError("api", `SLACK_API_URL must end with "/" (got ${options.apiUrl})`);
   const logger = boltLogger(options.logger);
   const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
@@ -85,7 +86,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   };
   const client = new WebClient(options.botToken, clientOptions);
-  const partners = new SlackPartners(client, options.redis, options.prefix, options.partnerUsers, options.userGroupTtlSeconds);
+  const partners = new SlackPartners(
+    client,
+    options.redis,
+    options.prefix,
+    options.partnerUsers,
+    options.userGroupTtlSeconds,
+  );
   const chat = new SlackChat(client, () => partners.memberIds());
   const inFlight = new InFlight();
 
@@ -111,7 +118,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
     router = Router();
   } else {
-    const express = new ExpressReceiver({ signingSecret: options.signingSecret, endpoints: slackEventsPath, processBeforeResponse: false, signatureVerification: true, logger });
+    const express = new ExpressReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: slackEventsPath,
+      processBeforeResponse: false,
+      signatureVerification: true,
+      logger,
+    });
     receiver = express;
     router = express.router as Router;
   }

@@ -18,23 +18,43 @@ export class SlackChat implements ChatPort {
   ) {}
 
   async post(where: ChatLocation, body: Message): Promise<MessageRef> {
-    const result = await this.call(where.channelId, () => this.client.chat.postMessage({ channel: where.channelId, thread_ts: where.threadId, ...renderMessage(body) }));
+    const result = await this.call(where.channelId, () =>
+      this.client.chat.postMessage({ channel: where.channelId, thread_ts: where.threadId, ...renderMessage(body) }),
+    );
     if (!result.ts) throw new SlackAdapterError("api", `chat.postMessage in ${where.channelId} returned no message ts`);
-    return { platform: "slack", channelId: result.channel ?? where.channelId, messageId: result.ts, threadId: where.threadId };
+    return {
+      platform: "slack",
+      channelId: result.channel ?? where.channelId,
+      messageId: result.ts,
+      threadId: where.threadId,
+    };
   }
 
   async update(ref: MessageRef, body: Message): Promise<void> {
-    await this.call(ref.channelId, () => this.client.chat.update({ channel: ref.channelId, ts: ref.messageId, ...renderMessage(body) }));
+    await this.call(ref.channelId, () =>
+      this.client.chat.update({ channel: ref.channelId, ts: ref.messageId, ...renderMessage(body) }),
+    );
   }
 
   async ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void> {
     // Someone known only by e-mail has no Slack user yet: nobody to show it to.
     if (to.platform !== "slack" || to.userId.startsWith("email:")) return;
-    await this.call(where.channelId, () => this.client.chat.postEphemeral({ channel: where.channelId, user: to.userId, thread_ts: where.threadId, ...renderMessage(body) }));
+    await this.call(where.channelId, () =>
+      this.client.chat.postEphemeral({
+        channel: where.channelId,
+        user: to.userId,
+        thread_ts: where.threadId,
+        ...renderMessage(body),
+      }),
+    );
   }
 
   async direct(to: Identity, body: Message): Promise<void> {
-    if (to.userId.startsWith("email:")) throw new SlackAdapterError("api", `${to.email ?? to.userId} has not joined Slack yet; a direct message needs their Slack user`);
+    if (to.userId.startsWith("email:"))
+      throw new SlackAdapterError(
+        "api",
+        `${to.email ?? to.userId} has not joined Slack yet; a direct message needs their Slack user`,
+      );
     const opened = await this.client.conversations.open({ users: to.userId });
     const channel = opened.channel?.id;
     if (!channel) throw new SlackAdapterError("api", `conversations.open for ${to.userId} returned no channel`);
@@ -50,13 +70,18 @@ export class SlackChat implements ChatPort {
     const created = await this.createChannel(name);
     const partners = await this.partnerMembers();
     if (partners.length > 0) await this.client.conversations.invite({ channel: created, users: partners.join(",") });
-    for (const email of inviteEmails) await this.client.conversations.inviteShared({ channel: created, emails: [email], external_limited: false });
+    for (const email of inviteEmails)
+      await this.client.conversations.inviteShared({ channel: created, emails: [email], external_limited: false });
     return { platform: "slack", channelId: created, teamId: from.teamId, shared: true };
   }
 
   async upload(where: ChatLocation, file: { filename: string; title: string; content: string }): Promise<void> {
-    const destination = where.threadId ? { channel_id: where.channelId, thread_ts: where.threadId } : { channel_id: where.channelId };
-    await this.call(where.channelId, () => this.client.filesUploadV2({ ...destination, filename: file.filename, title: file.title, content: file.content }));
+    const destination = where.threadId
+      ? { channel_id: where.channelId, thread_ts: where.threadId }
+      : { channel_id: where.channelId };
+    await this.call(where.channelId, () =>
+      this.client.filesUploadV2({ ...destination, filename: file.filename, title: file.title, content: file.content }),
+    );
   }
 
   /** Channel names are unique per workspace: a taken name gets `-2`, `-3` … */
@@ -71,7 +96,10 @@ export class SlackChat implements ChatPort {
         if (slackErrorCode(error) !== "name_taken") throw error;
       }
     }
-    throw new SlackAdapterError("api", `#${name} and its numbered variants are all taken: archive or rename the old channel and try again`);
+    throw new SlackAdapterError(
+      "api",
+      `#${name} and its numbered variants are all taken: archive or rename the old channel and try again`,
+    );
   }
 
   private async call<T>(channelId: string, request: () => Promise<T>): Promise<T> {

@@ -25,7 +25,10 @@ export class SlackRenderError extends SlackAdapterError {
 /** The bot was asked to post where it is not a member. */
 export class NotInChannelError extends SlackAdapterError {
   constructor(channelId: string) {
-    super("not_in_channel", `Offboard is not a member of channel ${channelId}: invite it with \`/invite @Offboard\` and try again`);
+    super(
+      "not_in_channel",
+      `Offboard is not a member of channel ${channelId}: invite it with \`/invite @Offboard\` and try again`,
+    );
   }
 }
 

@@ -19,9 +19,15 @@ export interface InstallationContext {
   botUserId?: string;
 }
 
-/** Slack escapes `&`, `<`, `>` in message text. `&lt;` before `@`, `!`, `#` stays escaped, so typed text can't forge a mention. */
+/**
+ * Slack escapes `&`, `<`, `>` in message text. `&lt;` before `@`, `!`, `#` stays escaped, so typed text can't forge a
+ * mention.
+ */
 export function unescapeSlackText(text: string): string {
-  return text.replace(/&lt;(?![@!#])/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return text
+    .replace(/&lt;(?![@!#])/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /** The text of an `@Offboard …` mention without the bot's own mention. */
@@ -85,7 +91,11 @@ function actorOfEvent(event: MessageEventPayload, envelope: EventEnvelope): Iden
 }
 
 /** `@Offboard <words>` (top level, or inside a case thread: then the command carries `threadId`). */
-export function commandFromMention(event: MessageEventPayload, envelope: EventEnvelope, installation: InstallationContext): CommandInbound {
+export function commandFromMention(
+  event: MessageEventPayload,
+  envelope: EventEnvelope,
+  installation: InstallationContext,
+): CommandInbound {
   return {
     kind: "command",
     actor: actorOfEvent(event, envelope),
@@ -100,7 +110,11 @@ export function commandFromMention(event: MessageEventPayload, envelope: EventEn
  * bots, edits and deletions (subtypes other than `thread_broadcast`), and replies that mention the bot
  * (those arrive again as `app_mention` and are commands).
  */
-export function replyFromMessage(event: MessageEventPayload, envelope: EventEnvelope, installation: InstallationContext): ReplyInbound | undefined {
+export function replyFromMessage(
+  event: MessageEventPayload,
+  envelope: EventEnvelope,
+  installation: InstallationContext,
+): ReplyInbound | undefined {
   if (event.type !== "message" || !event.user || event.bot_id) return undefined;
   if (event.subtype !== undefined && event.subtype !== "thread_broadcast") return undefined;
   if (!event.thread_ts || event.thread_ts === event.ts) return undefined;
@@ -136,12 +150,19 @@ export interface PressedButton {
  * done once, while a double click is two presses (the core refuses the second sign-off by itself).
  * The location is the thread the button's message lives in (a top-level message is its own thread).
  */
-export function actionFromBlockActions(body: BlockActionsPayload, button: PressedButton, installation: InstallationContext): ActionInbound | undefined {
+export function actionFromBlockActions(
+  body: BlockActionsPayload,
+  button: PressedButton,
+  installation: InstallationContext,
+): ActionInbound | undefined {
   const channelId = body.channel?.id ?? body.container?.channel_id;
   if (!channelId) return undefined;
   const messageTs = body.message?.ts ?? body.container?.message_ts;
   const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
-  const message: MessageRef | undefined = messageTs && !body.container?.is_ephemeral ? { platform: "slack", channelId, messageId: messageTs, ...(threadTs ? { threadId: threadTs } : {}) } : undefined;
+  const message: MessageRef | undefined =
+    messageTs && !body.container?.is_ephemeral
+      ? { platform: "slack", channelId, messageId: messageTs, ...(threadTs ? { threadId: threadTs } : {}) }
+      : undefined;
   return {
     kind: "action",
     actor: person(body.user.id, body.user.team_id ?? body.team?.id ?? undefined, body.user.name ?? body.user.username),
@@ -158,7 +179,14 @@ export interface ViewSubmissionPayload {
   user: { id: string; team_id?: string; name?: string; username?: string };
   team?: { id?: string } | null;
   trigger_id?: string;
-  view: { id: string; hash?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>> } };
+  view: {
+    id: string;
+    hash?: string;
+    private_metadata?: string;
+    state?: {
+      values?: Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+    };
+  };
 }
 
 /** A submitted ticket modal. Each submission has its own trigger_id, so a corrected resubmission is a new request. */

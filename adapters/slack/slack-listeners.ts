@@ -47,7 +47,11 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   const { client, logger } = deps;
 
   /** Hands an inbound to the core and carries out what only the adapter can (open a modal). */
-  const dispatch = async (input: Inbound, triggerId?: string, fallback?: (text: string) => Promise<unknown>): Promise<Outcome> => {
+  const dispatch = async (
+    input: Inbound,
+    triggerId?: string,
+    fallback?: (text: string) => Promise<unknown>,
+  ): Promise<Outcome> => {
     const conversation = deps.conversation();
     if (!conversation) {
       logger?.warn({ requestId: input.requestId }, "Slack request before a conversation was attached: dropped");
@@ -68,10 +72,16 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   };
 
   /** The person who acted learns that it did not go through, privately; nothing is posted in the channel. */
-  const tellFailure = async (input: Inbound, error: unknown, fallback?: (text: string) => Promise<unknown>): Promise<void> => {
+  const tellFailure = async (
+    input: Inbound,
+    error: unknown,
+    fallback?: (text: string) => Promise<unknown>,
+  ): Promise<void> => {
     const code = slackErrorCode(error);
     const text =
-      code === "not_in_channel" || code === "channel_not_found" || (error instanceof SlackAdapterError && error.code === "not_in_channel")
+      code === "not_in_channel" ||
+      code === "channel_not_found" ||
+      (error instanceof SlackAdapterError && error.code === "not_in_channel")
         ? "Offboard is not in this channel yet: invite it with `/invite @Offboard`, then try again."
         : `That did not go through (${error instanceof Error ? error.message : "unexpected error"}). What was already recorded is kept; please try again in a moment.`;
     try {
@@ -101,14 +111,24 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       return { ...where, shared: Boolean(channel.is_ext_shared || channel.is_shared) };
     } catch (error) {
       const code = slackErrorCode(error);
-      if (code === "channel_not_found" || code === "not_in_channel" || code === "method_not_supported_for_channel_type") return "unreachable";
-      logger?.warn({ err: error, channel: where.channelId }, "conversations.info failed; treating the channel as shared");
+      if (code === "channel_not_found" || code === "not_in_channel" || code === "method_not_supported_for_channel_type")
+        return "unreachable";
+      logger?.warn(
+        { err: error, channel: where.channelId },
+        "conversations.info failed; treating the channel as shared",
+      );
       return where;
     }
   };
 
-  /** The command, with the channel described when it is `start`; undefined when the bot can't work there (the person was told). */
-  const prepareCommand = async (input: CommandInbound, fallback?: (text: string) => Promise<unknown>): Promise<CommandInbound | undefined> => {
+  /**
+   * The command, with the channel described when it is `start`; undefined when the bot can't work there (the person
+   * was told).
+   */
+  const prepareCommand = async (
+    input: CommandInbound,
+    fallback?: (text: string) => Promise<unknown>,
+  ): Promise<CommandInbound | undefined> => {
     if (parseCommand(input.words)?.name !== "start") return input;
     const location = await describeChannel(input.location);
     if (location !== "unreachable") return { ...input, location };
@@ -116,7 +136,10 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     return undefined;
   };
 
-  const installationOf = (context: { teamId?: string; botUserId?: string }): InstallationContext => ({ teamId: context.teamId, botUserId: context.botUserId });
+  const installationOf = (context: { teamId?: string; botUserId?: string }): InstallationContext => ({
+    teamId: context.teamId,
+    botUserId: context.botUserId,
+  });
 
   // Every request's whole processing (listeners included, also after the HTTP answer) is tracked, so
   // `stop()` and the tests can wait for the work that follows `ack()`.
@@ -127,18 +150,27 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   app.command(slashCommand, async ({ command, ack, context, respond }) => {
     await ack();
     const fallback = (text: string): Promise<unknown> => respond({ response_type: "ephemeral", text });
-    const input = await prepareCommand(commandFromSlash(command as SlashCommandPayload, installationOf(context)), fallback);
+    const input = await prepareCommand(
+      commandFromSlash(command as SlashCommandPayload, installationOf(context)),
+      fallback,
+    );
     if (input) await dispatch(input, command.trigger_id, fallback);
   });
 
   // Events are acknowledged by Bolt itself before the listener runs.
   app.event("app_mention", async ({ event, body, context }) => {
-    const input = await prepareCommand(commandFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)));
+    const input = await prepareCommand(
+      commandFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)),
+    );
     if (input) await dispatch(input);
   });
 
   app.event("message", async ({ event, body, context }) => {
-    const input = replyFromMessage(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context));
+    const input = replyFromMessage(
+      event as unknown as MessageEventPayload,
+      body as EventEnvelope,
+      installationOf(context),
+    );
     if (input) await dispatch(input);
   });
 
@@ -146,7 +178,12 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     if (event.user === context.botUserId) return;
     const actor = await joinedPerson(client, event.user, event.team, logger);
     const requestId = `event:${(body as EventEnvelope).event_id ?? `${event.channel}:${event.user}:${event.event_ts}`}`;
-    await dispatch({ kind: "member_joined", actor, requestId, location: { platform: "slack", channelId: event.channel, teamId: context.teamId } });
+    await dispatch({
+      kind: "member_joined",
+      actor,
+      requestId,
+      location: { platform: "slack", channelId: event.channel, teamId: context.teamId },
+    });
   });
 
   app.action({ type: "block_actions" }, async ({ ack, body, action, context }) => {
@@ -181,12 +218,23 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
 }
 
 /** The person who joined, with the e-mail that binds an approver invited by address (users:read.email). */
-async function joinedPerson(client: WebClient, userId: string, eventTeam: string | undefined, logger?: Logger): Promise<Identity> {
+async function joinedPerson(
+  client: WebClient,
+  userId: string,
+  eventTeam: string | undefined,
+  logger?: Logger,
+): Promise<Identity> {
   try {
     const info = await client.users.info({ user: userId });
     const email = info.user?.profile?.email;
     const teamId = info.user?.team_id ?? eventTeam;
-    return { platform: "slack", userId, ...(teamId ? { teamId } : {}), ...(email ? { email } : {}), ...(info.user?.real_name ? { name: info.user.real_name } : {}) };
+    return {
+      platform: "slack",
+      userId,
+      ...(teamId ? { teamId } : {}),
+      ...(email ? { email } : {}),
+      ...(info.user?.real_name ? { name: info.user.real_name } : {}),
+    };
   } catch (error) {
     logger?.warn({ err: error, userId }, "users.info failed for a joining member");
     return { platform: "slack", userId, ...(eventTeam ? { teamId: eventTeam } : {}) };

@@ -21,4 +21,9 @@ export const slackBotScopes: Record<string, string> = {
 };
 
 /** The Events API subscriptions the listeners handle. */
-export const slackBotEvents: readonly string[] = ["app_mention", "message.channels", "message.groups", "member_joined_channel"];
+export const slackBotEvents: readonly string[] = [
+  "app_mention",
+  "message.channels",
+  "message.groups",
+  "member_joined_channel",
+];

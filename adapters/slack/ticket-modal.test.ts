@@ -15,10 +15,30 @@ describe("the ticket modal's people inputs", () => {
       callbackId: "OFB-2026-0001",
       title: "Ticket",
       submitLabel: "Save",
-      inputs: [{ id: "customerApprovers", label: "Customer approvers", optional: false, multiline: false, people: { allowEmails: true }, initialValue: "<@U0AAA1|Jane Doe> cfo@acme.example" }],
+      inputs: [
+        {
+          id: "customerApprovers",
+          label: "Customer approvers",
+          optional: false,
+          multiline: false,
+          people: { allowEmails: true },
+          initialValue: "<@U0AAA1|Jane Doe> cfo@acme.example",
+        },
+      ],
     });
-    const [picker, emails] = view.blocks as unknown as { block_id: string; optional: boolean; element: Record<string, unknown> }[];
-    expect(picker).toMatchObject({ block_id: "customerApprovers", optional: true, element: { type: "multi_users_select", initial_users: ["U0AAA1"] } });
-    expect(emails).toMatchObject({ block_id: "customerApprovers.emails", element: { type: "plain_text_input", initial_value: "cfo@acme.example" } });
+    const [picker, emails] = view.blocks as unknown as {
+      block_id: string;
+      optional: boolean;
+      element: Record<string, unknown>;
+    }[];
+    expect(picker).toMatchObject({
+      block_id: "customerApprovers",
+      optional: true,
+      element: { type: "multi_users_select", initial_users: ["U0AAA1"] },
+    });
+    expect(emails).toMatchObject({
+      block_id: "customerApprovers.emails",
+      element: { type: "plain_text_input", initial_value: "cfo@acme.example" },
+    });
   });
 });

@@ -15,9 +15,24 @@ export const ticketModalCallbackId = "offboard.ticket";
 /** The action id of the single element inside each input block. */
 const valueActionId = "value";
 
-const limits = { title: 24, submit: 24, label: 2000, hint: 2000, initialValue: 3000, optionText: 75, optionValue: 150, options: 100, blocks: 100, privateMetadata: 3000 } as const;
+const limits = {
+  title: 24,
+  submit: 24,
+  label: 2000,
+  hint: 2000,
+  initialValue: 3000,
+  optionText: 75,
+  optionValue: 150,
+  options: 100,
+  blocks: 100,
+  privateMetadata: 3000,
+} as const;
 
-const plain = (text: string, max: number): { type: "plain_text"; text: string; emoji: boolean } => ({ type: "plain_text", text: clip(text, max) || " ", emoji: true });
+const plain = (text: string, max: number): { type: "plain_text"; text: string; emoji: boolean } => ({
+  type: "plain_text",
+  text: clip(text, max) || " ",
+  emoji: true,
+});
 
 /** The Slack user ids among the mention tokens of a prefilled answer (`<@U1|Jane> <@U2>`). */
 function mentionedUserIds(text: string | undefined): string[] {
@@ -26,7 +41,11 @@ function mentionedUserIds(text: string | undefined): string[] {
 
 /** The e-mail addresses of a prefilled answer, for the e-mail box beside a people picker. */
 function emailsIn(text: string | undefined): string {
-  return (text ?? "").replace(/<@[^>]*>/g, " ").split(/[\s,;]+/).filter((w) => w.includes("@")).join(", ");
+  return (text ?? "")
+    .replace(/<@[^>]*>/g, " ")
+    .split(/[\s,;]+/)
+    .filter((w) => w.includes("@"))
+    .join(", ");
 }
 
 /** The block id of the e-mail box that accompanies a people picker. */
@@ -35,16 +54,33 @@ const emailsBlockId = (id: string): string => `${id}.emails`;
 function element(input: FormInput): InputBlock["element"] {
   if (input.people) {
     const initialUsers = mentionedUserIds(input.initialValue);
-    return { type: "multi_users_select", action_id: valueActionId, placeholder: plain("Choose people", 150), ...(initialUsers.length ? { initial_users: initialUsers } : {}) };
+    return {
+      type: "multi_users_select",
+      action_id: valueActionId,
+      placeholder: plain("Choose people", 150),
+      ...(initialUsers.length ? { initial_users: initialUsers } : {}),
+    };
   }
   if (input.options) {
-    if (input.options.length > limits.options) throw new SlackRenderError(`form input "${input.id}" has ${input.options.length} options; a Slack select allows ${limits.options}`);
+    if (input.options.length > limits.options)
+      throw new SlackRenderError(
+        `form input "${input.id}" has ${input.options.length} options; a Slack select allows ${limits.options}`,
+      );
     const options = input.options.map((o) => {
-      if (o.value.length > limits.optionValue) throw new SlackRenderError(`option "${o.value}" of "${input.id}" is longer than Slack's ${limits.optionValue} characters`);
+      if (o.value.length > limits.optionValue)
+        throw new SlackRenderError(
+          `option "${o.value}" of "${input.id}" is longer than Slack's ${limits.optionValue} characters`,
+        );
       return { text: plain(o.label, limits.optionText), value: o.value };
     });
     const initial = options.find((o) => o.value === input.initialValue);
-    return { type: "static_select", action_id: valueActionId, placeholder: plain("Choose", 150), options, ...(initial ? { initial_option: initial } : {}) };
+    return {
+      type: "static_select",
+      action_id: valueActionId,
+      placeholder: plain("Choose", 150),
+      options,
+      ...(initial ? { initial_option: initial } : {}),
+    };
   }
   return {
     type: "plain_text_input",
@@ -56,8 +92,10 @@ function element(input: FormInput): InputBlock["element"] {
 
 /** The `view` argument of `views.open`. */
 export function renderTicketModal(form: FormModel): ModalView {
-  if (form.inputs.length > limits.blocks) throw new SlackRenderError(`the form has ${form.inputs.length} inputs; a Slack modal holds ${limits.blocks}`);
-  if (form.callbackId.length > limits.privateMetadata) throw new SlackRenderError("the form's callback id is too long for Slack's private_metadata");
+  if (form.inputs.length > limits.blocks)
+    throw new SlackRenderError(`the form has ${form.inputs.length} inputs; a Slack modal holds ${limits.blocks}`);
+  if (form.callbackId.length > limits.privateMetadata)
+    throw new SlackRenderError("the form's callback id is too long for Slack's private_metadata");
   return {
     type: "modal",
     callback_id: ticketModalCallbackId,
@@ -84,15 +122,25 @@ export function renderTicketModal(form: FormModel): ModalView {
           block_id: emailsBlockId(input.id),
           optional: true,
           label: plain(`${input.label}: by e-mail`, limits.label),
-          hint: plain("People not in Slack yet: their e-mail addresses, separated by commas. They are invited to the case channel.", limits.hint),
-          element: { type: "plain_text_input", action_id: valueActionId, ...(emails ? { initial_value: clip(emails, limits.initialValue) } : {}) },
+          hint: plain(
+            "People not in Slack yet: their e-mail addresses, separated by commas. They are invited to the case channel.",
+            limits.hint,
+          ),
+          element: {
+            type: "plain_text_input",
+            action_id: valueActionId,
+            ...(emails ? { initial_value: clip(emails, limits.initialValue) } : {}),
+          },
         },
       ];
     }),
   };
 }
 
-/** One element's state in `view.state.values` (text inputs carry `value`, selects `selected_option`, people pickers `selected_users`). */
+/**
+ * One element's state in `view.state.values` (text inputs carry `value`, selects `selected_option`, people pickers
+ * `selected_users`).
+ */
 interface ElementState {
   type?: string;
   value?: string | null;
@@ -104,11 +152,15 @@ interface ElementState {
  * `view.state.values` → input id → text ("" for an empty or unselected input). Picked people become
  * mention tokens, and an e-mail box's addresses are appended to its people picker's answer.
  */
-export function readTicketModal(values: Record<string, Record<string, ElementState>> | undefined): Record<string, string> {
+export function readTicketModal(
+  values: Record<string, Record<string, ElementState>> | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, elements] of Object.entries(values ?? {})) {
     const state = elements[valueActionId] ?? Object.values(elements)[0];
-    out[blockId] = state?.selected_users ? state.selected_users.map((id) => `<@${id}>`).join(" ") : (state?.selected_option?.value ?? state?.value ?? "");
+    out[blockId] = state?.selected_users
+      ? state.selected_users.map((id) => `<@${id}>`).join(" ")
+      : (state?.selected_option?.value ?? state?.value ?? "");
   }
   for (const blockId of Object.keys(out)) {
     if (!blockId.endsWith(".emails")) continue;

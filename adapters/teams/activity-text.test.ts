@@ -10,14 +10,29 @@ describe("reading a Teams message", () => {
       recipient: bot,
       entities: [
         { type: "mention", text: "<at>Offboard</at>", mentioned: bot },
-        { type: "mention", text: "<at>Avery Smith</at>", mentioned: { id: "29:avery", name: "Avery Smith", aadObjectId: "aad-avery" } },
+        {
+          type: "mention",
+          text: "<at>Avery Smith</at>",
+          mentioned: { id: "29:avery", name: "Avery Smith", aadObjectId: "aad-avery" },
+        },
       ],
     });
-    expect(read).toEqual({ mentionsBot: true, text: "assign aws <@aad-avery|Avery Smith>", mentioned: [{ id: "29:avery", aadObjectId: "aad-avery", name: "Avery Smith" }] });
+    expect(read).toEqual({
+      mentionsBot: true,
+      text: "assign aws <@aad-avery|Avery Smith>",
+      mentioned: [{ id: "29:avery", aadObjectId: "aad-avery", name: "Avery Smith" }],
+    });
   });
 
   it("keeps text without the bot's mention and falls back to the Bot Framework id", () => {
-    const read = readActivityText({ text: "<at>Jo</at> and <at>Jo</at>", recipient: bot, entities: [{ type: "mention", text: "<at>Jo</at>", mentioned: { id: "29:jo", name: "Jo" } }, { type: "mention", text: "<at>Jo</at>", mentioned: { id: "29:jo", name: "Jo" } }] });
+    const read = readActivityText({
+      text: "<at>Jo</at> and <at>Jo</at>",
+      recipient: bot,
+      entities: [
+        { type: "mention", text: "<at>Jo</at>", mentioned: { id: "29:jo", name: "Jo" } },
+        { type: "mention", text: "<at>Jo</at>", mentioned: { id: "29:jo", name: "Jo" } },
+      ],
+    });
     expect(read.mentionsBot).toBe(false);
     expect(read.text).toBe("<@29:jo|Jo> and <@29:jo|Jo>");
   });
@@ -25,9 +40,14 @@ describe("reading a Teams message", () => {
 
 describe("Teams conversation ids", () => {
   it("splits a reply chain's conversation id into channel and root message, and joins it back", () => {
-    expect(parseConversationId("19:abc@thread.tacv2;messageid=1700000000001")).toEqual({ channelId: "19:abc@thread.tacv2", threadId: "1700000000001" });
+    expect(parseConversationId("19:abc@thread.tacv2;messageid=1700000000001")).toEqual({
+      channelId: "19:abc@thread.tacv2",
+      threadId: "1700000000001",
+    });
     expect(parseConversationId("a:1personal-chat")).toEqual({ channelId: "a:1personal-chat" });
-    expect(conversationIdOf({ channelId: "19:abc@thread.tacv2", threadId: "17" })).toBe("19:abc@thread.tacv2;messageid=17");
+    expect(conversationIdOf({ channelId: "19:abc@thread.tacv2", threadId: "17" })).toBe(
+      "19:abc@thread.tacv2;messageid=17",
+    );
     expect(conversationIdOf({ channelId: "19:abc@thread.tacv2" })).toBe("19:abc@thread.tacv2");
   });
 });

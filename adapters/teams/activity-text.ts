@@ -19,7 +19,9 @@ export interface ActivityText {
 }
 
 function mentionsOf(activity: Partial<Activity>): Mention[] {
-  return (activity.entities ?? []).filter((e): e is Mention => e.type === "mention" && Boolean((e as Mention).mentioned?.id));
+  return (activity.entities ?? []).filter(
+    (e): e is Mention => e.type === "mention" && Boolean((e as Mention).mentioned?.id),
+  );
 }
 
 /** Teams sends a little HTML in message text: non-breaking spaces and escaped characters. */

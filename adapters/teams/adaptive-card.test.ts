@@ -4,21 +4,43 @@ import { adaptiveCard, mentionedUserIds, teamsMarkdown } from "./adaptive-card";
 describe("Adaptive Card rendering", () => {
   it("turns the core's markup into Teams markdown", () => {
     expect(teamsMarkdown("*Goal* is `edit goal`\nnext line")).toBe("**Goal** is edit goal\n\nnext line");
-    expect(teamsMarkdown("approved by <@aad-1|Jane Doe> and <@aad-2>", (id) => (id === "aad-2" ? "Sam" : undefined))).toBe("approved by @Jane Doe and @Sam");
+    expect(
+      teamsMarkdown("approved by <@aad-1|Jane Doe> and <@aad-2>", (id) => (id === "aad-2" ? "Sam" : undefined)),
+    ).toBe("approved by @Jane Doe and @Sam");
     expect(teamsMarkdown("<@aad-3>")).toBe("@user aad-3");
     expect(teamsMarkdown("2 * 3 * 4")).toBe("2 * 3 * 4");
   });
 
   it("renders header, text, fields, context, link and divider as card 1.5 elements", () => {
     const card = adaptiveCard(
-      message("Case", [header("Case OFB-2026-0001"), text("*Next:* answer"), fields([["Status", "Collecting"]]), divider(), context("Updated now"), link("Open", "https://example.test/x")]),
+      message("Case", [
+        header("Case OFB-2026-0001"),
+        text("*Next:* answer"),
+        fields([["Status", "Collecting"]]),
+        divider(),
+        context("Updated now"),
+        link("Open", "https://example.test/x"),
+      ]),
     );
-    expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5", fallbackText: "Case", msteams: { width: "Full" } });
+    expect(card).toMatchObject({
+      type: "AdaptiveCard",
+      version: "1.5",
+      fallbackText: "Case",
+      msteams: { width: "Full" },
+    });
     expect(card.body).toEqual([
       { type: "TextBlock", text: "Case OFB-2026-0001", size: "Large", weight: "Bolder", wrap: true },
       { type: "TextBlock", text: "**Next:** answer", wrap: true },
       { type: "FactSet", facts: [{ title: "Status", value: "Collecting" }] },
-      { type: "TextBlock", text: "Updated now", size: "Small", isSubtle: true, wrap: true, separator: true, spacing: "Medium" },
+      {
+        type: "TextBlock",
+        text: "Updated now",
+        size: "Small",
+        isSubtle: true,
+        wrap: true,
+        separator: true,
+        spacing: "Medium",
+      },
       { type: "ActionSet", actions: [{ type: "Action.OpenUrl", title: "Open", url: "https://example.test/x" }] },
     ]);
   });
@@ -38,7 +60,10 @@ describe("Adaptive Card rendering", () => {
       message("b", [
         actions([
           button("ticket.form", "Form", "OFB-1"),
-          button("case.cancel", "Cancel case", "OFB-1", { style: "danger", confirm: { title: "Cancel OFB-1?", text: "Stops *here*.", confirm: "Cancel the case", deny: "Keep it" } }),
+          button("case.cancel", "Cancel case", "OFB-1", {
+            style: "danger",
+            confirm: { title: "Cancel OFB-1?", text: "Stops *here*.", confirm: "Cancel the case", deny: "Keep it" },
+          }),
         ]),
       ]),
     );
@@ -53,12 +78,24 @@ describe("Adaptive Card rendering", () => {
           { type: "TextBlock", text: "Cancel OFB-1?", weight: "Bolder", wrap: true },
           { type: "TextBlock", text: "Stops **here**.", wrap: true },
         ],
-        actions: [{ type: "Action.Execute", title: "Cancel the case", verb: "case.cancel", data: { value: "OFB-1" }, style: "destructive" }],
+        actions: [
+          {
+            type: "Action.Execute",
+            title: "Cancel the case",
+            verb: "case.cancel",
+            data: { value: "OFB-1" },
+            style: "destructive",
+          },
+        ],
       },
     });
   });
 
   it("lists the user ids a message mentions, for name look-ups", () => {
-    expect(mentionedUserIds(message("<@a>", [text("<@b|B> and <@a>"), fields([["Approver", "<@c>"]])]))).toEqual(["a", "b", "c"]);
+    expect(mentionedUserIds(message("<@a>", [text("<@b|B> and <@a>"), fields([["Approver", "<@c>"]])]))).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
   });
 });

@@ -92,7 +92,15 @@ function textElements(text: string, nameOf: NameOf): CardElement[] {
     prose(text.slice(last, match.index));
     // One TextBlock per line: monospace text keeps its lines without markdown paragraph breaks.
     const lines = names(match[1], nameOf).split("\n");
-    lines.forEach((line, i) => elements.push({ type: "TextBlock", text: line === "" ? " " : line, fontType: "Monospace", wrap: true, spacing: i === 0 ? "Default" : "None" }));
+    lines.forEach((line, i) =>
+      elements.push({
+        type: "TextBlock",
+        text: line === "" ? " " : line,
+        fontType: "Monospace",
+        wrap: true,
+        spacing: i === 0 ? "Default" : "None",
+      }),
+    );
     last = (match.index ?? 0) + match[0].length;
   }
   prose(text.slice(last));
@@ -136,9 +144,19 @@ function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameO
     case "text":
       return textElements(block.text, nameOf);
     case "context":
-      return [{ type: "TextBlock", text: teamsMarkdown(block.text, nameOf), size: "Small", isSubtle: true, wrap: true }];
+      return [
+        { type: "TextBlock", text: teamsMarkdown(block.text, nameOf), size: "Small", isSubtle: true, wrap: true },
+      ];
     case "fields":
-      return [{ type: "FactSet", facts: block.fields.map((f) => ({ title: plainText(f.label, nameOf), value: teamsMarkdown(f.value, nameOf) })) }];
+      return [
+        {
+          type: "FactSet",
+          facts: block.fields.map((f) => ({
+            title: plainText(f.label, nameOf),
+            value: teamsMarkdown(f.value, nameOf),
+          })),
+        },
+      ];
     case "actions":
       return [{ type: "ActionSet", actions: block.buttons.map((b) => cardAction(b, nameOf)) }];
     case "link":

@@ -33,7 +33,9 @@ function drawIcon(size: number, foreground: Rgba, background: Rgba): Buffer {
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
       let covered = 0;
-      for (let sy = 0; sy < samples; sy++) for (let sx = 0; sx < samples; sx++) if (glyph((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size)) covered++;
+      for (let sy = 0; sy < samples; sy++)
+        for (let sx = 0; sx < samples; sx++)
+          if (glyph((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size)) covered++;
       const a = covered / (samples * samples);
       const o = (py * size + px) * 4;
       if (background[3] === 0) {
@@ -79,7 +81,12 @@ export function encodePng(width: number, height: number, rgba: Buffer): Buffer {
   const rows = Buffer.alloc((width * 4 + 1) * height);
   for (let y = 0; y < height; y++) rgba.copy(rows, y * (width * 4 + 1) + 1, y * width * 4, (y + 1) * width * 4);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 function hexColor(hex: string): Rgba {

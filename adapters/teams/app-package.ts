@@ -27,7 +27,10 @@ export interface TeamsPackage {
 }
 
 /** The placeholder values from the environment, with a warning for each stand-in. */
-export function placeholderValues(env: Record<string, string | undefined>, version: string): { values: Record<string, string>; warnings: string[] } {
+export function placeholderValues(
+  env: Record<string, string | undefined>,
+  version: string,
+): { values: Record<string, string>; warnings: string[] } {
   const warnings: string[] = [];
   let appId = env.MicrosoftAppId?.trim() ?? "";
   if (!guidPattern.test(appId)) {
@@ -40,17 +43,30 @@ export function placeholderValues(env: Record<string, string | undefined>, versi
   }
   let baseUrl = (env.PUBLIC_BASE_URL ?? "").trim().replace(/\/+$/, "");
   if (!/^https:\/\/[^/]+/.test(baseUrl)) {
-    warnings.push(`PUBLIC_BASE_URL ${baseUrl ? `"${baseUrl}" is not an https URL` : "is not set"}: the package uses ${exampleBaseUrl} for the developer links and valid domains`);
+    warnings.push(
+      `PUBLIC_BASE_URL ${baseUrl ? `"${baseUrl}" is not an https URL` : "is not set"}: the package uses ${exampleBaseUrl} for the developer links and valid domains`,
+    );
     baseUrl = exampleBaseUrl;
   }
-  return { values: { MICROSOFT_APP_ID: appId.toLowerCase(), APP_VERSION: version, PUBLIC_BASE_URL: baseUrl, PUBLIC_HOST: new URL(baseUrl).host }, warnings };
+  return {
+    values: {
+      MICROSOFT_APP_ID: appId.toLowerCase(),
+      APP_VERSION: version,
+      PUBLIC_BASE_URL: baseUrl,
+      PUBLIC_HOST: new URL(baseUrl).host,
+    },
+    warnings,
+  };
 }
 
 /** Replaces every `${{NAME}}`; an unknown name is an error (a manifest never ships a placeholder). */
 export function fillPlaceholders(template: string, values: Record<string, string>): string {
   return template.replace(/\$\{\{\s*([A-Z0-9_]+)\s*\}\}/g, (token, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`teams-app/manifest.json uses ${token}, which the packager does not know (known: ${Object.keys(values).join(", ")})`);
+    if (value === undefined)
+      throw new Error(
+        `teams-app/manifest.json uses ${token}, which the packager does not know (known: ${Object.keys(values).join(", ")})`,
+      );
     return JSON.stringify(value).slice(1, -1);
   });
 }

@@ -28,7 +28,8 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
  * | `teams:personal:<aadObjectId>`         | string | the reference of the user's 1:1 chat with the bot        |
  * | `teams:user:<aadObjectId>`             | hash   | `id` (29:…), `name`, `tenantId`, `serviceUrl`            |
  * | `teams:aad-of:<29:… id>`               | string | the AAD object id of a Bot Framework user id             |
- * | `teams:chat-thread:<chat id>`          | string | the bot's latest top-level post in a chat (no reply chains there) |
+ * | `teams:chat-thread:<chat id>`          | string | the bot's latest top-level post in a chat (no reply chains there)
+ * |
  * | `teams:bot`                            | string | the bot's own ChannelAccount JSON                        |
  * | `teams:service-url[:<tenant>]`         | string | the latest service URL seen (per tenant)                 |
  */
@@ -60,9 +61,15 @@ export class TeamsConversations {
     if (tenantId) tx.set(this.key("service-url", tenantId), activity.serviceUrl);
     const from = activity.from;
     if (from?.aadObjectId && from.id !== activity.recipient.id) {
-      tx.hset(this.key("user", from.aadObjectId), { id: from.id, serviceUrl: activity.serviceUrl, ...(from.name ? { name: from.name } : {}), ...(tenantId ? { tenantId } : {}) });
+      tx.hset(this.key("user", from.aadObjectId), {
+        id: from.id,
+        serviceUrl: activity.serviceUrl,
+        ...(from.name ? { name: from.name } : {}),
+        ...(tenantId ? { tenantId } : {}),
+      });
       tx.set(this.key("aad-of", from.id), from.aadObjectId);
-      if (activity.conversation.conversationType === "personal") tx.set(this.key("personal", from.aadObjectId), JSON.stringify(stored));
+      if (activity.conversation.conversationType === "personal")
+        tx.set(this.key("personal", from.aadObjectId), JSON.stringify(stored));
     }
     for (const person of mentioned) {
       if (!person.aadObjectId) continue;

@@ -10,9 +10,19 @@ export const formSubmitVerb = "offboard.form.submit";
  * On submit, Teams merges every input's value into the action's `data` under the input's id.
  * `errors` (field id → reason) are shown under their inputs when the core refused a submission.
  */
-export function formCard(form: FormModel, errors: Record<string, string> = {}, values: Record<string, string> = {}): AdaptiveCard {
+export function formCard(
+  form: FormModel,
+  errors: Record<string, string> = {},
+  values: Record<string, string> = {},
+): AdaptiveCard {
   const body: CardElement[] = [{ type: "TextBlock", text: form.title, size: "Large", weight: "Bolder", wrap: true }];
-  if (Object.keys(errors).length) body.push({ type: "TextBlock", text: "Some answers were not accepted: see below.", color: "Attention", wrap: true });
+  if (Object.keys(errors).length)
+    body.push({
+      type: "TextBlock",
+      text: "Some answers were not accepted: see below.",
+      color: "Attention",
+      wrap: true,
+    });
   for (const input of form.inputs) {
     const label = input.optional ? `${input.label} (optional)` : input.label;
     const value = values[input.id] ?? input.initialValue;
@@ -29,16 +39,52 @@ export function formCard(form: FormModel, errors: Record<string, string> = {}, v
         ...(value ? { value } : {}),
       });
     } else {
-      body.push({ type: "Input.Text", id: input.id, label, isMultiline: input.multiline, isRequired: !input.optional, ...(input.hint ? { placeholder: input.hint } : {}), ...(value ? { value } : {}) });
+      body.push({
+        type: "Input.Text",
+        id: input.id,
+        label,
+        isMultiline: input.multiline,
+        isRequired: !input.optional,
+        ...(input.hint ? { placeholder: input.hint } : {}),
+        ...(value ? { value } : {}),
+      });
     }
     const error = errors[input.id];
-    if (error) body.push({ type: "TextBlock", text: teamsMarkdown(error), color: "Attention", size: "Small", wrap: true, spacing: "None" });
+    if (error)
+      body.push({
+        type: "TextBlock",
+        text: teamsMarkdown(error),
+        color: "Attention",
+        size: "Small",
+        wrap: true,
+        spacing: "None",
+      });
   }
   return {
     type: "AdaptiveCard",
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     version: adaptiveCardVersion,
-    body: [...body, { type: "ActionSet", actions: [{ type: "Action.Execute", title: form.submitLabel, verb: formSubmitVerb, data: { formCallbackId: form.callbackId, peopleInputs: form.inputs.filter((i) => i.people).map((i) => i.id).join(",") }, style: "positive" }] }],
+    body: [
+      ...body,
+      {
+        type: "ActionSet",
+        actions: [
+          {
+            type: "Action.Execute",
+            title: form.submitLabel,
+            verb: formSubmitVerb,
+            data: {
+              formCallbackId: form.callbackId,
+              peopleInputs: form.inputs
+                .filter((i) => i.people)
+                .map((i) => i.id)
+                .join(","),
+            },
+            style: "positive",
+          },
+        ],
+      },
+    ],
     fallbackText: form.title,
     msteams: { width: "Full" },
   };
@@ -49,16 +95,30 @@ function peopleIn(value: string | undefined): { id: string; name?: string }[] {
   if (!value) return [];
   const tokens = [...value.matchAll(/<@([^|>\s]+)(?:\|([^>]*))?>/g)].map((m) => ({ id: m[1], name: m[2] }));
   if (tokens.length > 0 || value.includes("<@")) return tokens.filter((p) => !p.id.startsWith("email:"));
-  return value.split(",").map((id) => id.trim()).filter((id) => id && !id.includes("@")).map((id) => ({ id }));
+  return value
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id && !id.includes("@"))
+    .map((id) => ({ id }));
 }
 
 /**
  * A people picker (Teams' `Data.Query` on `graph.microsoft.com/users`: the picked people's Entra object
  * ids come back comma-separated) and, where the answer may name people by e-mail, a text box for those.
  */
-function peopleInputs(id: string, label: string, allowEmails: boolean, required: boolean, value: string | undefined): CardElement[] {
+function peopleInputs(
+  id: string,
+  label: string,
+  allowEmails: boolean,
+  required: boolean,
+  value: string | undefined,
+): CardElement[] {
   const picked = peopleIn(value);
-  const emails = (value ?? "").replace(/<@[^>]*>/g, " ").split(/[\s,;]+/).filter((w) => w.includes("@")).join(", ");
+  const emails = (value ?? "")
+    .replace(/<@[^>]*>/g, " ")
+    .split(/[\s,;]+/)
+    .filter((w) => w.includes("@"))
+    .join(", ");
   const picker: CardElement = {
     type: "Input.ChoiceSet",
     id,
@@ -70,7 +130,16 @@ function peopleInputs(id: string, label: string, allowEmails: boolean, required:
     ...(picked.length ? { value: picked.map((p) => p.id).join(",") } : {}),
   };
   if (!allowEmails) return [picker];
-  return [picker, { type: "Input.Text", id: `${id}.emails`, label: `${label}: by e-mail`, placeholder: "People not in Teams yet: their e-mail addresses, separated by commas", ...(emails ? { value: emails } : {}) }];
+  return [
+    picker,
+    {
+      type: "Input.Text",
+      id: `${id}.emails`,
+      label: `${label}: by e-mail`,
+      placeholder: "People not in Teams yet: their e-mail addresses, separated by commas",
+      ...(emails ? { value: emails } : {}),
+    },
+  ];
 }
 
 /**
@@ -80,9 +149,15 @@ function peopleInputs(id: string, label: string, allowEmails: boolean, required:
 export function readFormCard(data: Record<string, unknown>): { callbackId: string; values: Record<string, string> } {
   const callbackId = typeof data.formCallbackId === "string" ? data.formCallbackId : "";
   const people = typeof data.peopleInputs === "string" ? data.peopleInputs.split(",").filter(Boolean) : [];
-  const values = Object.fromEntries(Object.entries(data).filter(([k, v]) => k !== "formCallbackId" && k !== "peopleInputs" && typeof v === "string")) as Record<string, string>;
+  const values = Object.fromEntries(
+    Object.entries(data).filter(([k, v]) => k !== "formCallbackId" && k !== "peopleInputs" && typeof v === "string"),
+  ) as Record<string, string>;
   for (const id of people) {
-    const picked = (values[id] ?? "").split(",").map((v) => v.trim()).filter(Boolean).map((v) => `<@${v}>`);
+    const picked = (values[id] ?? "")
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .map((v) => `<@${v}>`);
     values[id] = [...picked, values[`${id}.emails`] ?? ""].filter(Boolean).join(" ");
     delete values[`${id}.emails`];
   }

@@ -62,11 +62,19 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
   const authentication = new ConfigurationBotFrameworkAuthentication(
     options.local
       ? { MicrosoftAppType: "MultiTenant" }
-      : { MicrosoftAppId: appId, MicrosoftAppPassword: options.appPassword ?? "", MicrosoftAppType: options.appType, MicrosoftAppTenantId: options.tenantId ?? "" },
+      : {
+          MicrosoftAppId: appId,
+          MicrosoftAppPassword: options.appPassword ?? "",
+          MicrosoftAppType: options.appType,
+          MicrosoftAppTenantId: options.tenantId ?? "",
+        },
   );
   const adapter = new CloudAdapter(authentication);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger?.error({ err: error, activityType: context.activity.type, activityId: context.activity.id }, "Teams: a turn failed");
+    logger?.error(
+      { err: error, activityType: context.activity.type, activityId: context.activity.id },
+      "Teams: a turn failed",
+    );
   };
 
   const conversations = new TeamsConversations(options.redis, options.prefix);
@@ -78,7 +86,9 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
   const router = express.Router();
   router.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
     if (!conversation) {
-      res.status(503).json({ error: "Offboard is starting: the Teams adapter is not attached to the conversation yet" });
+      res
+        .status(503)
+        .json({ error: "Offboard is starting: the Teams adapter is not attached to the conversation yet" });
       return;
     }
     const activity = req.body as { type?: unknown } | undefined;
@@ -90,7 +100,8 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
     await adapter.process(req, res, async (context) => {
       // Remember where every activity came from (conversation update, install, message, invoke), so the
       // bot can post there later from any process.
-      if (context.activity.type !== "message") await conversations.remember(context.activity, readActivityText(context.activity).mentioned);
+      if (context.activity.type !== "message")
+        await conversations.remember(context.activity, readActivityText(context.activity).mentioned);
       await bot.run(context);
     });
   });

@@ -27,7 +27,12 @@ export class PostedCards {
 
   async save(channelId: string, messageId: string, card: AdaptiveCard): Promise<void> {
     const key = this.key(channelId, messageId);
-    await this.redis.multi().hset(key, "card", JSON.stringify(card)).hincrby(key, "revision", 1).expire(key, cardTtlSeconds).exec();
+    await this.redis
+      .multi()
+      .hset(key, "card", JSON.stringify(card))
+      .hincrby(key, "revision", 1)
+      .expire(key, cardTtlSeconds)
+      .exec();
   }
 
   async get(channelId: string, messageId: string): Promise<PostedCard | undefined> {

@@ -1,4 +1,10 @@
-import { TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from "botbuilder";
+import {
+  TeamsActivityHandler,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TurnContext,
+} from "botbuilder";
 import type { Logger } from "pino";
 import { parseCommand } from "../../src/conversation/commands";
 import type { ActionInbound, Conversation, Outcome } from "../../src/conversation/inbound";
@@ -22,8 +28,16 @@ interface MemberLookup {
   conversations: { getConversationMember(conversationId: string, userId: string): Promise<{ aadObjectId?: string }> };
 }
 
-const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: adaptiveCardContentType, value: card as unknown as Record<string, unknown> });
-const messageResponse = (text: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text as unknown as Record<string, unknown> });
+const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type: adaptiveCardContentType,
+  value: card as unknown as Record<string, unknown>,
+});
+const messageResponse = (text: string): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type: "application/vnd.microsoft.activity.message",
+  value: text as unknown as Record<string, unknown>,
+});
 
 /**
  * Translates Teams activities into the core's Inbound events and hands them to the Conversation. No
@@ -54,7 +68,8 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
 
   private core(): Conversation {
     const conversation = this.conversation();
-    if (!conversation) throw new Error("the Teams adapter received an activity before a conversation was attached (call attach())");
+    if (!conversation)
+      throw new Error("the Teams adapter received an activity before a conversation was attached (call attach())");
     return conversation;
   }
 
@@ -80,7 +95,9 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     const location = await this.locationOf(activity);
     const requestId = activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? ""}`;
     const personal = activity.conversation.conversationType === "personal";
-    const isCommand = personal ? parseCommand(text.text) !== undefined : text.mentionsBot && (!location.threadId || parseCommand(text.text) !== undefined);
+    const isCommand = personal
+      ? parseCommand(text.text) !== undefined
+      : text.mentionsBot && (!location.threadId || parseCommand(text.text) !== undefined);
     if (isCommand) {
       await this.core().handle({ kind: "command", words: text.text, actor, location, requestId });
     } else if (location.threadId && text.text) {
@@ -103,7 +120,12 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     for (const person of text.mentioned) {
       let aadObjectId = person.aadObjectId ?? (await this.conversations.aadOf(person.id));
       if (!aadObjectId) aadObjectId = await this.memberAadObjectId(context, person.id);
-      if (aadObjectId && !person.aadObjectId) resolved = resolved.split(`<@${person.id}|`).join(`<@${aadObjectId}|`).split(`<@${person.id}>`).join(`<@${aadObjectId}>`);
+      if (aadObjectId && !person.aadObjectId)
+        resolved = resolved
+          .split(`<@${person.id}|`)
+          .join(`<@${aadObjectId}|`)
+          .split(`<@${person.id}>`)
+          .join(`<@${aadObjectId}>`);
       mentioned.push({ ...person, aadObjectId });
     }
     return { ...text, text: resolved, mentioned };
@@ -113,7 +135,10 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     const connector = context.turnState.get<MemberLookup | undefined>(context.adapter.ConnectorClientKey);
     if (!connector) return undefined;
     try {
-      const member = await connector.conversations.getConversationMember(parseConversationId(context.activity.conversation.id).channelId, userId);
+      const member = await connector.conversations.getConversationMember(
+        parseConversationId(context.activity.conversation.id).channelId,
+        userId,
+      );
       return member.aadObjectId;
     } catch (error) {
       this.logger?.warn({ err: error, userId }, "Teams: could not look up a mentioned person's AAD object id");
@@ -121,7 +146,10 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     }
   }
 
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const { activity } = context;
     const actor = identityOf(activity);
     if (!actor) return messageResponse("Offboard could not tell who pressed this button (no Azure AD user).");
@@ -129,23 +157,39 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     const messageId = activity.replyToId;
     const address = parseConversationId(activity.conversation.id);
     const threadId = address.threadId && address.threadId !== messageId ? address.threadId : undefined;
-    const message: MessageRef | undefined = messageId ? { platform: "teams", channelId: location.channelId, messageId, threadId } : undefined;
+    const message: MessageRef | undefined = messageId
+      ? { platform: "teams", channelId: location.channelId, messageId, threadId }
+      : undefined;
     const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
     const requestId = activity.id ?? `${messageId}:${invokeValue.action?.id ?? ""}`;
     try {
       if (invokeValue.action.verb === formSubmitVerb) return await this.submitForm(actor, requestId, data, message);
-      const input: ActionInbound = { kind: "action", actionId: invokeValue.action.verb, value: typeof data.value === "string" ? data.value : "", actor, location, message, requestId };
+      const input: ActionInbound = {
+        kind: "action",
+        actionId: invokeValue.action.verb,
+        value: typeof data.value === "string" ? data.value : "",
+        actor,
+        location,
+        message,
+        requestId,
+      };
       const before = message ? await this.cards.revision(location.channelId, message.messageId) : 0;
       const outcome = await this.core().handle(input);
       return await this.answer(outcome, message, before);
     } catch (error) {
       this.logger?.error({ err: error, verb: invokeValue.action?.verb }, "Teams: a card action failed");
-      return messageResponse("Offboard could not process this action; please try again. If it keeps failing, tell the partner's operators.");
+      return messageResponse(
+        "Offboard could not process this action; please try again. If it keeps failing, tell the partner's operators.",
+      );
     }
   }
 
   /** The refreshed card when the core re-rendered the pressed message, else its notice, else the card as it is. */
-  private async answer(outcome: Outcome, message: MessageRef | undefined, revisionBefore: number): Promise<AdaptiveCardInvokeResponse> {
+  private async answer(
+    outcome: Outcome,
+    message: MessageRef | undefined,
+    revisionBefore: number,
+  ): Promise<AdaptiveCardInvokeResponse> {
     if (outcome.openForm) return cardResponse(formCard(outcome.openForm));
     const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
     if (posted && posted.revision !== revisionBefore) return cardResponse(posted.card);
@@ -154,11 +198,25 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     return messageResponse("Done.");
   }
 
-  private async submitForm(actor: Identity, requestId: string, data: Record<string, unknown>, message: MessageRef | undefined): Promise<AdaptiveCardInvokeResponse> {
+  private async submitForm(
+    actor: Identity,
+    requestId: string,
+    data: Record<string, unknown>,
+    message: MessageRef | undefined,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const { callbackId, values } = readFormCard(data);
     const outcome = await this.core().handle({ kind: "form", callbackId, values, actor, requestId });
     if (outcome.formErrors && Object.keys(outcome.formErrors).length) {
-      const form = (await this.core().handle({ kind: "action", actionId: "ticket.form", value: callbackId, actor, requestId: `${requestId}:reopen`, location: { platform: "teams", channelId: message?.channelId ?? "" } })).openForm;
+      const form = (
+        await this.core().handle({
+          kind: "action",
+          actionId: "ticket.form",
+          value: callbackId,
+          actor,
+          requestId: `${requestId}:reopen`,
+          location: { platform: "teams", channelId: message?.channelId ?? "" },
+        })
+      ).openForm;
       if (form) return cardResponse(formCard(form, outcome.formErrors, values));
       return messageResponse(Object.values(outcome.formErrors).join("\n"));
     }

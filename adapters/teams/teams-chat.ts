@@ -1,4 +1,11 @@
-import { ActivityTypes, TurnContext, type Activity, type CloudAdapter, type ConversationReference, type ResourceResponse } from "botbuilder";
+import {
+  ActivityTypes,
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+  type ResourceResponse,
+} from "botbuilder";
 import type { Logger } from "pino";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import type { Message } from "../../src/message";
@@ -52,7 +59,10 @@ export class TeamsChat implements ChatPort {
 
   private async reference(channelId: string): Promise<ConversationReference> {
     const reference = await this.conversations.conversation(channelId);
-    if (!reference) throw new TeamsDeliveryError(`Offboard has no conversation reference for the Teams conversation ${channelId}: the bot must be installed there and have received at least one message in it`);
+    if (!reference)
+      throw new TeamsDeliveryError(
+        `Offboard has no conversation reference for the Teams conversation ${channelId}: the bot must be installed there and have received at least one message in it`,
+      );
     return reference;
   }
 
@@ -60,9 +70,18 @@ export class TeamsChat implements ChatPort {
    * Sends one activity into `conversationId` and returns its id. `replyToId` is set exactly as given:
    * a proactive TurnContext would otherwise make every send a reply to its made-up continuation id.
    */
-  private async send(reference: ConversationReference, conversationId: string, activity: Partial<Activity>, replyToId?: string): Promise<string> {
+  private async send(
+    reference: ConversationReference,
+    conversationId: string,
+    activity: Partial<Activity>,
+    replyToId?: string,
+  ): Promise<string> {
     let sent: ResourceResponse | undefined;
-    const target: ConversationReference = { ...reference, activityId: replyToId, conversation: { ...reference.conversation, id: conversationId } };
+    const target: ConversationReference = {
+      ...reference,
+      activityId: replyToId,
+      conversation: { ...reference.conversation, id: conversationId },
+    };
     await this.adapter.continueConversationAsync(this.appId, target, async (context) => {
       context.onSendActivities(async (_ctx, activities, next) => {
         for (const a of activities) a.replyToId = replyToId;
@@ -70,11 +89,16 @@ export class TeamsChat implements ChatPort {
       });
       sent = await context.sendActivity(activity);
     });
-    if (!sent?.id) throw new TeamsDeliveryError(`Teams accepted a message in ${conversationId} but returned no activity id`);
+    if (!sent?.id)
+      throw new TeamsDeliveryError(`Teams accepted a message in ${conversationId} but returned no activity id`);
     return sent.id;
   }
 
-  private cardActivity(card: AdaptiveCard, body: Message, nameOf: (id: string) => string | undefined = () => undefined): Partial<Activity> {
+  private cardActivity(
+    card: AdaptiveCard,
+    body: Message,
+    nameOf: (id: string) => string | undefined = () => undefined,
+  ): Partial<Activity> {
     return { type: ActivityTypes.Message, summary: plainText(body.text, nameOf), attachments: [cardAttachment(card)] };
   }
 
@@ -84,7 +108,12 @@ export class TeamsChat implements ChatPort {
     // Chats have no reply chains: a "thread" there is the chat itself.
     const inChannel = reference.conversation.conversationType === "channel";
     const threadId = inChannel ? where.threadId : undefined;
-    const id = await this.send(reference, conversationIdOf({ channelId: where.channelId, threadId }), this.cardActivity(card, body), threadId);
+    const id = await this.send(
+      reference,
+      conversationIdOf({ channelId: where.channelId, threadId }),
+      this.cardActivity(card, body),
+      threadId,
+    );
     await this.cards.save(where.channelId, id, card);
     if (!inChannel && !where.threadId) await this.conversations.setChatThread(where.channelId, id);
     return { platform: "teams", channelId: where.channelId, messageId: id, threadId: where.threadId };
@@ -94,8 +123,14 @@ export class TeamsChat implements ChatPort {
     const reference = await this.reference(ref.channelId);
     const card = await this.render(body);
     const inChannel = reference.conversation.conversationType === "channel";
-    const conversationId = conversationIdOf({ channelId: ref.channelId, threadId: inChannel ? ref.threadId : undefined });
-    const target: ConversationReference = { ...reference, conversation: { ...reference.conversation, id: conversationId } };
+    const conversationId = conversationIdOf({
+      channelId: ref.channelId,
+      threadId: inChannel ? ref.threadId : undefined,
+    });
+    const target: ConversationReference = {
+      ...reference,
+      conversation: { ...reference.conversation, id: conversationId },
+    };
     await this.adapter.continueConversationAsync(this.appId, target, async (context) => {
       await context.updateActivity({ ...this.cardActivity(card, body), id: ref.messageId });
     });
@@ -107,7 +142,10 @@ export class TeamsChat implements ChatPort {
       await this.direct(to, body);
       return;
     } catch (error) {
-      this.logger?.warn({ err: error, channel: where.channelId }, "Teams: no 1:1 chat with the user for a private notice; replying in the thread with a mention instead");
+      this.logger?.warn(
+        { err: error, channel: where.channelId },
+        "Teams: no 1:1 chat with the user for a private notice; replying in the thread with a mention instead",
+      );
     }
     const reference = await this.reference(where.channelId);
     const inChannel = reference.conversation.conversationType === "channel";
@@ -119,9 +157,17 @@ export class TeamsChat implements ChatPort {
     const withMention: AdaptiveCard = {
       ...card,
       body: [{ type: "TextBlock", text: mentionText, wrap: true }, ...card.body],
-      msteams: { ...card.msteams, entities: [{ type: "mention", text: mentionText, mentioned: { id: user?.id ?? to.userId, name } }] } as AdaptiveCard["msteams"],
+      msteams: {
+        ...card.msteams,
+        entities: [{ type: "mention", text: mentionText, mentioned: { id: user?.id ?? to.userId, name } }],
+      } as AdaptiveCard["msteams"],
     };
-    await this.send(reference, conversationIdOf({ channelId: where.channelId, threadId }), this.cardActivity(withMention, body), threadId);
+    await this.send(
+      reference,
+      conversationIdOf({ channelId: where.channelId, threadId }),
+      this.cardActivity(withMention, body),
+      threadId,
+    );
   }
 
   async direct(to: Identity, body: Message): Promise<void> {
@@ -136,20 +182,33 @@ export class TeamsChat implements ChatPort {
     const tenantId = to.teamId ?? user?.tenantId;
     const serviceUrl = user?.serviceUrl ?? (await this.conversations.serviceUrl(tenantId));
     const bot = await this.conversations.bot();
-    if (!serviceUrl || !bot) throw new TeamsDeliveryError(`Offboard cannot open a 1:1 chat with ${to.name ?? to.userId}: no Teams activity has reached the bot yet, so its service URL is unknown`);
+    if (!serviceUrl || !bot)
+      throw new TeamsDeliveryError(
+        `Offboard cannot open a 1:1 chat with ${to.name ?? to.userId}: no Teams activity has reached the bot yet, so its service URL is unknown`,
+      );
     let created: ConversationReference | undefined;
     await this.adapter.createConversationAsync(
       this.appId,
       "msteams",
       serviceUrl,
       cloudDefaultAudience,
-      { isGroup: false, bot, members: [{ id: user?.id ?? to.userId, name: to.name ?? user?.name ?? "" }], tenantId, channelData: tenantId ? { tenant: { id: tenantId } } : {} },
+      {
+        isGroup: false,
+        bot,
+        members: [{ id: user?.id ?? to.userId, name: to.name ?? user?.name ?? "" }],
+        tenantId,
+        channelData: tenantId ? { tenant: { id: tenantId } } : {},
+      },
       async (context) => {
         created = TurnContext.getConversationReference(context.activity) as ConversationReference;
       },
     );
     if (!created) throw new TeamsDeliveryError(`Teams did not create a 1:1 chat with ${to.name ?? to.userId}`);
-    const personal: ConversationReference = { ...created, activityId: undefined, conversation: { ...created.conversation, conversationType: "personal" } };
+    const personal: ConversationReference = {
+      ...created,
+      activityId: undefined,
+      conversation: { ...created.conversation, conversationType: "personal" },
+    };
     await this.conversations.rememberPersonal(to.userId, personal);
     await this.send(personal, personal.conversation.id, activity);
   }

@@ -10,7 +10,10 @@ import { formatWhen } from "../../src/credentials/credential-messages";
 export const credentialAssetBase = "/credential-assets";
 
 function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
 }
 
 function page(title: string, bodyAttributes: Record<string, string>, content: string): string {
@@ -45,9 +48,16 @@ function facts(pairs: [string, string][]): string {
 const noScript = `<noscript><p class="problem">This page needs JavaScript: the credentials are encrypted and decrypted in your browser, never on the server.</p></noscript>`;
 
 export function depositPage(view: DepositView): string {
-  return page("Deposit root credentials", { page: "deposit", "secret-name": view.secretName }, `
+  return page(
+    "Deposit root credentials",
+    { page: "deposit", "secret-name": view.secretName },
+    `
 <h1>Deposit root credentials</h1>
-${facts([["Case", view.caseId], ["AWS account", view.accountId], ["Link valid until", formatWhen(view.expiresAt)]])}
+${facts([
+  ["Case", view.caseId],
+  ["AWS account", view.accountId],
+  ["Link valid until", formatWhen(view.expiresAt)],
+])}
 <p>Your browser encrypts these values with a fresh key before sending them. The bot stores only the ciphertext in AWS Secrets Manager; the key travels only inside the one-time link sent to the customer's recipient.</p>
 ${noScript}
 <form id="deposit-form" autocomplete="off">
@@ -59,13 +69,22 @@ ${noScript}
 <textarea id="mfa-notes" name="mfaNotes" rows="4" spellcheck="false"></textarea>
 <button id="deposit-submit" type="submit">Encrypt and deposit</button>
 </form>
-<p id="status" class="status" role="status" aria-live="polite"></p>`);
+<p id="status" class="status" role="status" aria-live="polite"></p>`,
+  );
 }
 
 export function retrievalPage(view: Extract<RetrievalView, { kind: "open" }>): string {
-  return page("Root credentials", { page: "reveal", "secret-name": view.secretName }, `
+  return page(
+    "Root credentials",
+    { page: "reveal", "secret-name": view.secretName },
+    `
 <h1>Root credentials</h1>
-${facts([["Case", view.caseId], ["AWS account", view.accountId], ["For", view.recipients.join(", ")], ["Link valid until", formatWhen(view.expiresAt)]])}
+${facts([
+  ["Case", view.caseId],
+  ["AWS account", view.accountId],
+  ["For", view.recipients.join(", ")],
+  ["Link valid until", formatWhen(view.expiresAt)],
+])}
 <p id="intro">Press <strong>Reveal</strong> to show the credentials. They are shown <strong>once</strong>: the link stops working and the deposited copy is deleted. Have somewhere safe ready to store them.</p>
 ${noScript}
 <button id="reveal" type="button" disabled>Reveal</button>
@@ -76,19 +95,31 @@ ${noScript}
 <div class="secret"><span class="secret-label">Password</span><code id="value-password"></code><button type="button" class="copy" data-copy="value-password">Copy</button></div>
 <div class="secret"><span class="secret-label">MFA notes</span><pre id="value-mfa-notes"></pre><button type="button" class="copy" data-copy="value-mfa-notes">Copy</button></div>
 <p class="reminder"><strong>Now:</strong> sign in as the root user, change the password, and set up MFA on the root user. The partner's copy of these values is no longer yours to trust.</p>
-</section>`);
+</section>`,
+  );
 }
 
 export function alreadyRetrievedPage(view: Extract<RetrievalView, { kind: "retrieved" }>): string {
-  return page("Already retrieved", { page: "retrieved" }, `
+  return page(
+    "Already retrieved",
+    { page: "retrieved" },
+    `
 <h1>Already retrieved</h1>
-${facts([["Case", view.caseId], ["AWS account", view.accountId]])}
+${facts([
+  ["Case", view.caseId],
+  ["AWS account", view.accountId],
+])}
 <p class="problem" id="already-retrieved">These credentials were already retrieved on ${escapeHtml(formatWhen(view.retrievedAt))} and have been deleted. Nothing can be shown again.</p>
-<p>The case channel has been told about this visit. If you did not retrieve them yourself, ask the partner to change the root password of account ${escapeHtml(view.accountId)} at once.</p>`);
+<p>The case channel has been told about this visit. If you did not retrieve them yourself, ask the partner to change the root password of account ${escapeHtml(view.accountId)} at once.</p>`,
+  );
 }
 
 export function invalidLinkPage(): string {
-  return page("Link not valid", { page: "invalid" }, `
+  return page(
+    "Link not valid",
+    { page: "invalid" },
+    `
 <h1>This link is not valid</h1>
-<p class="problem">It was already used, has expired, or was replaced by a newer one. Ask the partner in the case channel for a new link.</p>`);
+<p class="problem">It was already used, has expired, or was replaced by a newer one. Ask the partner in the case channel for a new link.</p>`,
+  );
 }

@@ -6,7 +6,13 @@ import { CredentialLinkInvalidError } from "../../src/credentials/credential-err
 import type { CredentialService, Visitor } from "../../src/credentials/credential-service";
 import { formatWhen } from "../../src/credentials/credential-messages";
 import { OffboardError } from "../../src/errors";
-import { alreadyRetrievedPage, credentialAssetBase, depositPage, invalidLinkPage, retrievalPage } from "./credential-pages";
+import {
+  alreadyRetrievedPage,
+  credentialAssetBase,
+  depositPage,
+  invalidLinkPage,
+  retrievalPage,
+} from "./credential-pages";
 
 export interface CredentialRouterOptions {
   /** Failures are logged here (secrets censored by the logger; nothing secret is passed to it anyway). */
@@ -44,12 +50,21 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 
 const staticDirectory = join(__dirname, "credential-static");
 const assets: Record<string, { type: string; body: string }> = {
-  "credential-page.js": { type: "text/javascript; charset=utf-8", body: readFileSync(join(staticDirectory, "credential-page.js"), "utf8") },
-  "credential-page.css": { type: "text/css; charset=utf-8", body: readFileSync(join(staticDirectory, "credential-page.css"), "utf8") },
+  "credential-page.js": {
+    type: "text/javascript; charset=utf-8",
+    body: readFileSync(join(staticDirectory, "credential-page.js"), "utf8"),
+  },
+  "credential-page.css": {
+    type: "text/css; charset=utf-8",
+    body: readFileSync(join(staticDirectory, "credential-page.css"), "utf8"),
+  },
 };
 
 function visitorOf(req: Request): Visitor {
-  return { ip: req.ip ?? req.socket.remoteAddress ?? "unknown", userAgent: (req.get("user-agent") ?? "").slice(0, 256) };
+  return {
+    ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    userAgent: (req.get("user-agent") ?? "").slice(0, 256),
+  };
 }
 
 function html(res: Response, status: number, body: string): void {
@@ -72,7 +87,10 @@ const invalidAnswer = { error: "link_invalid", message: new CredentialLinkInvali
  *
  * @example app.use(createCredentialRouter(credentialService, { logger }));
  */
-export function createCredentialRouter(service: CredentialService, options: CredentialRouterOptions = {}): express.Router {
+export function createCredentialRouter(
+  service: CredentialService,
+  options: CredentialRouterOptions = {},
+): express.Router {
   const router = express.Router();
   // JSON only: a cross-site script cannot send it without a CORS preflight, which this router never grants.
   const json = express.json({ limit: "32kb", type: "application/json" });
@@ -94,13 +112,18 @@ export function createCredentialRouter(service: CredentialService, options: Cred
   router.post("/d/:token", json, async (req, res) => {
     const body = (req.body ?? {}) as { ciphertext?: unknown; key?: unknown };
     try {
-      const receipt = await service.completeDeposit(String(req.params.token), { ciphertext: body.ciphertext, key: body.key });
+      const receipt = await service.completeDeposit(String(req.params.token), {
+        ciphertext: body.ciphertext,
+        key: body.key,
+      });
       res.status(200).json({ ...receipt, expiresAtText: formatWhen(receipt.expiresAt) });
     } catch (error) {
       if (error instanceof CredentialLinkInvalidError) return void res.status(404).json(invalidAnswer);
       if (error instanceof OffboardError) {
         options.logger?.warn({ err: error, code: error.code }, "credential deposit refused");
-        return void res.status(error.code === "aws_failure" ? 502 : 400).json({ error: error.code, message: error.message });
+        return void res
+          .status(error.code === "aws_failure" ? 502 : 400)
+          .json({ error: error.code, message: error.message });
       }
       options.logger?.error({ err: error }, "credential deposit failed");
       res.status(500).json({ error: "internal", message: "the deposit could not be stored; try again in a minute" });
@@ -119,14 +142,29 @@ export function createCredentialRouter(service: CredentialService, options: Cred
     const outcome = await service.reveal(String(req.params.token), body.proof, visitorOf(req));
     switch (outcome.kind) {
       case "revealed":
-        return void res.status(200).json({ caseId: outcome.caseId, accountId: outcome.accountId, secretName: outcome.secretName, ciphertext: outcome.ciphertext });
+        return void res.status(200).json({
+          caseId: outcome.caseId,
+          accountId: outcome.accountId,
+          secretName: outcome.secretName,
+          ciphertext: outcome.ciphertext,
+        });
       case "retrieved":
-        return void res.status(410).json({ error: "already_retrieved", retrievedAt: outcome.retrievedAt, message: `These credentials were already retrieved on ${formatWhen(outcome.retrievedAt)}; nothing can be shown again.` });
+        return void res.status(410).json({
+          error: "already_retrieved",
+          retrievedAt: outcome.retrievedAt,
+          message: `These credentials were already retrieved on ${formatWhen(outcome.retrievedAt)}; nothing can be shown again.`,
+        });
       case "lost":
-        return void res.status(410).json({ error: "lost", message: "The deposited credentials are no longer stored. Ask the partner to deposit them again." });
+        return void res.status(410).json({
+          error: "lost",
+          message: "The deposited credentials are no longer stored. Ask the partner to deposit them again.",
+        });
       case "rate_limited":
         res.setHeader("Retry-After", String(outcome.retryAfterSeconds));
-        return void res.status(429).json({ error: "rate_limited", message: `Too many attempts; wait ${outcome.retryAfterSeconds} seconds and try again.` });
+        return void res.status(429).json({
+          error: "rate_limited",
+          message: `Too many attempts; wait ${outcome.retryAfterSeconds} seconds and try again.`,
+        });
       case "invalid":
         return void res.status(404).json(invalidAnswer);
     }
@@ -136,9 +174,12 @@ export function createCredentialRouter(service: CredentialService, options: Cred
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent || !(req.path.startsWith("/d/") || req.path.startsWith("/r/"))) return next(error);
     const status = (error as { status?: number }).status;
-    if (status && status >= 400 && status < 500) return void res.status(status).json({ error: "bad_request", message: "the request could not be read" });
+    if (status && status >= 400 && status < 500)
+      return void res.status(status).json({ error: "bad_request", message: "the request could not be read" });
     options.logger?.error({ err: error }, "credential page failed");
-    res.status(503).json({ error: "unavailable", message: "the credential service is briefly unavailable; try again in a minute" });
+    res
+      .status(503)
+      .json({ error: "unavailable", message: "the credential service is briefly unavailable; try again in a minute" });
   });
 
   return router;

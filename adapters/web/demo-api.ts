@@ -47,11 +47,26 @@ const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const text = z.string().trim().min(1, "type something first").max(4000, "that is too long for one message (4000 characters at most)");
+const text = z
+  .string()
+  .trim()
+  .min(1, "type something first")
+  .max(4000, "that is too long for one message (4000 characters at most)");
 const id = z.string().min(1).max(200);
 const messageInput = z.object({ user: id, text, threadId: id.optional(), requestId: id.optional() });
-const actionInput = z.object({ user: id, messageId: id, actionId: id, value: z.string().max(2000), requestId: id.optional() });
-const formInput = z.object({ user: id, callbackId: id, values: z.record(z.string(), z.string().max(4000)), requestId: id.optional() });
+const actionInput = z.object({
+  user: id,
+  messageId: id,
+  actionId: id,
+  value: z.string().max(2000),
+  requestId: id.optional(),
+});
+const formInput = z.object({
+  user: id,
+  callbackId: id,
+  values: z.record(z.string(), z.string().max(4000)),
+  requestId: id.optional(),
+});
 
 /** `/offboard <words>`, or `@Offboard <words>` as in a Slack Connect channel. */
 const commandPattern = /^\s*(?:\/offboard|@offboard)(?:\s+([\s\S]*))?$/i;
@@ -79,14 +94,23 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
 
   const userOf = (userId: string): DemoUser => {
     const user = usersById.get(userId);
-    if (!user) throw new DemoRequestError(400, `there is no demo user ${JSON.stringify(userId)}; pick one in the user switcher`);
+    if (!user)
+      throw new DemoRequestError(400, `there is no demo user ${JSON.stringify(userId)}; pick one in the user switcher`);
     return user;
   };
   const viewerOf = (req: Request): DemoUser => userOf(typeof req.query.user === "string" ? req.query.user : "");
-  const locationOf = (channelId: string, threadId?: string): ChatLocation => ({ platform: "web", channelId, threadId, teamId: channel.installTeamId });
+  const locationOf = (channelId: string, threadId?: string): ChatLocation => ({
+    platform: "web",
+    channelId,
+    threadId,
+    teamId: channel.installTeamId,
+  });
 
   const handle = async (inbound: Inbound): Promise<Outcome> => {
-    logger?.debug({ kind: inbound.kind, user: inbound.actor.userId, requestId: inbound.requestId }, "demo channel input");
+    logger?.debug(
+      { kind: inbound.kind, user: inbound.actor.userId, requestId: inbound.requestId },
+      "demo channel input",
+    );
     return conversation.handle(inbound);
   };
 
@@ -118,7 +142,8 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const viewer = viewerOf(req);
       const threadId = String(req.params.threadId);
       const root = await store.get(threadId);
-      if (!root || root.threadId !== undefined || root.directTo !== undefined || root.visibleTo !== undefined) throw new DemoRequestError(404, "that thread is not in the channel");
+      if (!root || root.threadId !== undefined || root.directTo !== undefined || root.visibleTo !== undefined)
+        throw new DemoRequestError(404, "that thread is not in the channel");
       res.json({ root, replies: await store.thread(root.channelId, threadId, viewer.id) });
     }),
   );
@@ -143,18 +168,29 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const requestId = input.requestId ?? randomUUID();
       if (input.threadId !== undefined) {
         const root = await store.get(input.threadId);
-        if (!root || root.channelId !== channel.id || root.threadId !== undefined || root.visibleTo !== undefined) throw new DemoRequestError(404, "that thread is not in the channel");
+        if (!root || root.channelId !== channel.id || root.threadId !== undefined || root.visibleTo !== undefined)
+          throw new DemoRequestError(404, "that thread is not in the channel");
       }
       const typed = toMentionTokens(input.text, users);
       const location = locationOf(channel.id, input.threadId);
       // What people type is visible to everyone, as in a channel (a slash command too, for the demo's sake).
-      await store.add({ channelId: channel.id, threadId: input.threadId, author: { kind: "user", userId: user.id, name: user.name, teamId: user.teamId }, body: plainMessage(typed) });
+      await store.add({
+        channelId: channel.id,
+        threadId: input.threadId,
+        author: { kind: "user", userId: user.id, name: user.name, teamId: user.teamId },
+        body: plainMessage(typed),
+      });
 
       const command = commandPattern.exec(typed);
       let outcome: Outcome;
-      if (command) outcome = await handle({ kind: "command", actor, requestId, words: (command[1] ?? "").trim(), location });
-      else if (input.threadId !== undefined) outcome = await handle({ kind: "reply", actor, requestId, text: typed, location });
-      else outcome = { notice: "Offboard listens to /offboard commands (or @Offboard …) and to replies in a case thread." };
+      if (command)
+        outcome = await handle({ kind: "command", actor, requestId, words: (command[1] ?? "").trim(), location });
+      else if (input.threadId !== undefined)
+        outcome = await handle({ kind: "reply", actor, requestId, text: typed, location });
+      else
+        outcome = {
+          notice: "Offboard listens to /offboard commands (or @Offboard …) and to replies in a case thread.",
+        };
       res.json({ outcome });
     }),
   );
@@ -169,7 +205,8 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       // The location and the message come from what was stored, never from the page.
       // Whether the button is still current (a re-plan voids sign-off buttons) is the core's to judge, as on Slack.
       if (!pressed) throw new DemoRequestError(404, "that message is gone; reload the page");
-      if ((pressed.visibleTo ?? pressed.directTo ?? actor.userId) !== actor.userId) throw new DemoRequestError(403, "that message is not yours to act on");
+      if ((pressed.visibleTo ?? pressed.directTo ?? actor.userId) !== actor.userId)
+        throw new DemoRequestError(403, "that message is not yours to act on");
       const outcome = await handle({
         kind: "action",
         actor,
@@ -190,8 +227,16 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const input = parse(formInput, req.body);
       const actor = demoIdentity(userOf(input.user));
       // People are typed as @names in the form too: they become mention tokens, as in messages.
-      const values = Object.fromEntries(Object.entries(input.values).map(([key, value]) => [key, toMentionTokens(value, users)]));
-      const outcome = await handle({ kind: "form", actor, requestId: input.requestId ?? randomUUID(), callbackId: input.callbackId, values });
+      const values = Object.fromEntries(
+        Object.entries(input.values).map(([key, value]) => [key, toMentionTokens(value, users)]),
+      );
+      const outcome = await handle({
+        kind: "form",
+        actor,
+        requestId: input.requestId ?? randomUUID(),
+        callbackId: input.callbackId,
+        values,
+      });
       res.json({ outcome });
     }),
   );
@@ -226,7 +271,9 @@ function run(handler: (req: Request, res: Response) => Promise<void>) {
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+    const problems = result.error.issues.map((issue) =>
+      issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message,
+    );
     throw new DemoRequestError(400, problems.join("; "));
   }
   return result.data;

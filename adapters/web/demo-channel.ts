@@ -36,7 +36,11 @@ export interface DemoChannel {
   close(): Promise<void>;
 }
 
-export const defaultDemoChannel: DemoChannelInfo = { id: "C-DEMO", name: "acme-offboarding", installTeamId: "T-PARTNER" };
+export const defaultDemoChannel: DemoChannelInfo = {
+  id: "C-DEMO",
+  name: "acme-offboarding",
+  installTeamId: "T-PARTNER",
+};
 
 /**
  * The local demo channel: a chat platform in the browser, so the whole product runs on one machine
@@ -52,7 +56,9 @@ export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
   const channel: DemoChannelInfo = { ...defaultDemoChannel, ...options.channel };
   const store = new DemoMessageStore(options.redis, options.prefix);
   const hub = new DemoEventHub(options.redis, store.eventChannel, options.logger);
-  const partners = new Set(options.partnerUsers && options.partnerUsers.length > 0 ? options.partnerUsers : partnerUserIds(users));
+  const partners = new Set(
+    options.partnerUsers && options.partnerUsers.length > 0 ? options.partnerUsers : partnerUserIds(users),
+  );
   const partnerDirectory: PartnerDirectory = {
     isPartner: async (who: Identity) => who.platform === "web" && partners.has(who.userId),
   };
@@ -61,7 +67,14 @@ export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
   return {
     chat: new DemoChat(store),
     router: (conversation) => {
-      const { router, endStreams: end } = createDemoApiRouter({ store, hub, users, channel, conversation, logger: options.logger });
+      const { router, endStreams: end } = createDemoApiRouter({
+        store,
+        hub,
+        users,
+        channel,
+        conversation,
+        logger: options.logger,
+      });
       endStreams.push(end);
       return router;
     },

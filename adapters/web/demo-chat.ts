@@ -13,7 +13,12 @@ export class DemoChat implements ChatPort {
 
   async post(where: ChatLocation, body: Message): Promise<MessageRef> {
     assertWeb(where.platform);
-    const stored = await this.store.add({ channelId: where.channelId, threadId: where.threadId, author: { kind: "bot" }, body });
+    const stored = await this.store.add({
+      channelId: where.channelId,
+      threadId: where.threadId,
+      author: { kind: "bot" },
+      body,
+    });
     return { platform: "web", channelId: stored.channelId, messageId: stored.id, threadId: stored.threadId };
   }
 
@@ -24,7 +29,13 @@ export class DemoChat implements ChatPort {
 
   async ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void> {
     assertWeb(where.platform);
-    await this.store.add({ channelId: where.channelId, threadId: where.threadId, author: { kind: "bot" }, body, visibleTo: to.userId });
+    await this.store.add({
+      channelId: where.channelId,
+      threadId: where.threadId,
+      author: { kind: "bot" },
+      body,
+      visibleTo: to.userId,
+    });
   }
 
   async direct(to: Identity, body: Message): Promise<void> {

@@ -31,12 +31,18 @@ export function demoEventStream(hub: DemoEventHub, knownUser: (id: string) => bo
       (req.app as unknown as NodeJS.EventEmitter).on(shutdownEvent, endAll);
     }
 
-    res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
     res.write("retry: 2000\n\n");
     openStreams.add(res);
 
     const send = (event: DemoEvent) => {
-      if (isVisibleTo(event.message, viewer)) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.message)}\n\n`);
+      if (isVisibleTo(event.message, viewer))
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.message)}\n\n`);
     };
     const heartbeat = setInterval(() => res.write(": ping\n\n"), heartbeatMs);
     heartbeat.unref();
@@ -50,7 +56,9 @@ export function demoEventStream(hub: DemoEventHub, knownUser: (id: string) => bo
     try {
       unsubscribe = await hub.subscribe(send);
     } catch {
-      res.write(`event: failed\ndata: ${JSON.stringify({ error: "the live updates could not start (is Redis up?)" })}\n\n`);
+      res.write(
+        `event: failed\ndata: ${JSON.stringify({ error: "the live updates could not start (is Redis up?)" })}\n\n`,
+      );
       res.end();
       return;
     }

@@ -106,7 +106,11 @@ export class DemoMessageStore {
           : message.threadId !== undefined
             ? this.threadKey(message.channelId, message.threadId)
             : this.timelineKey(message.channelId);
-    await this.redis.multi().set(this.messageKey(message.id), JSON.stringify(message)).zadd(index, seq, message.id).exec();
+    await this.redis
+      .multi()
+      .set(this.messageKey(message.id), JSON.stringify(message))
+      .zadd(index, seq, message.id)
+      .exec();
     if (message.threadId !== undefined && message.visibleTo === undefined) {
       const root = await this.get(message.threadId);
       if (root) await this.publish({ type: "updated", message: await this.withReplyCount(root) });
@@ -121,7 +125,10 @@ export class DemoMessageStore {
     if (!current) throw new NotFoundError(`message ${id} is not in the demo channel (was Redis flushed?)`);
     const updated: DemoMessage = { ...current, body, editedAt: new Date().toISOString() };
     await this.redis.set(this.messageKey(id), JSON.stringify(updated));
-    await this.publish({ type: "updated", message: current.threadId === undefined ? await this.withReplyCount(updated) : updated });
+    await this.publish({
+      type: "updated",
+      message: current.threadId === undefined ? await this.withReplyCount(updated) : updated,
+    });
     return updated;
   }
 
@@ -130,17 +137,23 @@ export class DemoMessageStore {
     return json ? (JSON.parse(json) as DemoMessage) : undefined;
   }
 
-  /** The channel's top-level posts with their reply counts, plus the viewer's ephemeral messages there, oldest first. */
+  /**
+   * The channel's top-level posts with their reply counts, plus the viewer's ephemeral messages there, oldest first.
+   */
   async channel(channelId: string, viewer: string): Promise<DemoMessage[]> {
     const posts = await Promise.all((await this.load(this.timelineKey(channelId))).map((m) => this.withReplyCount(m)));
-    const ephemeral = (await this.load(this.ephemeralKey(viewer))).filter((m) => m.channelId === channelId && m.threadId === undefined);
+    const ephemeral = (await this.load(this.ephemeralKey(viewer))).filter(
+      (m) => m.channelId === channelId && m.threadId === undefined,
+    );
     return byOrder([...posts, ...ephemeral]);
   }
 
   /** The replies of one thread, plus the viewer's ephemeral messages in it, oldest first. */
   async thread(channelId: string, threadId: string, viewer: string): Promise<DemoMessage[]> {
     const replies = await this.load(this.threadKey(channelId, threadId));
-    const ephemeral = (await this.load(this.ephemeralKey(viewer))).filter((m) => m.channelId === channelId && m.threadId === threadId);
+    const ephemeral = (await this.load(this.ephemeralKey(viewer))).filter(
+      (m) => m.channelId === channelId && m.threadId === threadId,
+    );
     return byOrder([...replies, ...ephemeral]);
   }
 

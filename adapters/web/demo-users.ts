@@ -44,7 +44,8 @@ function escapeRegExp(text: string): string {
  * reads (`<@U-CAROL|Carol Chen>`). An `@` inside a word (an e-mail address) and unknown names are left
  * as typed.
  *
- * @example toMentionTokens("approvers: @Carol and @dev", users) === "approvers: <@U-CAROL|Carol Chen> and <@U-DEV|Dev Patel>"
+ * @example toMentionTokens("approvers: @Carol and @dev", users) === "approvers: <@U-CAROL|Carol Chen> and <@U-DEV|Dev
+ * Patel>"
  */
 export function toMentionTokens(text: string, users: readonly DemoUser[]): string {
   const aliases: { alias: string; user: DemoUser }[] = [];
@@ -54,7 +55,10 @@ export function toMentionTokens(text: string, users: readonly DemoUser[]): strin
   // Longest first, so "@Carol Chen" is one mention rather than "@Carol" followed by " Chen".
   aliases.sort((a, b) => b.alias.length - a.alias.length);
   const byAlias = new Map(aliases.map(({ alias, user }) => [alias.toLowerCase(), user] as const));
-  const pattern = new RegExp(`(^|[\\s,;:(\\[])@(${aliases.map(({ alias }) => escapeRegExp(alias)).join("|")})(?![\\w-])`, "gi");
+  const pattern = new RegExp(
+    `(^|[\\s,;:(\\[])@(${aliases.map(({ alias }) => escapeRegExp(alias)).join("|")})(?![\\w-])`,
+    "gi",
+  );
   return text.replace(pattern, (_match, before: string, alias: string) => {
     const user = byAlias.get(alias.toLowerCase());
     return user ? `${before}<@${user.id}|${user.name}>` : `${before}@${alias}`;

@@ -19,7 +19,9 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Asked on every `GET /readyz`; a check that throws or takes longer than `readinessTimeoutMs` counts as down. */
   readiness: () => Promise<ReadinessReport>;
-  /** `OFFBOARD_ADMIN_TOKEN`: turns the job dashboard at `/admin/queues` on. Unset = the dashboard does not exist (404). */
+  /**
+   * `OFFBOARD_ADMIN_TOKEN`: turns the job dashboard at `/admin/queues` on. Unset = the dashboard does not exist (404).
+   */
   adminToken?: string;
   /** The BullMQ queues the dashboard shows. */
   queues?: Queue[];
@@ -89,7 +91,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     const report = await checkReadiness(options.readiness, readinessTimeoutMs, logger);
     const down = (Object.keys(report) as (keyof ReadinessReport)[]).filter((part) => !report[part]);
-    res.status(down.length === 0 ? 200 : 503).json({ status: down.length === 0 ? "ready" : "not_ready", ...report, down });
+    res
+      .status(down.length === 0 ? 200 : 503)
+      .json({ status: down.length === 0 ? "ready" : "not_ready", ...report, down });
   });
 
   if (options.adminToken) {
@@ -135,13 +139,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 function answerUnhandledErrors(logger: Logger): express.ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    const status =
+      typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
     if (status >= 500) logger.error({ err: error, path: redactUrl(req.originalUrl) }, "request failed");
-    res.status(status).json({ error: status >= 500 ? "internal" : "bad_request", message: status >= 500 ? "something went wrong; try again" : "the request could not be read" });
+    res.status(status).json({
+      error: status >= 500 ? "internal" : "bad_request",
+      message: status >= 500 ? "something went wrong; try again" : "the request could not be read",
+    });
   };
 }
 
-async function checkReadiness(readiness: HttpServerOptions["readiness"], timeoutMs: number, logger: Logger): Promise<ReadinessReport> {
+async function checkReadiness(
+  readiness: HttpServerOptions["readiness"],
+  timeoutMs: number,
+  logger: Logger,
+): Promise<ReadinessReport> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ReadinessReport>((resolve) => {
     timer = setTimeout(() => resolve({ redis: false, workers: false }), timeoutMs);
@@ -156,12 +168,21 @@ async function checkReadiness(readiness: HttpServerOptions["readiness"], timeout
   }
 }
 
-function drainAndClose(server: Server, sockets: Set<Socket>, drainTimeoutMs: number, logger: Logger, beginShutdown: () => void): Promise<void> {
+function drainAndClose(
+  server: Server,
+  sockets: Set<Socket>,
+  drainTimeoutMs: number,
+  logger: Logger,
+  beginShutdown: () => void,
+): Promise<void> {
   return new Promise((resolve) => {
     beginShutdown();
     const startedAt = Date.now();
     const cutOff = setTimeout(() => {
-      logger.warn({ openConnections: sockets.size, drainTimeoutMs }, "in-flight requests did not finish in time; closing their connections");
+      logger.warn(
+        { openConnections: sockets.size, drainTimeoutMs },
+        "in-flight requests did not finish in time; closing their connections",
+      );
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
     }, drainTimeoutMs);
@@ -195,7 +216,12 @@ function requestLogging(logger: Logger) {
     const startedAt = process.hrtime.bigint();
     res.once("finish", () => {
       const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      const entry = { method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      const entry = {
+        method: req.method,
+        url: redactUrl(req.originalUrl),
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      };
       if (res.statusCode >= 500) logger.error(entry, "request failed");
       else logger.debug(entry, "request");
     });
@@ -238,7 +264,13 @@ function adminAuthentication(adminToken: string) {
 
     const queryToken = typeof req.query.token === "string" ? req.query.token : undefined;
     if (queryToken !== undefined && sameSecret(queryToken, adminToken)) {
-      res.cookie(adminCookie, session, { httpOnly: true, sameSite: "strict", secure: req.secure, path: adminBasePath, maxAge: 8 * 3600 * 1000 });
+      res.cookie(adminCookie, session, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: req.secure,
+        path: adminBasePath,
+        maxAge: 8 * 3600 * 1000,
+      });
       const url = new URL(req.originalUrl, "http://offboard.invalid");
       url.searchParams.delete("token");
       res.redirect(303, url.pathname + url.search);
@@ -246,7 +278,10 @@ function adminAuthentication(adminToken: string) {
     }
 
     res.setHeader("WWW-Authenticate", 'Bearer realm="offboard admin"');
-    res.status(401).json({ error: "the job dashboard needs the admin token: send Authorization: Bearer <OFFBOARD_ADMIN_TOKEN>, or open /admin/queues?token=<OFFBOARD_ADMIN_TOKEN> once" });
+    res.status(401).json({
+      error:
+        "the job dashboard needs the admin token: send Authorization: Bearer <OFFBOARD_ADMIN_TOKEN>, or open /admin/queues?token=<OFFBOARD_ADMIN_TOKEN> once",
+    });
   };
 }
 

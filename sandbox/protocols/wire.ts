@@ -25,12 +25,22 @@ export function awsJson(value: unknown): string {
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: string): void {
   const requestId = randomUUID();
-  res.writeHead(status, { "x-amzn-requestid": requestId, "x-amz-request-id": requestId, ...headers, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) });
+  res.writeHead(status, {
+    "x-amzn-requestid": requestId,
+    "x-amz-request-id": requestId,
+    ...headers,
+    ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}),
+  });
   res.end(body);
 }
 
 export function writeJson(res: ServerResponse, protocol: "json" | "rest-json", output: unknown): void {
-  send(res, 200, { "content-type": protocol === "json" ? "application/x-amz-json-1.1" : "application/json" }, awsJson(output ?? {}));
+  send(
+    res,
+    200,
+    { "content-type": protocol === "json" ? "application/x-amz-json-1.1" : "application/json" },
+    awsJson(output ?? {}),
+  );
 }
 
 export function writeQuery(res: ServerResponse, service: string, action: string, result: XmlObject | undefined): void {
@@ -43,13 +53,29 @@ export function writeRaw(res: ServerResponse, status: number, headers: Record<st
   send(res, status, headers, body);
 }
 
-export function writeError(res: ServerResponse, protocol: Protocol, service: string, error: AwsError, method = "POST"): void {
+export function writeError(
+  res: ServerResponse,
+  protocol: Protocol,
+  service: string,
+  error: AwsError,
+  method = "POST",
+): void {
   switch (protocol) {
     case "json":
-      send(res, error.status, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": error.code }, awsJson({ __type: error.code, Message: error.message, ...error.fields }));
+      send(
+        res,
+        error.status,
+        { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": error.code },
+        awsJson({ __type: error.code, Message: error.message, ...error.fields }),
+      );
       return;
     case "rest-json":
-      send(res, error.status, { "content-type": "application/json", "x-amzn-errortype": error.code }, awsJson({ message: error.message, ...error.fields }));
+      send(
+        res,
+        error.status,
+        { "content-type": "application/json", "x-amzn-errortype": error.code },
+        awsJson({ message: error.message, ...error.fields }),
+      );
       return;
     case "query": {
       const type = error.status >= 500 ? "Receiver" : "Sender";

@@ -1,7 +1,17 @@
 import { AwsError, unsupportedOperation } from "../aws-error";
 import type { Call } from "../call";
 import { defaultPageSize } from "../pagination";
-import { newCertificate, rootUser, type AccountState, type Group, type InstanceProfile, type ManagedPolicy, type Role, type Tags, type User } from "../state";
+import {
+  newCertificate,
+  rootUser,
+  type AccountState,
+  type Group,
+  type InstanceProfile,
+  type ManagedPolicy,
+  type Role,
+  type Tags,
+  type User,
+} from "../state";
 import type { XmlObject, XmlValue } from "../xml";
 
 /**
@@ -26,9 +36,27 @@ const invalidInput = (message: string) => new AwsError("InvalidInput", message, 
  * session can deactivate the root user's MFA device, not delete it.
  */
 const rootTaskActions: Record<string, readonly string[]> = {
-  IAMDeleteRootUserCredentials: ["GetUser", "GetLoginProfile", "DeleteLoginProfile", "ListAccessKeys", "DeleteAccessKey", "GetAccessKeyLastUsed", "ListSigningCertificates", "DeleteSigningCertificate", "ListMFADevices", "DeactivateMFADevice"],
+  IAMDeleteRootUserCredentials: [
+    "GetUser",
+    "GetLoginProfile",
+    "DeleteLoginProfile",
+    "ListAccessKeys",
+    "DeleteAccessKey",
+    "GetAccessKeyLastUsed",
+    "ListSigningCertificates",
+    "DeleteSigningCertificate",
+    "ListMFADevices",
+    "DeactivateMFADevice",
+  ],
   IAMCreateRootUserPassword: ["GetUser", "GetLoginProfile", "CreateLoginProfile"],
-  IAMAuditRootUserCredentials: ["GetUser", "GetLoginProfile", "ListAccessKeys", "GetAccessKeyLastUsed", "ListSigningCertificates", "ListMFADevices"],
+  IAMAuditRootUserCredentials: [
+    "GetUser",
+    "GetLoginProfile",
+    "ListAccessKeys",
+    "GetAccessKeyLastUsed",
+    "ListSigningCertificates",
+    "ListMFADevices",
+  ],
 };
 
 export function iam(call: Call, input: Input): XmlObject | undefined {
@@ -38,7 +66,11 @@ export function iam(call: Call, input: Input): XmlObject | undefined {
   if (p.kind === "root-task") {
     const allowed = rootTaskActions[p.taskPolicy] ?? [];
     if (!allowed.includes(call.operation) || input.UserName) {
-      throw new AwsError("AccessDenied", `User: arn:aws:iam::${p.accountId}:root is not authorized to perform: iam:${call.operation}${input.UserName ? ` on user ${input.UserName}` : ""}: the root session's task policy ${p.taskPolicy} does not allow it`, 403);
+      throw new AwsError(
+        "AccessDenied",
+        `User: arn:aws:iam::${p.accountId}:root is not authorized to perform: iam:${call.operation}${input.UserName ? ` on user ${input.UserName}` : ""}: the root session's task policy ${p.taskPolicy} does not allow it`,
+        403,
+      );
     }
   }
   const account = call.state.accounts.get(call.accountId)!;
@@ -54,7 +86,8 @@ function list(input: Input, prefix: string): string[] {
 /** IAM's Marker/MaxItems pagination: `{ [name]: items, IsTruncated, Marker }`. */
 function page<T>(name: string, all: T[], input: Input, map: (item: T) => XmlValue): XmlObject {
   const size = input.MaxItems ? Number(input.MaxItems) : defaultPageSize;
-  if (!Number.isInteger(size) || size < 1 || size > 1000) throw invalidInput("MaxItems must be an integer from 1 to 1000.");
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    throw invalidInput("MaxItems must be an integer from 1 to 1000.");
   let start = 0;
   if (input.Marker) {
     const decoded = /^iam:(\d+)$/.exec(Buffer.from(input.Marker, "base64").toString("utf8"));
@@ -63,12 +96,17 @@ function page<T>(name: string, all: T[], input: Input, map: (item: T) => XmlValu
   }
   const items = all.slice(start, start + size);
   const truncated = start + size < all.length;
-  return { [name]: items.map(map), IsTruncated: truncated, Marker: truncated ? Buffer.from(`iam:${start + size}`).toString("base64") : undefined };
+  return {
+    [name]: items.map(map),
+    IsTruncated: truncated,
+    Marker: truncated ? Buffer.from(`iam:${start + size}`).toString("base64") : undefined,
+  };
 }
 
 const tagsOut = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const encodeDoc = (doc: string) => encodeURIComponent(doc);
-const byPath = <T extends { path: string }>(items: Iterable<T>, input: Input): T[] => [...items].filter((x) => !input.PathPrefix || x.path.startsWith(input.PathPrefix));
+const byPath = <T extends { path: string }>(items: Iterable<T>, input: Input): T[] =>
+  [...items].filter((x) => !input.PathPrefix || x.path.startsWith(input.PathPrefix));
 
 function role(account: AccountState, name: string | undefined): Role {
   const r = name ? account.iam.roles.get(name) : undefined;
@@ -97,7 +135,8 @@ function localPolicy(account: AccountState, arn: string | undefined): ManagedPol
 /** The user a credential call is about: the named user, or the root user for root (and root-session) callers. */
 function credentialOwner(call: Call, account: AccountState, input: Input): User | typeof rootUser {
   if (input.UserName) return user(account, input.UserName);
-  if (call.principal.kind === "role") throw new AwsError("ValidationError", "Must specify userName when calling with non-User credentials", 400);
+  if (call.principal.kind === "role")
+    throw new AwsError("ValidationError", "Must specify userName when calling with non-User credentials", 400);
   return rootUser;
 }
 
@@ -131,14 +170,26 @@ function attachmentCount(account: AccountState, arn: string): number {
 /** AWS managed policies attached somewhere in the account (the sandbox knows only those). */
 function awsPolicies(account: AccountState): ManagedPolicy[] {
   const arns = new Set<string>();
-  for (const e of [...account.iam.roles.values(), ...account.iam.users.values(), ...account.iam.groups.values()]) for (const a of e.attachedPolicies) if (a.startsWith("arn:aws:iam::aws:")) arns.add(a);
+  for (const e of [...account.iam.roles.values(), ...account.iam.users.values(), ...account.iam.groups.values()])
+    for (const a of e.attachedPolicies) if (a.startsWith("arn:aws:iam::aws:")) arns.add(a);
   return [...arns].map(awsPolicy);
 }
 
 function awsPolicy(arn: string): ManagedPolicy {
   const name = arn.split("/").pop()!;
   const at = new Date("2015-02-06T18:39:46Z");
-  return { name, path: arn.slice("arn:aws:iam::aws:policy".length, arn.length - name.length), id: `ANPASANDBOXAWS${name.length}`, arn, tags: {}, versions: [{ versionId: "v1", document: "{}", createDate: at }], defaultVersionId: "v1", nextVersion: 2, createDate: at, updateDate: at };
+  return {
+    name,
+    path: arn.slice("arn:aws:iam::aws:policy".length, arn.length - name.length),
+    id: `ANPASANDBOXAWS${name.length}`,
+    arn,
+    tags: {},
+    versions: [{ versionId: "v1", document: "{}", createDate: at }],
+    defaultVersionId: "v1",
+    nextVersion: 2,
+    createDate: at,
+    updateDate: at,
+  };
 }
 
 function policyOut(account: AccountState, p: ManagedPolicy, withTags: boolean): XmlObject {
@@ -158,8 +209,21 @@ function policyOut(account: AccountState, p: ManagedPolicy, withTags: boolean): 
   };
 }
 
-const userOut = (u: User, withTags = false): XmlObject => ({ Path: u.path, UserName: u.name, UserId: u.id, Arn: u.arn, CreateDate: u.createDate, Tags: withTags && Object.keys(u.tags).length > 0 ? tagsOut(u.tags) : undefined });
-const groupOut = (g: Group): XmlObject => ({ Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: g.createDate });
+const userOut = (u: User, withTags = false): XmlObject => ({
+  Path: u.path,
+  UserName: u.name,
+  UserId: u.id,
+  Arn: u.arn,
+  CreateDate: u.createDate,
+  Tags: withTags && Object.keys(u.tags).length > 0 ? tagsOut(u.tags) : undefined,
+});
+const groupOut = (g: Group): XmlObject => ({
+  Path: g.path,
+  GroupName: g.name,
+  GroupId: g.id,
+  Arn: g.arn,
+  CreateDate: g.createDate,
+});
 const attachedOut = (arn: string): XmlObject => ({ PolicyName: arn.split("/").pop(), PolicyArn: arn });
 const instanceProfileOut = (account: AccountState, p: InstanceProfile): XmlObject => ({
   Path: p.path,
@@ -167,7 +231,10 @@ const instanceProfileOut = (account: AccountState, p: InstanceProfile): XmlObjec
   InstanceProfileId: p.id,
   Arn: p.arn,
   CreateDate: p.createDate,
-  Roles: p.roles.map((r) => account.iam.roles.get(r)).filter((r): r is Role => Boolean(r)).map((r) => roleOut(r, false)),
+  Roles: p.roles
+    .map((r) => account.iam.roles.get(r))
+    .filter((r): r is Role => Boolean(r))
+    .map((r) => roleOut(r, false)),
 });
 
 function detach(list: string[], arn: string | undefined, what: string): void {
@@ -213,14 +280,20 @@ const handlers: Record<string, Handler> = {
     return { RoleName: i.RoleName, PolicyName: i.PolicyName, PolicyDocument: encodeDoc(doc) };
   },
   DeleteRolePolicy: (_c, a, i) => deleteInline(role(a, i.RoleName).inlinePolicies, i.PolicyName, `role ${i.RoleName}`),
-  ListAttachedRolePolicies: (_c, a, i) => page("AttachedPolicies", role(a, i.RoleName).attachedPolicies, i, attachedOut),
+  ListAttachedRolePolicies: (_c, a, i) =>
+    page("AttachedPolicies", role(a, i.RoleName).attachedPolicies, i, attachedOut),
   DetachRolePolicy: (_c, a, i) => {
     detach(role(a, i.RoleName).attachedPolicies, i.PolicyArn, `role ${i.RoleName}`);
     return undefined;
   },
   ListInstanceProfilesForRole: (_c, a, i) => {
     const r = role(a, i.RoleName);
-    return page("InstanceProfiles", [...a.iam.instanceProfiles.values()].filter((p) => p.roles.includes(r.name)), i, (p) => instanceProfileOut(a, p));
+    return page(
+      "InstanceProfiles",
+      [...a.iam.instanceProfiles.values()].filter((p) => p.roles.includes(r.name)),
+      i,
+      (p) => instanceProfileOut(a, p),
+    );
   },
   RemoveRoleFromInstanceProfile: (_c, a, i) => {
     const profile = a.iam.instanceProfiles.get(i.InstanceProfileName);
@@ -233,7 +306,8 @@ const handlers: Record<string, Handler> = {
   DeleteInstanceProfile: (_c, a, i) => {
     const profile = a.iam.instanceProfiles.get(i.InstanceProfileName);
     if (!profile) throw noSuchEntity(`instance profile ${i.InstanceProfileName}`);
-    if (profile.roles.length > 0) throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
+    if (profile.roles.length > 0)
+      throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
     a.iam.instanceProfiles.delete(profile.name);
     return undefined;
   },
@@ -241,7 +315,8 @@ const handlers: Record<string, Handler> = {
     const r = role(a, i.RoleName);
     if (r.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");
     if (r.inlinePolicies.size > 0) throw deleteConflict("Cannot delete entity, must delete policies first.");
-    if ([...a.iam.instanceProfiles.values()].some((p) => p.roles.includes(r.name))) throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
+    if ([...a.iam.instanceProfiles.values()].some((p) => p.roles.includes(r.name)))
+      throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
     a.iam.roles.delete(r.name);
     return undefined;
   },
@@ -258,12 +333,25 @@ const handlers: Record<string, Handler> = {
     if (i.OnlyAttached === "true") all = all.filter((p) => attachmentCount(a, p.arn) > 0);
     return page("Policies", all, i, (p) => policyOut(a, p, false));
   },
-  GetPolicy: (_c, a, i) => ({ Policy: policyOut(a, i.PolicyArn?.startsWith("arn:aws:iam::aws:") ? awsPolicy(i.PolicyArn) : localPolicy(a, i.PolicyArn), true) }),
+  GetPolicy: (_c, a, i) => ({
+    Policy: policyOut(
+      a,
+      i.PolicyArn?.startsWith("arn:aws:iam::aws:") ? awsPolicy(i.PolicyArn) : localPolicy(a, i.PolicyArn),
+      true,
+    ),
+  }),
   GetPolicyVersion: (_c, a, i) => {
     const p = localPolicy(a, i.PolicyArn);
     const v = p.versions.find((x) => x.versionId === i.VersionId);
     if (!v) throw noSuchEntity(`policy version ${i.VersionId} of ${p.arn}`);
-    return { PolicyVersion: { Document: encodeDoc(v.document), VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: v.createDate } };
+    return {
+      PolicyVersion: {
+        Document: encodeDoc(v.document),
+        VersionId: v.versionId,
+        IsDefaultVersion: v.versionId === p.defaultVersionId,
+        CreateDate: v.createDate,
+      },
+    };
   },
   ListPolicyTags: (_c, a, i) => page("Tags", tagsOut(localPolicy(a, i.PolicyArn).tags), i, (t) => t),
   UntagPolicy: (_c, a, i) => untag(localPolicy(a, i.PolicyArn).tags, list(i, "TagKeys")),
@@ -275,7 +363,9 @@ const handlers: Record<string, Handler> = {
     const rows: { kind: "Role" | "User" | "Group"; name: string; id: string }[] = [
       ...(!filter || filter === "Role" ? at.roles.map((r) => ({ kind: "Role" as const, name: r.name, id: r.id })) : []),
       ...(!filter || filter === "User" ? at.users.map((u) => ({ kind: "User" as const, name: u.name, id: u.id })) : []),
-      ...(!filter || filter === "Group" ? at.groups.map((g) => ({ kind: "Group" as const, name: g.name, id: g.id })) : []),
+      ...(!filter || filter === "Group"
+        ? at.groups.map((g) => ({ kind: "Group" as const, name: g.name, id: g.id }))
+        : []),
     ];
     const out = page("Rows", rows, i, (r) => r as unknown as XmlObject);
     const items = out.Rows as unknown as typeof rows;
@@ -297,7 +387,11 @@ const handlers: Record<string, Handler> = {
   },
   ListPolicyVersions: (_c, a, i) => {
     const p = localPolicy(a, i.PolicyArn);
-    return page("Versions", [...p.versions].reverse(), i, (v) => ({ VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: v.createDate }));
+    return page("Versions", [...p.versions].reverse(), i, (v) => ({
+      VersionId: v.versionId,
+      IsDefaultVersion: v.versionId === p.defaultVersionId,
+      CreateDate: v.createDate,
+    }));
   },
   DeletePolicyVersion: (_c, a, i) => {
     const p = localPolicy(a, i.PolicyArn);
@@ -310,7 +404,10 @@ const handlers: Record<string, Handler> = {
   DeletePolicy: (_c, a, i) => {
     const p = localPolicy(a, i.PolicyArn);
     if (attachmentCount(a, p.arn) > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
-    if (p.versions.length > 1) throw deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+    if (p.versions.length > 1)
+      throw deleteConflict(
+        "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+      );
     a.iam.policies.delete(p.name);
     return undefined;
   },
@@ -319,7 +416,16 @@ const handlers: Record<string, Handler> = {
   ListUsers: (_c, a, i) => page("Users", byPath(a.iam.users.values(), i), i, (u) => userOut(u)),
   GetUser: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
-    if (owner === rootUser) return { User: { Path: "/", UserName: undefined, UserId: a.id, Arn: `arn:aws:iam::${a.id}:root`, CreateDate: a.joinedTimestamp } };
+    if (owner === rootUser)
+      return {
+        User: {
+          Path: "/",
+          UserName: undefined,
+          UserId: a.id,
+          Arn: `arn:aws:iam::${a.id}:root`,
+          CreateDate: a.joinedTimestamp,
+        },
+      };
     return { User: userOut(owner, true) };
   },
   UntagUser: (_c, a, i) => untag(user(a, i.UserName).tags, list(i, "TagKeys")),
@@ -327,7 +433,12 @@ const handlers: Record<string, Handler> = {
   ListAccessKeys: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
     const keys = owner === rootUser ? a.iam.root.accessKeys : owner.accessKeys;
-    return page("AccessKeyMetadata", keys, i, (k) => ({ UserName: owner === rootUser ? undefined : owner.name, AccessKeyId: k.id, Status: k.status, CreateDate: k.createDate }));
+    return page("AccessKeyMetadata", keys, i, (k) => ({
+      UserName: owner === rootUser ? undefined : owner.name,
+      AccessKeyId: k.id,
+      Status: k.status,
+      CreateDate: k.createDate,
+    }));
   },
   DeleteAccessKey: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
@@ -338,9 +449,14 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
   GetAccessKeyLastUsed: (c, a, i) => {
-    const owners: { name?: string; keys: { id: string }[] }[] = [{ keys: a.iam.root.accessKeys }, ...[...a.iam.users.values()].map((u) => ({ name: u.name, keys: u.accessKeys }))];
+    const owners: { name?: string; keys: { id: string }[] }[] = [
+      { keys: a.iam.root.accessKeys },
+      ...[...a.iam.users.values()].map((u) => ({ name: u.name, keys: u.accessKeys })),
+    ];
     // A root session sees only the root user's keys.
-    const owner = owners.find((o) => (c.principal.kind !== "root-task" || o.name === undefined) && o.keys.some((k) => k.id === i.AccessKeyId));
+    const owner = owners.find(
+      (o) => (c.principal.kind !== "root-task" || o.name === undefined) && o.keys.some((k) => k.id === i.AccessKeyId),
+    );
     if (!owner) throw noSuchEntity(`Access Key with id ${i.AccessKeyId}`);
     // The sandbox records no use of keys: AWS answers "N/A" for a key never used.
     return { UserName: owner.name ?? "root", AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } };
@@ -348,8 +464,15 @@ const handlers: Record<string, Handler> = {
   GetLoginProfile: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
     const profile = owner === rootUser ? a.iam.root.loginProfile : owner.loginProfile;
-    if (!profile) throw noSuchEntity(`Login Profile for ${owner === rootUser ? "the root user" : `User ${owner.name}`}`);
-    return { LoginProfile: { UserName: owner === rootUser ? undefined : owner.name, CreateDate: profile.createDate, PasswordResetRequired: owner === rootUser ? false : owner.loginProfile!.passwordResetRequired } };
+    if (!profile)
+      throw noSuchEntity(`Login Profile for ${owner === rootUser ? "the root user" : `User ${owner.name}`}`);
+    return {
+      LoginProfile: {
+        UserName: owner === rootUser ? undefined : owner.name,
+        CreateDate: profile.createDate,
+        PasswordResetRequired: owner === rootUser ? false : owner.loginProfile!.passwordResetRequired,
+      },
+    };
   },
   DeleteLoginProfile: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
@@ -367,19 +490,32 @@ const handlers: Record<string, Handler> = {
     const createDate = new Date();
     if (owner === rootUser) {
       // IAMCreateRootUserPassword only allows password recovery: the customer sets the password themselves.
-      if (a.iam.root.loginProfile) throw new AwsError("EntityAlreadyExists", "Login Profile for the root user already exists.", 409);
+      if (a.iam.root.loginProfile)
+        throw new AwsError("EntityAlreadyExists", "Login Profile for the root user already exists.", 409);
       a.iam.root.loginProfile = { createDate };
       return { LoginProfile: { CreateDate: createDate, PasswordResetRequired: false } };
     }
-    if (owner.loginProfile) throw new AwsError("EntityAlreadyExists", `Login Profile for user ${owner.name} already exists.`, 409);
-    if (!i.Password) throw new AwsError("ValidationError", "Password is required for an IAM user's login profile.", 400);
+    if (owner.loginProfile)
+      throw new AwsError("EntityAlreadyExists", `Login Profile for user ${owner.name} already exists.`, 409);
+    if (!i.Password)
+      throw new AwsError("ValidationError", "Password is required for an IAM user's login profile.", 400);
     owner.loginProfile = { createDate, passwordResetRequired: i.PasswordResetRequired === "true" };
-    return { LoginProfile: { UserName: owner.name, CreateDate: createDate, PasswordResetRequired: owner.loginProfile.passwordResetRequired } };
+    return {
+      LoginProfile: {
+        UserName: owner.name,
+        CreateDate: createDate,
+        PasswordResetRequired: owner.loginProfile.passwordResetRequired,
+      },
+    };
   },
   ListMFADevices: (c, a, i) => {
     const owner = rootMfa(a, credentialOwner(c, a, i));
     const devices = [...a.iam.mfaDevices.values()].filter((d) => d.user === owner);
-    return page("MFADevices", devices, i, (d) => ({ UserName: owner === rootUser ? undefined : owner, SerialNumber: d.serialNumber, EnableDate: d.enableDate }));
+    return page("MFADevices", devices, i, (d) => ({
+      UserName: owner === rootUser ? undefined : owner,
+      SerialNumber: d.serialNumber,
+      EnableDate: d.enableDate,
+    }));
   },
   DeactivateMFADevice: (c, a, i) => {
     const owner = rootMfa(a, credentialOwner(c, a, i));
@@ -402,17 +538,36 @@ const handlers: Record<string, Handler> = {
   },
   ListVirtualMFADevices: (_c, a, i) => {
     const status = i.AssignmentStatus ?? "Any";
-    const devices = [...a.iam.mfaDevices.values()].filter((d) => d.virtual && (status === "Any" || (status === "Assigned") === Boolean(d.user)));
+    const devices = [...a.iam.mfaDevices.values()].filter(
+      (d) => d.virtual && (status === "Any" || (status === "Assigned") === Boolean(d.user)),
+    );
     return page("VirtualMFADevices", devices, i, (d) => ({
       SerialNumber: d.serialNumber,
       EnableDate: d.enableDate,
-      User: d.user === rootUser ? { Path: "/", UserName: undefined, UserId: a.id, Arn: `arn:aws:iam::${a.id}:root`, CreateDate: a.joinedTimestamp } : d.user ? userOut(a.iam.users.get(d.user)!) : undefined,
+      User:
+        d.user === rootUser
+          ? {
+              Path: "/",
+              UserName: undefined,
+              UserId: a.id,
+              Arn: `arn:aws:iam::${a.id}:root`,
+              CreateDate: a.joinedTimestamp,
+            }
+          : d.user
+            ? userOut(a.iam.users.get(d.user)!)
+            : undefined,
     }));
   },
   ListSigningCertificates: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
     const certs = owner === rootUser ? a.iam.root.signingCertificates : owner.signingCertificates;
-    return page("Certificates", certs, i, (x) => ({ UserName: owner === rootUser ? undefined : owner.name, CertificateId: x.id, CertificateBody: x.body, Status: x.status, UploadDate: x.uploadDate }));
+    return page("Certificates", certs, i, (x) => ({
+      UserName: owner === rootUser ? undefined : owner.name,
+      CertificateId: x.id,
+      CertificateBody: x.body,
+      Status: x.status,
+      UploadDate: x.uploadDate,
+    }));
   },
   DeleteSigningCertificate: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
@@ -426,9 +581,25 @@ const handlers: Record<string, Handler> = {
     const owner = credentialOwner(c, a, i);
     const cert = newCertificate(c.state, new Date());
     (owner === rootUser ? a.iam.root.signingCertificates : owner.signingCertificates).push(cert);
-    return { Certificate: { UserName: owner === rootUser ? undefined : owner.name, CertificateId: cert.id, CertificateBody: i.CertificateBody ?? cert.body, Status: cert.status, UploadDate: cert.uploadDate } };
+    return {
+      Certificate: {
+        UserName: owner === rootUser ? undefined : owner.name,
+        CertificateId: cert.id,
+        CertificateBody: i.CertificateBody ?? cert.body,
+        Status: cert.status,
+        UploadDate: cert.uploadDate,
+      },
+    };
   },
-  ListGroupsForUser: (_c, a, i) => page("Groups", user(a, i.UserName).groups.map((g) => a.iam.groups.get(g)).filter((g): g is Group => Boolean(g)), i, groupOut),
+  ListGroupsForUser: (_c, a, i) =>
+    page(
+      "Groups",
+      user(a, i.UserName)
+        .groups.map((g) => a.iam.groups.get(g))
+        .filter((g): g is Group => Boolean(g)),
+      i,
+      groupOut,
+    ),
   RemoveUserFromGroup: (_c, a, i) => {
     const u = user(a, i.UserName);
     group(a, i.GroupName);
@@ -439,7 +610,8 @@ const handlers: Record<string, Handler> = {
   },
   ListUserPolicies: (_c, a, i) => page("PolicyNames", [...user(a, i.UserName).inlinePolicies.keys()], i, (n) => n),
   DeleteUserPolicy: (_c, a, i) => deleteInline(user(a, i.UserName).inlinePolicies, i.PolicyName, `user ${i.UserName}`),
-  ListAttachedUserPolicies: (_c, a, i) => page("AttachedPolicies", user(a, i.UserName).attachedPolicies, i, attachedOut),
+  ListAttachedUserPolicies: (_c, a, i) =>
+    page("AttachedPolicies", user(a, i.UserName).attachedPolicies, i, attachedOut),
   DeleteUser: (_c, a, i) => {
     const u = user(a, i.UserName);
     const mfa = [...a.iam.mfaDevices.values()].some((d) => d.user === u.name);
@@ -461,14 +633,25 @@ const handlers: Record<string, Handler> = {
   ListGroups: (_c, a, i) => page("Groups", byPath(a.iam.groups.values(), i), i, groupOut),
   GetGroup: (_c, a, i) => {
     const g = group(a, i.GroupName);
-    return { Group: groupOut(g), ...page("Users", [...a.iam.users.values()].filter((u) => u.groups.includes(g.name)), i, (u) => userOut(u)) };
+    return {
+      Group: groupOut(g),
+      ...page(
+        "Users",
+        [...a.iam.users.values()].filter((u) => u.groups.includes(g.name)),
+        i,
+        (u) => userOut(u),
+      ),
+    };
   },
   ListGroupPolicies: (_c, a, i) => page("PolicyNames", [...group(a, i.GroupName).inlinePolicies.keys()], i, (n) => n),
-  DeleteGroupPolicy: (_c, a, i) => deleteInline(group(a, i.GroupName).inlinePolicies, i.PolicyName, `group ${i.GroupName}`),
-  ListAttachedGroupPolicies: (_c, a, i) => page("AttachedPolicies", group(a, i.GroupName).attachedPolicies, i, attachedOut),
+  DeleteGroupPolicy: (_c, a, i) =>
+    deleteInline(group(a, i.GroupName).inlinePolicies, i.PolicyName, `group ${i.GroupName}`),
+  ListAttachedGroupPolicies: (_c, a, i) =>
+    page("AttachedPolicies", group(a, i.GroupName).attachedPolicies, i, attachedOut),
   DeleteGroup: (_c, a, i) => {
     const g = group(a, i.GroupName);
-    if ([...a.iam.users.values()].some((u) => u.groups.includes(g.name))) throw deleteConflict("Cannot delete entity, must remove users from group first.");
+    if ([...a.iam.users.values()].some((u) => u.groups.includes(g.name)))
+      throw deleteConflict("Cannot delete entity, must remove users from group first.");
     if (g.inlinePolicies.size > 0) throw deleteConflict("Cannot delete entity, must delete policies first.");
     if (g.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");
     a.iam.groups.delete(g.name);
@@ -476,7 +659,13 @@ const handlers: Record<string, Handler> = {
   },
 
   // Identity providers
-  ListSAMLProviders: (_c, a) => ({ SAMLProviderList: [...a.iam.samlProviders.values()].map((p) => ({ Arn: p.arn, ValidUntil: p.validUntil, CreateDate: p.createDate })) }),
+  ListSAMLProviders: (_c, a) => ({
+    SAMLProviderList: [...a.iam.samlProviders.values()].map((p) => ({
+      Arn: p.arn,
+      ValidUntil: p.validUntil,
+      CreateDate: p.createDate,
+    })),
+  }),
   ListSAMLProviderTags: (_c, a, i) => {
     const p = [...a.iam.samlProviders.values()].find((x) => x.arn === i.SAMLProviderArn);
     if (!p) throw noSuchEntity(`SAML provider ${i.SAMLProviderArn}`);
@@ -488,11 +677,19 @@ const handlers: Record<string, Handler> = {
     a.iam.samlProviders.delete(p.name);
     return undefined;
   },
-  ListOpenIDConnectProviders: (_c, a) => ({ OpenIDConnectProviderList: [...a.iam.oidcProviders.values()].map((p) => ({ Arn: p.arn })) }),
+  ListOpenIDConnectProviders: (_c, a) => ({
+    OpenIDConnectProviderList: [...a.iam.oidcProviders.values()].map((p) => ({ Arn: p.arn })),
+  }),
   GetOpenIDConnectProvider: (_c, a, i) => {
     const p = [...a.iam.oidcProviders.values()].find((x) => x.arn === i.OpenIDConnectProviderArn);
     if (!p) throw noSuchEntity(`OpenID Connect provider ${i.OpenIDConnectProviderArn}`);
-    return { Url: p.url, ClientIDList: p.clientIds, ThumbprintList: [], CreateDate: p.createDate, Tags: Object.keys(p.tags).length > 0 ? tagsOut(p.tags) : undefined };
+    return {
+      Url: p.url,
+      ClientIDList: p.clientIds,
+      ThumbprintList: [],
+      CreateDate: p.createDate,
+      Tags: Object.keys(p.tags).length > 0 ? tagsOut(p.tags) : undefined,
+    };
   },
   ListOpenIDConnectProviderTags: (_c, a, i) => {
     const p = [...a.iam.oidcProviders.values()].find((x) => x.arn === i.OpenIDConnectProviderArn);
@@ -509,11 +706,22 @@ const handlers: Record<string, Handler> = {
   // Centralized root access
   ListOrganizationsFeatures: (c, a) => {
     const org = a.organizationId ? c.state.organizations.get(a.organizationId) : undefined;
-    if (!org) throw new AwsError("OrganizationNotFoundException", `Account ${a.id} is not a member of an organization.`, 400);
-    if (org.managementAccountId !== a.id && !org.delegatedAdministrators.some((d) => d.accountId === a.id && d.servicePrincipal === "iam.amazonaws.com")) {
-      throw new AwsError("AccountNotManagementOrDelegatedAdministratorException", `Account ${a.id} is neither the management account nor IAM's delegated administrator of ${org.id}.`, 400);
+    if (!org)
+      throw new AwsError("OrganizationNotFoundException", `Account ${a.id} is not a member of an organization.`, 400);
+    if (
+      org.managementAccountId !== a.id &&
+      !org.delegatedAdministrators.some((d) => d.accountId === a.id && d.servicePrincipal === "iam.amazonaws.com")
+    ) {
+      throw new AwsError(
+        "AccountNotManagementOrDelegatedAdministratorException",
+        `Account ${a.id} is neither the management account nor IAM's delegated administrator of ${org.id}.`,
+        400,
+      );
     }
-    const features = [org.rootCredentialsManagement && "RootCredentialsManagement", org.rootSessions && "RootSessions"].filter((f): f is string => Boolean(f));
+    const features = [
+      org.rootCredentialsManagement && "RootCredentialsManagement",
+      org.rootSessions && "RootSessions",
+    ].filter((f): f is string => Boolean(f));
     return { OrganizationId: org.id, EnabledFeatures: features };
   },
 };

@@ -34,8 +34,12 @@ export function organizations(call: Call, input: JsonInput): JsonOutput {
   }
 }
 
-const notInUse = () => new AwsError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
-const badToken = () => new AwsError("InvalidInputException", "The NextToken is not valid for this request.", 400, { Reason: "INVALID_NEXT_TOKEN" });
+const notInUse = () =>
+  new AwsError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
+const badToken = () =>
+  new AwsError("InvalidInputException", "The NextToken is not valid for this request.", 400, {
+    Reason: "INVALID_NEXT_TOKEN",
+  });
 
 function callerOrganization(call: Call): OrganizationState {
   const orgId = call.state.accounts.get(call.accountId)?.organizationId;
@@ -48,14 +52,20 @@ function callerOrganization(call: Call): OrganizationState {
 function managedOrganization(call: Call): OrganizationState {
   const org = callerOrganization(call);
   if (org.managementAccountId !== call.accountId) {
-    throw new AwsError("AccessDeniedException", `account ${call.accountId} is not the management account of ${org.id}: only the management account can call ${call.operation}`);
+    throw new AwsError(
+      "AccessDeniedException",
+      `account ${call.accountId} is not the management account of ${org.id}: only the management account can call ${call.operation}`,
+    );
   }
   return org;
 }
 
 function requireAccountId(input: JsonInput): string {
   const id = stringInput(input, "AccountId");
-  if (!id || !/^\d{12}$/.test(id)) throw new AwsError("InvalidInputException", "AccountId must be a 12-digit account id.", 400, { Reason: "INVALID_PATTERN" });
+  if (!id || !/^\d{12}$/.test(id))
+    throw new AwsError("InvalidInputException", "AccountId must be a 12-digit account id.", 400, {
+      Reason: "INVALID_PATTERN",
+    });
   return id;
 }
 
@@ -91,13 +101,22 @@ function membersOf(state: SandboxState, org: OrganizationState): AccountState[] 
 
 function listAccounts(call: Call, input: JsonInput): JsonOutput {
   const org = managedOrganization(call);
-  const page = paginate(membersOf(call.state, org), stringInput(input, "NextToken"), maxResults(input.MaxResults), badToken);
+  const page = paginate(
+    membersOf(call.state, org),
+    stringInput(input, "NextToken"),
+    maxResults(input.MaxResults),
+    badToken,
+  );
   return { Accounts: page.items.map((a) => accountOutput(org, a)), NextToken: page.next };
 }
 
 function describeAccount(state: SandboxState, org: OrganizationState, accountId: string): JsonOutput {
   const account = state.accounts.get(accountId);
-  if (!account || account.organizationId !== org.id) throw new AwsError("AccountNotFoundException", `You specified an account that doesn't exist in organization ${org.id}: ${accountId}.`);
+  if (!account || account.organizationId !== org.id)
+    throw new AwsError(
+      "AccountNotFoundException",
+      `You specified an account that doesn't exist in organization ${org.id}: ${accountId}.`,
+    );
   return accountOutput(org, account);
 }
 
@@ -132,7 +151,8 @@ function handshakeOutput(state: SandboxState, h: Handshake): JsonOutput {
 
 /** Expires handshakes whose time has passed, as AWS does after 15 days. */
 function refresh(h: Handshake): Handshake {
-  if ((h.state === "OPEN" || h.state === "REQUESTED") && h.expirationTimestamp.getTime() <= Date.now()) h.state = "EXPIRED";
+  if ((h.state === "OPEN" || h.state === "REQUESTED") && h.expirationTimestamp.getTime() <= Date.now())
+    h.state = "EXPIRED";
   return h;
 }
 
@@ -150,7 +170,10 @@ function describeHandshake(call: Call, input: JsonInput): JsonOutput {
   const handshake = call.state.handshakes.get(id);
   const inviter = handshake ? call.state.organizations.get(handshake.organizationId) : undefined;
   if (!handshake || (handshake.accountId !== call.accountId && inviter?.managementAccountId !== call.accountId)) {
-    throw new AwsError("HandshakeNotFoundException", `We can't find a handshake with the HandshakeId that you specified: ${id}.`);
+    throw new AwsError(
+      "HandshakeNotFoundException",
+      `We can't find a handshake with the HandshakeId that you specified: ${id}.`,
+    );
   }
   return { Handshake: handshakeOutput(call.state, refresh(handshake)) };
 }
@@ -158,12 +181,25 @@ function describeHandshake(call: Call, input: JsonInput): JsonOutput {
 function acceptHandshake(call: Call, input: JsonInput): JsonOutput {
   const id = stringInput(input, "HandshakeId") ?? "";
   const handshake = call.state.handshakes.get(id);
-  if (!handshake || handshake.accountId !== call.accountId) throw new AwsError("HandshakeNotFoundException", `We can't find a handshake with the HandshakeId that you specified: ${id}.`);
+  if (!handshake || handshake.accountId !== call.accountId)
+    throw new AwsError(
+      "HandshakeNotFoundException",
+      `We can't find a handshake with the HandshakeId that you specified: ${id}.`,
+    );
   refresh(handshake);
-  if (handshake.state !== "OPEN") throw new AwsError("InvalidHandshakeTransitionException", `You can't accept handshake ${id} because it is ${handshake.state}.`);
+  if (handshake.state !== "OPEN")
+    throw new AwsError(
+      "InvalidHandshakeTransitionException",
+      `You can't accept handshake ${id} because it is ${handshake.state}.`,
+    );
   const account = call.state.accounts.get(call.accountId)!;
   if (account.organizationId) {
-    throw new AwsError("HandshakeConstraintViolationException", `Account ${account.id} is already a member of organization ${account.organizationId}; it must leave before it can accept an invitation to join another organization.`, 400, { Reason: "ALREADY_IN_AN_ORGANIZATION" });
+    throw new AwsError(
+      "HandshakeConstraintViolationException",
+      `Account ${account.id} is already a member of organization ${account.organizationId}; it must leave before it can accept an invitation to join another organization.`,
+      400,
+      { Reason: "ALREADY_IN_AN_ORGANIZATION" },
+    );
   }
   handshake.state = "ACCEPTED";
   account.organizationId = handshake.organizationId;
@@ -175,13 +211,33 @@ function acceptHandshake(call: Call, input: JsonInput): JsonOutput {
 /** The ConstraintViolationException an account's conditions raise when it would leave its organization. */
 function leavingViolation(org: OrganizationState, account: AccountState): AwsError | undefined {
   const c = account.conditions;
-  const violation = (reason: string, message: string) => new AwsError("ConstraintViolationException", message, 400, { Reason: reason });
-  if (!c.paymentMethod) return violation("MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED", `Account ${account.id} has no payment method: it needs one before it can be removed from the organization.`);
-  if (c.tooNew) return violation("WAIT_PERIOD_ACTIVE", `Account ${account.id} joined or was created too recently: it can leave the organization after the waiting period.`);
-  if (!c.phoneVerified) return violation("ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION", `Account ${account.id} must verify its phone number before it can leave the organization.`);
-  if (!c.eulaAccepted) return violation("ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA", `Account ${account.id} must accept the AWS Customer Agreement before it can leave the organization.`);
+  const violation = (reason: string, message: string) =>
+    new AwsError("ConstraintViolationException", message, 400, { Reason: reason });
+  if (!c.paymentMethod)
+    return violation(
+      "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+      `Account ${account.id} has no payment method: it needs one before it can be removed from the organization.`,
+    );
+  if (c.tooNew)
+    return violation(
+      "WAIT_PERIOD_ACTIVE",
+      `Account ${account.id} joined or was created too recently: it can leave the organization after the waiting period.`,
+    );
+  if (!c.phoneVerified)
+    return violation(
+      "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
+      `Account ${account.id} must verify its phone number before it can leave the organization.`,
+    );
+  if (!c.eulaAccepted)
+    return violation(
+      "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
+      `Account ${account.id} must accept the AWS Customer Agreement before it can leave the organization.`,
+    );
   if (org.delegatedAdministrators.some((d) => d.accountId === account.id)) {
-    return violation("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG", `Account ${account.id} is a delegated administrator: deregister it before it leaves the organization.`);
+    return violation(
+      "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+      `Account ${account.id} is a delegated administrator: deregister it before it leaves the organization.`,
+    );
   }
   return undefined;
 }
@@ -190,8 +246,18 @@ function removeAccount(call: Call, input: JsonInput): JsonOutput {
   const org = managedOrganization(call);
   const accountId = requireAccountId(input);
   const account = call.state.accounts.get(accountId);
-  if (!account || account.organizationId !== org.id) throw new AwsError("AccountNotFoundException", `You specified an account that doesn't exist in organization ${org.id}: ${accountId}.`);
-  if (accountId === org.managementAccountId) throw new AwsError("ConstraintViolationException", "The management account can't be removed from its organization.", 400, { Reason: "ACCOUNT_CANNOT_LEAVE_ORGANIZATION" });
+  if (!account || account.organizationId !== org.id)
+    throw new AwsError(
+      "AccountNotFoundException",
+      `You specified an account that doesn't exist in organization ${org.id}: ${accountId}.`,
+    );
+  if (accountId === org.managementAccountId)
+    throw new AwsError(
+      "ConstraintViolationException",
+      "The management account can't be removed from its organization.",
+      400,
+      { Reason: "ACCOUNT_CANNOT_LEAVE_ORGANIZATION" },
+    );
   const violation = leavingViolation(org, account);
   if (violation) throw violation;
   account.organizationId = undefined;
@@ -201,7 +267,10 @@ function removeAccount(call: Call, input: JsonInput): JsonOutput {
 function leaveOrganization(call: Call): JsonOutput {
   const org = callerOrganization(call);
   const account = call.state.accounts.get(call.accountId)!;
-  if (org.managementAccountId === account.id) throw new AwsError("ConstraintViolationException", "The management account can't leave its organization.", 400, { Reason: "ACCOUNT_CANNOT_LEAVE_ORGANIZATION" });
+  if (org.managementAccountId === account.id)
+    throw new AwsError("ConstraintViolationException", "The management account can't leave its organization.", 400, {
+      Reason: "ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+    });
   const violation = leavingViolation(org, account);
   if (violation) throw violation;
   account.organizationId = undefined;
@@ -227,5 +296,8 @@ function listDelegatedAdministrators(call: Call, input: JsonInput): JsonOutput {
 function listServiceAccess(call: Call, input: JsonInput): JsonOutput {
   const org = managedOrganization(call);
   const page = paginate(org.enabledServices, stringInput(input, "NextToken"), maxResults(input.MaxResults), badToken);
-  return { EnabledServicePrincipals: page.items.map((s) => ({ ServicePrincipal: s.principal, DateEnabled: s.dateEnabled })), NextToken: page.next };
+  return {
+    EnabledServicePrincipals: page.items.map((s) => ({ ServicePrincipal: s.principal, DateEnabled: s.dateEnabled })),
+    NextToken: page.next,
+  };
 }

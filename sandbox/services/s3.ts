@@ -23,7 +23,11 @@ export interface S3Response {
 }
 
 const ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
-const xmlDoc = (body: string): S3Response => ({ status: 200, headers: { "content-type": "application/xml" }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` });
+const xmlDoc = (body: string): S3Response => ({
+  status: 200,
+  headers: { "content-type": "application/xml" },
+  body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
+});
 
 /** The S3 operation a request is, by method, path and sub-resource. */
 export function s3Operation(r: Pick<S3Request, "method" | "bucket" | "key" | "query">): string {
@@ -70,7 +74,9 @@ export function s3(call: Call, r: S3Request): S3Response {
     case "GetBucketLocation":
       return xmlDoc(`<LocationConstraint ${ns}></LocationConstraint>`);
     case "GetBucketVersioning":
-      return xmlDoc(`<VersioningConfiguration ${ns}>${bucket.versioning === "Off" ? "" : `<Status>${bucket.versioning}</Status>`}</VersioningConfiguration>`);
+      return xmlDoc(
+        `<VersioningConfiguration ${ns}>${bucket.versioning === "Off" ? "" : `<Status>${bucket.versioning}</Status>`}</VersioningConfiguration>`,
+      );
     case "ListObjectVersions":
       return listObjectVersions(bucket, r.query);
     case "DeleteObjects":
@@ -78,28 +84,49 @@ export function s3(call: Call, r: S3Request): S3Response {
     case "DeleteObject":
       return deleteObject(call, bucket, r.key!, r.query.get("versionId") ?? undefined);
     case "DeleteBucket":
-      if (bucket.versions.length > 0) throw new AwsError("BucketNotEmpty", "The bucket you tried to delete is not empty. You must delete all versions in the bucket.", 409, { BucketName: bucket.name });
+      if (bucket.versions.length > 0)
+        throw new AwsError(
+          "BucketNotEmpty",
+          "The bucket you tried to delete is not empty. You must delete all versions in the bucket.",
+          409,
+          { BucketName: bucket.name },
+        );
       account.buckets.delete(bucket.name);
       return { status: 204 };
     case "PutBucketLifecycleConfiguration": {
       const rules = xmlBlocks(r.body, "Rule");
-      if (rules.length === 0) throw new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", 400);
+      if (rules.length === 0)
+        throw new AwsError(
+          "MalformedXML",
+          "The XML you provided was not well-formed or did not validate against our published schema.",
+          400,
+        );
       bucket.lifecycleRules = rules.map((rule) => `<Rule>${rule}</Rule>`).join("");
       return { status: 200 };
     }
     case "GetBucketLifecycleConfiguration":
-      if (!bucket.lifecycleRules) throw new AwsError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist.", 404, { BucketName: bucket.name });
+      if (!bucket.lifecycleRules)
+        throw new AwsError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist.", 404, {
+          BucketName: bucket.name,
+        });
       return xmlDoc(`<LifecycleConfiguration ${ns}>${bucket.lifecycleRules}</LifecycleConfiguration>`);
     case "DeleteBucketLifecycle":
       bucket.lifecycleRules = undefined;
       return { status: 204 };
     case "GetBucketTagging": {
       const tags = Object.entries(bucket.tags);
-      if (tags.length === 0) throw new AwsError("NoSuchTagSet", "The TagSet does not exist.", 404, { BucketName: bucket.name });
-      return xmlDoc(`<Tagging ${ns}><TagSet>${tags.map(([k, v]) => `<Tag><Key>${escapeXml(k)}</Key><Value>${escapeXml(v)}</Value></Tag>`).join("")}</TagSet></Tagging>`);
+      if (tags.length === 0)
+        throw new AwsError("NoSuchTagSet", "The TagSet does not exist.", 404, { BucketName: bucket.name });
+      return xmlDoc(
+        `<Tagging ${ns}><TagSet>${tags.map(([k, v]) => `<Tag><Key>${escapeXml(k)}</Key><Value>${escapeXml(v)}</Value></Tag>`).join("")}</TagSet></Tagging>`,
+      );
     }
     default:
-      throw new AwsError("NotImplemented", `the Offboard sandbox does not implement s3:${call.operation}; add it in sandbox/services/s3.ts`, 501);
+      throw new AwsError(
+        "NotImplemented",
+        `the Offboard sandbox does not implement s3:${call.operation}; add it in sandbox/services/s3.ts`,
+        501,
+      );
   }
 }
 
@@ -114,8 +141,15 @@ function findBucket(call: Call, name: string): Bucket {
 }
 
 function listBuckets(account: AccountState): S3Response {
-  const buckets = [...account.buckets.values()].map((b) => `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${b.createDate.toISOString()}</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket>`).join("");
-  return xmlDoc(`<ListAllMyBucketsResult ${ns}><Owner><ID>sandbox-owner-${account.id}</ID><DisplayName>${escapeXml(account.name)}</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`);
+  const buckets = [...account.buckets.values()]
+    .map(
+      (b) =>
+        `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${b.createDate.toISOString()}</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket>`,
+    )
+    .join("");
+  return xmlDoc(
+    `<ListAllMyBucketsResult ${ns}><Owner><ID>sandbox-owner-${account.id}</ID><DisplayName>${escapeXml(account.name)}</DisplayName></Owner><Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`,
+  );
 }
 
 /** Versions as S3 lists them: keys in order, each key's versions newest first. */
@@ -126,7 +160,12 @@ function orderedVersions(bucket: Bucket): (ObjectVersion & { isLatest: boolean }
     if (list) list.push(v);
     else byKey.set(v.key, [v]);
   }
-  return [...byKey.keys()].sort().flatMap((key) => byKey.get(key)!.sort((a, b) => b.seq - a.seq).map((v, i) => ({ ...v, isLatest: i === 0 })));
+  return [...byKey.keys()].sort().flatMap((key) =>
+    byKey
+      .get(key)!
+      .sort((a, b) => b.seq - a.seq)
+      .map((v, i) => ({ ...v, isLatest: i === 0 })),
+  );
 }
 
 /**
@@ -145,7 +184,9 @@ function listObjectVersions(bucket: Bucket, q: URLSearchParams): S3Response {
   const keyMarker = q.get("key-marker") ?? "";
   const versionIdMarker = q.get("version-id-marker") ?? "";
   const maxKeys = q.get("max-keys") ? Math.min(1000, Math.max(1, Number(q.get("max-keys")))) : defaultPageSize;
-  const all = orderedVersions(bucket).filter((v) => v.key.startsWith(prefix) && afterMarker(bucket, v, keyMarker, versionIdMarker));
+  const all = orderedVersions(bucket).filter(
+    (v) => v.key.startsWith(prefix) && afterMarker(bucket, v, keyMarker, versionIdMarker),
+  );
   const items = all.slice(0, maxKeys);
   const truncated = all.length > maxKeys;
   const last = items[items.length - 1];
@@ -156,7 +197,10 @@ function listObjectVersions(bucket: Bucket, q: URLSearchParams): S3Response {
         : `<Version><Key>${escapeXml(v.key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${v.isLatest}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified><ETag>${escapeXml(v.etag)}</ETag><Size>${v.size}</Size><StorageClass>${v.storageClass}</StorageClass></Version>`,
     )
     .join("");
-  const next = truncated && last ? `<NextKeyMarker>${escapeXml(last.key)}</NextKeyMarker><NextVersionIdMarker>${last.versionId}</NextVersionIdMarker>` : "";
+  const next =
+    truncated && last
+      ? `<NextKeyMarker>${escapeXml(last.key)}</NextKeyMarker><NextVersionIdMarker>${last.versionId}</NextVersionIdMarker>`
+      : "";
   return xmlDoc(
     `<ListVersionsResult ${ns}><Name>${escapeXml(bucket.name)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyMarker>${escapeXml(keyMarker)}</KeyMarker><VersionIdMarker>${escapeXml(versionIdMarker)}</VersionIdMarker>${next}<MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${entries}</ListVersionsResult>`,
   );
@@ -175,7 +219,12 @@ function deleteOne(call: Call, bucket: Bucket, key: string, versionId: string | 
     const at = bucket.versions.findIndex((v) => v.key === key && v.versionId === versionId);
     if (at < 0) return { key, versionId };
     const [removed] = bucket.versions.splice(at, 1);
-    return { key, versionId, deleteMarker: removed.deleteMarker || undefined, deleteMarkerVersionId: removed.deleteMarker ? removed.versionId : undefined };
+    return {
+      key,
+      versionId,
+      deleteMarker: removed.deleteMarker || undefined,
+      deleteMarkerVersionId: removed.deleteMarker ? removed.versionId : undefined,
+    };
   }
   if (bucket.versioning === "Off") {
     bucket.versions = bucket.versions.filter((v) => v.key !== key);
@@ -188,13 +237,29 @@ function deleteOne(call: Call, bucket: Bucket, key: string, versionId: string | 
 
 function deleteObjects(call: Call, bucket: Bucket, body: string): S3Response {
   const objects = xmlBlocks(body, "Object");
-  if (objects.length === 0 || objects.length > 1000) throw new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", 400);
+  if (objects.length === 0 || objects.length > 1000)
+    throw new AwsError(
+      "MalformedXML",
+      "The XML you provided was not well-formed or did not validate against our published schema.",
+      400,
+    );
   const quiet = xmlText(body, "Quiet") === "true";
   const deleted = objects.map((o) => deleteOne(call, bucket, xmlText(o, "Key") ?? "", xmlText(o, "VersionId")));
   const out = quiet
     ? ""
     : deleted
-        .map((d) => xmlElement("Deleted", { Key: d.key, VersionId: d.versionId, DeleteMarker: d.deleteMarker, DeleteMarkerVersionId: d.deleteMarkerVersionId }, true))
+        .map((d) =>
+          xmlElement(
+            "Deleted",
+            {
+              Key: d.key,
+              VersionId: d.versionId,
+              DeleteMarker: d.deleteMarker,
+              DeleteMarkerVersionId: d.deleteMarkerVersionId,
+            },
+            true,
+          ),
+        )
         .join("");
   return xmlDoc(`<DeleteResult ${ns}>${out}</DeleteResult>`);
 }

@@ -14,7 +14,14 @@ export function secretsManager(call: Call, input: JsonInput): JsonOutput {
       return createSecret(call, account, input);
     case "GetSecretValue": {
       const s = live(find(account, input), "GetSecretValue");
-      return { ARN: s.arn, Name: s.name, VersionId: s.versionId, SecretString: s.value, VersionStages: ["AWSCURRENT"], CreatedDate: s.createdDate };
+      return {
+        ARN: s.arn,
+        Name: s.name,
+        VersionId: s.versionId,
+        SecretString: s.value,
+        VersionStages: ["AWSCURRENT"],
+        CreatedDate: s.createdDate,
+      };
     }
     case "DescribeSecret":
       return describe(find(account, input));
@@ -22,7 +29,12 @@ export function secretsManager(call: Call, input: JsonInput): JsonOutput {
       return deleteSecret(account, input);
     case "ListSecrets": {
       const all = [...account.secrets.values()].filter((s) => input.IncludePlannedDeletion === true || !s.deletedDate);
-      const page = paginate(all, stringInput(input, "NextToken"), maxResults(input.MaxResults), () => new AwsError("InvalidNextTokenException", "The NextToken value is not valid."));
+      const page = paginate(
+        all,
+        stringInput(input, "NextToken"),
+        maxResults(input.MaxResults),
+        () => new AwsError("InvalidNextTokenException", "The NextToken value is not valid."),
+      );
       return { SecretList: page.items.map(describe), NextToken: page.next };
     }
     default:
@@ -40,7 +52,11 @@ function find(account: AccountState, input: JsonInput): Secret {
 }
 
 function live(s: Secret, operation: string): Secret {
-  if (s.deletedDate) throw new AwsError("InvalidRequestException", `You can't perform ${operation} on the secret because it was marked for deletion.`);
+  if (s.deletedDate)
+    throw new AwsError(
+      "InvalidRequestException",
+      `You can't perform ${operation} on the secret because it was marked for deletion.`,
+    );
   return s;
 }
 
@@ -60,10 +76,16 @@ function describe(s: Secret): JsonOutput {
 
 function createSecret(call: Call, account: AccountState, input: JsonInput): JsonOutput {
   const name = stringInput(input, "Name") ?? "";
-  if (!/^[\w/+=.@-]{1,512}$/.test(name)) throw new AwsError("InvalidParameterException", "Name must be 1 to 512 characters of letters, digits and /_+=.@-.");
+  if (!/^[\w/+=.@-]{1,512}$/.test(name))
+    throw new AwsError("InvalidParameterException", "Name must be 1 to 512 characters of letters, digits and /_+=.@-.");
   const existing = account.secrets.get(name);
-  if (existing?.deletedDate) throw new AwsError("InvalidRequestException", `You can't create secret ${name} because a secret with this name is scheduled for deletion.`);
-  if (existing) throw new AwsError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
+  if (existing?.deletedDate)
+    throw new AwsError(
+      "InvalidRequestException",
+      `You can't create secret ${name} because a secret with this name is scheduled for deletion.`,
+    );
+  if (existing)
+    throw new AwsError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
   const tags = Array.isArray(input.Tags) ? (input.Tags as { Key: string; Value: string }[]) : [];
   const secret: Secret = {
     name,
@@ -83,8 +105,13 @@ function deleteSecret(account: AccountState, input: JsonInput): JsonOutput {
   const s = find(account, input);
   const force = input.ForceDeleteWithoutRecovery === true;
   const days = input.RecoveryWindowInDays === undefined ? 30 : Number(input.RecoveryWindowInDays);
-  if (force && input.RecoveryWindowInDays !== undefined) throw new AwsError("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
-  if (!force && (!Number.isInteger(days) || days < 7 || days > 30)) throw new AwsError("InvalidParameterException", "RecoveryWindowInDays must be from 7 to 30.");
+  if (force && input.RecoveryWindowInDays !== undefined)
+    throw new AwsError(
+      "InvalidParameterException",
+      "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
+    );
+  if (!force && (!Number.isInteger(days) || days < 7 || days > 30))
+    throw new AwsError("InvalidParameterException", "RecoveryWindowInDays must be from 7 to 30.");
   const deletionDate = force ? new Date() : new Date(Date.now() + days * 86400_000);
   if (force) account.secrets.delete(s.name);
   else s.deletedDate = new Date();

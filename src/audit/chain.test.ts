@@ -29,7 +29,14 @@ describe("the audit hash chain", () => {
 
   it("hashes the same fields the same whatever the key order, and ignores fields outside the chain", () => {
     const [event] = chainOf(1);
-    const reordered = { prevHash: event.prevHash, at: event.at, action: event.action, actor: event.actor, caseId: event.caseId, payloadDigest: event.payloadDigest };
+    const reordered = {
+      prevHash: event.prevHash,
+      at: event.at,
+      action: event.action,
+      actor: event.actor,
+      caseId: event.caseId,
+      payloadDigest: event.payloadDigest,
+    };
     expect(hashEvent(reordered)).toBe(event.hash);
     expect(hashEvent({ ...event, id: "another-stream-id", payload: "ignored" } as AuditEvent)).toBe(event.hash);
     expect(hashEvent({ ...event, action: "ticket.edited" })).not.toBe(event.hash);
@@ -48,7 +55,12 @@ describe("the audit hash chain", () => {
   it("reports an event whose action was edited", () => {
     const events = chainOf(5);
     events[2] = { ...events[2], action: "signoff.recorded" };
-    expect(verifyChain(events)).toMatchObject({ ok: false, index: 2, eventId: events[2].id, reason: expect.stringContaining("no longer match its hash") });
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      index: 2,
+      eventId: events[2].id,
+      reason: expect.stringContaining("no longer match its hash"),
+    });
   });
 
   it("reports an event whose payload was edited", () => {
@@ -66,7 +78,12 @@ describe("the audit hash chain", () => {
 
   it("reports the event after a deleted one, and a trail whose first event was deleted", () => {
     const events = chainOf(5);
-    expect(verifyChain([...events.slice(0, 2), ...events.slice(3)])).toMatchObject({ ok: false, index: 2, eventId: events[3].id, reason: expect.stringContaining("deleted") });
+    expect(verifyChain([...events.slice(0, 2), ...events.slice(3)])).toMatchObject({
+      ok: false,
+      index: 2,
+      eventId: events[3].id,
+      reason: expect.stringContaining("deleted"),
+    });
     expect(verifyChain(events.slice(1))).toMatchObject({ ok: false, index: 0, eventId: events[1].id });
   });
 

@@ -8,7 +8,10 @@ import type { AuditActor, AuditEvent } from "../ports";
  */
 
 /** The fields an event's hash covers. The payload is covered through its digest. */
-export type ChainedFields = Pick<AuditEvent, "caseId" | "actor" | "party" | "action" | "at" | "payloadDigest" | "prevHash">;
+export type ChainedFields = Pick<
+  AuditEvent,
+  "caseId" | "actor" | "party" | "action" | "at" | "payloadDigest" | "prevHash"
+>;
 
 /** SHA-256 over the canonical JSON of the chained fields; any extra property of `fields` is ignored. */
 export function hashEvent(fields: ChainedFields): string {
@@ -49,7 +52,9 @@ export function verifyChain(events: AuditEvent[]): ChainVerdict {
     const broken = (reason: string): ChainVerdict => ({ ok: false, index, eventId: event.id, reason });
     const digest = payloadDigest(event.payload);
     if (digest !== event.payloadDigest) {
-      return broken(`event ${event.id} (${event.action}) was edited: its payload no longer matches the digest recorded with it`);
+      return broken(
+        `event ${event.id} (${event.action}) was edited: its payload no longer matches the digest recorded with it`,
+      );
     }
     if (hashEvent(event) !== event.hash) {
       return broken(`event ${event.id} (${event.action}) was edited: its fields no longer match its hash`);

@@ -102,7 +102,10 @@ export interface AwsOperations {
   deleteArtifact(accountId: string, artifact: ArtifactRef): Promise<ChangeOutcome>;
   /** Removes the tags whose key (or value) names `tagWord` (e.g. "Optimization") and keeps the artifact. */
   untagArtifact(accountId: string, artifact: ArtifactRef, tagWord: string): Promise<ChangeOutcome>;
-  /** keep: nothing; archive: a lifecycle rule moving every object to GLACIER; delete: every version and delete marker, then the bucket. */
+  /**
+   * keep: nothing; archive: a lifecycle rule moving every object to GLACIER; delete: every version and delete marker,
+   * then the bucket.
+   */
   applyBucketDisposition(accountId: string, bucket: string, disposition: BucketDisposition): Promise<ChangeOutcome>;
 
   /** RemoveAccountFromOrganization from the management account. Not a member any more = `already_done`. */

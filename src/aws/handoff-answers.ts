@@ -68,7 +68,12 @@ export function readHandoffAnswers(answers: Record<string, AnswerValue>): Handof
     const missing = result.accountIds.filter((id) => !result.rootEmails![id]);
     if (missing.length > 0) problems.push(`rootEmails: no new root e-mail for ${missing.join(", ")}`);
   }
-  if (result.accountIds.length === 0 && !problems.some((p) => p.startsWith("accountIds"))) problems.push("accountIds: no departing account given");
-  if (problems.length > 0) throw new InvalidAnswerError(problems[0].split(":")[0], `the ticket is not ready for the AWS work: ${problems.join("; ")}`);
+  if (result.accountIds.length === 0 && !problems.some((p) => p.startsWith("accountIds")))
+    problems.push("accountIds: no departing account given");
+  if (problems.length > 0)
+    throw new InvalidAnswerError(
+      problems[0].split(":")[0],
+      `the ticket is not ready for the AWS work: ${problems.join("; ")}`,
+    );
   return result;
 }

@@ -15,15 +15,32 @@ function inspection(accountId: string): AccountInspection {
   return {
     accountId,
     artifacts: [
-      { kind: "cross_account_role", name: "OrganizationAccountAccessRole", arn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, tags: {} },
-      { kind: "iam_policy", name: "CTL-CAM-Lifecycle", arn: `arn:aws:iam::${accountId}:policy/CTL-CAM-Lifecycle`, tags: { Optimization: "true", CTL: "managed" } },
+      {
+        kind: "cross_account_role",
+        name: "OrganizationAccountAccessRole",
+        arn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+        tags: {},
+      },
+      {
+        kind: "iam_policy",
+        name: "CTL-CAM-Lifecycle",
+        arn: `arn:aws:iam::${accountId}:policy/CTL-CAM-Lifecycle`,
+        tags: { Optimization: "true", CTL: "managed" },
+      },
       { kind: "iam_policy", name: "CTL-Audit", arn: `arn:aws:iam::${accountId}:policy/CTL-Audit`, tags: {} },
       { kind: "iam_role", name: "CTL-Ops", arn: `arn:aws:iam::${accountId}:role/CTL-Ops`, tags: {} },
       { kind: "saml_provider", name: "CTL-SSO", arn: `arn:aws:iam::${accountId}:saml-provider/CTL-SSO`, tags: {} },
-      { kind: "iam_user", name: "billing-bot", arn: `arn:aws:iam::${accountId}:user/billing-bot`, tags: { Owner: "CTL" } },
+      {
+        kind: "iam_user",
+        name: "billing-bot",
+        arn: `arn:aws:iam::${accountId}:user/billing-bot`,
+        tags: { Owner: "CTL" },
+      },
     ],
     buckets: [{ name: `config-bucket-${accountId}`, objectVersions: 3 }],
-    invitations: [{ handshakeId: "h-1", organizationId: "o-newhome0001", state: "OPEN", expiresAt: "2026-03-10T00:00:00Z" }],
+    invitations: [
+      { handshakeId: "h-1", organizationId: "o-newhome0001", state: "OPEN", expiresAt: "2026-03-10T00:00:00Z" },
+    ],
   };
 }
 
@@ -74,8 +91,14 @@ describe("the preflight plan", () => {
 
   it("applies the bucket choice and finds the new organization's invitation", () => {
     const [account] = buildPlan(input()).accounts;
-    expect(account.buckets).toEqual([{ name: "config-bucket-222222222222", disposition: "archive", objectVersions: 3 }]);
-    expect(account.invitation).toEqual({ handshakeId: "h-1", organizationId: "o-newhome0001", expiresAt: "2026-03-10T00:00:00Z" });
+    expect(account.buckets).toEqual([
+      { name: "config-bucket-222222222222", disposition: "archive", objectVersions: 3 },
+    ]);
+    expect(account.invitation).toEqual({
+      handshakeId: "h-1",
+      organizationId: "o-newhome0001",
+      expiresAt: "2026-03-10T00:00:00Z",
+    });
   });
 
   it("warns when the invitation expires before the target date", () => {
@@ -97,26 +120,38 @@ describe("the preflight plan", () => {
     const plan = buildPlan(input({ features: { rootCredentialsManagement: true, rootSessions: false } }));
     expect(plan.accounts[0].rootHandover).toBe("credential_link");
     expect(plan.warnings.join("\n")).toMatch(/centralized root access/);
-    expect(buildPlan(input({ answers: { ...answers, credentialDelivery: "link" } })).accounts[0].rootHandover).toBe("credential_link");
+    expect(buildPlan(input({ answers: { ...answers, credentialDelivery: "link" } })).accounts[0].rootHandover).toBe(
+      "credential_link",
+    );
   });
 
   it("says which root handover path each account takes and why", () => {
     const [passwordless] = buildPlan(input()).accounts;
     expect(passwordless).toMatchObject({ rootHandover: "passwordless", newRootEmail: "aws-prod@acme.example" });
-    expect(passwordless.rootHandoverReason).toMatch(/centralized root access: the root e-mail moves to aws-prod@acme.example/);
+    expect(passwordless.rootHandoverReason).toMatch(
+      /centralized root access: the root e-mail moves to aws-prod@acme.example/,
+    );
 
     const untrusted = buildPlan(input({ accountManagementTrusted: false }));
     expect(untrusted.accounts[0].rootHandover).toBe("credential_link");
     expect(untrusted.accounts[0]).not.toHaveProperty("newRootEmail");
-    expect(untrusted.accounts[0].rootHandoverReason).toBe("the partner's organization has no trusted access for AWS Account Management (account.amazonaws.com): falling back to the one-time credential link");
+    expect(untrusted.accounts[0].rootHandoverReason).toBe(
+      "the partner's organization has no trusted access for AWS Account Management (account.amazonaws.com): falling back to the one-time credential link",
+    );
     expect(untrusted.accounts[0].warnings).toContain(untrusted.accounts[0].rootHandoverReason);
     expect(untrusted.warnings.join("\n")).toMatch(/plan refresh/);
 
-    const noFeatures = buildPlan(input({ features: { rootCredentialsManagement: false, rootSessions: false } })).accounts[0];
-    expect(noFeatures.rootHandoverReason).toMatch(/no centralized root credentials management \(RootCredentialsManagement\), no centralized root sessions \(RootSessions\): falling back/);
+    const noFeatures = buildPlan(input({ features: { rootCredentialsManagement: false, rootSessions: false } }))
+      .accounts[0];
+    expect(noFeatures.rootHandoverReason).toMatch(
+      /no centralized root credentials management \(RootCredentialsManagement\), no centralized root sessions \(RootSessions\): falling back/,
+    );
 
     const noAddress = buildPlan(input({ answers: { ...answers, rootEmails: {} } })).accounts[0];
-    expect(noAddress).toMatchObject({ rootHandover: "credential_link", rootHandoverReason: expect.stringMatching(/no new root e-mail for 222222222222/) });
+    expect(noAddress).toMatchObject({
+      rootHandover: "credential_link",
+      rootHandoverReason: expect.stringMatching(/no new root e-mail for 222222222222/),
+    });
   });
 
   it("asks the customer to confirm what AWS cannot check", () => {
@@ -128,7 +163,11 @@ describe("the preflight plan", () => {
 
 describe("membership check", () => {
   it("rejects unknown, inactive and management accounts with a reason each", () => {
-    const rejections = checkMembership(["222222222222", "999999999999", "444444444444", "111111111111"], members, organization);
+    const rejections = checkMembership(
+      ["222222222222", "999999999999", "444444444444", "111111111111"],
+      members,
+      organization,
+    );
     expect(rejections.map((r) => r.accountId)).toEqual(["999999999999", "444444444444", "111111111111"]);
     expect(rejections[0].reason).toMatch(/not a member of the partner's organization o-partner0001/);
     expect(rejections[1].reason).toMatch(/SUSPENDED/);
@@ -138,22 +177,44 @@ describe("membership check", () => {
 
 describe("ticket answers", () => {
   it("reads the parsed answers and names a missing one", () => {
-    const read = readHandoffAnswers({ accountIds: ["222222222222"], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "customer", credentialDelivery: "link" });
+    const read = readHandoffAnswers({
+      accountIds: ["222222222222"],
+      keepLifecycleTooling: false,
+      bucketDisposition: "delete",
+      removalBy: "customer",
+      credentialDelivery: "link",
+    });
     expect(read).toMatchObject({ destination: "standalone", removalBy: "customer", bucketDisposition: "delete" });
-    expect(() => readHandoffAnswers({ accountIds: ["222222222222"], removalBy: "customer" })).toThrow(/bucketDisposition/);
+    expect(() => readHandoffAnswers({ accountIds: ["222222222222"], removalBy: "customer" })).toThrow(
+      /bucketDisposition/,
+    );
   });
 
   it("reads the new root e-mails of a passwordless ticket and names an account without one", () => {
-    const base = { accountIds: ["222222222222", "333333333333"], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "partner", credentialDelivery: "passwordless" };
-    const read = readHandoffAnswers({ ...base, rootEmails: ["222222222222=a@acme.example", "333333333333=b@acme.example"] });
+    const base = {
+      accountIds: ["222222222222", "333333333333"],
+      keepLifecycleTooling: false,
+      bucketDisposition: "delete",
+      removalBy: "partner",
+      credentialDelivery: "passwordless",
+    };
+    const read = readHandoffAnswers({
+      ...base,
+      rootEmails: ["222222222222=a@acme.example", "333333333333=b@acme.example"],
+    });
     expect(read.rootEmails).toEqual({ "222222222222": "a@acme.example", "333333333333": "b@acme.example" });
-    expect(() => readHandoffAnswers({ ...base, rootEmails: ["222222222222=a@acme.example"] })).toThrow(/no new root e-mail for 333333333333/);
+    expect(() => readHandoffAnswers({ ...base, rootEmails: ["222222222222=a@acme.example"] })).toThrow(
+      /no new root e-mail for 333333333333/,
+    );
   });
 });
 
 describe("constraint reasons", () => {
   it("turns a payment-method violation into what the customer must do", () => {
-    const error = constraintViolation({ operation: "RemoveAccountFromOrganization", accountId: "333333333333" }, "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED");
+    const error = constraintViolation(
+      { operation: "RemoveAccountFromOrganization", accountId: "333333333333" },
+      "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+    );
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/^account 333333333333 must have a payment method/);
   });

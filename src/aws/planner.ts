@@ -5,7 +5,14 @@
  */
 import type { AccountRejection } from "../handoff-events";
 import type { AccountPlan, ArtifactKind, Plan, PlannedArtifact, PlannedInvitation } from "../plan";
-import type { AccountInspection, FoundArtifact, MemberAccount, OrganizationDescription, OrganizationFeatures, PendingInvitation } from "./aws-operations";
+import type {
+  AccountInspection,
+  FoundArtifact,
+  MemberAccount,
+  OrganizationDescription,
+  OrganizationFeatures,
+  PendingInvitation,
+} from "./aws-operations";
 import type { HandoffAnswers } from "./handoff-answers";
 import { accountManagementPrincipal } from "./root-access";
 
@@ -13,7 +20,15 @@ import { accountManagementPrincipal } from "./root-access";
 export const lifecycleTagWord = "Optimization";
 
 /** The order artifacts are revoked in: holders of attachments before what is attached to them. */
-export const revokeOrder: readonly ArtifactKind[] = ["iam_role", "iam_user", "iam_group", "iam_policy", "saml_provider", "oidc_provider", "cross_account_role"];
+export const revokeOrder: readonly ArtifactKind[] = [
+  "iam_role",
+  "iam_user",
+  "iam_group",
+  "iam_policy",
+  "saml_provider",
+  "oidc_provider",
+  "cross_account_role",
+];
 
 const kindLabel: Record<ArtifactKind, string> = {
   iam_role: "IAM role",
@@ -44,14 +59,30 @@ export interface PlanInput {
  * The ticket accounts the organization cannot hand off: unknown, not ACTIVE, or the management account
  * itself. An empty list means the preflight may plan.
  */
-export function checkMembership(accountIds: string[], members: MemberAccount[], organization: OrganizationDescription): AccountRejection[] {
+export function checkMembership(
+  accountIds: string[],
+  members: MemberAccount[],
+  organization: OrganizationDescription,
+): AccountRejection[] {
   const byId = new Map(members.map((m) => [m.id, m]));
   const rejections: AccountRejection[] = [];
   for (const id of accountIds) {
     const member = byId.get(id);
-    if (id === organization.managementAccountId) rejections.push({ accountId: id, reason: `account ${id} is the management account of ${organization.id}; it cannot leave its own organization` });
-    else if (!member) rejections.push({ accountId: id, reason: `account ${id} is not a member of the partner's organization ${organization.id}: check the number` });
-    else if (member.status !== "ACTIVE") rejections.push({ accountId: id, reason: `account ${id} is ${member.status} in ${organization.id}, not ACTIVE: only active accounts can be handed off` });
+    if (id === organization.managementAccountId)
+      rejections.push({
+        accountId: id,
+        reason: `account ${id} is the management account of ${organization.id}; it cannot leave its own organization`,
+      });
+    else if (!member)
+      rejections.push({
+        accountId: id,
+        reason: `account ${id} is not a member of the partner's organization ${organization.id}: check the number`,
+      });
+    else if (member.status !== "ACTIVE")
+      rejections.push({
+        accountId: id,
+        reason: `account ${id} is ${member.status} in ${organization.id}, not ACTIVE: only active accounts can be handed off`,
+      });
   }
   return rejections;
 }
@@ -81,7 +112,9 @@ export function buildPlan(input: PlanInput): Plan {
     const invitation = pickInvitation(inspection.invitations, answers, warnings);
     const root = rootHandoverFor(accountId, answers, missingForPasswordless);
     if (answers.accountsWithoutRootAccess.includes(accountId)) {
-      warnings.push(`the customer has no root access to ${accountId} yet: its root access is handed over ${root.path === "passwordless" ? "by a primary e-mail change (no password changes hands)" : "through a one-time credential link"}`);
+      warnings.push(
+        `the customer has no root access to ${accountId} yet: its root access is handed over ${root.path === "passwordless" ? "by a primary e-mail change (no password changes hands)" : "through a one-time credential link"}`,
+      );
     }
     if (answers.credentialDelivery === "passwordless" && root.path === "credential_link") warnings.push(root.reason);
     return {
@@ -89,7 +122,11 @@ export function buildPlan(input: PlanInput): Plan {
       accountName: member?.name,
       member: member?.status === "ACTIVE",
       artifacts,
-      buckets: inspection.buckets.map((b) => ({ name: b.name, disposition: answers.bucketDisposition, objectVersions: b.objectVersions })),
+      buckets: inspection.buckets.map((b) => ({
+        name: b.name,
+        disposition: answers.bucketDisposition,
+        objectVersions: b.objectVersions,
+      })),
       invitation,
       rootHandover: root.path,
       rootHandoverReason: root.reason,
@@ -112,18 +149,33 @@ export function buildPlan(input: PlanInput): Plan {
 /** What the partner's organization lacks for the passwordless handover (empty: it has everything). */
 function passwordlessPrerequisitesMissing(input: PlanInput): string[] {
   const missing: string[] = [];
-  if (!input.features.rootCredentialsManagement) missing.push("centralized root credentials management (RootCredentialsManagement)");
+  if (!input.features.rootCredentialsManagement)
+    missing.push("centralized root credentials management (RootCredentialsManagement)");
   if (!input.features.rootSessions) missing.push("centralized root sessions (RootSessions)");
-  if (!input.accountManagementTrusted) missing.push(`trusted access for AWS Account Management (${accountManagementPrincipal})`);
+  if (!input.accountManagementTrusted)
+    missing.push(`trusted access for AWS Account Management (${accountManagementPrincipal})`);
   return missing;
 }
 
 /** The root handover path of one account, and why, in words the plan shows. */
-function rootHandoverFor(accountId: string, answers: HandoffAnswers, missing: string[]): { path: "passwordless" | "credential_link"; reason: string; email?: string } {
-  if (answers.credentialDelivery !== "passwordless") return { path: "credential_link", reason: "the ticket asks for a one-time credential link" };
-  if (missing.length > 0) return { path: "credential_link", reason: `the partner's organization has no ${missing.join(", no ")}: falling back to the one-time credential link` };
+function rootHandoverFor(
+  accountId: string,
+  answers: HandoffAnswers,
+  missing: string[],
+): { path: "passwordless" | "credential_link"; reason: string; email?: string } {
+  if (answers.credentialDelivery !== "passwordless")
+    return { path: "credential_link", reason: "the ticket asks for a one-time credential link" };
+  if (missing.length > 0)
+    return {
+      path: "credential_link",
+      reason: `the partner's organization has no ${missing.join(", no ")}: falling back to the one-time credential link`,
+    };
   const email = answers.rootEmails?.[accountId];
-  if (!email) return { path: "credential_link", reason: `the ticket gives no new root e-mail for ${accountId}: falling back to the one-time credential link (\`edit rootEmails\` to go passwordless)` };
+  if (!email)
+    return {
+      path: "credential_link",
+      reason: `the ticket gives no new root e-mail for ${accountId}: falling back to the one-time credential link (\`edit rootEmails\` to go passwordless)`,
+    };
   return {
     path: "passwordless",
     reason: `the organization has centralized root access: the root e-mail moves to ${email} (a customer approver gives the code AWS mails there), the partner's root credentials and MFA are deleted, and the customer sets the password with "Forgot password"`,
@@ -133,22 +185,37 @@ function rootHandoverFor(accountId: string, answers: HandoffAnswers, missing: st
 
 function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: string[]): PlannedArtifact[] {
   const { answers, partnerMarker } = input;
-  const ordered = [...found].sort((a, b) => revokeOrder.indexOf(a.kind) - revokeOrder.indexOf(b.kind) || a.name.localeCompare(b.name));
+  const ordered = [...found].sort(
+    (a, b) => revokeOrder.indexOf(a.kind) - revokeOrder.indexOf(b.kind) || a.name.localeCompare(b.name),
+  );
   const planned = ordered.map((a): PlannedArtifact => {
     const ref = { kind: a.kind, name: a.name, arn: a.arn };
     if (a.kind === "cross_account_role") {
-      return { ...ref, action: "lock", reason: "the partner's way into the account: last of all, its trust policy is rewritten to trust only the account itself, then the customer deletes it" };
+      return {
+        ...ref,
+        action: "lock",
+        reason:
+          "the partner's way into the account: last of all, its trust policy is rewritten to trust only the account itself, then the customer deletes it",
+      };
     }
     if (isLifecycleTooling(a)) {
       return answers.keepLifecycleTooling
-        ? { ...ref, action: "untag", reason: `the customer keeps the partner's lifecycle tooling: the policy stays, its "${lifecycleTagWord}" tags are removed` }
+        ? {
+            ...ref,
+            action: "untag",
+            reason: `the customer keeps the partner's lifecycle tooling: the policy stays, its "${lifecycleTagWord}" tags are removed`,
+          }
         : { ...ref, action: "delete", reason: "the partner's lifecycle tooling, which the customer does not keep" };
     }
-    const why = a.name.includes(partnerMarker) ? `its name carries "${partnerMarker}"` : `it is tagged "${partnerMarker}"`;
+    const why = a.name.includes(partnerMarker)
+      ? `its name carries "${partnerMarker}"`
+      : `it is tagged "${partnerMarker}"`;
     return { ...ref, action: "delete", reason: `${kindLabel[a.kind]} created by the partner (${why})` };
   });
   if (answers.keepLifecycleTooling && !planned.some((a) => a.action === "untag")) {
-    warnings.push(`the ticket keeps the lifecycle tooling but no partner policy tagged "${lifecycleTagWord}" was found in this account`);
+    warnings.push(
+      `the ticket keeps the lifecycle tooling but no partner policy tagged "${lifecycleTagWord}" was found in this account`,
+    );
   }
   if (!planned.some((a) => a.kind === "cross_account_role")) {
     warnings.push("no cross-account role was found: the partner cannot reach this account to revoke its artifacts");
@@ -156,21 +223,32 @@ function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: strin
   return planned;
 }
 
-function pickInvitation(invitations: PendingInvitation[], answers: HandoffAnswers, warnings: string[]): PlannedInvitation | undefined {
+function pickInvitation(
+  invitations: PendingInvitation[],
+  answers: HandoffAnswers,
+  warnings: string[],
+): PlannedInvitation | undefined {
   const open = invitations.filter((i) => i.state === "OPEN" || i.state === "REQUESTED");
   if (answers.destination === "standalone") {
-    for (const i of open) warnings.push(`an invitation from ${i.organizationId} is waiting, but the ticket says standalone: it will not be accepted`);
+    for (const i of open)
+      warnings.push(
+        `an invitation from ${i.organizationId} is waiting, but the ticket says standalone: it will not be accepted`,
+      );
     return undefined;
   }
   const target = answers.newOrganization;
   const match = open.find((i) => !target || i.organizationId === target || i.managementAccountId === target);
   const newHome = target ?? "the new organization";
   if (!match) {
-    warnings.push(`no invitation from ${newHome} yet: ask it to invite the account no more than 15 days before the target date (invitations expire after 15 days)`);
+    warnings.push(
+      `no invitation from ${newHome} yet: ask it to invite the account no more than 15 days before the target date (invitations expire after 15 days)`,
+    );
     return undefined;
   }
   if (match.expiresAt && answers.targetDate && Date.parse(match.expiresAt) < endOfDay(answers.targetDate)) {
-    warnings.push(`the invitation from ${match.organizationId} expires on ${match.expiresAt.slice(0, 10)}, before the target date ${answers.targetDate.slice(0, 10)}: ask ${newHome} to send a new one within 15 days of the target date`);
+    warnings.push(
+      `the invitation from ${match.organizationId} expires on ${match.expiresAt.slice(0, 10)}, before the target date ${answers.targetDate.slice(0, 10)}: ask ${newHome} to send a new one within 15 days of the target date`,
+    );
   }
   return { handshakeId: match.handshakeId, organizationId: match.organizationId, expiresAt: match.expiresAt };
 }
@@ -189,10 +267,14 @@ function planWarnings(input: PlanInput, passwordless: boolean, missingForPasswor
     );
   }
   if (passwordless) {
-    warnings.push("during the run AWS mails a code to each new root e-mail address; a customer approver gives it to Offboard (`code <account> <code>`) within 24 hours, and the run waits for it");
+    warnings.push(
+      "during the run AWS mails a code to each new root e-mail address; a customer approver gives it to Offboard (`code <account> <code>`) within 24 hours, and the run waits for it",
+    );
   }
   if (answers.removalBy === "customer") {
-    warnings.push("the customer leaves the organization from each account (console → AWS Organizations → Leave organization); the run waits until each account has left");
+    warnings.push(
+      "the customer leaves the organization from each account (console → AWS Organizations → Leave organization); the run waits until each account has left",
+    );
   }
   return warnings;
 }

@@ -41,7 +41,10 @@ export interface RootAccess {
   startPrimaryEmailUpdate(accountId: string, email: string): Promise<void>;
   /** Completes the update with the code the customer received (never logged, never stored). */
   acceptPrimaryEmailCode(accountId: string, email: string, code: string): Promise<PrimaryEmailCodeResult>;
-  /** Deletes the root user's password, access keys and signing certificates and deactivates its MFA devices. Whatever is gone already is fine. */
+  /**
+   * Deletes the root user's password, access keys and signing certificates and deactivates its MFA devices. Whatever
+   * is gone already is fine.
+   */
   deleteRootCredentials(accountId: string): Promise<RemovedRootCredentials>;
   /** Lets the root user recover its password (`CreateLoginProfile` without a password); `already_done` when it can. */
   allowPasswordRecovery(accountId: string): Promise<ChangeOutcome>;
@@ -65,10 +68,16 @@ export function addressTakenRemedy(accountId: string, email: string): string {
   );
 }
 
-/** AWS refused the new root e-mail: it is the root e-mail of another account (Account Management's ConflictException). */
+/**
+ * AWS refused the new root e-mail: it is the root e-mail of another account (Account Management's ConflictException).
+ */
 export class RootEmailTakenError extends AwsError {
   constructor(accountId: string, email: string, operation = "StartPrimaryEmailUpdate") {
-    super(`account ${accountId}: ${addressTakenRemedy(accountId, email)}`, { operation, accountId, awsCode: "ConflictException" }, false);
+    super(
+      `account ${accountId}: ${addressTakenRemedy(accountId, email)}`,
+      { operation, accountId, awsCode: "ConflictException" },
+      false,
+    );
   }
 }
 

@@ -21,25 +21,45 @@ export function caseExport(value: Case, events: AuditEvent[], at: Date): { json:
     "",
     "## Sign-offs",
     "",
-    ...(value.signOffs.length ? value.signOffs.map((s) => `- ${partyLabel[s.party]}: ${describeIdentity(s.by)} at ${s.at} (fingerprint ${s.hash.slice(0, 12)})`) : ["- none"]),
+    ...(value.signOffs.length
+      ? value.signOffs.map(
+          (s) => `- ${partyLabel[s.party]}: ${describeIdentity(s.by)} at ${s.at} (fingerprint ${s.hash.slice(0, 12)})`,
+        )
+      : ["- none"]),
     "",
     "## Plan",
     "",
     ...(value.plan
-      ? value.plan.accounts.flatMap((a) => [`### ${a.accountId}`, ...a.artifacts.map((x) => `- ${x.action} ${x.kind} ${x.name} — ${x.reason}`), ...a.buckets.map((b) => `- bucket ${b.name} → ${b.disposition}`), ...a.warnings.map((w) => `- warning: ${w}`), ""])
+      ? value.plan.accounts.flatMap((a) => [
+          `### ${a.accountId}`,
+          ...a.artifacts.map((x) => `- ${x.action} ${x.kind} ${x.name} — ${x.reason}`),
+          ...a.buckets.map((b) => `- bucket ${b.name} → ${b.disposition}`),
+          ...a.warnings.map((w) => `- warning: ${w}`),
+          "",
+        ])
       : ["No plan."]),
     "## Execution",
     "",
     ...value.accounts.map((a) => {
       const p = value.execution?.accounts[a];
-      return `- ${a}: ${p ? Object.entries(p.steps).map(([s, v]) => `${s} ${v}`).join(", ") : "not run"}${p?.error ? ` — ${p.error}` : ""}`;
+      return `- ${a}: ${
+        p
+          ? Object.entries(p.steps)
+              .map(([s, v]) => `${s} ${v}`)
+              .join(", ")
+          : "not run"
+      }${p?.error ? ` — ${p.error}` : ""}`;
     }),
     "",
     "## Audit trail",
     "",
-    verification.ok ? `Hash chain verified: ${verification.count} events.` : `Hash chain BROKEN at event ${verification.index} (${verification.eventId}): ${verification.reason}`,
+    verification.ok
+      ? `Hash chain verified: ${verification.count} events.`
+      : `Hash chain BROKEN at event ${verification.index} (${verification.eventId}): ${verification.reason}`,
     "",
-    ...events.map((e) => `- ${e.at} ${e.actor}${e.party ? ` (${partyLabel[e.party]})` : ""}: ${e.action} · ${e.hash.slice(0, 12)}`),
+    ...events.map(
+      (e) => `- ${e.at} ${e.actor}${e.party ? ` (${partyLabel[e.party]})` : ""}: ${e.action} · ${e.hash.slice(0, 12)}`,
+    ),
   ];
   return { json, markdown: lines.join("\n") };
 }

@@ -38,7 +38,8 @@ function nextStep(value: Case): string {
       return "Offboard is reading AWS; the plan follows in the thread.";
     case "awaiting_signoff": {
       const missing = parties.filter((p) => !signOffFor(value, p)).map((p) => partyLabel[p]);
-      const awsNote = value.members.aws.length === 0 ? " A partner approver names the AWS approver with `assign aws @user`." : "";
+      const awsNote =
+        value.members.aws.length === 0 ? " A partner approver names the AWS approver with `assign aws @user`." : "";
       return `Sign-off needed from: ${missing.join(", ")}.${awsNote}`;
     }
     case "approved":
@@ -74,10 +75,30 @@ export function caseMessage(value: Case): Message {
   const buttons = [];
   if (value.status === "collecting") buttons.push(button("ticket.form", "Fill in a form instead", value.id));
   if (value.status === "approved" || value.status === "scheduled") {
-    buttons.push(button("run.start", "Run now", value.id, { style: "primary", confirm: { title: "Run the handoff now?", text: `This starts the AWS work for ${value.id} now instead of on the target date.`, confirm: "Run now", deny: "Not yet" } }));
+    buttons.push(
+      button("run.start", "Run now", value.id, {
+        style: "primary",
+        confirm: {
+          title: "Run the handoff now?",
+          text: `This starts the AWS work for ${value.id} now instead of on the target date.`,
+          confirm: "Run now",
+          deny: "Not yet",
+        },
+      }),
+    );
   }
   if (["collecting", "planning", "awaiting_signoff", "approved", "scheduled"].includes(value.status)) {
-    buttons.push(button("case.cancel", "Cancel case", value.id, { style: "danger", confirm: { title: `Cancel ${value.id}?`, text: "The case stops here. Nothing has been changed in AWS.", confirm: "Cancel the case", deny: "Keep it" } }));
+    buttons.push(
+      button("case.cancel", "Cancel case", value.id, {
+        style: "danger",
+        confirm: {
+          title: `Cancel ${value.id}?`,
+          text: "The case stops here. Nothing has been changed in AWS.",
+          confirm: "Cancel the case",
+          deny: "Keep it",
+        },
+      }),
+    );
   }
   if (buttons.length) blocks.push(actions(buttons));
   blocks.push(context(`Updated ${value.updatedAt} · version ${value.version}`));
@@ -87,10 +108,16 @@ export function caseMessage(value: Case): Message {
 export function questionMessage(field: TicketField, note?: string): Message {
   const blocks: Block[] = [];
   if (note) blocks.push(text(note));
-  blocks.push(text(`*${field.label}*${field.optional ? " (optional: `skip` to leave it out)" : ""}\n${field.question}`));
+  blocks.push(
+    text(`*${field.label}*${field.optional ? " (optional: `skip` to leave it out)" : ""}\n${field.question}`),
+  );
   if (field.options) blocks.push(text(field.options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")));
   if (field.hint) blocks.push(context(field.hint));
-  blocks.push(context("Reply in this thread. `back` returns to the previous question, `edit <field>` changes an answer, `cancel` stops the case."));
+  blocks.push(
+    context(
+      "Reply in this thread. `back` returns to the previous question, `edit <field>` changes an answer, `cancel` stops the case.",
+    ),
+  );
   return message(`${note ? note + " " : ""}${field.label}: ${field.question}`, blocks);
 }
 
@@ -117,11 +144,15 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
     const lines = [
       `*${account.accountId}*${account.accountName ? ` (${account.accountName})` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ?? "the customer's address"}` : "one-time credential link"}`,
       kinds.length ? kinds.join("; ") : "no partner artifacts found",
-      account.buckets.length ? `Buckets: ${account.buckets.map((b) => `${b.name} → ${b.disposition}`).join(", ")}` : "No partner buckets",
+      account.buckets.length
+        ? `Buckets: ${account.buckets.map((b) => `${b.name} → ${b.disposition}`).join(", ")}`
+        : "No partner buckets",
     ];
-    if (account.invitation) lines.push(`Invitation from ${account.invitation.organizationId} found (${account.invitation.handshakeId})`);
+    if (account.invitation)
+      lines.push(`Invitation from ${account.invitation.organizationId} found (${account.invitation.handshakeId})`);
     // A fallback's reason is among the warnings already.
-    if (account.rootHandoverReason && !account.warnings.includes(account.rootHandoverReason)) lines.push(`Root access: ${account.rootHandoverReason}`);
+    if (account.rootHandoverReason && !account.warnings.includes(account.rootHandoverReason))
+      lines.push(`Root access: ${account.rootHandoverReason}`);
     blocks.push(text(lines.join("\n")));
     if (account.warnings.length) blocks.push(context(`⚠ ${account.warnings.join(" · ")}`));
   }
@@ -134,7 +165,12 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
 export function signOffMessage(value: Case): Message {
   const hash = approvalHash(value);
   const version = value.plan ? `plan v${value.plan.version}` : "the ticket";
-  const blocks: Block[] = [header(`Sign-off for ${value.id} (${version})`), text(`Approving binds to ${version} with fingerprint \`${shortHash(hash)}\`. Any later edit voids the sign-offs and asks again.`)];
+  const blocks: Block[] = [
+    header(`Sign-off for ${value.id} (${version})`),
+    text(
+      `Approving binds to ${version} with fingerprint \`${shortHash(hash)}\`. Any later edit voids the sign-offs and asks again.`,
+    ),
+  ];
   const signed = parties.map((p) => {
     const s = signOffFor(value, p);
     return [partyLabel[p], s ? `✅ ${describeIdentity(s.by)} at ${s.at}` : "waiting"] as [string, string];
@@ -147,7 +183,12 @@ export function signOffMessage(value: Case): Message {
         open.map((p) =>
           button("signoff.approve", `Approve for ${partyLabel[p]}`, `${value.id}:${p}:${shortHash(hash)}`, {
             style: "primary",
-            confirm: { title: `Approve for ${partyLabel[p]}?`, text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[p]}.`, confirm: "Approve", deny: "Cancel" },
+            confirm: {
+              title: `Approve for ${partyLabel[p]}?`,
+              text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[p]}.`,
+              confirm: "Approve",
+              deny: "Cancel",
+            },
           }),
         ),
       ),
@@ -164,7 +205,9 @@ export function progressMessage(value: Case): Message {
   const blocks: Block[] = [header(`Handoff progress — ${value.id}`)];
   for (const accountId of value.accounts) {
     const progress = value.execution?.accounts[accountId];
-    const steps = handoffSteps.map((step) => `${stepIcon[progress?.steps[step] ?? "pending"]} ${handoffStepLabel[step]}`);
+    const steps = handoffSteps.map(
+      (step) => `${stepIcon[progress?.steps[step] ?? "pending"]} ${handoffStepLabel[step]}`,
+    );
     blocks.push(text(`*${accountId}*\n${steps.join("\n")}`));
     if (progress?.error) blocks.push(context(`❌ ${progress.error}`));
   }
@@ -175,12 +218,25 @@ export function progressMessage(value: Case): Message {
 export function failureMessage(value: Case, accountId: string, step: string, reason: string): Message {
   return message(`Account ${accountId} failed at "${step}": ${reason}`, [
     text(`❌ Account *${accountId}* stopped at *${step}*: ${reason}`),
-    actions([button("account.retry", `Retry ${accountId}`, `${value.id}:${accountId}`, { confirm: { title: `Retry ${accountId}?`, text: "Runs this account's remaining steps again. Finished steps are not repeated.", confirm: "Retry", deny: "Cancel" } })]),
+    actions([
+      button("account.retry", `Retry ${accountId}`, `${value.id}:${accountId}`, {
+        confirm: {
+          title: `Retry ${accountId}?`,
+          text: "Runs this account's remaining steps again. Finished steps are not repeated.",
+          confirm: "Retry",
+          deny: "Cancel",
+        },
+      }),
+    ]),
   ]);
 }
 
 export function helpMessage(): Message {
-  return message("Offboard commands", [header("Offboard commands"), text(commandHelp.map(([c, d]) => `\`${c}\` — ${d}`).join("\n")), context("Use `/offboard <command>` or mention `@Offboard <command>` (external Slack Connect users: mention).")]);
+  return message("Offboard commands", [
+    header("Offboard commands"),
+    text(commandHelp.map(([c, d]) => `\`${c}\` — ${d}`).join("\n")),
+    context("Use `/offboard <command>` or mention `@Offboard <command>` (external Slack Connect users: mention)."),
+  ]);
 }
 
 export function noticeMessage(note: string): Message {

@@ -20,7 +20,21 @@ export interface ParsedCommand {
   args: string;
 }
 
-const names: readonly CommandName[] = ["start", "status", "edit", "plan", "approve", "run", "retry", "credentials", "code", "cancel", "export", "help", "assign"];
+const names: readonly CommandName[] = [
+  "start",
+  "status",
+  "edit",
+  "plan",
+  "approve",
+  "run",
+  "retry",
+  "credentials",
+  "code",
+  "cancel",
+  "export",
+  "help",
+  "assign",
+];
 
 /** Undefined when the first word is not a command (the caller answers with help). Empty words = help. */
 export function parseCommand(words: string): ParsedCommand | undefined {
@@ -42,7 +56,10 @@ export const commandHelp: [string, string][] = [
   ["run", "start the handoff now instead of on the target date (partner)"],
   ["retry <account>", "run a failed account's remaining steps again (partner)"],
   ["credentials <account>", "get a one-time link to deposit that account's root credentials (partner)"],
-  ["code <account> <code>", "give the code AWS mailed to the account's new root e-mail (customer approver, passwordless handover; also as a reply in the case thread)"],
+  [
+    "code <account> <code>",
+    "give the code AWS mailed to the account's new root e-mail (customer approver, passwordless handover; also as a reply in the case thread)",
+  ],
   ["cancel", "cancel the case (before the run starts)"],
   ["export", "the case and its audit trail as JSON and Markdown"],
   ["help", "this list"],

@@ -9,7 +9,14 @@ import { partyLabel } from "../party";
 import { fieldByKey } from "../ticket/fields";
 import { renderTicketTemplate } from "../ticket/template";
 import { CasePresenter, caseThread } from "./case-presenter";
-import { failureMessage, planSummaryMessage, progressMessage, questionMessage, signOffMessage, ticketSummaryMessage } from "./case-view";
+import {
+  failureMessage,
+  planSummaryMessage,
+  progressMessage,
+  questionMessage,
+  signOffMessage,
+  ticketSummaryMessage,
+} from "./case-view";
 import type { ConversationDeps } from "./conversation-deps";
 
 const progressEditIntervalMs = 1000;
@@ -44,7 +51,12 @@ export class HandoffWorkflow implements HandoffEvents {
       status: assertTransition(c.status, "planning", c.id),
       ...(hasQueue ? {} : { status: "awaiting_signoff" as const }),
     }));
-    await this.deps.audit.append({ caseId, actor, action: "ticket.completed", payload: { answers: updated.ticket.answers } });
+    await this.deps.audit.append({
+      caseId,
+      actor,
+      action: "ticket.completed",
+      payload: { answers: updated.ticket.answers },
+    });
     await this.presenter.say(updated, ticketSummaryMessage(updated, renderTicketTemplate(updated.ticket.answers)));
     if (this.deps.queue) {
       await this.deps.queue.preflight(caseId);
@@ -67,26 +79,49 @@ export class HandoffWorkflow implements HandoffEvents {
       if (c.status !== "planning" && c.status !== "awaiting_signoff") return c;
       voided = c.signOffs.length;
       const version = (c.plan?.version ?? 0) + 1;
-      return { ...voidSignOffs(c).value, plan: { ...plan, version }, status: assertTransition(c.status, "awaiting_signoff", c.id) };
+      return {
+        ...voidSignOffs(c).value,
+        plan: { ...plan, version },
+        status: assertTransition(c.status, "awaiting_signoff", c.id),
+      };
     });
     if (!updated.plan || updated.status !== "awaiting_signoff") return;
-    await this.deps.audit.append({ caseId, actor: "system", action: "plan.ready", payload: { version: updated.plan.version, accounts: updated.plan.accounts.length, voidedSignOffs: voided } });
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: "plan.ready",
+      payload: { version: updated.plan.version, accounts: updated.plan.accounts.length, voidedSignOffs: voided },
+    });
     await this.presenter.say(updated, planSummaryMessage(updated, updated.plan));
     await this.postSignOff(updated);
     const targetDate = updated.ticket.answers.targetDate;
-    if (this.deps.queue && typeof targetDate === "string") await this.deps.queue.scheduleReminders(caseId, targetDate).catch((e) => this.reportError(e, "schedule reminders"));
+    if (this.deps.queue && typeof targetDate === "string")
+      await this.deps.queue
+        .scheduleReminders(caseId, targetDate)
+        .catch((e) => this.reportError(e, "schedule reminders"));
   }
 
   async planRejected(caseId: string, rejections: AccountRejection[]): Promise<void> {
     const updated = await this.deps.cases.update(caseId, (c) => {
       if (c.status !== "planning") return c;
-      return { ...c, status: assertTransition(c.status, "collecting", c.id), ticket: { ...c.ticket, cursor: "accountIds", completedAt: undefined } };
+      return {
+        ...c,
+        status: assertTransition(c.status, "collecting", c.id),
+        ticket: { ...c.ticket, cursor: "accountIds", completedAt: undefined },
+      };
     });
     if (updated.status !== "collecting") return;
     await this.deps.audit.append({ caseId, actor: "system", action: "plan.rejected", payload: { rejections } });
     const reasons = rejections.map((r) => `${r.accountId}: ${r.reason}`).join("\n");
     const field = fieldByKey("accountIds");
-    if (field) await this.presenter.say(updated, questionMessage(field, `The organization does not accept these accounts:\n${reasons}\nPlease give the departing account IDs again.`));
+    if (field)
+      await this.presenter.say(
+        updated,
+        questionMessage(
+          field,
+          `The organization does not accept these accounts:\n${reasons}\nPlease give the departing account IDs again.`,
+        ),
+      );
     await this.presenter.refresh(updated);
   }
 
@@ -99,16 +134,32 @@ export class HandoffWorkflow implements HandoffEvents {
   }
 
   private async approved(value: Case): Promise<void> {
-    await this.deps.audit.append({ caseId: value.id, actor: "system", action: "case.approved", payload: { signOffs: value.signOffs.map((s) => ({ party: s.party, hash: s.hash })) } });
+    await this.deps.audit.append({
+      caseId: value.id,
+      actor: "system",
+      action: "case.approved",
+      payload: { signOffs: value.signOffs.map((s) => ({ party: s.party, hash: s.hash })) },
+    });
     const targetDate = value.ticket.answers.targetDate;
     let current = value;
     if (this.deps.queue && typeof targetDate === "string") {
       const at = new Date(Math.max(Date.parse(`${targetDate}T09:00:00Z`), this.deps.clock.now().getTime()));
       await this.deps.queue.scheduleRun(value.id, at);
       current = await this.deps.cases.update(value.id, (c) =>
-        c.status === "approved" ? { ...c, status: assertTransition(c.status, "scheduled", c.id), execution: { accounts: {}, ...c.execution, scheduledFor: at.toISOString() } } : c,
+        c.status === "approved"
+          ? {
+              ...c,
+              status: assertTransition(c.status, "scheduled", c.id),
+              execution: { accounts: {}, ...c.execution, scheduledFor: at.toISOString() },
+            }
+          : c,
       );
-      await this.presenter.say(current, message(`All three parties approved ${value.id}. The handoff is scheduled for ${at.toISOString()}; a partner approver can run it now.`));
+      await this.presenter.say(
+        current,
+        message(
+          `All three parties approved ${value.id}. The handoff is scheduled for ${at.toISOString()}; a partner approver can run it now.`,
+        ),
+      );
     } else {
       await this.presenter.say(current, message(`All three parties approved ${value.id}.`));
     }
@@ -119,8 +170,17 @@ export class HandoffWorkflow implements HandoffEvents {
   async startRun(caseId: string, actor: Identity | "system"): Promise<Case> {
     const updated = await this.deps.cases.update(caseId, (c) => {
       if (c.status === "executing") return c;
-      if (!isFullyApproved(c)) throw new Error(`case ${c.id} still needs sign-off from ${missingParties(c).map((p) => partyLabel[p]).join(", ")}`);
-      return { ...c, status: assertTransition(c.status, "executing", c.id), execution: { ...c.execution, accounts: c.execution?.accounts ?? {}, startedAt: this.now() } };
+      if (!isFullyApproved(c))
+        throw new Error(
+          `case ${c.id} still needs sign-off from ${missingParties(c)
+            .map((p) => partyLabel[p])
+            .join(", ")}`,
+        );
+      return {
+        ...c,
+        status: assertTransition(c.status, "executing", c.id),
+        execution: { ...c.execution, accounts: c.execution?.accounts ?? {}, startedAt: this.now() },
+      };
     });
     await this.deps.audit.append({ caseId, actor, action: "run.started" });
     await this.ensureProgressMessage(updated);
@@ -139,12 +199,22 @@ export class HandoffWorkflow implements HandoffEvents {
     const updated = await this.deps.cases.update(caseId, (c) => {
       if (!c.accounts.includes(accountId)) throw new Error(`${accountId} is not an account of case ${c.id}`);
       const progress = c.execution?.accounts[accountId];
-      if (!progress || !Object.values(progress.steps).includes("failed")) throw new Error(`account ${accountId} has no failed step to retry`);
-      const steps = Object.fromEntries(Object.entries(progress.steps).map(([k, v]) => [k, v === "failed" ? "pending" : v])) as AccountProgress["steps"];
+      if (!progress || !Object.values(progress.steps).includes("failed"))
+        throw new Error(`account ${accountId} has no failed step to retry`);
+      const steps = Object.fromEntries(
+        Object.entries(progress.steps).map(([k, v]) => [k, v === "failed" ? "pending" : v]),
+      ) as AccountProgress["steps"];
       return {
         ...c,
         status: c.status === "failed" ? assertTransition(c.status, "executing", c.id) : c.status,
-        execution: { ...c.execution!, finishedAt: undefined, accounts: { ...c.execution!.accounts, [accountId]: { ...progress, steps, error: undefined, updatedAt: this.now() } } },
+        execution: {
+          ...c.execution!,
+          finishedAt: undefined,
+          accounts: {
+            ...c.execution!.accounts,
+            [accountId]: { ...progress, steps, error: undefined, updatedAt: this.now() },
+          },
+        },
       };
     });
     await this.deps.audit.append({ caseId, actor, party: "partner", action: "run.retry", payload: { accountId } });
@@ -153,7 +223,13 @@ export class HandoffWorkflow implements HandoffEvents {
     await this.presenter.refresh(updated);
   }
 
-  async stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void> {
+  async stepChanged(
+    caseId: string,
+    accountId: string,
+    step: HandoffStep,
+    state: StepState,
+    error?: string,
+  ): Promise<void> {
     let started = false;
     let updated = await this.deps.cases.update(caseId, (c) => {
       started = false;
@@ -163,40 +239,91 @@ export class HandoffWorkflow implements HandoffEvents {
         started = true;
       }
       const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: this.now() };
-      const progress: AccountProgress = { ...previous, steps: { ...previous.steps, [step]: state }, error: state === "failed" ? error : previous.error, updatedAt: this.now() };
-      return { ...c, status, execution: { ...c.execution, startedAt: c.execution?.startedAt ?? this.now(), accounts: { ...c.execution?.accounts, [accountId]: progress } } };
+      const progress: AccountProgress = {
+        ...previous,
+        steps: { ...previous.steps, [step]: state },
+        error: state === "failed" ? error : previous.error,
+        updatedAt: this.now(),
+      };
+      return {
+        ...c,
+        status,
+        execution: {
+          ...c.execution,
+          startedAt: c.execution?.startedAt ?? this.now(),
+          accounts: { ...c.execution?.accounts, [accountId]: progress },
+        },
+      };
     });
     if (started) {
       updated = await this.ensureProgressMessage(updated);
       await this.presenter.refresh(updated);
     }
-    await this.deps.audit.append({ caseId, actor: "system", action: `step.${state}`, payload: { accountId, step, error } });
-    if (state === "failed") await this.presenter.say(updated, failureMessage(updated, accountId, handoffStepLabel[step], error ?? "unknown reason"));
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: `step.${state}`,
+      payload: { accountId, step, error },
+    });
+    if (state === "failed")
+      await this.presenter.say(
+        updated,
+        failureMessage(updated, accountId, handoffStepLabel[step], error ?? "unknown reason"),
+      );
     this.scheduleProgress(updated);
   }
 
-  async stepProgress(caseId: string, accountId: string, step: HandoffStep, milestone: string, detail: Record<string, unknown> = {}): Promise<void> {
+  async stepProgress(
+    caseId: string,
+    accountId: string,
+    step: HandoffStep,
+    milestone: string,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
     const at = this.now();
     await this.deps.cases.update(caseId, (c) => {
       const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
-      const progress: AccountProgress = { ...previous, milestones: { ...previous.milestones, [milestone]: at }, updatedAt: at };
+      const progress: AccountProgress = {
+        ...previous,
+        milestones: { ...previous.milestones, [milestone]: at },
+        updatedAt: at,
+      };
       return { ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, [accountId]: progress } } };
     });
-    await this.deps.audit.append({ caseId, actor: "system", action: `step.${step}.${milestone}`, payload: { accountId, step, ...detail } });
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: `step.${step}.${milestone}`,
+      payload: { accountId, step, ...detail },
+    });
   }
 
   async actionNeeded(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void> {
     const value = await this.deps.cases.get(caseId);
     if (!value) return;
-    await this.deps.audit.append({ caseId, actor: "system", action: "step.action_needed", payload: { accountId, step } });
-    await this.presenter.say(value, message(`Account ${accountId} needs you: ${instructions}`, [text(`👉 *${handoffStepLabel[step]}* for *${accountId}*: ${instructions}`)]));
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: "step.action_needed",
+      payload: { accountId, step },
+    });
+    await this.presenter.say(
+      value,
+      message(`Account ${accountId} needs you: ${instructions}`, [
+        text(`👉 *${handoffStepLabel[step]}* for *${accountId}*: ${instructions}`),
+      ]),
+    );
   }
 
   async runFinished(caseId: string): Promise<void> {
     const updated = await this.deps.cases.update(caseId, (c) => {
       if (c.status !== "executing") return c;
       const failed = c.accounts.some((a) => Object.values(c.execution?.accounts[a]?.steps ?? {}).includes("failed"));
-      return { ...c, status: assertTransition(c.status, failed ? "failed" : "completed", c.id), execution: { accounts: {}, ...c.execution, finishedAt: this.now() } };
+      return {
+        ...c,
+        status: assertTransition(c.status, failed ? "failed" : "completed", c.id),
+        execution: { accounts: {}, ...c.execution, finishedAt: this.now() },
+      };
     });
     if (updated.status !== "completed" && updated.status !== "failed") return;
     await this.deps.audit.append({ caseId, actor: "system", action: `run.${updated.status}` });
@@ -206,8 +333,19 @@ export class HandoffWorkflow implements HandoffEvents {
       const ok = handoffSteps.every((s) => p?.steps[s] === "done" || p?.steps[s] === "skipped");
       return `${ok ? "✅" : "❌"} ${a}${p?.error ? ` — ${p.error}` : ""}`;
     });
-    const summary = updated.status === "completed" ? `Handoff of ${updated.id} completed.` : `Handoff of ${updated.id} finished with accounts that need attention.`;
-    await this.presenter.say(updated, message(summary, [text(`*${summary}*\n${lines.join("\n")}`), text("The customer can now delete `OrganizationAccountAccessRole` in each account (its trust policy trusts only the account itself). `export` gives the final report and audit trail.")]));
+    const summary =
+      updated.status === "completed"
+        ? `Handoff of ${updated.id} completed.`
+        : `Handoff of ${updated.id} finished with accounts that need attention.`;
+    await this.presenter.say(
+      updated,
+      message(summary, [
+        text(`*${summary}*\n${lines.join("\n")}`),
+        text(
+          "The customer can now delete `OrganizationAccountAccessRole` in each account (its trust policy trusts only the account itself). `export` gives the final report and audit trail.",
+        ),
+      ]),
+    );
     await this.presenter.refresh(updated);
   }
 
@@ -216,8 +354,16 @@ export class HandoffWorkflow implements HandoffEvents {
     if (!value || ["completed", "cancelled", "executing", "failed"].includes(value.status)) return;
     const date = value.ticket.answers.targetDate;
     const notes: Record<ReminderKind, string | undefined> = {
-      missing_signoffs: value.status === "awaiting_signoff" ? `Reminder: ${value.id} (target ${date}) still needs sign-off from ${missingParties(value).map((p) => partyLabel[p]).join(", ")}.` : undefined,
-      invitations: value.ticket.answers.destination === "organization" ? `Reminder: the new organization should send its invitations now, so they are waiting when the accounts leave on ${date} (invitations expire after 15 days).` : undefined,
+      missing_signoffs:
+        value.status === "awaiting_signoff"
+          ? `Reminder: ${value.id} (target ${date}) still needs sign-off from ${missingParties(value)
+              .map((p) => partyLabel[p])
+              .join(", ")}.`
+          : undefined,
+      invitations:
+        value.ticket.answers.destination === "organization"
+          ? `Reminder: the new organization should send its invitations now, so they are waiting when the accounts leave on ${date} (invitations expire after 15 days).`
+          : undefined,
       accounts_payable: `Reminder: tell accounts payable that from ${date} these accounts are billed by AWS directly; expect prorated invoices from AWS and the partner for this month.`,
     };
     const note = notes[kind];

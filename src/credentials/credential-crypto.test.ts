@@ -59,7 +59,16 @@ describe("credential link cryptography", () => {
   });
 
   it("rejects malformed envelopes at the edge", () => {
-    for (const bad of ["", "v1", "v2.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAA", "v1.short.AAAAAAAAAAAAAAAAAAAAAAAA", "v1.AAAAAAAAAAAAAAAA.AAAA", "v1.AAAAAAAAAAAAAAAA.not base64!", 42, null]) {
+    for (const bad of [
+      "",
+      "v1",
+      "v2.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAA",
+      "v1.short.AAAAAAAAAAAAAAAAAAAAAAAA",
+      "v1.AAAAAAAAAAAAAAAA.AAAA",
+      "v1.AAAAAAAAAAAAAAAA.not base64!",
+      42,
+      null,
+    ]) {
       expect(isWellFormedEnvelope(bad)).toBe(false);
     }
   });

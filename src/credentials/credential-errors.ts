@@ -5,7 +5,9 @@ import { OffboardError } from "../errors";
  * one message for all of them, so a guesser learns nothing about which tokens exist.
  */
 export class CredentialLinkInvalidError extends OffboardError {
-  constructor(message = "this link is not valid: it was already used, has expired or was replaced by a newer one. Ask the partner for a new link") {
+  constructor(
+    message = "this link is not valid: it was already used, has expired or was replaced by a newer one. Ask the partner for a new link",
+  ) {
     super("link_invalid", message);
   }
 }

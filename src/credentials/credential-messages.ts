@@ -25,7 +25,9 @@ export function depositLinkMessage(caseId: string, accountId: string, url: strin
   const summary = `One-time link to deposit the root credentials of account ${accountId} (case ${caseId})`;
   return message(summary, [
     header(`Deposit root credentials: ${accountId}`),
-    text(`Open this link to enter the root e-mail, password and MFA notes of account *${accountId}* for case *${caseId}*. Your browser encrypts them before they leave it; the bot never sees them in clear.`),
+    text(
+      `Open this link to enter the root e-mail, password and MFA notes of account *${accountId}* for case *${caseId}*. Your browser encrypts them before they leave it; the bot never sees them in clear.`,
+    ),
     link("Deposit the credentials", url),
     context(`Works once, until ${formatWhen(expiresAt)}. Do not forward it.`),
   ]);
@@ -35,25 +37,43 @@ export function retrievalLinkMessage(caseId: string, accountId: string, url: str
   const summary = `One-time link to the root credentials of AWS account ${accountId} (case ${caseId})`;
   return message(summary, [
     header(`Root credentials: ${accountId}`),
-    text(`The partner deposited the root credentials of AWS account *${accountId}* (case *${caseId}*). Open the link and press *Reveal*: it shows them once, then they are deleted.`),
+    text(
+      `The partner deposited the root credentials of AWS account *${accountId}* (case *${caseId}*). Open the link and press *Reveal*: it shows them once, then they are deleted.`,
+    ),
     link("Open the credentials", url),
-    context(`Valid until ${formatWhen(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`),
+    context(
+      `Valid until ${formatWhen(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`,
+    ),
   ]);
 }
 
 export function depositLinkSentLine(accountId: string, by: Identity, expiresAt: string): Message {
-  return message(`${mentionOf(by)} was sent a one-time link to deposit the root credentials of account ${accountId}, valid until ${formatWhen(expiresAt)}.`);
+  return message(
+    `${mentionOf(by)} was sent a one-time link to deposit the root credentials of account ${accountId}, valid until ${formatWhen(expiresAt)}.`,
+  );
 }
 
-export function linkSentLine(accountId: string, recipients: Identity[], expiresAt: string, unreachable: Identity[]): Message {
+export function linkSentLine(
+  accountId: string,
+  recipients: Identity[],
+  expiresAt: string,
+  unreachable: Identity[],
+): Message {
   const sent = recipients.filter((r) => !unreachable.includes(r));
-  const lines = [`The root credentials of account ${accountId} were deposited. A one-time retrieval link was sent by direct message to ${sent.map(mentionOf).join(", ") || "nobody"}, valid until ${formatWhen(expiresAt)}.`];
-  if (unreachable.length > 0) lines.push(`Could not send it to ${unreachable.map(mentionOf).join(", ")}: check that the bot can message them directly.`);
+  const lines = [
+    `The root credentials of account ${accountId} were deposited. A one-time retrieval link was sent by direct message to ${sent.map(mentionOf).join(", ") || "nobody"}, valid until ${formatWhen(expiresAt)}.`,
+  ];
+  if (unreachable.length > 0)
+    lines.push(
+      `Could not send it to ${unreachable.map(mentionOf).join(", ")}: check that the bot can message them directly.`,
+    );
   return message(lines.join("\n"));
 }
 
 export function retrievedLine(accountId: string, at: string): Message {
-  return message(`The root credentials of account ${accountId} were retrieved on ${formatWhen(at)} and deleted from Secrets Manager. The recipient should now change the root password and set up MFA.`);
+  return message(
+    `The root credentials of account ${accountId} were retrieved on ${formatWhen(at)} and deleted from Secrets Manager. The recipient should now change the root password and set up MFA.`,
+  );
 }
 
 export function revisitedLine(accountId: string, retrievedAt: string): Message {
@@ -69,5 +89,7 @@ export function expiredLine(accountId: string, expiresAt: string): Message {
 }
 
 export function lostLine(accountId: string): Message {
-  return message(`The retrieval link of account ${accountId} was used, but the deposited credentials were no longer in Secrets Manager. A partner approver must deposit them again with \`credentials ${accountId}\`.`);
+  return message(
+    `The retrieval link of account ${accountId} was used, but the deposited credentials were no longer in Secrets Manager. A partner approver must deposit them again with \`credentials ${accountId}\`.`,
+  );
 }

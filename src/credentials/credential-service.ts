@@ -3,7 +3,16 @@ import { NotFoundError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
 import type { Message } from "../message";
 import type { AuditLog, CaseStore, ChatPort, Clock, SecretVault } from "../ports";
-import { credentialSecretName, hashToken, isWellFormedEnvelope, isWellFormedSecret, proofMatches, proofVerifier, randomSecret, revealProof } from "./credential-crypto";
+import {
+  credentialSecretName,
+  hashToken,
+  isWellFormedEnvelope,
+  isWellFormedSecret,
+  proofMatches,
+  proofVerifier,
+  randomSecret,
+  revealProof,
+} from "./credential-crypto";
 import { CredentialLinkInvalidError, CredentialRequestRefusedError } from "./credential-errors";
 import type { CredentialExpiry, CredentialExpiryScheduler } from "./credential-expiry";
 import type { CredentialLinkStore, RetrievalLink } from "./credential-link";
@@ -124,17 +133,30 @@ export class CredentialService {
 
     const token = randomSecret();
     const expiresAt = this.after(this.depositTtlSeconds);
-    await this.deps.links.saveDeposit(hashToken(token), { caseId, accountId, requestedBy: by, where, expiresAt }, this.depositTtlSeconds);
+    await this.deps.links.saveDeposit(
+      hashToken(token),
+      { caseId, accountId, requestedBy: by, where, expiresAt },
+      this.depositTtlSeconds,
+    );
     const body = depositLinkMessage(caseId, accountId, `${this.deps.publicBaseUrl}/d/${token}`, expiresAt);
     try {
       await this.deps.chat.direct(by, body);
     } catch (error) {
-      this.deps.log?.warn({ caseId, accountId, err: describeError(error) }, "direct message with the deposit link failed; sending it ephemeral");
+      this.deps.log?.warn(
+        { caseId, accountId, err: describeError(error) },
+        "direct message with the deposit link failed; sending it ephemeral",
+      );
       await this.deps.chat.ephemeral(where, by, body);
     }
 
     await this.setRecord(caseId, accountId, () => ({ state: "deposit_sent", recipients: [], expiresAt }));
-    await this.deps.audit.append({ caseId, actor: by, party: "partner", action: "credentials.deposit_link_sent", payload: { accountId, expiresAt } });
+    await this.deps.audit.append({
+      caseId,
+      actor: by,
+      party: "partner",
+      action: "credentials.deposit_link_sent",
+      payload: { accountId, expiresAt },
+    });
     await this.tellChannel(current, depositLinkSentLine(accountId, by, expiresAt));
   }
 
@@ -142,7 +164,12 @@ export class CredentialService {
   async openDeposit(token: string): Promise<DepositView | undefined> {
     const link = isWellFormedSecret(token) ? await this.deps.links.getDeposit(hashToken(token)) : undefined;
     if (!link) return undefined;
-    return { caseId: link.caseId, accountId: link.accountId, secretName: credentialSecretName(link.caseId, link.accountId), expiresAt: link.expiresAt };
+    return {
+      caseId: link.caseId,
+      accountId: link.accountId,
+      secretName: credentialSecretName(link.caseId, link.accountId),
+      expiresAt: link.expiresAt,
+    };
   }
 
   /**
@@ -152,7 +179,9 @@ export class CredentialService {
   async completeDeposit(token: string, submission: DepositSubmission): Promise<DepositReceipt> {
     const { ciphertext, key } = submission;
     if (!isWellFormedEnvelope(ciphertext) || !isWellFormedSecret(key)) {
-      throw new CredentialRequestRefusedError("the form sent something unreadable; reload the deposit page and submit again");
+      throw new CredentialRequestRefusedError(
+        "the form sent something unreadable; reload the deposit page and submit again",
+      );
     }
     const depositHash = hashToken(String(token));
     const preview = await this.deps.links.getDeposit(depositHash);
@@ -169,7 +198,11 @@ export class CredentialService {
     const retrievalToken = randomSecret();
     const tokenHash = hashToken(retrievalToken);
     try {
-      await this.deps.vault.put(secretName, ciphertext, { "offboard:case": caseId, "offboard:account": accountId, "offboard:expires-at": expiresAt });
+      await this.deps.vault.put(secretName, ciphertext, {
+        "offboard:case": caseId,
+        "offboard:account": accountId,
+        "offboard:expires-at": expiresAt,
+      });
     } catch (error) {
       // Nothing was stored: give the deposit link back so the partner can simply submit again.
       const remaining = Math.floor((Date.parse(deposit.expiresAt) - this.deps.clock.now().getTime()) / 1000);
@@ -189,16 +222,30 @@ export class CredentialService {
     await this.deps.links.saveRetrieval(tokenHash, link);
     await this.deps.expiry.schedule({ caseId, accountId, tokenHash, expiresAt }, new Date(expiresAt));
     await this.setRecord(caseId, accountId, () => ({ state: "link_sent", recipients: link.recipients, expiresAt }));
-    await this.deps.audit.append({ caseId, actor: deposit.requestedBy, party: "partner", action: "credentials.deposited", payload: { accountId, secretName } });
+    await this.deps.audit.append({
+      caseId,
+      actor: deposit.requestedBy,
+      party: "partner",
+      action: "credentials.deposited",
+      payload: { accountId, secretName },
+    });
 
-    const body = retrievalLinkMessage(caseId, accountId, `${this.deps.publicBaseUrl}/r/${retrievalToken}#${key}`, expiresAt);
+    const body = retrievalLinkMessage(
+      caseId,
+      accountId,
+      `${this.deps.publicBaseUrl}/r/${retrievalToken}#${key}`,
+      expiresAt,
+    );
     const unreachable: Identity[] = [];
     for (const recipient of recipients) {
       try {
         await this.deps.chat.direct(recipient, body);
       } catch (error) {
         unreachable.push(recipient);
-        this.deps.log?.warn({ caseId, accountId, recipient: recipient.userId, err: describeError(error) }, "direct message with the retrieval link failed");
+        this.deps.log?.warn(
+          { caseId, accountId, recipient: recipient.userId, err: describeError(error) },
+          "direct message with the retrieval link failed",
+        );
       }
     }
     await this.deps.audit.append({
@@ -224,7 +271,14 @@ export class CredentialService {
       await this.alertRevisit(tokenHash, link, retrievedAt, visitor);
       return { kind: "retrieved", caseId: link.caseId, accountId: link.accountId, retrievedAt };
     }
-    return { kind: "open", caseId: link.caseId, accountId: link.accountId, secretName: link.secretName, expiresAt: link.expiresAt, recipients: link.recipients };
+    return {
+      kind: "open",
+      caseId: link.caseId,
+      accountId: link.accountId,
+      secretName: link.secretName,
+      expiresAt: link.expiresAt,
+      recipients: link.recipients,
+    };
   }
 
   /**
@@ -238,7 +292,8 @@ export class CredentialService {
       this.deps.links.countAttempt(`reveal-ip:${visitor.ip}`, 60),
       this.deps.links.countAttempt(`reveal-token:${tokenHash}`, 60),
     ]);
-    if (byIp > this.revealLimits.perIpPerMinute || byToken > this.revealLimits.perTokenPerMinute) return { kind: "rate_limited", retryAfterSeconds: 60 };
+    if (byIp > this.revealLimits.perIpPerMinute || byToken > this.revealLimits.perTokenPerMinute)
+      return { kind: "rate_limited", retryAfterSeconds: 60 };
 
     const link = await this.deps.links.getRetrieval(tokenHash);
     if (!proofMatches(proof, link?.verifier) || !link || link.state === "expired") return { kind: "invalid" };
@@ -250,13 +305,21 @@ export class CredentialService {
 
     const at = this.deps.clock.now().toISOString();
     const claim = await this.deps.links.claimRetrieval(tokenHash, at, this.deps.linkTtlSeconds);
-    if (!claim.won) return claim.state === "retrieved" && claim.retrievedAt ? { kind: "retrieved", retrievedAt: claim.retrievedAt } : { kind: "invalid" };
+    if (!claim.won)
+      return claim.state === "retrieved" && claim.retrievedAt
+        ? { kind: "retrieved", retrievedAt: claim.retrievedAt }
+        : { kind: "invalid" };
 
     const { caseId, accountId, secretName } = link;
     const ciphertext = await this.deps.vault.get(secretName);
     if (ciphertext === undefined) {
       await this.afterwards("record a lost secret", async () => {
-        await this.deps.audit.append({ caseId, actor: "system", action: "credentials.lost", payload: { accountId, at, ip: visitor.ip, userAgent: visitor.userAgent } });
+        await this.deps.audit.append({
+          caseId,
+          actor: "system",
+          action: "credentials.lost",
+          payload: { accountId, at, ip: visitor.ip, userAgent: visitor.userAgent },
+        });
         await this.tellChannel(await this.caseOf(caseId), lostLine(accountId));
       });
       return { kind: "lost" };
@@ -265,14 +328,26 @@ export class CredentialService {
       () => true,
       (error: unknown) => {
         // The expiry job, left scheduled, deletes it later.
-        this.deps.log?.warn({ caseId, accountId, err: describeError(error) }, "could not delete the retrieved secret; the expiry job will");
+        this.deps.log?.warn(
+          { caseId, accountId, err: describeError(error) },
+          "could not delete the retrieved secret; the expiry job will",
+        );
         return false;
       },
     );
     await this.afterwards("record the retrieval", async () => {
       if (destroyed) await this.deps.expiry.cancel(tokenHash);
-      await this.deps.audit.append({ caseId, actor: "system", action: "credentials.retrieved", payload: { accountId, at, ip: visitor.ip, userAgent: visitor.userAgent, secretDeleted: destroyed } });
-      const updated = await this.setRecord(caseId, accountId, (record) => (record?.expiresAt === link.expiresAt ? { state: "retrieved", recipients: record.recipients, expiresAt: record.expiresAt } : undefined));
+      await this.deps.audit.append({
+        caseId,
+        actor: "system",
+        action: "credentials.retrieved",
+        payload: { accountId, at, ip: visitor.ip, userAgent: visitor.userAgent, secretDeleted: destroyed },
+      });
+      const updated = await this.setRecord(caseId, accountId, (record) =>
+        record?.expiresAt === link.expiresAt
+          ? { state: "retrieved", recipients: record.recipients, expiresAt: record.expiresAt }
+          : undefined,
+      );
       await this.tellChannel(updated, retrievedLine(accountId, at));
     });
     return { kind: "revealed", caseId, accountId, secretName, ciphertext };
@@ -300,20 +375,36 @@ export class CredentialService {
 
     await this.deps.vault.destroy(secretName);
     const expiresAt = expiry.expiresAt;
-    const updated = await this.setRecord(caseId, accountId, (now) => (now?.state === "link_sent" && now.expiresAt === expiresAt ? { state: "expired", recipients: now.recipients, expiresAt } : undefined));
-    await this.deps.audit.append({ caseId, actor: "system", action: "credentials.expired", payload: { accountId, expiresAt, secretDeleted: true } });
+    const updated = await this.setRecord(caseId, accountId, (now) =>
+      now?.state === "link_sent" && now.expiresAt === expiresAt
+        ? { state: "expired", recipients: now.recipients, expiresAt }
+        : undefined,
+    );
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: "credentials.expired",
+      payload: { accountId, expiresAt, secretDeleted: true },
+    });
     await this.tellChannel(updated, expiredLine(accountId, expiresAt));
     return "expired";
   }
 
   private assertDepositAllowed(current: Case, accountId: string): void {
-    if (current.status === "cancelled") throw new CredentialRequestRefusedError(`case ${current.id} is cancelled: no credentials are handed over`);
+    if (current.status === "cancelled")
+      throw new CredentialRequestRefusedError(`case ${current.id} is cancelled: no credentials are handed over`);
     if (!current.accounts.includes(accountId)) {
-      throw new CredentialRequestRefusedError(`account ${accountId} is not part of case ${current.id} (its accounts: ${current.accounts.join(", ") || "none yet"})`);
+      throw new CredentialRequestRefusedError(
+        `account ${accountId} is not part of case ${current.id} (its accounts: ${current.accounts.join(", ") || "none yet"})`,
+      );
     }
     this.recipientsOf(current);
     const record = current.credentials?.[accountId];
-    if (record?.state === "link_sent" && record.expiresAt && Date.parse(record.expiresAt) > this.deps.clock.now().getTime()) {
+    if (
+      record?.state === "link_sent" &&
+      record.expiresAt &&
+      Date.parse(record.expiresAt) > this.deps.clock.now().getTime()
+    ) {
       throw new CredentialRequestRefusedError(
         `a retrieval link for account ${accountId} was sent to ${record.recipients.join(", ")} and is valid until ${record.expiresAt}; a new deposit is possible once it is retrieved or expired`,
       );
@@ -325,15 +416,28 @@ export class CredentialService {
     const record = current.credentials?.[accountId];
     if (record?.state !== "link_sent") return;
     await this.deps.vault.destroy(credentialSecretName(current.id, accountId));
-    await this.setRecord(current.id, accountId, (now) => (now?.state === "link_sent" && now.expiresAt === record.expiresAt ? { state: "expired", recipients: now.recipients, expiresAt: now.expiresAt } : undefined));
-    await this.deps.audit.append({ caseId: current.id, actor: "system", action: "credentials.expired", payload: { accountId, expiresAt: record.expiresAt, secretDeleted: true } });
+    await this.setRecord(current.id, accountId, (now) =>
+      now?.state === "link_sent" && now.expiresAt === record.expiresAt
+        ? { state: "expired", recipients: now.recipients, expiresAt: now.expiresAt }
+        : undefined,
+    );
+    await this.deps.audit.append({
+      caseId: current.id,
+      actor: "system",
+      action: "credentials.expired",
+      payload: { accountId, expiresAt: record.expiresAt, secretDeleted: true },
+    });
   }
 
   private recipientsOf(current: Case): Identity[] {
     const value = current.ticket.answers.credentialRecipients;
-    const recipients = Array.isArray(value) ? value.filter((v): v is Identity => typeof v === "object" && v !== null && typeof v.userId === "string") : [];
+    const recipients = Array.isArray(value)
+      ? value.filter((v): v is Identity => typeof v === "object" && v !== null && typeof v.userId === "string")
+      : [];
     if (recipients.length === 0) {
-      throw new CredentialRequestRefusedError(`case ${current.id} names no root-credential recipient: answer it first with \`edit credentialRecipients\``);
+      throw new CredentialRequestRefusedError(
+        `case ${current.id} names no root-credential recipient: answer it first with \`edit credentialRecipients\``,
+      );
     }
     return recipients;
   }
@@ -345,7 +449,11 @@ export class CredentialService {
   }
 
   /** Sets one account's CredentialRecord; `next` returns undefined to leave the case as it is. */
-  private setRecord(caseId: string, accountId: string, next: (record: CredentialRecord | undefined) => Omit<CredentialRecord, "accountId" | "updatedAt"> | undefined): Promise<Case> {
+  private setRecord(
+    caseId: string,
+    accountId: string,
+    next: (record: CredentialRecord | undefined) => Omit<CredentialRecord, "accountId" | "updatedAt"> | undefined,
+  ): Promise<Case> {
     const updatedAt = this.deps.clock.now().toISOString();
     return this.deps.cases.update(caseId, (current) => {
       const value = next(current.credentials?.[accountId]);
@@ -354,10 +462,20 @@ export class CredentialService {
     });
   }
 
-  private async alertRevisit(tokenHash: string, link: RetrievalLink, retrievedAt: string, visitor: Visitor): Promise<void> {
+  private async alertRevisit(
+    tokenHash: string,
+    link: RetrievalLink,
+    retrievedAt: string,
+    visitor: Visitor,
+  ): Promise<void> {
     if (!(await this.deps.links.claimOnce(`revisit:${tokenHash}`, revisitAlertSeconds))) return;
     await this.afterwards("alert the channel of a revisit", async () => {
-      await this.deps.audit.append({ caseId: link.caseId, actor: "system", action: "credentials.revisited", payload: { accountId: link.accountId, retrievedAt, ip: visitor.ip, userAgent: visitor.userAgent } });
+      await this.deps.audit.append({
+        caseId: link.caseId,
+        actor: "system",
+        action: "credentials.revisited",
+        payload: { accountId: link.accountId, retrievedAt, ip: visitor.ip, userAgent: visitor.userAgent },
+      });
       await this.tellChannel(await this.caseOf(link.caseId), revisitedLine(link.accountId, retrievedAt));
     });
   }

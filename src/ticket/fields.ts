@@ -83,7 +83,8 @@ export function mentionOf(who: Identity): string {
   return who.name ? `<@${who.userId}|${who.name}>` : `<@${who.userId}>`;
 }
 
-const isIdentityList = (value: AnswerValue): value is Identity[] => Array.isArray(value) && value.some((v) => typeof v === "object");
+const isIdentityList = (value: AnswerValue): value is Identity[] =>
+  Array.isArray(value) && value.some((v) => typeof v === "object");
 
 /** Display of any answer: what a summary shows whatever the field. */
 export function formatAnswer(value: AnswerValue): string {
@@ -91,7 +92,10 @@ export function formatAnswer(value: AnswerValue): string {
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (typeof value === "string") return value;
   if (value.length === 0) return "(none)";
-  if (isIdentityList(value)) return value.map((who) => (who.email && who.userId === `email:${who.email}` ? who.email : `<@${who.userId}>`)).join(", ");
+  if (isIdentityList(value))
+    return value
+      .map((who) => (who.email && who.userId === `email:${who.email}` ? who.email : `<@${who.userId}>`))
+      .join(", ");
   return (value as string[]).join(", ");
 }
 
@@ -117,22 +121,43 @@ const choiceField = (spec: Omit<FieldSpec, "parse" | "options"> & { options: Cho
   });
 
 const credentialDeliveryOptions: ChoiceOption[] = [
-  { value: "link", label: "One-time link in a direct message", aliases: ["one-time link", "one time link", "direct message", "dm"] },
+  {
+    value: "link",
+    label: "One-time link in a direct message",
+    aliases: ["one-time link", "one time link", "direct message", "dm"],
+  },
   {
     value: "passwordless",
-    label: "Passwordless: move the root e-mail to us, we reset the password (where the partner's organization allows it)",
+    label:
+      "Passwordless: move the root e-mail to us, we reset the password (where the partner's organization allows it)",
     aliases: ["no password", "reset", "root e-mail", "root email"],
   },
 ];
 
 const removalByOptions: ChoiceOption[] = [
-  { value: "partner", label: "The partner removes all the accounts from its organization at once", aliases: ["partner", "the partner", "centurylink", "ctl"] },
-  { value: "customer", label: "Our company leaves the organization, as root or with one of our IAM users", aliases: ["our company", "my company", "company", "us", "we", "customer", "me"] },
+  {
+    value: "partner",
+    label: "The partner removes all the accounts from its organization at once",
+    aliases: ["partner", "the partner", "centurylink", "ctl"],
+  },
+  {
+    value: "customer",
+    label: "Our company leaves the organization, as root or with one of our IAM users",
+    aliases: ["our company", "my company", "company", "us", "we", "customer", "me"],
+  },
 ];
 
 const destinationOptions: ChoiceOption[] = [
-  { value: "standalone", label: "Standalone: the accounts belong to no organization afterwards", aliases: ["none", "no organization", "alone"] },
-  { value: "organization", label: "Another AWS organization, which invites the accounts", aliases: ["another organization", "new organization", "org", "another org"] },
+  {
+    value: "standalone",
+    label: "Standalone: the accounts belong to no organization afterwards",
+    aliases: ["none", "no organization", "alone"],
+  },
+  {
+    value: "organization",
+    label: "Another AWS organization, which invites the accounts",
+    aliases: ["another organization", "new organization", "org", "another org"],
+  },
 ];
 
 const bucketOptions: ChoiceOption[] = [
@@ -150,7 +175,8 @@ const emailPattern = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const problemsShown = 3;
 
 function rootEmailProblem(email: string): string | undefined {
-  if (email.length > maxRootEmailLength) return `"${email.slice(0, 80)}" is longer than ${maxRootEmailLength} characters, the most AWS allows for a root e-mail address`;
+  if (email.length > maxRootEmailLength)
+    return `"${email.slice(0, 80)}" is longer than ${maxRootEmailLength} characters, the most AWS allows for a root e-mail address`;
   if (!emailPattern.test(email)) return `"${email.slice(0, 80)}" is not an e-mail address`;
   return undefined;
 }
@@ -165,11 +191,21 @@ function rootEmailProblem(email: string): string | undefined {
 function parseRootEmails(text: string, ctx: FieldContext): ParseResult<string[]> {
   // Unknown only in a form whose account IDs were refused: check the lines alone, that error is enough.
   const departing = Array.isArray(ctx.answers.accountIds) ? (ctx.answers.accountIds as string[]) : undefined;
-  const entries = text.split(/[\n\r,;]+/).map((e) => e.trim()).filter(Boolean);
-  if (entries.length === 0) return refuse("no address was given: one line per departing account, the account ID then the new root e-mail");
+  const entries = text
+    .split(/[\n\r,;]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0)
+    return refuse("no address was given: one line per departing account, the account ID then the new root e-mail");
 
-  if (entries.length === 1 && !/\s|=/.test(entries[0]) && entries[0].includes("@") && !/^[\d-]{12,}[:=]/.test(entries[0])) {
-    if (!departing || departing.length === 0) return refuse("give the departing account IDs first (`edit accounts`): each of them needs its new root e-mail");
+  if (
+    entries.length === 1 &&
+    !/\s|=/.test(entries[0]) &&
+    entries[0].includes("@") &&
+    !/^[\d-]{12,}[:=]/.test(entries[0])
+  ) {
+    if (!departing || departing.length === 0)
+      return refuse("give the departing account IDs first (`edit accounts`): each of them needs its new root e-mail");
     return subAddressed(entries[0], departing);
   }
 
@@ -180,21 +216,28 @@ function parseRootEmails(text: string, ctx: FieldContext): ParseResult<string[]>
     const account = tokens.map((t) => t.replace(/-/g, "")).find((t) => /^\d{12}$/.test(t));
     const email = tokens.find((t) => t.includes("@"));
     if (tokens.length !== 2 || !account || !email) {
-      problems.push(`"${entry.slice(0, 80)}" is not an account ID and an e-mail address (e.g. ${departing?.[0] ?? "123456789012"} aws-prod@acme.example)`);
+      problems.push(
+        `"${entry.slice(0, 80)}" is not an account ID and an e-mail address (e.g. ${departing?.[0] ?? "123456789012"} aws-prod@acme.example)`,
+      );
       continue;
     }
     const bad = rootEmailProblem(email);
     if (bad) problems.push(bad);
-    else if (departing && !departing.includes(account)) problems.push(`${account} is not one of the departing accounts (${departing.join(", ")})`);
+    else if (departing && !departing.includes(account))
+      problems.push(`${account} is not one of the departing accounts (${departing.join(", ")})`);
     else if (byAccount.has(account)) problems.push(`${account} is given twice: each account gets exactly one address`);
     else byAccount.set(account, email);
   }
   const missing = (departing ?? []).filter((id) => !byAccount.has(id));
-  if (problems.length === 0 && missing.length > 0) problems.push(`no address for ${missing.join(", ")}: give one line per departing account`);
+  if (problems.length === 0 && missing.length > 0)
+    problems.push(`no address for ${missing.join(", ")}: give one line per departing account`);
   const seen = new Map<string, string>();
   for (const [account, email] of byAccount) {
     const other = seen.get(email.toLowerCase());
-    if (other) problems.push(`${email} is given for both ${other} and ${account}: each account needs its own address (an address can be the root of only one AWS account)`);
+    if (other)
+      problems.push(
+        `${email} is given for both ${other} and ${account}: each account needs its own address (an address can be the root of only one AWS account)`,
+      );
     seen.set(email.toLowerCase(), account);
   }
   if (problems.length > 0) {
@@ -211,10 +254,16 @@ function subAddressed(email: string, departing: string[]): ParseResult<string[]>
   if (bad) return refuse(bad);
   if (departing.length === 1) return accept([`${departing[0]}=${email}`]);
   const [local, domain] = [email.slice(0, email.lastIndexOf("@")), email.slice(email.lastIndexOf("@") + 1)];
-  if (local.includes("+")) return refuse(`"${email}" already has a + part: give one line per account (the account ID, then its address) instead`);
+  if (local.includes("+"))
+    return refuse(
+      `"${email}" already has a + part: give one line per account (the account ID, then its address) instead`,
+    );
   const addresses = departing.map((id) => `${local}+${id}@${domain}`);
   const tooLong = addresses.find((a) => a.length > maxRootEmailLength);
-  if (tooLong) return refuse(`${tooLong} would be longer than ${maxRootEmailLength} characters, the most AWS allows: use a shorter address, or give one line per account`);
+  if (tooLong)
+    return refuse(
+      `${tooLong} would be longer than ${maxRootEmailLength} characters, the most AWS allows: use a shorter address, or give one line per account`,
+    );
   return accept(
     departing.map((id, i) => `${id}=${addresses[i]}`),
     `each account gets its own address: ${addresses.join(", ")}. Make sure mail to these + addresses reaches you (most mail services deliver them to ${email}).`,
@@ -222,7 +271,10 @@ function subAddressed(email: string, departing: string[]): ParseResult<string[]>
 }
 
 const rootEmailPairs = (value: AnswerValue): [string, string][] =>
-  (Array.isArray(value) ? (value as string[]) : []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]);
+  (Array.isArray(value) ? (value as string[]) : []).map((pair) => [
+    pair.slice(0, pair.indexOf("=")),
+    pair.slice(pair.indexOf("=") + 1),
+  ]);
 
 /** The fields, in the order asked. */
 export const ticketFields: readonly TicketField[] = [
@@ -238,7 +290,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "customerApprovers",
     label: "Customer approvers",
-    question: "Who approves the handoff for the customer? Mention them, or give the e-mail address of someone not in this channel yet.",
+    question:
+      "Who approves the handoff for the customer? Mention them, or give the e-mail address of someone not in this channel yet.",
     hint: "e.g. @Jane Doe, cfo@acme.example",
     optional: false,
     multiline: false,
@@ -287,7 +340,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "accountsWithoutRootAccess",
     label: "Accounts without root access",
-    question: 'To which of these accounts do you currently have no root access? Answer "none" if you have it for all of them.',
+    question:
+      'To which of these accounts do you currently have no root access? Answer "none" if you have it for all of them.',
     hint: "Account IDs from the departing ones, or none",
     optional: true,
     multiline: true,
@@ -300,7 +354,10 @@ export const ticketFields: readonly TicketField[] = [
       if (!Array.isArray(departing)) return ids;
       const outside = ids.value.filter((id) => !(departing as unknown[]).includes(id));
       if (outside.length === 0) return ids;
-      const which = outside.length === 1 ? `${outside[0]} is not one of the departing accounts` : `${outside.join(", ")} are not among the departing accounts`;
+      const which =
+        outside.length === 1
+          ? `${outside[0]} is not one of the departing accounts`
+          : `${outside.join(", ")} are not among the departing accounts`;
       return refuse(`${which} (${(departing as string[]).join(", ")}): list only departing accounts, or answer "none"`);
     },
     toInput: (value) => (Array.isArray(value) && value.length === 0 ? "none" : answerInput(value)),
@@ -308,7 +365,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "credentialRecipients",
     label: "Root credential recipients",
-    question: "Who receives the root credentials for your company? Mention them: each gets a one-time link by direct message.",
+    question:
+      "Who receives the root credentials for your company? Mention them: each gets a one-time link by direct message.",
     hint: "e.g. @Jane Doe",
     optional: false,
     multiline: false,
@@ -335,13 +393,20 @@ export const ticketFields: readonly TicketField[] = [
     condition: "only when root access is handed over passwordless",
     dependsOn: ["accountIds"],
     parse: (text, ctx) => parseRootEmails(text, ctx),
-    format: (value) => rootEmailPairs(value).map(([account, email]) => `${account}: ${email}`).join(", "),
-    toInput: (value) => rootEmailPairs(value).map(([account, email]) => `${account} ${email}`).join("\n"),
+    format: (value) =>
+      rootEmailPairs(value)
+        .map(([account, email]) => `${account}: ${email}`)
+        .join(", "),
+    toInput: (value) =>
+      rootEmailPairs(value)
+        .map(([account, email]) => `${account} ${email}`)
+        .join("\n"),
   }),
   choiceField({
     key: "removalBy",
     label: "Removal from the organization by",
-    question: "Who should remove your member accounts from the partner's AWS organization: the partner, or your company?",
+    question:
+      "Who should remove your member accounts from the partner's AWS organization: the partner, or your company?",
     hint: "If your company does it with IAM users, the partner must change their IAM policy before the departure.",
     optional: false,
     multiline: false,
@@ -350,7 +415,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "customerIamUsers",
     label: "Customer IAM users needing permissions",
-    question: "Which of your IAM users will leave the organization and need permissions for it? Give their user names (and accounts).",
+    question:
+      "Which of your IAM users will leave the organization and need permissions for it? Give their user names (and accounts).",
     hint: "e.g. ops-admin in 123456789012; write root if you use the root user",
     optional: false,
     multiline: true,
@@ -361,7 +427,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "keepLifecycleTooling",
     label: "Keep the partner's lifecycle tooling",
-    question: "Do you wish to continue using the partner's application-lifecycle (ALM) tooling? If yes, its IAM policy stays (without the partner's Optimization tags).",
+    question:
+      "Do you wish to continue using the partner's application-lifecycle (ALM) tooling? If yes, its IAM policy stays (without the partner's Optimization tags).",
     optional: false,
     multiline: false,
     parse: (text) => parseYesNo(text),
@@ -377,7 +444,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "newOrganization",
     label: "New organization",
-    question: "Which organization will the accounts join? Give its ID (o-…) or its management account ID. Have it invite the accounts within 15 days of the target date.",
+    question:
+      "Which organization will the accounts join? Give its ID (o-…) or its management account ID. Have it invite the accounts within 15 days of the target date.",
     hint: "e.g. o-a1b2c3d4e5 or 123456789012",
     optional: false,
     multiline: false,
@@ -388,7 +456,8 @@ export const ticketFields: readonly TicketField[] = [
   choiceField({
     key: "bucketDisposition",
     label: "Partner S3 buckets",
-    question: "The partner created two S3 buckets in each account, config-bucket-<account ID> and ctlaudit-<account ID>. What should happen to them?",
+    question:
+      "The partner created two S3 buckets in each account, config-bucket-<account ID> and ctlaudit-<account ID>. What should happen to them?",
     optional: false,
     multiline: false,
     options: bucketOptions,
@@ -396,7 +465,8 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "accountsPayableInformed",
     label: "Accounts payable informed",
-    question: "Is your accounts payable team aware of the transition? Right after leaving, all usage is payable to AWS.",
+    question:
+      "Is your accounts payable team aware of the transition? Right after leaving, all usage is payable to AWS.",
     optional: false,
     multiline: false,
     parse: (text) => {
@@ -453,9 +523,16 @@ export function fieldByKey(key: string): TicketField | undefined {
   if (exact) return exact;
   const wanted = normalizeName(key);
   if (wanted === "") return undefined;
-  const named = ticketFields.find((f) => normalizeName(f.key) === wanted || normalizeName(f.label) === wanted || fieldAliases[f.key].includes(wanted));
+  const named = ticketFields.find(
+    (f) => normalizeName(f.key) === wanted || normalizeName(f.label) === wanted || fieldAliases[f.key].includes(wanted),
+  );
   if (named) return named;
   // A single label word ("goal", "considerations") when it names exactly one field.
-  const byWord = ticketFields.filter((f) => f.label.toLowerCase().split(/[^a-z0-9]+/).some((word) => word.length >= 4 && word === wanted));
+  const byWord = ticketFields.filter((f) =>
+    f.label
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .some((word) => word.length >= 4 && word === wanted),
+  );
   return byWord.length === 1 ? byWord[0] : undefined;
 }

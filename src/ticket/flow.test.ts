@@ -1,5 +1,16 @@
 import type { TicketState } from "../case";
-import { applyForm, applyInput, currentField, formValues, interpretReply, isComplete, nextField, startTicket, type FlowInput, type FlowOutcome } from "./flow";
+import {
+  applyForm,
+  applyInput,
+  currentField,
+  formValues,
+  interpretReply,
+  isComplete,
+  nextField,
+  startTicket,
+  type FlowInput,
+  type FlowOutcome,
+} from "./flow";
 
 const today = new Date("2026-11-26T12:00:00Z");
 const ctx = { today, platform: "slack" as const };
@@ -22,7 +33,19 @@ function reply(state: TicketState, ...texts: string[]): TicketState {
 /** The replies up to (not including) the departing accounts. */
 const upToAccounts = ["Acme Corp", "<@U1|Jane>", "We take the accounts over.", "2027-01-15", "Sam Rep"];
 /** A whole ticket where the partner removes the accounts and they go standalone. */
-const wholeTicket = [...upToAccounts, "111111111111, 222222222222", "none", "<@U1>", "link", "partner", "yes", "standalone", "keep", "yes", "skip"];
+const wholeTicket = [
+  ...upToAccounts,
+  "111111111111, 222222222222",
+  "none",
+  "<@U1>",
+  "link",
+  "partner",
+  "yes",
+  "standalone",
+  "keep",
+  "yes",
+  "skip",
+];
 
 function expectKind<K extends FlowOutcome["kind"]>(outcome: FlowOutcome, kind: K): Extract<FlowOutcome, { kind: K }> {
   expect(outcome.kind).toBe(kind);
@@ -81,7 +104,12 @@ describe("the question flow", () => {
     expect(isComplete(state)).toBe(true);
     expect(state.cursor).toBeUndefined();
     expect(state.completedAt).toBe(today.toISOString());
-    expect(state.answers).toMatchObject({ accountIds: ["111111111111", "222222222222"], accountsWithoutRootAccess: [], removalBy: "partner", specialConsiderations: null });
+    expect(state.answers).toMatchObject({
+      accountIds: ["111111111111", "222222222222"],
+      accountsWithoutRootAccess: [],
+      removalBy: "partner",
+      specialConsiderations: null,
+    });
     expect(state.answers).not.toHaveProperty("customerIamUsers");
     expect(state.answers).not.toHaveProperty("newOrganization");
   });
@@ -192,22 +220,30 @@ describe("the question flow", () => {
 
   it("refuses to edit an unknown field and lists the fields", () => {
     const outcome = expectKind(applyInput(startTicket(), { kind: "edit", field: "pizza" }, ctx), "invalid");
-    expect(outcome.reason).toMatch(/^there is no field "pizza": use `edit <field>` with one of: customer, customer approvers, goal, target date/);
+    expect(outcome.reason).toMatch(
+      /^there is no field "pizza": use `edit <field>` with one of: customer, customer approvers, goal, target date/,
+    );
   });
 
   it("asks which field when edit names none", () => {
-    expect(expectKind(applyInput(startTicket(), { kind: "edit", field: "" }, ctx), "invalid").reason).toMatch(/^which field\?/);
+    expect(expectKind(applyInput(startTicket(), { kind: "edit", field: "" }, ctx), "invalid").reason).toMatch(
+      /^which field\?/,
+    );
   });
 
   it("refuses to edit a conditional field that does not apply and says when it does", () => {
     const done = reply(startTicket(), ...wholeTicket);
     const outcome = expectKind(applyInput(done, { kind: "edit", field: "iam users" }, ctx), "invalid");
-    expect(outcome.reason).toBe("Customer IAM users needing permissions does not apply to this ticket (it is asked only when your company removes the accounts from the organization)");
+    expect(outcome.reason).toBe(
+      "Customer IAM users needing permissions does not apply to this ticket (it is asked only when your company removes the accounts from the organization)",
+    );
   });
 
   it("refuses an answer or a skip when no question is open", () => {
     const done = reply(startTicket(), ...wholeTicket);
-    expect(expectKind(applyInput(done, answer("hello"), ctx), "invalid").reason).toMatch(/^there is no open question: the ticket is complete/);
+    expect(expectKind(applyInput(done, answer("hello"), ctx), "invalid").reason).toMatch(
+      /^there is no open question: the ticket is complete/,
+    );
     expect(expectKind(applyInput(done, { kind: "skip" }, ctx), "invalid").reason).toMatch(/^there is no open question/);
   });
 
@@ -226,7 +262,21 @@ describe("the question flow", () => {
   });
 
   it("drops the IAM users when removal switches to the partner, and asks for them again when it switches back", () => {
-    const done = reply(startTicket(), ...upToAccounts, "111111111111", "none", "<@U1>", "link", "customer", "ops-admin", "no", "standalone", "keep", "yes", "skip");
+    const done = reply(
+      startTicket(),
+      ...upToAccounts,
+      "111111111111",
+      "none",
+      "<@U1>",
+      "link",
+      "customer",
+      "ops-admin",
+      "no",
+      "standalone",
+      "keep",
+      "yes",
+      "skip",
+    );
     expect(isComplete(done)).toBe(true);
     expect(done.answers.customerIamUsers).toBe("ops-admin");
     const toPartner = reply(done, "edit removal", "partner");
@@ -238,7 +288,20 @@ describe("the question flow", () => {
   });
 
   it("asks again for the accounts without root access when an edit of the departing accounts leaves them out", () => {
-    const done = reply(startTicket(), ...upToAccounts, "111111111111, 222222222222", "222222222222", "<@U1>", "link", "partner", "yes", "standalone", "keep", "yes", "skip");
+    const done = reply(
+      startTicket(),
+      ...upToAccounts,
+      "111111111111, 222222222222",
+      "222222222222",
+      "<@U1>",
+      "link",
+      "partner",
+      "yes",
+      "standalone",
+      "keep",
+      "yes",
+      "skip",
+    );
     const kept = reply(done, "edit accounts", "111111111111 222222222222 333333333333");
     expect(kept.answers.accountsWithoutRootAccess).toEqual(["222222222222"]);
     expect(isComplete(kept)).toBe(true);
@@ -303,7 +366,12 @@ describe("applyForm", () => {
     expect(result.errors).toEqual({});
     expect(isComplete(result.state)).toBe(true);
     expect(result.state.completedAt).toBe(today.toISOString());
-    expect(result.state.answers).toMatchObject({ accountIds: ["111111111111", "222222222222"], accountsWithoutRootAccess: null, newOrganization: "o-a1b2c3d4e5", specialConsiderations: null });
+    expect(result.state.answers).toMatchObject({
+      accountIds: ["111111111111", "222222222222"],
+      accountsWithoutRootAccess: null,
+      newOrganization: "o-a1b2c3d4e5",
+      specialConsiderations: null,
+    });
   });
 
   it("drops a conditional field that does not apply, even when filled in", () => {
@@ -319,7 +387,18 @@ describe("applyForm", () => {
 
   it("reports an error per bad or missing field and leaves the state as it was", () => {
     const state = reply(startTicket(), "Old name");
-    const result = applyForm(state, { ...fullForm, accountIds: "123", targetDate: "2020-01-01", goal: " ", removalBy: "customer", customerIamUsers: "" }, ctx);
+    const result = applyForm(
+      state,
+      {
+        ...fullForm,
+        accountIds: "123",
+        targetDate: "2020-01-01",
+        goal: " ",
+        removalBy: "customer",
+        customerIamUsers: "",
+      },
+      ctx,
+    );
     expect(result.state).toBe(state);
     expect(result.errors).toEqual({
       accountIds: '"123" is not an AWS account ID: account IDs have exactly 12 digits',

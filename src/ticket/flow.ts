@@ -14,7 +14,12 @@ import { fieldByKey, ticketFields, type TicketField } from "./fields";
  */
 
 /** What a reply in the ticket thread means. */
-export type FlowInput = { kind: "answer"; text: string } | { kind: "back" } | { kind: "skip" } | { kind: "edit"; field: string } | { kind: "cancel" };
+export type FlowInput =
+  | { kind: "answer"; text: string }
+  | { kind: "back" }
+  | { kind: "skip" }
+  | { kind: "edit"; field: string }
+  | { kind: "cancel" };
 
 export interface FlowContext {
   today: Date;
@@ -49,11 +54,14 @@ export function startTicket(): TicketState {
   return { answers: {}, cursor: ticketFields[0].key, history: [], warnings: {} };
 }
 
-const applies = (field: TicketField, answers: Record<string, AnswerValue>): boolean => !field.appliesWhen || field.appliesWhen(answers);
+const applies = (field: TicketField, answers: Record<string, AnswerValue>): boolean =>
+  !field.appliesWhen || field.appliesWhen(answers);
 
 /** The first field that applies to the answers and is neither answered nor skipped. */
 export function nextField(state: TicketState): TicketField | undefined {
-  return ticketFields.find((f) => applies(f, state.answers) && !Object.prototype.hasOwnProperty.call(state.answers, f.key));
+  return ticketFields.find(
+    (f) => applies(f, state.answers) && !Object.prototype.hasOwnProperty.call(state.answers, f.key),
+  );
 }
 
 /**
@@ -104,7 +112,12 @@ function answer(state: TicketState, text: string, ctx: FlowContext): FlowOutcome
 function skip(state: TicketState, ctx: FlowContext): FlowOutcome {
   const field = currentField(state);
   if (!field) return { kind: "invalid", state, reason: noQuestionReason };
-  if (!field.optional) return { kind: "invalid", state, reason: `${field.label} is required and cannot be skipped: please answer it, or \`cancel\` to stop` };
+  if (!field.optional)
+    return {
+      kind: "invalid",
+      state,
+      reason: `${field.label} is required and cannot be skipped: please answer it, or \`cancel\` to stop`,
+    };
   const next = record(state, field, null, undefined, ctx);
   return { kind: "skipped", state: next, field, next: currentField(next) };
 }
@@ -116,7 +129,13 @@ const noQuestionReason = "there is no open question: the ticket is complete. Use
  * their answers, answers checked against this one are checked again (and asked anew when they no longer
  * fit), and the cursor goes to the next unanswered field, or the ticket completes.
  */
-function record(state: TicketState, field: TicketField, value: AnswerValue, warning: string | undefined, ctx: FlowContext): TicketState {
+function record(
+  state: TicketState,
+  field: TicketField,
+  value: AnswerValue,
+  warning: string | undefined,
+  ctx: FlowContext,
+): TicketState {
   const next = copy(state);
   next.answers[field.key] = value;
   if (warning === undefined) delete next.warnings[field.key];
@@ -170,15 +189,26 @@ function goBack(state: TicketState): FlowOutcome {
 }
 
 function edit(state: TicketState, name: string): FlowOutcome {
-  if (name === "") return { kind: "invalid", state, reason: `which field? Use \`edit <field>\`, with one of: ${fieldNames()}` };
+  if (name === "")
+    return { kind: "invalid", state, reason: `which field? Use \`edit <field>\`, with one of: ${fieldNames()}` };
   const target = fieldByKey(name);
-  if (!target) return { kind: "invalid", state, reason: `there is no field "${name}": use \`edit <field>\` with one of: ${fieldNames()}` };
+  if (!target)
+    return {
+      kind: "invalid",
+      state,
+      reason: `there is no field "${name}": use \`edit <field>\` with one of: ${fieldNames()}`,
+    };
   if (!applies(target, state.answers)) {
-    return { kind: "invalid", state, reason: `${target.label} does not apply to this ticket${target.condition ? ` (it is asked ${target.condition})` : ""}` };
+    return {
+      kind: "invalid",
+      state,
+      reason: `${target.label} does not apply to this ticket${target.condition ? ` (it is asked ${target.condition})` : ""}`,
+    };
   }
   const next = copy(state);
   const current = currentField(state);
-  if (current && current.key !== target.key && next.history[next.history.length - 1] !== current.key) next.history.push(current.key);
+  if (current && current.key !== target.key && next.history[next.history.length - 1] !== current.key)
+    next.history.push(current.key);
   next.cursor = target.key;
   delete next.completedAt;
   return { kind: "moved", state: next, next: target };
@@ -219,7 +249,12 @@ export function applyForm(
     if (parsed.warning !== undefined) warnings[f.key] = parsed.warning;
   }
   if (Object.keys(errors).length > 0) return { state, errors, warnings };
-  const next: TicketState = { answers, history: asked, warnings: { ...warnings }, completedAt: ctx.today.toISOString() };
+  const next: TicketState = {
+    answers,
+    history: asked,
+    warnings: { ...warnings },
+    completedAt: ctx.today.toISOString(),
+  };
   return { state: copy(next), errors, warnings };
 }
 

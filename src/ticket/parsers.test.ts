@@ -1,4 +1,13 @@
-import { parseAccountIds, parseChoice, parseDate, parseFreeText, parseMentions, parseOrganizationTarget, parseYesNo, type ChoiceOption } from "./parsers";
+import {
+  parseAccountIds,
+  parseChoice,
+  parseDate,
+  parseFreeText,
+  parseMentions,
+  parseOrganizationTarget,
+  parseYesNo,
+  type ChoiceOption,
+} from "./parsers";
 import type { ParseResult } from "./parse-result";
 
 /** The value of an accepted result; fails the test with the reason otherwise. */
@@ -33,15 +42,22 @@ describe("parseAccountIds", () => {
   });
 
   it("drops repeats and keeps the first position", () => {
-    expect(valueOf(parseAccountIds("222222222222, 111111111111, 2222-2222-2222"))).toEqual(["222222222222", "111111111111"]);
+    expect(valueOf(parseAccountIds("222222222222, 111111111111, 2222-2222-2222"))).toEqual([
+      "222222222222",
+      "111111111111",
+    ]);
   });
 
   it("refuses an account ID with 11 digits and says 12 are expected", () => {
-    expect(reasonOf(parseAccountIds("111111111111, 12345678901"))).toBe('"12345678901" is not an AWS account ID: account IDs have exactly 12 digits');
+    expect(reasonOf(parseAccountIds("111111111111, 12345678901"))).toBe(
+      '"12345678901" is not an AWS account ID: account IDs have exactly 12 digits',
+    );
   });
 
   it("refuses an account ID with 13 digits", () => {
-    expect(reasonOf(parseAccountIds("1234567890123"))).toBe('"1234567890123" is not an AWS account ID: account IDs have exactly 12 digits');
+    expect(reasonOf(parseAccountIds("1234567890123"))).toBe(
+      '"1234567890123" is not an AWS account ID: account IDs have exactly 12 digits',
+    );
   });
 
   it("refuses a token with letters and names it", () => {
@@ -49,7 +65,9 @@ describe("parseAccountIds", () => {
   });
 
   it("names every bad token when there are several", () => {
-    expect(reasonOf(parseAccountIds("12345, prod, 111111111111"))).toBe('"12345", "prod" are not AWS account IDs: account IDs have exactly 12 digits');
+    expect(reasonOf(parseAccountIds("12345, prod, 111111111111"))).toBe(
+      '"12345", "prod" are not AWS account IDs: account IDs have exactly 12 digits',
+    );
   });
 
   it("refuses an empty answer and asks for 12-digit IDs", () => {
@@ -83,7 +101,9 @@ describe("parseDate", () => {
   });
 
   it("refuses an ambiguous day/month and asks for year-month-day with both readings", () => {
-    expect(reasonOf(parseDate("03/04/2027", today))).toBe('"03/04/2027" can be read two ways (3 April or March 4): write it as year-month-day, 2027-04-03 or 2027-03-04');
+    expect(reasonOf(parseDate("03/04/2027", today))).toBe(
+      '"03/04/2027" can be read two ways (3 April or March 4): write it as year-month-day, 2027-04-03 or 2027-03-04',
+    );
   });
 
   it("refuses numbers that cannot be a month either way", () => {
@@ -104,11 +124,15 @@ describe("parseDate", () => {
   });
 
   it("refuses a word that is not a month", () => {
-    expect(reasonOf(parseDate("15 Smarch 2027", today))).toMatch(/^"smarch" is not a month: write the date as year-month-day/);
+    expect(reasonOf(parseDate("15 Smarch 2027", today))).toMatch(
+      /^"smarch" is not a month: write the date as year-month-day/,
+    );
   });
 
   it("refuses text that is no date and shows the expected form", () => {
-    expect(reasonOf(parseDate("next week", today))).toBe('"next week" is not a date I can read: write it as year-month-day, e.g. 2027-01-15, or as 15 January 2027');
+    expect(reasonOf(parseDate("next week", today))).toBe(
+      '"next week" is not a date I can read: write it as year-month-day, e.g. 2027-01-15, or as 15 January 2027',
+    );
   });
 
   it("refuses an empty answer", () => {
@@ -116,7 +140,9 @@ describe("parseDate", () => {
   });
 
   it("refuses a date in the past and says what today is", () => {
-    expect(reasonOf(parseDate("2026-11-25", today))).toBe("2026-11-25 is in the past (today is 2026-11-26): give the date the accounts should leave, today or later");
+    expect(reasonOf(parseDate("2026-11-25", today))).toBe(
+      "2026-11-25 is in the past (today is 2026-11-26): give the date the accounts should leave, today or later",
+    );
   });
 
   it("refuses a date so far ahead that the year is likely a typo", () => {
@@ -181,19 +207,27 @@ describe("parseChoice", () => {
       { value: "partner", label: "The partner" },
       { value: "customer", label: "The customer" },
     ];
-    expect(reasonOf(parseChoice("the", similar))).toBe('"the" fits more than one option: answer with a number or a name:\n1. The partner\n2. The customer');
+    expect(reasonOf(parseChoice("the", similar))).toBe(
+      '"the" fits more than one option: answer with a number or a name:\n1. The partner\n2. The customer',
+    );
   });
 
   it("refuses a number outside the list and lists the options numbered", () => {
-    expect(reasonOf(parseChoice("4", options))).toBe("there is no option 4: answer with a number or a name:\n1. Keep them\n2. Archive them\n3. Delete them");
+    expect(reasonOf(parseChoice("4", options))).toBe(
+      "there is no option 4: answer with a number or a name:\n1. Keep them\n2. Archive them\n3. Delete them",
+    );
   });
 
   it("refuses an unknown word and lists the options numbered", () => {
-    expect(reasonOf(parseChoice("burn", options))).toBe('"burn" is not one of the options: answer with a number or a name:\n1. Keep them\n2. Archive them\n3. Delete them');
+    expect(reasonOf(parseChoice("burn", options))).toBe(
+      '"burn" is not one of the options: answer with a number or a name:\n1. Keep them\n2. Archive them\n3. Delete them',
+    );
   });
 
   it("refuses an empty answer", () => {
-    expect(reasonOf(parseChoice("", options))).toMatch(/^no choice was given: answer with a number or a name:\n1\. Keep them/);
+    expect(reasonOf(parseChoice("", options))).toMatch(
+      /^no choice was given: answer with a number or a name:\n1\. Keep them/,
+    );
   });
 });
 
@@ -206,15 +240,25 @@ describe("parseMentions", () => {
   });
 
   it("keeps the platform it is told (Teams ids arrive as the same token)", () => {
-    expect(valueOf(parseMentions("<@29:1abcDEF|Ann>", "teams"))).toEqual([{ platform: "teams", userId: "29:1abcDEF", name: "Ann" }]);
+    expect(valueOf(parseMentions("<@29:1abcDEF|Ann>", "teams"))).toEqual([
+      { platform: "teams", userId: "29:1abcDEF", name: "Ann" },
+    ]);
   });
 
   it("drops a person mentioned twice", () => {
-    expect(valueOf(parseMentions("<@U1|Jane>, <@U1>", "slack"))).toEqual([{ platform: "slack", userId: "U1", name: "Jane" }]);
+    expect(valueOf(parseMentions("<@U1|Jane>, <@U1>", "slack"))).toEqual([
+      { platform: "slack", userId: "U1", name: "Jane" },
+    ]);
   });
 
   it("turns e-mail addresses into e-mail identities when allowed", () => {
-    expect(valueOf(parseMentions("<@U1>, Jane.Doe@Example.com <mailto:bob@example.org|bob@example.org>", "slack", { allowEmails: true }))).toEqual([
+    expect(
+      valueOf(
+        parseMentions("<@U1>, Jane.Doe@Example.com <mailto:bob@example.org|bob@example.org>", "slack", {
+          allowEmails: true,
+        }),
+      ),
+    ).toEqual([
       { platform: "slack", userId: "U1" },
       { platform: "slack", userId: "email:jane.doe@example.com", email: "jane.doe@example.com" },
       { platform: "slack", userId: "email:bob@example.org", email: "bob@example.org" },
@@ -222,12 +266,18 @@ describe("parseMentions", () => {
   });
 
   it("refuses an e-mail address where only people in the chat will do", () => {
-    expect(reasonOf(parseMentions("jane@example.com", "slack"))).toMatch(/^an e-mail address is not enough here.*mention them with @, e\.g\. @Jane/);
+    expect(reasonOf(parseMentions("jane@example.com", "slack"))).toMatch(
+      /^an e-mail address is not enough here.*mention them with @, e\.g\. @Jane/,
+    );
   });
 
   it("refuses text with no mention and shows how to mention", () => {
-    expect(reasonOf(parseMentions("Jane from finance", "slack"))).toBe("no one is mentioned: mention them with @, e.g. @Jane");
-    expect(reasonOf(parseMentions("Jane", "web", { allowEmails: true }))).toBe("no one is mentioned: mention them with @, e.g. @Jane, or give their e-mail address");
+    expect(reasonOf(parseMentions("Jane from finance", "slack"))).toBe(
+      "no one is mentioned: mention them with @, e.g. @Jane",
+    );
+    expect(reasonOf(parseMentions("Jane", "web", { allowEmails: true }))).toBe(
+      "no one is mentioned: mention them with @, e.g. @Jane, or give their e-mail address",
+    );
   });
 
   it("refuses a typed @name that is not a real mention", () => {
@@ -240,7 +290,11 @@ describe("parseMentions", () => {
 
   it("accepts mentions among other words, with a warning naming what was ignored", () => {
     const result = parseMentions("<@U1> and Bob", "slack");
-    expect(result).toEqual({ ok: true, value: [{ platform: "slack", userId: "U1" }], warning: 'ignored "Bob": only @mentions count' });
+    expect(result).toEqual({
+      ok: true,
+      value: [{ platform: "slack", userId: "U1" }],
+      warning: 'ignored "Bob": only @mentions count',
+    });
   });
 });
 
@@ -254,11 +308,15 @@ describe("parseFreeText", () => {
   });
 
   it("refuses text over the limit and says both the limit and the length given", () => {
-    expect(reasonOf(parseFreeText("x".repeat(121), { max: 120 }))).toBe("that is too long: 121 characters where the limit is 120; please shorten it");
+    expect(reasonOf(parseFreeText("x".repeat(121), { max: 120 }))).toBe(
+      "that is too long: 121 characters where the limit is 120; please shorten it",
+    );
   });
 
   it("refuses text under the minimum", () => {
-    expect(reasonOf(parseFreeText("ab", { max: 10, min: 3 }))).toBe("that is too short (2 characters): write at least 3");
+    expect(reasonOf(parseFreeText("ab", { max: 10, min: 3 }))).toBe(
+      "that is too short (2 characters): write at least 3",
+    );
   });
 
   it("counts characters, not UTF-16 units", () => {
@@ -272,7 +330,9 @@ describe("parseOrganizationTarget", () => {
   });
 
   it("reads the organization ID out of its ARN", () => {
-    expect(valueOf(parseOrganizationTarget("arn:aws:organizations::111111111111:organization/o-exampleorgid"))).toBe("o-exampleorgid");
+    expect(valueOf(parseOrganizationTarget("arn:aws:organizations::111111111111:organization/o-exampleorgid"))).toBe(
+      "o-exampleorgid",
+    );
   });
 
   it("accepts a 12-digit management account ID, with dashes", () => {
@@ -280,15 +340,21 @@ describe("parseOrganizationTarget", () => {
   });
 
   it("refuses an organization ID that is too short and says the form", () => {
-    expect(reasonOf(parseOrganizationTarget("o-abc"))).toMatch(/^"o-abc" is not an organization ID: after "o-" come 10 to 32 lowercase letters or digits/);
+    expect(reasonOf(parseOrganizationTarget("o-abc"))).toMatch(
+      /^"o-abc" is not an organization ID: after "o-" come 10 to 32 lowercase letters or digits/,
+    );
   });
 
   it("refuses a number that is not 12 digits", () => {
-    expect(reasonOf(parseOrganizationTarget("12345"))).toMatch(/^"12345" is not an account ID: account IDs have exactly 12 digits; give the organization ID/);
+    expect(reasonOf(parseOrganizationTarget("12345"))).toMatch(
+      /^"12345" is not an account ID: account IDs have exactly 12 digits; give the organization ID/,
+    );
   });
 
   it("refuses a name", () => {
-    expect(reasonOf(parseOrganizationTarget("Acme org"))).toMatch(/^"Acme org" is neither an organization ID nor an account ID: give the organization ID \(o- followed by/);
+    expect(reasonOf(parseOrganizationTarget("Acme org"))).toMatch(
+      /^"Acme org" is neither an organization ID nor an account ID: give the organization ID \(o- followed by/,
+    );
   });
 
   it("refuses an empty answer", () => {

@@ -56,12 +56,27 @@ export function parseAccountIds(text: string): ParseResult<string[]> {
     }
   }
   if (bad.length === 1) return refuse(`${quoted(bad[0])} is not an AWS account ID: account IDs have exactly 12 digits`);
-  if (bad.length > 1) return refuse(`${bad.map(quoted).join(", ")} are not AWS account IDs: account IDs have exactly 12 digits`);
-  if (ids.length === 0) return refuse("no account ID was given: list the 12-digit AWS account IDs, separated by commas or new lines");
+  if (bad.length > 1)
+    return refuse(`${bad.map(quoted).join(", ")} are not AWS account IDs: account IDs have exactly 12 digits`);
+  if (ids.length === 0)
+    return refuse("no account ID was given: list the 12-digit AWS account IDs, separated by commas or new lines");
   return accept([...new Set(ids)]);
 }
 
-const monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const monthNames = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 const weekdayPattern = /^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\s+/;
 
 /** 1–12 for a month name or its usual abbreviation ("jan", "sept"), else undefined. */
@@ -97,19 +112,33 @@ export function parseDate(text: string, today: Date): ParseResult<string> {
   if (!read.ok) return read;
   const { year, month, day } = read.value;
   const iso = isoOf(year, month, day);
-  if (month < 1 || month > 12) return refuse(`${iso} does not exist: months go from 01 to 12 (write the date as year-month-day, e.g. ${year}-01-15)`);
+  if (month < 1 || month > 12)
+    return refuse(
+      `${iso} does not exist: months go from 01 to 12 (write the date as year-month-day, e.g. ${year}-01-15)`,
+    );
   const lastDay = daysInMonth(year, month);
-  if (day < 1 || day > lastDay) return refuse(`${iso} does not exist: ${monthLabel(month)} ${year} has ${lastDay} days`);
+  if (day < 1 || day > lastDay)
+    return refuse(`${iso} does not exist: ${monthLabel(month)} ${year} has ${lastDay} days`);
 
   const todayIso = today.toISOString().slice(0, 10);
-  if (iso < todayIso) return refuse(`${iso} is in the past (today is ${todayIso}): give the date the accounts should leave, today or later`);
-  const limitIso = isoOf(today.getUTCFullYear() + maxYearsAhead, today.getUTCMonth() + 1, Math.min(today.getUTCDate(), 28));
+  if (iso < todayIso)
+    return refuse(
+      `${iso} is in the past (today is ${todayIso}): give the date the accounts should leave, today or later`,
+    );
+  const limitIso = isoOf(
+    today.getUTCFullYear() + maxYearsAhead,
+    today.getUTCMonth() + 1,
+    Math.min(today.getUTCDate(), 28),
+  );
   if (iso > limitIso) return refuse(`${iso} is more than ${maxYearsAhead} years away: check the year`);
 
   const daysAhead = Math.round((Date.UTC(year, month - 1, day) - Date.parse(`${todayIso}T00:00:00Z`)) / 86_400_000);
   if (daysAhead < recommendedLeadDays) {
     const when = daysAhead === 0 ? "today" : daysAhead === 1 ? "tomorrow" : `only ${daysAhead} days away`;
-    return accept(iso, `${iso} is ${when}: the partner asks for the ticket at least two weeks before the departure, so everything may not be ready by then`);
+    return accept(
+      iso,
+      `${iso} is ${when}: the partner asks for the ticket at least two weeks before the departure, so everything may not be ready by then`,
+    );
   }
   return accept(iso);
 }
@@ -121,8 +150,11 @@ interface CalendarDate {
 }
 
 function readDate(given: string): ParseResult<CalendarDate> {
-  const unreadable = refuse<CalendarDate>(`${quoted(given)} is not a date I can read: write it as year-month-day, e.g. 2027-01-15, or as 15 January 2027`);
-  if (given === "") return refuse("no date was given: write it as year-month-day, e.g. 2027-01-15, or as 15 January 2027");
+  const unreadable = refuse<CalendarDate>(
+    `${quoted(given)} is not a date I can read: write it as year-month-day, e.g. 2027-01-15, or as 15 January 2027`,
+  );
+  if (given === "")
+    return refuse("no date was given: write it as year-month-day, e.g. 2027-01-15, or as 15 January 2027");
   const lower = given.toLowerCase();
 
   const yearFirst = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(lower);
@@ -140,16 +172,26 @@ function readDate(given: string): ParseResult<CalendarDate> {
     .replace(weekdayPattern, "");
   const dayFirst = /^(\d{1,2}) (?:of )?([a-z]+) (\d{4})$/.exec(words);
   const monthFirst = /^([a-z]+) (\d{1,2}) (\d{4})$/.exec(words);
-  const [dayText, monthText, yearText] = dayFirst ? [dayFirst[1], dayFirst[2], dayFirst[3]] : monthFirst ? [monthFirst[2], monthFirst[1], monthFirst[3]] : [];
+  const [dayText, monthText, yearText] = dayFirst
+    ? [dayFirst[1], dayFirst[2], dayFirst[3]]
+    : monthFirst
+      ? [monthFirst[2], monthFirst[1], monthFirst[3]]
+      : [];
   if (dayText === undefined || monthText === undefined || yearText === undefined) return unreadable;
   const month = monthNumber(monthText);
-  if (month === undefined) return refuse(`${quoted(monthText)} is not a month: write the date as year-month-day, e.g. 2027-01-15, or as 15 January 2027`);
+  if (month === undefined)
+    return refuse(
+      `${quoted(monthText)} is not a month: write the date as year-month-day, e.g. 2027-01-15, or as 15 January 2027`,
+    );
   return accept({ year: +yearText, month, day: +dayText });
 }
 
 /** `a/b/yyyy`: day/month in most of the world, month/day in the US; read it only when just one works. */
 function readDayMonthOrMonthDay(given: string, a: number, b: number, year: number): ParseResult<CalendarDate> {
-  if (a > 12 && b > 12) return refuse(`${quoted(given)} is not a date: neither ${a} nor ${b} can be a month; write it as year-month-day, e.g. ${year}-01-15`);
+  if (a > 12 && b > 12)
+    return refuse(
+      `${quoted(given)} is not a date: neither ${a} nor ${b} can be a month; write it as year-month-day, e.g. ${year}-01-15`,
+    );
   if (a > 12) return accept({ year, month: b, day: a });
   if (b > 12 || a === b) return accept({ year, month: a, day: b });
   return refuse(
@@ -167,7 +209,26 @@ function tooLong(text: string, limit: number, what: string): ParseResult<never> 
   return text.length > limit ? refuse(`that is too long for ${what} (${text.length} characters)`) : undefined;
 }
 
-const yesWords = new Set(["yes", "y", "yeah", "yep", "yup", "yea", "ya", "true", "1", "ok", "okay", "sure", "correct", "affirmative", "of course", "absolutely", "indeed", "done"]);
+const yesWords = new Set([
+  "yes",
+  "y",
+  "yeah",
+  "yep",
+  "yup",
+  "yea",
+  "ya",
+  "true",
+  "1",
+  "ok",
+  "okay",
+  "sure",
+  "correct",
+  "affirmative",
+  "of course",
+  "absolutely",
+  "indeed",
+  "done",
+]);
 const noWords = new Set(["no", "n", "nope", "nah", "false", "0", "not yet", "negative"]);
 
 /** Yes or no, as people write it in a chat ("Yes!", "yep", "nope", "not yet"). */
@@ -212,7 +273,11 @@ export function numberedOptions(options: ChoiceOption[]): string {
  * A refusal lists the options numbered.
  */
 export function parseChoice(text: string, options: ChoiceOption[]): ParseResult<string> {
-  const overLong = tooLong(text, longest.choice, `a choice: answer with a number or a name:\n${numberedOptions(options)}`);
+  const overLong = tooLong(
+    text,
+    longest.choice,
+    `a choice: answer with a number or a name:\n${numberedOptions(options)}`,
+  );
   if (overLong) return overLong;
   const given = normalizeChoice(text);
   const listed = `answer with a number or a name:\n${numberedOptions(options)}`;
@@ -253,7 +318,11 @@ const fillerPattern = /^(?:and|&|\+|or|plus|also)$/i;
  * `{ userId: "email:<address>", email }` and are bound to their platform id when they join).
  * De-duplicated, in the order given. Other words are ignored with a warning.
  */
-export function parseMentions(text: string, platform: Platform, opts: { allowEmails?: boolean } = {}): ParseResult<Identity[]> {
+export function parseMentions(
+  text: string,
+  platform: Platform,
+  opts: { allowEmails?: boolean } = {},
+): ParseResult<Identity[]> {
   const overLong = tooLong(text, longest.mentions, "a list of people: mention them with @, e.g. @Jane");
   if (overLong) return overLong;
   const people: Identity[] = [];
@@ -282,12 +351,21 @@ export function parseMentions(text: string, platform: Platform, opts: { allowEma
     return " ";
   });
 
-  const how = opts.allowEmails ? "mention them with @, e.g. @Jane, or give their e-mail address" : "mention them with @, e.g. @Jane";
+  const how = opts.allowEmails
+    ? "mention them with @, e.g. @Jane, or give their e-mail address"
+    : "mention them with @, e.g. @Jane";
   if (people.length === 0) {
-    if (groupMentionPattern.test(text)) return refuse(`a group or @here names no one in particular: ${how}, one by one`);
-    if (emailsIgnored.length > 0) return refuse(`an e-mail address is not enough here, the person must be in this chat: mention them with @, e.g. @Jane`);
+    if (groupMentionPattern.test(text))
+      return refuse(`a group or @here names no one in particular: ${how}, one by one`);
+    if (emailsIgnored.length > 0)
+      return refuse(
+        `an e-mail address is not enough here, the person must be in this chat: mention them with @, e.g. @Jane`,
+      );
     const typedAt = /(^|\s)@[\w.-]+/.exec(rest);
-    if (typedAt) return refuse(`${quoted(typedAt[0].trim())} is plain text, not a mention: ${how}, picking the person from the list that appears as you type`);
+    if (typedAt)
+      return refuse(
+        `${quoted(typedAt[0].trim())} is plain text, not a mention: ${how}, picking the person from the list that appears as you type`,
+      );
     return refuse(`no one is mentioned: ${how}`);
   }
 
@@ -310,7 +388,8 @@ export function parseFreeText(text: string, opts: { max: number; min?: number })
   const min = opts.min ?? 1;
   if (length === 0 && min > 0) return refuse("nothing was written: please write an answer");
   if (length < min) return refuse(`that is too short (${length} characters): write at least ${min}`);
-  if (length > opts.max) return refuse(`that is too long: ${length} characters where the limit is ${opts.max}; please shorten it`);
+  if (length > opts.max)
+    return refuse(`that is too long: ${length} characters where the limit is ${opts.max}; please shorten it`);
   return accept(value);
 }
 
@@ -321,19 +400,28 @@ const organizationIdPattern = /^o-[a-z0-9]{10,32}$/;
  * digits, as AWS issues them; an organization ARN is read too) or its 12-digit management account ID.
  */
 export function parseOrganizationTarget(text: string): ParseResult<string> {
-  const overLong = tooLong(text, longest.organization, "an organization ID: give its ID (o-…) or its management account ID");
+  const overLong = tooLong(
+    text,
+    longest.organization,
+    "an organization ID: give its ID (o-…) or its management account ID",
+  );
   if (overLong) return overLong;
   const given = text.trim();
-  const expected = "give the organization ID (o- followed by 10 to 32 letters or digits, e.g. o-a1b2c3d4e5) or its 12-digit management account ID";
+  const expected =
+    "give the organization ID (o- followed by 10 to 32 letters or digits, e.g. o-a1b2c3d4e5) or its 12-digit management account ID";
   if (given === "") return refuse(`nothing was given: ${expected}`);
   // AWS issues organization ids in lower case only, so upper-case typing is the same id.
   const lower = given.toLowerCase();
   const fromArn = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/(o-[a-z0-9]+)$/.exec(lower);
   const candidate = fromArn ? fromArn[1] : lower;
   if (organizationIdPattern.test(candidate)) return accept(candidate);
-  if (/^o-/.test(candidate)) return refuse(`${quoted(given)} is not an organization ID: after "o-" come 10 to 32 lowercase letters or digits; ${expected}`);
+  if (/^o-/.test(candidate))
+    return refuse(
+      `${quoted(given)} is not an organization ID: after "o-" come 10 to 32 lowercase letters or digits; ${expected}`,
+    );
   const digits = digitsOnly(given.replace(/\s+/g, ""));
   if (digits !== undefined && accountIdPattern.test(digits)) return accept(digits);
-  if (digits !== undefined) return refuse(`${quoted(given)} is not an account ID: account IDs have exactly 12 digits; ${expected}`);
+  if (digits !== undefined)
+    return refuse(`${quoted(given)} is not an account ID: account IDs have exactly 12 digits; ${expected}`);
   return refuse(`${quoted(given)} is neither an organization ID nor an account ID: ${expected}`);
 }

@@ -26,7 +26,11 @@ const answers: Record<string, AnswerValue> = {
 
 describe("renderTicketTemplate", () => {
   it("lists the new root e-mail addresses when root access moves without a password", () => {
-    const passwordless = { ...answers, credentialDelivery: "passwordless", rootEmails: ["111111111111=root-1@acme.example", "222222222222=root-2@acme.example"] };
+    const passwordless = {
+      ...answers,
+      credentialDelivery: "passwordless",
+      rootEmails: ["111111111111=root-1@acme.example", "222222222222=root-2@acme.example"],
+    };
     expect(renderTicketTemplate(passwordless)).toMatch(/New root e-mail addresses: .*root-1@acme\.example/);
     expect(renderTicketTemplate(answers)).not.toMatch(/New root e-mail addresses/);
   });
@@ -64,16 +68,23 @@ describe("renderTicketTemplate", () => {
 
   it("says the IAM users do not apply when the partner removes the accounts", () => {
     const text = renderTicketTemplate({ ...answers, removalBy: "partner", customerIamUsers: "stale" });
-    expect(text).toContain("If your company, identify any AWS Users needing permissions: Not applicable: the partner removes the accounts");
+    expect(text).toContain(
+      "If your company, identify any AWS Users needing permissions: Not applicable: the partner removes the accounts",
+    );
     expect(text).not.toContain("stale");
   });
 
   it("shows a standalone destination without an organization", () => {
-    expect(renderTicketTemplate({ ...answers, destination: "standalone" })).toContain("Destination: Standalone: the accounts belong to no organization afterwards\n");
+    expect(renderTicketTemplate({ ...answers, destination: "standalone" })).toContain(
+      "Destination: Standalone: the accounts belong to no organization afterwards\n",
+    );
   });
 
   it("marks what is not answered yet, for a ticket in progress", () => {
-    const text = renderTicketTemplate({ customerName: "Acme Corp", partnerRepresentative: [{ platform: "teams", userId: "29:abc", name: "Sam" }] });
+    const text = renderTicketTemplate({
+      customerName: "Acme Corp",
+      partnerRepresentative: [{ platform: "teams", userId: "29:abc", name: "Sam" }],
+    });
     expect(text).toContain("Goal: (not answered yet)");
     expect(text).toContain("Partner account representative: <@29:abc>");
     expect(text).toContain("If your company, identify any AWS Users needing permissions: (not answered yet)");

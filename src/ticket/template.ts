@@ -23,16 +23,27 @@ export function renderTicketTemplate(answers: Record<string, AnswerValue>): stri
     ["Departing AWS AccountIDs", show(answers, "accountIds")],
     ["AWS AccountIDs to which you currently do not have root access", show(answers, "accountsWithoutRootAccess")],
     ["Secure method of delivering root credentials to you", show(answers, "credentialDelivery")],
-    ["Who do you want to handle removing your member accounts from our AWS organization? (the partner or your company)", show(answers, "removalBy")],
-    ["If your company, identify any AWS Users needing permissions", removedByCustomer ? show(answers, "customerIamUsers") : notApplicable(answers)],
-    ["Do you wish to continue using the partner's application-lifecycle tooling for ALM?", show(answers, "keepLifecycleTooling")],
+    [
+      "Who do you want to handle removing your member accounts from our AWS organization? (the partner or your company)",
+      show(answers, "removalBy"),
+    ],
+    [
+      "If your company, identify any AWS Users needing permissions",
+      removedByCustomer ? show(answers, "customerIamUsers") : notApplicable(answers),
+    ],
+    [
+      "Do you wish to continue using the partner's application-lifecycle tooling for ALM?",
+      show(answers, "keepLifecycleTooling"),
+    ],
     ["Special Considerations", show(answers, "specialConsiderations")],
   ];
   const extra: [string, string][] = [
     ["Customer company", show(answers, "customerName")],
     ["Customer approvers", show(answers, "customerApprovers")],
     ["Root credential recipients", show(answers, "credentialRecipients")],
-    ...(answers.credentialDelivery === "passwordless" ? ([["New root e-mail addresses", show(answers, "rootEmails")]] as [string, string][]) : []),
+    ...(answers.credentialDelivery === "passwordless"
+      ? ([["New root e-mail addresses", show(answers, "rootEmails")]] as [string, string][])
+      : []),
     ["Destination", destination(answers)],
     ["S3 buckets config-bucket-<account ID> and ctlaudit-<account ID>", show(answers, "bucketDisposition")],
     ["Accounts payable informed", show(answers, "accountsPayableInformed")],

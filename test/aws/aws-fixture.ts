@@ -17,7 +17,9 @@ export interface AwsFixture {
   close(): Promise<void>;
 }
 
-export async function startAwsFixture(options: { scenario?: Scenario; faults?: FaultOptions; redis?: Redis; rateKey?: string; ratePerSecond?: number } = {}): Promise<AwsFixture> {
+export async function startAwsFixture(
+  options: { scenario?: Scenario; faults?: FaultOptions; redis?: Redis; rateKey?: string; ratePerSecond?: number } = {},
+): Promise<AwsFixture> {
   const sandbox = await startSandbox({ port: 0, scenario: options.scenario, faults: options.faults });
   const env = {
     AWS_ENDPOINT_URL: sandbox.url,
@@ -28,8 +30,16 @@ export async function startAwsFixture(options: { scenario?: Scenario; faults?: F
   Object.assign(process.env, env);
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
-  const gate = options.redis && options.rateKey ? new RequestRateLimit(options.redis, options.rateKey, { perSecond: options.ratePerSecond ?? 200 }) : undefined;
-  const clients = new AwsClients({ region: "us-east-1", memberRoleName: "OrganizationAccountAccessRole", gate, backoff: { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 500 } });
+  const gate =
+    options.redis && options.rateKey
+      ? new RequestRateLimit(options.redis, options.rateKey, { perSecond: options.ratePerSecond ?? 200 })
+      : undefined;
+  const clients = new AwsClients({
+    region: "us-east-1",
+    memberRoleName: "OrganizationAccountAccessRole",
+    gate,
+    backoff: { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 500 },
+  });
   const aws = new SdkAwsOperations(clients, { partnerMarker: "CTL", memberRoleName: "OrganizationAccountAccessRole" });
   return {
     sandbox,

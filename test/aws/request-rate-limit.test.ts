@@ -24,5 +24,7 @@ it("keeps two processes together within the shared rate, without running below i
 });
 
 it("refuses a rate that is not a positive number", () => {
-  expect(() => new RequestRateLimit(redis, `${prefix}x`, { perSecond: 0 })).toThrow(/positive number of requests per second/);
+  expect(() => new RequestRateLimit(redis, `${prefix}x`, { perSecond: 0 })).toThrow(
+    /positive number of requests per second/,
+  );
 });

@@ -16,7 +16,14 @@ const seededPartnerArtifacts = [
   "oidc_provider:oidc.cam.ctl.example",
   "saml_provider:CTL-SSO",
 ];
-const customerArtifacts = ["acme-deploy", "AcmeDeployPolicy", "alice.admin", "acme-admins", "acme-okta", "token.actions.githubusercontent.com"];
+const customerArtifacts = [
+  "acme-deploy",
+  "AcmeDeployPolicy",
+  "alice.admin",
+  "acme-admins",
+  "acme-okta",
+  "token.actions.githubusercontent.com",
+];
 
 const answers: HandoffAnswers = {
   accountIds: ["222222222222", "333333333333", "444444444444", "555555555555"],
@@ -27,7 +34,12 @@ const answers: HandoffAnswers = {
   destination: "organization",
   newOrganization: "o-newhome0001",
   credentialDelivery: "passwordless",
-  rootEmails: { "222222222222": "aws-prod@acme.example", "333333333333": "aws-staging@acme.example", "444444444444": "aws-analytics@acme.example", "555555555555": "aws-sandbox@acme.example" },
+  rootEmails: {
+    "222222222222": "aws-prod@acme.example",
+    "333333333333": "aws-staging@acme.example",
+    "444444444444": "aws-analytics@acme.example",
+    "555555555555": "aws-sandbox@acme.example",
+  },
   targetDate: "2099-01-01",
 };
 
@@ -39,9 +51,14 @@ describe("the AWS adapter against the sandbox", () => {
   afterAll(() => fixture.close());
 
   it("reads the partner's organization, its members and centralized root access", async () => {
-    expect(await fixture.aws.describeOrganization()).toEqual({ id: "o-partner0001", managementAccountId: "111111111111" });
+    expect(await fixture.aws.describeOrganization()).toEqual({
+      id: "o-partner0001",
+      managementAccountId: "111111111111",
+    });
     const members = await fixture.aws.listMemberAccounts();
-    expect(members.map((m) => m.id)).toEqual(expect.arrayContaining(["222222222222", "333333333333", "444444444444", "555555555555"]));
+    expect(members.map((m) => m.id)).toEqual(
+      expect.arrayContaining(["222222222222", "333333333333", "444444444444", "555555555555"]),
+    );
     expect(members.find((m) => m.id === "222222222222")?.status).toBe("ACTIVE");
     expect(await fixture.aws.organizationFeatures()).toEqual({ rootCredentialsManagement: true, rootSessions: true });
     expect(await fixture.aws.accountManagementTrusted()).toBe(true);
@@ -57,9 +74,23 @@ describe("the AWS adapter against the sandbox", () => {
   });
 
   it("plans the seeded organization: deletes, the lifecycle policy untagged, the invitation found, the role locked last", async () => {
-    const [organization, members, features] = await Promise.all([fixture.aws.describeOrganization(), fixture.aws.listMemberAccounts(), fixture.aws.organizationFeatures()]);
+    const [organization, members, features] = await Promise.all([
+      fixture.aws.describeOrganization(),
+      fixture.aws.listMemberAccounts(),
+      fixture.aws.organizationFeatures(),
+    ]);
     const inspections = await Promise.all(answers.accountIds.map((id) => fixture.aws.inspectAccount(id)));
-    const plan = buildPlan({ organization, features, accountManagementTrusted: true, members, inspections, answers, partnerMarker: "CTL", version: 1, now: new Date() });
+    const plan = buildPlan({
+      organization,
+      features,
+      accountManagementTrusted: true,
+      members,
+      inspections,
+      answers,
+      partnerMarker: "CTL",
+      version: 1,
+      now: new Date(),
+    });
     for (const account of plan.accounts) {
       expect(account.artifacts.map((a) => `${a.kind}:${a.name}`).sort()).toEqual(seededPartnerArtifacts);
       expect(account.artifacts.at(-1)).toMatchObject({ kind: "cross_account_role", action: "lock" });
@@ -68,8 +99,13 @@ describe("the AWS adapter against the sandbox", () => {
       expect(account.buckets.every((b) => b.disposition === "archive")).toBe(true);
       expect(account.rootHandover).toBe("passwordless");
     }
-    expect(plan.accounts.find((a) => a.accountId === "444444444444")?.invitation).toMatchObject({ handshakeId: "h-newhome0444", organizationId: "o-newhome0001" });
-    expect(plan.accounts.find((a) => a.accountId === "222222222222")?.warnings.join()).toMatch(/no invitation from o-newhome0001/);
+    expect(plan.accounts.find((a) => a.accountId === "444444444444")?.invitation).toMatchObject({
+      handshakeId: "h-newhome0444",
+      organizationId: "o-newhome0001",
+    });
+    expect(plan.accounts.find((a) => a.accountId === "222222222222")?.warnings.join()).toMatch(
+      /no invitation from o-newhome0001/,
+    );
   });
 
   it("turns a missing payment method into the plain reason, without changing anything", async () => {

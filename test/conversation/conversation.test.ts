@@ -40,8 +40,19 @@ function setup(extra: Partial<ConversationDeps> = {}) {
   return { chat, deps, conversation: new OffboardConversation(deps) };
 }
 
-async function startCase(conversation: OffboardConversation, chat: RecordingChat, channelId: string, by = partner): Promise<Case> {
-  await conversation.handle({ kind: "command", words: "start", actor: by, location: { ...channel, channelId }, requestId: rid() });
+async function startCase(
+  conversation: OffboardConversation,
+  chat: RecordingChat,
+  channelId: string,
+  by = partner,
+): Promise<Case> {
+  await conversation.handle({
+    kind: "command",
+    words: "start",
+    actor: by,
+    location: { ...channel, channelId },
+    requestId: rid(),
+  });
   const caseMessage = chat.sent.find((s) => s.kind === "post" && s.body.text.startsWith("OFB-"));
   const deps = (conversation as unknown as { deps: ConversationDeps }).deps;
   const id = await deps.cases.findByLocation({ ...channel, channelId });
@@ -54,8 +65,18 @@ function thread(value: Case) {
 }
 
 async function answerAll(conversation: OffboardConversation, value: Case, by: Identity): Promise<void> {
-  for (const answer of validTicketAnswers({ approver: "<@cora|Cora>", partnerRep: "<@pat|Pat>", recipient: "<@cora|Cora>" })) {
-    await conversation.handle({ kind: "reply", text: answer.text, actor: by, location: thread(value), requestId: rid() });
+  for (const answer of validTicketAnswers({
+    approver: "<@cora|Cora>",
+    partnerRep: "<@pat|Pat>",
+    recipient: "<@cora|Cora>",
+  })) {
+    await conversation.handle({
+      kind: "reply",
+      text: answer.text,
+      actor: by,
+      location: thread(value),
+      requestId: rid(),
+    });
   }
 }
 
@@ -80,7 +101,13 @@ describe("the conversation (core, real Redis)", () => {
     expect(value.members.customer.map((m) => m.userId)).toEqual(["cora"]);
     expect(chat.texts("post").some((t) => t.startsWith(`Ticket for ${value.id} complete`))).toBe(true);
 
-    await conversation.handle({ kind: "command", words: "assign aws <@avery|Avery>", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "command",
+      words: "assign aws <@avery|Avery>",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
     value = (await deps.cases.get(value.id))!;
     await conversation.handle(approve(value, "customer", customer));
     await conversation.handle(approve(value, "aws", aws));
@@ -91,16 +118,49 @@ describe("the conversation (core, real Redis)", () => {
     const verdict = await verifyCaseAudit(deps.audit as RedisAuditLog, value.id);
     expect(verdict.ok).toBe(true);
     const actions = (await deps.audit.read(value.id)).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(["case.created", "ticket.answered", "ticket.completed", "party.aws_assigned", "signoff.recorded", "case.approved"]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "case.created",
+        "ticket.answered",
+        "ticket.completed",
+        "party.aws_assigned",
+        "signoff.recorded",
+        "case.approved",
+      ]),
+    );
   });
 
   it("re-asks a question with the reason when an answer is bad", async () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-bad");
-    await conversation.handle({ kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: rid() });
-    await conversation.handle({ kind: "reply", text: "<@cora>", actor: partner, location: thread(value), requestId: rid() });
-    await conversation.handle({ kind: "reply", text: "Leave", actor: partner, location: thread(value), requestId: rid() });
-    await conversation.handle({ kind: "reply", text: "2001-01-01", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "reply",
+      text: "Acme",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
+    await conversation.handle({
+      kind: "reply",
+      text: "<@cora>",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
+    await conversation.handle({
+      kind: "reply",
+      text: "Leave",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
+    await conversation.handle({
+      kind: "reply",
+      text: "2001-01-01",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
     const last = chat.last("post")!;
     expect(last.body.text).toMatch(/That answer was not accepted: .*past/);
     expect(last.body.text).toMatch(/Target date/i);
@@ -110,7 +170,13 @@ describe("the conversation (core, real Redis)", () => {
   it("refuses ticket answers from someone who is neither a customer approver nor the partner", async () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-stranger");
-    await conversation.handle({ kind: "reply", text: "Evil Corp", actor: stranger, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "reply",
+      text: "Evil Corp",
+      actor: stranger,
+      location: thread(value),
+      requestId: rid(),
+    });
     expect(chat.last("ephemeral")!.to).toEqual(stranger);
     expect(chat.last("ephemeral")!.body.text).toMatch(/only the customer's approvers and the partner/);
     expect((await deps.cases.get(value.id))!.ticket.answers.customerName).toBeUndefined();
@@ -135,11 +201,23 @@ describe("the conversation (core, real Redis)", () => {
     value = (await deps.cases.get(value.id))!;
     await conversation.handle(approve(value, "customer", customer));
     const oldHash = shortHash(approvalHash(value));
-    await conversation.handle({ kind: "command", words: "edit goal", actor: customer, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "command",
+      words: "edit goal",
+      actor: customer,
+      location: thread(value),
+      requestId: rid(),
+    });
     let edited = (await deps.cases.get(value.id))!;
     expect(edited.status).toBe("collecting");
     expect(edited.signOffs).toHaveLength(0);
-    await conversation.handle({ kind: "reply", text: "Run our own AWS organization, with care", actor: customer, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "reply",
+      text: "Run our own AWS organization, with care",
+      actor: customer,
+      location: thread(value),
+      requestId: rid(),
+    });
     edited = (await deps.cases.get(value.id))!;
     expect(edited.status).toBe("awaiting_signoff");
     await conversation.handle(approve(value, "customer", customer, oldHash));
@@ -150,7 +228,13 @@ describe("the conversation (core, real Redis)", () => {
   it("does a repeated request (same request id) once", async () => {
     const { chat, deps, conversation } = setup();
     let value = await startCase(conversation, chat, "c-retry");
-    const reply: Inbound = { kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: "same-event-id-1" };
+    const reply: Inbound = {
+      kind: "reply",
+      text: "Acme",
+      actor: partner,
+      location: thread(value),
+      requestId: "same-event-id-1",
+    };
     await conversation.handle(reply);
     await conversation.handle(reply);
     value = (await deps.cases.get(value.id))!;
@@ -167,7 +251,13 @@ describe("the conversation (core, real Redis)", () => {
       if (failures-- > 0) throw new Error("chat API unavailable");
       return post(where, body);
     };
-    const reply: Inbound = { kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: "flaky-event-1" };
+    const reply: Inbound = {
+      kind: "reply",
+      text: "Acme",
+      actor: partner,
+      location: thread(value),
+      requestId: "flaky-event-1",
+    };
     await expect(conversation.handle(reply)).rejects.toThrow("chat API unavailable");
     await conversation.handle(reply);
     const last = chat.last("post")!.body.text;
@@ -182,9 +272,21 @@ describe("the conversation (core, real Redis)", () => {
   it("resumes a half-filled ticket with a new conversation on the same Redis", async () => {
     const first = setup();
     const value = await startCase(first.conversation, first.chat, "c-resume");
-    await first.conversation.handle({ kind: "reply", text: "Acme", actor: partner, location: thread(value), requestId: rid() });
+    await first.conversation.handle({
+      kind: "reply",
+      text: "Acme",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
     const second = setup();
-    await second.conversation.handle({ kind: "reply", text: "<@cora|Cora>", actor: partner, location: thread(value), requestId: rid() });
+    await second.conversation.handle({
+      kind: "reply",
+      text: "<@cora|Cora>",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
     const stored = (await second.deps.cases.get(value.id))!;
     expect(stored.ticket.answers.customerName).toBe("Acme");
     expect(stored.members.customer.map((m) => m.userId)).toEqual(["cora"]);
@@ -194,7 +296,15 @@ describe("the conversation (core, real Redis)", () => {
   it("plans through the queue, binds sign-offs to the plan, and schedules the approved run", async () => {
     const calls: string[] = [];
     const holder: { conversation?: OffboardConversation } = {};
-    const plan: Plan = { version: 0, createdAt: new Date().toISOString(), organizationId: "o-partner0001", managementAccountId: "111111111111", removalBy: "partner", accounts: [], warnings: [] };
+    const plan: Plan = {
+      version: 0,
+      createdAt: new Date().toISOString(),
+      organizationId: "o-partner0001",
+      managementAccountId: "111111111111",
+      removalBy: "partner",
+      accounts: [],
+      warnings: [],
+    };
     const queue: JobQueue = {
       preflight: async (id) => {
         calls.push(`preflight:${id}`);
@@ -214,14 +324,43 @@ describe("the conversation (core, real Redis)", () => {
     value = (await deps.cases.get(value.id))!;
     expect(value.status).toBe("awaiting_signoff");
     expect(value.plan?.version).toBe(1);
-    await conversation.handle({ kind: "command", words: "assign aws <@avery>", actor: partner, location: thread(value), requestId: rid() });
-    for (const [party, who] of [["customer", customer], ["aws", aws], ["partner", partner]] as const) await conversation.handle(approve(value, party, who));
+    await conversation.handle({
+      kind: "command",
+      words: "assign aws <@avery>",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
+    for (const [party, who] of [
+      ["customer", customer],
+      ["aws", aws],
+      ["partner", partner],
+    ] as const)
+      await conversation.handle(approve(value, party, who));
     value = (await deps.cases.get(value.id))!;
     expect(value.status).toBe("scheduled");
-    expect(calls).toEqual(expect.arrayContaining([`preflight:${value.id}`, `reminders:${value.id}`, expect.stringMatching(new RegExp(`^scheduleRun:${value.id}:`))]));
-    await conversation.handle({ kind: "command", words: "run", actor: customer, location: thread(value), requestId: rid() });
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        `preflight:${value.id}`,
+        `reminders:${value.id}`,
+        expect.stringMatching(new RegExp(`^scheduleRun:${value.id}:`)),
+      ]),
+    );
+    await conversation.handle({
+      kind: "command",
+      words: "run",
+      actor: customer,
+      location: thread(value),
+      requestId: rid(),
+    });
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner approver can start the run/);
-    await conversation.handle({ kind: "command", words: "run", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "command",
+      words: "run",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
     expect((await deps.cases.get(value.id))!.status).toBe("executing");
     expect(calls).toContain(`runNow:${value.id}`);
   });
@@ -230,9 +369,21 @@ describe("the conversation (core, real Redis)", () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-assign");
     await answerAll(conversation, value, partner);
-    await conversation.handle({ kind: "command", words: "assign aws <@cora>", actor: partner, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "command",
+      words: "assign aws <@cora>",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
     expect(chat.last("ephemeral")!.body.text).toMatch(/customer approver and cannot also approve for AWS/);
-    await conversation.handle({ kind: "command", words: "assign aws <@avery>", actor: customer, location: thread(value), requestId: rid() });
+    await conversation.handle({
+      kind: "command",
+      words: "assign aws <@avery>",
+      actor: customer,
+      location: thread(value),
+      requestId: rid(),
+    });
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner approver/);
     expect((await deps.cases.get(value.id))!.members.aws).toHaveLength(0);
   });

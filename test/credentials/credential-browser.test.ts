@@ -1,12 +1,21 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { accountId, lastDirectLink, partner, recipient, startHarness, testCredentials, type Harness } from "./credential-harness";
+import {
+  accountId,
+  lastDirectLink,
+  partner,
+  recipient,
+  startHarness,
+  testCredentials,
+  type Harness,
+} from "./credential-harness";
 
 const chromiumPath = "/usr/bin/chromium";
 const screenshots = join(__dirname, "..", "..", "test-output", "credentials");
 const haveChromium = existsSync(chromiumPath);
-if (!haveChromium) console.log(`credential browser test skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium)`);
+if (!haveChromium)
+  console.log(`credential browser test skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium)`);
 
 (haveChromium ? describe : describe.skip)("the credential pages in a real browser", () => {
   let h: Harness;
@@ -15,7 +24,10 @@ if (!haveChromium) console.log(`credential browser test skipped: no Chromium at 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     h = await startHarness({ label: "credential-browser" });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
   });
 
   afterAll(async () => {
@@ -47,7 +59,9 @@ if (!haveChromium) console.log(`credential browser test skipped: no Chromium at 
     await page.screenshot({ path: join(screenshots, "1-deposit-form.png"), fullPage: true });
     await page.click("#deposit-submit");
     await page.waitForSelector("#status.done", { timeout: 10_000 });
-    expect(await page.textContent("#status")).toMatch(/Deposited\. A one-time link was sent by direct message to Casey Customer/);
+    expect(await page.textContent("#status")).toMatch(
+      /Deposited\. A one-time link was sent by direct message to Casey Customer/,
+    );
     await page.screenshot({ path: join(screenshots, "2-deposited.png"), fullPage: true });
 
     // The recipient's direct message carries the link; the key is only in its fragment.
@@ -99,7 +113,9 @@ if (!haveChromium) console.log(`credential browser test skipped: no Chromium at 
     await page.click("#reveal");
     await page.waitForSelector("#revealed:not([hidden])", { timeout: 10_000 });
     await page.click('button[data-copy="value-password"]');
-    await page.waitForFunction(() => document.querySelector('button[data-copy="value-password"]')?.textContent === "Copied");
+    await page.waitForFunction(
+      () => document.querySelector('button[data-copy="value-password"]')?.textContent === "Copied",
+    );
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(testCredentials.password);
     await context.close();
   });

@@ -6,7 +6,15 @@ import { credentialSecretName, encryptCredentials, randomSecret } from "../../sr
 import type { CredentialExpiry } from "../../src/credentials/credential-expiry";
 import { sandboxCredentials } from "../../sandbox";
 import { testRedisUrl } from "../support/redis";
-import { accountId, dumpRedis, lastDirectLink, partner, startHarness, testCredentials, type Harness } from "./credential-harness";
+import {
+  accountId,
+  dumpRedis,
+  lastDirectLink,
+  partner,
+  startHarness,
+  testCredentials,
+  type Harness,
+} from "./credential-harness";
 
 let h: Harness;
 let scheduler: BullCredentialExpiryScheduler;
@@ -57,7 +65,11 @@ describe("credential link expiry on BullMQ", () => {
     await h.service.requestDeposit(c.id, accountId, partner, { platform: "web", channelId: "C-case" });
     const key = randomSecret();
     const name = credentialSecretName(c.id, accountId);
-    const answer = await fetch(lastDirectLink(h.chat), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ciphertext: encryptCredentials(testCredentials, key, name), key }) });
+    const answer = await fetch(lastDirectLink(h.chat), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ciphertext: encryptCredentials(testCredentials, key, name), key }),
+    });
     expect(answer.status).toBe(200);
     expect(await secretGone(name)).toBe(false);
     expect(await scheduler.queue.getDelayedCount()).toBe(1);
@@ -66,7 +78,8 @@ describe("credential link expiry on BullMQ", () => {
     while (!(await secretGone(name)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await secretGone(name)).toBe(true);
     // The job deletes first, records, then tells the channel last: wait for that.
-    while (!h.chat.texts("post").some((t) => /expired unopened/.test(t)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!h.chat.texts("post").some((t) => /expired unopened/.test(t)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(h.chat.texts("post").some((t) => /expired unopened/.test(t))).toBe(true);
     expect((await h.cases.get(c.id))?.credentials?.[accountId]?.state).toBe("expired");
     expect((await h.audit.read(c.id)).map((e) => e.action)).toContain("credentials.expired");

@@ -1,15 +1,35 @@
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { credentialSecretName, decryptCredentials, encryptCredentials, hashToken as hashOf, randomSecret, revealProof } from "../../src/credentials/credential-crypto";
+import {
+  credentialSecretName,
+  decryptCredentials,
+  encryptCredentials,
+  hashToken as hashOf,
+  randomSecret,
+  revealProof,
+} from "../../src/credentials/credential-crypto";
 import { CredentialRequestRefusedError } from "../../src/credentials/credential-errors";
 import { sandboxCredentials } from "../../sandbox";
-import { accountId, dumpRedis, lastDirectLink, partner, recipient, startHarness, testCredentials, type Harness, type RecordingExpiryScheduler } from "./credential-harness";
+import {
+  accountId,
+  dumpRedis,
+  lastDirectLink,
+  partner,
+  recipient,
+  startHarness,
+  testCredentials,
+  type Harness,
+  type RecordingExpiryScheduler,
+} from "./credential-harness";
 
 const where = { platform: "web" as const, channelId: "C-case", threadId: "case-message" };
 let h: Harness;
 let sm: SecretsManagerClient;
 
 beforeAll(async () => {
-  h = await startHarness({ label: "credential-handover", revealLimits: { perIpPerMinute: 10_000, perTokenPerMinute: 10_000 } });
+  h = await startHarness({
+    label: "credential-handover",
+    revealLimits: { perIpPerMinute: 10_000, perTokenPerMinute: 10_000 },
+  });
   sm = new SecretsManagerClient({ region: "us-east-1", credentials: sandboxCredentials });
 });
 afterAll(async () => {
@@ -25,10 +45,16 @@ async function requestDepositLink(caseId: string): Promise<string> {
 }
 
 /** Deposits through the HTTP form endpoint as the page's script does; returns the recipient's link. */
-async function depositViaForm(caseId: string, credentials = testCredentials): Promise<{ token: string; key: string; link: string }> {
+async function depositViaForm(
+  caseId: string,
+  credentials = testCredentials,
+): Promise<{ token: string; key: string; link: string }> {
   const depositUrl = await requestDepositLink(caseId);
   const key = randomSecret();
-  const response = await post(depositUrl, { ciphertext: encryptCredentials(credentials, key, credentialSecretName(caseId, accountId)), key });
+  const response = await post(depositUrl, {
+    ciphertext: encryptCredentials(credentials, key, credentialSecretName(caseId, accountId)),
+    key,
+  });
   expect(response.status).toBe(200);
   const link = lastDirectLink(h.chat);
   const url = new URL(link);
@@ -36,7 +62,11 @@ async function depositViaForm(caseId: string, credentials = testCredentials): Pr
 }
 
 function post(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json", "user-agent": "credential-test/1.0" }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "user-agent": "credential-test/1.0" },
+    body: JSON.stringify(body),
+  });
 }
 
 function reveal(token: string, proof: unknown): Promise<Response> {
@@ -68,13 +98,19 @@ describe("deposit", () => {
 
   it("refuses an account outside the case, a case without recipients, and a second deposit while a link is live", async () => {
     const c = await h.seedCase();
-    await expect(h.service.requestDeposit(c.id, "999999999999", partner, where)).rejects.toThrow(/account 999999999999 is not part of case/);
+    await expect(h.service.requestDeposit(c.id, "999999999999", partner, where)).rejects.toThrow(
+      /account 999999999999 is not part of case/,
+    );
     const noRecipients = await h.seedCase({ ticket: { answers: {}, history: [], warnings: {} } });
-    await expect(h.service.requestDeposit(noRecipients.id, accountId, partner, where)).rejects.toThrow(/names no root-credential recipient.*edit credentialRecipients/);
+    await expect(h.service.requestDeposit(noRecipients.id, accountId, partner, where)).rejects.toThrow(
+      /names no root-credential recipient.*edit credentialRecipients/,
+    );
     await depositViaForm(c.id);
     const refusal = h.service.requestDeposit(c.id, accountId, partner, where);
     await expect(refusal).rejects.toBeInstanceOf(CredentialRequestRefusedError);
-    await expect(refusal).rejects.toThrow(/retrieval link for account 111111111111 was sent to Casey Customer and is valid until/);
+    await expect(refusal).rejects.toThrow(
+      /retrieval link for account 111111111111 was sent to Casey Customer and is valid until/,
+    );
   });
 
   it("shows the form on GET as often as asked, without using the link up", async () => {
@@ -122,10 +158,19 @@ describe("deposit", () => {
     expect(link).toMatch(new RegExp(`^${h.baseUrl}/r/[A-Za-z0-9_-]{43}#[A-Za-z0-9_-]{43}$`));
     expect(h.chat.last("direct")?.to).toEqual(recipient);
     const line = h.chat.last("post");
-    expect(line?.body.text).toMatch(/sent by direct message to <@U-customer>, valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(line?.body.text).toMatch(
+      /sent by direct message to <@U-customer>, valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+    );
     expect(JSON.stringify(h.chat.sent.filter((s) => s.kind !== "direct"))).not.toContain("/r/");
-    expect((await h.cases.get(c.id))?.credentials?.[accountId]).toMatchObject({ state: "link_sent", recipients: ["Casey Customer"] });
-    expect((await h.audit.read(c.id)).map((e) => e.action)).toEqual(["credentials.deposit_link_sent", "credentials.deposited", "credentials.link_sent"]);
+    expect((await h.cases.get(c.id))?.credentials?.[accountId]).toMatchObject({
+      state: "link_sent",
+      recipients: ["Casey Customer"],
+    });
+    expect((await h.audit.read(c.id)).map((e) => e.action)).toEqual([
+      "credentials.deposit_link_sent",
+      "credentials.deposited",
+      "credentials.link_sent",
+    ]);
     const scheduled = (h.expiry as RecordingExpiryScheduler).scheduled.at(-1);
     expect(scheduled?.expiry.caseId).toBe(c.id);
     expect(Math.abs((scheduled?.at.getTime() ?? 0) - (Date.now() + 86_400_000))).toBeLessThan(10_000);
@@ -158,7 +203,15 @@ describe("deposit", () => {
   });
 
   it("sends the deposit link ephemerally when a direct message fails, and names recipients the retrieval link could not reach", async () => {
-    const c = await h.seedCase({ ticket: { answers: { credentialRecipients: [recipient, { platform: "web", userId: "U-unreachable", name: "Una Reachable" }] }, history: [], warnings: {} } });
+    const c = await h.seedCase({
+      ticket: {
+        answers: {
+          credentialRecipients: [recipient, { platform: "web", userId: "U-unreachable", name: "Una Reachable" }],
+        },
+        history: [],
+        warnings: {},
+      },
+    });
     const direct = h.chat.direct.bind(h.chat);
     h.chat.direct = async (to, message) => {
       if (to.userId !== recipient.userId) throw new Error("cannot open a direct conversation");
@@ -171,7 +224,14 @@ describe("deposit", () => {
       expect(ephemeral?.where).toEqual(where);
       const depositUrl = (ephemeral?.body.blocks.find((b) => b.type === "link") as { url: string }).url;
       const key = randomSecret();
-      expect((await post(depositUrl, { ciphertext: encryptCredentials(testCredentials, key, credentialSecretName(c.id, accountId)), key })).status).toBe(200);
+      expect(
+        (
+          await post(depositUrl, {
+            ciphertext: encryptCredentials(testCredentials, key, credentialSecretName(c.id, accountId)),
+            key,
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       h.chat.direct = direct;
     }
@@ -239,7 +299,12 @@ describe("retrieval", () => {
     expect((await h.cases.get(c.id))?.credentials?.[accountId]).toMatchObject({ state: "retrieved" });
     const retrieved = (await h.audit.read(c.id)).filter((e) => e.action === "credentials.retrieved");
     expect(retrieved).toHaveLength(1);
-    expect(retrieved[0].payload).toMatchObject({ accountId, ip: expect.stringMatching(/127\.0\.0\.1/), userAgent: "credential-test/1.0", secretDeleted: true });
+    expect(retrieved[0].payload).toMatchObject({
+      accountId,
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+      userAgent: "credential-test/1.0",
+      secretDeleted: true,
+    });
     expect(h.chat.texts("post").filter((t) => /were retrieved on/.test(t))).toHaveLength(1);
     expect((h.expiry as RecordingExpiryScheduler).cancelled).toContain(hashOf(token));
   });
@@ -295,18 +360,27 @@ describe("retrieval", () => {
     h.logger.info({ url: `${h.baseUrl}/r/${token}#${key}` }, "a careless log line");
     h.logger.flush();
 
-    const everything = [await dumpRedis(h.redis, h.prefix), JSON.stringify(await h.audit.read(c.id)), JSON.stringify(h.chat.sent.filter((s) => s.kind !== "direct")), h.logLines.join("\n")].join("\n");
+    const everything = [
+      await dumpRedis(h.redis, h.prefix),
+      JSON.stringify(await h.audit.read(c.id)),
+      JSON.stringify(h.chat.sent.filter((s) => s.kind !== "direct")),
+      h.logLines.join("\n"),
+    ].join("\n");
     expect(everything).toContain(c.id);
     expect(everything).toContain("a careless log line");
     expect(everything).toContain("/r/[redacted]");
-    for (const secret of [testCredentials.email, testCredentials.password, testCredentials.mfaNotes, key, token]) expect(everything).not.toContain(secret);
+    for (const secret of [testCredentials.email, testCredentials.password, testCredentials.mfaNotes, key, token])
+      expect(everything).not.toContain(secret);
   });
 });
 
 describe("reveal rate limits", () => {
   let limited: Harness;
   beforeAll(async () => {
-    limited = await startHarness({ label: "credential-rate", revealLimits: { perIpPerMinute: 8, perTokenPerMinute: 3 } });
+    limited = await startHarness({
+      label: "credential-rate",
+      revealLimits: { perIpPerMinute: 8, perTokenPerMinute: 3 },
+    });
   });
   afterAll(() => limited.close());
 
@@ -315,11 +389,17 @@ describe("reveal rate limits", () => {
     await limited.service.requestDeposit(c.id, accountId, partner, where);
     const depositUrl = lastDirectLink(limited.chat);
     const key = randomSecret();
-    await post(depositUrl, { ciphertext: encryptCredentials(testCredentials, key, credentialSecretName(c.id, accountId)), key });
+    await post(depositUrl, {
+      ciphertext: encryptCredentials(testCredentials, key, credentialSecretName(c.id, accountId)),
+      key,
+    });
     const url = new URL(lastDirectLink(limited.chat));
     const token = url.pathname.slice(3);
-    for (let i = 0; i < 3; i++) expect((await post(`${limited.baseUrl}/r/${token}/reveal`, { proof: "guess" })).status).toBe(404);
-    const refused = await post(`${limited.baseUrl}/r/${token}/reveal`, { proof: revealProof(token, url.hash.slice(1)) });
+    for (let i = 0; i < 3; i++)
+      expect((await post(`${limited.baseUrl}/r/${token}/reveal`, { proof: "guess" })).status).toBe(404);
+    const refused = await post(`${limited.baseUrl}/r/${token}/reveal`, {
+      proof: revealProof(token, url.hash.slice(1)),
+    });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("60");
     expect((await limited.links.getRetrieval(hashOf(token)))?.state).toBe("open");
@@ -327,7 +407,8 @@ describe("reveal rate limits", () => {
 
   it("refuses a client that tries too many tokens", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await post(`${limited.baseUrl}/r/${randomSecret()}/reveal`, { proof: "guess" })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await post(`${limited.baseUrl}/r/${randomSecret()}/reveal`, { proof: "guess" })).status);
     // 4 attempts were spent by the test above from the same address.
     expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
   });

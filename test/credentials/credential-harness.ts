@@ -16,10 +16,19 @@ import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
 
 /** Obviously fake values the tests deposit, then look for everywhere they must not be. */
-export const testCredentials = { email: "root+sandbox@customer.example", password: "sandbox-root-password-Zq9", mfaNotes: "sandbox MFA: virtual device removed" };
+export const testCredentials = {
+  email: "root+sandbox@customer.example",
+  password: "sandbox-root-password-Zq9",
+  mfaNotes: "sandbox MFA: virtual device removed",
+};
 
 export const partner: Identity = { platform: "web", userId: "U-partner", teamId: "T-partner", name: "Pat Partner" };
-export const recipient: Identity = { platform: "web", userId: "U-customer", teamId: "T-customer", name: "Casey Customer" };
+export const recipient: Identity = {
+  platform: "web",
+  userId: "U-customer",
+  teamId: "T-customer",
+  name: "Casey Customer",
+};
 export const accountId = "111111111111";
 
 /** Keeps the schedule calls; `dueNow()` hands them to the service as the worker would. */
@@ -92,7 +101,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logger = createLogger("debug", { write: (line: string) => void logLines.push(line) });
 
   // The production HTTP shell (its request log included), on a fresh app bound to loopback.
-  const http = createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }), drainTimeoutMs: 1000 });
+  const http = createHttpServer({
+    logger,
+    readiness: async () => ({ redis: true, workers: true }),
+    drainTimeoutMs: 1000,
+  });
   const running = await http.listen(0, "127.0.0.1");
   const baseUrl = `http://127.0.0.1:${running.port}`;
   const service = new CredentialService({
@@ -137,7 +150,23 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     await sandbox.close();
     await cleanup();
   };
-  return { redis, prefix, sandbox, vault, cases, audit, links, chat, expiry, service, baseUrl, logLines, logger, seedCase, close };
+  return {
+    redis,
+    prefix,
+    sandbox,
+    vault,
+    cases,
+    audit,
+    links,
+    chat,
+    expiry,
+    service,
+    baseUrl,
+    logLines,
+    logger,
+    seedCase,
+    close,
+  };
 }
 
 /** The URL of the last link block sent by direct message. */

@@ -53,12 +53,17 @@ describe("the Redis credential link store", () => {
 
   it("lets exactly one of 50 concurrent claims retrieve a link, and tells the others when", async () => {
     await store.saveRetrieval("r1", retrieval());
-    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => store.claimRetrieval("r1", `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`, 600)));
+    const claims = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.claimRetrieval("r1", `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`, 600),
+      ),
+    );
     const winners = claims.filter((c) => c.won);
     expect(winners).toHaveLength(1);
     const stored = await store.getRetrieval("r1");
     expect(stored?.state).toBe("retrieved");
-    for (const loser of claims.filter((c) => !c.won)) expect(loser).toEqual({ won: false, state: "retrieved", retrievedAt: stored?.retrievedAt });
+    for (const loser of claims.filter((c) => !c.won))
+      expect(loser).toEqual({ won: false, state: "retrieved", retrievedAt: stored?.retrievedAt });
   });
 
   it("keeps the retrieved mark for the given time after retrieval", async () => {
@@ -79,8 +84,16 @@ describe("the Redis credential link store", () => {
     await store.saveRetrieval("r-done", retrieval());
     await store.claimRetrieval("r-done", "2026-01-01T00:00:00.000Z", 600);
     expect(await store.claimExpiry("r-open")).toEqual({ won: true });
-    expect(await store.claimRetrieval("r-open", "2026-01-01T00:00:00.000Z", 600)).toEqual({ won: false, state: "expired", retrievedAt: undefined });
-    expect(await store.claimExpiry("r-done")).toEqual({ won: false, state: "retrieved", retrievedAt: "2026-01-01T00:00:00.000Z" });
+    expect(await store.claimRetrieval("r-open", "2026-01-01T00:00:00.000Z", 600)).toEqual({
+      won: false,
+      state: "expired",
+      retrievedAt: undefined,
+    });
+    expect(await store.claimExpiry("r-done")).toEqual({
+      won: false,
+      state: "retrieved",
+      retrievedAt: "2026-01-01T00:00:00.000Z",
+    });
     expect(await store.claimExpiry("r-unknown")).toEqual({ won: false, state: "missing", retrievedAt: undefined });
   });
 

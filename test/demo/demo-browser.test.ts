@@ -18,7 +18,11 @@ import { validTicketAnswers } from "../support/ticket-answers";
 
 const screenshots = join(__dirname, "..", "..", "test-output", "demo");
 const accounts = "222222222222 333333333333";
-const rootCredentials = { email: "aws-prod-root@acme.example", password: "sandbox-secret-Pw-0001", mfaNotes: "virtual MFA: sandbox-secret seed, device 'acme-prod-root'" };
+const rootCredentials = {
+  email: "aws-prod-root@acme.example",
+  password: "sandbox-secret-Pw-0001",
+  mfaNotes: "virtual MFA: sandbox-secret seed, device 'acme-prod-root'",
+};
 
 announceSkip("demo browser test");
 
@@ -49,7 +53,12 @@ function escapeRegExp(text: string): string {
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
     // The shared test Redis under a prefix of this file's own, so nothing collides with other tests.
-    demo = await runDemo({ port: await freePort() }, startBotInProcess, { ...process.env, REDIS_URL: testRedisUrl, OFFBOARD_KEY_PREFIX: prefix, LOG_LEVEL: "warn" });
+    demo = await runDemo({ port: await freePort() }, startBotInProcess, {
+      ...process.env,
+      REDIS_URL: testRedisUrl,
+      OFFBOARD_KEY_PREFIX: prefix,
+      LOG_LEVEL: "warn",
+    });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   }, 30_000);
@@ -74,19 +83,28 @@ function escapeRegExp(text: string): string {
       await locator.first().waitFor({ state: "visible", timeout });
     } catch {
       const last = async (selector: string) => (await page.locator(selector).allInnerTexts()).slice(-3).join("\n---\n");
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}.\nThread ends with:\n${await last("#thread-messages article.message")}\nChannel ends with:\n${await last("#channel-messages article.message")}`);
+      throw new Error(
+        `timed out after ${timeout} ms waiting for ${what}.\nThread ends with:\n${await last("#thread-messages article.message")}\nChannel ends with:\n${await last("#channel-messages article.message")}`,
+      );
     }
     return locator.first();
   };
 
-  const botMessage = (page: Page, pane: "#thread-messages" | "#channel-messages", heading: RegExp) => page.locator(`${pane} article.message`, { has: page.locator("h3", { hasText: heading }) });
+  const botMessage = (page: Page, pane: "#thread-messages" | "#channel-messages", heading: RegExp) =>
+    page.locator(`${pane} article.message`, { has: page.locator("h3", { hasText: heading }) });
 
   /** Acts as another person with the switcher, waits for their live stream, and reopens the case thread. */
   const actAs = async (page: Page, userId: string, name: string) => {
     await page.selectOption("#user-switcher", userId);
     await appears(page, page.locator('#connection[data-state="live"]'), `${name}'s live connection`);
     await page.click("#nav-channel");
-    await (await appears(page, botMessage(page, "#channel-messages", /^Offboarding /).locator(".thread-link"), "the case message")).click();
+    await (
+      await appears(
+        page,
+        botMessage(page, "#channel-messages", /^Offboarding /).locator(".thread-link"),
+        "the case message",
+      )
+    ).click();
     await appears(page, page.locator("#thread-pane:not([hidden]) .thread-root"), "the case thread");
   };
 
@@ -119,7 +137,13 @@ function escapeRegExp(text: string): string {
     expect(await caseMessage.locator("h3").textContent()).toMatch(/^Offboarding a customer — /);
     const caseId = /OFB-\d{4}-\d{4}/.exec((await caseMessage.locator("h3").textContent()) ?? "")?.[0] as string;
     await caseMessage.locator(".thread-link").click();
-    await appears(page, page.locator("#thread-messages .body strong", { hasText: new RegExp(`^${escapeRegExp(fieldByKey("customerName")?.label as string)}$`) }), "the first question");
+    await appears(
+      page,
+      page.locator("#thread-messages .body strong", {
+        hasText: new RegExp(`^${escapeRegExp(fieldByKey("customerName")?.label as string)}$`),
+      }),
+      "the first question",
+    );
     await snap(page, "case-opened");
 
     // ---- The ticket, answered in the thread as a person types it (mentions as @Name).
@@ -129,11 +153,20 @@ function escapeRegExp(text: string): string {
       const next = answers[i + 1];
       if (next) {
         const label = fieldByKey(next.field)?.label as string;
-        await appears(page, page.locator("#thread-messages .body strong", { hasText: new RegExp(`^${escapeRegExp(label)}$`) }), `the question "${label}" after answering ${answers[i].field} with "${answers[i].text}"`);
+        await appears(
+          page,
+          page.locator("#thread-messages .body strong", { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+          `the question "${label}" after answering ${answers[i].field} with "${answers[i].text}"`,
+        );
       }
-      if (i === 1) expect(await page.locator("#thread-messages .mention", { hasText: "@Carol Chen" }).count()).toBeGreaterThan(0);
+      if (i === 1)
+        expect(await page.locator("#thread-messages .mention", { hasText: "@Carol Chen" }).count()).toBeGreaterThan(0);
     }
-    const summary = await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Ticket for ${caseId}$`)), "the ticket summary");
+    const summary = await appears(
+      page,
+      botMessage(page, "#thread-messages", new RegExp(`^Ticket for ${caseId}$`)),
+      "the ticket summary",
+    );
     // People are named in the summary's code block too, not shown as raw ids.
     const summaryText = await summary.locator("pre").innerText();
     expect(summaryText).toMatch(/Customer approvers: @Carol Chen/);
@@ -142,8 +175,17 @@ function escapeRegExp(text: string): string {
 
     // ---- Pat names the AWS approver; the plan and the sign-off message follow.
     await send(page, "#thread-input", "/offboard assign aws @Alex");
-    await appears(page, page.locator("#thread-messages article.message", { hasText: /@Alex Rivera will approve for AWS/ }), "the AWS approver named");
-    const plan = await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Plan v1 for ${caseId}$`)), "the plan", 45_000);
+    await appears(
+      page,
+      page.locator("#thread-messages article.message", { hasText: /@Alex Rivera will approve for AWS/ }),
+      "the AWS approver named",
+    );
+    const plan = await appears(
+      page,
+      botMessage(page, "#thread-messages", new RegExp(`^Plan v1 for ${caseId}$`)),
+      "the plan",
+      45_000,
+    );
     const planText = await plan.innerText();
     expect(planText).toMatch(/222222222222 \(Acme Production\)/);
     expect(planText).toMatch(/333333333333 \(Acme Staging\)/);
@@ -161,7 +203,11 @@ function escapeRegExp(text: string): string {
     ];
     for (const { userId, name, party } of approvals) {
       await actAs(page, userId, name);
-      const button = await appears(page, signOff().locator("button", { hasText: `Approve for ${party}` }), `${name}'s "Approve for ${party}" button`);
+      const button = await appears(
+        page,
+        signOff().locator("button", { hasText: `Approve for ${party}` }),
+        `${name}'s "Approve for ${party}" button`,
+      );
       await button.scrollIntoViewIfNeeded();
       await pressAndConfirm(page, button, "Approve");
       expect(await page.textContent("#confirm-text")).toContain(`for ${party}`);
@@ -170,8 +216,18 @@ function escapeRegExp(text: string): string {
       const signed = signOff().locator(".field", { has: page.locator("dt", { hasText: new RegExp(`^${party}$`) }) });
       await appears(page, signed.locator("dd", { hasText: `✅ ${name}` }), `the ${party} sign-off by ${name}`);
     }
-    await appears(page, signOff().locator(".context", { hasText: "All three parties approved." }), "all three sign-offs");
-    await appears(page, page.locator("#thread-messages article.message", { hasText: `All three parties approved ${caseId}. The handoff is scheduled for` }), "the scheduling notice");
+    await appears(
+      page,
+      signOff().locator(".context", { hasText: "All three parties approved." }),
+      "all three sign-offs",
+    );
+    await appears(
+      page,
+      page.locator("#thread-messages article.message", {
+        hasText: `All three parties approved ${caseId}. The handoff is scheduled for`,
+      }),
+      "the scheduling notice",
+    );
     await snap(page, "signed-off");
 
     // ---- Pat runs it now, from the case message in the channel.
@@ -181,24 +237,52 @@ function escapeRegExp(text: string): string {
     await page.click("#confirm-ok");
     const progress = botMessage(page, "#thread-messages", new RegExp(`^Handoff progress — ${caseId}$`));
     await appears(page, progress, "the progress message");
-    await appears(page, page.locator("#thread-messages article.message", { hasText: `Handoff of ${caseId} finished with accounts that need attention.` }), "the end of the run", 60_000);
+    await appears(
+      page,
+      page.locator("#thread-messages article.message", {
+        hasText: `Handoff of ${caseId} finished with accounts that need attention.`,
+      }),
+      "the end of the run",
+      60_000,
+    );
     await appears(page, progress.locator(".context", { hasText: /^Needs attention$/ }), "the final progress");
     const progressText = await progress.innerText();
     const ready = /222222222222\n([\s\S]*?)\n333333333333/.exec(progressText)?.[1] ?? "";
-    expect(ready.split("\n").filter(Boolean)).toEqual(["✅ Revoke partner IAM artifacts", "✅ S3 buckets", "➖ Hand root access to the customer", "✅ Leave the organization", "➖ Accept the new organization's invitation", "✅ Hand back the cross-account role"]);
+    expect(ready.split("\n").filter(Boolean)).toEqual([
+      "✅ Revoke partner IAM artifacts",
+      "✅ S3 buckets",
+      "➖ Hand root access to the customer",
+      "✅ Leave the organization",
+      "➖ Accept the new organization's invitation",
+      "✅ Hand back the cross-account role",
+    ]);
     expect(progressText).toMatch(/❌ Leave the organization/);
     expect(progressText).toMatch(/❌ .*333333333333.*must have a payment method before it can leave the organization/);
-    await appears(page, page.locator("#thread-messages button", { hasText: "Retry 333333333333" }), "the retry button of 333333333333");
+    await appears(
+      page,
+      page.locator("#thread-messages button", { hasText: "Retry 333333333333" }),
+      "the retry button of 333333333333",
+    );
     await progress.scrollIntoViewIfNeeded();
     await snap(page, "run-finished");
     expect(await caseMessage.locator(".field", { hasText: "Status" }).innerText()).toMatch(/Needs attention/);
 
     // ---- Pat asks for the deposit link of 222222222222; it arrives in Pat's DMs.
     await send(page, "#thread-input", "/offboard credentials 222222222222");
-    await appears(page, page.locator("#thread-messages article.message", { hasText: /was sent a one-time link to deposit the root credentials of account 222222222222/ }), "the deposit-link line");
+    await appears(
+      page,
+      page.locator("#thread-messages article.message", {
+        hasText: /was sent a one-time link to deposit the root credentials of account 222222222222/,
+      }),
+      "the deposit-link line",
+    );
     await appears(page, page.locator("#dm-badge:not([hidden])"), "the unread DM badge");
     await page.click("#nav-direct");
-    const depositLink = await appears(page, page.locator("#channel-messages a.link-block", { hasText: "Deposit the credentials" }), "the deposit link in Pat's DMs");
+    const depositLink = await appears(
+      page,
+      page.locator("#channel-messages a.link-block", { hasText: "Deposit the credentials" }),
+      "the deposit link in Pat's DMs",
+    );
     await snap(page, "pat-dm-deposit-link");
     const [depositPage] = await Promise.all([context!.waitForEvent("page", { timeout: 10_000 }), depositLink.click()]);
     await depositPage.waitForLoadState("domcontentloaded");
@@ -206,11 +290,19 @@ function escapeRegExp(text: string): string {
     await depositPage.fill("#email", rootCredentials.email);
     await depositPage.fill("#password", rootCredentials.password);
     await depositPage.fill("#mfa-notes", rootCredentials.mfaNotes);
-    await depositPage.screenshot({ path: join(screenshots, `${String(++shot).padStart(2, "0")}-deposit-form.png`), fullPage: true });
+    await depositPage.screenshot({
+      path: join(screenshots, `${String(++shot).padStart(2, "0")}-deposit-form.png`),
+      fullPage: true,
+    });
     await depositPage.click("#deposit-submit");
     await depositPage.waitForSelector("#status.done", { timeout: 15_000 });
-    expect(await depositPage.textContent("#status")).toMatch(/Deposited\. A one-time link was sent by direct message to Carol Chen/);
-    await depositPage.screenshot({ path: join(screenshots, `${String(++shot).padStart(2, "0")}-deposited.png`), fullPage: true });
+    expect(await depositPage.textContent("#status")).toMatch(
+      /Deposited\. A one-time link was sent by direct message to Carol Chen/,
+    );
+    await depositPage.screenshot({
+      path: join(screenshots, `${String(++shot).padStart(2, "0")}-deposited.png`),
+      fullPage: true,
+    });
     await depositPage.close();
 
     // ---- Carol, the credential recipient, finds the retrieval link in her DMs and reveals once.
@@ -218,27 +310,44 @@ function escapeRegExp(text: string): string {
     await appears(page, page.locator('#connection[data-state="live"]'), "Carol's live connection");
     await page.click("#nav-direct");
     expect(await page.textContent("#pane-subtitle")).toContain("Carol Chen");
-    const retrievalLink = await appears(page, page.locator("#channel-messages a.link-block", { hasText: "Open the credentials" }), "the retrieval link in Carol's DMs");
+    const retrievalLink = await appears(
+      page,
+      page.locator("#channel-messages a.link-block", { hasText: "Open the credentials" }),
+      "the retrieval link in Carol's DMs",
+    );
     expect(new URL((await retrievalLink.getAttribute("href")) as string).hash).toMatch(/^#[A-Za-z0-9_-]{43}$/);
     await snap(page, "carol-dm-retrieval-link");
     const [revealPage] = await Promise.all([context!.waitForEvent("page", { timeout: 10_000 }), retrievalLink.click()]);
     await revealPage.waitForLoadState("domcontentloaded");
     expect(await revealPage.textContent("main")).toContain("222222222222");
-    await revealPage.screenshot({ path: join(screenshots, `${String(++shot).padStart(2, "0")}-retrieval-page.png`), fullPage: true });
+    await revealPage.screenshot({
+      path: join(screenshots, `${String(++shot).padStart(2, "0")}-retrieval-page.png`),
+      fullPage: true,
+    });
     await revealPage.click("#reveal");
     await revealPage.waitForSelector("#revealed:not([hidden])", { timeout: 15_000 });
     expect(await revealPage.textContent("#value-email")).toBe(rootCredentials.email);
     expect(await revealPage.textContent("#value-password")).toBe(rootCredentials.password);
     expect(await revealPage.textContent("#value-mfa-notes")).toBe(rootCredentials.mfaNotes);
-    await revealPage.screenshot({ path: join(screenshots, `${String(++shot).padStart(2, "0")}-revealed.png`), fullPage: true });
+    await revealPage.screenshot({
+      path: join(screenshots, `${String(++shot).padStart(2, "0")}-revealed.png`),
+      fullPage: true,
+    });
     await revealPage.close();
 
     // The channel is told, and never sees a credential.
     await page.click("#nav-channel");
     await caseMessage.locator(".thread-link").click();
-    await appears(page, page.locator("#thread-messages article.message", { hasText: /root credentials of account 222222222222 were retrieved on/ }), "the retrieved notice");
+    await appears(
+      page,
+      page.locator("#thread-messages article.message", {
+        hasText: /root credentials of account 222222222222 were retrieved on/,
+      }),
+      "the retrieved notice",
+    );
     await snap(page, "channel-told-retrieved");
-    const everything = (await page.locator("#channel-messages").innerText()) + (await page.locator("#thread-messages").innerText());
+    const everything =
+      (await page.locator("#channel-messages").innerText()) + (await page.locator("#thread-messages").innerText());
     expect(everything).not.toContain(rootCredentials.password);
 
     // The page's scripts ran under their strict CSP without one error or failed request.

@@ -53,7 +53,10 @@ async function openStream(base: string, user: string) {
   const until = async (condition: () => boolean, what: string, timeoutMs = 3000) => {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(events.map((e) => [e.event, e.data.id, e.data.body.text]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}; got ${JSON.stringify(events.map((e) => [e.event, e.data.id, e.data.body.text]))}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -84,15 +87,26 @@ describe("the demo channel", () => {
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
-  const post = async (path: string, body: unknown): Promise<{ status: number; body: { outcome?: Outcome; error?: string } }> => {
-    const res = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const post = async (
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; body: { outcome?: Outcome; error?: string } }> => {
+    const res = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as { outcome?: Outcome; error?: string } };
   };
-  const channelOf = async (user: string) => (await get<{ messages: DemoMessage[] }>(`/demo/api/channel?user=${user}`)).messages;
+  const channelOf = async (user: string) =>
+    (await get<{ messages: DemoMessage[] }>(`/demo/api/channel?user=${user}`)).messages;
 
   beforeAll(async () => {
     demo = createDemoChannel({ redis, prefix });
-    const http = createHttpServer({ logger: createLogger("silent"), readiness: async () => ({ redis: true, workers: true }) });
+    const http = createHttpServer({
+      logger: createLogger("silent"),
+      readiness: async () => ({ redis: true, workers: true }),
+    });
     http.app.use(demo.router(conversation));
     server = await http.listen(0, "127.0.0.1");
     base = `http://127.0.0.1:${server.port}`;
@@ -111,15 +125,23 @@ describe("the demo channel", () => {
 
   describe("as a ChatPort", () => {
     it("stores a channel post and a thread reply, and counts the replies", async () => {
-      const ref = await demo.chat.post(channelWhere, message("Case OFB-2026-0001", [header("Case OFB-2026-0001"), text("Opened by <@U-CAROL>")]));
+      const ref = await demo.chat.post(
+        channelWhere,
+        message("Case OFB-2026-0001", [header("Case OFB-2026-0001"), text("Opened by <@U-CAROL>")]),
+      );
       expect(ref).toMatchObject({ platform: "web", channelId: "C-DEMO" });
-      const reply = await demo.chat.post({ ...channelWhere, threadId: ref.messageId }, message("What is the customer's company name?"));
+      const reply = await demo.chat.post(
+        { ...channelWhere, threadId: ref.messageId },
+        message("What is the customer's company name?"),
+      );
       expect(reply.threadId).toBe(ref.messageId);
 
       const root = (await channelOf(carol)).find((m) => m.id === ref.messageId);
       expect(root?.body.blocks[0]).toEqual({ type: "header", text: "Case OFB-2026-0001" });
       expect(root?.replyCount).toBe(1);
-      const thread = await get<{ root: DemoMessage; replies: DemoMessage[] }>(`/demo/api/thread/${ref.messageId}?user=${dev}`);
+      const thread = await get<{ root: DemoMessage; replies: DemoMessage[] }>(
+        `/demo/api/thread/${ref.messageId}?user=${dev}`,
+      );
       expect(thread.replies.map((m) => m.body.text)).toEqual(["What is the customer's company name?"]);
       expect((await channelOf(carol)).some((m) => m.id === reply.messageId)).toBe(false);
     });
@@ -136,16 +158,24 @@ describe("the demo channel", () => {
     });
 
     it("refuses to update a message that does not exist, with a reason", async () => {
-      await expect(demo.chat.update({ platform: "web", channelId: "C-DEMO", messageId: "999999" }, message("x"))).rejects.toThrow(/not in the demo channel/);
+      await expect(
+        demo.chat.update({ platform: "web", channelId: "C-DEMO", messageId: "999999" }, message("x")),
+      ).rejects.toThrow(/not in the demo channel/);
     });
 
     it("shows an ephemeral message to its one user, in the channel or in a thread", async () => {
       await demo.chat.ephemeral(channelWhere, { platform: "web", userId: dev }, message("Only Dev sees this"));
-      expect((await channelOf(dev)).some((m) => m.body.text === "Only Dev sees this" && m.visibleTo === dev)).toBe(true);
+      expect((await channelOf(dev)).some((m) => m.body.text === "Only Dev sees this" && m.visibleTo === dev)).toBe(
+        true,
+      );
       expect((await channelOf(carol)).some((m) => m.body.text === "Only Dev sees this")).toBe(false);
 
       const root = await demo.chat.post(channelWhere, message("thread root"));
-      await demo.chat.ephemeral({ ...channelWhere, threadId: root.messageId }, { platform: "web", userId: carol }, message("Only Carol, in the thread"));
+      await demo.chat.ephemeral(
+        { ...channelWhere, threadId: root.messageId },
+        { platform: "web", userId: carol },
+        message("Only Carol, in the thread"),
+      );
       const forCarol = await get<{ replies: DemoMessage[] }>(`/demo/api/thread/${root.messageId}?user=${carol}`);
       const forDev = await get<{ replies: DemoMessage[] }>(`/demo/api/thread/${root.messageId}?user=${dev}`);
       expect(forCarol.replies.map((m) => m.body.text)).toEqual(["Only Carol, in the thread"]);
@@ -154,7 +184,12 @@ describe("the demo channel", () => {
     });
 
     it("delivers a direct message to that user's DMs only", async () => {
-      await demo.chat.direct({ platform: "web", userId: carol, teamId: "T-CUSTOMER" }, message("Your credential link", [{ type: "link", label: "Open", url: "http://127.0.0.1:3000/r/test-token#k=test-key" }]));
+      await demo.chat.direct(
+        { platform: "web", userId: carol, teamId: "T-CUSTOMER" },
+        message("Your credential link", [
+          { type: "link", label: "Open", url: "http://127.0.0.1:3000/r/test-token#k=test-key" },
+        ]),
+      );
       const carolsDms = await get<{ messages: DemoMessage[] }>(`/demo/api/direct?user=${carol}`);
       expect(carolsDms.messages.map((m) => m.body.text)).toContain("Your credential link");
       expect((await get<{ messages: DemoMessage[] }>(`/demo/api/direct?user=${dev}`)).messages).toEqual([]);
@@ -162,7 +197,9 @@ describe("the demo channel", () => {
     });
 
     it("refuses a location of another platform", async () => {
-      await expect(demo.chat.post({ platform: "slack", channelId: "C1" }, message("x"))).rejects.toThrow(/only carries web/);
+      await expect(demo.chat.post({ platform: "slack", channelId: "C1" }, message("x"))).rejects.toThrow(
+        /only carries web/,
+      );
     });
   });
 
@@ -173,21 +210,40 @@ describe("the demo channel", () => {
       try {
         const ref = await demo.chat.post(channelWhere, message("streamed post"));
         await demo.chat.update(ref, message("streamed post, edited"));
-        await demo.chat.ephemeral(channelWhere, { platform: "web", userId: carol }, message("streamed ephemeral for Carol"));
+        await demo.chat.ephemeral(
+          channelWhere,
+          { platform: "web", userId: carol },
+          message("streamed ephemeral for Carol"),
+        );
         await demo.chat.direct({ platform: "web", userId: dev }, message("streamed DM for Dev"));
         const thread = await demo.chat.post({ ...channelWhere, threadId: ref.messageId }, message("streamed reply"));
 
-        await carolStream.waitFor((e) => e.event === "posted" && e.data.id === thread.messageId, "the thread reply (Carol)");
-        await devStream.waitFor((e) => e.event === "posted" && e.data.id === thread.messageId, "the thread reply (Dev)");
+        await carolStream.waitFor(
+          (e) => e.event === "posted" && e.data.id === thread.messageId,
+          "the thread reply (Carol)",
+        );
+        await devStream.waitFor(
+          (e) => e.event === "posted" && e.data.id === thread.messageId,
+          "the thread reply (Dev)",
+        );
         for (const stream of [carolStream, devStream]) {
           expect(stream.events.some((e) => e.event === "posted" && e.data.body.text === "streamed post")).toBe(true);
-          expect(stream.events.some((e) => e.event === "updated" && e.data.id === ref.messageId && e.data.body.text === "streamed post, edited")).toBe(true);
+          expect(
+            stream.events.some(
+              (e) =>
+                e.event === "updated" && e.data.id === ref.messageId && e.data.body.text === "streamed post, edited",
+            ),
+          ).toBe(true);
           // The root is re-sent with its new reply count.
-          expect(stream.events.some((e) => e.event === "updated" && e.data.id === ref.messageId && e.data.replyCount === 1)).toBe(true);
+          expect(
+            stream.events.some((e) => e.event === "updated" && e.data.id === ref.messageId && e.data.replyCount === 1),
+          ).toBe(true);
         }
         expect(carolStream.events.some((e) => e.data.body.text === "streamed ephemeral for Carol")).toBe(true);
         expect(devStream.events.some((e) => e.data.body.text === "streamed ephemeral for Carol")).toBe(false);
-        expect(devStream.events.some((e) => e.data.body.text === "streamed DM for Dev" && e.data.directTo === dev)).toBe(true);
+        expect(
+          devStream.events.some((e) => e.data.body.text === "streamed DM for Dev" && e.data.directTo === dev),
+        ).toBe(true);
         expect(carolStream.events.some((e) => e.data.body.text === "streamed DM for Dev")).toBe(false);
       } finally {
         await carolStream.close();
@@ -217,7 +273,11 @@ describe("the demo channel", () => {
 
   describe("inputs from the page", () => {
     it("turns /offboard words into a command from the platform identity, shown in the channel", async () => {
-      const { status, body } = await post("/demo/api/message", { user: carol, text: "/offboard start", requestId: "test-req-1" });
+      const { status, body } = await post("/demo/api/message", {
+        user: carol,
+        text: "/offboard start",
+        requestId: "test-req-1",
+      });
       expect(status).toBe(200);
       expect(body.outcome).toEqual({});
       expect(conversation.received).toEqual([
@@ -229,18 +289,29 @@ describe("the demo channel", () => {
           location: { platform: "web", channelId: "C-DEMO", teamId: "T-PARTNER" },
         },
       ]);
-      expect((await channelOf(dev)).some((m) => m.author.kind === "user" && m.body.text === "/offboard start")).toBe(true);
+      expect((await channelOf(dev)).some((m) => m.author.kind === "user" && m.body.text === "/offboard start")).toBe(
+        true,
+      );
     });
 
     it("takes @Offboard words as a command too, inside a thread", async () => {
       const root = await demo.chat.post(channelWhere, message("case root"));
       await post("/demo/api/message", { user: "U-PAT", text: "@Offboard status", threadId: root.messageId });
-      expect(conversation.received[0]).toMatchObject({ kind: "command", words: "status", location: { threadId: root.messageId }, actor: { teamId: "T-PARTNER" } });
+      expect(conversation.received[0]).toMatchObject({
+        kind: "command",
+        words: "status",
+        location: { threadId: root.messageId },
+        actor: { teamId: "T-PARTNER" },
+      });
     });
 
     it("turns a thread reply into a reply, with @names as mention tokens", async () => {
       const root = await demo.chat.post(channelWhere, message("Who approves for the customer?"));
-      await post("/demo/api/message", { user: carol, text: "@carol and @Dev Patel, mail ops@example.com", threadId: root.messageId });
+      await post("/demo/api/message", {
+        user: carol,
+        text: "@carol and @Dev Patel, mail ops@example.com",
+        threadId: root.messageId,
+      });
       expect(conversation.received).toHaveLength(1);
       expect(conversation.received[0]).toMatchObject({
         kind: "reply",
@@ -248,7 +319,9 @@ describe("the demo channel", () => {
         location: { channelId: "C-DEMO", threadId: root.messageId },
       });
       const thread = await get<{ replies: DemoMessage[] }>(`/demo/api/thread/${root.messageId}?user=${dev}`);
-      expect(thread.replies.map((m) => m.author)).toEqual([{ kind: "user", userId: carol, name: "Carol Chen", teamId: "T-CUSTOMER" }]);
+      expect(thread.replies.map((m) => m.author)).toEqual([
+        { kind: "user", userId: carol, name: "Carol Chen", teamId: "T-CUSTOMER" },
+      ]);
     });
 
     it("answers plain channel chatter with a notice and bothers nobody", async () => {
@@ -261,10 +334,18 @@ describe("the demo channel", () => {
       const root = await demo.chat.post(channelWhere, message("root"));
       const ref = await demo.chat.post(
         { ...channelWhere, threadId: root.messageId },
-        message("Sign-off", [actions([button("signoff.approve", "Approve for AWS", "OFB-2026-0001:aws:1", { style: "primary" })])]),
+        message("Sign-off", [
+          actions([button("signoff.approve", "Approve for AWS", "OFB-2026-0001:aws:1", { style: "primary" })]),
+        ]),
       );
       conversation.answer = () => ({ notice: "Recorded" });
-      const { status, body } = await post("/demo/api/action", { user: "U-ALEX", messageId: ref.messageId, actionId: "signoff.approve", value: "OFB-2026-0001:aws:1", requestId: "test-req-2" });
+      const { status, body } = await post("/demo/api/action", {
+        user: "U-ALEX",
+        messageId: ref.messageId,
+        actionId: "signoff.approve",
+        value: "OFB-2026-0001:aws:1",
+        requestId: "test-req-2",
+      });
       expect(status).toBe(200);
       expect(body.outcome).toEqual({ notice: "Recorded" });
       expect(conversation.received).toEqual([
@@ -281,23 +362,49 @@ describe("the demo channel", () => {
     });
 
     it("refuses a press on someone else's direct message", async () => {
-      await demo.chat.direct({ platform: "web", userId: carol }, message("Confirm", [actions([button("credentials.confirm", "Confirm", "x")])]));
-      const dm = (await get<{ messages: DemoMessage[] }>(`/demo/api/direct?user=${carol}`)).messages.at(-1) as DemoMessage;
-      const { status } = await post("/demo/api/action", { user: dev, messageId: dm.id, actionId: "credentials.confirm", value: "x" });
+      await demo.chat.direct(
+        { platform: "web", userId: carol },
+        message("Confirm", [actions([button("credentials.confirm", "Confirm", "x")])]),
+      );
+      const dm = (await get<{ messages: DemoMessage[] }>(`/demo/api/direct?user=${carol}`)).messages.at(
+        -1,
+      ) as DemoMessage;
+      const { status } = await post("/demo/api/action", {
+        user: dev,
+        messageId: dm.id,
+        actionId: "credentials.confirm",
+        value: "x",
+      });
       expect(status).toBe(403);
       expect(conversation.received).toEqual([]);
     });
 
     it("passes a form through and hands its per-field errors back", async () => {
       conversation.answer = () => ({ formErrors: { target_date: "the target date is in the past" } });
-      const { body } = await post("/demo/api/form", { user: carol, callbackId: "OFB-2026-0001", values: { target_date: "2001-01-01" } });
+      const { body } = await post("/demo/api/form", {
+        user: carol,
+        callbackId: "OFB-2026-0001",
+        values: { target_date: "2001-01-01" },
+      });
       expect(body.outcome).toEqual({ formErrors: { target_date: "the target date is in the past" } });
-      expect(conversation.received[0]).toMatchObject({ kind: "form", callbackId: "OFB-2026-0001", values: { target_date: "2001-01-01" }, actor: { userId: carol } });
+      expect(conversation.received[0]).toMatchObject({
+        kind: "form",
+        callbackId: "OFB-2026-0001",
+        values: { target_date: "2001-01-01" },
+        actor: { userId: carol },
+      });
     });
 
     it("turns @names typed in a form into mention tokens, and leaves e-mail addresses alone", async () => {
-      await post("/demo/api/form", { user: carol, callbackId: "OFB-2026-0001", values: { customerApprovers: "@Carol, cfo@acme.example" } });
-      expect(conversation.received.at(-1)).toMatchObject({ kind: "form", values: { customerApprovers: "<@U-CAROL|Carol Chen>, cfo@acme.example" } });
+      await post("/demo/api/form", {
+        user: carol,
+        callbackId: "OFB-2026-0001",
+        values: { customerApprovers: "@Carol, cfo@acme.example" },
+      });
+      expect(conversation.received.at(-1)).toMatchObject({
+        kind: "form",
+        values: { customerApprovers: "<@U-CAROL|Carol Chen>, cfo@acme.example" },
+      });
     });
 
     it("refuses bad input with a reason and changes nothing", async () => {
@@ -312,7 +419,11 @@ describe("the demo channel", () => {
       const tip = (await channelOf(carol)).filter((m) => m.visibleTo === carol).at(-1) as DemoMessage;
       const threadOnEphemeral = await post("/demo/api/message", { user: carol, text: "hi", threadId: tip.id });
       expect(threadOnEphemeral.status).toBe(404);
-      const notJson = await fetch(`${base}/demo/api/form`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+      const notJson = await fetch(`${base}/demo/api/form`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{",
+      });
       expect(notJson.status).toBe(400);
       expect(conversation.received).toEqual([]);
     });

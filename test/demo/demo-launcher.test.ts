@@ -29,7 +29,10 @@ describe("the demo launcher's command line", () => {
   });
 
   it("takes --port and --scenario, and --help", () => {
-    expect(parseDemoArgs(["--port", "3100", "--scenario", "sandbox/scenarios/default.yaml"])).toEqual({ port: 3100, scenario: expect.stringMatching(/sandbox\/scenarios\/default\.yaml$/) });
+    expect(parseDemoArgs(["--port", "3100", "--scenario", "sandbox/scenarios/default.yaml"])).toEqual({
+      port: 3100,
+      scenario: expect.stringMatching(/sandbox\/scenarios\/default\.yaml$/),
+    });
     expect(parseDemoArgs(["--help"])).toBe("help");
   });
 
@@ -73,7 +76,10 @@ describe("running the demo", () => {
       const organizations = new OrganizationsClient({
         endpoint: seenEnv.AWS_ENDPOINT_URL,
         region: seenEnv.AWS_REGION,
-        credentials: { accessKeyId: seenEnv.AWS_ACCESS_KEY_ID as string, secretAccessKey: seenEnv.AWS_SECRET_ACCESS_KEY as string },
+        credentials: {
+          accessKeyId: seenEnv.AWS_ACCESS_KEY_ID as string,
+          secretAccessKey: seenEnv.AWS_SECRET_ACCESS_KEY as string,
+        },
       });
       const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
       expect(Organization?.Id).toBe("o-partner0001");
@@ -94,8 +100,15 @@ describe("running the demo", () => {
       redisUrl = env.REDIS_URL as string;
       throw new Error("test: the bot refuses to start");
     };
-    await expect(runDemo({ port: await freePort() }, failingBot, { PATH: process.env.PATH })).rejects.toThrow(/refuses to start/);
-    const probe = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    await expect(runDemo({ port: await freePort() }, failingBot, { PATH: process.env.PATH })).rejects.toThrow(
+      /refuses to start/,
+    );
+    const probe = new Redis(redisUrl, {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
   });
@@ -106,7 +119,9 @@ describe("running the demo", () => {
     const { port } = taken.address() as { port: number };
     try {
       let started = false;
-      await expect(runDemo({ port }, async () => ((started = true), {}), { PATH: process.env.PATH })).rejects.toThrow(`port ${port} is already in use`);
+      await expect(runDemo({ port }, async () => ((started = true), {}), { PATH: process.env.PATH })).rejects.toThrow(
+        `port ${port} is already in use`,
+      );
       expect(started).toBe(false);
     } finally {
       taken.close();

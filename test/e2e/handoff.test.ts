@@ -10,11 +10,20 @@ describe("the whole handoff against the sandbox (real Redis, BullMQ, SDK clients
   it("plans, signs, runs, completes the ready accounts and names the payment-method reason for the other", async () => {
     let value = await stack.openPlannedCase("222222222222 333333333333 444444444444");
     expect(value.status).toBe("awaiting_signoff");
-    expect(value.plan?.accounts.map((a) => a.accountId).sort()).toEqual(["222222222222", "333333333333", "444444444444"]);
+    expect(value.plan?.accounts.map((a) => a.accountId).sort()).toEqual([
+      "222222222222",
+      "333333333333",
+      "444444444444",
+    ]);
     await stack.approveAll(value);
     value = await stack.caseOf();
     expect(value.status).toBe("scheduled");
-    await stack.act({ kind: "command", words: "run", actor: people.partner, location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId } });
+    await stack.act({
+      kind: "command",
+      words: "run",
+      actor: people.partner,
+      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
+    });
     value = await stack.waitFor((c) => c.status === "failed" || c.status === "completed", 60_000, "the run to finish");
     expect(value.status).toBe("failed");
     const progress = value.execution!.accounts;
@@ -27,7 +36,13 @@ describe("the whole handoff against the sandbox (real Redis, BullMQ, SDK clients
     expect(counters["organizations:RemoveAccountFromOrganization:222222222222"]).toBe(1);
 
     stack.sandbox.setAccountConditions("333333333333", { paymentMethod: true });
-    await stack.act({ kind: "action", actionId: "account.retry", value: `${value.id}:333333333333`, actor: people.partner, location: { platform: "web", channelId: stack.channelId } });
+    await stack.act({
+      kind: "action",
+      actionId: "account.retry",
+      value: `${value.id}:333333333333`,
+      actor: people.partner,
+      location: { platform: "web", channelId: stack.channelId },
+    });
     value = await stack.waitFor((c) => c.status === "completed", 60_000, "the retried account to finish");
     expect(value.execution!.accounts["333333333333"].steps.lock_role).toBe("done");
   }, 120_000);

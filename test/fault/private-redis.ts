@@ -40,7 +40,26 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const launch = async (): Promise<void> => {
     const started = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
+        "--loglevel",
+        "warning",
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let errors = "";
@@ -48,7 +67,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child = started;
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
-      if (started.exitCode !== null || started.signalCode !== null) throw new Error(`redis-server on port ${port} exited at start: ${errors.trim() || "no output"}`);
+      if (started.exitCode !== null || started.signalCode !== null)
+        throw new Error(`redis-server on port ${port} exited at start: ${errors.trim() || "no output"}`);
       if (await answersPing(port)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

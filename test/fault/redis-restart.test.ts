@@ -25,7 +25,10 @@ afterAll(async () => {
   await redis?.stop();
 }, 30_000);
 
-const answers = validTicketAnswers({ approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" }, "222222222222 444444444444");
+const answers = validTicketAnswers(
+  { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },
+  "222222222222 444444444444",
+);
 
 async function readyStatus(): Promise<number> {
   try {
@@ -53,7 +56,8 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
     let value = await stack.caseOf();
     const thread = { ...channel, threadId: value.caseMessage!.messageId };
     const half = Math.ceil(answers.length / 2);
-    for (const answer of answers.slice(0, half)) await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
+    for (const answer of answers.slice(0, half))
+      await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
 
     const before: Case = await stack.caseOf();
     const auditBefore = await deps.audit.read(before.id);
@@ -88,14 +92,29 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
     expect(after).toEqual(before);
     const auditAfter = await deps.audit.read(before.id);
     expect(auditAfter).toEqual(auditBefore);
-    expect(await verifyCaseAudit(deps.audit as RedisAuditLog, before.id)).toEqual({ ok: true, count: auditBefore.length });
+    expect(await verifyCaseAudit(deps.audit as RedisAuditLog, before.id)).toEqual({
+      ok: true,
+      count: auditBefore.length,
+    });
 
     // Carry on where the ticket stopped, on the restarted Redis.
-    for (const answer of answers.slice(half)) await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
-    await stack.act({ kind: "command", words: "assign aws <@U-ALEX|Alex Rivera>", actor: people.partner, location: thread });
-    value = await stack.waitFor((c) => c.status === "awaiting_signoff", 30_000, "the plan after the Redis restart (BullMQ reconnected)");
+    for (const answer of answers.slice(half))
+      await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
+    await stack.act({
+      kind: "command",
+      words: "assign aws <@U-ALEX|Alex Rivera>",
+      actor: people.partner,
+      location: thread,
+    });
+    value = await stack.waitFor(
+      (c) => c.status === "awaiting_signoff",
+      30_000,
+      "the plan after the Redis restart (BullMQ reconnected)",
+    );
     expect(value.plan?.accounts.map((a) => a.accountId).sort()).toEqual(["222222222222", "444444444444"]);
-    expect(Object.keys(value.ticket.answers)).toEqual(expect.arrayContaining(answers.filter((a) => a.field !== "specialConsiderations").map((a) => a.field)));
+    expect(Object.keys(value.ticket.answers)).toEqual(
+      expect.arrayContaining(answers.filter((a) => a.field !== "specialConsiderations").map((a) => a.field)),
+    );
     expect(value.version).toBeGreaterThan(before.version);
 
     // The status is stored before the event is appended: wait (bounded) for the event too.
@@ -106,6 +125,9 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
     }
     expect(finalAudit.slice(0, auditBefore.length)).toEqual(auditBefore);
     expect(finalAudit.map((e) => e.action)).toContain("plan.ready");
-    expect(await verifyCaseAudit(deps.audit as RedisAuditLog, value.id)).toEqual({ ok: true, count: finalAudit.length });
+    expect(await verifyCaseAudit(deps.audit as RedisAuditLog, value.id)).toEqual({
+      ok: true,
+      count: finalAudit.length,
+    });
   }, 60_000);
 });

@@ -31,7 +31,11 @@ const storm = 20;
  */
 function watchSandboxAnswers(port: number): { calls: { target: string; status: number }[]; stop(): void } {
   const calls: { target: string; status: number }[] = [];
-  const spy = jest.spyOn(Server.prototype, "emit").mockImplementation(function (this: Server, event: string | symbol, ...args: unknown[]) {
+  const spy = jest.spyOn(Server.prototype, "emit").mockImplementation(function (
+    this: Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
     const address = this.address();
     if (event === "request" && typeof address === "object" && address?.port === port) {
       const [req, res] = args as [IncomingMessage, ServerResponse];
@@ -60,13 +64,28 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     await stack.act({ kind: "command", words: "start", actor: people.partner, location: channel() });
     let value = await stack.caseOf();
     const thread = { ...channel(), threadId: value.caseMessage!.messageId };
-    const answers = validTicketAnswers({ approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" }, "222222222222 444444444444");
+    const answers = validTicketAnswers(
+      { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },
+      "222222222222 444444444444",
+    );
     const last = answers[answers.length - 1];
-    for (const answer of answers.slice(0, -1)) await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
-    await stack.act({ kind: "command", words: "assign aws <@U-ALEX|Alex Rivera>", actor: people.partner, location: thread });
+    for (const answer of answers.slice(0, -1))
+      await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
+    await stack.act({
+      kind: "command",
+      words: "assign aws <@U-ALEX|Alex Rivera>",
+      actor: people.partner,
+      location: thread,
+    });
 
     // The last answer, delivered 20 times at once with one request id (a platform retrying).
-    const lastReply: ReplyInbound = { kind: "reply", text: last.text, actor: people.partner, location: thread, requestId: `${stack.prefix}last-answer` };
+    const lastReply: ReplyInbound = {
+      kind: "reply",
+      text: last.text,
+      actor: people.partner,
+      location: thread,
+      requestId: `${stack.prefix}last-answer`,
+    };
     const versionBefore = (await stack.caseOf()).version;
     await Promise.all(Array.from({ length: storm }, () => stack.bot.conversation.handle({ ...lastReply })));
     value = await stack.waitFor((c) => c.status === "awaiting_signoff", 30_000, "the plan");
@@ -88,11 +107,19 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     });
 
     // The AWS approval: one request id, 20 concurrent deliveries.
-    const awsOutcomes = await Promise.all(Array.from({ length: storm }, () => stack.bot.conversation.handle(press("aws", people.aws, `${stack.prefix}aws-press`))));
+    const awsOutcomes = await Promise.all(
+      Array.from({ length: storm }, () =>
+        stack.bot.conversation.handle(press("aws", people.aws, `${stack.prefix}aws-press`)),
+      ),
+    );
     expect(awsOutcomes.filter((o) => o.notice === "Approved for AWS")).toHaveLength(1);
 
     // The customer approval: 20 distinct presses of the same button by the same person, concurrently.
-    const customerOutcomes = await Promise.all(Array.from({ length: storm }, (_, i) => stack.bot.conversation.handle(press("customer", people.customer, `${stack.prefix}customer-press-${i}`))));
+    const customerOutcomes = await Promise.all(
+      Array.from({ length: storm }, (_, i) =>
+        stack.bot.conversation.handle(press("customer", people.customer, `${stack.prefix}customer-press-${i}`)),
+      ),
+    );
     expect(customerOutcomes.filter((o) => o.notice === "Approved for Customer")).toHaveLength(1);
     // The 19 others were told why, and nothing more.
     expect(customerOutcomes.filter((o) => /already approved/.test(o.notice ?? ""))).toHaveLength(storm - 1);
@@ -114,7 +141,11 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     try {
       await stack.act({ kind: "command", words: "run", actor: people.partner, location: thread });
       stack.sandbox.setFaults({ concurrentModificationBurst: 20 });
-      value = await stack.waitFor((c) => c.status === "completed" || c.status === "failed", 60_000, "the run through the conflict burst");
+      value = await stack.waitFor(
+        (c) => c.status === "completed" || c.status === "failed",
+        60_000,
+        "the run through the conflict burst",
+      );
     } finally {
       answered.stop();
     }
@@ -137,7 +168,12 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     expect(audit.filter((e) => e.action === "run.started")).toHaveLength(1);
     expect(audit.filter((e) => e.action === "run.completed")).toHaveLength(1);
     for (const accountId of ["222222222222", "444444444444"]) {
-      const leftOnce = audit.filter((e) => e.action === "step.done" && (e.payload as { accountId?: string; step?: string }).accountId === accountId && (e.payload as { step?: string }).step === "leave_org");
+      const leftOnce = audit.filter(
+        (e) =>
+          e.action === "step.done" &&
+          (e.payload as { accountId?: string; step?: string }).accountId === accountId &&
+          (e.payload as { step?: string }).step === "leave_org",
+      );
       expect(leftOnce).toHaveLength(1);
     }
     expect(await verifyCaseAudit(deps.audit as RedisAuditLog, value.id)).toEqual({ ok: true, count: audit.length });

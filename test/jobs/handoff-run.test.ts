@@ -33,7 +33,15 @@ const baseAnswers = {
 beforeAll(async () => {
   fixture = await startAwsFixture({ redis, rateKey: `${prefix}aws-rate`, ratePerSecond: 1000 });
   queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
-  workers = startWorkers({ connection: bull, prefix: `${prefix}bull`, aws: fixture.aws, cases, events, concurrency: 4, customerLeavePollMs: 200 });
+  workers = startWorkers({
+    connection: bull,
+    prefix: `${prefix}bull`,
+    aws: fixture.aws,
+    cases,
+    events,
+    concurrency: 4,
+    customerLeavePollMs: 200,
+  });
 });
 
 afterAll(async () => {
@@ -51,7 +59,11 @@ async function planned(answers: Record<string, AnswerValue>): Promise<string> {
   return c.id;
 }
 
-const finished = (caseId: string, count = 1) => waitFor(`the end of the run of ${caseId}`, () => events.of("runFinished").filter((e) => e.caseId === caseId).length >= count);
+const finished = (caseId: string, count = 1) =>
+  waitFor(
+    `the end of the run of ${caseId}`,
+    () => events.of("runFinished").filter((e) => e.caseId === caseId).length >= count,
+  );
 
 function account(id: string) {
   return fixture.sandbox.state.accounts.get(id)!;
@@ -62,7 +74,12 @@ describe("preflight", () => {
     const c = await createCase(cases, { ...baseAnswers, accountIds: ["222222222222", "123456789012"] });
     await queue.preflight(c.id);
     const rejected = await waitFor("the rejection", () => events.of("planRejected").find((e) => e.caseId === c.id));
-    expect(rejected.rejections).toEqual([{ accountId: "123456789012", reason: expect.stringMatching(/not a member of the partner's organization o-partner0001/) }]);
+    expect(rejected.rejections).toEqual([
+      {
+        accountId: "123456789012",
+        reason: expect.stringMatching(/not a member of the partner's organization o-partner0001/),
+      },
+    ]);
     expect(events.of("planReady").some((e) => e.caseId === c.id)).toBe(false);
   });
 });
@@ -93,15 +110,31 @@ describe("a full run", () => {
       expect(a.organizationId).toBeUndefined();
       expect(JSON.parse(a.iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).toEqual(lockedTrustPolicy(id));
       // Every step done, in order, the role last.
-      const done = events.of("stepChanged").filter((e) => e.caseId === caseId && e.accountId === id && e.state !== "running");
-      expect(done.map((e) => `${e.step}:${e.state}`)).toEqual(["revoke_iam:done", "buckets:done", "root_handover:skipped", "leave_org:done", "accept_invitation:skipped", "lock_role:done"]);
+      const done = events
+        .of("stepChanged")
+        .filter((e) => e.caseId === caseId && e.accountId === id && e.state !== "running");
+      expect(done.map((e) => `${e.step}:${e.state}`)).toEqual([
+        "revoke_iam:done",
+        "buckets:done",
+        "root_handover:skipped",
+        "leave_org:done",
+        "accept_invitation:skipped",
+        "lock_role:done",
+      ]);
       expect(fixture.sandbox.counters()[`organizations:RemoveAccountFromOrganization:${id}`]).toBe(1);
     }
     expect(events.of("runFinished").filter((e) => e.caseId === caseId)).toHaveLength(1);
   });
 
   it("archives the buckets and joins the new organization after leaving", async () => {
-    const caseId = await planned({ ...baseAnswers, accountIds: ["444444444444"], keepLifecycleTooling: false, bucketDisposition: "archive", destination: "organization", newOrganization: "o-newhome0001" });
+    const caseId = await planned({
+      ...baseAnswers,
+      accountIds: ["444444444444"],
+      keepLifecycleTooling: false,
+      bucketDisposition: "archive",
+      destination: "organization",
+      newOrganization: "o-newhome0001",
+    });
     await queue.runNow(caseId);
     await finished(caseId);
     const a = account("444444444444");
@@ -113,7 +146,10 @@ describe("a full run", () => {
       expect(bucket.lifecycleRules).toContain(archiveRuleId);
       expect(bucket.lifecycleRules).toContain("GLACIER");
     }
-    const order = events.of("stepChanged").filter((e) => e.caseId === caseId && e.state === "done").map((e) => e.step);
+    const order = events
+      .of("stepChanged")
+      .filter((e) => e.caseId === caseId && e.state === "done")
+      .map((e) => e.step);
     expect(order).toEqual(["revoke_iam", "buckets", "leave_org", "accept_invitation", "lock_role"]);
   });
 
@@ -123,10 +159,14 @@ describe("a full run", () => {
     await finished(caseId);
     const failed = events.of("stepChanged").find((e) => e.caseId === caseId && e.state === "failed");
     expect(failed).toMatchObject({ accountId: "333333333333", step: "leave_org" });
-    expect(failed!.error).toMatch(/^account 333333333333 must have a payment method before it can leave the organization/);
+    expect(failed!.error).toMatch(
+      /^account 333333333333 must have a payment method before it can leave the organization/,
+    );
     expect(account("333333333333").organizationId).toBe("o-partner0001");
     // The partner can still reach the account: the role is not locked before it has left.
-    expect(JSON.parse(account("333333333333").iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).not.toEqual(lockedTrustPolicy("333333333333"));
+    expect(JSON.parse(account("333333333333").iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).not.toEqual(
+      lockedTrustPolicy("333333333333"),
+    );
 
     const revokeCalls = fixture.sandbox.counters()["iam:DeleteRole:333333333333"];
     fixture.sandbox.setAccountConditions("333333333333", { paymentMethod: true });
@@ -134,7 +174,14 @@ describe("a full run", () => {
     await finished(caseId, 2);
     expect(account("333333333333").organizationId).toBeUndefined();
     const steps = (await cases.get(caseId))!.execution!.accounts["333333333333"].steps;
-    expect(steps).toEqual({ revoke_iam: "done", buckets: "done", root_handover: "skipped", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
+    expect(steps).toEqual({
+      revoke_iam: "done",
+      buckets: "done",
+      root_handover: "skipped",
+      leave_org: "done",
+      accept_invitation: "skipped",
+      lock_role: "done",
+    });
     // The retry went on from the failed step: the finished revocation was not run again.
     expect(fixture.sandbox.counters()["iam:DeleteRole:333333333333"]).toBe(revokeCalls);
   });

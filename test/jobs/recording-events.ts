@@ -29,14 +29,23 @@ export class RecordingHandoffEvents implements HandoffEvents {
     this.events.push({ type: "planRejected", caseId, rejections });
   }
 
-  async stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void> {
+  async stepChanged(
+    caseId: string,
+    accountId: string,
+    step: HandoffStep,
+    state: StepState,
+    error?: string,
+  ): Promise<void> {
     this.events.push({ type: "stepChanged", caseId, accountId, step, state, error });
     await this.cases.update(caseId, (c) => recordStep(c, accountId, step, state, error));
   }
 
   async runFinished(caseId: string): Promise<void> {
     this.events.push({ type: "runFinished", caseId });
-    await this.cases.update(caseId, (c) => ({ ...c, execution: { accounts: {}, ...c.execution, finishedAt: new Date().toISOString() } }));
+    await this.cases.update(caseId, (c) => ({
+      ...c,
+      execution: { accounts: {}, ...c.execution, finishedAt: new Date().toISOString() },
+    }));
   }
 
   async remind(caseId: string, kind: ReminderKind): Promise<void> {
@@ -59,7 +68,15 @@ function recordStep(c: Case, accountId: string, step: HandoffStep, state: StepSt
     ...c,
     execution: {
       ...execution,
-      accounts: { ...execution.accounts, [accountId]: { ...account, steps: { ...account.steps, [step]: state }, error: state === "failed" ? error : account.error, updatedAt: new Date().toISOString() } },
+      accounts: {
+        ...execution.accounts,
+        [accountId]: {
+          ...account,
+          steps: { ...account.steps, [step]: state },
+          error: state === "failed" ? error : account.error,
+          updatedAt: new Date().toISOString(),
+        },
+      },
     },
   };
 }

@@ -25,8 +25,15 @@ let workers: HandoffWorkers;
 let members: string[];
 
 beforeAll(async () => {
-  fixture = await startAwsFixture({ scenario: generateScenario({ members: 6, artifactsPerAccount: 6 }), redis, rateKey: `${prefix}aws-rate`, ratePerSecond: 1000 });
-  members = [...fixture.sandbox.state.accounts.values()].filter((a) => a.organizationId === "o-partner0001" && a.id !== "111111111111").map((a) => a.id);
+  fixture = await startAwsFixture({
+    scenario: generateScenario({ members: 6, artifactsPerAccount: 6 }),
+    redis,
+    rateKey: `${prefix}aws-rate`,
+    ratePerSecond: 1000,
+  });
+  members = [...fixture.sandbox.state.accounts.values()]
+    .filter((a) => a.organizationId === "o-partner0001" && a.id !== "111111111111")
+    .map((a) => a.id);
   queue = new BullJobQueue({ connection: bull, prefix: bullPrefix, cases });
   workers = startWorkers({ connection: bull, prefix: bullPrefix, aws: fixture.aws, cases, events, concurrency: 4 });
 });
@@ -52,7 +59,11 @@ const answers = (accountIds: string[], extra: Record<string, AnswerValue> = {}) 
 
 async function plannedCase(accountIds: string[]): Promise<string> {
   const c = await createCase(cases, answers(accountIds));
-  expect(await runPreflight({ aws: fixture.aws, cases, events, partnerMarker: "CTL", clock: systemClock }, c.id, { lastAttempt: true })).toBe("planned");
+  expect(
+    await runPreflight({ aws: fixture.aws, cases, events, partnerMarker: "CTL", clock: systemClock }, c.id, {
+      lastAttempt: true,
+    }),
+  ).toBe("planned");
   return c.id;
 }
 
@@ -85,14 +96,22 @@ it("completes a run through a throttling storm", async () => {
   fixture.sandbox.setFaults({ throttleRate: 0.3 });
   try {
     await queue.runNow(caseId);
-    await waitFor("the run through throttling", () => events.of("runFinished").some((e) => e.caseId === caseId), 45_000);
+    await waitFor(
+      "the run through throttling",
+      () => events.of("runFinished").some((e) => e.caseId === caseId),
+      45_000,
+    );
   } finally {
     fixture.sandbox.setFaults({ throttleRate: 0 });
   }
   expect(fixture.sandbox.counters()["sandbox:throttled"]).toBeGreaterThan(20);
   const final = (await cases.get(caseId))!;
   for (const id of accountIds) {
-    expect(final.execution!.accounts[id].steps).toMatchObject({ revoke_iam: "done", leave_org: "done", lock_role: "done" });
+    expect(final.execution!.accounts[id].steps).toMatchObject({
+      revoke_iam: "done",
+      leave_org: "done",
+      lock_role: "done",
+    });
     expect(fixture.sandbox.state.accounts.get(id)!.organizationId).toBeUndefined();
     expect(fixture.sandbox.counters()[`organizations:RemoveAccountFromOrganization:${id}`]).toBeGreaterThanOrEqual(1);
   }
@@ -100,12 +119,21 @@ it("completes a run through a throttling storm", async () => {
 
 it("reminds of missing sign-offs, invitations and accounts payable three days before the target date", async () => {
   // members[5] has no invitation yet (the generator invites every fifth account only).
-  const c = await createCase(cases, answers([members[5]], { destination: "organization", newOrganization: "o-newhome0001" }));
+  const c = await createCase(
+    cases,
+    answers([members[5]], { destination: "organization", newOrganization: "o-newhome0001" }),
+  );
   const target = new Date(Date.now() + 3 * 86_400_000 + 1000).toISOString();
   await queue.scheduleReminders(c.id, target);
   await queue.scheduleReminders(c.id, target);
   // T-10 and T-7 are past already: only T-3 is scheduled.
   expect(await queue.remindersQueue.getDelayedCount()).toBe(1);
   await waitFor("the T-3 reminders", () => events.of("remind").filter((e) => e.caseId === c.id).length >= 3, 15_000);
-  expect(events.of("remind").filter((e) => e.caseId === c.id).map((e) => e.kind).sort()).toEqual(["accounts_payable", "invitations", "missing_signoffs"]);
+  expect(
+    events
+      .of("remind")
+      .filter((e) => e.caseId === c.id)
+      .map((e) => e.kind)
+      .sort(),
+  ).toEqual(["accounts_payable", "invitations", "missing_signoffs"]);
 });

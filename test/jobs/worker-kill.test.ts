@@ -18,10 +18,30 @@ jest.setTimeout(90_000);
 /** The state-changing AWS operations of each step, as the sandbox counts them. */
 const changesOf: Record<HandoffStep, string[]> = {
   revoke_iam: [
-    "DeleteRole", "DeleteRolePolicy", "DetachRolePolicy", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile", "DeletePolicy", "DeletePolicyVersion",
-    "DetachUserPolicy", "DetachGroupPolicy", "DeleteUser", "DeleteAccessKey", "DeleteLoginProfile", "DeactivateMFADevice", "DeleteVirtualMFADevice",
-    "DeleteSigningCertificate", "RemoveUserFromGroup", "DeleteUserPolicy", "DeleteGroup", "DeleteGroupPolicy", "DeleteSAMLProvider",
-    "DeleteOpenIDConnectProvider", "UntagPolicy", "UntagRole", "UntagUser",
+    "DeleteRole",
+    "DeleteRolePolicy",
+    "DetachRolePolicy",
+    "RemoveRoleFromInstanceProfile",
+    "DeleteInstanceProfile",
+    "DeletePolicy",
+    "DeletePolicyVersion",
+    "DetachUserPolicy",
+    "DetachGroupPolicy",
+    "DeleteUser",
+    "DeleteAccessKey",
+    "DeleteLoginProfile",
+    "DeactivateMFADevice",
+    "DeleteVirtualMFADevice",
+    "DeleteSigningCertificate",
+    "RemoveUserFromGroup",
+    "DeleteUserPolicy",
+    "DeleteGroup",
+    "DeleteGroupPolicy",
+    "DeleteSAMLProvider",
+    "DeleteOpenIDConnectProvider",
+    "UntagPolicy",
+    "UntagRole",
+    "UntagUser",
   ].map((op) => `iam:${op}`),
   buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
   // Root sessions' deletions count under iam: too (with revoke_iam's); these are the handover's own.
@@ -41,7 +61,13 @@ let child: ChildProcess | undefined;
 let workers: HandoffWorkers | undefined;
 
 beforeAll(async () => {
-  fixture = await startAwsFixture({ scenario: generateScenario({ members: 6, artifactsPerAccount: 10 }), faults: { latencyMs: 15 }, redis, rateKey: `${prefix}aws-rate`, ratePerSecond: 1000 });
+  fixture = await startAwsFixture({
+    scenario: generateScenario({ members: 6, artifactsPerAccount: 10 }),
+    faults: { latencyMs: 15 },
+    redis,
+    rateKey: `${prefix}aws-rate`,
+    ratePerSecond: 1000,
+  });
   queue = new BullJobQueue({ connection: bull, prefix: bullPrefix, cases });
 });
 
@@ -76,7 +102,10 @@ function startChildWorker(): Promise<ChildProcess> {
   let errors = "";
   proc.stderr!.on("data", (d: Buffer) => (errors += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker process did not start within 20 s: ${errors}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the worker process did not start within 20 s: ${errors}`)),
+      20_000,
+    );
     proc.stdout!.on("data", (d: Buffer) => {
       if (d.toString().includes("offboard worker ready")) {
         clearTimeout(timer);
@@ -91,17 +120,38 @@ function startChildWorker(): Promise<ChildProcess> {
 }
 
 it("resumes a run in a new worker after the first was killed, without repeating any finished step's AWS changes", async () => {
-  const accountIds = [...fixture.sandbox.state.accounts.keys()].filter((id) => id !== "111111111111" && fixture.sandbox.state.accounts.get(id)!.organizationId === "o-partner0001");
+  const accountIds = [...fixture.sandbox.state.accounts.keys()].filter(
+    (id) => id !== "111111111111" && fixture.sandbox.state.accounts.get(id)!.organizationId === "o-partner0001",
+  );
   expect(accountIds).toHaveLength(6);
-  const c = await createCase(cases, { accountIds, accountsWithoutRootAccess: [], keepLifecycleTooling: false, bucketDisposition: "delete", removalBy: "partner", destination: "standalone", credentialDelivery: "link" });
+  const c = await createCase(cases, {
+    accountIds,
+    accountsWithoutRootAccess: [],
+    keepLifecycleTooling: false,
+    bucketDisposition: "delete",
+    removalBy: "partner",
+    destination: "standalone",
+    credentialDelivery: "link",
+  });
   const planEvents = new RecordingHandoffEvents(cases);
-  expect(await runPreflight({ aws: fixture.aws, cases, events: planEvents, partnerMarker: "CTL", clock: systemClock }, c.id, { lastAttempt: true })).toBe("planned");
+  expect(
+    await runPreflight(
+      { aws: fixture.aws, cases, events: planEvents, partnerMarker: "CTL", clock: systemClock },
+      c.id,
+      { lastAttempt: true },
+    ),
+  ).toBe("planned");
 
   child = await startChildWorker();
   await queue.runNow(c.id);
 
   // Kill it once some account steps are recorded done, well before the run is over.
-  const doneSteps = async () => Object.values((await cases.get(c.id))!.execution?.accounts ?? {}).flatMap((a) => Object.entries(a.steps).filter(([, s]) => s === "done").map(([step]) => `${a.accountId}:${step}`));
+  const doneSteps = async () =>
+    Object.values((await cases.get(c.id))!.execution?.accounts ?? {}).flatMap((a) =>
+      Object.entries(a.steps)
+        .filter(([, s]) => s === "done")
+        .map(([step]) => `${a.accountId}:${step}`),
+    );
   await waitFor("a few finished steps", async () => (await doneSteps()).length >= 3, 30_000, 10);
   const exited = new Promise((resolve) => child!.once("exit", resolve));
   child.kill("SIGKILL");
@@ -112,18 +162,36 @@ it("resumes a run in a new worker after the first was killed, without repeating 
   expect(doneAtKill.length).toBeLessThan(accountIds.length * handoffSteps.length);
 
   const events = new RecordingHandoffEvents(cases);
-  workers = startWorkers({ connection: bull, prefix: bullPrefix, aws: fixture.aws, cases, events, concurrency: 4, lockDurationMs: 2000, stalledIntervalMs: 1000 });
+  workers = startWorkers({
+    connection: bull,
+    prefix: bullPrefix,
+    aws: fixture.aws,
+    cases,
+    events,
+    concurrency: 4,
+    lockDurationMs: 2000,
+    stalledIntervalMs: 1000,
+  });
   await waitFor("the resumed run to finish", async () => (await cases.get(c.id))!.execution?.finishedAt, 60_000, 100);
 
   const final = (await cases.get(c.id))!;
   for (const id of accountIds) {
-    expect(final.execution!.accounts[id].steps).toEqual({ revoke_iam: "done", buckets: "done", root_handover: "skipped", leave_org: "done", accept_invitation: "skipped", lock_role: "done" });
+    expect(final.execution!.accounts[id].steps).toEqual({
+      revoke_iam: "done",
+      buckets: "done",
+      root_handover: "skipped",
+      leave_org: "done",
+      accept_invitation: "skipped",
+      lock_role: "done",
+    });
     expect(fixture.sandbox.state.accounts.get(id)!.organizationId).toBeUndefined();
   }
   const countersAtEnd = fixture.sandbox.counters();
   for (const entry of doneAtKill) {
     const [accountId, step] = entry.split(":") as [string, HandoffStep];
-    expect(`${entry}: ${callsFor(countersAtEnd, accountId, changesOf[step])}`).toBe(`${entry}: ${callsFor(countersAtKill, accountId, changesOf[step])}`);
+    expect(`${entry}: ${callsFor(countersAtEnd, accountId, changesOf[step])}`).toBe(
+      `${entry}: ${callsFor(countersAtKill, accountId, changesOf[step])}`,
+    );
   }
   // Every account left exactly once, whichever worker did it.
   for (const id of accountIds) expect(countersAtEnd[`organizations:RemoveAccountFromOrganization:${id}`]).toBe(1);

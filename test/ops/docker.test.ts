@@ -46,7 +46,25 @@ function stagesOf(instructions: Instruction[]): Instruction[][] {
   return stages;
 }
 
-const knownInstructions = new Set(["FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"]);
+const knownInstructions = new Set([
+  "FROM",
+  "RUN",
+  "CMD",
+  "LABEL",
+  "EXPOSE",
+  "ENV",
+  "ADD",
+  "COPY",
+  "ENTRYPOINT",
+  "VOLUME",
+  "USER",
+  "WORKDIR",
+  "ARG",
+  "ONBUILD",
+  "STOPSIGNAL",
+  "HEALTHCHECK",
+  "SHELL",
+]);
 
 describe("the Dockerfile", () => {
   const instructions = parseDockerfile(read("Dockerfile"));
@@ -68,7 +86,10 @@ describe("the Dockerfile", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) expect(stage[0].args).toMatch(/^node:22-bookworm-slim(\s+AS\s+\w+)?$/i);
     const build = stages[0];
-    const buildRuns = build.filter((i) => i.keyword === "RUN").map((i) => i.args).join("\n");
+    const buildRuns = build
+      .filter((i) => i.keyword === "RUN")
+      .map((i) => i.args)
+      .join("\n");
     expect(buildRuns).toMatch(/npm ci\b/);
     expect(buildRuns).toMatch(/npm run build/);
   });
@@ -95,7 +116,9 @@ describe("the Dockerfile", () => {
   });
 
   it("keeps local state and secrets out of the build context", () => {
-    const ignored = read(".dockerignore").split("\n").map((l) => l.trim());
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim());
     for (const entry of [".git", "node_modules", "dist", ".env"]) expect(ignored).toContain(entry);
   });
 });
@@ -111,7 +134,10 @@ interface ComposeService {
 }
 
 describe("the compose file", () => {
-  const compose = parse(read("compose.yaml")) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+  const compose = parse(read("compose.yaml")) as {
+    services: Record<string, ComposeService>;
+    volumes?: Record<string, unknown>;
+  };
   const { bot, redis } = compose.services;
 
   it("runs the bot and Redis 7", () => {
@@ -139,7 +165,13 @@ describe("the compose file", () => {
   it("points the bot at the redis service and holds only placeholders for secrets", () => {
     const env = bot.environment ?? {};
     expect(env.REDIS_URL).toBe("redis://redis:6379");
-    for (const name of ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword", "AWS_SECRET_ACCESS_KEY", "OFFBOARD_ADMIN_TOKEN"]) {
+    for (const name of [
+      "SLACK_BOT_TOKEN",
+      "SLACK_SIGNING_SECRET",
+      "MicrosoftAppPassword",
+      "AWS_SECRET_ACCESS_KEY",
+      "OFFBOARD_ADMIN_TOKEN",
+    ]) {
       expect(env[name]).toMatch(/^\$\{[A-Za-z_]+:?-?\}$/);
     }
   });

@@ -8,7 +8,13 @@ const logger = createLogger("silent");
 
 /** Readiness as the composition root builds it: Redis answers PING, and the workers run. */
 function readinessOf(redis: Redis, workersRunning: () => boolean) {
-  return async () => ({ redis: await redis.ping().then((r) => r === "PONG", () => false), workers: workersRunning() });
+  return async () => ({
+    redis: await redis.ping().then(
+      (r) => r === "PONG",
+      () => false,
+    ),
+    workers: workersRunning(),
+  });
 }
 
 /** A URL with a port nothing listens on: Redis "down". */
@@ -20,10 +26,19 @@ function unreachableRedisUrl(): string {
 
 describe("health and readiness", () => {
   const live = new Redis(testRedisUrl, { maxRetriesPerRequest: 1 });
-  const down = new Redis(unreachableRedisUrl(), { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+  const down = new Redis(unreachableRedisUrl(), {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
   let workers = true;
   let redisForReadiness: Redis = live;
-  const http = createHttpServer({ logger, readiness: () => readinessOf(redisForReadiness, () => workers)(), readinessTimeoutMs: 1500 });
+  const http = createHttpServer({
+    logger,
+    readiness: () => readinessOf(redisForReadiness, () => workers)(),
+    readinessTimeoutMs: 1500,
+  });
   let running: RunningHttpServer;
   let base: string;
 
@@ -70,7 +85,11 @@ describe("health and readiness", () => {
   });
 
   it("counts a readiness check that hangs as down", async () => {
-    const hanging = createHttpServer({ logger, readiness: () => new Promise(() => undefined), readinessTimeoutMs: 100 });
+    const hanging = createHttpServer({
+      logger,
+      readiness: () => new Promise(() => undefined),
+      readinessTimeoutMs: 100,
+    });
     const server = await hanging.listen(0, "127.0.0.1");
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/readyz`);
@@ -91,7 +110,11 @@ describe("health and readiness", () => {
 
 describe("graceful shutdown", () => {
   it("finishes an in-flight request, refuses new connections, and stops within the drain bound", async () => {
-    const http = createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }), drainTimeoutMs: 2000 });
+    const http = createHttpServer({
+      logger,
+      readiness: async () => ({ redis: true, workers: true }),
+      drainTimeoutMs: 2000,
+    });
     http.app.get("/slow", (_req, res) => {
       setTimeout(() => res.json({ finished: true }), 300);
     });
@@ -110,7 +133,11 @@ describe("graceful shutdown", () => {
   });
 
   it("cuts a request that outlives the drain bound", async () => {
-    const http = createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }), drainTimeoutMs: 200 });
+    const http = createHttpServer({
+      logger,
+      readiness: async () => ({ redis: true, workers: true }),
+      drainTimeoutMs: 200,
+    });
     http.app.get("/never", () => undefined);
     const server = await http.listen(0, "127.0.0.1");
     const stuck = fetch(`http://127.0.0.1:${server.port}/never`).then(
@@ -125,7 +152,11 @@ describe("graceful shutdown", () => {
   });
 
   it("tells long-lived responses to end when shutdown starts", async () => {
-    const http = createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }), drainTimeoutMs: 5000 });
+    const http = createHttpServer({
+      logger,
+      readiness: async () => ({ redis: true, workers: true }),
+      drainTimeoutMs: 5000,
+    });
     const { shutdownEvent } = await import("../../adapters/web/http-server");
     http.app.get("/stream", (req, res) => {
       res.writeHead(200, { "Content-Type": "text/event-stream" });
@@ -144,7 +175,10 @@ describe("graceful shutdown", () => {
 
 describe("the job dashboard", () => {
   const { prefix, cleanup } = testRedis("ops-admin");
-  const queue = new Queue("preflight", { connection: { url: testRedisUrl, maxRetriesPerRequest: null }, prefix: prefix.slice(0, -1) });
+  const queue = new Queue("preflight", {
+    connection: { url: testRedisUrl, maxRetriesPerRequest: null },
+    prefix: prefix.slice(0, -1),
+  });
   const adminToken = "test-admin-token-0123456789";
   let withToken: RunningHttpServer;
   let withoutToken: RunningHttpServer;
@@ -152,8 +186,16 @@ describe("the job dashboard", () => {
   const requestLogger = createLogger("debug", { write: (line: string) => void logLines.push(line) });
 
   beforeAll(async () => {
-    withToken = await createHttpServer({ logger: requestLogger, readiness: async () => ({ redis: true, workers: true }), adminToken, queues: [queue] }).listen(0, "127.0.0.1");
-    withoutToken = await createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }) }).listen(0, "127.0.0.1");
+    withToken = await createHttpServer({
+      logger: requestLogger,
+      readiness: async () => ({ redis: true, workers: true }),
+      adminToken,
+      queues: [queue],
+    }).listen(0, "127.0.0.1");
+    withoutToken = await createHttpServer({ logger, readiness: async () => ({ redis: true, workers: true }) }).listen(
+      0,
+      "127.0.0.1",
+    );
   });
   afterAll(async () => {
     await withToken.close();
@@ -164,19 +206,31 @@ describe("the job dashboard", () => {
 
   it("does not exist when OFFBOARD_ADMIN_TOKEN is unset", async () => {
     expect((await fetch(`http://127.0.0.1:${withoutToken.port}/admin/queues`)).status).toBe(404);
-    expect((await fetch(`http://127.0.0.1:${withoutToken.port}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${withoutToken.port}/admin/queues/api/queues`, {
+          headers: { authorization: `Bearer ${adminToken}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("refuses a request without the token or with a wrong one", async () => {
     const base = `http://127.0.0.1:${withToken.port}`;
     expect((await fetch(`${base}/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${base}/admin/queues`, { headers: { authorization: "Bearer test-wrong-token-000000" } })).status).toBe(401);
-    expect((await fetch(`${base}/admin/queues?token=test-wrong-token-000000`, { redirect: "manual" })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/admin/queues`, { headers: { authorization: "Bearer test-wrong-token-000000" } })).status,
+    ).toBe(401);
+    expect((await fetch(`${base}/admin/queues?token=test-wrong-token-000000`, { redirect: "manual" })).status).toBe(
+      401,
+    );
     expect((await fetch(`${base}/admin/queues`, { headers: { cookie: "offboard_admin=forged" } })).status).toBe(401);
   });
 
   it("shows the queues to a bearer of the token", async () => {
-    const res = await fetch(`http://127.0.0.1:${withToken.port}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const res = await fetch(`http://127.0.0.1:${withToken.port}/admin/queues/api/queues`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { queues: { name: string }[] };
     expect(body.queues.map((q) => q.name)).toContain("preflight");

@@ -36,7 +36,8 @@ interface SdkUse {
   file: string;
 }
 
-const readPolicy = (file: string): PolicyDocument => JSON.parse(readFileSync(join(root, file), "utf8")) as PolicyDocument;
+const readPolicy = (file: string): PolicyDocument =>
+  JSON.parse(readFileSync(join(root, file), "utf8")) as PolicyDocument;
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 // ---- reading the code ------------------------------------------------------------------------------
@@ -65,7 +66,10 @@ function sdkOperationsIn(text: string, file: string): SdkUse[] {
     if (match[1]) continue;
     const service = match[3];
     for (const raw of match[2].split(",")) {
-      const name = raw.trim().split(/\s+as\s+/)[0].trim();
+      const name = raw
+        .trim()
+        .split(/\s+as\s+/)[0]
+        .trim();
       if (!name || name.startsWith("type ")) continue;
       const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
       if (operation) uses.push({ service, operation, file });
@@ -76,7 +80,9 @@ function sdkOperationsIn(text: string, file: string): SdkUse[] {
 
 function sdkUsesInProduct(): SdkUse[] {
   return scannedFolders.flatMap((folder) =>
-    sourceFiles(join(root, folder)).flatMap((path) => sdkOperationsIn(readFileSync(path, "utf8"), relative(root, path))),
+    sourceFiles(join(root, folder)).flatMap((path) =>
+      sdkOperationsIn(readFileSync(path, "utf8"), relative(root, path)),
+    ),
   );
 }
 
@@ -132,30 +138,47 @@ const needsNoPermission = new Set(["sts:GetCallerIdentity"]);
 
 function iamActionsFor(use: Pick<SdkUse, "service" | "operation">): string[] {
   const prefix = iamPrefixOf[use.service];
-  if (!prefix) throw new Error(`@aws-sdk/client-${use.service} has no IAM prefix in test/ops/iam-policies.test.ts (iamPrefixOf): add it`);
-  const primary = prefix === "s3" ? (s3ActionsOf[use.operation] ?? [`s3:${use.operation}`]) : [`${prefix}:${use.operation}`];
+  if (!prefix)
+    throw new Error(
+      `@aws-sdk/client-${use.service} has no IAM prefix in test/ops/iam-policies.test.ts (iamPrefixOf): add it`,
+    );
+  const primary =
+    prefix === "s3" ? (s3ActionsOf[use.operation] ?? [`s3:${use.operation}`]) : [`${prefix}:${use.operation}`];
   return [...primary, ...primary.flatMap((a) => alsoNeeds[a] ?? [])].filter((a) => !needsNoPermission.has(a));
 }
 
 /** Where a missing action most likely belongs: what runs inside member accounts goes to the member role. */
 function documentFor(action: string): { file: string; other: string } {
   const [prefix, name] = action.split(":");
-  const memberSideOrganizations = ["AcceptHandshake", "DeclineHandshake", "LeaveOrganization", "ListHandshakesForAccount", "DescribeHandshake"];
+  const memberSideOrganizations = [
+    "AcceptHandshake",
+    "DeclineHandshake",
+    "LeaveOrganization",
+    "ListHandshakesForAccount",
+    "DescribeHandshake",
+  ];
   const member =
-    prefix === "s3" || (prefix === "iam" && !/Organizations|AccountEmailAddress/.test(name)) || (prefix === "organizations" && memberSideOrganizations.includes(name));
+    prefix === "s3" ||
+    (prefix === "iam" && !/Organizations|AccountEmailAddress/.test(name)) ||
+    (prefix === "organizations" && memberSideOrganizations.includes(name));
   return member ? { file: memberFile, other: managementFile } : { file: managementFile, other: memberFile };
 }
 
 // ---- policy evaluation --------------------------------------------------------------------------------
 
 function globMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
 }
 
 /** Allow statements whose Action covers the action (IAM action names are case-insensitive). */
 function allowingStatements(doc: PolicyDocument, action: string): Statement[] {
-  return (doc.Statement ?? []).filter((s) => s.Effect === "Allow" && asList(s.Action).some((p) => globMatches(p, action, true)));
+  return (doc.Statement ?? []).filter(
+    (s) => s.Effect === "Allow" && asList(s.Action).some((p) => globMatches(p, action, true)),
+  );
 }
 
 const allows = (doc: PolicyDocument, action: string) => allowingStatements(doc, action).length > 0;
@@ -183,29 +206,46 @@ const rootTaskPolicyActions: Record<string, string[]> = {
     "iam:GetAccessKeyLastUsed",
   ],
   IAMCreateRootUserPassword: ["iam:CreateLoginProfile", "iam:GetLoginProfile"],
-  IAMAuditRootUserCredentials: ["iam:ListAccessKeys", "iam:ListSigningCertificates", "iam:GetLoginProfile", "iam:ListMFADevices", "iam:GetUser", "iam:GetAccessKeyLastUsed"],
+  IAMAuditRootUserCredentials: [
+    "iam:ListAccessKeys",
+    "iam:ListSigningCertificates",
+    "iam:GetLoginProfile",
+    "iam:ListMFADevices",
+    "iam:GetUser",
+    "iam:GetAccessKeyLastUsed",
+  ],
 };
 
 /** The task policies the management policy lets Offboard pass to AssumeRoot. */
 function assumableTaskPolicies(management: PolicyDocument): string[] {
   return allowingStatements(management, "sts:AssumeRoot").flatMap((s) =>
-    Object.values(s.Condition ?? {}).flatMap((keys) => asList(keys["sts:TaskPolicyArn"])).map((arn) => arn.replace(/^.*\//, "")),
+    Object.values(s.Condition ?? {})
+      .flatMap((keys) => asList(keys["sts:TaskPolicyArn"]))
+      .map((arn) => arn.replace(/^.*\//, "")),
   );
 }
 
 const rootSessionAllows = (management: PolicyDocument, action: string) =>
-  assumableTaskPolicies(management).some((task) => (rootTaskPolicyActions[task] ?? []).some((a) => a.toLowerCase() === action.toLowerCase()));
+  assumableTaskPolicies(management).some((task) =>
+    (rootTaskPolicyActions[task] ?? []).some((a) => a.toLowerCase() === action.toLowerCase()),
+  );
 
 /**
  * Every action the code needs that no document allows, as lines telling where to add it. An IAM call in
  * a root-session file may instead be allowed by a task policy the management policy can assume.
  */
-function missingActions(uses: SdkUse[], management: PolicyDocument, member: PolicyDocument, rootSessionFiles: Set<string>): string[] {
+function missingActions(
+  uses: SdkUse[],
+  management: PolicyDocument,
+  member: PolicyDocument,
+  rootSessionFiles: Set<string>,
+): string[] {
   const lines = new Map<string, string>();
   for (const use of uses) {
     for (const action of iamActionsFor(use)) {
       if (allows(management, action) || allows(member, action)) continue;
-      if (rootSessionFiles.has(use.file) && action.startsWith("iam:") && rootSessionAllows(management, action)) continue;
+      if (rootSessionFiles.has(use.file) && action.startsWith("iam:") && rootSessionAllows(management, action))
+        continue;
       const where = documentFor(action);
       const existing = lines.get(action);
       const from = `${use.operation} in ${use.file}`;
@@ -249,31 +289,43 @@ describe("IAM policy documents", () => {
   const uses = sdkUsesInProduct();
   const rootSessionFiles = new Set(uses.filter((u) => isRootSessionFile(u.file)).map((u) => u.file));
 
-  it.each([managementFile, memberFile])("%s is a valid IAM policy: version, and Sid, Effect, Action and Resource on every statement", (file) => {
-    const doc = readPolicy(file);
-    expect(doc.Version).toBe("2012-10-17");
-    expect(Array.isArray(doc.Statement) && doc.Statement.length > 0).toBe(true);
-    // A customer managed policy holds at most 6,144 characters, whitespace not counted.
-    expect(JSON.stringify(doc).length).toBeLessThanOrEqual(6144);
-    const sids = new Set<string>();
-    for (const s of doc.Statement ?? []) {
-      const where = `${file} statement ${s.Sid ?? JSON.stringify(s).slice(0, 80)}`;
-      if (!s.Sid || !/^[A-Za-z0-9]+$/.test(s.Sid)) throw new Error(`${where}: needs a Sid of letters and digits saying why it exists`);
-      if (sids.has(s.Sid)) throw new Error(`${where}: Sid used twice`);
-      sids.add(s.Sid);
-      if (s.Effect !== "Allow" && s.Effect !== "Deny") throw new Error(`${where}: Effect must be Allow or Deny`);
-      if (s.NotAction !== undefined || s.NotResource !== undefined) throw new Error(`${where}: NotAction/NotResource grant more than they seem; list actions and resources`);
-      if (asList(s.Action).length === 0) throw new Error(`${where}: needs Action`);
-      if (asList(s.Resource).length === 0) throw new Error(`${where}: needs Resource`);
-      for (const action of asList(s.Action)) {
-        if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) throw new Error(`${where}: "${action}" must be one named action (no "*", no wildcards)`);
+  it.each([managementFile, memberFile])(
+    "%s is a valid IAM policy: version, and Sid, Effect, Action and Resource on every statement",
+    (file) => {
+      const doc = readPolicy(file);
+      expect(doc.Version).toBe("2012-10-17");
+      expect(Array.isArray(doc.Statement) && doc.Statement.length > 0).toBe(true);
+      // A customer managed policy holds at most 6,144 characters, whitespace not counted.
+      expect(JSON.stringify(doc).length).toBeLessThanOrEqual(6144);
+      const sids = new Set<string>();
+      for (const s of doc.Statement ?? []) {
+        const where = `${file} statement ${s.Sid ?? JSON.stringify(s).slice(0, 80)}`;
+        if (!s.Sid || !/^[A-Za-z0-9]+$/.test(s.Sid))
+          throw new Error(`${where}: needs a Sid of letters and digits saying why it exists`);
+        if (sids.has(s.Sid)) throw new Error(`${where}: Sid used twice`);
+        sids.add(s.Sid);
+        if (s.Effect !== "Allow" && s.Effect !== "Deny") throw new Error(`${where}: Effect must be Allow or Deny`);
+        if (s.NotAction !== undefined || s.NotResource !== undefined)
+          throw new Error(`${where}: NotAction/NotResource grant more than they seem; list actions and resources`);
+        if (asList(s.Action).length === 0) throw new Error(`${where}: needs Action`);
+        if (asList(s.Resource).length === 0) throw new Error(`${where}: needs Resource`);
+        for (const action of asList(s.Action)) {
+          if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
+            throw new Error(`${where}: "${action}" must be one named action (no "*", no wildcards)`);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("finds the AWS commands the product imports (so an empty scan cannot pass)", () => {
     const actions = new Set(uses.flatMap(iamActionsFor));
-    for (const known of ["sts:AssumeRole", "organizations:RemoveAccountFromOrganization", "iam:DeleteRole", "s3:ListAllMyBuckets", "secretsmanager:CreateSecret"]) {
+    for (const known of [
+      "sts:AssumeRole",
+      "organizations:RemoveAccountFromOrganization",
+      "iam:DeleteRole",
+      "s3:ListAllMyBuckets",
+      "secretsmanager:CreateSecret",
+    ]) {
       expect(actions).toContain(known);
     }
     expect(actions.size).toBeGreaterThan(40);
@@ -287,7 +339,10 @@ describe("IAM policy documents", () => {
   it("reports a removed action with the document to add it to", () => {
     const withoutRemove = {
       ...management,
-      Statement: management.Statement!.map((s) => ({ ...s, Action: asList(s.Action).filter((a) => a !== "organizations:RemoveAccountFromOrganization") })),
+      Statement: management.Statement!.map((s) => ({
+        ...s,
+        Action: asList(s.Action).filter((a) => a !== "organizations:RemoveAccountFromOrganization"),
+      })),
     };
     const missing = missingActions(uses, withoutRemove, member, rootSessionFiles);
     expect(missing).toHaveLength(1);
@@ -295,21 +350,36 @@ describe("IAM policy documents", () => {
     expect(missing[0]).toContain(`add it to ${managementFile}`);
     expect(missing[0]).toContain("adapters/aws/sdk-aws-operations.ts");
 
-    const withoutS3Versions = { ...member, Statement: member.Statement!.filter((s) => !asList(s.Action).includes("s3:ListBucketVersions")) };
-    expect(missingActions(uses, management, withoutS3Versions, rootSessionFiles).join("\n")).toContain(`"s3:ListBucketVersions" (used by ListObjectVersions in adapters/aws/bucket-disposition.ts`);
+    const withoutS3Versions = {
+      ...member,
+      Statement: member.Statement!.filter((s) => !asList(s.Action).includes("s3:ListBucketVersions")),
+    };
+    expect(missingActions(uses, management, withoutS3Versions, rootSessionFiles).join("\n")).toContain(
+      `"s3:ListBucketVersions" (used by ListObjectVersions in adapters/aws/bucket-disposition.ts`,
+    );
   });
 
   it("checks root-session code against the task policies, not against the member role", () => {
     const rootFile = "adapters/aws/root-access.ts";
-    const planned: SdkUse[] = ["CreateLoginProfile", "DeleteLoginProfile", "DeactivateMFADevice", "DeleteVirtualMFADevice", "ListOrganizationsFeatures"].map((operation) => ({
+    const planned: SdkUse[] = [
+      "CreateLoginProfile",
+      "DeleteLoginProfile",
+      "DeactivateMFADevice",
+      "DeleteVirtualMFADevice",
+      "ListOrganizationsFeatures",
+    ].map((operation) => ({
       service: "iam",
       operation,
       file: rootFile,
     }));
     // CreateLoginProfile is in no document: only IAMCreateRootUserPassword allows it, and only in a root session.
     expect(missingActions(planned, management, member, new Set([rootFile]))).toEqual([]);
-    expect(missingActions(planned, management, member, new Set())).toEqual([expect.stringContaining('"iam:CreateLoginProfile"')]);
-    expect(rootSessionDenials(planned, management, new Set([rootFile]))).toEqual([`iam:DeleteVirtualMFADevice (DeleteVirtualMFADevice in ${rootFile})`]);
+    expect(missingActions(planned, management, member, new Set())).toEqual([
+      expect.stringContaining('"iam:CreateLoginProfile"'),
+    ]);
+    expect(rootSessionDenials(planned, management, new Set([rootFile]))).toEqual([
+      `iam:DeleteVirtualMFADevice (DeleteVirtualMFADevice in ${rootFile})`,
+    ]);
   });
 
   it("reads named, aliased, multi-line and paginator imports, and skips type-only ones", () => {
@@ -319,21 +389,36 @@ describe("IAM policy documents", () => {
       'import type { ListBucketsCommand } from "@aws-sdk/client-s3";',
       'import { Foo } from "./not-aws";',
     ].join("\n");
-    expect(sdkOperationsIn(text, "x.ts").map((u) => `${u.service}:${u.operation}`)).toEqual(["sts:AssumeRole", "iam:DeleteRole", "iam:ListRoles"]);
+    expect(sdkOperationsIn(text, "x.ts").map((u) => `${u.service}:${u.operation}`)).toEqual([
+      "sts:AssumeRole",
+      "iam:DeleteRole",
+      "iam:ListRoles",
+    ]);
   });
 
   it("maps SDK commands to their IAM action names", () => {
     expect(iamActionsFor({ service: "s3", operation: "ListObjectVersions" })).toEqual(["s3:ListBucketVersions"]);
-    expect(iamActionsFor({ service: "s3", operation: "DeleteObjects" })).toEqual(["s3:DeleteObject", "s3:DeleteObjectVersion"]);
+    expect(iamActionsFor({ service: "s3", operation: "DeleteObjects" })).toEqual([
+      "s3:DeleteObject",
+      "s3:DeleteObjectVersion",
+    ]);
     expect(iamActionsFor({ service: "s3", operation: "DeleteBucket" })).toEqual(["s3:DeleteBucket"]);
-    expect(iamActionsFor({ service: "secrets-manager", operation: "GetSecretValue" })).toEqual(["secretsmanager:GetSecretValue"]);
-    expect(iamActionsFor({ service: "account", operation: "StartPrimaryEmailUpdate" })).toEqual(["account:StartPrimaryEmailUpdate", "iam:UpdateAccountEmailAddress"]);
+    expect(iamActionsFor({ service: "secrets-manager", operation: "GetSecretValue" })).toEqual([
+      "secretsmanager:GetSecretValue",
+    ]);
+    expect(iamActionsFor({ service: "account", operation: "StartPrimaryEmailUpdate" })).toEqual([
+      "account:StartPrimaryEmailUpdate",
+      "iam:UpdateAccountEmailAddress",
+    ]);
     expect(iamActionsFor({ service: "sts", operation: "GetCallerIdentity" })).toEqual([]);
     expect(() => iamActionsFor({ service: "ec2", operation: "DescribeInstances" })).toThrow(/iamPrefixOf/);
   });
 
   it("lets root sessions use only the two task policies, and root-session code call only what they allow", () => {
-    expect(assumableTaskPolicies(management).sort()).toEqual(["IAMCreateRootUserPassword", "IAMDeleteRootUserCredentials"]);
+    expect(assumableTaskPolicies(management).sort()).toEqual([
+      "IAMCreateRootUserPassword",
+      "IAMDeleteRootUserCredentials",
+    ]);
     const denied = rootSessionDenials(uses, management, rootSessionFiles);
     if (denied.length > 0) {
       throw new Error(
@@ -348,21 +433,40 @@ describe("IAM policy documents", () => {
     const roleArn = `arn:aws:iam::123456789012:role/${loadConfig({}).aws.memberRoleName}`;
     expect(resourceCovered(management, "sts:AssumeRole", roleArn)).toBe(true);
     expect(resourceCovered(member, "iam:UpdateAssumeRolePolicy", roleArn)).toBe(true);
-    expect(resourceCovered(member, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::123456789012:role/CTL-Monitoring")).toBe(false);
+    expect(resourceCovered(member, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::123456789012:role/CTL-Monitoring")).toBe(
+      false,
+    );
   });
 
   it("covers the partner buckets and credential secrets the code names, and nothing else of the kind", () => {
     for (const bucket of partnerBucketNames("123456789012")) {
       expect(resourceCovered(member, "s3:DeleteBucket", `arn:aws:s3:::${bucket}`)).toBe(true);
       expect(resourceCovered(member, "s3:ListBucketVersions", `arn:aws:s3:::${bucket}`)).toBe(true);
-      expect(resourceCovered(member, "s3:DeleteObjectVersion", `arn:aws:s3:::${bucket}/AWSLogs/123456789012/Config/x.json.gz`)).toBe(true);
+      expect(
+        resourceCovered(
+          member,
+          "s3:DeleteObjectVersion",
+          `arn:aws:s3:::${bucket}/AWSLogs/123456789012/Config/x.json.gz`,
+        ),
+      ).toBe(true);
     }
     expect(resourceCovered(member, "s3:DeleteBucket", "arn:aws:s3:::customer-data-123456789012")).toBe(false);
 
     const secretArn = `arn:aws:secretsmanager:us-east-1:111122223333:secret:${credentialSecretName("OFB-2026-0042", "123456789012")}-AbCdEf`;
-    for (const action of ["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret"]) {
+    for (const action of [
+      "secretsmanager:CreateSecret",
+      "secretsmanager:TagResource",
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:DeleteSecret",
+    ]) {
       expect(resourceCovered(management, action, secretArn)).toBe(true);
     }
-    expect(resourceCovered(management, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf")).toBe(false);
+    expect(
+      resourceCovered(
+        management,
+        "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf",
+      ),
+    ).toBe(false);
   });
 });

@@ -23,7 +23,10 @@ const secrets = {
 describe("the logger", () => {
   it("prints none of the secret fields, at the top level or nested", () => {
     const { logger, output } = capturedLogger();
-    logger.info({ ...secrets, nested: { deeper: { evenDeeper: { ...secrets } } }, list: [{ ...secrets }] }, "everything");
+    logger.info(
+      { ...secrets, nested: { deeper: { evenDeeper: { ...secrets } } }, list: [{ ...secrets }] },
+      "everything",
+    );
     const text = output();
     for (const value of Object.values(secrets)) expect(text).not.toContain(value);
     expect(text).toContain("[redacted]");
@@ -32,7 +35,16 @@ describe("the logger", () => {
 
   it("censors request headers and keeps the harmless ones", () => {
     const { logger, output } = capturedLogger();
-    logger.info({ headers: { authorization: "Bearer sandbox-bearer", cookie: "offboard_admin=sandbox-cookie", "user-agent": "jest" } }, "request");
+    logger.info(
+      {
+        headers: {
+          authorization: "Bearer sandbox-bearer",
+          cookie: "offboard_admin=sandbox-cookie",
+          "user-agent": "jest",
+        },
+      },
+      "request",
+    );
     const logged = JSON.parse(output());
     expect(logged.headers.authorization).toBe("[redacted]");
     expect(logged.headers.cookie).toBe("[redacted]");
@@ -41,7 +53,13 @@ describe("the logger", () => {
 
   it("matches secret keys whatever their spelling", () => {
     const { logger, output } = capturedLogger();
-    logger.warn({ slackBotToken: "sandbox-a", MicrosoftAppPassword: "sandbox-b", "x-api-key": "sandbox-c", SecretAccessKey: "sandbox-d", caseId: "OFB-2026-0001" });
+    logger.warn({
+      slackBotToken: "sandbox-a",
+      MicrosoftAppPassword: "sandbox-b",
+      "x-api-key": "sandbox-c",
+      SecretAccessKey: "sandbox-d",
+      caseId: "OFB-2026-0001",
+    });
     const text = output();
     for (const value of ["sandbox-a", "sandbox-b", "sandbox-c", "sandbox-d"]) expect(text).not.toContain(value);
     expect(text).toContain("OFB-2026-0001");
@@ -76,7 +94,9 @@ describe("redactUrl", () => {
   });
 
   it("censors secret query parameters and keeps the others", () => {
-    expect(redactUrl("/admin/queues?token=sandbox-admin-token-1234&page=2")).toBe("/admin/queues?token=[redacted]&page=2");
+    expect(redactUrl("/admin/queues?token=sandbox-admin-token-1234&page=2")).toBe(
+      "/admin/queues?token=[redacted]&page=2",
+    );
   });
 
   it("leaves ordinary paths alone", () => {

@@ -31,41 +31,74 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => stack?.stop(), 30_000);
 
-const thread = (value: Case): ChatLocation => ({ platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId });
-const handle = (input: Record<string, unknown>): Promise<Outcome> => stack.bot.conversation.handle({ ...input, requestId: `${stack.prefix}root-${++seq}` } as never);
-const reply = (value: Case, who: Identity, text: string) => handle({ kind: "reply", text, actor: who, location: thread(value) });
-const command = (value: Case, who: Identity, words: string) => handle({ kind: "command", words, actor: who, location: thread(value) });
+const thread = (value: Case): ChatLocation => ({
+  platform: "web",
+  channelId: stack.channelId,
+  threadId: value.caseMessage!.messageId,
+});
+const handle = (input: Record<string, unknown>): Promise<Outcome> =>
+  stack.bot.conversation.handle({ ...input, requestId: `${stack.prefix}root-${++seq}` } as never);
+const reply = (value: Case, who: Identity, text: string) =>
+  handle({ kind: "reply", text, actor: who, location: thread(value) });
+const command = (value: Case, who: Identity, words: string) =>
+  handle({ kind: "command", words, actor: who, location: thread(value) });
 const otp = (id: AccountId) => stack.sandbox.otp(id);
 const member = (id: AccountId) => stack.sandbox.state.accounts.get(id)!;
 
-/** `/offboard start`, the ticket with the passwordless delivery and a root e-mail per account, the AWS approver, the plan. */
+/**
+ * `/offboard start`, the ticket with the passwordless delivery and a root e-mail per account, the AWS approver, the
+ * plan.
+ */
 async function openPasswordlessCase(): Promise<Case> {
   const location = { platform: "web" as const, channelId: stack.channelId };
   await handle({ kind: "command", words: "start", actor: people.partner, location });
   const value = await stack.caseOf();
-  const answers = validTicketAnswers({ approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" }, Object.keys(accounts).join(" "));
+  const answers = validTicketAnswers(
+    { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },
+    Object.keys(accounts).join(" "),
+  );
   for (const answer of answers) {
     if (answer.field === "credentialDelivery") {
       await reply(value, people.partner, "2");
-      await reply(value, people.partner, Object.entries(accounts).map(([id, email]) => `${id} ${email}`).join("\n"));
+      await reply(
+        value,
+        people.partner,
+        Object.entries(accounts)
+          .map(([id, email]) => `${id} ${email}`)
+          .join("\n"),
+      );
     } else {
       await reply(value, people.partner, answer.text);
     }
   }
   await command(value, people.partner, "assign aws <@U-ALEX|Alex Rivera>");
-  return stack.waitFor((c) => c.status === "awaiting_signoff" && Boolean(c.signOffMessage), 30_000, "the plan and its sign-off message");
+  return stack.waitFor(
+    (c) => c.status === "awaiting_signoff" && Boolean(c.signOffMessage),
+    30_000,
+    "the plan and its sign-off message",
+  );
 }
 
 describe("the passwordless root handover, end to end", () => {
   it("hands two accounts' root access over with the codes AWS mailed, refusing a wrong code and a partner's code", async () => {
     let value = await openPasswordlessCase();
-    expect(value.ticket.answers.rootEmails).toEqual(["222222222222=aws-prod@acme.example", "555555555555=aws-sandbox@acme.example"]);
-    for (const account of value.plan!.accounts) expect(account).toMatchObject({ rootHandover: "passwordless", newRootEmail: accounts[account.accountId as AccountId] });
+    expect(value.ticket.answers.rootEmails).toEqual([
+      "222222222222=aws-prod@acme.example",
+      "555555555555=aws-sandbox@acme.example",
+    ]);
+    for (const account of value.plan!.accounts)
+      expect(account).toMatchObject({
+        rootHandover: "passwordless",
+        newRootEmail: accounts[account.accountId as AccountId],
+      });
 
     await stack.approveAll(value);
     await command(value, people.partner, "run");
     value = await stack.waitFor(
-      (c) => Object.keys(accounts).every((id) => c.execution?.accounts[id]?.steps.root_handover === "running" && otp(id as AccountId)),
+      (c) =>
+        Object.keys(accounts).every(
+          (id) => c.execution?.accounts[id]?.steps.root_handover === "running" && otp(id as AccountId),
+        ),
       30_000,
       "both accounts to wait for their code",
     );
@@ -76,7 +109,10 @@ describe("the passwordless root handover, end to end", () => {
     // A wrong code: refused privately, nothing changes, the run keeps waiting.
     const wrong = otp("222222222222") === "000000" ? "111111" : "000000";
     expect(await reply(value, people.customer, `code 222222222222 ${wrong}`)).toEqual({ notice: "code refused" });
-    expect(ephemerals.at(-1)).toMatchObject({ to: people.customer, text: expect.stringContaining("That is not the code AWS sent to aws-prod@acme.example for 222222222222") });
+    expect(ephemerals.at(-1)).toMatchObject({
+      to: people.customer,
+      text: expect.stringContaining("That is not the code AWS sent to aws-prod@acme.example for 222222222222"),
+    });
     expect(member("222222222222").email).toBe("aws-prod@ctl-managed.example");
 
     // The partner cannot give it, even the right one: the code proves the customer reads that mailbox.
@@ -86,8 +122,12 @@ describe("the passwordless root handover, end to end", () => {
 
     // The right codes: one as a thread reply, one as a command.
     const codes = { "222222222222": otp("222222222222")!, "555555555555": otp("555555555555")! };
-    expect(await reply(value, people.customer, `code 2222-2222-2222 ${codes["222222222222"]}`)).toEqual({ notice: "code accepted for 222222222222" });
-    expect(await command(value, people.customer, `code 555555555555 ${codes["555555555555"]}`)).toEqual({ notice: "code accepted for 555555555555" });
+    expect(await reply(value, people.customer, `code 2222-2222-2222 ${codes["222222222222"]}`)).toEqual({
+      notice: "code accepted for 222222222222",
+    });
+    expect(await command(value, people.customer, `code 555555555555 ${codes["555555555555"]}`)).toEqual({
+      notice: "code accepted for 555555555555",
+    });
 
     value = await stack.waitFor((c) => c.status === "completed" || c.status === "failed", 60_000, "the run to finish");
     expect(value.status).toBe("completed");
@@ -99,19 +139,37 @@ describe("the passwordless root handover, end to end", () => {
       expect(account.iam.root.signingCertificates).toEqual([]);
       expect([...account.iam.mfaDevices.values()].filter((d) => d.user === "ROOT")).toEqual([]);
       expect(account.organizationId).toBeUndefined();
-      expect(value.execution!.accounts[id].steps).toMatchObject({ root_handover: "done", leave_org: "done", lock_role: "done" });
+      expect(value.execution!.accounts[id].steps).toMatchObject({
+        root_handover: "done",
+        leave_org: "done",
+        lock_role: "done",
+      });
     }
 
     const events = await deps.audit.read(value.id);
-    expect(events.filter((e) => e.action === "root.code_accepted").map((e) => (e.payload as { accountId: string }).accountId).sort()).toEqual(Object.keys(accounts));
-    expect(events.filter((e) => e.action === "root.code_refused").map((e) => (e.payload as { reason: string }).reason)).toEqual(["not the code AWS sent", "not a customer approver"]);
+    expect(
+      events
+        .filter((e) => e.action === "root.code_accepted")
+        .map((e) => (e.payload as { accountId: string }).accountId)
+        .sort(),
+    ).toEqual(Object.keys(accounts));
+    expect(
+      events.filter((e) => e.action === "root.code_refused").map((e) => (e.payload as { reason: string }).reason),
+    ).toEqual(["not the code AWS sent", "not a customer approver"]);
     // The codes themselves appear nowhere in the audit trail.
     const trail = JSON.stringify(events);
     for (const code of [wrong, ...Object.values(codes)]) expect(trail).not.toContain(code);
     // Root handed over before leaving: each account's milestones precede its removal.
     for (const id of Object.keys(accounts)) {
-      const order = events.filter((e) => (e.payload as { accountId?: string })?.accountId === id && /^step\.(root_handover\.|done)/.test(e.action)).map((e) => e.action);
-      expect(order.indexOf("step.root_handover.root_password_recovery_allowed")).toBeLessThan(order.lastIndexOf("step.done"));
+      const order = events
+        .filter(
+          (e) =>
+            (e.payload as { accountId?: string })?.accountId === id && /^step\.(root_handover\.|done)/.test(e.action),
+        )
+        .map((e) => e.action);
+      expect(order.indexOf("step.root_handover.root_password_recovery_allowed")).toBeLessThan(
+        order.lastIndexOf("step.done"),
+      );
     }
 
     // A code after the fact changes nothing and says so.

@@ -1,4 +1,9 @@
-import { CreateLoginProfileCommand, DeleteLoginProfileCommand, DeleteVirtualMFADeviceCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import {
+  CreateLoginProfileCommand,
+  DeleteLoginProfileCommand,
+  DeleteVirtualMFADeviceCommand,
+  ListRolesCommand,
+} from "@aws-sdk/client-iam";
 import { openRootSession, SdkRootAccess } from "../../adapters/aws/root-access";
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
@@ -51,18 +56,32 @@ const passwordlessAnswers = (rootEmails: string[]): Record<string, AnswerValue> 
 });
 
 /** State-changing calls of the root handover for one account, as the sandbox counts them. */
-const handoverChanges = ["account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate", "iam:DeleteLoginProfile", "iam:DeleteAccessKey", "iam:DeleteSigningCertificate", "iam:DeactivateMFADevice", "iam:CreateLoginProfile"];
-const changesFor = (accountId: string) => handoverChanges.map((op) => `${op}=${fixture.sandbox.counters()[`${op}:${accountId}`] ?? 0}`);
+const handoverChanges = [
+  "account:StartPrimaryEmailUpdate",
+  "account:AcceptPrimaryEmailUpdate",
+  "iam:DeleteLoginProfile",
+  "iam:DeleteAccessKey",
+  "iam:DeleteSigningCertificate",
+  "iam:DeactivateMFADevice",
+  "iam:CreateLoginProfile",
+];
+const changesFor = (accountId: string) =>
+  handoverChanges.map((op) => `${op}=${fixture.sandbox.counters()[`${op}:${accountId}`] ?? 0}`);
 
 async function plannedCase(rootEmails: string[], aws = fixture.aws): Promise<string> {
   const c = await createCase(cases, passwordlessAnswers(rootEmails));
-  expect(await runPreflight({ aws, cases, events: workflow, partnerMarker: "CTL", clock: systemClock }, c.id, { lastAttempt: true })).toBe("planned");
+  expect(
+    await runPreflight({ aws, cases, events: workflow, partnerMarker: "CTL", clock: systemClock }, c.id, {
+      lastAttempt: true,
+    }),
+  ).toBe("planned");
   return c.id;
 }
 
 const pass = (caseId: string, accountId: string) => runAccountHandoff(deps, caseId, accountId, { lastAttempt: true });
 const root = (accountId: string) => fixture.sandbox.state.accounts.get(accountId)!;
-const activeRootMfa = (accountId: string) => [...root(accountId).iam.mfaDevices.values()].filter((d) => d.user === "ROOT");
+const activeRootMfa = (accountId: string) =>
+  [...root(accountId).iam.mfaDevices.values()].filter((d) => d.user === "ROOT");
 
 beforeAll(async () => {
   fixture = await startAwsFixture();
@@ -88,14 +107,24 @@ describe("the root handover step", () => {
     // First pass: the update starts, the channel is told where the code went; the run waits.
     expect(await pass(caseId, id)).toEqual({ kind: "waiting_for_customer", step: "root_handover" });
     expect(fixture.sandbox.otp(id)).toMatch(/^\d{6}$/);
-    expect(chat.texts("post").join("\n")).toContain(`AWS sent a code to ${email}. A customer approver replies \`code ${id} <code>\``);
+    expect(chat.texts("post").join("\n")).toContain(
+      `AWS sent a code to ${email}. A customer approver replies \`code ${id} <code>\``,
+    );
     // A poll starts nothing new: no second code is mailed.
     expect(await pass(caseId, id)).toMatchObject({ kind: "waiting_for_customer" });
     expect(fixture.sandbox.counters()[`account:StartPrimaryEmailUpdate:${id}`]).toBe(1);
 
-    expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, "000000" === fixture.sandbox.otp(id) ? "111111" : "000000")).toEqual({ kind: "wrong_code" });
+    expect(
+      await deps.rootAccess!.acceptPrimaryEmailCode(
+        id,
+        email,
+        "000000" === fixture.sandbox.otp(id) ? "111111" : "000000",
+      ),
+    ).toEqual({ kind: "wrong_code" });
     expect(root(id).email).toBe("aws-prod@ctl-managed.example");
-    expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, fixture.sandbox.otp(id)!)).toEqual({ kind: "accepted" });
+    expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, fixture.sandbox.otp(id)!)).toEqual({
+      kind: "accepted",
+    });
     expect(root(id).email).toBe(email);
 
     expect(await pass(caseId, id)).toEqual({ kind: "finished" });
@@ -109,12 +138,27 @@ describe("the root handover step", () => {
     expect(Object.keys(progress.milestones ?? {})).toEqual(Object.values(rootMilestones));
     const audited = (await audit.read(caseId)).filter((e) => e.action.startsWith("step.root_handover."));
     expect(audited.map((e) => e.action)).toEqual(Object.values(rootMilestones).map((m) => `step.root_handover.${m}`));
-    expect(audited[2].payload).toMatchObject({ accountId: id, loginProfile: true, accessKeys: 1, signingCertificates: 0, mfaDevices: 1 });
+    expect(audited[2].payload).toMatchObject({
+      accountId: id,
+      loginProfile: true,
+      accessKeys: 1,
+      signingCertificates: 0,
+      mfaDevices: 1,
+    });
     expect(chat.texts("post").join("\n")).toContain(`root access to ${id} is yours`);
 
     // Run the handover again (a retry resets the step): nothing is repeated, whatever AWS looks like now.
     const before = changesFor(id);
-    await cases.update(caseId, (c) => ({ ...c, execution: { ...c.execution!, accounts: { ...c.execution!.accounts, [id]: { ...progress, steps: { ...progress.steps, root_handover: "pending" } } } } }));
+    await cases.update(caseId, (c) => ({
+      ...c,
+      execution: {
+        ...c.execution!,
+        accounts: {
+          ...c.execution!.accounts,
+          [id]: { ...progress, steps: { ...progress.steps, root_handover: "pending" } },
+        },
+      },
+    }));
     expect(await pass(caseId, id)).toEqual({ kind: "finished" });
     expect(changesFor(id)).toEqual(before);
     expect(root(id).iam.root.loginProfile).toBeDefined();
@@ -129,15 +173,24 @@ describe("the root handover step", () => {
     root(id).pendingEmailUpdate!.expiresAt = new Date(Date.now() - 1000);
     expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, "123456")).toEqual({ kind: "new_code_sent" });
     expect(fixture.sandbox.counters()[`account:StartPrimaryEmailUpdate:${id}`]).toBe(2);
-    expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, fixture.sandbox.otp(id)!)).toEqual({ kind: "accepted" });
+    expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, fixture.sandbox.otp(id)!)).toEqual({
+      kind: "accepted",
+    });
     expect(await deps.rootAccess!.acceptPrimaryEmailCode(id, email, "123456")).toEqual({ kind: "already_accepted" });
 
     // As if a pass had deleted the credentials and died before recording it.
     await deps.rootAccess!.deleteRootCredentials(id);
     const deletions = changesFor(id);
     expect(await pass(caseId, id)).toEqual({ kind: "finished" });
-    const milestones = (await audit.read(caseId)).filter((e) => e.action === `step.root_handover.${rootMilestones.credentialsDeleted}`);
-    expect(milestones[0].payload).toMatchObject({ loginProfile: false, accessKeys: 0, signingCertificates: 0, mfaDevices: 0 });
+    const milestones = (await audit.read(caseId)).filter(
+      (e) => e.action === `step.root_handover.${rootMilestones.credentialsDeleted}`,
+    );
+    expect(milestones[0].payload).toMatchObject({
+      loginProfile: false,
+      accessKeys: 0,
+      signingCertificates: 0,
+      mfaDevices: 0,
+    });
     // Only the recovery login profile was created since.
     expect(changesFor(id).filter((c, i) => c !== deletions[i])).toEqual(["iam:CreateLoginProfile=1"]);
   });
@@ -151,7 +204,9 @@ describe("the root handover step", () => {
     expect(progress.steps.root_handover).toBe("failed");
     expect(progress.steps.leave_org).toBeUndefined();
     expect(progress.error).toMatch(/it-admin@acme\.example is already the root e-mail of another AWS account/);
-    expect(progress.error).toMatch(/changes its e-mail address\), after which a partner approver retries 444444444444; or the partner hands 444444444444 over through a one-time credential link instead \(`credentials 444444444444`\)/);
+    expect(progress.error).toMatch(
+      /changes its e-mail address\), after which a partner approver retries 444444444444; or the partner hands 444444444444 over through a one-time credential link instead \(`credentials 444444444444`\)/,
+    );
     expect(root(id).organizationId).toBe("o-partner0001");
   });
 });
@@ -169,8 +224,13 @@ describe("root sessions through the adapter", () => {
         [recovering, new DeleteLoginProfileCommand({})],
       ];
       for (const [iam, command] of attempts) {
-        const denied = await iam.send(command as never).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
-        expect([(denied as Error).name, (denied as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
+        const denied = await iam
+          .send(command as never)
+          .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
+        expect([
+          (denied as Error).name,
+          (denied as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode,
+        ]).toEqual(["AccessDenied", 403]);
       }
       expect(root("333333333333").iam.root.loginProfile).toBeDefined();
     } finally {
@@ -180,9 +240,13 @@ describe("root sessions through the adapter", () => {
   });
 
   it("refuses a root session outside the organization and says what the partner can do instead", async () => {
-    const error = await openRootSession(fixture.clients, "777777777777", rootTaskPolicies.deleteCredentials).catch((e: unknown) => e);
+    const error = await openRootSession(fixture.clients, "777777777777", rootTaskPolicies.deleteCredentials).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(HandoffPreconditionError);
-    expect((error as Error).message).toMatch(/AWS refused a root session in account 777777777777 .*`credentials 777777777777`/);
+    expect((error as Error).message).toMatch(
+      /AWS refused a root session in account 777777777777 .*`credentials 777777777777`/,
+    );
   });
 });
 
@@ -194,7 +258,14 @@ describe("an organization without centralized root access", () => {
     const other = await startAwsFixture({ scenario });
     try {
       const caseId = await plannedCase(["222222222222=aws-prod@acme.example"], other.aws);
-      const outcome = run ? await runAccountHandoff({ ...deps, aws: other.aws, rootAccess: new SdkRootAccess(other.clients) }, caseId, "222222222222", { lastAttempt: true }) : undefined;
+      const outcome = run
+        ? await runAccountHandoff(
+            { ...deps, aws: other.aws, rootAccess: new SdkRootAccess(other.clients) },
+            caseId,
+            "222222222222",
+            { lastAttempt: true },
+          )
+        : undefined;
       return { value: (await cases.get(caseId))!, outcome, counters: other.sandbox.counters() };
     } finally {
       await other.close();
@@ -205,16 +276,26 @@ describe("an organization without centralized root access", () => {
 
   it("falls back to the credential link in the plan, and the run skips the root handover", async () => {
     const { value, outcome, counters } = await without((s) => (s.organization.rootCredentialsManagement = false), true);
-    expect(value.plan!.accounts[0]).toMatchObject({ rootHandover: "credential_link", rootHandoverReason: expect.stringMatching(/no centralized root credentials management \(RootCredentialsManagement\): falling back to the one-time credential link/) });
+    expect(value.plan!.accounts[0]).toMatchObject({
+      rootHandover: "credential_link",
+      rootHandoverReason: expect.stringMatching(
+        /no centralized root credentials management \(RootCredentialsManagement\): falling back to the one-time credential link/,
+      ),
+    });
     expect(value.plan!.warnings.join("\n")).toMatch(/root credentials go through one-time links instead/);
     expect(outcome).toEqual({ kind: "finished" });
-    expect(value.execution!.accounts["222222222222"].steps).toMatchObject({ root_handover: "skipped", leave_org: "done" });
+    expect(value.execution!.accounts["222222222222"].steps).toMatchObject({
+      root_handover: "skipped",
+      leave_org: "done",
+    });
     expect(Object.keys(counters).filter((k) => k.startsWith("account:") || k.startsWith("sts:AssumeRoot"))).toEqual([]);
   });
 
   it("falls back too when Account Management has no trusted access", async () => {
     const { value } = await without((s) => (s.organization.enabledServices = ["iam.amazonaws.com"]));
     expect(value.plan!.accounts[0].rootHandover).toBe("credential_link");
-    expect(value.plan!.accounts[0].rootHandoverReason).toMatch(/no trusted access for AWS Account Management \(account\.amazonaws\.com\)/);
+    expect(value.plan!.accounts[0].rootHandoverReason).toMatch(
+      /no trusted access for AWS Account Management \(account\.amazonaws\.com\)/,
+    );
   });
 });

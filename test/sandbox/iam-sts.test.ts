@@ -60,11 +60,16 @@ describe("AssumeRole into a member account", () => {
     const keys = await assumeMemberRole(sandbox, "222222222222");
     const member = clients(sandbox, keys);
     const who = await member.sts.send(new GetCallerIdentityCommand({}));
-    expect(who).toMatchObject({ Account: "222222222222", Arn: "arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/offboard-test" });
+    expect(who).toMatchObject({
+      Account: "222222222222",
+      Arn: "arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/offboard-test",
+    });
     const role = await member.iam.send(new GetRoleCommand({ RoleName: "CTL-Admin" }));
     expect(role.Role?.Arn).toBe("arn:aws:iam::222222222222:role/CTL-Admin");
     expect(role.Role?.Tags).toContainEqual({ Key: "ManagedBy", Value: "CTL" });
-    expect(JSON.parse(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!))).toMatchObject({ Statement: [{ Principal: { AWS: ["arn:aws:iam::111111111111:root"] } }] });
+    expect(JSON.parse(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!))).toMatchObject({
+      Statement: [{ Principal: { AWS: ["arn:aws:iam::111111111111:root"] } }],
+    });
   });
 
   it("is refused for a role that does not trust the management account, and for a missing role", async () => {
@@ -78,8 +83,16 @@ describe("AssumeRole into a member account", () => {
 
   it("is refused once the role's trust policy trusts only the member account", async () => {
     const member = clients(sandbox, await assumeMemberRole(sandbox, "555555555555"));
-    const onlyMember = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "sts:AssumeRole" }] };
-    await member.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "OrganizationAccountAccessRole", PolicyDocument: JSON.stringify(onlyMember) }));
+    const onlyMember = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "sts:AssumeRole" }],
+    };
+    await member.iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: "OrganizationAccountAccessRole",
+        PolicyDocument: JSON.stringify(onlyMember),
+      }),
+    );
     const error = await assumeMemberRole(sandbox, "555555555555").catch((e: unknown) => e);
     expect((error as Error).name).toBe("AccessDenied");
   });
@@ -92,8 +105,16 @@ describe("IAM revocation in a member account", () => {
     expect(first.Roles).toHaveLength(2);
     expect(first.IsTruncated).toBe(true);
     const names: string[] = [];
-    for await (const page of paginateListRoles({ client: iam, pageSize: 2 }, {})) names.push(...(page.Roles ?? []).map((r) => r.RoleName!));
-    expect(names).toEqual(["OrganizationAccountAccessRole", "CTL-Admin", "CTL-ReadOnly", "CTL-CAM-Provider", "cam-cost-reader", "acme-deploy"]);
+    for await (const page of paginateListRoles({ client: iam, pageSize: 2 }, {}))
+      names.push(...(page.Roles ?? []).map((r) => r.RoleName!));
+    expect(names).toEqual([
+      "OrganizationAccountAccessRole",
+      "CTL-Admin",
+      "CTL-ReadOnly",
+      "CTL-CAM-Provider",
+      "cam-cost-reader",
+      "acme-deploy",
+    ]);
   });
 
   it("raises DeleteConflictException while a role has policies or an instance profile, and deletes it once clean", async () => {
@@ -102,17 +123,30 @@ describe("IAM revocation in a member account", () => {
     expect(conflict).toBeInstanceOf(DeleteConflictException);
     expect((conflict as Error).message).toMatch(/detach all policies/);
 
-    for (const name of (await iam.send(new ListRolePoliciesCommand({ RoleName: "CTL-Admin" }))).PolicyNames ?? []) await iam.send(new DeleteRolePolicyCommand({ RoleName: "CTL-Admin", PolicyName: name }));
-    for (const p of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "CTL-Admin" }))).AttachedPolicies ?? []) await iam.send(new DetachRolePolicyCommand({ RoleName: "CTL-Admin", PolicyArn: p.PolicyArn }));
-    expect(await iam.send(new DeleteRoleCommand({ RoleName: "CTL-Admin" })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
+    for (const name of (await iam.send(new ListRolePoliciesCommand({ RoleName: "CTL-Admin" }))).PolicyNames ?? [])
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: "CTL-Admin", PolicyName: name }));
+    for (const p of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "CTL-Admin" }))).AttachedPolicies ??
+      [])
+      await iam.send(new DetachRolePolicyCommand({ RoleName: "CTL-Admin", PolicyArn: p.PolicyArn }));
+    expect(await iam.send(new DeleteRoleCommand({ RoleName: "CTL-Admin" })).catch((e: unknown) => e)).toBeInstanceOf(
+      DeleteConflictException,
+    );
     const profiles = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: "CTL-Admin" }));
     expect(profiles.InstanceProfiles?.map((p) => p.InstanceProfileName)).toEqual(["CTL-Admin-Profile"]);
-    expect(await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "CTL-Admin-Profile" })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
-    await iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName: "CTL-Admin", InstanceProfileName: "CTL-Admin-Profile" }));
+    expect(
+      await iam
+        .send(new DeleteInstanceProfileCommand({ InstanceProfileName: "CTL-Admin-Profile" }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(DeleteConflictException);
+    await iam.send(
+      new RemoveRoleFromInstanceProfileCommand({ RoleName: "CTL-Admin", InstanceProfileName: "CTL-Admin-Profile" }),
+    );
     await iam.send(new DeleteRoleCommand({ RoleName: "CTL-Admin" }));
     await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "CTL-Admin-Profile" }));
     expect(sandbox.state.accounts.get("222222222222")!.iam.instanceProfiles.size).toBe(0);
-    expect(await iam.send(new GetRoleCommand({ RoleName: "CTL-Admin" })).catch((e: unknown) => e)).toBeInstanceOf(NoSuchEntityException);
+    expect(await iam.send(new GetRoleCommand({ RoleName: "CTL-Admin" })).catch((e: unknown) => e)).toBeInstanceOf(
+      NoSuchEntityException,
+    );
     expect(sandbox.state.accounts.get("222222222222")!.iam.roles.has("acme-deploy")).toBe(true);
   });
 
@@ -121,7 +155,9 @@ describe("IAM revocation in a member account", () => {
     const local = await iam.send(new ListPoliciesCommand({ Scope: "Local" }));
     const billing = local.Policies!.find((p) => p.PolicyName === "CTL-Billing")!;
     expect(billing).toMatchObject({ AttachmentCount: 2, DefaultVersionId: "v3" });
-    expect(await iam.send(new DeletePolicyCommand({ PolicyArn: billing.Arn })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
+    expect(await iam.send(new DeletePolicyCommand({ PolicyArn: billing.Arn })).catch((e: unknown) => e)).toBeInstanceOf(
+      DeleteConflictException,
+    );
 
     const entities = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: billing.Arn }));
     expect(entities.PolicyUsers?.map((u) => u.UserName)).toEqual(["ctl-automation"]);
@@ -133,29 +169,45 @@ describe("IAM revocation in a member account", () => {
 
     const versions = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: billing.Arn }));
     expect(versions.Versions?.map((v) => v.VersionId)).toEqual(["v3", "v2", "v1"]);
-    expect(await iam.send(new DeletePolicyVersionCommand({ PolicyArn: billing.Arn, VersionId: "v3" })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
-    for (const v of versions.Versions!.filter((x) => !x.IsDefaultVersion)) await iam.send(new DeletePolicyVersionCommand({ PolicyArn: billing.Arn, VersionId: v.VersionId }));
+    expect(
+      await iam
+        .send(new DeletePolicyVersionCommand({ PolicyArn: billing.Arn, VersionId: "v3" }))
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(DeleteConflictException);
+    for (const v of versions.Versions!.filter((x) => !x.IsDefaultVersion))
+      await iam.send(new DeletePolicyVersionCommand({ PolicyArn: billing.Arn, VersionId: v.VersionId }));
     await iam.send(new DeletePolicyCommand({ PolicyArn: billing.Arn }));
-    expect((await iam.send(new ListPoliciesCommand({ Scope: "Local" }))).Policies?.map((p) => p.PolicyName)).toEqual(["CTL-CAM-Lifecycle", "AcmeDeployPolicy"]);
+    expect((await iam.send(new ListPoliciesCommand({ Scope: "Local" }))).Policies?.map((p) => p.PolicyName)).toEqual([
+      "CTL-CAM-Lifecycle",
+      "AcmeDeployPolicy",
+    ]);
   });
 
   it("untags the lifecycle tooling policy and keeps it", async () => {
     const iam = clients(sandbox, await assumeMemberRole(sandbox, "222222222222")).iam;
     const arn = "arn:aws:iam::222222222222:policy/CTL-CAM-Lifecycle";
     await iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ["Optimization", "Optimization:Schedule"] }));
-    expect((await iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags).toEqual([{ Key: "ManagedBy", Value: "CTL" }]);
+    expect((await iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags).toEqual([
+      { Key: "ManagedBy", Value: "CTL" },
+    ]);
   });
 
   it("refuses to delete a user with credentials or groups, and a group with members", async () => {
     const iam = clients(sandbox, await assumeMemberRole(sandbox, "333333333333")).iam;
     const error = await iam.send(new DeleteUserCommand({ UserName: "ctl-automation" })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeleteConflictException);
-    expect((error as Error).message).toMatch(/access keys.*login profile.*MFA devices.*signing certificates.*group memberships/);
-    expect(await iam.send(new DeleteGroupCommand({ GroupName: "CTL-Operators" })).catch((e: unknown) => e)).toBeInstanceOf(DeleteConflictException);
+    expect((error as Error).message).toMatch(
+      /access keys.*login profile.*MFA devices.*signing certificates.*group memberships/,
+    );
+    expect(
+      await iam.send(new DeleteGroupCommand({ GroupName: "CTL-Operators" })).catch((e: unknown) => e),
+    ).toBeInstanceOf(DeleteConflictException);
     const users = await iam.send(new ListUsersCommand({}));
     expect(users.Users?.map((u) => u.UserName)).toEqual(["ctl-automation", "alice.admin"]);
     const keys = await iam.send(new ListAccessKeysCommand({ UserName: "ctl-automation" }));
-    await iam.send(new DeleteAccessKeyCommand({ UserName: "ctl-automation", AccessKeyId: keys.AccessKeyMetadata![0].AccessKeyId }));
+    await iam.send(
+      new DeleteAccessKeyCommand({ UserName: "ctl-automation", AccessKeyId: keys.AccessKeyMetadata![0].AccessKeyId }),
+    );
     expect((await iam.send(new ListAccessKeysCommand({ UserName: "ctl-automation" }))).AccessKeyMetadata).toEqual([]);
     const saml = await iam.send(new ListSAMLProvidersCommand({}));
     expect(saml.SAMLProviderList?.map((p) => p.Arn)).toContain("arn:aws:iam::333333333333:saml-provider/CTL-SSO");
@@ -169,21 +221,29 @@ describe("IAM revocation in a member account", () => {
 
   it("lists the role's tags", async () => {
     const iam = clients(sandbox, await assumeMemberRole(sandbox, "333333333333")).iam;
-    expect((await iam.send(new ListRoleTagsCommand({ RoleName: "cam-cost-reader" }))).Tags).toContainEqual({ Key: "ManagedBy", Value: "CTL" });
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: "cam-cost-reader" }))).Tags).toContainEqual({
+      Key: "ManagedBy",
+      Value: "CTL",
+    });
   });
 });
 
 describe("centralized root access", () => {
   it("reports the organization's enabled root access features to the management account", async () => {
     const out = await clients(sandbox).iam.send(new ListOrganizationsFeaturesCommand({}));
-    expect(out).toMatchObject({ OrganizationId: "o-partner0001", EnabledFeatures: ["RootCredentialsManagement", "RootSessions"] });
+    expect(out).toMatchObject({
+      OrganizationId: "o-partner0001",
+      EnabledFeatures: ["RootCredentialsManagement", "RootSessions"],
+    });
   });
 
   it("deletes the root user's password and MFA in an AssumeRoot session and refuses anything outside its task policy", async () => {
     const root = clients(sandbox, await assumeRoot(sandbox, "444444444444", "IAMDeleteRootUserCredentials")).iam;
     expect((await root.send(new GetLoginProfileCommand({}))).LoginProfile).toBeDefined();
     await root.send(new DeleteLoginProfileCommand({}));
-    expect(await root.send(new GetLoginProfileCommand({})).catch((e: unknown) => e)).toBeInstanceOf(NoSuchEntityException);
+    expect(await root.send(new GetLoginProfileCommand({})).catch((e: unknown) => e)).toBeInstanceOf(
+      NoSuchEntityException,
+    );
     const mfa = await root.send(new ListMFADevicesCommand({}));
     expect(mfa.MFADevices).toHaveLength(1);
     const serial = mfa.MFADevices![0].SerialNumber!;
@@ -191,7 +251,12 @@ describe("centralized root access", () => {
     expect((await root.send(new ListMFADevicesCommand({}))).MFADevices).toEqual([]);
 
     // Since 2025-01-07 IAMDeleteRootUserCredentials no longer allows deleting the (deactivated) virtual device.
-    for (const outside of [new ListRolesCommand({}), new ListAccessKeysCommand({ UserName: "ctl-automation" }), new CreateLoginProfileCommand({}), new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })]) {
+    for (const outside of [
+      new ListRolesCommand({}),
+      new ListAccessKeysCommand({ UserName: "ctl-automation" }),
+      new CreateLoginProfileCommand({}),
+      new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }),
+    ]) {
       const denied = await root.send(outside as never).catch((e: unknown) => e);
       expect((denied as Error).name).toBe("AccessDenied");
       expect((denied as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(403);
@@ -213,7 +278,9 @@ describe("centralized root access", () => {
 describe("throttling on the query protocol", () => {
   it("surfaces as the SDK's Throttling error with one attempt", async () => {
     sandbox.setFaults({ throttleRate: 1 });
-    const error = await clients(sandbox).iam.send(new ListRolesCommand({})).catch((e: unknown) => e);
+    const error = await clients(sandbox)
+      .iam.send(new ListRolesCommand({}))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("Throttling");
   });
 });
@@ -225,7 +292,12 @@ describe("a generated scenario", () => {
       expect(big.state.accounts.size).toBe(202);
       const iam = clients(big, await assumeMemberRole(big, "200000000199")).iam;
       const roles = await iam.send(new ListRolesCommand({ MaxItems: 100 }));
-      expect(roles.Roles?.map((r) => r.RoleName)).toEqual(["OrganizationAccountAccessRole", "customer-app", "CTL-Role-0", "CTL-Role-6"]);
+      expect(roles.Roles?.map((r) => r.RoleName)).toEqual([
+        "OrganizationAccountAccessRole",
+        "customer-app",
+        "CTL-Role-0",
+        "CTL-Role-6",
+      ]);
     } finally {
       await big.close();
     }

@@ -55,7 +55,9 @@ describe("the partner's organization, seen from its management account", () => {
 
   it("refuses to remove the account without a payment method with its ConstraintViolationException reason", async () => {
     const org = clients(sandbox).organizations;
-    const error = await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: "333333333333" })).catch((e: unknown) => e);
+    const error = await org
+      .send(new RemoveAccountFromOrganizationCommand({ AccountId: "333333333333" }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConstraintViolationException);
     expect((error as ConstraintViolationException).Reason).toBe("MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED");
     expect(sandbox.state.accounts.get("333333333333")!.organizationId).toBe("o-partner0001");
@@ -64,10 +66,15 @@ describe("the partner's organization, seen from its management account", () => {
   it("reports WAIT_PERIOD_ACTIVE for an account too new to leave, and removes it once conditions allow", async () => {
     const org = clients(sandbox).organizations;
     sandbox.setAccountConditions("333333333333", { paymentMethod: true, tooNew: true });
-    const error = await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: "333333333333" })).catch((e: unknown) => e);
+    const error = await org
+      .send(new RemoveAccountFromOrganizationCommand({ AccountId: "333333333333" }))
+      .catch((e: unknown) => e);
     expect((error as ConstraintViolationException).Reason).toBe("WAIT_PERIOD_ACTIVE");
 
-    const control = await fetch(`${sandbox.url}/_sandbox/accounts/333333333333`, { method: "POST", body: JSON.stringify({ tooNew: false }) });
+    const control = await fetch(`${sandbox.url}/_sandbox/accounts/333333333333`, {
+      method: "POST",
+      body: JSON.stringify({ tooNew: false }),
+    });
     expect(control.status).toBe(200);
     await org.send(new RemoveAccountFromOrganizationCommand({ AccountId: "333333333333" }));
     const gone = await org.send(new DescribeAccountCommand({ AccountId: "333333333333" })).catch((e: unknown) => e);
@@ -89,16 +96,22 @@ describe("a member joining its new organization", () => {
     expect(invitation).toMatchObject({ State: "OPEN", Action: "INVITE" });
     expect(invitation.Resources?.[0]).toMatchObject({ Type: "ORGANIZATION", Value: "o-newhome0001" });
 
-    const refused = await member.send(new AcceptHandshakeCommand({ HandshakeId: invitation.Id })).catch((e: unknown) => e);
+    const refused = await member
+      .send(new AcceptHandshakeCommand({ HandshakeId: invitation.Id }))
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(HandshakeConstraintViolationException);
     expect((refused as HandshakeConstraintViolationException).Reason).toBe("ALREADY_IN_AN_ORGANIZATION");
 
     await member.send(new LeaveOrganizationCommand({}));
-    expect(await member.send(new DescribeOrganizationCommand({})).catch((e: unknown) => e)).toBeInstanceOf(AWSOrganizationsNotInUseException);
+    expect(await member.send(new DescribeOrganizationCommand({})).catch((e: unknown) => e)).toBeInstanceOf(
+      AWSOrganizationsNotInUseException,
+    );
 
     const accepted = await member.send(new AcceptHandshakeCommand({ HandshakeId: invitation.Id }));
     expect(accepted.Handshake?.State).toBe("ACCEPTED");
-    expect((await member.send(new DescribeHandshakeCommand({ HandshakeId: invitation.Id }))).Handshake?.State).toBe("ACCEPTED");
+    expect((await member.send(new DescribeHandshakeCommand({ HandshakeId: invitation.Id }))).Handshake?.State).toBe(
+      "ACCEPTED",
+    );
     const now = await member.send(new DescribeOrganizationCommand({}));
     expect(now.Organization?.Id).toBe("o-newhome0001");
   });
@@ -107,7 +120,9 @@ describe("a member joining its new organization", () => {
 describe("fault injection and counters", () => {
   it("answers a throttled call with the SDK's TooManyRequestsException when the client does not retry", async () => {
     sandbox.setFaults({ throttleRate: 1 });
-    const error = await clients(sandbox).organizations.send(new DescribeOrganizationCommand({})).catch((e: unknown) => e);
+    const error = await clients(sandbox)
+      .organizations.send(new DescribeOrganizationCommand({}))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TooManyRequestsException);
     expect(sandbox.counters()["sandbox:throttled"]).toBeGreaterThanOrEqual(1);
   });
@@ -119,10 +134,16 @@ describe("fault injection and counters", () => {
   });
 
   it("fails exactly the next N Organizations calls with ConcurrentModificationException", async () => {
-    const res = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ concurrentModificationBurst: 2 }) });
+    const res = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ concurrentModificationBurst: 2 }),
+    });
     expect(await res.json()).toMatchObject({ concurrentModificationBurst: 2 });
     const org = clients(sandbox).organizations;
-    for (let i = 0; i < 2; i++) expect(await org.send(new DescribeOrganizationCommand({})).catch((e: unknown) => e)).toBeInstanceOf(ConcurrentModificationException);
+    for (let i = 0; i < 2; i++)
+      expect(await org.send(new DescribeOrganizationCommand({})).catch((e: unknown) => e)).toBeInstanceOf(
+        ConcurrentModificationException,
+      );
     await expect(org.send(new DescribeOrganizationCommand({}))).resolves.toBeDefined();
   });
 
@@ -148,7 +169,10 @@ describe("fault injection and counters", () => {
   });
 
   it("refuses a bad fault setting with a message", async () => {
-    const res = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ throttleRate: 2 }) });
+    const res = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ throttleRate: 2 }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/throttleRate must be a number from 0 to 1/);
   });

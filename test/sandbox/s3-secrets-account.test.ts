@@ -1,4 +1,10 @@
-import { AcceptPrimaryEmailUpdateCommand, ConflictException, GetPrimaryEmailCommand, StartPrimaryEmailUpdateCommand, ValidationException } from "@aws-sdk/client-account";
+import {
+  AcceptPrimaryEmailUpdateCommand,
+  ConflictException,
+  GetPrimaryEmailCommand,
+  StartPrimaryEmailUpdateCommand,
+  ValidationException,
+} from "@aws-sdk/client-account";
 import {
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -12,7 +18,14 @@ import {
   PutBucketLifecycleConfigurationCommand,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ResourceExistsException, ResourceNotFoundException } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-secrets-manager";
 import { accountRootCredentials, startSandbox, type Sandbox } from "../../sandbox";
 import { assumeMemberRole, clients } from "./sandbox-clients";
 
@@ -32,9 +45,15 @@ describe("S3 partner buckets", () => {
   it("deletes every version and delete marker of a versioned bucket, page by page, then the bucket", async () => {
     const s3 = clients(sandbox, await assumeMemberRole(sandbox, "222222222222")).s3;
     const bucket = "ctlaudit-222222222222";
-    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual(["config-bucket-222222222222", bucket, "acme-data-222222222222"]);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual([
+      "config-bucket-222222222222",
+      bucket,
+      "acme-data-222222222222",
+    ]);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe("Enabled");
-    expect((await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet).toEqual([{ Key: "ManagedBy", Value: "CTL" }]);
+    expect((await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet).toEqual([
+      { Key: "ManagedBy", Value: "CTL" },
+    ]);
 
     const notEmpty = await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch((e: unknown) => e);
     expect((notEmpty as S3ServiceException).name).toBe("BucketNotEmpty");
@@ -49,9 +68,19 @@ describe("S3 partner buckets", () => {
     let versionIdMarker: string | undefined;
     const seen = new Set<string>();
     do {
-      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 2, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      const page = await s3.send(
+        new ListObjectVersionsCommand({
+          Bucket: bucket,
+          MaxKeys: 2,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionIdMarker,
+        }),
+      );
       pages++;
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId! }));
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+        Key: v.Key!,
+        VersionId: v.VersionId!,
+      }));
       for (const o of objects) seen.add(o.VersionId);
       keyMarker = page.NextKeyMarker;
       versionIdMarker = page.NextVersionIdMarker;
@@ -76,27 +105,51 @@ describe("S3 partner buckets", () => {
     const out = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     expect(out.DeleteMarker).toBe(true);
     const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
-    expect(versions.DeleteMarkers).toEqual([expect.objectContaining({ Key: key, IsLatest: true, VersionId: out.VersionId })]);
+    expect(versions.DeleteMarkers).toEqual([
+      expect.objectContaining({ Key: key, IsLatest: true, VersionId: out.VersionId }),
+    ]);
     expect(versions.Versions).toEqual([expect.objectContaining({ Key: key, IsLatest: false })]);
   });
 
   it("archives a bucket with a lifecycle rule moving everything to GLACIER", async () => {
     const s3 = clients(sandbox, await assumeMemberRole(sandbox, "333333333333")).s3;
     const bucket = "ctlaudit-333333333333";
-    expect(await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })).catch((e: unknown) => (e as Error).name)).toBe("NoSuchLifecycleConfiguration");
+    expect(
+      await s3
+        .send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))
+        .catch((e: unknown) => (e as Error).name),
+    ).toBe("NoSuchLifecycleConfiguration");
     await s3.send(
       new PutBucketLifecycleConfigurationCommand({
         Bucket: bucket,
-        LifecycleConfiguration: { Rules: [{ ID: "offboard-archive", Status: "Enabled", Filter: { Prefix: "" }, Transitions: [{ Days: 0, StorageClass: "GLACIER" }], NoncurrentVersionTransitions: [{ NoncurrentDays: 0, StorageClass: "GLACIER" }] }] },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: "offboard-archive",
+              Status: "Enabled",
+              Filter: { Prefix: "" },
+              Transitions: [{ Days: 0, StorageClass: "GLACIER" }],
+              NoncurrentVersionTransitions: [{ NoncurrentDays: 0, StorageClass: "GLACIER" }],
+            },
+          ],
+        },
       }),
     );
     const rules = (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules;
-    expect(rules).toEqual([expect.objectContaining({ ID: "offboard-archive", Status: "Enabled", Transitions: [{ Days: 0, StorageClass: "GLACIER" }] })]);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ID: "offboard-archive",
+        Status: "Enabled",
+        Transitions: [{ Days: 0, StorageClass: "GLACIER" }],
+      }),
+    ]);
   });
 
   it("refuses another account's bucket", async () => {
     const s3 = clients(sandbox).s3;
-    const error = await s3.send(new GetBucketVersioningCommand({ Bucket: "config-bucket-555555555555" })).catch((e: unknown) => e);
+    const error = await s3
+      .send(new GetBucketVersioningCommand({ Bucket: "config-bucket-555555555555" }))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AccessDenied");
   });
 });
@@ -104,20 +157,40 @@ describe("S3 partner buckets", () => {
 describe("Secrets Manager", () => {
   it("creates, reads and force-deletes a secret", async () => {
     const secrets = clients(sandbox).secrets;
-    const created = await secrets.send(new CreateSecretCommand({ Name: "offboard/OFB-2026-0001/222222222222", SecretString: "ciphertext-only", Tags: [{ Key: "offboard:case", Value: "OFB-2026-0001" }], KmsKeyId: "alias/offboard" }));
-    expect(created.ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:111111111111:secret:offboard\/OFB-2026-0001\/222222222222-\w{6}$/);
-    const again = await secrets.send(new CreateSecretCommand({ Name: "offboard/OFB-2026-0001/222222222222", SecretString: "x" })).catch((e: unknown) => e);
+    const created = await secrets.send(
+      new CreateSecretCommand({
+        Name: "offboard/OFB-2026-0001/222222222222",
+        SecretString: "ciphertext-only",
+        Tags: [{ Key: "offboard:case", Value: "OFB-2026-0001" }],
+        KmsKeyId: "alias/offboard",
+      }),
+    );
+    expect(created.ARN).toMatch(
+      /^arn:aws:secretsmanager:us-east-1:111111111111:secret:offboard\/OFB-2026-0001\/222222222222-\w{6}$/,
+    );
+    const again = await secrets
+      .send(new CreateSecretCommand({ Name: "offboard/OFB-2026-0001/222222222222", SecretString: "x" }))
+      .catch((e: unknown) => e);
     expect(again).toBeInstanceOf(ResourceExistsException);
-    expect((await secrets.send(new GetSecretValueCommand({ SecretId: created.ARN }))).SecretString).toBe("ciphertext-only");
+    expect((await secrets.send(new GetSecretValueCommand({ SecretId: created.ARN }))).SecretString).toBe(
+      "ciphertext-only",
+    );
     const described = await secrets.send(new DescribeSecretCommand({ SecretId: created.Name }));
-    expect(described).toMatchObject({ KmsKeyId: "alias/offboard", Tags: [{ Key: "offboard:case", Value: "OFB-2026-0001" }] });
+    expect(described).toMatchObject({
+      KmsKeyId: "alias/offboard",
+      Tags: [{ Key: "offboard:case", Value: "OFB-2026-0001" }],
+    });
     await secrets.send(new DeleteSecretCommand({ SecretId: created.Name, ForceDeleteWithoutRecovery: true }));
-    expect(await secrets.send(new GetSecretValueCommand({ SecretId: created.Name })).catch((e: unknown) => e)).toBeInstanceOf(ResourceNotFoundException);
+    expect(
+      await secrets.send(new GetSecretValueCommand({ SecretId: created.Name })).catch((e: unknown) => e),
+    ).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it("answers throttling with ThrottlingException", async () => {
     sandbox.setFaults({ throttleRate: 1 });
-    const error = await clients(sandbox).secrets.send(new GetSecretValueCommand({ SecretId: "any" })).catch((e: unknown) => e);
+    const error = await clients(sandbox)
+      .secrets.send(new GetSecretValueCommand({ SecretId: "any" }))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("ThrottlingException");
   });
 });
@@ -125,29 +198,53 @@ describe("Secrets Manager", () => {
 describe("Account Management primary e-mail update", () => {
   it("moves the member's root e-mail to the customer with the OTP, and refuses a wrong one", async () => {
     const account = clients(sandbox).account;
-    const started = await account.send(new StartPrimaryEmailUpdateCommand({ AccountId: "555555555555", PrimaryEmail: "aws-sandbox@acme.example" }));
+    const started = await account.send(
+      new StartPrimaryEmailUpdateCommand({ AccountId: "555555555555", PrimaryEmail: "aws-sandbox@acme.example" }),
+    );
     expect(started.Status).toBe("PENDING");
     const res = await fetch(`${sandbox.url}/_sandbox/otp/555555555555`);
     const { otp } = (await res.json()) as { otp: string };
     expect(otp).toMatch(/^\d{6}$/);
     expect(sandbox.otp("555555555555")).toBe(otp);
 
-    const wrong = await account.send(new AcceptPrimaryEmailUpdateCommand({ AccountId: "555555555555", PrimaryEmail: "aws-sandbox@acme.example", Otp: otp === "000000" ? "111111" : "000000" })).catch((e: unknown) => e);
+    const wrong = await account
+      .send(
+        new AcceptPrimaryEmailUpdateCommand({
+          AccountId: "555555555555",
+          PrimaryEmail: "aws-sandbox@acme.example",
+          Otp: otp === "000000" ? "111111" : "000000",
+        }),
+      )
+      .catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(ValidationException);
 
-    const accepted = await account.send(new AcceptPrimaryEmailUpdateCommand({ AccountId: "555555555555", PrimaryEmail: "aws-sandbox@acme.example", Otp: otp }));
+    const accepted = await account.send(
+      new AcceptPrimaryEmailUpdateCommand({
+        AccountId: "555555555555",
+        PrimaryEmail: "aws-sandbox@acme.example",
+        Otp: otp,
+      }),
+    );
     expect(accepted.Status).toBe("ACCEPTED");
-    expect((await account.send(new GetPrimaryEmailCommand({ AccountId: "555555555555" }))).PrimaryEmail).toBe("aws-sandbox@acme.example");
+    expect((await account.send(new GetPrimaryEmailCommand({ AccountId: "555555555555" }))).PrimaryEmail).toBe(
+      "aws-sandbox@acme.example",
+    );
     expect(sandbox.otp("555555555555")).toBeUndefined();
   });
 
   it("refuses an address that is already another account's root e-mail", async () => {
-    const error = await clients(sandbox).account.send(new StartPrimaryEmailUpdateCommand({ AccountId: "222222222222", PrimaryEmail: "it-admin@acme.example" })).catch((e: unknown) => e);
+    const error = await clients(sandbox)
+      .account.send(
+        new StartPrimaryEmailUpdateCommand({ AccountId: "222222222222", PrimaryEmail: "it-admin@acme.example" }),
+      )
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictException);
   });
 
   it("refuses a caller that is not the management account", async () => {
-    const error = await clients(sandbox, accountRootCredentials("777777777777")).account.send(new GetPrimaryEmailCommand({ AccountId: "222222222222" })).catch((e: unknown) => e);
+    const error = await clients(sandbox, accountRootCredentials("777777777777"))
+      .account.send(new GetPrimaryEmailCommand({ AccountId: "222222222222" }))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AccessDeniedException");
   });
 });

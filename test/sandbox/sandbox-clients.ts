@@ -27,14 +27,29 @@ export function clients(sandbox: Sandbox, credentials: Keys = sandboxCredentials
 }
 
 /** Keys of a session of `roleName` in `accountId`, assumed from the partner's management account. */
-export async function assumeMemberRole(sandbox: Sandbox, accountId: string, roleName = "OrganizationAccountAccessRole"): Promise<Keys> {
-  const out = await clients(sandbox).sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: "offboard-test" }));
+export async function assumeMemberRole(
+  sandbox: Sandbox,
+  accountId: string,
+  roleName = "OrganizationAccountAccessRole",
+): Promise<Keys> {
+  const out = await clients(sandbox).sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: "offboard-test" }),
+  );
   const c = out.Credentials!;
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
 }
 
-export async function assumeRoot(sandbox: Sandbox, accountId: string, task: "IAMDeleteRootUserCredentials" | "IAMCreateRootUserPassword"): Promise<Keys> {
-  const out = await clients(sandbox).sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: `arn:aws:iam::aws:policy/root-task/${task}` } }));
+export async function assumeRoot(
+  sandbox: Sandbox,
+  accountId: string,
+  task: "IAMDeleteRootUserCredentials" | "IAMCreateRootUserPassword",
+): Promise<Keys> {
+  const out = await clients(sandbox).sts.send(
+    new AssumeRootCommand({
+      TargetPrincipal: accountId,
+      TaskPolicyArn: { arn: `arn:aws:iam::aws:policy/root-task/${task}` },
+    }),
+  );
   const c = out.Credentials!;
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
 }

@@ -37,7 +37,8 @@ function press(value: Case, who: Identity, buttonValue: string): Promise<Outcome
   });
 }
 
-const signOffEvents = async (caseId: string): Promise<AuditEvent[]> => (await deps.audit.read(caseId)).filter((e) => e.action.startsWith("signoff."));
+const signOffEvents = async (caseId: string): Promise<AuditEvent[]> =>
+  (await deps.audit.read(caseId)).filter((e) => e.action.startsWith("signoff."));
 
 describe("approvals through the full stack", () => {
   let value: Case;
@@ -46,7 +47,11 @@ describe("approvals through the full stack", () => {
   beforeAll(async () => {
     await stack.openPlannedCase("222222222222");
     // The status moves first; the sign-off message is posted and its reference stored just after.
-    value = await stack.waitFor((c) => c.status === "awaiting_signoff" && Boolean(c.signOffMessage), 10_000, "the sign-off message");
+    value = await stack.waitFor(
+      (c) => c.status === "awaiting_signoff" && Boolean(c.signOffMessage),
+      10_000,
+      "the sign-off message",
+    );
     oldHash = shortHash(approvalHash(value));
   }, 60_000);
 
@@ -76,7 +81,16 @@ describe("approvals through the full stack", () => {
 
   it("records nothing for tampered buttons: unknown party, no case, unknown case, a hash too short or wrong", async () => {
     const before = (await deps.audit.read(value.id)).length;
-    const forged = [`${value.id}:admin:${oldHash}`, `:customer:${oldHash}`, `OFB-2099-9999:customer:${oldHash}`, `${value.id}:customer:${oldHash.slice(0, 4)}`, `${value.id}:customer:`, `${value.id}:customer:ffffffffffff`, "", ":::::"];
+    const forged = [
+      `${value.id}:admin:${oldHash}`,
+      `:customer:${oldHash}`,
+      `OFB-2099-9999:customer:${oldHash}`,
+      `${value.id}:customer:${oldHash.slice(0, 4)}`,
+      `${value.id}:customer:`,
+      `${value.id}:customer:ffffffffffff`,
+      "",
+      ":::::",
+    ];
     for (const buttonValue of forged) {
       const outcome = await press(value, people.customer, buttonValue);
       expect(outcome.notice).toBeTruthy();
@@ -87,7 +101,9 @@ describe("approvals through the full stack", () => {
   });
 
   it("records a duplicate approval once: the second press of the same person is refused and records nothing", async () => {
-    expect((await press(value, people.customer, `${value.id}:customer:${oldHash}`)).notice).toBe("Approved for Customer");
+    expect((await press(value, people.customer, `${value.id}:customer:${oldHash}`)).notice).toBe(
+      "Approved for Customer",
+    );
     const recorded = await stack.caseOf();
     const eventsBefore = (await deps.audit.read(value.id)).length;
     const again = await press(value, people.customer, `${value.id}:customer:${oldHash}`);
@@ -111,24 +127,41 @@ describe("approvals through the full stack", () => {
     expect((await press(value, people.aws, `${value.id}:aws:${oldHash}`)).notice).toMatch(/older version/);
     expect((await deps.audit.read(value.id)).length).toBe(whileCollecting);
 
-    await stack.act({ kind: "reply", text: "Run our own AWS organization, with our own support contract", actor: people.partner, location: thread });
+    await stack.act({
+      kind: "reply",
+      text: "Run our own AWS organization, with our own support contract",
+      actor: people.partner,
+      location: thread,
+    });
     // The new plan comes with a new sign-off message, whose reference is stored last.
     const previousMessage = value.signOffMessage!.messageId;
-    current = await stack.waitFor((c) => c.status === "awaiting_signoff" && c.signOffMessage?.messageId !== previousMessage, 30_000, "the new plan after the edit");
+    current = await stack.waitFor(
+      (c) => c.status === "awaiting_signoff" && c.signOffMessage?.messageId !== previousMessage,
+      30_000,
+      "the new plan after the edit",
+    );
     const newHash = shortHash(approvalHash(current));
     expect(newHash).not.toBe(oldHash);
     expect(current.signOffs.filter((s) => s.hash.startsWith(newHash))).toEqual([]);
 
     const afterReplan = await stack.caseOf();
     const eventsAfterReplan = (await deps.audit.read(value.id)).length;
-    for (const [who, party] of [[people.aws, "aws"], [people.customer, "customer"], [people.partner, "partner"]] as const) {
+    for (const [who, party] of [
+      [people.aws, "aws"],
+      [people.customer, "customer"],
+      [people.partner, "partner"],
+    ] as const) {
       expect((await press(value, who, `${value.id}:${party}:${oldHash}`)).notice).toMatch(/older version/);
     }
     expect((await deps.audit.read(value.id)).length).toBe(eventsAfterReplan);
     expect((await stack.caseOf()).version).toBe(afterReplan.version);
 
     // The current buttons still work: the refusals were about the buttons, not the people.
-    for (const [who, party] of [[people.aws, "aws"], [people.customer, "customer"], [people.partner, "partner"]] as const) {
+    for (const [who, party] of [
+      [people.aws, "aws"],
+      [people.customer, "customer"],
+      [people.partner, "partner"],
+    ] as const) {
       expect((await press(value, who, `${value.id}:${party}:${newHash}`)).notice).toMatch(/^Approved for/);
     }
     current = await stack.waitFor((c) => c.status === "scheduled", 10_000, "the approved run to be scheduled");

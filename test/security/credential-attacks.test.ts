@@ -1,6 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { randomBytes } from "node:crypto";
-import { credentialSecretName, decryptCredentials, encryptCredentials, randomSecret, revealProof } from "../../src/credentials/credential-crypto";
+import {
+  credentialSecretName,
+  decryptCredentials,
+  encryptCredentials,
+  randomSecret,
+  revealProof,
+} from "../../src/credentials/credential-crypto";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
 import { sandboxCredentials } from "../../sandbox";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
@@ -16,7 +22,11 @@ let stack: FullStack;
 let deps: ConversationDeps;
 let sm: SecretsManagerClient;
 const account = "222222222222";
-const credentials = { email: "root+attack@customer.example", password: "sandbox-attack-password-3b1e", mfaNotes: "sandbox MFA: none" };
+const credentials = {
+  email: "root+attack@customer.example",
+  password: "sandbox-attack-password-3b1e",
+  mfaNotes: "sandbox MFA: none",
+};
 
 beforeAll(async () => {
   stack = await startFullStack({});
@@ -46,7 +56,13 @@ function crossSiteBodies(fields: Record<string, string>): { type: string; body: 
   const boundary = `----evil${randomBytes(4).toString("hex")}`;
   return [
     { type: "application/x-www-form-urlencoded", body: new URLSearchParams(fields).toString() },
-    { type: `multipart/form-data; boundary=${boundary}`, body: Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${boundary}--\r\n` },
+    {
+      type: `multipart/form-data; boundary=${boundary}`,
+      body:
+        Object.entries(fields)
+          .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+          .join("") + `--${boundary}--\r\n`,
+    },
     { type: "text/plain", body: JSON.stringify(fields) },
     { type: "text/plain;charset=UTF-8", body: JSON.stringify(fields) },
   ];
@@ -60,7 +76,12 @@ describe("credential links under attack, through the running product", () => {
   beforeAll(async () => {
     const value = await stack.openPlannedCase(account);
     caseId = value.id;
-    await stack.act({ kind: "command", words: `credentials ${account}`, actor: people.partner, location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId } });
+    await stack.act({
+      kind: "command",
+      words: `credentials ${account}`,
+      actor: people.partner,
+      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
+    });
     const links = await directLinks(stack, people.partner.userId);
     expect(links).toHaveLength(1);
     deposit = onThisBot(stack, links[0].url);
@@ -84,9 +105,21 @@ describe("credential links under attack, through the running product", () => {
   it("deposits from the page's own JSON post, once, and sends the retrieval link to the recipient only", async () => {
     const key = randomSecret();
     const ciphertext = encryptCredentials(credentials, key, credentialSecretName(caseId, account));
-    const answer = await fetch(deposit.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ciphertext, key }) });
+    const answer = await fetch(deposit.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ciphertext, key }),
+    });
     expect(answer.status).toBe(200);
-    expect((await fetch(deposit.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ciphertext, key }) })).status).toBe(404);
+    expect(
+      (
+        await fetch(deposit.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ciphertext, key }),
+        })
+      ).status,
+    ).toBe(404);
     const links = await directLinks(stack, people.customer.userId);
     expect(links).toHaveLength(1);
     retrieval = onThisBot(stack, links[0].url);
@@ -114,7 +147,11 @@ describe("credential links under attack, through the running product", () => {
     expect(await actions(caseId)).not.toContain("credentials.retrieved");
 
     // The recipient's own reveal still works, once.
-    const answer = await fetch(revealUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ proof }) });
+    const answer = await fetch(revealUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ proof }),
+    });
     expect(answer.status).toBe(200);
     const { ciphertext, secretName } = (await answer.json()) as { ciphertext: string; secretName: string };
     expect(decryptCredentials(ciphertext, retrieval.key, secretName)).toEqual(credentials);
@@ -128,17 +165,27 @@ describe("credential links under attack, through the running product", () => {
     const perIpPerMinute = 30;
     const statuses: number[] = [];
     for (let i = 0; i < perIpPerMinute + 5; i++) {
-      const answer = await rawPost(`${baseUrl(stack)}/r/${randomSecret()}/reveal`, JSON.stringify({ proof: randomSecret() }), {
-        "content-type": "application/json",
-        "x-forwarded-for": `203.0.113.${i}`,
-      }, guesser);
+      const answer = await rawPost(
+        `${baseUrl(stack)}/r/${randomSecret()}/reveal`,
+        JSON.stringify({ proof: randomSecret() }),
+        {
+          "content-type": "application/json",
+          "x-forwarded-for": `203.0.113.${i}`,
+        },
+        guesser,
+      );
       statuses.push(answer.status);
       if (answer.status === 429) expect(answer.headers["retry-after"]).toBe("60");
     }
     expect(statuses.slice(0, perIpPerMinute)).toEqual(Array(perIpPerMinute).fill(404));
     expect(statuses.slice(perIpPerMinute)).toEqual(Array(5).fill(429));
     // Someone else is not locked out by the guesser.
-    const other = await rawPost(`${baseUrl(stack)}/r/${randomSecret()}/reveal`, JSON.stringify({ proof: "x" }), { "content-type": "application/json" }, "127.0.0.4");
+    const other = await rawPost(
+      `${baseUrl(stack)}/r/${randomSecret()}/reveal`,
+      JSON.stringify({ proof: "x" }),
+      { "content-type": "application/json" },
+      "127.0.0.4",
+    );
     expect(other.status).toBe(404);
   });
 });

@@ -16,7 +16,9 @@ export async function directLinks(stack: FullStack, userId: string): Promise<{ m
   const answer = await fetch(`${baseUrl(stack)}/demo/api/direct?user=${encodeURIComponent(userId)}`);
   if (answer.status !== 200) throw new Error(`reading the direct messages of ${userId} answered ${answer.status}`);
   const { messages } = (await answer.json()) as { messages: DirectMessage[] };
-  return messages.flatMap((m) => m.body.blocks.filter((b) => b.type === "link" && b.url).map((b) => ({ messageId: m.id, url: b.url! })));
+  return messages.flatMap((m) =>
+    m.body.blocks.filter((b) => b.type === "link" && b.url).map((b) => ({ messageId: m.id, url: b.url! })),
+  );
 }
 
 export function baseUrl(stack: FullStack): string {
@@ -43,15 +45,30 @@ export interface RawAnswer {
  * A POST over loopback from a chosen local address (`127.0.0.x`: another client, as the server sees
  * it) with any headers and body, bytes included. Bounded: it gives up after 5 s.
  */
-export function rawPost(url: string, body: string | Buffer, headers: Record<string, string>, localAddress = "127.0.0.1"): Promise<RawAnswer> {
+export function rawPost(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+  localAddress = "127.0.0.1",
+): Promise<RawAnswer> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, localAddress, timeout: 5000 },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        localAddress,
+        timeout: 5000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );

@@ -30,23 +30,53 @@ afterAll(async () => {
 /** Keys that are state: everything under the prefix but counters, request-id claims and BullMQ's own. */
 async function state(): Promise<Map<string, string>> {
   const all = await dumpRedis(redis, `${stack.prefix}*`);
-  const bookkeeping = [`${stack.prefix}bull`, `${stack.prefix}idem:`, `${stack.prefix}credential:attempts:`, `${stack.prefix}aws-rate`];
+  const bookkeeping = [
+    `${stack.prefix}bull`,
+    `${stack.prefix}idem:`,
+    `${stack.prefix}credential:attempts:`,
+    `${stack.prefix}aws-rate`,
+  ];
   return new Map([...all].filter(([key]) => !bookkeeping.some((p) => key.startsWith(p))));
 }
 
-const contentTypes = ["application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", "application/xml", "*/*"];
+const contentTypes = [
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/octet-stream",
+  "application/xml",
+  "*/*",
+];
 
 /** Random JSON as JSON, random bytes under a random content type, or a JSON-ish prefix cut short. */
 const anyBody: fc.Arbitrary<{ type: string; body: string | Buffer }> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => ({ type: "application/json", body: JSON.stringify(v) ?? "null" })),
-  fc.record({ type: fc.constantFrom(...contentTypes), body: fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b)) }),
+  fc.record({
+    type: fc.constantFrom(...contentTypes),
+    body: fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b)),
+  }),
   fc.record({ type: fc.constantFrom(...contentTypes), body: fc.string({ unit: "binary", maxLength: 600 }) }),
-  fc.jsonValue({ maxDepth: 3 }).map((v) => ({ type: "application/json", body: (JSON.stringify(v) ?? "").slice(0, -1) + "\u0000" })),
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .map((v) => ({ type: "application/json", body: (JSON.stringify(v) ?? "").slice(0, -1) + "\u0000" })),
 );
 
 /** Text, ids and values of every shape, for the fields of near-miss requests. */
-const anyText = fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 200 }), fc.constantFrom("/offboard start", "/offboard approve", "@Offboard run", "", " "));
-const anyField = fc.oneof(anyText, fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }));
+const anyText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 200 }),
+  fc.string({ unit: "grapheme", maxLength: 200 }),
+  fc.constantFrom("/offboard start", "/offboard approve", "@Offboard run", "", " "),
+);
+const anyField = fc.oneof(
+  anyText,
+  fc.integer(),
+  fc.constant(null),
+  fc.boolean(),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+);
 const demoUserIds = ["U-CAROL", "U-DEV", "U-ALEX", "U-PAT", "U-SAM"];
 /** A user id the demo does not know (the demo acts as whoever the page names: a known one would act). */
 const unknownUser = anyField.filter((v) => !(typeof v === "string" && demoUserIds.includes(v)));
@@ -65,8 +95,20 @@ describe("fuzzed POST bodies against the running product", () => {
     await stack.act({ kind: "command", words: "credentials 222222222222", actor: people.partner, location: thread });
     const first = onThisBot(stack, (await directLinks(stack, people.partner.userId))[0].url);
     const key = randomSecret();
-    const ciphertext = encryptCredentials({ email: "root@customer.example", password: "sandbox-fuzz-password", mfaNotes: "" }, key, credentialSecretName(value.id, "222222222222"));
-    expect((await fetch(first.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ciphertext, key }) })).status).toBe(200);
+    const ciphertext = encryptCredentials(
+      { email: "root@customer.example", password: "sandbox-fuzz-password", mfaNotes: "" },
+      key,
+      credentialSecretName(value.id, "222222222222"),
+    );
+    expect(
+      (
+        await fetch(first.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ciphertext, key }),
+        })
+      ).status,
+    ).toBe(200);
     retrieval = onThisBot(stack, (await directLinks(stack, people.customer.userId))[0].url);
     await stack.act({ kind: "command", words: "credentials 444444444444", actor: people.partner, location: thread });
     depositUrl = onThisBot(stack, (await directLinks(stack, people.partner.userId))[1].url).url;
@@ -93,14 +135,18 @@ describe("fuzzed POST bodies against the running product", () => {
     ["the demo API: message", () => "/demo/api/message"],
     ["the demo API: action", () => "/demo/api/action"],
     ["the demo API: form", () => "/demo/api/form"],
-  ])("%s: random JSON and bytes never get a 5xx", async (name, path) => {
-    await fc.assert(
-      fc.asyncProperty(anyBody, async ({ type, body }) => {
-        noServerError(await post(name, path(), type, body));
-      }),
-      runs,
-    );
-  }, 60_000);
+  ])(
+    "%s: random JSON and bytes never get a 5xx",
+    async (name, path) => {
+      await fc.assert(
+        fc.asyncProperty(anyBody, async ({ type, body }) => {
+          noServerError(await post(name, path(), type, body));
+        }),
+        runs,
+      );
+    },
+    60_000,
+  );
 
   it("Teams /api/messages (TEAMS_LOCAL): random JSON and bytes never get a 5xx", async () => {
     await fc.assert(
@@ -125,12 +171,49 @@ describe("fuzzed POST bodies against the running product", () => {
 
   it("the demo API: near misses of real inputs never get a 5xx and never act", async () => {
     const near = fc.oneof(
-      fc.record({ path: fc.constant("/demo/api/message"), body: fc.record({ user: unknownUser, text: anyField, threadId: fc.option(anyField, { nil: undefined }), requestId: fc.option(anyField, { nil: undefined }) }) }),
-      fc.record({ path: fc.constant("/demo/api/message"), body: fc.record({ user: fc.constantFrom(...demoUserIds), text: anyText, threadId: strangerId }) }),
-      fc.record({ path: fc.constant("/demo/api/action"), body: fc.record({ user: fc.constantFrom(...demoUserIds), messageId: strangerId, actionId: anyField, value: anyField }) }),
-      fc.record({ path: fc.constant("/demo/api/action"), body: fc.record({ user: unknownUser, messageId: fc.constantFrom("1", "2", "3"), actionId: fc.constantFrom("signoff.approve", "case.cancel", "run.start"), value: anyText }) }),
-      fc.record({ path: fc.constant("/demo/api/form"), body: fc.record({ user: fc.constantFrom(...demoUserIds), callbackId: strangerId, values: fc.dictionary(fc.string({ maxLength: 30 }), fc.string({ maxLength: 200 }), { maxKeys: 20 }) }) }),
-      fc.record({ path: fc.constant("/demo/api/form"), body: fc.record({ user: unknownUser, callbackId: anyField, values: anyField }) }),
+      fc.record({
+        path: fc.constant("/demo/api/message"),
+        body: fc.record({
+          user: unknownUser,
+          text: anyField,
+          threadId: fc.option(anyField, { nil: undefined }),
+          requestId: fc.option(anyField, { nil: undefined }),
+        }),
+      }),
+      fc.record({
+        path: fc.constant("/demo/api/message"),
+        body: fc.record({ user: fc.constantFrom(...demoUserIds), text: anyText, threadId: strangerId }),
+      }),
+      fc.record({
+        path: fc.constant("/demo/api/action"),
+        body: fc.record({
+          user: fc.constantFrom(...demoUserIds),
+          messageId: strangerId,
+          actionId: anyField,
+          value: anyField,
+        }),
+      }),
+      fc.record({
+        path: fc.constant("/demo/api/action"),
+        body: fc.record({
+          user: unknownUser,
+          messageId: fc.constantFrom("1", "2", "3"),
+          actionId: fc.constantFrom("signoff.approve", "case.cancel", "run.start"),
+          value: anyText,
+        }),
+      }),
+      fc.record({
+        path: fc.constant("/demo/api/form"),
+        body: fc.record({
+          user: fc.constantFrom(...demoUserIds),
+          callbackId: strangerId,
+          values: fc.dictionary(fc.string({ maxLength: 30 }), fc.string({ maxLength: 200 }), { maxKeys: 20 }),
+        }),
+      }),
+      fc.record({
+        path: fc.constant("/demo/api/form"),
+        body: fc.record({ user: unknownUser, callbackId: anyField, values: anyField }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(near, async ({ path, body }) => {

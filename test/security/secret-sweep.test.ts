@@ -2,7 +2,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import Redis from "ioredis";
 import { createLogger } from "../../adapters/log/logger";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
-import { credentialSecretName, decryptCredentials, encryptCredentials, randomSecret, revealProof } from "../../src/credentials/credential-crypto";
+import {
+  credentialSecretName,
+  decryptCredentials,
+  encryptCredentials,
+  randomSecret,
+  revealProof,
+} from "../../src/credentials/credential-crypto";
 import { sandboxCredentials } from "../../sandbox";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 import { testRedisUrl } from "../support/redis";
@@ -18,7 +24,11 @@ import { dumpRedis } from "./redis-dump";
  * them: that is the chat platform's own message store (Slack's or Teams' servers in production), and
  * the sweep checks it does hold them, so it is known to find what it looks for.
  */
-const secret = { email: "root+sweep@customer.example", password: "Sweep-Secret-7f3a9c", mfaNotes: "sweep MFA device sandbox-serial-91c2" };
+const secret = {
+  email: "root+sweep@customer.example",
+  password: "Sweep-Secret-7f3a9c",
+  mfaNotes: "sweep MFA device sandbox-serial-91c2",
+};
 const accounts = ["222222222222", "444444444444"];
 
 let stack: FullStack;
@@ -55,12 +65,28 @@ describe("the secret sweep", () => {
     const ciphertext = encryptCredentials(secret, key, secretName);
     expect((await fetch(deposit.url)).status).toBe(200);
     // A botched submission first: refused (and logged as such) with the key and the secret in its body.
-    const botched = await fetch(deposit.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ciphertext: JSON.stringify(secret), key }) });
+    const botched = await fetch(deposit.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ciphertext: JSON.stringify(secret), key }),
+    });
     expect(botched.status).toBe(400);
-    expect((await fetch(deposit.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ciphertext, key }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(deposit.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ciphertext, key }),
+        })
+      ).status,
+    ).toBe(200);
 
     // Secrets Manager holds the ciphertext and nothing readable.
-    const sm = new SecretsManagerClient({ region: "us-east-1", endpoint: stack.sandbox.url, credentials: sandboxCredentials });
+    const sm = new SecretsManagerClient({
+      region: "us-east-1",
+      endpoint: stack.sandbox.url,
+      credentials: sandboxCredentials,
+    });
     try {
       const stored = (await sm.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? "";
       expect(stored).toBe(ciphertext);
@@ -74,7 +100,12 @@ describe("the secret sweep", () => {
     const retrieval = onThisBot(stack, retrievalLink.url);
     expect(retrieval.key).toBe(key);
     expect((await fetch(retrieval.url)).status).toBe(200);
-    const reveal = (proof: string) => fetch(`${retrieval.url}/reveal`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ proof }) });
+    const reveal = (proof: string) =>
+      fetch(`${retrieval.url}/reveal`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ proof }),
+      });
     expect((await reveal(revealProof(retrieval.token, randomSecret()))).status).toBe(404);
     const revealed = await reveal(revealProof(retrieval.token, key));
     expect(revealed.status).toBe(200);
@@ -97,7 +128,9 @@ describe("the secret sweep", () => {
     };
 
     // The two direct messages that carry the links: the chat platform's store, allowed to hold them.
-    const carriers = new Set([depositLink.messageId, retrievalLink.messageId].map((id) => `${stack.prefix}demo:message:${id}`));
+    const carriers = new Set(
+      [depositLink.messageId, retrievalLink.messageId].map((id) => `${stack.prefix}demo:message:${id}`),
+    );
     const keyspace = await dumpRedis(redis);
     expect(keyspace.size).toBeGreaterThan(10);
     for (const carrier of carriers) expect(keyspace.get(carrier)).toBeDefined();
@@ -117,7 +150,8 @@ describe("the secret sweep", () => {
 
     const found: string[] = [];
     for (const [what, needle] of Object.entries(needles)) {
-      for (const [key, text] of keyspace) if (!carriers.has(key) && text.includes(needle)) found.push(`${what} in Redis key ${key}`);
+      for (const [key, text] of keyspace)
+        if (!carriers.has(key) && text.includes(needle)) found.push(`${what} in Redis key ${key}`);
       if (audit.includes(needle)) found.push(`${what} in the audit trail`);
       if (log.includes(needle)) found.push(`${what} in the log`);
     }

@@ -3,7 +3,15 @@ import type { AnswerValue, TicketState } from "../../src/case";
 import { ticketFields, type FieldContext } from "../../src/ticket/fields";
 import { applyInput, interpretReply, startTicket, type FlowInput } from "../../src/ticket/flow";
 import type { ParseResult } from "../../src/ticket/parse-result";
-import { parseAccountIds, parseChoice, parseDate, parseFreeText, parseMentions, parseOrganizationTarget, parseYesNo } from "../../src/ticket/parsers";
+import {
+  parseAccountIds,
+  parseChoice,
+  parseDate,
+  parseFreeText,
+  parseMentions,
+  parseOrganizationTarget,
+  parseYesNo,
+} from "../../src/ticket/parsers";
 import { validTicketAnswers } from "../support/ticket-answers";
 
 /**
@@ -21,8 +29,27 @@ const anyText = fc.oneof(
   fc.string({ unit: fc.constantFrom(..."<@|>!#&-,;:./ \n\t\r\u0000\u200b\u202eaZ09é😀o"), maxLength: 400 }),
   fc.string({ unit: "binary-ascii", minLength: 2000, maxLength: 6000 }),
   // Near misses of what the parsers read: mentions, e-mail addresses, account ids, dates, organization ids.
-  fc.constantFrom("<@U1|Jane>", "<@>", "<@|>", "<mailto:a@b.co|a@b.co>", "<!here>", "1234-5678-9012", "2027-02-30", "31/12/2027", "o-", "arn:aws:organizations::123456789012:organization/o-abcdefghij", "edit", "edit  ", "skip", "BACK", "\u0000", ""),
-  fc.tuple(fc.constantFrom("<@", "@", "1", "-", "o-", "a@", "edit "), fc.string({ maxLength: 40 })).map(([a, b]) => a + b),
+  fc.constantFrom(
+    "<@U1|Jane>",
+    "<@>",
+    "<@|>",
+    "<mailto:a@b.co|a@b.co>",
+    "<!here>",
+    "1234-5678-9012",
+    "2027-02-30",
+    "31/12/2027",
+    "o-",
+    "arn:aws:organizations::123456789012:organization/o-abcdefghij",
+    "edit",
+    "edit  ",
+    "skip",
+    "BACK",
+    "\u0000",
+    "",
+  ),
+  fc
+    .tuple(fc.constantFrom("<@", "@", "1", "-", "o-", "a@", "edit "), fc.string({ maxLength: 40 }))
+    .map(([a, b]) => a + b),
 );
 
 /** A result is a value, or a refusal with a reason a person can read. */
@@ -74,24 +101,39 @@ const someAnswers: Record<string, AnswerValue> = {
 };
 
 describe("every field's parse in src/ticket/fields.ts", () => {
-  it.each(ticketFields.map((f) => [f.key, f] as const))("%s never throws and answers a value or a non-empty reason", (_key, field) => {
-    fc.assert(
-      fc.property(anyText, fc.constantFrom<Record<string, AnswerValue>>({}, someAnswers), fc.constantFrom("slack" as const, "teams" as const, "web" as const), (text, answers, platform) => {
-        const ctx: FieldContext = { today, platform, answers };
-        expectWellFormed(field.parse(text, ctx));
-      }),
-      runs,
-    );
-  });
+  it.each(ticketFields.map((f) => [f.key, f] as const))(
+    "%s never throws and answers a value or a non-empty reason",
+    (_key, field) => {
+      fc.assert(
+        fc.property(
+          anyText,
+          fc.constantFrom<Record<string, AnswerValue>>({}, someAnswers),
+          fc.constantFrom("slack" as const, "teams" as const, "web" as const),
+          (text, answers, platform) => {
+            const ctx: FieldContext = { today, platform, answers };
+            expectWellFormed(field.parse(text, ctx));
+          },
+        ),
+        runs,
+      );
+    },
+  );
 });
 
 /** Ticket states a real conversation passes through: empty, then after each valid answer. */
 function statesAlongTheWay(): TicketState[] {
   const states = [startTicket()];
-  const answers = validTicketAnswers({ approver: "<@U1|Jane>", partnerRep: "<@U2|Pat>", recipient: "<@U1|Jane>" }, "222222222222 333333333333");
+  const answers = validTicketAnswers(
+    { approver: "<@U1|Jane>", partnerRep: "<@U2|Pat>", recipient: "<@U1|Jane>" },
+    "222222222222 333333333333",
+  );
   for (const answer of answers) {
-    const outcome = applyInput(states[states.length - 1], interpretReply(answer.text), { today: new Date(), platform: "slack" });
-    if (outcome.kind !== "accepted" && outcome.kind !== "skipped") throw new Error(`the sample ticket was refused at ${answer.field}: ${JSON.stringify(outcome)}`);
+    const outcome = applyInput(states[states.length - 1], interpretReply(answer.text), {
+      today: new Date(),
+      platform: "slack",
+    });
+    if (outcome.kind !== "accepted" && outcome.kind !== "skipped")
+      throw new Error(`the sample ticket was refused at ${answer.field}: ${JSON.stringify(outcome)}`);
     states.push(outcome.state);
   }
   return states;
@@ -118,18 +160,23 @@ describe("the question flow", () => {
 
   it("applyInput never throws, never touches the state it is given, and leaves it as it was when it refuses", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...states), flowInput, fc.constantFrom("slack" as const, "teams" as const, "web" as const), (state, input, platform) => {
-        const before = JSON.parse(JSON.stringify(state)) as TicketState;
-        const outcome = applyInput(state, input, { today, platform });
-        expect(state).toEqual(before);
-        if (outcome.kind === "refused" || outcome.kind === "invalid") {
-          expect(outcome.state).toEqual(before);
-          expect(outcome.reason.trim().length).toBeGreaterThan(0);
-        }
-        if (outcome.kind === "cancelled") expect(outcome.state).toEqual(before);
-        // Whatever happened, the state stays plain JSON (it is stored as it is in Redis).
-        expect(JSON.parse(JSON.stringify(outcome.state))).toEqual(outcome.state);
-      }),
+      fc.property(
+        fc.constantFrom(...states),
+        flowInput,
+        fc.constantFrom("slack" as const, "teams" as const, "web" as const),
+        (state, input, platform) => {
+          const before = JSON.parse(JSON.stringify(state)) as TicketState;
+          const outcome = applyInput(state, input, { today, platform });
+          expect(state).toEqual(before);
+          if (outcome.kind === "refused" || outcome.kind === "invalid") {
+            expect(outcome.state).toEqual(before);
+            expect(outcome.reason.trim().length).toBeGreaterThan(0);
+          }
+          if (outcome.kind === "cancelled") expect(outcome.state).toEqual(before);
+          // Whatever happened, the state stays plain JSON (it is stored as it is in Redis).
+          expect(JSON.parse(JSON.stringify(outcome.state))).toEqual(outcome.state);
+        },
+      ),
       runs,
     );
   });
@@ -156,7 +203,9 @@ describe("long adversarial replies", () => {
         field.parse(text, { today, platform: "slack", answers: {} });
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         // Stops at the first slow one: the suite should not spend seconds proving the same bug again.
-        expect(`${field.key} on ${what}: ${ms > 100 ? `${Math.round(ms)} ms` : "fast"}`).toBe(`${field.key} on ${what}: fast`);
+        expect(`${field.key} on ${what}: ${ms > 100 ? `${Math.round(ms)} ms` : "fast"}`).toBe(
+          `${field.key} on ${what}: fast`,
+        );
       }
     }
   }, 60_000);

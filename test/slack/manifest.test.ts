@@ -6,9 +6,16 @@ import { slackBotEvents, slackBotScopes } from "../../adapters/slack/slack-scope
 
 /** manifest.yml asks Slack for exactly what the adapter uses, and sends everything to the one endpoint. */
 interface Manifest {
-  features: { slash_commands: { command: string; url: string; should_escape: boolean }[]; bot_user: { display_name: string } };
+  features: {
+    slash_commands: { command: string; url: string; should_escape: boolean }[];
+    bot_user: { display_name: string };
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+  };
 }
 
 const manifest = parse(readFileSync(path.join(__dirname, "../../manifest.yml"), "utf8")) as Manifest;
@@ -23,9 +30,15 @@ describe("the Slack app manifest", () => {
   });
 
   it("has the /offboard command with escaped mentions, and interactivity, all on /slack/events", () => {
-    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: "/offboard", should_escape: true })]);
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({ command: "/offboard", should_escape: true }),
+    ]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    const urls = [manifest.features.slash_commands[0].url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url];
+    const urls = [
+      manifest.features.slash_commands[0].url,
+      manifest.settings.event_subscriptions.request_url,
+      manifest.settings.interactivity.request_url,
+    ];
     expect(urls.every((u) => new URL(u).pathname === slackEventsPath)).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });

@@ -1,5 +1,11 @@
 import { ticketFields } from "../../src/ticket/fields";
-import { people, startSlackHarness, validFormValues, validTicketAnswers, type SlackHarness } from "../support/slack-harness";
+import {
+  people,
+  startSlackHarness,
+  validFormValues,
+  validTicketAnswers,
+  type SlackHarness,
+} from "../support/slack-harness";
 import { messageText } from "../support/slack-web-api";
 
 /**
@@ -35,16 +41,35 @@ describe("the ticket by modal", () => {
   it("opens the form, shows per-field errors, completes the ticket and reaches approval", async () => {
     await h.act(h.slack.command(people.partner, channel, "start"));
     const opened = await h.caseIn(channel);
-    await h.answerTicket(people.partner, opened.id, validTicketAnswers(), (f) => f === "customerName" || f === "customerApprovers");
+    await h.answerTicket(
+      people.partner,
+      opened.id,
+      validTicketAnswers(),
+      (f) => f === "customerName" || f === "customerApprovers",
+    );
 
     const view = await openForm();
     expect(view).toMatchObject({ type: "modal", callback_id: "offboard.ticket", private_metadata: opened.id });
-    const blocks = view.blocks as { block_id: string; optional: boolean; element: { type: string; multiline?: boolean; initial_value?: string; options?: { text: { text: string }; value: string }[] } }[];
-    expect(blocks.map((b) => b.block_id)).toEqual(ticketFields.flatMap((f) => (f.people?.allowEmails ? [f.key, `${f.key}.emails`] : [f.key])));
+    const blocks = view.blocks as {
+      block_id: string;
+      optional: boolean;
+      element: {
+        type: string;
+        multiline?: boolean;
+        initial_value?: string;
+        options?: { text: { text: string }; value: string }[];
+      };
+    }[];
+    expect(blocks.map((b) => b.block_id)).toEqual(
+      ticketFields.flatMap((f) => (f.people?.allowEmails ? [f.key, `${f.key}.emails`] : [f.key])),
+    );
     const byId = Object.fromEntries(blocks.map((b) => [b.block_id, b]));
     expect(byId.customerName.element.initial_value).toBe("Acme Corp");
     // People are picked, not typed: a typed "@Jane" in a text box would be no mention at all.
-    expect(byId.customerApprovers.element).toMatchObject({ type: "multi_users_select", initial_users: [people.customer.id] });
+    expect(byId.customerApprovers.element).toMatchObject({
+      type: "multi_users_select",
+      initial_users: [people.customer.id],
+    });
     expect(byId["customerApprovers.emails"].element.type).toBe("plain_text_input");
     expect(byId.credentialRecipients.element.type).toBe("multi_users_select");
     expect(byId.goal.element).toMatchObject({ type: "plain_text_input", multiline: true });
@@ -70,7 +95,12 @@ describe("the ticket by modal", () => {
     expect(accepted.text).toBe("");
     value = await h.reload(opened);
     expect(value.status).toBe("awaiting_signoff");
-    expect(value.ticket.answers).toMatchObject({ customerName: "Acme Corp", bucketDisposition: "archive", accountIds: ["123456789012", "210987654321"], specialConsiderations: null });
+    expect(value.ticket.answers).toMatchObject({
+      customerName: "Acme Corp",
+      bucketDisposition: "archive",
+      accountIds: ["123456789012", "210987654321"],
+      specialConsiderations: null,
+    });
     expect(h.web.postedTexts("chat.postMessage").some((t) => t.includes(`Ticket for ${value.id}`))).toBe(true);
     expect(await h.auditActions(value.id)).toContain("ticket.form_submitted");
 
@@ -86,7 +116,12 @@ describe("the ticket by modal", () => {
     h.web.channels.set(other, { id: other, is_ext_shared: true, is_shared: true });
     await h.act(h.slack.command(people.partner, other, "start"));
     const opened = await h.caseIn(other);
-    await h.answerTicket(people.partner, opened.id, validTicketAnswers(), (f) => f === "customerName" || f === "customerApprovers");
+    await h.answerTicket(
+      people.partner,
+      opened.id,
+      validTicketAnswers(),
+      (f) => f === "customerName" || f === "customerApprovers",
+    );
     const view = await openForm(people.partner);
 
     const refused = await h.act(h.slack.submit(people.bystander, view, validFormValues()));
@@ -103,7 +138,9 @@ describe("the ticket by modal", () => {
     h.web.clear();
     await h.act(h.slack.press(people.bystander, pressed));
     expect(h.web.callsOf("views.open")).toEqual([]);
-    expect(h.ephemeralsTo(people.bystander.id).map((t) => t)).toEqual([expect.stringMatching(/only the customer's approvers and the partner/)]);
+    expect(h.ephemeralsTo(people.bystander.id).map((t) => t)).toEqual([
+      expect.stringMatching(/only the customer's approvers and the partner/),
+    ]);
     expect(messageText(h.web.callsOf("chat.postEphemeral")[0].args)).not.toContain("That did not go through");
   });
 });

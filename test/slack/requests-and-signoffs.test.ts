@@ -40,7 +40,10 @@ describe("requests Slack did not sign", () => {
     expect(forged.status).toBe(401);
     const wrongSecret = h.slack.commandBody(people.partner, "CFORGED", "start");
     const now = Math.floor(Date.now() / 1000);
-    const signedWithOtherSecret = await h.slack.send(wrongSecret, "application/x-www-form-urlencoded", { timestamp: now, signature: slackSignature("not-the-signing-secret", now, wrongSecret) });
+    const signedWithOtherSecret = await h.slack.send(wrongSecret, "application/x-www-form-urlencoded", {
+      timestamp: now,
+      signature: slackSignature("not-the-signing-secret", now, wrongSecret),
+    });
     expect(signedWithOtherSecret.status).toBe(401);
     await h.settle();
     expect(await h.cases.findByLocation({ platform: "slack", channelId: "CFORGED" })).toBeUndefined();
@@ -48,7 +51,9 @@ describe("requests Slack did not sign", () => {
   });
 
   it("answers a replayed request (signed 10 minutes ago) with 401 and changes nothing", async () => {
-    const replayed = await h.slack.command(people.partner, "CREPLAY", "start", { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const replayed = await h.slack.command(people.partner, "CREPLAY", "start", {
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     expect(replayed.status).toBe(401);
     await h.settle();
     expect(await h.cases.findByLocation({ platform: "slack", channelId: "CREPLAY" })).toBeUndefined();
@@ -63,7 +68,10 @@ describe("repeats", () => {
     h.web.channels.set(channel, { id: channel, is_ext_shared: true, is_shared: true });
     await h.act(h.slack.command(people.partner, channel, "start"));
     const opened = await h.caseIn(channel);
-    const body = h.slack.eventBody(h.slack.messageEvent(people.partner, channel, "Acme Corp", opened.caseMessage!.messageId), "EvRETRY0001");
+    const body = h.slack.eventBody(
+      h.slack.messageEvent(people.partner, channel, "Acme Corp", opened.caseMessage!.messageId),
+      "EvRETRY0001",
+    );
     h.web.clear();
 
     const first = await h.act(h.slack.send(body, "application/json"));
@@ -90,7 +98,9 @@ describe("repeats", () => {
     const value = (await h.cases.get(id))!;
     expect(value.signOffs.map((s) => s.party)).toEqual(["customer"]);
     expect((await h.auditActions(id)).filter((x) => x === "signoff.recorded")).toHaveLength(1);
-    expect(h.ephemeralsTo(people.customer.id).filter((t) => /already approved/.test(t)).length).toBeGreaterThanOrEqual(1);
+    expect(h.ephemeralsTo(people.customer.id).filter((t) => /already approved/.test(t)).length).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 });
 
@@ -126,7 +136,9 @@ describe("sign-off refusals", () => {
 
     const value = (await h.cases.get(id))!;
     expect(value.signOffs.map((s) => [s.party, s.by.userId])).toEqual([["partner", people.partner.id]]);
-    expect(h.ephemeralsTo(people.partner.id)).toEqual([expect.stringMatching(/you already approved for Partner; one person approves for one party only/)]);
+    expect(h.ephemeralsTo(people.partner.id)).toEqual([
+      expect.stringMatching(/you already approved for Partner; one person approves for one party only/),
+    ]);
   });
 
   it("refuses a sign-off button from before an edit of the ticket", async () => {
@@ -141,7 +153,14 @@ describe("sign-off refusals", () => {
     let value = (await h.cases.get(id))!;
     expect(value.status).toBe("collecting");
     expect(value.signOffs).toEqual([]);
-    await h.act(h.slack.reply(people.customer, thread.channelId, thread.messageId, "We leave the partner at the end of the quarter."));
+    await h.act(
+      h.slack.reply(
+        people.customer,
+        thread.channelId,
+        thread.messageId,
+        "We leave the partner at the end of the quarter.",
+      ),
+    );
     value = (await h.cases.get(id))!;
     expect(value.status).toBe("awaiting_signoff");
     expect(h.findButton("signoff.approve", (v) => v.startsWith(`${id}:customer:`)).value).not.toBe(stale.value);

@@ -32,7 +32,12 @@ async function openCaseWithCustomer(channel: string): Promise<string> {
   const started = await h.act(h.slack.command(people.partner, channel, "start"));
   expect(started.status).toBe(200);
   const value = await h.caseIn(channel);
-  await h.answerTicket(people.partner, value.id, validTicketAnswers(), (field) => field === "customerName" || field === "customerApprovers");
+  await h.answerTicket(
+    people.partner,
+    value.id,
+    validTicketAnswers(),
+    (field) => field === "customerName" || field === "customerApprovers",
+  );
   return value.id;
 }
 
@@ -44,16 +49,29 @@ describe("a ticket answered by thread replies", () => {
 
     const opened = await h.caseIn(sharedChannel);
     expect(opened.status).toBe("collecting");
-    expect(opened.locations[0]).toMatchObject({ platform: "slack", channelId: sharedChannel, teamId: "TPARTNER", shared: true });
+    expect(opened.locations[0]).toMatchObject({
+      platform: "slack",
+      channelId: sharedChannel,
+      teamId: "TPARTNER",
+      shared: true,
+    });
     expect(h.web.callsOf("conversations.info")).toHaveLength(1);
-    const caseMessage = h.web.callsOf("chat.postMessage", (a) => a.channel === sharedChannel && a.thread_ts === undefined)[0];
+    const caseMessage = h.web.callsOf(
+      "chat.postMessage",
+      (a) => a.channel === sharedChannel && a.thread_ts === undefined,
+    )[0];
     expect(messageText(caseMessage.args)).toContain(opened.id);
     expect(buttonsOf(caseMessage.args).map((b) => b.action_id)).toEqual(["ticket.form#0", "case.cancel#1"]);
     const firstQuestion = h.web.callsOf("chat.postMessage", (a) => a.thread_ts === opened.caseMessage!.messageId)[0];
     expect(messageText(firstQuestion.args)).toContain(fieldByKey("customerName")!.question);
 
     // The partner names the customer; the customer, a Slack Connect guest from TACME, answers the rest.
-    await h.answerTicket(people.partner, opened.id, validTicketAnswers(), (field) => field === "customerName" || field === "customerApprovers");
+    await h.answerTicket(
+      people.partner,
+      opened.id,
+      validTicketAnswers(),
+      (field) => field === "customerName" || field === "customerApprovers",
+    );
     const answered = await h.answerTicket(people.customer, opened.id, validTicketAnswers());
     expect(answered).toBeGreaterThan(10);
 
@@ -139,7 +157,11 @@ describe("a ticket answered by thread replies", () => {
     await h.answerTicket(people.customer, caseId, answers);
     const done = (await h.cases.get(caseId))!;
     expect(done.status).toBe("awaiting_signoff");
-    expect(done.ticket.answers).toMatchObject({ removalBy: "customer", destination: "organization", newOrganization: "o-a1b2c3d4e5" });
+    expect(done.ticket.answers).toMatchObject({
+      removalBy: "customer",
+      destination: "organization",
+      newOrganization: "o-a1b2c3d4e5",
+    });
   });
 
   it("resumes the questions after a restart of the app mid-ticket", async () => {
@@ -186,7 +208,16 @@ describe("with a job queue that plans at once", () => {
       managementAccountId: "111111111111",
       removalBy: "partner",
       warnings: [],
-      accounts: [{ accountId: "123456789012", member: true, artifacts: [], buckets: [], rootHandover: "credential_link", warnings: [`planned for ${caseId}`] }],
+      accounts: [
+        {
+          accountId: "123456789012",
+          member: true,
+          artifacts: [],
+          buckets: [],
+          rootHandover: "credential_link",
+          warnings: [`planned for ${caseId}`],
+        },
+      ],
     });
     q = await startSlackHarness({
       label: "slack-plan",
@@ -214,7 +245,12 @@ describe("with a job queue that plans at once", () => {
   it("posts the plan, binds the sign-offs to it and schedules the run", async () => {
     await q.act(q.slack.command(people.partner, sharedChannel, "start"));
     const opened = await q.caseIn(sharedChannel);
-    await q.answerTicket(people.partner, opened.id, validTicketAnswers(), (f) => f === "customerName" || f === "customerApprovers");
+    await q.answerTicket(
+      people.partner,
+      opened.id,
+      validTicketAnswers(),
+      (f) => f === "customerName" || f === "customerApprovers",
+    );
     await q.answerTicket(people.customer, opened.id, validTicketAnswers());
     expect(queued).toContain(`preflight:${opened.id}`);
     // planReady runs on the next turn of the event loop, outside any Slack request.
@@ -225,7 +261,9 @@ describe("with a job queue that plans at once", () => {
     expect(value.plan?.version).toBe(1);
     expect(q.web.postedTexts("chat.postMessage").some((t) => t.includes(`Plan v1 for ${value.id}`))).toBe(true);
     expect(q.findButton("signoff.approve").label).toBeDefined();
-    expect(messageText(q.web.callsOf("chat.postMessage", (a) => messageText(a).includes("Sign-off for"))[0].args)).toContain("plan v1");
+    expect(
+      messageText(q.web.callsOf("chat.postMessage", (a) => messageText(a).includes("Sign-off for"))[0].args),
+    ).toContain("plan v1");
 
     await q.act(q.slack.command(people.partner, sharedChannel, `assign aws <@${people.aws.id}>`));
     await q.press(people.customer, "signoff.approve", (v) => v.includes(":customer:"));

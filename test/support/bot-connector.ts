@@ -52,7 +52,9 @@ export class FakeBotConnector {
     app.get("/v3/conversations/:conversationId/members/:userId", (req, res) => the().member(req, res));
     app.use((req, res) => {
       the().unexpected.push(`${req.method} ${req.path}`);
-      res.status(404).json({ error: { code: "NotFound", message: `the fake connector does not serve ${req.method} ${req.path}` } });
+      res
+        .status(404)
+        .json({ error: { code: "NotFound", message: `the fake connector does not serve ${req.method} ${req.path}` } });
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -68,22 +70,44 @@ export class FakeBotConnector {
 
   private create(req: express.Request, res: express.Response): void {
     const id = `a:personal-${++this.sequence}`;
-    this.calls.push({ kind: "create", conversationId: id, activityId: id, authorization: req.headers.authorization, body: req.body });
+    this.calls.push({
+      kind: "create",
+      conversationId: id,
+      activityId: id,
+      authorization: req.headers.authorization,
+      body: req.body,
+    });
     res.status(201).json({ id, activityId: "", serviceUrl: this.url });
   }
 
   private member(req: express.Request, res: express.Response): void {
     const userId = String(req.params.userId);
-    this.calls.push({ kind: "member", conversationId: String(req.params.conversationId), activityId: userId, authorization: req.headers.authorization, body: undefined });
+    this.calls.push({
+      kind: "member",
+      conversationId: String(req.params.conversationId),
+      activityId: userId,
+      authorization: req.headers.authorization,
+      body: undefined,
+    });
     const member = this.members.get(userId);
     if (member) res.json(member);
-    else res.status(404).json({ error: { code: "MemberNotFoundInConversation", message: "The member is not part of the conversation" } });
+    else
+      res.status(404).json({
+        error: { code: "MemberNotFoundInConversation", message: "The member is not part of the conversation" },
+      });
   }
 
   private record(kind: "send" | "reply" | "update", req: express.Request, res: express.Response): void {
     const conversationId = String(req.params.conversationId);
     const activityId = kind === "update" ? String(req.params.activityId) : this.nextId();
-    this.calls.push({ kind, conversationId, activityId, replyToId: kind === "reply" ? String(req.params.activityId) : undefined, authorization: req.headers.authorization, body: req.body });
+    this.calls.push({
+      kind,
+      conversationId,
+      activityId,
+      replyToId: kind === "reply" ? String(req.params.activityId) : undefined,
+      authorization: req.headers.authorization,
+      body: req.body,
+    });
     res.status(kind === "update" ? 200 : 201).json({ id: activityId });
   }
 
@@ -109,8 +133,10 @@ export function cardText(card: unknown): string {
     if (!node || typeof node !== "object") return;
     const n = node as Record<string, unknown>;
     if (n.type === "TextBlock" && typeof n.text === "string") out.push(n.text);
-    if (n.type === "FactSet" && Array.isArray(n.facts)) for (const f of n.facts as { title: string; value: string }[]) out.push(`${f.title}: ${f.value}`);
-    if (typeof n.type === "string" && n.type.startsWith("Action.") && typeof n.title === "string") out.push(`[${n.title}]`);
+    if (n.type === "FactSet" && Array.isArray(n.facts))
+      for (const f of n.facts as { title: string; value: string }[]) out.push(`${f.title}: ${f.value}`);
+    if (typeof n.type === "string" && n.type.startsWith("Action.") && typeof n.title === "string")
+      out.push(`[${n.title}]`);
     for (const key of ["body", "actions", "card", "items", "columns"]) if (key in n) walk(n[key]);
   };
   walk(card);
@@ -129,7 +155,8 @@ export function executeActions(card: unknown): { title: string; verb: string; da
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== "object") return;
     const n = node as Record<string, unknown>;
-    if (n.type === "Action.Execute") found.push({ title: String(n.title), verb: String(n.verb), data: (n.data ?? {}) as { value?: string } });
+    if (n.type === "Action.Execute")
+      found.push({ title: String(n.title), verb: String(n.verb), data: (n.data ?? {}) as { value?: string } });
     for (const key of ["body", "actions", "card"]) if (key in n) walk(n[key]);
   };
   walk(card);

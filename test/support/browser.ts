@@ -22,7 +22,10 @@ export function announceSkip(what: string): void {
 
 /** Starts headless Chromium; no sandbox (containers run as root), no GPU, no background traffic. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }
 
 /**
@@ -33,9 +36,11 @@ export function watchForProblems(page: Page, problems: string[]): void {
   page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
   page.on("console", (entry) => {
     // Failed loads are reported by the response listener with their URL.
-    if (entry.type() === "error" && !entry.text().startsWith("Failed to load resource")) problems.push(`${page.url()}: ${entry.text()}`);
+    if (entry.type() === "error" && !entry.text().startsWith("Failed to load resource"))
+      problems.push(`${page.url()}: ${entry.text()}`);
   });
   page.on("response", (response) => {
-    if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    if (response.status() >= 400 && !response.url().endsWith("/favicon.ico"))
+      problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
 }

@@ -17,8 +17,15 @@ export const people = {
   partner: { platform: "web", userId: "U-PAT", teamId: "T-PARTNER", name: "Pat Morgan" } as Identity,
 };
 
-/** An Inbound of any kind without its request id (`act` numbers them). Distributes over the union, which a plain Omit would collapse. */
-export type InboundWithoutRequestId = Inbound extends infer Each ? (Each extends Inbound ? Omit<Each, "requestId"> : never) : never;
+/**
+ * An Inbound of any kind without its request id (`act` numbers them). Distributes over the union, which a plain Omit
+ * would collapse.
+ */
+export type InboundWithoutRequestId = Inbound extends infer Each
+  ? Each extends Inbound
+    ? Omit<Each, "requestId">
+    : never
+  : never;
 
 /**
  * The whole product in this process: the AWS sandbox, the real composition root (Redis stores,
@@ -43,24 +50,57 @@ export interface FullStack {
  * `logger`: the bot's logger (default silent), e.g. one that keeps every line for a test to search.
  * `customerPollMs`: how often accounts waiting for the customer look again (default 60 s).
  */
-export async function startFullStack(sandboxOptions: SandboxOptions, env: Record<string, string> = {}, options: { logger?: Logger; customerPollMs?: number } = {}): Promise<FullStack> {
+export async function startFullStack(
+  sandboxOptions: SandboxOptions,
+  env: Record<string, string> = {},
+  options: { logger?: Logger; customerPollMs?: number } = {},
+): Promise<FullStack> {
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: sandbox.url, AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey, AWS_REGION: "us-east-1" });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_ACCESS_KEY_ID: sandboxCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
+    AWS_REGION: "us-east-1",
+  });
   const prefix = `test:stack:${randomBytes(4).toString("hex")}:`;
-  const config = loadConfig({ REDIS_URL: testRedisUrl, PORT: "0", OFFBOARD_KEY_PREFIX: prefix, OFFBOARD_DEMO_CHANNEL: "1", OFFBOARD_PARTNER_WEB_USERS: "U-PAT,U-SAM", OFFBOARD_AWS_RATE_LIMIT: "500", LOG_LEVEL: "silent", ...env });
-  const bot = await startOffboard(config, { role: "all", host: "127.0.0.1", logger: options.logger ?? createLogger("silent"), customerPollMs: options.customerPollMs });
+  const config = loadConfig({
+    REDIS_URL: testRedisUrl,
+    PORT: "0",
+    OFFBOARD_KEY_PREFIX: prefix,
+    OFFBOARD_DEMO_CHANNEL: "1",
+    OFFBOARD_PARTNER_WEB_USERS: "U-PAT,U-SAM",
+    OFFBOARD_AWS_RATE_LIMIT: "500",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const bot = await startOffboard(config, {
+    role: "all",
+    host: "127.0.0.1",
+    logger: options.logger ?? createLogger("silent"),
+    customerPollMs: options.customerPollMs,
+  });
   const channelId = `C-${randomBytes(3).toString("hex")}`;
   const location = { platform: "web" as const, channelId };
   let seq = 0;
-  const act = async (input: InboundWithoutRequestId) => void (await bot.conversation.handle({ ...input, requestId: `${prefix}${++seq}` } as Inbound));
-  const cases = (bot.conversation as unknown as { deps: { cases: { findByLocation(l: unknown): Promise<string | undefined>; get(id: string): Promise<Case | undefined> } } }).deps.cases;
+  const act = async (input: InboundWithoutRequestId) =>
+    void (await bot.conversation.handle({ ...input, requestId: `${prefix}${++seq}` } as Inbound));
+  const cases = (
+    bot.conversation as unknown as {
+      deps: {
+        cases: { findByLocation(l: unknown): Promise<string | undefined>; get(id: string): Promise<Case | undefined> };
+      };
+    }
+  ).deps.cases;
   const caseOf = async () => (await cases.get((await cases.findByLocation(location))!))!;
   const waitFor = async (predicate: (value: Case) => boolean, timeoutMs: number, what: string) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const value = await caseOf();
       if (predicate(value)) return value;
-      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; case is ${value.status}: ${JSON.stringify(value.execution ?? {})}`);
+      if (Date.now() > until)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; case is ${value.status}: ${JSON.stringify(value.execution ?? {})}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -76,16 +116,41 @@ export async function startFullStack(sandboxOptions: SandboxOptions, env: Record
     async openPlannedCase(accounts: string) {
       await act({ kind: "command", words: "start", actor: people.partner, location });
       let value = await caseOf();
-      const answers = validTicketAnswers({ approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" }, accounts);
-      for (const answer of answers) await act({ kind: "reply", text: answer.text, actor: people.partner, location: thread(value) });
-      await act({ kind: "command", words: "assign aws <@U-ALEX|Alex Rivera>", actor: people.partner, location: thread(value) });
-      value = await waitFor((c) => c.status === "awaiting_signoff" || c.status === "collecting" && Boolean(c.ticket.completedAt === undefined && c.plan), 30_000, "the plan");
+      const answers = validTicketAnswers(
+        { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },
+        accounts,
+      );
+      for (const answer of answers)
+        await act({ kind: "reply", text: answer.text, actor: people.partner, location: thread(value) });
+      await act({
+        kind: "command",
+        words: "assign aws <@U-ALEX|Alex Rivera>",
+        actor: people.partner,
+        location: thread(value),
+      });
+      value = await waitFor(
+        (c) =>
+          c.status === "awaiting_signoff" ||
+          (c.status === "collecting" && Boolean(c.ticket.completedAt === undefined && c.plan)),
+        30_000,
+        "the plan",
+      );
       return value;
     },
     async approveAll(value: Case) {
       const hash = shortHash(approvalHash(value));
-      for (const [party, who] of [["customer", people.customer], ["aws", people.aws], ["partner", people.partner]] as const) {
-        await act({ kind: "action", actionId: "signoff.approve", value: `${value.id}:${party}:${hash}`, actor: who, location: thread(value) });
+      for (const [party, who] of [
+        ["customer", people.customer],
+        ["aws", people.aws],
+        ["partner", people.partner],
+      ] as const) {
+        await act({
+          kind: "action",
+          actionId: "signoff.approve",
+          value: `${value.id}:${party}:${hash}`,
+          actor: who,
+          location: thread(value),
+        });
       }
     },
     async stop() {

@@ -19,7 +19,12 @@ export class RecordingChat implements ChatPort {
   private counter = 0;
 
   async post(where: ChatLocation, body: Message): Promise<MessageRef> {
-    const ref = { platform: where.platform, channelId: where.channelId, messageId: `m${++this.counter}`, threadId: where.threadId };
+    const ref = {
+      platform: where.platform,
+      channelId: where.channelId,
+      messageId: `m${++this.counter}`,
+      threadId: where.threadId,
+    };
     this.sent.push({ kind: "post", where, ref, body });
     return ref;
   }

@@ -12,7 +12,13 @@ import type { JobQueue } from "../../src/ports";
 import { fieldByKey, ticketFields, type TicketFieldKey } from "../../src/ticket/fields";
 import { currentField } from "../../src/ticket/flow";
 import { testRedis } from "./redis";
-import { SlackRequester, testBotToken, testSigningSecret, type SlackAnswer, type SlackTestUser } from "./slack-requests";
+import {
+  SlackRequester,
+  testBotToken,
+  testSigningSecret,
+  type SlackAnswer,
+  type SlackTestUser,
+} from "./slack-requests";
 import { FakeSlackWebApi, buttonsOf, fakeBot, type RecordedCall } from "./slack-web-api";
 
 /**
@@ -62,7 +68,14 @@ export class SlackHarness {
   }
 
   private async startApp(): Promise<RunningApp> {
-    const adapter = createSlackAdapter({ botToken: testBotToken, signingSecret: testSigningSecret, apiUrl: this.web.url, partnerUsers: this.options.partnerUsers, redis: this.redis, prefix: this.prefix });
+    const adapter = createSlackAdapter({
+      botToken: testBotToken,
+      signingSecret: testSigningSecret,
+      apiUrl: this.web.url,
+      partnerUsers: this.options.partnerUsers,
+      redis: this.redis,
+      prefix: this.prefix,
+    });
     // The queue reaches the conversation it is built for through a getter (it exists only after this call).
     const conversation: OffboardConversation = new OffboardConversation({
       cases: this.cases,
@@ -157,7 +170,12 @@ export class SlackHarness {
    * Answers the ticket's questions in its thread, one reply each, for as long as `until` allows (default:
    * to the end). Every answer is checked with the real field parser first, so a bad fixture fails here.
    */
-  async answerTicket(user: SlackTestUser, caseId: string, answers: Partial<Record<TicketFieldKey, string>>, until: (asked: TicketFieldKey, count: number) => boolean = () => true): Promise<number> {
+  async answerTicket(
+    user: SlackTestUser,
+    caseId: string,
+    answers: Partial<Record<TicketFieldKey, string>>,
+    until: (asked: TicketFieldKey, count: number) => boolean = () => true,
+  ): Promise<number> {
     let count = 0;
     for (let guard = 0; guard < ticketFields.length + 2; guard++) {
       const value = (await this.cases.get(caseId))!;
@@ -177,21 +195,41 @@ export class SlackHarness {
   }
 
   /** The latest message (posted or updated, `clear()` or not) carrying a button of this core action id. */
-  findButton(actionId: string, where: (value: string, label: string) => boolean = () => true): { channelId: string; messageTs: string; threadTs?: string; actionId: string; value: string; label: string } {
+  findButton(
+    actionId: string,
+    where: (value: string, label: string) => boolean = () => true,
+  ): { channelId: string; messageTs: string; threadTs?: string; actionId: string; value: string; label: string } {
     const threadOf = new Map<string, string | undefined>();
-    for (const call of this.web.history.filter((c) => c.method === "chat.postMessage")) threadOf.set(String(call.result?.ts), call.args.thread_ts as string | undefined);
-    const calls = this.web.history.filter((c) => c.method === "chat.postMessage" || c.method === "chat.update" || c.method === "chat.postEphemeral");
+    for (const call of this.web.history.filter((c) => c.method === "chat.postMessage"))
+      threadOf.set(String(call.result?.ts), call.args.thread_ts as string | undefined);
+    const calls = this.web.history.filter(
+      (c) => c.method === "chat.postMessage" || c.method === "chat.update" || c.method === "chat.postEphemeral",
+    );
     for (const call of [...calls].reverse()) {
-      const button = buttonsOf(call.args).find((b) => coreActionId(b.action_id) === actionId && where(b.value, b.label));
+      const button = buttonsOf(call.args).find(
+        (b) => coreActionId(b.action_id) === actionId && where(b.value, b.label),
+      );
       if (!button) continue;
       const messageTs = messageTsOf(call);
-      return { channelId: String(call.args.channel), messageTs, threadTs: threadOf.get(messageTs), actionId: button.action_id, value: button.value, label: button.label };
+      return {
+        channelId: String(call.args.channel),
+        messageTs,
+        threadTs: threadOf.get(messageTs),
+        actionId: button.action_id,
+        value: button.value,
+        label: button.label,
+      };
     }
     throw new Error(`no message carries a ${actionId} button`);
   }
 
   /** Presses the latest button of this action (its Slack action id, value and message as Slack would send them). */
-  press(user: SlackTestUser, actionId: string, where?: (value: string, label: string) => boolean, actionTs?: string): Promise<SlackAnswer> {
+  press(
+    user: SlackTestUser,
+    actionId: string,
+    where?: (value: string, label: string) => boolean,
+    actionTs?: string,
+  ): Promise<SlackAnswer> {
     const button = this.findButton(actionId, where);
     return this.act(this.slack.press(user, { ...button, actionTs }));
   }
@@ -214,7 +252,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
   return new SlackHarness(options).start();
 }
 
-/** The people of the tests. Partner and AWS in the installing workspace; the customer from another one (Slack Connect). */
+/**
+ * The people of the tests. Partner and AWS in the installing workspace; the customer from another one (Slack Connect).
+ */
 export const people = {
   partner: { id: "UPARTNER1", teamId: fakeBot.teamId, name: "pat.partner" },
   partnerViaGroup: { id: "UPARTNER2", teamId: fakeBot.teamId, name: "gus.group" },
@@ -229,7 +269,9 @@ export function isoDaysFromNow(days: number): string {
 }
 
 /** Answers every field accepts, as typed in the thread (choices by number or name). */
-export function validTicketAnswers(overrides: Partial<Record<TicketFieldKey, string>> = {}): Record<TicketFieldKey, string> {
+export function validTicketAnswers(
+  overrides: Partial<Record<TicketFieldKey, string>> = {},
+): Record<TicketFieldKey, string> {
   return {
     customerName: "Acme Corp",
     customerApprovers: `<@${people.customer.id}|${people.customer.name}>`,

@@ -63,7 +63,12 @@ export class SlackRequester {
       headers["x-slack-retry-reason"] = "http_timeout";
     }
     const started = performance.now();
-    const response = await fetch(this.eventsUrl, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(this.eventsUrl, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await response.text();
     return { status: response.status, text, ms: performance.now() - started };
   }
@@ -102,7 +107,15 @@ export class SlackRequester {
       type: "event_callback",
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: this.installingTeam, user_id: fakeBot.userId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: this.installingTeam,
+          user_id: fakeBot.userId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
       is_ext_shared_channel: event.user_team !== undefined && event.user_team !== this.installingTeam,
       event_context: `4-${eventId}`,
     });
@@ -115,52 +128,126 @@ export class SlackRequester {
   /** A message event: a thread reply when `threadTs` is given. */
   messageEvent(user: SlackTestUser, channelId: string, text: string, threadTs?: string): Record<string, unknown> {
     const ts = `1770000000.${String(next()).padStart(6, "0")}`;
-    return { type: "message", channel: channelId, user: user.id, text, ts, event_ts: ts, channel_type: "channel", team: user.teamId, user_team: user.teamId, source_team: user.teamId, client_msg_id: `msg-${ts}`, ...(threadTs ? { thread_ts: threadTs } : {}) };
+    return {
+      type: "message",
+      channel: channelId,
+      user: user.id,
+      text,
+      ts,
+      event_ts: ts,
+      channel_type: "channel",
+      team: user.teamId,
+      user_team: user.teamId,
+      source_team: user.teamId,
+      client_msg_id: `msg-${ts}`,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    };
   }
 
-  reply(user: SlackTestUser, channelId: string, threadTs: string, text: string, options?: SendOptions & { eventId?: string }): Promise<SlackAnswer> {
+  reply(
+    user: SlackTestUser,
+    channelId: string,
+    threadTs: string,
+    text: string,
+    options?: SendOptions & { eventId?: string },
+  ): Promise<SlackAnswer> {
     return this.event(this.messageEvent(user, channelId, text, threadTs), options);
   }
 
   /** `@Offboard <words>`: the app_mention event (Slack also sends a message event for the same post). */
-  mention(user: SlackTestUser, channelId: string, words: string, threadTs?: string, options?: SendOptions & { eventId?: string }): Promise<SlackAnswer> {
+  mention(
+    user: SlackTestUser,
+    channelId: string,
+    words: string,
+    threadTs?: string,
+    options?: SendOptions & { eventId?: string },
+  ): Promise<SlackAnswer> {
     const base = this.messageEvent(user, channelId, `<@${fakeBot.userId}> ${words}`, threadTs);
     return this.event({ ...base, type: "app_mention", channel_type: undefined }, options);
   }
 
   memberJoined(userId: string, teamId: string, channelId: string): Promise<SlackAnswer> {
-    return this.event({ type: "member_joined_channel", user: userId, channel: channelId, channel_type: "C", team: teamId, inviter: fakeBot.userId, event_ts: `1770000000.${next()}` });
+    return this.event({
+      type: "member_joined_channel",
+      user: userId,
+      channel: channelId,
+      channel_type: "C",
+      team: teamId,
+      inviter: fakeBot.userId,
+      event_ts: `1770000000.${next()}`,
+    });
   }
 
   /** A button press on a message the bot posted (`message` is the recorded `chat.postMessage` answer). */
-  blockActionsBody(user: SlackTestUser, press: { actionId: string; value: string; channelId: string; messageTs: string; threadTs?: string; actionTs?: string; label?: string }): string {
+  blockActionsBody(
+    user: SlackTestUser,
+    press: {
+      actionId: string;
+      value: string;
+      channelId: string;
+      messageTs: string;
+      threadTs?: string;
+      actionTs?: string;
+      label?: string;
+    },
+  ): string {
     const n = next();
     const payload = {
       type: "block_actions",
       user: { id: user.id, username: user.name, name: user.name, team_id: user.teamId },
       api_app_id: "AOFFBOARD",
       token: "test-verification-token",
-      container: { type: "message", message_ts: press.messageTs, channel_id: press.channelId, is_ephemeral: false, ...(press.threadTs ? { thread_ts: press.threadTs } : {}) },
+      container: {
+        type: "message",
+        message_ts: press.messageTs,
+        channel_id: press.channelId,
+        is_ephemeral: false,
+        ...(press.threadTs ? { thread_ts: press.threadTs } : {}),
+      },
       trigger_id: `${n}.trigger.action`,
       // For a Slack Connect guest, `team` is their own workspace: Bolt's source team is then not the installing one.
       team: { id: user.teamId, domain: user.teamId.toLowerCase() },
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: press.channelId, name: press.channelId.toLowerCase() },
-      message: { type: "message", ts: press.messageTs, ...(press.threadTs ? { thread_ts: press.threadTs } : {}), text: "", user: fakeBot.userId },
+      message: {
+        type: "message",
+        ts: press.messageTs,
+        ...(press.threadTs ? { thread_ts: press.threadTs } : {}),
+        text: "",
+        user: fakeBot.userId,
+      },
       response_url: `${this.responseUrlBase}action-${n}`,
-      actions: [{ action_id: press.actionId, block_id: `b${n}`, text: { type: "plain_text", text: press.label ?? press.actionId, emoji: true }, value: press.value, type: "button", action_ts: press.actionTs ?? `1770000000.${String(n).padStart(6, "0")}` }],
+      actions: [
+        {
+          action_id: press.actionId,
+          block_id: `b${n}`,
+          text: { type: "plain_text", text: press.label ?? press.actionId, emoji: true },
+          value: press.value,
+          type: "button",
+          action_ts: press.actionTs ?? `1770000000.${String(n).padStart(6, "0")}`,
+        },
+      ],
       state: { values: {} },
     };
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
 
-  press(user: SlackTestUser, press: Parameters<SlackRequester["blockActionsBody"]>[1], options?: SendOptions): Promise<SlackAnswer> {
+  press(
+    user: SlackTestUser,
+    press: Parameters<SlackRequester["blockActionsBody"]>[1],
+    options?: SendOptions,
+  ): Promise<SlackAnswer> {
     return this.send(this.blockActionsBody(user, press), "application/x-www-form-urlencoded", options);
   }
 
   /** Submits a modal the bot opened (`view` is the `view` argument of the recorded `views.open`). */
-  submit(user: SlackTestUser, view: Record<string, unknown>, values: Record<string, string>, options?: SendOptions): Promise<SlackAnswer> {
+  submit(
+    user: SlackTestUser,
+    view: Record<string, unknown>,
+    values: Record<string, string>,
+    options?: SendOptions,
+  ): Promise<SlackAnswer> {
     const n = next();
     const blocks = (view.blocks as { block_id: string; element: { type: string; action_id: string } }[]) ?? [];
     const state: Record<string, Record<string, unknown>> = {};
@@ -170,7 +257,10 @@ export class SlackRequester {
       state[block.block_id] = {
         [block.element.action_id]:
           block.element.type === "static_select"
-            ? { type: "static_select", selected_option: value ? { value, text: { type: "plain_text", text: value } } : null }
+            ? {
+                type: "static_select",
+                selected_option: value ? { value, text: { type: "plain_text", text: value } } : null,
+              }
             : block.element.type === "multi_users_select"
               ? { type: "multi_users_select", selected_users: users }
               : { type: "plain_text_input", value: value || null },
@@ -183,11 +273,24 @@ export class SlackRequester {
       api_app_id: "AOFFBOARD",
       token: "test-verification-token",
       trigger_id: `${n}.trigger.view`,
-      view: { id: `V${n}`, team_id: user.teamId, type: "modal", ...view, state: { values: state }, hash: `hash-${n}`, app_installed_team_id: this.installingTeam, bot_id: fakeBot.botId },
+      view: {
+        id: `V${n}`,
+        team_id: user.teamId,
+        type: "modal",
+        ...view,
+        state: { values: state },
+        hash: `hash-${n}`,
+        app_installed_team_id: this.installingTeam,
+        bot_id: fakeBot.botId,
+      },
       response_urls: [],
       is_enterprise_install: false,
       enterprise: null,
     };
-    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options);
+    return this.send(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      "application/x-www-form-urlencoded",
+      options,
+    );
   }
 }

@@ -107,7 +107,11 @@ export class FakeSlackWebApi {
       return;
     }
     if (path.startsWith("/respond/")) {
-      this.calls.push({ method: "response_url", args: JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>, at: Date.now() });
+      this.calls.push({
+        method: "response_url",
+        args: JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>,
+        at: Date.now(),
+      });
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
     }
@@ -128,7 +132,15 @@ export class FakeSlackWebApi {
     const str = (key: string): string => String(args[key] ?? "");
     switch (method) {
       case "auth.test":
-        return { ok: true, url: "https://partner.slack.example/", team: "Partner", user: "offboard", team_id: fakeBot.teamId, user_id: fakeBot.userId, bot_id: fakeBot.botId };
+        return {
+          ok: true,
+          url: "https://partner.slack.example/",
+          team: "Partner",
+          user: "offboard",
+          team_id: fakeBot.teamId,
+          user_id: fakeBot.userId,
+          bot_id: fakeBot.botId,
+        };
       case "chat.postMessage": {
         const ts = this.nextTs();
         return { ok: true, channel: str("channel"), ts, message: { ts, text: str("text"), thread_ts: args.thread_ts } };
@@ -140,7 +152,18 @@ export class FakeSlackWebApi {
       case "conversations.info": {
         const channel = this.channels.get(str("channel"));
         if (!channel) return { ok: false, error: "channel_not_found" };
-        return { ok: true, channel: { is_channel: true, is_private: false, is_member: true, is_shared: false, is_ext_shared: false, name: channel.id.toLowerCase(), ...channel } };
+        return {
+          ok: true,
+          channel: {
+            is_channel: true,
+            is_private: false,
+            is_member: true,
+            is_shared: false,
+            is_ext_shared: false,
+            name: channel.id.toLowerCase(),
+            ...channel,
+          },
+        };
       }
       case "conversations.join":
         return { ok: true, channel: { id: str("channel") } };
@@ -165,7 +188,15 @@ export class FakeSlackWebApi {
       case "users.info": {
         const user = this.users.get(str("user"));
         if (!user) return { ok: false, error: "user_not_found" };
-        return { ok: true, user: { id: user.id, team_id: user.team_id, real_name: user.real_name, profile: { email: user.email, real_name: user.real_name } } };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            team_id: user.team_id,
+            real_name: user.real_name,
+            profile: { email: user.email, real_name: user.real_name },
+          },
+        };
       }
       case "views.open":
         return { ok: true, view: { id: `V${this.calls.length}`, ...(args.view as object) } };
@@ -200,8 +231,17 @@ export function messageText(args: Record<string, unknown>): string {
 
 /** The buttons of a chat call's blocks: action id, value and label. */
 export function buttonsOf(args: Record<string, unknown>): { action_id: string; value: string; label: string }[] {
-  const blocks = (args.blocks as { type: string; elements?: { type: string; action_id: string; value: string; text: { text: string } }[] }[] | undefined) ?? [];
-  return blocks.flatMap((b) => (b.type === "actions" ? (b.elements ?? []).filter((e) => e.type === "button").map((e) => ({ action_id: e.action_id, value: e.value, label: e.text.text })) : []));
+  const blocks =
+    (args.blocks as
+      | { type: string; elements?: { type: string; action_id: string; value: string; text: { text: string } }[] }[]
+      | undefined) ?? [];
+  return blocks.flatMap((b) =>
+    b.type === "actions"
+      ? (b.elements ?? [])
+          .filter((e) => e.type === "button")
+          .map((e) => ({ action_id: e.action_id, value: e.value, label: e.text.text }))
+      : [],
+  );
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -12,7 +12,10 @@ export function isoDaysFromNow(days: number, from = new Date()): string {
   return new Date(from.getTime() + days * 86400000).toISOString().slice(0, 10);
 }
 
-export function validTicketAnswers(people: TicketAnswerPeople, accounts = "222222222222, 3333-4444-5555"): { field: string; text: string }[] {
+export function validTicketAnswers(
+  people: TicketAnswerPeople,
+  accounts = "222222222222, 3333-4444-5555",
+): { field: string; text: string }[] {
   return [
     { field: "customerName", text: "Acme Corp" },
     { field: "customerApprovers", text: people.approver },

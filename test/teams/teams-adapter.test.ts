@@ -40,11 +40,19 @@ let sequence = 0;
 
 beforeAll(async () => {
   connector = await FakeBotConnector.start();
-  for (const p of people) connector.members.set(`29:${p.aad}`, { id: `29:${p.aad}`, name: p.name, aadObjectId: p.aad, tenantId: p.tenant });
+  for (const p of people)
+    connector.members.set(`29:${p.aad}`, { id: `29:${p.aad}`, name: p.name, aadObjectId: p.aad, tenantId: p.tenant });
   cases = new RedisCaseStore(redis, prefix);
   audit = new RedisAuditLog(redis, prefix);
   teams = createTeamsAdapter({ appType: "MultiTenant", local: true, partnerUsers: [partner.aad], redis, prefix });
-  const conversation = new OffboardConversation({ cases, audit, idempotency: new RedisIdempotencyStore(redis, prefix), chat: teams.chat, partners: teams.partners, clock: { now: () => new Date() } });
+  const conversation = new OffboardConversation({
+    cases,
+    audit,
+    idempotency: new RedisIdempotencyStore(redis, prefix),
+    chat: teams.chat,
+    partners: teams.partners,
+    clock: { now: () => new Date() },
+  });
   teams.attach(conversation);
   const app = express();
   app.use(teams.router);
@@ -70,7 +78,16 @@ function mentionEntities(text: string): object[] {
     if (name === bot.name) entities.push({ type: "mention", text: match[0], mentioned: bot });
     const person = people.find((p) => p.name === name);
     // Teams often names a mentioned person by Bot Framework id only; here only the customer comes with an AAD id.
-    if (person) entities.push({ type: "mention", text: match[0], mentioned: { id: `29:${person.aad}`, name: person.name, ...(person === customer ? { aadObjectId: person.aad } : {}) } });
+    if (person)
+      entities.push({
+        type: "mention",
+        text: match[0],
+        mentioned: {
+          id: `29:${person.aad}`,
+          name: person.name,
+          ...(person === customer ? { aadObjectId: person.aad } : {}),
+        },
+      });
   }
   return entities;
 }
@@ -88,8 +105,17 @@ function activityBase(from: Person, conversationId: string, id: string, inChanne
   };
 }
 
-async function postActivity(activity: object, headers: Record<string, string> = {}, url = endpoint): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(activity), signal: AbortSignal.timeout(10_000) });
+async function postActivity(
+  activity: object,
+  headers: Record<string, string> = {},
+  url = endpoint,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(activity),
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -104,12 +130,25 @@ async function postActivity(activity: object, headers: Record<string, string> = 
 async function say(from: Person, text: string, threadId?: string, inChannel = channel): Promise<void> {
   const id = nextActivityId();
   const conversationId = `${inChannel};messageid=${threadId ?? id}`;
-  const { status } = await postActivity({ ...activityBase(from, conversationId, id, inChannel), type: "message", text, textFormat: "plain", entities: mentionEntities(text) });
+  const { status } = await postActivity({
+    ...activityBase(from, conversationId, id, inChannel),
+    type: "message",
+    text,
+    textFormat: "plain",
+    entities: mentionEntities(text),
+  });
   expect(status).toBe(200);
 }
 
 /** Presses an Action.Execute button on a posted card (an `adaptiveCard/action` invoke). */
-async function press(from: Person, cardMessageId: string, threadId: string, verb: string, data: object, inChannel = channel): Promise<{ type: string; value: unknown }> {
+async function press(
+  from: Person,
+  cardMessageId: string,
+  threadId: string,
+  verb: string,
+  data: object,
+  inChannel = channel,
+): Promise<{ type: string; value: unknown }> {
   const id = nextActivityId();
   const { status, body } = await postActivity({
     ...activityBase(from, `${inChannel};messageid=${threadId}`, id, inChannel),
@@ -132,8 +171,14 @@ async function caseOf(caseMessageId: string): Promise<Case> {
 }
 
 /** The latest sign-off card posted in the thread and the approve buttons on it. */
-function latestSignOff(caseMessageId: string): { call: ConnectorCall; approve: Record<string, { verb: string; data: { value?: string } }> } {
-  const call = connector.postsIn(thread(caseMessageId)).filter((c) => cardText(cardOf(c)).startsWith("Sign-off for")).at(-1);
+function latestSignOff(caseMessageId: string): {
+  call: ConnectorCall;
+  approve: Record<string, { verb: string; data: { value?: string } }>;
+} {
+  const call = connector
+    .postsIn(thread(caseMessageId))
+    .filter((c) => cardText(cardOf(c)).startsWith("Sign-off for"))
+    .at(-1);
   expect(call).toBeDefined();
   const approve = Object.fromEntries(executeActions(cardOf(call)).map((a) => [a.data.value!.split(":")[1], a]));
   return { call: call!, approve };
@@ -161,7 +206,11 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
   });
 
   it("re-asks a refused answer with the reason, then takes the whole ticket from the reply chain", async () => {
-    const answers = validTicketAnswers({ approver: `<at>${customer.name}</at> <at>${partner.name}</at>`, partnerRep: `<at>${partner.name}</at>`, recipient: `<at>${customer.name}</at>` });
+    const answers = validTicketAnswers({
+      approver: `<at>${customer.name}</at> <at>${partner.name}</at>`,
+      partnerRep: `<at>${partner.name}</at>`,
+      recipient: `<at>${customer.name}</at>`,
+    });
     for (const answer of answers) {
       if (answer.field === "accountIds") {
         const before = connector.postsIn(thread(caseMessageId)).length;
@@ -176,17 +225,23 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     expect(value.status).toBe("awaiting_signoff");
     expect(value.accounts).toEqual(["222222222222", "333344445555"]);
     expect(value.members.customer.map((m) => m.userId)).toEqual([customer.aad, partner.aad]);
-    expect(value.ticket.answers.credentialRecipients).toEqual([{ platform: "teams", userId: customer.aad, name: customer.name }]);
+    expect(value.ticket.answers.credentialRecipients).toEqual([
+      { platform: "teams", userId: customer.aad, name: customer.name },
+    ]);
     const { approve } = latestSignOff(caseMessageId);
     expect(Object.keys(approve).sort()).toEqual(["aws", "customer", "partner"]);
   });
 
   it("renders each approve button as a confirm step: a ShowCard holding the Action.Execute", () => {
-    const card = cardOf(latestSignOff(caseMessageId).call) as { body: { type: string; actions?: { type: string; title: string; card?: { body: { text: string }[] } }[] }[] };
+    const card = cardOf(latestSignOff(caseMessageId).call) as {
+      body: { type: string; actions?: { type: string; title: string; card?: { body: { text: string }[] } }[] }[];
+    };
     const buttons = card.body.find((e) => e.type === "ActionSet")!.actions!;
     expect(buttons.map((b) => b.type)).toEqual(["Action.ShowCard", "Action.ShowCard", "Action.ShowCard"]);
     expect(buttons[0].title).toBe("Approve for Customer");
-    expect(buttons[0].card!.body.map((b) => b.text).join(" ")).toMatch(/You approve case OFB-\d{4}-\d{4}, the ticket \([0-9a-f]{12}\), for Customer/);
+    expect(buttons[0].card!.body.map((b) => b.text).join(" ")).toMatch(
+      /You approve case OFB-\d{4}-\d{4}, the ticket \([0-9a-f]{12}\), for Customer/,
+    );
     expect(executeActions(buttons[0])[0]).toMatchObject({ title: "Approve", verb: "signoff.approve" });
   });
 
@@ -207,13 +262,23 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     expect(answer.type).toBe("application/vnd.microsoft.activity.message");
     expect(answer.value).toMatch(/only a Partner approver can approve for Partner/);
     const events = await audit.read(value.id);
-    expect(events.at(-1)).toMatchObject({ action: "signoff.denied", party: "partner", actor: `teams:${customer.aad}@${customer.tenant}` });
+    expect(events.at(-1)).toMatchObject({
+      action: "signoff.denied",
+      party: "partner",
+      actor: `teams:${customer.aad}@${customer.tenant}`,
+    });
     expect((await caseOf(caseMessageId)).signOffs).toHaveLength(0);
     // Teams has no ephemeral messages: the notice goes to a 1:1 chat the bot creates with the person.
     const after = connector.calls.slice(before);
     const created = after.find((c) => c.kind === "create");
-    expect(created?.body).toMatchObject({ isGroup: false, members: [{ id: `29:${customer.aad}` }], tenantId: customer.tenant });
-    expect(cardText(cardOf(after.find((c) => c.kind === "send" && c.conversationId === created!.conversationId)))).toMatch(/only a Partner approver/);
+    expect(created?.body).toMatchObject({
+      isGroup: false,
+      members: [{ id: `29:${customer.aad}` }],
+      tenantId: customer.tenant,
+    });
+    expect(
+      cardText(cardOf(after.find((c) => c.kind === "send" && c.conversationId === created!.conversationId))),
+    ).toMatch(/only a Partner approver/);
     expect(after.filter((c) => c.conversationId.startsWith(channel))).toHaveLength(0);
   });
 
@@ -236,7 +301,13 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     await say(partner, "Run our own AWS organization, with our own support plan", caseMessageId);
     const fresh = latestSignOff(caseMessageId);
     expect(fresh.call.activityId).not.toBe(stale.call.activityId);
-    const answer = await press(awsRep, stale.call.activityId, caseMessageId, stale.approve.aws.verb, stale.approve.aws.data);
+    const answer = await press(
+      awsRep,
+      stale.call.activityId,
+      caseMessageId,
+      stale.approve.aws.verb,
+      stale.approve.aws.data,
+    );
     expect(answer.type).toBe("application/vnd.microsoft.activity.message");
     expect(answer.value).toMatch(/older version of the ticket or plan/);
     expect((await caseOf(caseMessageId)).signOffs).toHaveLength(0);
@@ -245,7 +316,11 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
   it("approves with three sign-offs by card actions, updating the sign-off card in place for everyone", async () => {
     const { call, approve } = latestSignOff(caseMessageId);
     const before = connector.calls.length;
-    for (const [who, party] of [[customer, "customer"], [awsRep, "aws"], [partner, "partner"]] as const) {
+    for (const [who, party] of [
+      [customer, "customer"],
+      [awsRep, "aws"],
+      [partner, "partner"],
+    ] as const) {
       const answer = await press(who, call.activityId, caseMessageId, approve[party].verb, approve[party].data);
       expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
     }
@@ -262,7 +337,11 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     expect(cardText(cardOf(signOffUpdates.at(-1)))).toMatch(/All three parties approved/);
     expect(executeActions(cardOf(signOffUpdates.at(-1)))).toHaveLength(0);
     // The case message (the root of the reply chain) is updated in place too.
-    expect(updates.some((c) => c.activityId === caseMessageId && c.conversationId === channel && /Approved/.test(cardText(cardOf(c))))).toBe(true);
+    expect(
+      updates.some(
+        (c) => c.activityId === caseMessageId && c.conversationId === channel && /Approved/.test(cardText(cardOf(c))),
+      ),
+    ).toBe(true);
     expect(textsIn(thread(caseMessageId)).join("\n")).toMatch(/All three parties approved OFB-/);
     const actions = (await audit.read(value.id)).map((e) => e.action);
     expect(actions.filter((a) => a === "signoff.recorded")).toHaveLength(4);
@@ -271,7 +350,12 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
 
   it("ignores a repeated delivery of the same activity (idempotent by activity id)", async () => {
     const id = nextActivityId();
-    const activity = { ...activityBase(partner, `${channel};messageid=${id}`, id), type: "message", text: "<at>Offboard</at> help", entities: mentionEntities("<at>Offboard</at> help") };
+    const activity = {
+      ...activityBase(partner, `${channel};messageid=${id}`, id),
+      type: "message",
+      text: "<at>Offboard</at> help",
+      entities: mentionEntities("<at>Offboard</at> help"),
+    };
     const before = connector.calls.length;
     await postActivity(activity);
     await postActivity(activity);
@@ -286,12 +370,28 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     await say(customer, "<at>Offboard</at> start", undefined, other);
     const caseCall = connector.calls.slice(before).find((c) => c.kind === "send" && c.conversationId === other)!;
     const formButton = executeActions(cardOf(caseCall)).find((a) => a.verb === "ticket.form")!;
-    const opened = await press(customer, caseCall.activityId, caseCall.activityId, formButton.verb, formButton.data, other);
+    const opened = await press(
+      customer,
+      caseCall.activityId,
+      caseCall.activityId,
+      formButton.verb,
+      formButton.data,
+      other,
+    );
     expect(opened.type).toBe("application/vnd.microsoft.card.adaptive");
     const form = opened.value as { body: { type: string; id?: string }[] };
-    expect(form.body.filter((e) => e.type.startsWith("Input.")).map((e) => e.id)).toEqual(expect.arrayContaining(["customerName", "accountIds", "targetDate"]));
+    expect(form.body.filter((e) => e.type.startsWith("Input.")).map((e) => e.id)).toEqual(
+      expect.arrayContaining(["customerName", "accountIds", "targetDate"]),
+    );
     const submit = executeActions(form)[0];
-    const refused = await press(customer, caseCall.activityId, caseCall.activityId, submit.verb, { ...submit.data, customerName: "Globex", accountIds: "12345" }, other);
+    const refused = await press(
+      customer,
+      caseCall.activityId,
+      caseCall.activityId,
+      submit.verb,
+      { ...submit.data, customerName: "Globex", accountIds: "12345" },
+      other,
+    );
     expect(refused.type).toBe("application/vnd.microsoft.card.adaptive");
     expect(cardText(refused.value)).toMatch(/12 digits/);
     const value = (await cases.get((await cases.findByLocation({ platform: "teams", channelId: other }))!))!;

@@ -25,7 +25,15 @@ beforeAll(async () => {
   // The CloudAdapter prints each refused request with console.error; the tests assert on the 401s instead.
   jest.spyOn(console, "error").mockImplementation(() => undefined);
   connector = await FakeBotConnector.start();
-  const teams = createTeamsAdapter({ appId: "00000000-0000-0000-0000-0000000000a1", appPassword: "sandbox-secret", appType: "MultiTenant", local: false, partnerUsers: [], redis, prefix });
+  const teams = createTeamsAdapter({
+    appId: "00000000-0000-0000-0000-0000000000a1",
+    appPassword: "sandbox-secret",
+    appType: "MultiTenant",
+    local: false,
+    partnerUsers: [],
+    redis,
+    prefix,
+  });
   teams.attach({ handle: async (input) => (handled.push(input), {}) });
   const app = express();
   app.use(teams.router);
@@ -35,14 +43,32 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   // Record every outbound request made from here on that is not to this test's own loopback servers.
   const record = (target: unknown) => {
-    const url = typeof target === "string" ? target : target instanceof URL ? target.href : JSON.stringify((target as { hostname?: string; host?: string })?.hostname ?? (target as { host?: string })?.host);
+    const url =
+      typeof target === "string"
+        ? target
+        : target instanceof URL
+          ? target.href
+          : JSON.stringify(
+              (target as { hostname?: string; host?: string })?.hostname ?? (target as { host?: string })?.host,
+            );
     if (!/127\.0\.0\.1/.test(url)) outbound.push(url);
   };
   const realFetch = globalThis.fetch;
-  jest.spyOn(globalThis, "fetch").mockImplementation((input, init) => (record(input instanceof Request ? input.url : input), realFetch(input, init)));
+  jest
+    .spyOn(globalThis, "fetch")
+    .mockImplementation(
+      (input, init) => (record(input instanceof Request ? input.url : input), realFetch(input, init)),
+    );
   for (const mod of [http, https]) {
     const realRequest = mod.request.bind(mod);
-    jest.spyOn(mod, "request").mockImplementation(((target: unknown, ...rest: unknown[]) => (record(target), (realRequest as (...a: unknown[]) => http.ClientRequest)(target, ...rest))) as typeof http.request);
+    jest
+      .spyOn(mod, "request")
+      .mockImplementation(
+        ((target: unknown, ...rest: unknown[]) => (
+          record(target),
+          (realRequest as (...a: unknown[]) => http.ClientRequest)(target, ...rest)
+        )) as typeof http.request,
+      );
   }
 });
 
@@ -70,7 +96,12 @@ function message(text: string) {
 
 async function post(headers: Record<string, string>): Promise<number> {
   const started = Date.now();
-  const response = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(message("start")), signal: AbortSignal.timeout(5000) });
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(message("start")),
+    signal: AbortSignal.timeout(5000),
+  });
   await response.text();
   expect(Date.now() - started).toBeLessThan(2000);
   return response.status;

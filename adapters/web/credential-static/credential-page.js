@@ -43,14 +43,26 @@
 
   function encryptionKey(key, usage) {
     return importKey(key).then(function (base) {
-      return crypto.subtle.deriveKey(hkdfParams("offboard/credential-encryption/v1"), base, { name: "AES-GCM", length: 256 }, false, [usage]);
+      return crypto.subtle.deriveKey(
+        hkdfParams("offboard/credential-encryption/v1"),
+        base,
+        { name: "AES-GCM", length: 256 },
+        false,
+        [usage],
+      );
     });
   }
 
   function revealProof(token, key) {
     return importKey(key)
       .then(function (base) {
-        return crypto.subtle.deriveKey(hkdfParams("offboard/reveal-proof/v1"), base, { name: "HMAC", hash: "SHA-256", length: 256 }, false, ["sign"]);
+        return crypto.subtle.deriveKey(
+          hkdfParams("offboard/reveal-proof/v1"),
+          base,
+          { name: "HMAC", hash: "SHA-256", length: 256 },
+          false,
+          ["sign"],
+        );
       })
       .then(function (proofKey) {
         return crypto.subtle.sign("HMAC", proofKey, encoder.encode(token));
@@ -64,7 +76,11 @@
     var iv = crypto.getRandomValues(new Uint8Array(12));
     return encryptionKey(key, "encrypt")
       .then(function (encKey) {
-        return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: encoder.encode(secretName) }, encKey, encoder.encode(JSON.stringify(values)));
+        return crypto.subtle.encrypt(
+          { name: "AES-GCM", iv: iv, additionalData: encoder.encode(secretName) },
+          encKey,
+          encoder.encode(JSON.stringify(values)),
+        );
       })
       .then(function (body) {
         return "v1." + toBase64Url(iv) + "." + toBase64Url(new Uint8Array(body));
@@ -76,7 +92,11 @@
     if (parts.length !== 3 || parts[0] !== "v1") return Promise.reject(new Error("unknown envelope"));
     return encryptionKey(key, "decrypt")
       .then(function (encKey) {
-        return crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64Url(parts[1]), additionalData: encoder.encode(secretName) }, encKey, fromBase64Url(parts[2]));
+        return crypto.subtle.decrypt(
+          { name: "AES-GCM", iv: fromBase64Url(parts[1]), additionalData: encoder.encode(secretName) },
+          encKey,
+          fromBase64Url(parts[2]),
+        );
       })
       .then(function (plain) {
         return JSON.parse(new TextDecoder().decode(plain));
@@ -141,7 +161,14 @@
           }
           form.reset();
           form.hidden = true;
-          say("Deposited. A one-time link was sent by direct message to " + answer.body.recipients.join(", ") + ", valid until " + answer.body.expiresAtText + ". You can close this page.", "done");
+          say(
+            "Deposited. A one-time link was sent by direct message to " +
+              answer.body.recipients.join(", ") +
+              ", valid until " +
+              answer.body.expiresAtText +
+              ". You can close this page.",
+            "done",
+          );
         })
         .catch(function () {
           submit.disabled = false;
@@ -181,7 +208,10 @@
     var token = tokenFromPath("/r/");
     var key = location.hash.slice(1);
     if (!isWellFormedKey(key)) {
-      return say("This link is incomplete: the part after # is missing or damaged. Open the full link from your direct message.", "problem");
+      return say(
+        "This link is incomplete: the part after # is missing or damaged. Open the full link from your direct message.",
+        "problem",
+      );
     }
     button.disabled = false;
     button.addEventListener("click", function () {
@@ -205,7 +235,10 @@
           });
         })
         .catch(function () {
-          say("The credentials could not be decrypted with this link. Ask the partner to deposit them again.", "problem");
+          say(
+            "The credentials could not be decrypted with this link. Ask the partner to deposit them again.",
+            "problem",
+          );
         });
     });
   }

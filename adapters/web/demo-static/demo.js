@@ -79,7 +79,10 @@
   }
 
   async function api(path, body) {
-    const options = body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+    const options =
+      body === undefined
+        ? {}
+        : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
     const res = await fetch(path, options);
     let payload;
     try {
@@ -97,7 +100,8 @@
    * The core's small markup: ``` fenced blocks, `code`, *bold*, _italic_, <@id|Name> mentions,
    * <url|label> links, bare URLs, new lines.
    */
-  const inlinePattern = /(`[^`\n]+`)|((?<![\w*])\*[^*\n]+\*(?![\w*]))|((?<![\w])_[^_\n]+_(?![\w]))|(<@[^>|\s]+(?:\|[^>]*)?>)|(<https?:\/\/[^>|\s]+(?:\|[^>]*)?>)|(https?:\/\/[^\s<>]+)|(\n)/g;
+  const inlinePattern =
+    /(`[^`\n]+`)|((?<![\w*])\*[^*\n]+\*(?![\w*]))|((?<![\w])_[^_\n]+_(?![\w]))|(<@[^>|\s]+(?:\|[^>]*)?>)|(<https?:\/\/[^>|\s]+(?:\|[^>]*)?>)|(https?:\/\/[^\s<>]+)|(\n)/g;
 
   function renderInline(text, into) {
     let last = 0;
@@ -151,7 +155,10 @@
   // ---------------------------------------------------------------- messages
 
   function renderBlocks(message, into) {
-    const blocks = message.body.blocks && message.body.blocks.length ? message.body.blocks : [{ type: "text", text: message.body.text }];
+    const blocks =
+      message.body.blocks && message.body.blocks.length
+        ? message.body.blocks
+        : [{ type: "text", text: message.body.text }];
     for (const block of blocks) {
       switch (block.type) {
         case "header":
@@ -207,7 +214,13 @@
       if (spec.confirm && !(await confirmDialog(spec.confirm))) return;
       button.disabled = true;
       try {
-        const { outcome } = await api("/demo/api/action", { user: state.me.id, messageId: message.id, actionId: spec.actionId, value: spec.value, requestId: requestId() });
+        const { outcome } = await api("/demo/api/action", {
+          user: state.me.id,
+          messageId: message.id,
+          actionId: spec.actionId,
+          value: spec.value,
+          requestId: requestId(),
+        });
         handleOutcome(outcome);
       } catch (error) {
         toast(error.message, "error");
@@ -222,7 +235,12 @@
     if (message.author.kind === "bot") return { name: "Offboard", avatarClass: "bot", tag: "App", tagClass: "bot-tag" };
     const user = state.usersById.get(message.author.userId);
     const party = user ? user.party : "customer";
-    return { name: message.author.name, avatarClass: party, tag: partyLabel[party] || message.author.teamId, tagClass: "" };
+    return {
+      name: message.author.name,
+      avatarClass: party,
+      tag: partyLabel[party] || message.author.teamId,
+      tagClass: "",
+    };
   }
 
   function renderMessage(message, options) {
@@ -243,7 +261,11 @@
     content.appendChild(body);
     if (options.threadable && !message.visibleTo) {
       const count = message.replyCount || 0;
-      const link = el("button", "thread-link", count === 0 ? "Reply in thread" : count === 1 ? "1 reply" : count + " replies");
+      const link = el(
+        "button",
+        "thread-link",
+        count === 0 ? "Reply in thread" : count === 1 ? "1 reply" : count + " replies",
+      );
       link.type = "button";
       link.addEventListener("click", () => openThread(message.id));
       content.appendChild(link);
@@ -269,12 +291,23 @@
       $("pane-title").textContent = "# " + state.channel.name;
       $("pane-subtitle").textContent = "Shared by the customer, AWS and the partner";
       $("channel-composer").hidden = false;
-      renderList(container, [...state.channelMessages.values()].sort(byId), { threadable: true, forceScroll }, "No messages yet. Type /offboard start to open a case.");
+      renderList(
+        container,
+        [...state.channelMessages.values()].sort(byId),
+        { threadable: true, forceScroll },
+        "No messages yet. Type /offboard start to open a case.",
+      );
     } else {
       $("pane-title").textContent = "Offboard";
-      $("pane-subtitle").textContent = "Direct messages from the bot to " + state.me.name + " (credential links arrive here)";
+      $("pane-subtitle").textContent =
+        "Direct messages from the bot to " + state.me.name + " (credential links arrive here)";
       $("channel-composer").hidden = true;
-      renderList(container, [...state.directMessages.values()].sort(byId), { threadable: false, forceScroll }, "No direct messages.");
+      renderList(
+        container,
+        [...state.directMessages.values()].sort(byId),
+        { threadable: false, forceScroll },
+        "No direct messages.",
+      );
     }
     $("nav-channel").classList.toggle("active", state.view === "channel");
     $("nav-direct").classList.toggle("active", state.view === "direct");
@@ -301,7 +334,10 @@
 
   async function loadAll() {
     const me = encodeURIComponent(state.me.id);
-    const [channel, direct] = await Promise.all([api("/demo/api/channel?user=" + me), api("/demo/api/direct?user=" + me)]);
+    const [channel, direct] = await Promise.all([
+      api("/demo/api/channel?user=" + me),
+      api("/demo/api/direct?user=" + me),
+    ]);
     state.channelMessages = new Map(channel.messages.map((m) => [m.id, m]));
     state.directMessages = new Map(direct.messages.map((m) => [m.id, m]));
     renderMain(true);
@@ -310,7 +346,9 @@
 
   async function openThread(threadId) {
     try {
-      const { root, replies } = await api("/demo/api/thread/" + encodeURIComponent(threadId) + "?user=" + encodeURIComponent(state.me.id));
+      const { root, replies } = await api(
+        "/demo/api/thread/" + encodeURIComponent(threadId) + "?user=" + encodeURIComponent(state.me.id),
+      );
       state.openThread = { root, replies: new Map(replies.map((m) => [m.id, m])) };
       renderThread(true);
       $("thread-input").focus();
@@ -424,7 +462,12 @@
       for (const spec of model.inputs) values[spec.id] = form.elements.namedItem(spec.id).value;
       $("form-submit").disabled = true;
       try {
-        const { outcome } = await api("/demo/api/form", { user: state.me.id, callbackId: model.callbackId, values, requestId: requestId() });
+        const { outcome } = await api("/demo/api/form", {
+          user: state.me.id,
+          callbackId: model.callbackId,
+          values,
+          requestId: requestId(),
+        });
         showFormErrors(outcome && outcome.formErrors);
         if (!outcome || !outcome.formErrors || Object.keys(outcome.formErrors).length === 0) {
           dialog.close();
@@ -466,7 +509,12 @@
       if (!text) return;
       input.disabled = true;
       try {
-        const { outcome } = await api("/demo/api/message", { user: state.me.id, text, threadId: threadOf(), requestId: requestId() });
+        const { outcome } = await api("/demo/api/message", {
+          user: state.me.id,
+          text,
+          threadId: threadOf(),
+          requestId: requestId(),
+        });
         input.value = "";
         autosize(input);
         handleOutcome(outcome);
@@ -503,7 +551,8 @@
     for (const party of ["customer", "aws", "partner"]) {
       const group = document.createElement("optgroup");
       group.label = partyLabel[party];
-      for (const user of state.users.filter((u) => u.party === party)) group.appendChild(new window.Option(user.name + " (" + partyLabel[party] + ")", user.id));
+      for (const user of state.users.filter((u) => u.party === party))
+        group.appendChild(new window.Option(user.name + " (" + partyLabel[party] + ")", user.id));
       if (group.children.length) select.appendChild(group);
     }
     select.value = state.me.id;
@@ -519,7 +568,10 @@
     state.openThread = undefined;
     renderThread(false);
     const acting = $("acting-as");
-    acting.replaceChildren(el("span", "avatar " + user.party, initials(user.name)), el("span", "", user.title + " · " + user.teamId));
+    acting.replaceChildren(
+      el("span", "avatar " + user.party, initials(user.name)),
+      el("span", "", user.title + " · " + user.teamId),
+    );
     $("user-switcher").value = user.id;
     connect();
   }
@@ -530,7 +582,8 @@
     state.usersById = new Map(session.users.map((u) => [u.id, u]));
     state.channel = session.channel;
     $("channel-name").textContent = session.channel.name;
-    const wanted = new URLSearchParams(window.location.search).get("user") || localStorage.getItem("offboard-demo-user");
+    const wanted =
+      new URLSearchParams(window.location.search).get("user") || localStorage.getItem("offboard-demo-user");
     state.me = state.usersById.get(wanted) || session.users[0];
     renderSwitcher();
     wireComposer("channel-composer", "channel-input", () => undefined);
