@@ -26,8 +26,10 @@ export async function benchSignoffToOut(): Promise<BenchFigures> {
     await stack.approveAll(value);
     value = await stack.caseOf();
     await stack.act({
-      kind: "command",
-      words: "run",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "run",
       actor: people.partner,
       location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
     });

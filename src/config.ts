@@ -49,6 +49,8 @@ const schema = z.object({
   AWS_REGION: z.string().default("us-east-1"),
   OFFBOARD_MEMBER_ROLE_NAME: z.string().min(1).default("OrganizationAccountAccessRole"),
   OFFBOARD_PARTNER_MARKER: z.string().min(1).default("CTL"),
+  /** How messages name the partner, e.g. "Lumen Cloud Services". */
+  OFFBOARD_PARTNER_NAME: z.string().trim().min(1).max(80).default("the partner"),
   OFFBOARD_SECRETS_KMS_KEY_ID: optionalText,
   OFFBOARD_AWS_RATE_LIMIT: z.coerce.number().positive().default(10),
   OFFBOARD_LINK_TTL: z
@@ -97,6 +99,8 @@ export interface Config {
   demoChannel?: { partnerUsers: string[] };
   aws: { region: string; memberRoleName: string; partnerMarker: string; kmsKeyId?: string; rateLimitPerSecond: number };
   linkTtlSeconds: number;
+  /** `OFFBOARD_PARTNER_NAME`: how messages name the partner. */
+  partnerName: string;
   adminToken?: string;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (client IPs for rate limits and the audit). */
   trustProxy?: boolean | number | string;
@@ -192,6 +196,7 @@ export function loadConfig(
       rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT,
     },
     linkTtlSeconds: v.OFFBOARD_LINK_TTL,
+    partnerName: v.OFFBOARD_PARTNER_NAME,
     adminToken: v.OFFBOARD_ADMIN_TOKEN,
     trustProxy: parseTrustProxy(v.OFFBOARD_TRUST_PROXY),
   };

@@ -1,13 +1,22 @@
+import { randomBytes } from "node:crypto";
+
 /**
- * Errors as a closed set of coded classes. Each carries a message a person can act on; adapters show
- * `message` to users and never a stack trace.
+ * Errors as a closed set of coded classes, in two kinds:
+ * - `OffboardError` and its subclasses are people's mistakes or refusals: answered to the person with what to do
+ *   instead, the request counted as done;
+ * - `OffboardFailure` is our failure (Redis, a chat API, a bug): logged with its cause, answered with a short
+ *   apology and a correlation id, never the internal message; the request may be retried.
+ *
+ * Adapters show an OffboardError's `message` and an OffboardFailure's `publicMessage`, never a stack trace.
  */
 export type OffboardErrorCode =
   | "invalid_transition"
   | "invalid_answer"
   | "not_found"
   | "version_conflict"
-  | "not_authorized"
+  | "not_permitted"
+  | "invalid_command"
+  | "not_configured"
   | "stale_approval"
   | "already_signed"
   | "config_invalid"
@@ -58,9 +67,24 @@ export class VersionConflictError extends OffboardError {
   }
 }
 
-export class NotAuthorizedError extends OffboardError {
+/** The person may not do this (wrong party, not a member of the case); `message` says who may. */
+export class NotPermittedError extends OffboardError {
   constructor(message: string) {
-    super("not_authorized", message);
+    super("not_permitted", message);
+  }
+}
+
+/** A command used wrongly (bad arguments, nothing to retry, wrong moment); `message` says what to type instead. */
+export class InvalidCommandError extends OffboardError {
+  constructor(message: string) {
+    super("invalid_command", message);
+  }
+}
+
+/** Something this bot was not set up for (no AWS connection, no credential links, a platform capability). */
+export class NotConfiguredError extends OffboardError {
+  constructor(message: string) {
+    super("not_configured", message);
   }
 }
 
@@ -87,5 +111,27 @@ export class ConfigError extends OffboardError {
       `Offboard cannot start, the configuration has ${problems.length} problem(s):\n` +
         problems.map((p) => `  - ${p}`).join("\n"),
     );
+  }
+}
+
+/**
+ * Our own failure while handling someone's request. `publicMessage` is what the person may read: an apology and
+ * the correlation id the operators find in the log beside the cause.
+ */
+export class OffboardFailure extends Error {
+  /** `error` as a failure: itself when it is one already, else wrapped with a fresh correlation id. */
+  static of(error: unknown): OffboardFailure {
+    return error instanceof OffboardFailure ? error : new OffboardFailure(randomBytes(4).toString("hex"), error);
+  }
+
+  readonly publicMessage: string;
+
+  constructor(
+    readonly correlationId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`request ${correlationId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "OffboardFailure";
+    this.publicMessage = `Sorry, that did not go through on our side (reference ${correlationId}). What was already recorded is kept; please try again in a moment.`;
   }
 }

@@ -142,6 +142,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     queue,
     credentials,
     rootAccess,
+    partnerName: config.partnerName,
     onError: (error, what) => logger.warn({ err: error }, `could not ${what}`),
   });
   slack?.attach(conversation);

@@ -1,4 +1,4 @@
-import type { Identity } from "./identity";
+import type { Identity, Platform } from "./identity";
 
 /** The three parties whose sign-off the legal process needs. */
 export type Party = "customer" | "aws" | "partner";
@@ -13,4 +13,6 @@ export const partyLabel: Record<Party, string> = { customer: "Customer", aws: "A
  */
 export interface PartnerDirectory {
   isPartner(who: Identity): Promise<boolean>;
+  /** The configured partner approvers on one platform (user groups resolved), to name them on the case card. */
+  approvers(platform: Platform): Promise<Identity[]>;
 }

@@ -4,7 +4,7 @@
  */
 import type { Case } from "./case";
 import type { ChatLocation, Identity, MessageRef } from "./identity";
-import type { Message } from "./message";
+import type { FormModel, Message } from "./message";
 import type { Party } from "./party";
 
 export type { Clock } from "./clock";
@@ -127,4 +127,96 @@ export interface SecretVault {
   get(name: string): Promise<string | undefined>;
   /** Deletes at once, without a recovery window. Deleting a missing secret is not an error. */
   destroy(name: string): Promise<void>;
+}
+
+// ---- Inbound: what people do, as every chat adapter reports it ----------------------------------------------------
+
+/**
+ * What a person did, as every chat adapter reports it to the core. Adapters translate their platform's payloads
+ * into these and call `Conversation.handle`; they decide nothing. Whether words are a command or an answer is the
+ * core's one rule (src/conversation/message-reading.ts, docs/architecture.md), the same on every platform.
+ *
+ * Mentions inside `text` use the neutral token `<@userId>` or `<@userId|Display Name>` (Slack's syntax): the Teams
+ * and demo adapters rewrite their mentions into it (see src/mention.ts).
+ */
+export type Inbound = MessageInbound | ActionInbound | FormInbound | MemberJoinedInbound;
+
+interface InboundBase {
+  /** Who, from the platform's own identity fields. */
+  actor: Identity;
+  /**
+   * A stable id of this request for idempotency: Slack event_id / trigger_id+action_ts, Teams activity id. A
+   * repeat with the same id does nothing.
+   */
+  requestId: string;
+}
+
+/**
+ * Words someone wrote where the bot sees them: a slash command, an @mention of the bot, a reply in a thread, a
+ * post in a channel, a 1:1 message to the bot.
+ *
+ * @example `/offboard status` → { text: "status", mentionsBot: true, direct: false, location: { channelId } }
+ * @example a reply "2031-01-01" in a thread → { text: "2031-01-01", mentionsBot: false, location: { threadId } }
+ */
+export interface MessageInbound extends InboundBase {
+  kind: "message";
+  /** The words, without the slash command's name or the bot's own mention. */
+  text: string;
+  /** Addressed to the bot: the slash command, or an @mention of the bot anywhere in the words. */
+  mentionsBot: boolean;
+  /** Written in the person's 1:1 chat with the bot. */
+  direct: boolean;
+  /** The channel, plus `threadId` exactly when the words were written inside a thread (or a chat's case thread). */
+  location: ChatLocation;
+  /** The other people mentioned, as the platform resolved them (never typed names). */
+  mentions?: Identity[];
+}
+
+/** A button press (Slack block_actions, Teams Action.Execute, demo button). */
+export interface ActionInbound extends InboundBase {
+  kind: "action";
+  actionId: string;
+  value: string;
+  location: ChatLocation;
+  /** The message the button was on, when known (to update it in place). */
+  message?: MessageRef;
+}
+
+/** A submitted form (Slack view_submission, Teams form card, demo form). */
+export interface FormInbound extends InboundBase {
+  kind: "form";
+  /** The FormModel's callbackId: the case id. */
+  callbackId: string;
+  values: Record<string, string>;
+}
+
+/** Someone joined a case channel (Slack member_joined_channel); binds e-mail-invited approvers. */
+export interface MemberJoinedInbound extends InboundBase {
+  kind: "member_joined";
+  location: ChatLocation;
+}
+
+/**
+ * What the adapter must do in the synchronous answer to the request: open a form (needs the platform's trigger),
+ * or show per-field errors on a submitted one (Slack `response_action: errors`). Everything else the core does
+ * through the ChatPort.
+ */
+export interface Outcome {
+  openForm?: FormModel;
+  formErrors?: Record<string, string>;
+  /** A short text the adapter may show inline (Teams invoke response, demo toast, Slack modal error). */
+  notice?: string;
+  /**
+   * Work the core carries on with after the answer (posting the ticket summary and starting the plan after a
+   * form): the adapter answers the platform first, then may wait for it. It never rejects.
+   */
+  after?: Promise<void>;
+}
+
+/**
+ * The core's entry point for every chat adapter. People's mistakes are answered by the core itself; our own
+ * failures reject with an `OffboardFailure` whose `publicMessage` the adapter shows (see src/errors.ts).
+ */
+export interface Conversation {
+  handle(input: Inbound): Promise<Outcome>;
 }

@@ -1,5 +1,5 @@
 import type { Case } from "./case";
-import { AlreadySignedError, NotAuthorizedError, StaleApprovalError } from "./errors";
+import { AlreadySignedError, NotPermittedError, StaleApprovalError } from "./errors";
 import type { Identity } from "./identity";
 import { approvalHash, currentSignOffs, isFullyApproved, missingParties, recordSignOff, shortHash } from "./signoff";
 
@@ -45,12 +45,12 @@ describe("sign-off policy", () => {
   });
 
   it("refuses an approval from a customer user on the partner button", () => {
-    expect(() => sign(aCase(), "partner", customer, false)).toThrow(NotAuthorizedError);
+    expect(() => sign(aCase(), "partner", customer, false)).toThrow(NotPermittedError);
     expect(() => sign(aCase(), "partner", customer, false)).toThrow(/only a Partner approver can approve for Partner/);
   });
 
   it("refuses an AWS approval from someone who was not assigned for AWS", () => {
-    expect(() => sign(aCase(), "aws", customer)).toThrow(NotAuthorizedError);
+    expect(() => sign(aCase(), "aws", customer)).toThrow(NotPermittedError);
   });
 
   it("lets one person approve for one party only", () => {

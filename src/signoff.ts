@@ -1,6 +1,6 @@
 import type { Case, SignOff } from "./case";
 import { canonicalJson, sha256Hex } from "./canonical";
-import { AlreadySignedError, NotAuthorizedError, StaleApprovalError } from "./errors";
+import { AlreadySignedError, NotPermittedError, StaleApprovalError } from "./errors";
 import { describeIdentity, sameIdentity, type Identity } from "./identity";
 import { partyLabel, parties, type Party } from "./party";
 
@@ -63,7 +63,7 @@ export interface SignOffRequest {
 export function recordSignOff(value: Case, request: SignOffRequest): Case {
   const { party, by } = request;
   if (!isMemberOf(value, party, by, request.isPartner)) {
-    throw new NotAuthorizedError(
+    throw new NotPermittedError(
       `only a ${partyLabel[party]} approver can approve for ${partyLabel[party]}; you are not one in case ${value.id}`,
     );
   }

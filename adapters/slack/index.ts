@@ -3,7 +3,7 @@ import { WebClient } from "@slack/web-api";
 import { Router } from "express";
 import type Redis from "ioredis";
 import type { Logger } from "pino";
-import type { Conversation } from "../../src/conversation/inbound";
+import type { Conversation } from "../../src/ports";
 import type { ChatPort, PartnerDirectory } from "../../src/ports";
 import { boltLogger } from "./bolt-logger";
 import { InFlight } from "./in-flight";

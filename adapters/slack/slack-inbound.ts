@@ -1,4 +1,4 @@
-import type { ActionInbound, CommandInbound, FormInbound, ReplyInbound } from "../../src/conversation/inbound";
+import type { ActionInbound, FormInbound, MessageInbound } from "../../src/ports";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import { coreActionId } from "./block-kit";
 import { readTicketModal } from "./ticket-modal";
@@ -50,17 +50,21 @@ export interface SlashCommandPayload {
   user_name?: string;
   team_id: string;
   channel_id: string;
+  /** `directmessage` in the person's DM with the bot. */
+  channel_name?: string;
   text: string;
   trigger_id: string;
 }
 
 /** `/offboard <words>`: requestId is the command's trigger_id (unique per invocation). */
-export function commandFromSlash(command: SlashCommandPayload, installation: InstallationContext): CommandInbound {
+export function messageFromSlash(command: SlashCommandPayload, installation: InstallationContext): MessageInbound {
   return {
-    kind: "command",
+    kind: "message",
     actor: person(command.user_id, command.team_id, command.user_name),
     requestId: `command:${command.trigger_id}`,
-    words: unescapeSlackText(command.text ?? ""),
+    text: unescapeSlackText(command.text ?? ""),
+    mentionsBot: true,
+    direct: command.channel_name === "directmessage",
     location: location(command.channel_id, installation),
   };
 }
@@ -75,6 +79,8 @@ export interface MessageEventPayload {
   ts: string;
   thread_ts?: string;
   channel: string;
+  /** `im` in a DM with the bot. */
+  channel_type?: string;
   /** The author's own team (Slack Connect: the external company's). */
   user_team?: string;
   team?: string;
@@ -90,42 +96,46 @@ function actorOfEvent(event: MessageEventPayload, envelope: EventEnvelope): Iden
   return person(event.user ?? "", event.user_team ?? event.team ?? envelope.team_id);
 }
 
-/** `@Offboard <words>` (top level, or inside a case thread: then the command carries `threadId`). */
-export function commandFromMention(
+/** `@Offboard <words>` (top level, or inside a thread: then the location carries `threadId`). */
+export function messageFromMention(
   event: MessageEventPayload,
   envelope: EventEnvelope,
   installation: InstallationContext,
-): CommandInbound {
+): MessageInbound {
   return {
-    kind: "command",
+    kind: "message",
     actor: actorOfEvent(event, envelope),
     requestId: `event:${envelope.event_id ?? event.ts}`,
-    words: unescapeSlackText(stripBotMention(event.text ?? "", installation.botUserId)),
+    text: unescapeSlackText(stripBotMention(event.text ?? "", installation.botUserId)),
+    mentionsBot: true,
+    direct: event.channel_type === "im",
     location: location(event.channel, installation, event.thread_ts),
   };
 }
 
 /**
- * A thread reply, or undefined for every message that is not one: top-level posts, thread parents,
- * bots, edits and deletions (subtypes other than `thread_broadcast`), and replies that mention the bot
- * (those arrive again as `app_mention` and are commands).
+ * Words a person posted (thread reply, channel post, DM), or undefined for what is no one's words: bots, edits and
+ * deletions (subtypes other than `thread_broadcast`), and posts that mention the bot (those arrive again as
+ * `app_mention`, which carries them). Whether the words mean anything is the core's to decide.
  */
-export function replyFromMessage(
+export function messageFromEvent(
   event: MessageEventPayload,
   envelope: EventEnvelope,
   installation: InstallationContext,
-): ReplyInbound | undefined {
+): MessageInbound | undefined {
   if (event.type !== "message" || !event.user || event.bot_id) return undefined;
   if (event.subtype !== undefined && event.subtype !== "thread_broadcast") return undefined;
-  if (!event.thread_ts || event.thread_ts === event.ts) return undefined;
   const text = event.text ?? "";
   if (installation.botUserId && text.includes(`<@${installation.botUserId}`)) return undefined;
+  const inThread = Boolean(event.thread_ts) && event.thread_ts !== event.ts;
   return {
-    kind: "reply",
+    kind: "message",
     actor: actorOfEvent(event, envelope),
     requestId: `event:${envelope.event_id ?? event.ts}`,
     text: unescapeSlackText(text),
-    location: location(event.channel, installation, event.thread_ts),
+    mentionsBot: false,
+    direct: event.channel_type === "im",
+    location: location(event.channel, installation, inThread ? event.thread_ts : undefined),
   };
 }
 

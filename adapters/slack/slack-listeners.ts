@@ -2,18 +2,19 @@ import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import { parseCommand } from "../../src/conversation/commands";
-import type { CommandInbound, Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
+import type { Conversation, Inbound, MessageInbound, Outcome } from "../../src/ports";
 import type { ChatLocation, Identity } from "../../src/identity";
+import { OffboardFailure } from "../../src/errors";
 import { message } from "../../src/message";
 import type { ChatPort } from "../../src/ports";
 import { InFlight } from "./in-flight";
 import { NotInChannelError, SlackAdapterError, slackErrorCode } from "./slack-errors";
 import {
   actionFromBlockActions,
-  commandFromMention,
-  commandFromSlash,
   formFromViewSubmission,
-  replyFromMessage,
+  messageFromEvent,
+  messageFromMention,
+  messageFromSlash,
   type BlockActionsPayload,
   type EventEnvelope,
   type InstallationContext,
@@ -65,8 +66,12 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       }
       return outcome;
     } catch (error) {
-      logger?.error({ err: error, requestId: input.requestId, kind: input.kind }, "Slack request failed");
-      await tellFailure(input, error, fallback);
+      const failure = OffboardFailure.of(error);
+      logger?.error(
+        { err: failure.cause, correlationId: failure.correlationId, requestId: input.requestId, kind: input.kind },
+        "Slack request failed",
+      );
+      await tellFailure(input, failure, fallback);
       return {};
     }
   };
@@ -74,16 +79,17 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   /** The person who acted learns that it did not go through, privately; nothing is posted in the channel. */
   const tellFailure = async (
     input: Inbound,
-    error: unknown,
+    error: OffboardFailure | NotInChannelError,
     fallback?: (text: string) => Promise<unknown>,
   ): Promise<void> => {
-    const code = slackErrorCode(error);
+    const cause = error instanceof OffboardFailure ? error.cause : error;
+    const code = slackErrorCode(cause);
     const text =
       code === "not_in_channel" ||
       code === "channel_not_found" ||
-      (error instanceof SlackAdapterError && error.code === "not_in_channel")
+      (cause instanceof SlackAdapterError && cause.code === "not_in_channel")
         ? "Offboard is not in this channel yet: invite it with `/invite @Offboard`, then try again."
-        : `That did not go through (${error instanceof Error ? error.message : "unexpected error"}). What was already recorded is kept; please try again in a moment.`;
+        : OffboardFailure.of(error).publicMessage;
     try {
       if (fallback) await fallback(text);
       else if ("location" in input) await deps.chat.ephemeral(input.location, input.actor, message(text));
@@ -126,10 +132,10 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
    * was told).
    */
   const prepareCommand = async (
-    input: CommandInbound,
+    input: MessageInbound,
     fallback?: (text: string) => Promise<unknown>,
-  ): Promise<CommandInbound | undefined> => {
-    if (parseCommand(input.words)?.name !== "start") return input;
+  ): Promise<MessageInbound | undefined> => {
+    if (parseCommand(input.text)?.name !== "start") return input;
     const location = await describeChannel(input.location);
     if (location !== "unreachable") return { ...input, location };
     await tellFailure(input, new NotInChannelError(input.location.channelId), fallback);
@@ -151,7 +157,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     await ack();
     const fallback = (text: string): Promise<unknown> => respond({ response_type: "ephemeral", text });
     const input = await prepareCommand(
-      commandFromSlash(command as SlashCommandPayload, installationOf(context)),
+      messageFromSlash(command as SlashCommandPayload, installationOf(context)),
       fallback,
     );
     if (input) await dispatch(input, command.trigger_id, fallback);
@@ -160,13 +166,13 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   // Events are acknowledged by Bolt itself before the listener runs.
   app.event("app_mention", async ({ event, body, context }) => {
     const input = await prepareCommand(
-      commandFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)),
+      messageFromMention(event as unknown as MessageEventPayload, body as EventEnvelope, installationOf(context)),
     );
     if (input) await dispatch(input);
   });
 
   app.event("message", async ({ event, body, context }) => {
-    const input = replyFromMessage(
+    const input = messageFromEvent(
       event as unknown as MessageEventPayload,
       body as EventEnvelope,
       installationOf(context),

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type Redis from "ioredis";
-import type { Identity } from "../../src/identity";
+import type { Identity, Platform } from "../../src/identity";
 import type { PartnerDirectory } from "../../src/party";
 
 /** How long a user group's member list is trusted: short, so removing someone takes effect soon. */
@@ -38,6 +38,11 @@ export class SlackPartners implements PartnerDirectory {
       if ((await this.groupMembers(group)).includes(who.userId)) return true;
     }
     return false;
+  }
+
+  async approvers(platform: Platform): Promise<Identity[]> {
+    if (platform !== "slack") return [];
+    return (await this.memberIds()).map((userId) => ({ platform: "slack", userId }));
   }
 
   /** Every partner approver's user id, groups resolved (to invite them into a new case channel). */

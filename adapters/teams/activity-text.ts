@@ -1,4 +1,5 @@
 import { TurnContext, type Activity, type Mention } from "botbuilder";
+import { mentionToken } from "../../src/mention";
 
 /** A person @mentioned in an activity, as Teams names them. */
 export interface MentionedPerson {
@@ -52,8 +53,7 @@ export function readActivityText(activity: Partial<Activity>): ActivityText {
   for (const mention of mentions) {
     if (mention.mentioned.id === botId) continue;
     const person = mention.mentioned as Mention["mentioned"] & { aadObjectId?: string };
-    const name = (person.name ?? "").replace(/[|>]/g, " ").trim();
-    const token = `<@${person.aadObjectId ?? person.id}${name ? `|${name}` : ""}>`;
+    const token = mentionToken({ userId: person.aadObjectId ?? person.id, name: person.name });
     if (mention.text && text.includes(mention.text)) text = text.replace(mention.text, token);
     mentioned.push({ id: person.id, aadObjectId: person.aadObjectId, name: person.name });
   }

@@ -1,4 +1,5 @@
 import type { Block, Button, Message } from "../../src/message";
+import { readMentionTokens, replaceMentionTokens } from "../../src/mention";
 
 /**
  * The core's message model rendered as an Adaptive Card (1.5), the way Teams shows rich messages.
@@ -45,7 +46,7 @@ const noNames: NameOf = () => undefined;
 export function mentionedUserIds(body: Message): string[] {
   const ids = new Set<string>();
   const scan = (value: string): void => {
-    for (const match of value.matchAll(/<@([^|>\s]+)(?:\|[^>]*)?>/g)) ids.add(match[1]);
+    for (const token of readMentionTokens(value)) ids.add(token.userId);
   };
   scan(body.text);
   for (const block of body.blocks) {
@@ -73,9 +74,9 @@ export function plainText(text: string, nameOf: NameOf = noNames): string {
 }
 
 function names(text: string, nameOf: NameOf): string {
-  return text.replace(/<@([^|>\s]+)(?:\|([^>]*))?>/g, (_token, id: string, given?: string) => {
-    const name = given?.trim() || nameOf(id);
-    return name ? `@${name.replace(/^@/, "")}` : `@user ${id}`;
+  return replaceMentionTokens(text, ({ userId, name: given }) => {
+    const name = given || nameOf(userId);
+    return name ? `@${name.replace(/^@/, "")}` : `@user ${userId}`;
   });
 }
 

@@ -1,5 +1,6 @@
 import type { FormModel } from "../../src/message";
 import { adaptiveCardVersion, teamsMarkdown, type AdaptiveCard, type CardElement } from "./adaptive-card";
+import { mentionToken, mentionTokenPattern, readMentionTokens } from "../../src/mention";
 
 /** The verb of the form's submit button; its `data.formCallbackId` carries the FormModel's callbackId. */
 export const formSubmitVerb = "offboard.form.submit";
@@ -93,7 +94,7 @@ export function formCard(
 /** The people of a prefilled answer: mention tokens `<@id|Name>`, or the picker's own `id1,id2`. */
 function peopleIn(value: string | undefined): { id: string; name?: string }[] {
   if (!value) return [];
-  const tokens = [...value.matchAll(/<@([^|>\s]+)(?:\|([^>]*))?>/g)].map((m) => ({ id: m[1], name: m[2] }));
+  const tokens = readMentionTokens(value).map((m) => ({ id: m.userId, name: m.name }));
   if (tokens.length > 0 || value.includes("<@")) return tokens.filter((p) => !p.id.startsWith("email:"));
   return value
     .split(",")
@@ -115,7 +116,7 @@ function peopleInputs(
 ): CardElement[] {
   const picked = peopleIn(value);
   const emails = (value ?? "")
-    .replace(/<@[^>]*>/g, " ")
+    .replace(mentionTokenPattern(), " ")
     .split(/[\s,;]+/)
     .filter((w) => w.includes("@"))
     .join(", ");
@@ -157,7 +158,7 @@ export function readFormCard(data: Record<string, unknown>): { callbackId: strin
       .split(",")
       .map((v) => v.trim())
       .filter(Boolean)
-      .map((v) => `<@${v}>`);
+      .map((v) => mentionToken({ userId: v }));
     values[id] = [...picked, values[`${id}.emails`] ?? ""].filter(Boolean).join(" ");
     delete values[`${id}.emails`];
   }

@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import type { Logger } from "pino";
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
 import { ListedPartners } from "../../src/conversation/chat-router";
-import type { Conversation } from "../../src/conversation/inbound";
+import type { Conversation } from "../../src/ports";
 import type { ChatPort, PartnerDirectory } from "../../src/ports";
 import { readActivityText } from "./activity-text";
 import { TeamsConversations } from "./conversation-references";
@@ -108,7 +108,7 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
 
   return {
     chat,
-    partners: new ListedPartners(options.partnerUsers),
+    partners: new ListedPartners(options.partnerUsers, "teams"),
     attach(next: Conversation) {
       conversation = next;
     },

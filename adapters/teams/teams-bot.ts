@@ -6,8 +6,8 @@ import {
   type TurnContext,
 } from "botbuilder";
 import type { Logger } from "pino";
-import { parseCommand } from "../../src/conversation/commands";
-import type { ActionInbound, Conversation, Outcome } from "../../src/conversation/inbound";
+import { OffboardFailure } from "../../src/errors";
+import type { ActionInbound, Conversation, Outcome } from "../../src/ports";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import { adaptiveCardContentType, type AdaptiveCard } from "./adaptive-card";
 import { readActivityText, type ActivityText } from "./activity-text";
@@ -43,12 +43,10 @@ const messageResponse = (text: string): AdaptiveCardInvokeResponse => ({
  * Translates Teams activities into the core's Inbound events and hands them to the Conversation. No
  * flow logic lives here.
  *
- * - A message that @mentions the bot is a `command` (its words after the mention). Inside a case's
- *   reply chain, an @mention whose first word is not a command is an answer (`reply`): people mention
- *   the bot out of habit.
- * - A message in a reply chain without the bot's mention is a `reply` (the bot sees these when the app
- *   has the `ChannelMessage.Read.Group` resource-specific permission, see teams-app/manifest.json).
- * - In a 1:1 chat with the bot, words that parse as a command are a command; other text is a reply.
+ * - Every message is one `message` inbound: its words without the bot's mention, whether the bot was
+ *   mentioned, whether it is the 1:1 chat, the reply chain it is in. Whether that is a command or an
+ *   answer is the core's one rule. (The bot sees messages without its mention when the app has the
+ *   `ChannelMessage.Read.Group` resource-specific permission, see teams-app/manifest.json.)
  * - An `adaptiveCard/action` invoke (Action.Execute) is an `action`; its answer is the card the core
  *   just re-rendered (to the presser), or the core's notice as a message.
  */
@@ -94,16 +92,22 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     await this.conversations.remember(activity, text.mentioned);
     const location = await this.locationOf(activity);
     const requestId = activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? ""}`;
-    const personal = activity.conversation.conversationType === "personal";
-    const isCommand = personal
-      ? parseCommand(text.text) !== undefined
-      : text.mentionsBot && (!location.threadId || parseCommand(text.text) !== undefined);
-    if (isCommand) {
-      await this.core().handle({ kind: "command", words: text.text, actor, location, requestId });
-    } else if (location.threadId && text.text) {
-      await this.core().handle({ kind: "reply", text: text.text, actor, location, requestId });
-    } else if (text.mentionsBot) {
-      await this.core().handle({ kind: "command", words: text.text, actor, location, requestId });
+    try {
+      await this.core().handle({
+        kind: "message",
+        text: text.text,
+        mentionsBot: text.mentionsBot,
+        direct: activity.conversation.conversationType === "personal",
+        mentions: text.mentioned.map((m) => ({ platform: "teams", userId: m.aadObjectId ?? m.id, name: m.name })),
+        actor,
+        location,
+        requestId,
+      });
+    } catch (error) {
+      // Our failure: the person learns it privately (no internal message), the operators find the reference.
+      const failure = OffboardFailure.of(error);
+      this.logger?.error({ err: failure.cause, correlationId: failure.correlationId }, "Teams: a message failed");
+      await context.sendActivity(failure.publicMessage).catch(() => undefined);
     }
   }
 
@@ -177,10 +181,12 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
       const outcome = await this.core().handle(input);
       return await this.answer(outcome, message, before);
     } catch (error) {
-      this.logger?.error({ err: error, verb: invokeValue.action?.verb }, "Teams: a card action failed");
-      return messageResponse(
-        "Offboard could not process this action; please try again. If it keeps failing, tell the partner's operators.",
+      const failure = OffboardFailure.of(error);
+      this.logger?.error(
+        { err: failure.cause, correlationId: failure.correlationId, verb: invokeValue.action?.verb },
+        "Teams: a card action failed",
       );
+      return messageResponse(failure.publicMessage);
     }
   }
 

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
-import { OffboardError } from "../../src/errors";
+import type { Conversation, Inbound, Outcome } from "../../src/ports";
+import { OffboardError, OffboardFailure } from "../../src/errors";
 import type { ChatLocation } from "../../src/identity";
 import { message as plainMessage } from "../../src/message";
 import type { DemoEventHub } from "./demo-event-hub";
@@ -68,8 +68,10 @@ const formInput = z.object({
   requestId: id.optional(),
 });
 
-/** `/offboard <words>`, or `@Offboard <words>` as in a Slack Connect channel. */
-const commandPattern = /^\s*(?:\/offboard|@offboard)(?:\s+([\s\S]*))?$/i;
+/** `/offboard <words>`: the slash command. */
+const slashPattern = /^\s*\/offboard(?:\s+([\s\S]*))?$/i;
+/** `@Offboard` anywhere in the words, as in a Slack Connect channel. */
+const botMention = () => /(?:^|(?<=\s))@offboard\b/gi;
 
 /** A refusal the page shows as it is. */
 class DemoRequestError extends Error {
@@ -172,25 +174,26 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
           throw new DemoRequestError(404, "that thread is not in the channel");
       }
       const typed = toMentionTokens(input.text, users);
-      const location = locationOf(channel.id, input.threadId);
-      // What people type is visible to everyone, as in a channel (a slash command too, for the demo's sake).
-      await store.add({
-        channelId: channel.id,
-        threadId: input.threadId,
-        author: { kind: "user", userId: user.id, name: user.name, teamId: user.teamId },
-        body: plainMessage(typed),
+      const slash = slashPattern.exec(typed);
+      const mention = botMention().test(typed);
+      // As in Slack: a slash command is seen by no one else; posted words (with a mention too) by everyone.
+      if (!slash)
+        await store.add({
+          channelId: channel.id,
+          threadId: input.threadId,
+          author: { kind: "user", userId: user.id, name: user.name, teamId: user.teamId },
+          body: plainMessage(typed),
+        });
+      const words = slash ? slash[1] : mention ? typed.replace(botMention(), " ") : typed;
+      const outcome = await handle({
+        kind: "message",
+        actor,
+        requestId,
+        text: (words ?? "").trim(),
+        mentionsBot: Boolean(slash || mention),
+        direct: false,
+        location: locationOf(channel.id, input.threadId),
       });
-
-      const command = commandPattern.exec(typed);
-      let outcome: Outcome;
-      if (command)
-        outcome = await handle({ kind: "command", actor, requestId, words: (command[1] ?? "").trim(), location });
-      else if (input.threadId !== undefined)
-        outcome = await handle({ kind: "reply", actor, requestId, text: typed, location });
-      else
-        outcome = {
-          notice: "Offboard listens to /offboard commands (or @Offboard …) and to replies in a case thread.",
-        };
       res.json({ outcome });
     }),
   );
@@ -254,8 +257,9 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       // express.static's "no such file", a body over the size limit, …
       res.status(clientErrorStatus(error) as number).json({ error: (error as Error).message });
     } else {
-      logger?.error({ err: error }, "demo channel request failed");
-      res.status(500).json({ error: "Offboard could not handle that; the log says why" });
+      const failure = OffboardFailure.of(error);
+      logger?.error({ err: failure.cause, correlationId: failure.correlationId }, "demo channel request failed");
+      res.status(500).json({ error: failure.publicMessage });
     }
   });
 
@@ -287,7 +291,7 @@ function clientErrorStatus(error: unknown): number | undefined {
 
 function statusOf(error: OffboardError): number {
   switch (error.code) {
-    case "not_authorized":
+    case "not_permitted":
       return 403;
     case "not_found":
       return 404;

@@ -1,14 +1,14 @@
 import type express from "express";
 import type Redis from "ioredis";
 import type { Logger } from "pino";
-import type { Conversation } from "../../src/conversation/inbound";
+import type { Conversation } from "../../src/ports";
 import type { Identity } from "../../src/identity";
 import type { ChatPort, PartnerDirectory } from "../../src/ports";
 import { createDemoApiRouter, type DemoChannelInfo } from "./demo-api";
 import { DemoChat } from "./demo-chat";
 import { DemoEventHub } from "./demo-event-hub";
 import { DemoMessageStore } from "./demo-message-store";
-import { defaultDemoUsers, partnerUserIds, type DemoUser } from "./demo-users";
+import { defaultDemoUsers, demoIdentity, partnerUserIds, type DemoUser } from "./demo-users";
 
 export interface DemoChannelOptions {
   /** The store's connection; the live updates open one more (a subscriber) from it. */
@@ -61,6 +61,8 @@ export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
   );
   const partnerDirectory: PartnerDirectory = {
     isPartner: async (who: Identity) => who.platform === "web" && partners.has(who.userId),
+    approvers: async (platform) =>
+      platform === "web" ? users.filter((u) => partners.has(u.id)).map((u) => demoIdentity(u)) : [],
   };
   const endStreams: (() => void)[] = [];
 

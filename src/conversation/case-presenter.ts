@@ -1,7 +1,7 @@
 import type { Case } from "../case";
 import type { ChatLocation } from "../identity";
 import type { Message } from "../message";
-import type { ChatPort } from "../ports";
+import type { ChatPort, PartnerDirectory } from "../ports";
 import { caseMessage } from "./case-view";
 
 /** Where a case talks: the thread of its case message in its main channel. */
@@ -17,8 +17,16 @@ export function caseThread(value: Case): ChatLocation {
 export class CasePresenter {
   constructor(
     private readonly chat: ChatPort,
+    private readonly partners: PartnerDirectory,
+    private readonly partnerName: string,
     private readonly onError: (error: unknown, what: string) => void = () => undefined,
   ) {}
+
+  /** The case card, naming the partner's configured approvers on the case's platform. */
+  async caseCard(value: Case): Promise<Message> {
+    const approvers = await this.partners.approvers(value.locations[0].platform);
+    return caseMessage(value, { name: this.partnerName, approvers });
+  }
 
   async say(value: Case, body: Message): Promise<void> {
     await this.chat.post(caseThread(value), body);
@@ -27,7 +35,7 @@ export class CasePresenter {
   async refresh(value: Case): Promise<void> {
     if (!value.caseMessage) return;
     try {
-      await this.chat.update(value.caseMessage, caseMessage(value));
+      await this.chat.update(value.caseMessage, await this.caseCard(value));
     } catch (error) {
       this.onError(error, `update the case message of ${value.id}`);
     }

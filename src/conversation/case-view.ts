@@ -1,11 +1,12 @@
 import type { Case } from "../case";
 import type { CaseStatus } from "../case-status";
 import { describeIdentity, type Identity } from "../identity";
-import { actions, button, context, divider, fields, header, message, text, type Block, type Message } from "../message";
+import { actions, context, divider, fields, header, message, text, type Block, type Message } from "../message";
 import { partyLabel, parties } from "../party";
 import { countArtifacts, handoffStepLabel, handoffSteps, type Plan } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
 import type { TicketField } from "../ticket/fields";
+import { buttonOf } from "./buttons";
 import { commandHelp } from "./commands";
 
 /** How the case message and the other case messages look, as the core's message model. */
@@ -22,9 +23,8 @@ export const statusLabel: Record<CaseStatus, string> = {
   cancelled: "Cancelled",
 };
 
-export function mention(who: Identity): string {
-  return who.userId.startsWith("email:") ? (who.email ?? who.userId.slice(6)) : `<@${who.userId}>`;
-}
+import { mentionOf as mention } from "../mention";
+export { mention };
 
 function people(list: Identity[]): string {
   return list.length ? list.map(mention).join(", ") : "—";
@@ -57,8 +57,14 @@ function nextStep(value: Case): string {
   }
 }
 
+/** How the partner appears on the case card: its configured name and approvers. */
+export interface PartnerView {
+  name: string;
+  approvers: Identity[];
+}
+
 /** The case message: id, status, parties, next step, buttons for the next actions. Updated in place. */
-export function caseMessage(value: Case): Message {
+export function caseMessage(value: Case, partner: PartnerView): Message {
   const answers = value.ticket.answers;
   const blocks: Block[] = [
     header(`Offboarding ${value.customerName ?? "a customer"} — ${value.id}`),
@@ -68,15 +74,16 @@ export function caseMessage(value: Case): Message {
       ["Target date", typeof answers.targetDate === "string" ? answers.targetDate : "—"],
       ["Customer approvers", people(value.members.customer)],
       ["AWS approver", people(value.members.aws)],
-      ["Partner", "partner approvers (configured)"],
+      ["Partner", `${partner.name}: ${people(partner.approvers)}`],
     ]),
     text(`Next: ${nextStep(value)}`),
   ];
   const buttons = [];
-  if (value.status === "collecting") buttons.push(button("ticket.form", "Fill in a form instead", value.id));
+  if (value.status === "collecting")
+    buttons.push(buttonOf({ id: "ticket.form", caseId: value.id }, "Fill in a form instead"));
   if (value.status === "approved" || value.status === "scheduled") {
     buttons.push(
-      button("run.start", "Run now", value.id, {
+      buttonOf({ id: "run.start", caseId: value.id }, "Run now", {
         style: "primary",
         confirm: {
           title: "Run the handoff now?",
@@ -89,7 +96,7 @@ export function caseMessage(value: Case): Message {
   }
   if (["collecting", "planning", "awaiting_signoff", "approved", "scheduled"].includes(value.status)) {
     buttons.push(
-      button("case.cancel", "Cancel case", value.id, {
+      buttonOf({ id: "case.cancel", caseId: value.id }, "Cancel case", {
         style: "danger",
         confirm: {
           title: `Cancel ${value.id}?`,
@@ -181,15 +188,19 @@ export function signOffMessage(value: Case): Message {
     blocks.push(
       actions(
         open.map((p) =>
-          button("signoff.approve", `Approve for ${partyLabel[p]}`, `${value.id}:${p}:${shortHash(hash)}`, {
-            style: "primary",
-            confirm: {
-              title: `Approve for ${partyLabel[p]}?`,
-              text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[p]}.`,
-              confirm: "Approve",
-              deny: "Cancel",
+          buttonOf(
+            { id: "signoff.approve", caseId: value.id, party: p, fingerprint: shortHash(hash) },
+            `Approve for ${partyLabel[p]}`,
+            {
+              style: "primary",
+              confirm: {
+                title: `Approve for ${partyLabel[p]}?`,
+                text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[p]}.`,
+                confirm: "Approve",
+                deny: "Cancel",
+              },
             },
-          }),
+          ),
         ),
       ),
     );
@@ -219,7 +230,7 @@ export function failureMessage(value: Case, accountId: string, step: string, rea
   return message(`Account ${accountId} failed at "${step}": ${reason}`, [
     text(`❌ Account *${accountId}* stopped at *${step}*: ${reason}`),
     actions([
-      button("account.retry", `Retry ${accountId}`, `${value.id}:${accountId}`, {
+      buttonOf({ id: "account.retry", caseId: value.id, accountId }, `Retry ${accountId}`, {
         confirm: {
           title: `Retry ${accountId}?`,
           text: "Runs this account's remaining steps again. Finished steps are not repeated.",

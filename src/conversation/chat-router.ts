@@ -49,17 +49,28 @@ export class PartnerRouter implements PartnerDirectory {
   isPartner(who: Identity): Promise<boolean> {
     return this.platforms[who.platform]?.isPartner(who) ?? Promise.resolve(false);
   }
+
+  approvers(platform: Platform): Promise<Identity[]> {
+    return this.platforms[platform]?.approvers(platform) ?? Promise.resolve([]);
+  }
 }
 
 /** Partner membership from a fixed list of user ids (Teams AAD object ids, demo users). */
 export class ListedPartners implements PartnerDirectory {
   private readonly ids: Set<string>;
 
-  constructor(ids: readonly string[]) {
+  constructor(
+    ids: readonly string[],
+    private readonly platform: Platform,
+  ) {
     this.ids = new Set(ids);
   }
 
+  approvers(platform: Platform): Promise<Identity[]> {
+    return Promise.resolve(platform === this.platform ? [...this.ids].map((userId) => ({ platform, userId })) : []);
+  }
+
   isPartner(who: Identity): Promise<boolean> {
-    return Promise.resolve(this.ids.has(who.userId));
+    return Promise.resolve(who.platform === this.platform && this.ids.has(who.userId));
   }
 }

@@ -5,14 +5,14 @@ export type CommandName =
   | "edit"
   | "plan"
   | "approve"
+  | "assign"
   | "run"
   | "retry"
   | "credentials"
   | "code"
   | "cancel"
   | "export"
-  | "help"
-  | "assign";
+  | "help";
 
 export interface ParsedCommand {
   name: CommandName;
@@ -20,47 +20,89 @@ export interface ParsedCommand {
   args: string;
 }
 
-const names: readonly CommandName[] = [
-  "start",
-  "status",
-  "edit",
-  "plan",
-  "approve",
-  "run",
-  "retry",
-  "credentials",
-  "code",
-  "cancel",
-  "export",
-  "help",
-  "assign",
-];
+interface CommandSpec {
+  usage: string;
+  description: string;
+  /**
+   * The whole words of the command when typed without addressing the bot (no slash command, no mention) in a case
+   * thread. Strict on purpose: an answer that merely starts with a command's name ("Run the workloads in-house")
+   * stays an answer.
+   */
+  shape: RegExp;
+}
+
+const account = String.raw`\d{4}[\s-]?\d{4}[\s-]?\d{4}`;
+
+/** Every command: its usage, what it does, and its strict shape. The order is the order of `help`. */
+export const commandSpecs: Record<CommandName, CommandSpec> = {
+  start: { usage: "start", description: "open a handoff case here and start the ticket questions", shape: /^start$/i },
+  status: {
+    usage: "status [case]",
+    description: "where the case stands",
+    shape: /^status(?:\s+OFB-\d{4}-\d{4,})?$/i,
+  },
+  edit: { usage: "edit <field>", description: "change a ticket answer (voids the sign-offs)", shape: /^edit\s+\S+$/i },
+  plan: {
+    usage: "plan",
+    description: "show the plan; `plan refresh` reads AWS again (partner)",
+    shape: /^plan(?:\s+refresh)?$/i,
+  },
+  approve: { usage: "approve", description: "show the sign-off message", shape: /^approve$/i },
+  assign: {
+    usage: "assign aws @user",
+    description: "name the AWS approver (partner)",
+    shape: /^assign\s+aws\s+<@[^>]+>(?:[\s,]+<@[^>]+>)*$/i,
+  },
+  run: { usage: "run", description: "start the handoff now instead of on the target date (partner)", shape: /^run$/i },
+  retry: {
+    usage: "retry <account>",
+    description: "run a failed account's remaining steps again (partner)",
+    shape: new RegExp(`^retry\\s+${account}$`, "i"),
+  },
+  credentials: {
+    usage: "credentials <account>",
+    description: "get a one-time link to deposit that account's root credentials (partner)",
+    shape: new RegExp(`^credentials\\s+${account}$`, "i"),
+  },
+  code: {
+    usage: "code <account> <code>",
+    description:
+      "give the code AWS mailed to the account's new root e-mail (customer approver, passwordless handover; also as a reply in the case thread)",
+    shape: new RegExp(`^code\\s+(?:${account}\\s+)?[A-Za-z0-9]{4,16}$`, "i"),
+  },
+  cancel: { usage: "cancel", description: "cancel the case (before the run starts)", shape: /^cancel$/i },
+  export: {
+    usage: "export",
+    description: "the case and its audit trail as JSON and Markdown files",
+    shape: /^export$/i,
+  },
+  help: { usage: "help", description: "this list", shape: /^help$/i },
+};
+
+const names = Object.keys(commandSpecs) as CommandName[];
+
+export function isCommandName(word: string): word is CommandName {
+  return (names as string[]).includes(word.toLowerCase());
+}
 
 /** Undefined when the first word is not a command (the caller answers with help). Empty words = help. */
 export function parseCommand(words: string): ParsedCommand | undefined {
   const trimmed = words.replace(/^\s*\/?offboard\b/i, "").trim();
   if (trimmed === "") return { name: "help", args: "" };
   const [first, ...rest] = trimmed.split(/\s+/);
-  const name = first.toLowerCase() as CommandName;
-  if (!names.includes(name)) return undefined;
-  return { name, args: rest.join(" ").trim() };
+  if (!isCommandName(first)) return undefined;
+  return { name: first.toLowerCase() as CommandName, args: rest.join(" ").trim() };
 }
 
-export const commandHelp: [string, string][] = [
-  ["start", "open a handoff case here and start the ticket questions"],
-  ["status [case]", "where the case stands"],
-  ["edit <field>", "change a ticket answer (voids the sign-offs)"],
-  ["plan", "show the plan; `plan refresh` reads AWS again (partner)"],
-  ["approve", "show the sign-off message"],
-  ["assign aws @user", "name the AWS approver (partner)"],
-  ["run", "start the handoff now instead of on the target date (partner)"],
-  ["retry <account>", "run a failed account's remaining steps again (partner)"],
-  ["credentials <account>", "get a one-time link to deposit that account's root credentials (partner)"],
-  [
-    "code <account> <code>",
-    "give the code AWS mailed to the account's new root e-mail (customer approver, passwordless handover; also as a reply in the case thread)",
-  ],
-  ["cancel", "cancel the case (before the run starts)"],
-  ["export", "the case and its audit trail as JSON and Markdown"],
-  ["help", "this list"],
-];
+/** The command when the words are exactly a command's shape (see CommandSpec.shape), else undefined. */
+export function parseCommandShape(words: string): ParsedCommand | undefined {
+  const trimmed = words.trim();
+  const parsed = parseCommand(trimmed);
+  if (!parsed || trimmed === "" || !commandSpecs[parsed.name].shape.test(trimmed)) return undefined;
+  return parsed;
+}
+
+export const commandHelp: [string, string][] = names.map((name) => [
+  commandSpecs[name].usage,
+  commandSpecs[name].description,
+]);

@@ -32,7 +32,9 @@ export class HandoffWorkflow implements HandoffEvents {
   private readonly lastProgressAt = new Map<string, number>();
 
   constructor(private readonly deps: ConversationDeps) {
-    this.presenter = new CasePresenter(deps.chat, (error, what) => this.reportError(error, what));
+    this.presenter = new CasePresenter(deps.chat, deps.partners, deps.partnerName ?? "the partner", (error, what) =>
+      this.reportError(error, what),
+    );
   }
 
   private reportError(error: unknown, what: string): void {

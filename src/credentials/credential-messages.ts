@@ -11,10 +11,8 @@ export function formatWhen(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-/** A recipient as the channel shows them: a mention where the platform can resolve one. */
-export function mentionOf(who: Identity): string {
-  return who.userId.startsWith("email:") ? (who.email ?? who.name ?? who.userId.slice(6)) : `<@${who.userId}>`;
-}
+import { mentionOf } from "../mention";
+export { mentionOf };
 
 /** The plain name kept in the case record and shown on the retrieval page. */
 export function displayNameOf(who: Identity): string {

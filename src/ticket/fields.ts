@@ -11,6 +11,7 @@ import {
   parseYesNo,
   type ChoiceOption,
 } from "./parsers";
+import { isEmailOnly, mentionOf, mentionToken } from "../mention";
 
 /**
  * The ticket's fields: the partner runbook's ticket template plus what the rest of the runbook needs
@@ -77,10 +78,9 @@ export interface TicketField {
   toInput(value: AnswerValue): string;
 }
 
-/** A mention token for an identity, or its e-mail address when it is known only by that. */
-export function mentionOf(who: Identity): string {
-  if (who.email && who.userId === `email:${who.email}`) return who.email;
-  return who.name ? `<@${who.userId}|${who.name}>` : `<@${who.userId}>`;
+/** A mention token for an identity (with its name, so it parses back whole), or its e-mail address. */
+export function personAsInput(who: Identity): string {
+  return isEmailOnly(who) ? (who.email ?? who.userId.slice("email:".length)) : mentionToken(who);
 }
 
 const isIdentityList = (value: AnswerValue): value is Identity[] =>
@@ -92,10 +92,7 @@ export function formatAnswer(value: AnswerValue): string {
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (typeof value === "string") return value;
   if (value.length === 0) return "(none)";
-  if (isIdentityList(value))
-    return value
-      .map((who) => (who.email && who.userId === `email:${who.email}` ? who.email : `<@${who.userId}>`))
-      .join(", ");
+  if (isIdentityList(value)) return value.map(mentionOf).join(", ");
   return (value as string[]).join(", ");
 }
 
@@ -138,7 +135,7 @@ const removalByOptions: ChoiceOption[] = [
   {
     value: "partner",
     label: "The partner removes all the accounts from its organization at once",
-    aliases: ["partner", "the partner", "centurylink", "ctl"],
+    aliases: ["partner", "the partner", "reseller"],
   },
   {
     value: "customer",

@@ -1,5 +1,6 @@
 import type { Identity, Platform } from "../identity";
 import { accept, refuse, type ParseResult } from "./parse-result";
+import { replaceMentionTokens } from "../mention";
 
 /**
  * The parsers behind the ticket questions. Each reads what a person typed in a chat (loosely: spaces,
@@ -302,8 +303,6 @@ export function parseChoice(text: string, options: ChoiceOption[]): ParseResult<
   return refuse(`${quoted(text.trim())} is not one of the options: ${listed}`);
 }
 
-/** The neutral mention token (Slack's syntax): `<@U123ABC>` or `<@U123ABC|Display Name>`. */
-const mentionPattern = /<@([^|>\s]+)(?:\|([^>]*))?>/g;
 /** Slack's rendering of a typed e-mail address: `<mailto:jane@example.com|jane@example.com>`. */
 const mailtoPattern = /<mailto:([^|>\s]+)(?:\|[^>]*)?>/gi;
 const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
@@ -333,8 +332,8 @@ export function parseMentions(
     people.push(who);
   };
 
-  let rest = text.replace(mentionPattern, (_token, userId: string, name?: string) => {
-    const display = name?.trim().replace(/^@/, "");
+  let rest = replaceMentionTokens(text, ({ userId, name }) => {
+    const display = name?.replace(/^@/, "");
     add(display ? { platform, userId, name: display } : { platform, userId });
     return " ";
   });

@@ -4,7 +4,7 @@ import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import type { Case } from "../../src/case";
 import { ListedPartners } from "../../src/conversation/chat-router";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
-import type { Inbound } from "../../src/conversation/inbound";
+import type { Inbound } from "../../src/ports";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { Identity } from "../../src/identity";
 import type { Plan } from "../../src/plan";
@@ -33,7 +33,7 @@ function setup(extra: Partial<ConversationDeps> = {}) {
     audit: new RedisAuditLog(redis, prefix),
     idempotency: new RedisIdempotencyStore(redis, prefix),
     chat,
-    partners: new ListedPartners(["pat"]),
+    partners: new ListedPartners(["pat"], "web"),
     clock: { now: () => new Date() },
     ...extra,
   };
@@ -47,8 +47,10 @@ async function startCase(
   by = partner,
 ): Promise<Case> {
   await conversation.handle({
-    kind: "command",
-    words: "start",
+    kind: "message",
+    mentionsBot: true,
+    direct: false,
+    text: "start",
     actor: by,
     location: { ...channel, channelId },
     requestId: rid(),
@@ -71,7 +73,9 @@ async function answerAll(conversation: OffboardConversation, value: Case, by: Id
     recipient: "<@cora|Cora>",
   })) {
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: answer.text,
       actor: by,
       location: thread(value),
@@ -102,8 +106,10 @@ describe("the conversation (core, real Redis)", () => {
     expect(chat.texts("post").some((t) => t.startsWith(`Ticket for ${value.id} complete`))).toBe(true);
 
     await conversation.handle({
-      kind: "command",
-      words: "assign aws <@avery|Avery>",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "assign aws <@avery|Avery>",
       actor: partner,
       location: thread(value),
       requestId: rid(),
@@ -134,28 +140,36 @@ describe("the conversation (core, real Redis)", () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-bad");
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Acme",
       actor: partner,
       location: thread(value),
       requestId: rid(),
     });
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "<@cora>",
       actor: partner,
       location: thread(value),
       requestId: rid(),
     });
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Leave",
       actor: partner,
       location: thread(value),
       requestId: rid(),
     });
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "2001-01-01",
       actor: partner,
       location: thread(value),
@@ -171,7 +185,9 @@ describe("the conversation (core, real Redis)", () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-stranger");
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Evil Corp",
       actor: stranger,
       location: thread(value),
@@ -202,8 +218,10 @@ describe("the conversation (core, real Redis)", () => {
     await conversation.handle(approve(value, "customer", customer));
     const oldHash = shortHash(approvalHash(value));
     await conversation.handle({
-      kind: "command",
-      words: "edit goal",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "edit goal",
       actor: customer,
       location: thread(value),
       requestId: rid(),
@@ -212,7 +230,9 @@ describe("the conversation (core, real Redis)", () => {
     expect(edited.status).toBe("collecting");
     expect(edited.signOffs).toHaveLength(0);
     await conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Run our own AWS organization, with care",
       actor: customer,
       location: thread(value),
@@ -229,7 +249,9 @@ describe("the conversation (core, real Redis)", () => {
     const { chat, deps, conversation } = setup();
     let value = await startCase(conversation, chat, "c-retry");
     const reply: Inbound = {
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Acme",
       actor: partner,
       location: thread(value),
@@ -252,7 +274,9 @@ describe("the conversation (core, real Redis)", () => {
       return post(where, body);
     };
     const reply: Inbound = {
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Acme",
       actor: partner,
       location: thread(value),
@@ -273,7 +297,9 @@ describe("the conversation (core, real Redis)", () => {
     const first = setup();
     const value = await startCase(first.conversation, first.chat, "c-resume");
     await first.conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Acme",
       actor: partner,
       location: thread(value),
@@ -281,7 +307,9 @@ describe("the conversation (core, real Redis)", () => {
     });
     const second = setup();
     await second.conversation.handle({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "<@cora|Cora>",
       actor: partner,
       location: thread(value),
@@ -325,8 +353,10 @@ describe("the conversation (core, real Redis)", () => {
     expect(value.status).toBe("awaiting_signoff");
     expect(value.plan?.version).toBe(1);
     await conversation.handle({
-      kind: "command",
-      words: "assign aws <@avery>",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "assign aws <@avery>",
       actor: partner,
       location: thread(value),
       requestId: rid(),
@@ -347,16 +377,20 @@ describe("the conversation (core, real Redis)", () => {
       ]),
     );
     await conversation.handle({
-      kind: "command",
-      words: "run",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "run",
       actor: customer,
       location: thread(value),
       requestId: rid(),
     });
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner approver can start the run/);
     await conversation.handle({
-      kind: "command",
-      words: "run",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "run",
       actor: partner,
       location: thread(value),
       requestId: rid(),
@@ -370,16 +404,20 @@ describe("the conversation (core, real Redis)", () => {
     const value = await startCase(conversation, chat, "c-assign");
     await answerAll(conversation, value, partner);
     await conversation.handle({
-      kind: "command",
-      words: "assign aws <@cora>",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "assign aws <@cora>",
       actor: partner,
       location: thread(value),
       requestId: rid(),
     });
     expect(chat.last("ephemeral")!.body.text).toMatch(/customer approver and cannot also approve for AWS/);
     await conversation.handle({
-      kind: "command",
-      words: "assign aws <@avery>",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "assign aws <@avery>",
       actor: customer,
       location: thread(value),
       requestId: rid(),

@@ -3,7 +3,7 @@ import { createDemoChannel, type DemoChannel } from "../../adapters/web/demo-cha
 import type { DemoMessage } from "../../adapters/web/demo-message-store";
 import { createHttpServer, type RunningHttpServer } from "../../adapters/web/http-server";
 import { createLogger } from "../../adapters/log/logger";
-import type { Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
+import type { Conversation, Inbound, Outcome } from "../../src/ports";
 import { actions, button, header, message, text } from "../../src/message";
 import { testRedis, testRedisUrl } from "../support/redis";
 
@@ -282,10 +282,12 @@ describe("the demo channel", () => {
       expect(body.outcome).toEqual({});
       expect(conversation.received).toEqual([
         {
-          kind: "command",
+          kind: "message",
+          mentionsBot: true,
+          direct: false,
           actor: { platform: "web", userId: carol, teamId: "T-CUSTOMER", name: "Carol Chen" },
           requestId: "test-req-1",
-          words: "start",
+          text: "start",
           location: { platform: "web", channelId: "C-DEMO", teamId: "T-PARTNER" },
         },
       ]);
@@ -298,8 +300,10 @@ describe("the demo channel", () => {
       const root = await demo.chat.post(channelWhere, message("case root"));
       await post("/demo/api/message", { user: "U-PAT", text: "@Offboard status", threadId: root.messageId });
       expect(conversation.received[0]).toMatchObject({
-        kind: "command",
-        words: "status",
+        kind: "message",
+        mentionsBot: true,
+        direct: false,
+        text: "status",
         location: { threadId: root.messageId },
         actor: { teamId: "T-PARTNER" },
       });
@@ -314,7 +318,9 @@ describe("the demo channel", () => {
       });
       expect(conversation.received).toHaveLength(1);
       expect(conversation.received[0]).toMatchObject({
-        kind: "reply",
+        kind: "message",
+        mentionsBot: false,
+        direct: false,
         text: "<@U-CAROL|Carol Chen> and <@U-DEV|Dev Patel>, mail ops@example.com",
         location: { channelId: "C-DEMO", threadId: root.messageId },
       });
@@ -429,9 +435,9 @@ describe("the demo channel", () => {
     });
 
     it("shows the core's refusal as the error message", async () => {
-      const { NotAuthorizedError } = await import("../../src/errors");
+      const { NotPermittedError } = await import("../../src/errors");
       conversation.answer = () => {
-        throw new NotAuthorizedError("only a partner operator can run the handoff");
+        throw new NotPermittedError("only a partner operator can run the handoff");
       };
       const { status, body } = await post("/demo/api/message", { user: carol, text: "/offboard run" });
       expect(status).toBe(403);

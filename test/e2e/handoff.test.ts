@@ -19,8 +19,10 @@ describe("the whole handoff against the sandbox (real Redis, BullMQ, SDK clients
     value = await stack.caseOf();
     expect(value.status).toBe("scheduled");
     await stack.act({
-      kind: "command",
-      words: "run",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "run",
       actor: people.partner,
       location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
     });

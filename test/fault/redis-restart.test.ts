@@ -52,12 +52,26 @@ async function waitForReadiness(status: number, timeoutMs: number): Promise<numb
 describe("Redis killed and restarted from its AOF in the middle of a case", () => {
   it("loses no answer, audit event or version, reconnects by itself, and the plan still arrives", async () => {
     const channel = { platform: "web" as const, channelId: stack.channelId };
-    await stack.act({ kind: "command", words: "start", actor: people.partner, location: channel });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "start",
+      actor: people.partner,
+      location: channel,
+    });
     let value = await stack.caseOf();
     const thread = { ...channel, threadId: value.caseMessage!.messageId };
     const half = Math.ceil(answers.length / 2);
     for (const answer of answers.slice(0, half))
-      await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
+      await stack.act({
+        kind: "message",
+        mentionsBot: false,
+        direct: false,
+        text: answer.text,
+        actor: people.partner,
+        location: thread,
+      });
 
     const before: Case = await stack.caseOf();
     const auditBefore = await deps.audit.read(before.id);
@@ -99,10 +113,19 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
 
     // Carry on where the ticket stopped, on the restarted Redis.
     for (const answer of answers.slice(half))
-      await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
+      await stack.act({
+        kind: "message",
+        mentionsBot: false,
+        direct: false,
+        text: answer.text,
+        actor: people.partner,
+        location: thread,
+      });
     await stack.act({
-      kind: "command",
-      words: "assign aws <@U-ALEX|Alex Rivera>",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "assign aws <@U-ALEX|Alex Rivera>",
       actor: people.partner,
       location: thread,
     });

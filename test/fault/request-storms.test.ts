@@ -2,7 +2,7 @@ import { Server, type IncomingMessage, type ServerResponse } from "node:http";
 import { RedisAuditLog, verifyCaseAudit } from "../../adapters/redis/audit-log";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
 import type { AuditEvent } from "../../src/ports";
-import type { ActionInbound, ReplyInbound } from "../../src/conversation/inbound";
+import type { ActionInbound, MessageInbound } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 import { validTicketAnswers } from "../support/ticket-answers";
@@ -61,7 +61,14 @@ const channel = () => ({ platform: "web" as const, channelId: stack.channelId })
 
 describe("retries, double clicks and AWS conflicts, all at once", () => {
   it("records each effect once, and a run through a ConcurrentModificationException burst completes with one removal per account", async () => {
-    await stack.act({ kind: "command", words: "start", actor: people.partner, location: channel() });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "start",
+      actor: people.partner,
+      location: channel(),
+    });
     let value = await stack.caseOf();
     const thread = { ...channel(), threadId: value.caseMessage!.messageId };
     const answers = validTicketAnswers(
@@ -70,17 +77,28 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     );
     const last = answers[answers.length - 1];
     for (const answer of answers.slice(0, -1))
-      await stack.act({ kind: "reply", text: answer.text, actor: people.partner, location: thread });
+      await stack.act({
+        kind: "message",
+        mentionsBot: false,
+        direct: false,
+        text: answer.text,
+        actor: people.partner,
+        location: thread,
+      });
     await stack.act({
-      kind: "command",
-      words: "assign aws <@U-ALEX|Alex Rivera>",
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "assign aws <@U-ALEX|Alex Rivera>",
       actor: people.partner,
       location: thread,
     });
 
     // The last answer, delivered 20 times at once with one request id (a platform retrying).
-    const lastReply: ReplyInbound = {
-      kind: "reply",
+    const lastReply: MessageInbound = {
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: last.text,
       actor: people.partner,
       location: thread,
@@ -139,7 +157,14 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     // The run, with Organizations answering ConcurrentModificationException to the next 20 calls.
     const answered = watchSandboxAnswers(stack.sandbox.port);
     try {
-      await stack.act({ kind: "command", words: "run", actor: people.partner, location: thread });
+      await stack.act({
+        kind: "message",
+        mentionsBot: true,
+        direct: false,
+        text: "run",
+        actor: people.partner,
+        location: thread,
+      });
       stack.sandbox.setFaults({ concurrentModificationBurst: 20 });
       value = await stack.waitFor(
         (c) => c.status === "completed" || c.status === "failed",

@@ -1,6 +1,6 @@
 import type { Case } from "../../src/case";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
-import type { Outcome } from "../../src/conversation/inbound";
+import type { Outcome } from "../../src/ports";
 import type { ChatLocation, Identity } from "../../src/identity";
 import type { Message } from "../../src/message";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
@@ -39,9 +39,9 @@ const thread = (value: Case): ChatLocation => ({
 const handle = (input: Record<string, unknown>): Promise<Outcome> =>
   stack.bot.conversation.handle({ ...input, requestId: `${stack.prefix}root-${++seq}` } as never);
 const reply = (value: Case, who: Identity, text: string) =>
-  handle({ kind: "reply", text, actor: who, location: thread(value) });
-const command = (value: Case, who: Identity, words: string) =>
-  handle({ kind: "command", words, actor: who, location: thread(value) });
+  handle({ kind: "message", mentionsBot: false, direct: false, text, actor: who, location: thread(value) });
+const command = (value: Case, who: Identity, text: string) =>
+  handle({ kind: "message", mentionsBot: true, direct: false, text, actor: who, location: thread(value) });
 const otp = (id: AccountId) => stack.sandbox.otp(id);
 const member = (id: AccountId) => stack.sandbox.state.accounts.get(id)!;
 
@@ -51,7 +51,7 @@ const member = (id: AccountId) => stack.sandbox.state.accounts.get(id)!;
  */
 async function openPasswordlessCase(): Promise<Case> {
   const location = { platform: "web" as const, channelId: stack.channelId };
-  await handle({ kind: "command", words: "start", actor: people.partner, location });
+  await handle({ kind: "message", mentionsBot: true, direct: false, text: "start", actor: people.partner, location });
   const value = await stack.caseOf();
   const answers = validTicketAnswers(
     { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },

@@ -37,7 +37,7 @@ const workflow = new HandoffWorkflow({
   audit,
   chat,
   idempotency: new RedisIdempotencyStore(redis, prefix),
-  partners: { isPartner: async () => false },
+  partners: { isPartner: async () => false, approvers: async () => [] },
   clock: systemClock,
 });
 let fixture: AwsFixture;

@@ -1,7 +1,7 @@
 import { RedisAuditLog, verifyCaseAudit } from "../../adapters/redis/audit-log";
 import type { Case } from "../../src/case";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
-import type { Outcome } from "../../src/conversation/inbound";
+import type { Outcome } from "../../src/ports";
 import type { Identity } from "../../src/identity";
 import type { AuditEvent } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
@@ -117,7 +117,14 @@ describe("approvals through the full stack", () => {
 
   it("refuses stale buttons from before an edit, while collecting and after the re-plan, and records nothing for them", async () => {
     const thread = { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId };
-    await stack.act({ kind: "command", words: "edit goal", actor: people.partner, location: thread });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "edit goal",
+      actor: people.partner,
+      location: thread,
+    });
     let current = await stack.caseOf();
     expect(current.status).toBe("collecting");
     const voided = (await signOffEvents(value.id)).filter((e) => e.action === "signoff.voided");
@@ -128,7 +135,9 @@ describe("approvals through the full stack", () => {
     expect((await deps.audit.read(value.id)).length).toBe(whileCollecting);
 
     await stack.act({
-      kind: "reply",
+      kind: "message",
+      mentionsBot: false,
+      direct: false,
       text: "Run our own AWS organization, with our own support contract",
       actor: people.partner,
       location: thread,

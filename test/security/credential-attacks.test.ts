@@ -77,8 +77,10 @@ describe("credential links under attack, through the running product", () => {
     const value = await stack.openPlannedCase(account);
     caseId = value.id;
     await stack.act({
-      kind: "command",
-      words: `credentials ${account}`,
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: `credentials ${account}`,
       actor: people.partner,
       location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
     });

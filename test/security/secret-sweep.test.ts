@@ -52,12 +52,26 @@ describe("the secret sweep", () => {
     let value = await stack.openPlannedCase(accounts.join(" "));
     const thread = { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId };
     await stack.approveAll(value);
-    await stack.act({ kind: "command", words: "run", actor: people.partner, location: thread });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "run",
+      actor: people.partner,
+      location: thread,
+    });
     value = await stack.waitFor((c) => c.status === "completed" || c.status === "failed", 60_000, "the run");
     expect(value.status).toBe("completed");
 
     // Deposit, as the page's script does: encrypted in the browser, posted as JSON with the key.
-    await stack.act({ kind: "command", words: `credentials ${accounts[0]}`, actor: people.partner, location: thread });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: `credentials ${accounts[0]}`,
+      actor: people.partner,
+      location: thread,
+    });
     const [depositLink] = await directLinks(stack, people.partner.userId);
     const deposit = onThisBot(stack, depositLink.url);
     const key = randomSecret();
@@ -112,8 +126,22 @@ describe("the secret sweep", () => {
     const body = (await revealed.json()) as { ciphertext: string; secretName: string };
     expect(decryptCredentials(body.ciphertext, key, body.secretName)).toEqual(secret);
     expect((await fetch(retrieval.url)).status).toBe(410);
-    await stack.act({ kind: "command", words: "export", actor: people.partner, location: thread });
-    await stack.act({ kind: "command", words: "status", actor: people.customer, location: thread });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "export",
+      actor: people.partner,
+      location: thread,
+    });
+    await stack.act({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "status",
+      actor: people.customer,
+      location: thread,
+    });
     await stack.bot.conversation.workflow.flush();
 
     const needles: Record<string, string> = {

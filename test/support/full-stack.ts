@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Case } from "../../src/case";
 import { loadConfig } from "../../src/config";
-import type { Inbound } from "../../src/conversation/inbound";
+import type { Inbound } from "../../src/ports";
 import type { Identity } from "../../src/identity";
 import { startOffboard, type RunningOffboard } from "../../src/main";
 import { approvalHash, shortHash } from "../../src/signoff";
@@ -114,17 +114,26 @@ export async function startFullStack(
     caseOf,
     waitFor,
     async openPlannedCase(accounts: string) {
-      await act({ kind: "command", words: "start", actor: people.partner, location });
+      await act({ kind: "message", mentionsBot: true, direct: false, text: "start", actor: people.partner, location });
       let value = await caseOf();
       const answers = validTicketAnswers(
         { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },
         accounts,
       );
       for (const answer of answers)
-        await act({ kind: "reply", text: answer.text, actor: people.partner, location: thread(value) });
+        await act({
+          kind: "message",
+          mentionsBot: false,
+          direct: false,
+          text: answer.text,
+          actor: people.partner,
+          location: thread(value),
+        });
       await act({
-        kind: "command",
-        words: "assign aws <@U-ALEX|Alex Rivera>",
+        kind: "message",
+        mentionsBot: true,
+        direct: false,
+        text: "assign aws <@U-ALEX|Alex Rivera>",
         actor: people.partner,
         location: thread(value),
       });

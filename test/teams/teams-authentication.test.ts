@@ -4,7 +4,7 @@ import https from "node:https";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTeamsAdapter } from "../../adapters/teams";
-import type { Inbound } from "../../src/conversation/inbound";
+import type { Inbound } from "../../src/ports";
 import { FakeBotConnector } from "../support/bot-connector";
 import { testRedis } from "../support/redis";
 

@@ -1,0 +1,68 @@
+import { isCaseId } from "../case";
+import { button, type Button, type ConfirmDialog } from "../message";
+import { parties, type Party } from "../party";
+
+/**
+ * Every button the core puts on a message, as typed data. `buttonOf` encodes one for the views, `readButton`
+ * decodes a press for the handlers: the one place that knows how a button's id and value look on the wire.
+ *
+ * @example readButton("account.retry", "OFB-2026-0042:111122223333")
+ *   → { id: "account.retry", caseId: "OFB-2026-0042", accountId: "111122223333" }
+ */
+export type ButtonAction =
+  | { id: "signoff.approve"; caseId: string; party: Party; fingerprint: string }
+  | { id: "ticket.form"; caseId: string }
+  | { id: "run.start"; caseId: string }
+  | { id: "case.cancel"; caseId: string }
+  | { id: "channel.create"; caseId: string }
+  | { id: "account.retry"; caseId: string; accountId: string };
+
+export type ButtonId = ButtonAction["id"];
+
+const buttonIds: readonly ButtonId[] = [
+  "signoff.approve",
+  "ticket.form",
+  "run.start",
+  "case.cancel",
+  "channel.create",
+  "account.retry",
+];
+
+function valueOf(action: ButtonAction): string {
+  switch (action.id) {
+    case "signoff.approve":
+      return `${action.caseId}:${action.party}:${action.fingerprint}`;
+    case "account.retry":
+      return `${action.caseId}:${action.accountId}`;
+    default:
+      return action.caseId;
+  }
+}
+
+/** The button of a message for `action`. */
+export function buttonOf(
+  action: ButtonAction,
+  label: string,
+  extra: { style?: Button["style"]; confirm?: ConfirmDialog } = {},
+): Button {
+  return button(action.id, label, valueOf(action), extra);
+}
+
+/** A press as typed data, or undefined when the id or value is not one of ours (forged, or from an old version). */
+export function readButton(actionId: string, value: string): ButtonAction | undefined {
+  if (!(buttonIds as readonly string[]).includes(actionId)) return undefined;
+  const [caseId, second, third, ...extra] = value.split(":");
+  if (!caseId || !isCaseId(caseId) || extra.length) return undefined;
+  const id = actionId as ButtonId;
+  switch (id) {
+    case "signoff.approve":
+      if (!parties.includes(second as Party) || !third || !/^[0-9a-f]{6,64}$/i.test(third)) return undefined;
+      return { id, caseId, party: second as Party, fingerprint: third };
+    case "account.retry":
+      if (!second || !/^\d{12}$/.test(second) || third !== undefined) return undefined;
+      return { id, caseId, accountId: second };
+    default:
+      if (second !== undefined) return undefined;
+      return { id, caseId };
+  }
+}

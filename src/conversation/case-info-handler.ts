@@ -1,0 +1,109 @@
+import { assertTransition } from "../case-status";
+import { NotConfiguredError, OffboardError } from "../errors";
+import { message } from "../message";
+import type { Outcome } from "../ports";
+import { voidSignOffs } from "../signoff";
+import { caseExport } from "./case-export";
+import { caseThread } from "./case-presenter";
+import { helpMessage, mention, planSummaryMessage } from "./case-view";
+import type { CommandRequest, ConversationContext } from "./conversation-context";
+
+/** Reading a case: `status`, `plan` (and `plan refresh`), `export`, `help`. */
+export class CaseInfoHandler {
+  constructor(private readonly context: ConversationContext) {}
+
+  private get deps() {
+    return this.context.deps;
+  }
+
+  async help({ actor, location }: CommandRequest): Promise<Outcome> {
+    await this.deps.chat.ephemeral(location, actor, helpMessage());
+    return {};
+  }
+
+  /** Addressed words whose first word is no command: the list, privately. */
+  async unknown({ actor, location }: CommandRequest, word: string): Promise<Outcome> {
+    const help = helpMessage();
+    await this.deps.chat.ephemeral(
+      location,
+      actor,
+      message(`"${word}" is not an Offboard command.`, [
+        { type: "text", text: `"${word}" is not an Offboard command.` },
+        ...help.blocks,
+      ]),
+    );
+    return {};
+  }
+
+  async status({ actor, location, args }: CommandRequest): Promise<Outcome> {
+    const value = await this.context.requireCase(location, args || undefined);
+    await this.deps.chat.ephemeral(location, actor, await this.context.presenter.caseCard(value));
+    return {};
+  }
+
+  async plan({ actor, location, args }: CommandRequest): Promise<Outcome> {
+    const value = await this.context.requireCase(location);
+    if (/^refresh\b/i.test(args)) {
+      await this.context.requirePartner(actor, "read AWS again for a new plan");
+      if (!this.deps.queue) throw new NotConfiguredError("there is no AWS connection configured to plan with");
+      const updated = await this.deps.cases.update(value.id, (c) =>
+        c.status === "awaiting_signoff"
+          ? { ...voidSignOffs(c).value, status: assertTransition(c.status, "planning", c.id) }
+          : c,
+      );
+      if (updated.status !== "planning")
+        throw new OffboardError(
+          "invalid_transition",
+          `case ${value.id} can be re-planned only while it waits for sign-offs`,
+        );
+      await this.deps.audit.append({ caseId: value.id, actor, party: "partner", action: "plan.refresh" });
+      await this.deps.queue.preflight(value.id);
+      await this.context.presenter.refresh(updated);
+      return {};
+    }
+    if (!value.plan) {
+      await this.context.tell(location, actor, `case ${value.id} has no plan yet (${value.status})`);
+      return {};
+    }
+    await this.deps.chat.ephemeral(location, actor, planSummaryMessage(value, value.plan));
+    return {};
+  }
+
+  /**
+   * Two files, `<case>.json` (the case and its verifiable audit trail) and `<case>.md` (the report people read):
+   * to the requester alone where the platform can, else into the case thread; and one short line in the thread.
+   */
+  async export({ actor, location }: CommandRequest): Promise<Outcome> {
+    const value = await this.context.requireCase(location);
+    const capabilities = this.deps.chat.capabilities(location.platform);
+    if (!capabilities.uploads) throw new NotConfiguredError("this chat platform cannot receive files from Offboard");
+    const events = await this.deps.audit.read(value.id);
+    const files = caseExport(value, events, this.context.today());
+    await this.deps.audit.append({ caseId: value.id, actor, action: "case.exported" });
+    const thread = { ...location, threadId: caseThread(value).threadId };
+    const privately = capabilities.privateUploads ? { to: actor } : undefined;
+    await this.deps.chat.upload(
+      thread,
+      {
+        filename: `${value.id}.json`,
+        title: `${value.id} export (JSON)`,
+        content: files.json,
+        mimeType: "application/json",
+      },
+      privately,
+    );
+    await this.deps.chat.upload(
+      thread,
+      {
+        filename: `${value.id}.md`,
+        title: `${value.id} report (Markdown)`,
+        content: files.markdown,
+        mimeType: "text/markdown",
+      },
+      privately,
+    );
+    const where = privately ? "sent to them privately" : "attached here";
+    await this.deps.chat.post(thread, message(`${mention(actor)} exported ${value.id}: JSON and Markdown, ${where}.`));
+    return {};
+  }
+}

@@ -1,0 +1,133 @@
+import type { Case } from "../case";
+import { InvalidCommandError, NotConfiguredError, NotPermittedError, OffboardError } from "../errors";
+import { sameIdentity, type ChatLocation, type Identity } from "../identity";
+import { message, text } from "../message";
+import type { Outcome } from "../ports";
+import { mention } from "./case-view";
+import type { CommandRequest, ConversationContext } from "./conversation-context";
+
+/** The passwordless root handover's one human step: a customer approver gives the code AWS mailed them. */
+export class RootCodeHandler {
+  constructor(private readonly context: ConversationContext) {}
+
+  private get deps() {
+    return this.context.deps;
+  }
+
+  async codeCommand({ actor, location, args }: CommandRequest): Promise<Outcome> {
+    return this.code(await this.context.requireCase(location), actor, location, args);
+  }
+
+  /**
+   * `code <account> <code>`: a customer approver gives the code AWS mailed to the account's new root
+   * e-mail, which proves the customer receives mail there. The code itself is never logged, audited,
+   * stored or repeated; only whether AWS took it.
+   */
+  async code(value: Case, actor: Identity, where: ChatLocation, args: string): Promise<Outcome> {
+    const rootAccess = this.deps.rootAccess;
+    if (!rootAccess) throw new NotConfiguredError("the passwordless root handover is not configured on this bot");
+    const usage =
+      "use `code <account> <code>` with the 12-digit account ID and the code AWS mailed to its new root e-mail";
+    const waiting = (value.plan?.accounts ?? []).filter(
+      (a) =>
+        a.rootHandover === "passwordless" && value.execution?.accounts[a.accountId]?.steps.root_handover === "running",
+    );
+    const tokens = args.trim().split(/\s+/).filter(Boolean);
+    let accountId: string;
+    let code: string;
+    if (tokens.length >= 2)
+      [accountId, code] = [tokens.slice(0, -1).join("").replace(/-/g, ""), tokens[tokens.length - 1]];
+    else if (tokens.length === 1 && waiting.length === 1) [accountId, code] = [waiting[0].accountId, tokens[0]];
+    else throw new InvalidCommandError(usage);
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidCommandError(usage);
+    if (!/^[A-Za-z0-9]{4,16}$/.test(code))
+      throw new InvalidCommandError(`that is not a code AWS sends (a few letters or digits): ${usage}`);
+
+    const refused = (reason: string) =>
+      this.deps.audit.append({ caseId: value.id, actor, action: "root.code_refused", payload: { accountId, reason } });
+    if (!value.members.customer.some((m) => sameIdentity(m, actor))) {
+      await refused("not a customer approver");
+      throw new NotPermittedError(
+        `only the customer's approvers can give the code for ${accountId}: it proves the customer receives mail at the new root e-mail address`,
+      );
+    }
+    const accountPlan = value.plan?.accounts.find((a) => a.accountId === accountId);
+    if (!accountPlan)
+      throw new InvalidCommandError(
+        `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ")})`,
+      );
+    if (accountPlan.rootHandover !== "passwordless" || !accountPlan.newRootEmail) {
+      throw new InvalidCommandError(
+        `root access to ${accountId} is handed over through a one-time credential link, not a root e-mail change: no code is needed`,
+      );
+    }
+    const email = accountPlan.newRootEmail;
+    const step = value.execution?.accounts[accountId]?.steps.root_handover;
+    if (step === "done")
+      throw new OffboardError(
+        "invalid_transition",
+        `the root e-mail of ${accountId} is ${email} already: no code is needed any more`,
+      );
+    if (value.status !== "executing" || step !== "running")
+      throw new OffboardError(
+        "invalid_transition",
+        `the run is not waiting for a code for ${accountId} (case ${value.id} is ${value.status}): AWS mails it when the run reaches the root handover`,
+      );
+
+    const result = await rootAccess.acceptPrimaryEmailCode(accountId, email, code);
+    switch (result.kind) {
+      case "accepted":
+      case "already_accepted": {
+        await this.deps.audit.append({
+          caseId: value.id,
+          actor,
+          party: "customer",
+          action: "root.code_accepted",
+          payload: { accountId, email },
+        });
+        await this.context.presenter.say(
+          value,
+          message(`Code accepted: the root e-mail of ${accountId} is now ${email}.`, [
+            text(
+              `✅ ${mention(actor)} gave the code: the root e-mail of *${accountId}* is now ${email}. Offboard carries on with the root handover.`,
+            ),
+          ]),
+        );
+        await this.deps.queue
+          ?.wakeAccount?.(value.id, accountId)
+          .catch((error: unknown) => this.deps.onError?.(error, `wake account ${accountId} of ${value.id}`));
+        return { notice: `code accepted for ${accountId}` };
+      }
+      case "wrong_code":
+        await refused("not the code AWS sent");
+        await this.context.tell(
+          where,
+          actor,
+          `That is not the code AWS sent to ${email} for ${accountId}. Check the latest e-mail from AWS to that address and try again: \`code ${accountId} <code>\`.`,
+        );
+        return { notice: "code refused" };
+      case "new_code_sent":
+        await refused("expired: AWS sent a new code");
+        await this.context.tell(
+          where,
+          actor,
+          `That code has expired (AWS's codes last 24 hours). AWS has just mailed a new one to ${email}: give it with \`code ${accountId} <code>\`.`,
+        );
+        return { notice: "code expired, new code sent" };
+      case "address_taken":
+        await refused("the address is the root e-mail of another AWS account");
+        // The update stays pending and the run keeps waiting: once the address is free, the same code works.
+        await this.context.presenter.say(
+          value,
+          message(`AWS refused ${email} for ${accountId}.`, [
+            text(
+              `⚠ AWS refused the new root e-mail of *${accountId}*: ${email} is already the root e-mail of another AWS account, and an address can be the root of only one. ` +
+                `The customer frees it (signs in to that other account as root and changes its e-mail address), then gives the code again; ` +
+                `or a partner approver hands ${accountId} over through a one-time credential link instead (\`credentials ${accountId}\`).`,
+            ),
+          ]),
+        );
+        return { notice: "address taken" };
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import type { Case } from "../case";
+import { assertTransition } from "../case-status";
+import { InvalidCommandError, NotPermittedError, OffboardError } from "../errors";
+import type { Identity } from "../identity";
+import { message } from "../message";
+import type { Outcome } from "../ports";
+import { isFullyApproved } from "../signoff";
+import { mention } from "./case-view";
+import type { CommandRequest, ConversationContext } from "./conversation-context";
+
+/** The case's life after the sign-offs, as people steer it: run now, retry an account, cancel. */
+export class RunHandler {
+  constructor(private readonly context: ConversationContext) {}
+
+  private get deps() {
+    return this.context.deps;
+  }
+
+  async runCommand({ actor, location }: CommandRequest): Promise<Outcome> {
+    return this.run(await this.context.requireCase(location), actor);
+  }
+
+  async run(value: Case, actor: Identity): Promise<Outcome> {
+    await this.context.requirePartner(actor, "start the run");
+    if (!isFullyApproved(value))
+      throw new OffboardError(
+        "invalid_transition",
+        `case ${value.id} can run only after all three sign-offs (it is ${value.status})`,
+      );
+    if (value.status === "executing")
+      throw new OffboardError("invalid_transition", `case ${value.id} is already running`);
+    await this.context.workflow.startRun(value.id, actor);
+    return {};
+  }
+
+  async retryCommand({ actor, location, args }: CommandRequest): Promise<Outcome> {
+    const accountId = args.replace(/[\s-]/g, "");
+    if (!/^\d{12}$/.test(accountId))
+      throw new InvalidCommandError("use `retry <account>` with the 12-digit ID of an account that failed");
+    return this.retry(await this.context.requireCase(location), accountId, actor);
+  }
+
+  /** Checks what a person can get wrong before the workflow runs the account's remaining steps again. */
+  async retry(value: Case, accountId: string, actor: Identity): Promise<Outcome> {
+    await this.context.requirePartner(actor, "retry an account");
+    if (!value.accounts.includes(accountId))
+      throw new InvalidCommandError(
+        `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ") || "none yet"})`,
+      );
+    const steps = Object.values(value.execution?.accounts[accountId]?.steps ?? {});
+    if (!steps.includes("failed"))
+      throw new InvalidCommandError(`account ${accountId} of ${value.id} has no failed step to retry`);
+    await this.context.workflow.retryAccount(value.id, accountId, actor);
+    return {};
+  }
+
+  async cancelCommand({ actor, location }: CommandRequest): Promise<Outcome> {
+    return this.cancelCase(await this.context.requireCase(location), actor);
+  }
+
+  async cancelCase(value: Case, actor: Identity): Promise<Outcome> {
+    if (!(await this.context.mayWorkOnTicket(value, actor)))
+      throw new NotPermittedError(`only the customer's approvers or the partner can cancel ${value.id}`);
+    const updated = await this.deps.cases.update(value.id, (c) => ({
+      ...c,
+      status: assertTransition(c.status, "cancelled", c.id),
+    }));
+    await this.deps.queue?.cancelScheduled(value.id);
+    await this.deps.audit.append({ caseId: value.id, actor, action: "case.cancelled" });
+    await this.context.presenter.say(
+      updated,
+      message(`Case ${value.id} was cancelled by ${mention(actor)}. Nothing was changed in AWS.`),
+    );
+    await this.context.presenter.refresh(updated);
+    return { notice: `${value.id} cancelled` };
+  }
+}

@@ -1,0 +1,108 @@
+import type { Case } from "../case";
+import { assertTransition } from "../case-status";
+import { InvalidCommandError, NotPermittedError, OffboardError, StaleApprovalError } from "../errors";
+import { sameIdentity, type Identity } from "../identity";
+import { message } from "../message";
+import { partyLabel, type Party } from "../party";
+import type { Outcome } from "../ports";
+import { isFullyApproved, recordSignOff } from "../signoff";
+import { parseMentions } from "../ticket/parsers";
+import { caseThread } from "./case-presenter";
+import { mention, signOffMessage } from "./case-view";
+import type { CommandRequest, ConversationContext } from "./conversation-context";
+
+/** The three parties' sign-offs: showing the sign-off message, an approval press, naming the AWS approver. */
+export class SignOffHandler {
+  constructor(private readonly context: ConversationContext) {}
+
+  private get deps() {
+    return this.context.deps;
+  }
+
+  /** `approve`: posts the sign-off message again (the one deep in the thread is hard to find). */
+  async showSignOff({ location }: CommandRequest): Promise<Outcome> {
+    const value = await this.context.requireCase(location);
+    if (value.status !== "awaiting_signoff")
+      throw new OffboardError(
+        "invalid_transition",
+        `case ${value.id} is not waiting for sign-offs (it is ${value.status})`,
+      );
+    const ref = await this.deps.chat.post(caseThread(value), signOffMessage(value));
+    await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
+    return {};
+  }
+
+  /** A press of an approval button: bound to the fingerprint of the ticket and plan the button showed. */
+  async approve(caseId: string, party: Party, presentedHash: string, actor: Identity): Promise<Outcome> {
+    await this.context.requireCaseById(caseId);
+    const isPartner = await this.context.isPartner(actor);
+    const at = this.context.today();
+    try {
+      const updated = await this.deps.cases.update(caseId, (c) => {
+        if (c.status !== "awaiting_signoff") throw new StaleApprovalError();
+        let next = recordSignOff(c, { party, by: actor, presentedHash, isPartner, at });
+        if (isFullyApproved(next)) next = { ...next, status: assertTransition(next.status, "approved", next.id) };
+        return next;
+      });
+      await this.deps.audit.append({
+        caseId,
+        actor,
+        party,
+        action: "signoff.recorded",
+        payload: { hash: updated.signOffs.find((s) => s.party === party)?.hash },
+      });
+      await this.context.workflow.signOffRecorded(updated);
+      return { notice: `Approved for ${partyLabel[party]}` };
+    } catch (error) {
+      if (error instanceof NotPermittedError)
+        await this.deps.audit.append({
+          caseId,
+          actor,
+          party,
+          action: "signoff.denied",
+          payload: { reason: error.message },
+        });
+      throw error;
+    }
+  }
+
+  /** `assign aws @user`: the partner names who approves for AWS. */
+  async assignAws({ actor, location, args }: CommandRequest): Promise<Outcome> {
+    const value = await this.context.requireCase(location);
+    await this.context.requirePartner(actor, "name the AWS approver");
+    const match = /^aws\s+(.+)$/i.exec(args);
+    if (!match) throw new InvalidCommandError("use `assign aws @user` to name the AWS approver");
+    const parsed = parseMentions(match[1], actor.platform);
+    if (!parsed.ok) throw new InvalidCommandError(parsed.reason);
+    const people = parsed.value as Identity[];
+    await this.refuseOtherParties(value, people);
+    const updated = await this.deps.cases.update(value.id, (c) => ({
+      ...c,
+      members: {
+        ...c.members,
+        aws: [...c.members.aws, ...people.filter((p) => !c.members.aws.some((m) => sameIdentity(m, p)))],
+      },
+    }));
+    await this.deps.audit.append({
+      caseId: value.id,
+      actor,
+      party: "partner",
+      action: "party.aws_assigned",
+      payload: { aws: people.map((p) => p.userId) },
+    });
+    await this.context.presenter.say(updated, message(`${people.map(mention).join(", ")} will approve for AWS.`));
+    await this.context.presenter.refresh(updated);
+    if (updated.signOffMessage && updated.status === "awaiting_signoff")
+      await this.deps.chat.update(updated.signOffMessage, signOffMessage(updated));
+    return {};
+  }
+
+  private async refuseOtherParties(value: Case, people: Identity[]): Promise<void> {
+    for (const person of people) {
+      if (value.members.customer.some((m) => sameIdentity(m, person)))
+        throw new NotPermittedError(`${mention(person)} is a customer approver and cannot also approve for AWS`);
+      if (await this.context.isPartner(person))
+        throw new NotPermittedError(`${mention(person)} is a partner member and cannot also approve for AWS`);
+    }
+  }
+}

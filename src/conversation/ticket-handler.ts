@@ -1,0 +1,280 @@
+import type { AnswerValue, Case } from "../case";
+import { assertTransition, editableStatuses, finishedStatuses } from "../case-status";
+import { NotPermittedError, OffboardError } from "../errors";
+import { sameIdentity, type ChatLocation, type Identity } from "../identity";
+import type { FormModel } from "../message";
+import type { FormInbound, Outcome } from "../ports";
+import { voidSignOffs } from "../signoff";
+import { fieldByKey, ticketFields } from "../ticket/fields";
+import {
+  applyForm,
+  applyInput,
+  currentField,
+  interpretReply,
+  isComplete,
+  startTicket,
+  type FlowInput,
+  type FlowOutcome,
+} from "../ticket/flow";
+import { caseThread } from "./case-presenter";
+import { noticeMessage, questionMessage } from "./case-view";
+import type { CaseChannelHandler } from "./case-channel-handler";
+import type { CommandRequest, ConversationContext } from "./conversation-context";
+import type { RunHandler } from "./run-handler";
+
+/**
+ * The ticket: opening a case (`start`), answers in the case thread, `edit <field>`, the ticket form. An edit after
+ * the plan voids the sign-offs and collects again.
+ */
+export class TicketHandler {
+  constructor(
+    private readonly context: ConversationContext,
+    private readonly lifecycle: Pick<RunHandler, "cancelCase">,
+    private readonly caseChannel: Pick<CaseChannelHandler, "offer">,
+  ) {}
+
+  private get deps() {
+    return this.context.deps;
+  }
+
+  async start({ actor, location }: CommandRequest): Promise<Outcome> {
+    const channel: ChatLocation = { ...location, threadId: undefined };
+    const open = await this.context.caseAt(channel);
+    if (open && !finishedStatuses.includes(open.status)) {
+      await this.context.tell(
+        channel,
+        actor,
+        `case ${open.id} is already open in this channel (\`/offboard status\`); cancel it before starting another`,
+      );
+      return {};
+    }
+    const isPartner = await this.context.isPartner(actor);
+    const today = this.context.today();
+    const id = await this.deps.cases.allocateId(today.getUTCFullYear());
+    const now = today.toISOString();
+    const created = await this.deps.cases.create({
+      id,
+      status: "collecting",
+      locations: [channel],
+      ticket: startTicket(),
+      accounts: [],
+      members: { customer: isPartner ? [] : [actor], aws: [] },
+      signOffs: [],
+      createdBy: actor,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
+    await this.deps.audit.append({
+      caseId: id,
+      actor,
+      party: isPartner ? "partner" : "customer",
+      action: "case.created",
+      payload: { location: channel },
+    });
+    const ref = await this.deps.chat.post(channel, await this.context.presenter.caseCard(created));
+    await this.deps.cases.bindLocation({ ...channel, threadId: ref.messageId }, id);
+    await this.deps.cases.bindLocation(channel, id);
+    const stored = await this.deps.cases.update(id, (c) => ({ ...c, caseMessage: ref }));
+    const first = currentField(stored.ticket);
+    if (first)
+      await this.deps.chat.post(
+        caseThread(stored),
+        questionMessage(
+          first,
+          `Case ${id} is open. The ticket has ${ticketFields.length} questions; I ask them one at a time here.`,
+        ),
+      );
+    return {};
+  }
+
+  /** Words in the case thread read as the answer to the open question (or `back`, `skip`, …). */
+  answer(value: Case, actor: Identity, text: string, requestId: string): Promise<Outcome> {
+    return this.apply(value, actor, interpretReply(text), requestId);
+  }
+
+  async edit({ actor, location, args, requestId }: CommandRequest): Promise<Outcome> {
+    return this.apply(await this.context.requireCase(location), actor, { kind: "edit", field: args }, requestId);
+  }
+
+  async openForm(value: Case, actor: Identity): Promise<Outcome> {
+    if (!(await this.context.mayWorkOnTicket(value, actor)))
+      throw new NotPermittedError(`only the customer's approvers and the partner can answer the ticket of ${value.id}`);
+    return { openForm: ticketForm(value) };
+  }
+
+  async submitForm(input: FormInbound): Promise<Outcome> {
+    const value = await this.context.requireCaseById(input.callbackId);
+    if (!(await this.context.mayWorkOnTicket(value, input.actor)))
+      throw new NotPermittedError(`only the customer's approvers and the partner can answer the ticket of ${value.id}`);
+    if (value.status !== "collecting")
+      return {
+        formErrors: {
+          [ticketFields[0].key]:
+            `the ticket of ${value.id} is no longer being collected (${value.status}); use \`edit <field>\``,
+        },
+      };
+    const starterIsCustomer = !(await this.context.isPartner(value.createdBy));
+    let errors: Record<string, string> = {};
+    const today = this.context.today();
+    const updated = await this.deps.cases.update(value.id, (c) => {
+      const result = applyForm(c.ticket, input.values, { today, platform: input.actor.platform });
+      errors = result.errors;
+      if (Object.keys(errors).length) return c;
+      return deriveFromTicket({ ...c, ticket: result.state }, starterIsCustomer);
+    });
+    if (Object.keys(errors).length) return { formErrors: errors };
+    await this.deps.audit.append({
+      caseId: value.id,
+      actor: input.actor,
+      action: "ticket.form_submitted",
+      payload: { fields: Object.keys(input.values) },
+    });
+    if (!isComplete(updated.ticket)) return {};
+    // Slack closes a form only once it is answered (3 seconds at most): the summary and the plan follow.
+    const after = this.context.workflow.ticketCompleted(value.id, input.actor).then(
+      () => undefined,
+      (error: unknown) => this.deps.onError?.(error, `complete the ticket of ${value.id}`),
+    );
+    return { after };
+  }
+
+  private async apply(value: Case, actor: Identity, flowInput: FlowInput, requestId: string): Promise<Outcome> {
+    const where = caseThread(value);
+    if (!(await this.context.mayWorkOnTicket(value, actor))) {
+      await this.context.tell(
+        where,
+        actor,
+        `only the customer's approvers and the partner can answer or edit the ticket of ${value.id}`,
+      );
+      return {};
+    }
+    if (!editableStatuses.includes(value.status))
+      throw new OffboardError(
+        "invalid_transition",
+        `the ticket of ${value.id} can no longer change (it is ${value.status})`,
+      );
+    const starterIsCustomer = !(await this.context.isPartner(value.createdBy));
+    const today = this.context.today();
+    let outcome: FlowOutcome | undefined;
+    let reopened = false;
+    let replayed = false;
+    const updated = await this.deps.cases.update(value.id, (c) => {
+      reopened = false;
+      replayed = c.ticket.lastRequestId === requestId;
+      if (replayed) return c;
+      let current = c;
+      if (flowInput.kind === "edit" && c.status !== "collecting") {
+        if (!fieldByKey(flowInput.field)) {
+          outcome = applyInput(c.ticket, flowInput, { today, platform: actor.platform });
+          return c;
+        }
+        current = { ...voidSignOffs(c).value, status: assertTransition(c.status, "collecting", c.id) };
+        reopened = true;
+      }
+      outcome = applyInput(current.ticket, flowInput, { today, platform: actor.platform });
+      if (outcome.kind === "refused" || outcome.kind === "invalid")
+        return reopened ? { ...current, ticket: outcome.state } : c;
+      if (outcome.kind === "cancelled") return c;
+      return deriveFromTicket(
+        { ...current, ticket: { ...outcome.state, lastRequestId: requestId } },
+        starterIsCustomer,
+      );
+    });
+    if (replayed) return this.resumeAfterReplay(updated);
+    const result = outcome!;
+    if (reopened) {
+      await this.deps.queue?.cancelScheduled(value.id);
+      await this.deps.audit.append({
+        caseId: value.id,
+        actor,
+        action: "signoff.voided",
+        payload: { reason: "ticket edited", voided: value.signOffs.length },
+      });
+      await this.context.presenter.refresh(updated);
+    }
+    switch (result.kind) {
+      case "refused":
+        await this.deps.chat.post(
+          where,
+          questionMessage(result.field, `That answer was not accepted: ${result.reason}`),
+        );
+        return {};
+      case "invalid":
+        await this.context.tell(where, actor, result.reason);
+        return {};
+      case "cancelled":
+        return this.lifecycle.cancelCase(value, actor);
+      case "moved":
+        await this.deps.chat.post(where, questionMessage(result.next));
+        return {};
+      case "accepted":
+      case "skipped": {
+        await this.deps.audit.append({
+          caseId: value.id,
+          actor,
+          action: result.kind === "accepted" ? "ticket.answered" : "ticket.skipped",
+          payload: { field: result.field.key },
+        });
+        if (result.field.key === "customerApprovers") await this.caseChannel.offer(updated, actor);
+        const warning =
+          result.kind === "accepted" && result.warning ? `Noted, with a warning: ${result.warning}` : undefined;
+        if (result.next) {
+          await this.deps.chat.post(where, questionMessage(result.next, warning));
+        } else {
+          if (warning) await this.deps.chat.post(where, noticeMessage(warning));
+          await this.context.workflow.ticketCompleted(value.id, actor);
+        }
+        if (["customerName", "accountIds", "customerApprovers", "targetDate"].includes(result.field.key))
+          await this.context.presenter.refresh(updated);
+        return {};
+      }
+    }
+  }
+
+  /**
+   * The retry of a request whose answer is already recorded (it failed after recording it): ask the question that
+   * is open now, or finish the ticket if that is what was left undone.
+   */
+  private async resumeAfterReplay(value: Case): Promise<Outcome> {
+    const field = currentField(value.ticket);
+    if (field) await this.deps.chat.post(caseThread(value), questionMessage(field));
+    else if (value.status === "collecting") await this.context.workflow.ticketCompleted(value.id, "system");
+    return {};
+  }
+}
+
+/** The case's own derived fields follow the ticket: customer name, accounts, customer approvers. */
+function deriveFromTicket(value: Case, starterIsCustomer: boolean): Case {
+  const answers = value.ticket.answers;
+  const approvers = Array.isArray(answers.customerApprovers) ? (answers.customerApprovers as Identity[]) : [];
+  const starter = starterIsCustomer ? [value.createdBy] : [];
+  const customer = [...starter, ...approvers].filter((p, i, all) => all.findIndex((q) => sameIdentity(p, q)) === i);
+  return {
+    ...value,
+    customerName: typeof answers.customerName === "string" ? answers.customerName : value.customerName,
+    accounts: Array.isArray(answers.accountIds) ? (answers.accountIds as string[]) : value.accounts,
+    members: { ...value.members, customer: customer.length ? customer : value.members.customer },
+  };
+}
+
+function ticketForm(value: Case): FormModel {
+  return {
+    callbackId: value.id,
+    title: `Ticket ${value.id}`,
+    submitLabel: "Save ticket",
+    inputs: ticketFields.map((f) => {
+      const answer: AnswerValue | undefined = value.ticket.answers[f.key];
+      return {
+        id: f.key,
+        label: f.label,
+        hint: f.appliesWhen ? `${f.hint ?? ""} Only needed when it applies.`.trim() : f.hint,
+        optional: f.optional || Boolean(f.appliesWhen),
+        multiline: f.multiline,
+        initialValue: answer === undefined || answer === null ? undefined : f.toInput(answer),
+        options: f.options?.map((o) => ({ value: o.value, label: o.label })),
+        people: f.people,
+      };
+    }),
+  };
+}
