@@ -36,6 +36,7 @@ import { OffboardConversation } from "./conversation/offboard-conversation";
 import { CredentialService } from "./credentials/credential-service";
 import { OffboardError } from "./errors";
 import type { ChatPort, PartnerDirectory } from "./ports";
+import { RedisKeys } from "../adapters/redis/keys";
 
 export type Role = "web" | "worker" | "all";
 
@@ -66,7 +67,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   });
   await checkRedisVersion(redis);
   const prefix = config.keyPrefix;
-  const bullPrefix = `${prefix}bull`;
+  const bullPrefix = new RedisKeys(prefix).bull();
   const bullConnection = createBullConnection(config.redisUrl, { name: "offboard-bull" });
   const closers: (() => Promise<unknown>)[] = [];
 
@@ -101,7 +102,9 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const chat = new ChatRouter(platforms.chat);
   const partners = new PartnerRouter(platforms.partners);
 
-  const rateLimit = new RequestRateLimit(redis, `${prefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
+  const rateLimit = new RequestRateLimit(redis, new RedisKeys(prefix).awsRate(), {
+    perSecond: config.aws.rateLimitPerSecond,
+  });
   const awsClients = new AwsClients({
     region: config.aws.region,
     memberRoleName: config.aws.memberRoleName,

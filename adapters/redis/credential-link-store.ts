@@ -7,6 +7,7 @@ import type {
   RetrievalState,
 } from "../../src/credentials/credential-link";
 import { LuaScript } from "./lua-script";
+import { RedisKeys } from "./keys";
 
 /**
  * Credential links in Redis, keyed by the SHA-256 of their token (the token itself is never stored).
@@ -21,10 +22,14 @@ import { LuaScript } from "./lua-script";
  * | `credential:once:<scope>`                           | string | a one-per-window claim (revisit alerts)       |
  */
 export class RedisCredentialLinkStore implements CredentialLinkStore {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
 
   async saveDeposit(tokenHash: string, link: DepositLink, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.depositKey(tokenHash), JSON.stringify(link), "EX", ttlSeconds);
@@ -90,25 +95,23 @@ export class RedisCredentialLinkStore implements CredentialLinkStore {
   }
 
   async countAttempt(scope: string, windowSeconds: number): Promise<number> {
-    return Number(
-      await countAttemptScript.run(this.redis, [`${this.prefix}credential:attempts:${scope}`], [windowSeconds]),
-    );
+    return Number(await countAttemptScript.run(this.redis, [this.keys.credential("attempts", scope)], [windowSeconds]));
   }
 
   async claimOnce(scope: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}credential:once:${scope}`, "1", "EX", ttlSeconds, "NX")) === "OK";
+    return (await this.redis.set(this.keys.credential("once", scope), "1", "EX", ttlSeconds, "NX")) === "OK";
   }
 
   private depositKey(tokenHash: string): string {
-    return `${this.prefix}credential:deposit:${tokenHash}`;
+    return this.keys.credential("deposit", tokenHash);
   }
 
   private currentDepositKey(caseId: string, accountId: string): string {
-    return `${this.prefix}credential:deposit-current:${caseId}:${accountId}`;
+    return this.keys.credential("deposit-current", caseId, accountId);
   }
 
   private linkKey(tokenHash: string): string {
-    return `${this.prefix}credential:link:${tokenHash}`;
+    return this.keys.credential("link", tokenHash);
   }
 }
 

@@ -14,8 +14,15 @@ import type { ChatLocation } from "../../src/identity";
  * | `audit:<caseId>`                      | stream     | the case's hash-chained audit events         |
  * | `audit-head:<caseId>`                 | string     | hash of the case's last audit event          |
  * | `audit`                               | stream     | every audit event of every case              |
+ * | `credential:<kind>:<…>`               | various    | credential links (credential-link-store.ts)  |
+ * | `teams:<kind>:<…>`                    | various    | Teams references and cards (adapters/teams)  |
+ * | `slack:usergroup:<id>`                | string     | a partner user group's members, cached       |
+ * | `demo:<kind>:<…>`                     | various    | the demo channel (demo-message-store.ts)     |
+ * | `aws-rate`                            | string     | the shared AWS request rate limit            |
+ * | `bull:<queue>:…`                      | (BullMQ)   | the job queues, under BullMQ's own prefix    |
  *
- * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`.
+ * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`. Each store's own table
+ * of its keys sits beside it; this class is the one place their names are built.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -52,5 +59,33 @@ export class RedisKeys {
 
   globalAudit(): string {
     return `${this.prefix}audit`;
+  }
+
+  /** A credential-link key: `credential:deposit:<hash>`, `credential:link:<hash>`, … */
+  credential(kind: "deposit" | "deposit-current" | "link" | "attempts" | "once", ...parts: string[]): string {
+    return [`${this.prefix}credential`, kind, ...parts].join(":");
+  }
+
+  /** A Teams key, each part URI-encoded: `teams:conversation:<id>`, `teams:card:<channel>:<message>`, … */
+  teams(...parts: string[]): string {
+    return [`${this.prefix}teams`, ...parts.map(encodeURIComponent)].join(":");
+  }
+
+  slackUserGroup(groupId: string): string {
+    return `${this.prefix}slack:usergroup:${groupId}`;
+  }
+
+  /** The demo channel's keys all start with this. */
+  demoBase(): string {
+    return `${this.prefix}demo:`;
+  }
+
+  awsRate(): string {
+    return `${this.prefix}aws-rate`;
+  }
+
+  /** BullMQ's prefix for the job queues. */
+  bull(): string {
+    return `${this.prefix}bull`;
   }
 }

@@ -2,6 +2,7 @@ import type { WebClient } from "@slack/web-api";
 import type Redis from "ioredis";
 import type { Identity, Platform } from "../../src/identity";
 import type { PartnerDirectory } from "../../src/party";
+import { RedisKeys } from "../redis/keys";
 
 /** How long a user group's member list is trusted: short, so removing someone takes effect soon. */
 export const defaultUserGroupTtlSeconds = 60;
@@ -53,7 +54,7 @@ export class SlackPartners implements PartnerDirectory {
   }
 
   private async groupMembers(group: string): Promise<string[]> {
-    const key = `${this.prefix}slack:usergroup:${group}`;
+    const key = new RedisKeys(this.prefix).slackUserGroup(group);
     const cached = await this.redis.get(key);
     if (cached !== null) return JSON.parse(cached) as string[];
     const result = await this.client.usergroups.users.list({ usergroup: group });

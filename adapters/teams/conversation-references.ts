@@ -2,6 +2,7 @@ import type Redis from "ioredis";
 import { TurnContext, type Activity, type ChannelAccount, type ConversationReference } from "botbuilder";
 import { parseConversationId } from "./conversation-id";
 import type { MentionedPerson } from "./activity-text";
+import { RedisKeys } from "../redis/keys";
 
 /** What Offboard knows about a Teams user: how to reach them 1:1 and what to call them. */
 export interface TeamsUser {
@@ -34,13 +35,17 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
  * | `teams:service-url[:<tenant>]`         | string | the latest service URL seen (per tenant)                 |
  */
 export class TeamsConversations {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
 
   private key(...parts: string[]): string {
-    return `${this.prefix}teams:${parts.map(encodeURIComponent).join(":")}`;
+    return this.keys.teams(...parts);
   }
 
   /** Remembers where and from whom an activity came; `mentioned` adds the people it @mentions. */

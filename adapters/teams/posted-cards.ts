@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import type { AdaptiveCard } from "./adaptive-card";
+import { RedisKeys } from "../redis/keys";
 
 /** Long enough for a handoff (target dates are weeks out); a card older than this is only not refreshed inline. */
 const cardTtlSeconds = 90 * 86400;
@@ -22,7 +23,7 @@ export class PostedCards {
   ) {}
 
   private key(channelId: string, messageId: string): string {
-    return `${this.prefix}teams:card:${encodeURIComponent(channelId)}:${encodeURIComponent(messageId)}`;
+    return new RedisKeys(this.prefix).teams("card", channelId, messageId);
   }
 
   async save(channelId: string, messageId: string, card: AdaptiveCard): Promise<void> {

@@ -1,6 +1,7 @@
 import type Redis from "ioredis";
 import { NotFoundError } from "../../src/errors";
 import type { Message } from "../../src/message";
+import { RedisKeys } from "../redis/keys";
 
 /** Who wrote a demo message: Offboard, or a person acting in the page. */
 export type DemoAuthor = { kind: "bot" } | { kind: "user"; userId: string; name: string; teamId: string };
@@ -66,7 +67,7 @@ export class DemoMessageStore {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    this.base = `${prefix}demo:`;
+    this.base = new RedisKeys(prefix).demoBase();
   }
 
   /** The pub/sub channel every change is published on. */
