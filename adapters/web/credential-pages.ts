@@ -56,8 +56,10 @@ export function depositPage(view: DepositView): string {
 ${facts([
   ["Case", view.caseId],
   ["AWS account", view.accountId],
+  ["For", view.recipients.join(", ") || "—"],
   ["Link valid until", formatWhen(view.expiresAt)],
 ])}
+<p>The retrieval link goes by direct message to the recipients above, whom the customer, AWS and the partner signed off; to no one else.</p>
 <p>Your browser encrypts these values with a fresh key before sending them. The bot stores only the ciphertext in AWS Secrets Manager; the key travels only inside the one-time link sent to the customer's recipient.</p>
 ${noScript}
 <form id="deposit-form" autocomplete="off">

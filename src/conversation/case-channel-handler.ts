@@ -1,6 +1,6 @@
 import { caseNumber, type Case } from "../case";
 import { NotConfiguredError, OffboardError } from "../errors";
-import type { Identity } from "../identity";
+import type { ChatLocation, Identity } from "../identity";
 import { actions, message, text } from "../message";
 import type { MemberJoinedInbound, Outcome } from "../ports";
 import { currentField } from "../ticket/flow";
@@ -52,8 +52,8 @@ export class CaseChannelHandler {
     );
   }
 
-  async create(value: Case, actor: Identity): Promise<Outcome> {
-    await this.context.requirePartner(actor, "create the case channel");
+  async create(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
+    await this.context.authorize("channel_create", value, actor, where);
     if (!this.deps.chat.capabilities(value.locations[0].platform).sharedChannels)
       throw new NotConfiguredError("this chat platform cannot create channels shared with another organization");
     if (value.locations.length > 1)

@@ -37,14 +37,16 @@ export class CaseInfoHandler {
 
   async status({ actor, location, args }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location, args || undefined);
+    await this.context.authorize("status", value, actor, location);
     await this.deps.chat.ephemeral(location, actor, await this.context.presenter.caseCard(value));
     return {};
   }
 
   async plan({ actor, location, args }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
-    if (/^refresh\b/i.test(args)) {
-      await this.context.requirePartner(actor, "read AWS again for a new plan");
+    const refresh = /^refresh\b/i.test(args);
+    await this.context.authorize(refresh ? "plan_refresh" : "plan", value, actor, location);
+    if (refresh) {
       if (!this.deps.queue) throw new NotConfiguredError("there is no AWS connection configured to plan with");
       const updated = await this.deps.cases.update(value.id, (c) =>
         c.status === "awaiting_signoff"
@@ -75,6 +77,7 @@ export class CaseInfoHandler {
    */
   async export({ actor, location }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
+    await this.context.authorize("export", value, actor, location);
     const capabilities = this.deps.chat.capabilities(location.platform);
     if (!capabilities.uploads) throw new NotConfiguredError("this chat platform cannot receive files from Offboard");
     const events = await this.deps.audit.read(value.id);

@@ -1,6 +1,8 @@
+import { decide, isCaseLocation, rolesOf, type Act, type Role } from "../authority";
 import { isCaseId, type Case } from "../case";
-import { NotFoundError, NotPermittedError } from "../errors";
-import { sameIdentity, type ChatLocation, type Identity } from "../identity";
+import { NotFoundError, NotPermittedError, OffboardError } from "../errors";
+import type { ChatLocation, Identity } from "../identity";
+import type { Party } from "../party";
 import type { Outcome } from "../ports";
 import type { ConversationDeps } from "./conversation-deps";
 import { noticeMessage } from "./case-view";
@@ -18,8 +20,8 @@ export interface CommandRequest {
 export type CommandHandler = (request: CommandRequest) => Promise<Outcome>;
 
 /**
- * What every use-case handler shares: the ports, the workflow, finding the case a request is about, and telling a
- * person something privately.
+ * What every use-case handler shares: the ports, the workflow, finding the case a request is about, asking the
+ * authority table, and telling a person something privately.
  */
 export class ConversationContext {
   readonly presenter: CasePresenter;
@@ -45,12 +47,16 @@ export class ConversationContext {
     return id ? this.deps.cases.get(id) : undefined;
   }
 
-  /** The case of this channel or thread, or the one named by id; a clear refusal when there is none. */
+  /**
+   * The case of this channel or thread, or the one named by id. A case named from outside its own channel gets the
+   * same answer as an unknown id: case ids are sequential, and another customer's case is none of anyone's
+   * business here.
+   */
   async requireCase(where: ChatLocation, explicitId?: string): Promise<Case> {
     if (explicitId) {
       const id = explicitId.toUpperCase();
       const found = isCaseId(id) ? await this.deps.cases.get(id) : undefined;
-      if (!found) throw new NotFoundError(`there is no case ${explicitId}`);
+      if (!found || !isCaseLocation(found, where)) throw new NotFoundError(`there is no case ${explicitId} here`);
       return found;
     }
     const found = await this.caseAt(where);
@@ -68,14 +74,42 @@ export class ConversationContext {
     return this.deps.partners.isPartner(who);
   }
 
-  /** Customer approvers and partner members may answer and edit the ticket (the starter too, until approvers are named). */
-  async mayWorkOnTicket(value: Case, who: Identity): Promise<boolean> {
-    if (value.members.customer.some((m) => sameIdentity(m, who))) return true;
-    if (sameIdentity(value.createdBy, who) && value.ticket.answers.customerApprovers === undefined) return true;
-    return this.isPartner(who);
+  /** Every role `who` has in `value`, asked from where they act. */
+  async rolesOf(value: Case, who: Identity, where?: ChatLocation): Promise<Set<Role>> {
+    return rolesOf(value, who, {
+      isPartner: await this.isPartner(who),
+      inCaseChannel: where ? isCaseLocation(value, where) : false,
+      allowSameOrgApprovers: this.deps.allowSameOrgApprovers ?? false,
+    });
   }
 
-  async requirePartner(who: Identity, what: string): Promise<void> {
-    if (!(await this.isPartner(who))) throw new NotPermittedError(`only a partner approver can ${what}`);
+  /**
+   * The authority table's answer for `act`: returns quietly when allowed; otherwise audits `<act>.denied` and
+   * throws a refusal that says who may (NotPermittedError) or when (an invalid-transition error).
+   */
+  async authorize(act: Act, value: Case, who: Identity, where?: ChatLocation): Promise<void> {
+    const decision = decide(act, await this.rolesOf(value, who, where), value.status);
+    if (decision.ok) return;
+    const party = approvalParty[act];
+    await this.deps.audit.append({
+      caseId: value.id,
+      actor: who,
+      ...(party ? { party } : {}),
+      // An approval's refusal is `signoff.denied` with its party, as the sign-off trail has always said.
+      action: `${party ? "signoff" : act}.denied`,
+      payload: { because: decision.because, reason: decision.reason },
+    });
+    if (decision.because === "who") throw new NotPermittedError(`${capitalized(decision.reason)} in case ${value.id}.`);
+    throw new OffboardError("invalid_transition", `${capitalized(decision.reason)} (case ${value.id}).`);
   }
+}
+
+const approvalParty: Partial<Record<Act, Party>> = {
+  approve_customer: "customer",
+  approve_aws: "aws",
+  approve_partner: "partner",
+};
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

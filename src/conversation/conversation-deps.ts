@@ -20,6 +20,8 @@ export interface ConversationDeps {
   credentials?: CredentialRequester;
   /** The passwordless root handover: takes the code AWS mailed to a new root e-mail (`code <account> <code>`). */
   rootAccess?: Pick<RootAccess, "acceptPrimaryEmailCode">;
+  /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may act from the partner's own workspace. */
+  allowSameOrgApprovers?: boolean;
   /** How the partner is named in messages (`OFFBOARD_PARTNER_NAME`); default "the partner". */
   partnerName?: string;
   /** Chat or queue failures after a change was recorded. */

@@ -1,4 +1,5 @@
-import { InvalidCommandError, NotConfiguredError } from "../errors";
+import { InvalidCommandError, NotConfiguredError, NotPermittedError } from "../errors";
+import { isFullyApproved } from "../signoff";
 import type { Outcome } from "../ports";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
@@ -8,7 +9,12 @@ export class CredentialsHandler {
 
   async deposit({ actor, location, args }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
-    await this.context.requirePartner(actor, "deposit root credentials");
+    await this.context.authorize("credentials", value, actor, location);
+    // The table's states imply the three sign-offs; the fingerprint check makes it certain for this ticket and plan.
+    if (!isFullyApproved(value))
+      throw new NotPermittedError(
+        `root credentials move only after the customer, AWS and the partner have all signed the current ticket and plan of ${value.id}`,
+      );
     const credentials = this.context.deps.credentials;
     if (!credentials) throw new NotConfiguredError("credential links are not configured on this bot");
     const accountId = args.replace(/[\s-]/g, "");

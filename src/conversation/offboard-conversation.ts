@@ -66,16 +66,18 @@ export class OffboardConversation implements Conversation {
       help: (r) => this.info.help(r),
     };
     this.buttons = {
-      "signoff.approve": (p, input) => this.signOff.approve(p.caseId, p.party, p.fingerprint, input.actor),
+      "signoff.approve": (p, input) =>
+        this.signOff.approve(p.caseId, p.party, p.fingerprint, input.actor, input.location),
       "ticket.form": async (p, input) =>
-        this.ticket.openForm(await this.context.requireCaseById(p.caseId), input.actor),
-      "run.start": async (p, input) => this.runs.run(await this.context.requireCaseById(p.caseId), input.actor),
+        this.ticket.openForm(await this.context.requireCaseById(p.caseId), input.actor, input.location),
+      "run.start": async (p, input) =>
+        this.runs.run(await this.context.requireCaseById(p.caseId), input.actor, input.location),
       "case.cancel": async (p, input) =>
-        this.runs.cancelCase(await this.context.requireCaseById(p.caseId), input.actor),
+        this.runs.cancelCase(await this.context.requireCaseById(p.caseId), input.actor, input.location),
       "channel.create": async (p, input) =>
-        this.caseChannel.create(await this.context.requireCaseById(p.caseId), input.actor),
+        this.caseChannel.create(await this.context.requireCaseById(p.caseId), input.actor, input.location),
       "account.retry": async (p, input) =>
-        this.runs.retry(await this.context.requireCaseById(p.caseId), p.accountId, input.actor),
+        this.runs.retry(await this.context.requireCaseById(p.caseId), p.accountId, input.actor, input.location),
     };
   }
 
@@ -142,7 +144,7 @@ export class OffboardConversation implements Conversation {
         return this.info.unknown(request, reading.word);
       case "answer": {
         const value = await this.context.requireCase(input.location);
-        return this.ticket.answer(value, input.actor, input.text, input.requestId);
+        return this.ticket.answer(value, input.actor, input.text, input.location, input.requestId);
       }
       case "ignore":
         return {};

@@ -1,6 +1,6 @@
 import type { Case } from "../case";
-import { InvalidCommandError, NotConfiguredError, NotPermittedError, OffboardError } from "../errors";
-import { sameIdentity, type ChatLocation, type Identity } from "../identity";
+import { InvalidCommandError, NotConfiguredError, OffboardError } from "../errors";
+import type { ChatLocation, Identity } from "../identity";
 import { message, text } from "../message";
 import type { Outcome } from "../ports";
 import { mention } from "./case-view";
@@ -24,6 +24,8 @@ export class RootCodeHandler {
    * stored or repeated; only whether AWS took it.
    */
   async code(value: Case, actor: Identity, where: ChatLocation, args: string): Promise<Outcome> {
+    // Only the customer can prove it receives mail at the new root e-mail address.
+    await this.context.authorize("code", value, actor, where);
     const rootAccess = this.deps.rootAccess;
     if (!rootAccess) throw new NotConfiguredError("the passwordless root handover is not configured on this bot");
     const usage =
@@ -45,12 +47,6 @@ export class RootCodeHandler {
 
     const refused = (reason: string) =>
       this.deps.audit.append({ caseId: value.id, actor, action: "root.code_refused", payload: { accountId, reason } });
-    if (!value.members.customer.some((m) => sameIdentity(m, actor))) {
-      await refused("not a customer approver");
-      throw new NotPermittedError(
-        `only the customer's approvers can give the code for ${accountId}: it proves the customer receives mail at the new root e-mail address`,
-      );
-    }
     const accountPlan = value.plan?.accounts.find((a) => a.accountId === accountId);
     if (!accountPlan)
       throw new InvalidCommandError(

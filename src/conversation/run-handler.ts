@@ -1,7 +1,7 @@
 import type { Case } from "../case";
 import { assertTransition } from "../case-status";
-import { InvalidCommandError, NotPermittedError, OffboardError } from "../errors";
-import type { Identity } from "../identity";
+import { InvalidCommandError, OffboardError } from "../errors";
+import type { ChatLocation, Identity } from "../identity";
 import { message } from "../message";
 import type { Outcome } from "../ports";
 import { isFullyApproved } from "../signoff";
@@ -17,11 +17,11 @@ export class RunHandler {
   }
 
   async runCommand({ actor, location }: CommandRequest): Promise<Outcome> {
-    return this.run(await this.context.requireCase(location), actor);
+    return this.run(await this.context.requireCase(location), actor, location);
   }
 
-  async run(value: Case, actor: Identity): Promise<Outcome> {
-    await this.context.requirePartner(actor, "start the run");
+  async run(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
+    await this.context.authorize("run", value, actor, where);
     if (!isFullyApproved(value))
       throw new OffboardError(
         "invalid_transition",
@@ -37,12 +37,12 @@ export class RunHandler {
     const accountId = args.replace(/[\s-]/g, "");
     if (!/^\d{12}$/.test(accountId))
       throw new InvalidCommandError("use `retry <account>` with the 12-digit ID of an account that failed");
-    return this.retry(await this.context.requireCase(location), accountId, actor);
+    return this.retry(await this.context.requireCase(location), accountId, actor, location);
   }
 
   /** Checks what a person can get wrong before the workflow runs the account's remaining steps again. */
-  async retry(value: Case, accountId: string, actor: Identity): Promise<Outcome> {
-    await this.context.requirePartner(actor, "retry an account");
+  async retry(value: Case, accountId: string, actor: Identity, where: ChatLocation): Promise<Outcome> {
+    await this.context.authorize("retry", value, actor, where);
     if (!value.accounts.includes(accountId))
       throw new InvalidCommandError(
         `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ") || "none yet"})`,
@@ -55,12 +55,11 @@ export class RunHandler {
   }
 
   async cancelCommand({ actor, location }: CommandRequest): Promise<Outcome> {
-    return this.cancelCase(await this.context.requireCase(location), actor);
+    return this.cancelCase(await this.context.requireCase(location), actor, location);
   }
 
-  async cancelCase(value: Case, actor: Identity): Promise<Outcome> {
-    if (!(await this.context.mayWorkOnTicket(value, actor)))
-      throw new NotPermittedError(`only the customer's approvers or the partner can cancel ${value.id}`);
+  async cancelCase(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
+    await this.context.authorize("cancel", value, actor, where);
     const updated = await this.deps.cases.update(value.id, (c) => ({
       ...c,
       status: assertTransition(c.status, "cancelled", c.id),

@@ -1,7 +1,8 @@
 import type { Case } from "../case";
 import { assertTransition } from "../case-status";
-import { InvalidCommandError, NotPermittedError, OffboardError, StaleApprovalError } from "../errors";
-import { sameIdentity, type Identity } from "../identity";
+import { approveAct } from "../authority";
+import { InvalidCommandError, NotPermittedError, StaleApprovalError } from "../errors";
+import { sameIdentity, type ChatLocation, type Identity } from "../identity";
 import { message } from "../message";
 import { partyLabel, type Party } from "../party";
 import type { Outcome } from "../ports";
@@ -20,21 +21,23 @@ export class SignOffHandler {
   }
 
   /** `approve`: posts the sign-off message again (the one deep in the thread is hard to find). */
-  async showSignOff({ location }: CommandRequest): Promise<Outcome> {
+  async showSignOff({ actor, location }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
-    if (value.status !== "awaiting_signoff")
-      throw new OffboardError(
-        "invalid_transition",
-        `case ${value.id} is not waiting for sign-offs (it is ${value.status})`,
-      );
+    await this.context.authorize("show_signoff", value, actor, location);
     const ref = await this.deps.chat.post(caseThread(value), signOffMessage(value));
     await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
     return {};
   }
 
   /** A press of an approval button: bound to the fingerprint of the ticket and plan the button showed. */
-  async approve(caseId: string, party: Party, presentedHash: string, actor: Identity): Promise<Outcome> {
-    await this.context.requireCaseById(caseId);
+  async approve(
+    caseId: string,
+    party: Party,
+    presentedHash: string,
+    actor: Identity,
+    where: ChatLocation,
+  ): Promise<Outcome> {
+    await this.context.authorize(approveAct[party], await this.context.requireCaseById(caseId), actor, where);
     const isPartner = await this.context.isPartner(actor);
     const at = this.context.today();
     try {
@@ -69,7 +72,7 @@ export class SignOffHandler {
   /** `assign aws @user`: the partner names who approves for AWS. */
   async assignAws({ actor, location, args }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
-    await this.context.requirePartner(actor, "name the AWS approver");
+    await this.context.authorize("assign", value, actor, location);
     const match = /^aws\s+(.+)$/i.exec(args);
     if (!match) throw new InvalidCommandError("use `assign aws @user` to name the AWS approver");
     const parsed = parseMentions(match[1], actor.platform);

@@ -1,6 +1,7 @@
 import type { AnswerValue, Case } from "../case";
-import { assertTransition, editableStatuses, finishedStatuses } from "../case-status";
-import { NotPermittedError, OffboardError } from "../errors";
+import { assertTransition, finishedStatuses } from "../case-status";
+import { NotPermittedError } from "../errors";
+import { readMentionTokens } from "../mention";
 import { sameIdentity, type ChatLocation, type Identity } from "../identity";
 import type { FormModel } from "../message";
 import type { FormInbound, Outcome } from "../ports";
@@ -17,7 +18,7 @@ import {
   type FlowOutcome,
 } from "../ticket/flow";
 import { caseThread } from "./case-presenter";
-import { noticeMessage, questionMessage } from "./case-view";
+import { mention, noticeMessage, questionMessage } from "./case-view";
 import type { CaseChannelHandler } from "./case-channel-handler";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 import type { RunHandler } from "./run-handler";
@@ -89,31 +90,37 @@ export class TicketHandler {
   }
 
   /** Words in the case thread read as the answer to the open question (or `back`, `skip`, …). */
-  answer(value: Case, actor: Identity, text: string, requestId: string): Promise<Outcome> {
-    return this.apply(value, actor, interpretReply(text), requestId);
+  async answer(value: Case, actor: Identity, text: string, where: ChatLocation, requestId: string): Promise<Outcome> {
+    const flowInput = interpretReply(text);
+    const act = flowInput.kind === "edit" ? "edit" : flowInput.kind === "cancel" ? "cancel" : "answer";
+    await this.context.authorize(act, value, actor, where);
+    const field = currentField(value.ticket);
+    if (flowInput.kind === "answer" && field) await this.refuseWrongPeople(value, field.key, flowInput.text);
+    return this.apply(value, actor, flowInput, requestId);
   }
 
   async edit({ actor, location, args, requestId }: CommandRequest): Promise<Outcome> {
-    return this.apply(await this.context.requireCase(location), actor, { kind: "edit", field: args }, requestId);
+    const value = await this.context.requireCase(location);
+    await this.context.authorize("edit", value, actor, location);
+    return this.apply(value, actor, { kind: "edit", field: args }, requestId);
   }
 
-  async openForm(value: Case, actor: Identity): Promise<Outcome> {
-    if (!(await this.context.mayWorkOnTicket(value, actor)))
-      throw new NotPermittedError(`only the customer's approvers and the partner can answer the ticket of ${value.id}`);
+  async openForm(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
+    await this.context.authorize("form", value, actor, where);
     return { openForm: ticketForm(value) };
   }
 
   async submitForm(input: FormInbound): Promise<Outcome> {
     const value = await this.context.requireCaseById(input.callbackId);
-    if (!(await this.context.mayWorkOnTicket(value, input.actor)))
-      throw new NotPermittedError(`only the customer's approvers and the partner can answer the ticket of ${value.id}`);
-    if (value.status !== "collecting")
-      return {
-        formErrors: {
-          [ticketFields[0].key]:
-            `the ticket of ${value.id} is no longer being collected (${value.status}); use \`edit <field>\``,
-        },
-      };
+    await this.context.authorize("form", value, input.actor);
+    for (const [key, text] of Object.entries(input.values)) {
+      try {
+        await this.refuseWrongPeople(value, key, text);
+      } catch (error) {
+        if (error instanceof NotPermittedError) return { formErrors: { [key]: error.message } };
+        throw error;
+      }
+    }
     const starterIsCustomer = !(await this.context.isPartner(value.createdBy));
     let errors: Record<string, string> = {};
     const today = this.context.today();
@@ -139,21 +146,24 @@ export class TicketHandler {
     return { after };
   }
 
+  /**
+   * Three organizations, three different people: the customer approvers and the credential recipients are never
+   * partner members, and a customer approver is never the AWS approver.
+   */
+  private async refuseWrongPeople(value: Case, fieldKey: string, text: string): Promise<void> {
+    if (fieldKey !== "customerApprovers" && fieldKey !== "credentialRecipients") return;
+    const label = fieldKey === "customerApprovers" ? "a customer approver" : "a root-credential recipient";
+    for (const token of readMentionTokens(text)) {
+      const person: Identity = { platform: value.locations[0].platform, userId: token.userId, name: token.name };
+      if (await this.context.isPartner(person))
+        throw new NotPermittedError(`${mention(person)} is a partner member and cannot be ${label}`);
+      if (fieldKey === "customerApprovers" && value.members.aws.some((m) => sameIdentity(m, person)))
+        throw new NotPermittedError(`${mention(person)} approves for AWS and cannot also be a customer approver`);
+    }
+  }
+
   private async apply(value: Case, actor: Identity, flowInput: FlowInput, requestId: string): Promise<Outcome> {
     const where = caseThread(value);
-    if (!(await this.context.mayWorkOnTicket(value, actor))) {
-      await this.context.tell(
-        where,
-        actor,
-        `only the customer's approvers and the partner can answer or edit the ticket of ${value.id}`,
-      );
-      return {};
-    }
-    if (!editableStatuses.includes(value.status))
-      throw new OffboardError(
-        "invalid_transition",
-        `the ticket of ${value.id} can no longer change (it is ${value.status})`,
-      );
     const starterIsCustomer = !(await this.context.isPartner(value.createdBy));
     const today = this.context.today();
     let outcome: FlowOutcome | undefined;
@@ -204,7 +214,7 @@ export class TicketHandler {
         await this.context.tell(where, actor, result.reason);
         return {};
       case "cancelled":
-        return this.lifecycle.cancelCase(value, actor);
+        return this.lifecycle.cancelCase(value, actor, where);
       case "moved":
         await this.deps.chat.post(where, questionMessage(result.next));
         return {};
@@ -244,17 +254,23 @@ export class TicketHandler {
   }
 }
 
-/** The case's own derived fields follow the ticket: customer name, accounts, customer approvers. */
+/**
+ * The case's own derived fields follow the ticket: customer name, accounts, customer approvers. The starter (when
+ * not a partner member) is a customer approver only until the customer approvers are named, and afterwards only if
+ * named.
+ */
 function deriveFromTicket(value: Case, starterIsCustomer: boolean): Case {
   const answers = value.ticket.answers;
-  const approvers = Array.isArray(answers.customerApprovers) ? (answers.customerApprovers as Identity[]) : [];
-  const starter = starterIsCustomer ? [value.createdBy] : [];
-  const customer = [...starter, ...approvers].filter((p, i, all) => all.findIndex((q) => sameIdentity(p, q)) === i);
+  const named = Array.isArray(answers.customerApprovers) ? (answers.customerApprovers as Identity[]) : undefined;
+  const customer = named ?? (starterIsCustomer ? [value.createdBy] : []);
   return {
     ...value,
     customerName: typeof answers.customerName === "string" ? answers.customerName : value.customerName,
     accounts: Array.isArray(answers.accountIds) ? (answers.accountIds as string[]) : value.accounts,
-    members: { ...value.members, customer: customer.length ? customer : value.members.customer },
+    members: {
+      ...value.members,
+      customer: customer.filter((p, i) => customer.findIndex((q) => sameIdentity(p, q)) === i),
+    },
   };
 }
 

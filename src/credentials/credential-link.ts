@@ -11,6 +11,13 @@ export interface DepositLink {
   /** Where `credentials <account>` was given: answers go back there. */
   where: ChatLocation;
   expiresAt: string;
+  /**
+   * The fingerprint of the ticket and plan the three parties had signed when the link was issued: the deposit is
+   * refused unless the case is still approved with this very fingerprint.
+   */
+  approvalHash: string;
+  /** The signed-off credential recipients the retrieval link will go to, and only them. */
+  recipients: Identity[];
 }
 
 /** `open` until the one Reveal wins (`retrieved`) or the lifetime ends (`expired`). */

@@ -91,3 +91,9 @@ export function lostLine(accountId: string): Message {
     `The retrieval link of account ${accountId} was used, but the deposited credentials were no longer in Secrets Manager. A partner approver must deposit them again with \`credentials ${accountId}\`.`,
   );
 }
+
+export function depositRefusedLine(accountId: string, reason: string): Message {
+  return message(
+    `⛔ A deposit for account ${accountId} was refused: ${reason}. Nothing was stored; root credentials move only for the ticket and plan the three parties signed.`,
+  );
+}

@@ -3,6 +3,7 @@ import { NotFoundError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
 import type { Message } from "../message";
 import type { AuditLog, CaseStore, ChatPort, Clock, SecretVault } from "../ports";
+import { approvalHash, isFullyApproved } from "../signoff";
 import {
   credentialSecretName,
   hashToken,
@@ -15,10 +16,11 @@ import {
 } from "./credential-crypto";
 import { CredentialLinkInvalidError, CredentialRequestRefusedError } from "./credential-errors";
 import type { CredentialExpiry, CredentialExpiryScheduler } from "./credential-expiry";
-import type { CredentialLinkStore, RetrievalLink } from "./credential-link";
+import type { CredentialLinkStore, DepositLink, RetrievalLink } from "./credential-link";
 import {
   depositLinkMessage,
   depositLinkSentLine,
+  depositRefusedLine,
   displayNameOf,
   expiredLine,
   linkSentLine,
@@ -75,6 +77,8 @@ export interface DepositView {
   accountId: string;
   secretName: string;
   expiresAt: string;
+  /** Who gets the retrieval link: the recipients the three parties signed off. */
+  recipients: string[];
 }
 
 export interface DepositReceipt {
@@ -133,9 +137,18 @@ export class CredentialService {
 
     const token = randomSecret();
     const expiresAt = this.after(this.depositTtlSeconds);
+    const approvedWith = approvalHash(current);
     await this.deps.links.saveDeposit(
       hashToken(token),
-      { caseId, accountId, requestedBy: by, where, expiresAt },
+      {
+        caseId,
+        accountId,
+        requestedBy: by,
+        where,
+        expiresAt,
+        approvalHash: approvedWith,
+        recipients: this.recipientsOf(current),
+      },
       this.depositTtlSeconds,
     );
     const body = depositLinkMessage(caseId, accountId, `${this.deps.publicBaseUrl}/d/${token}`, expiresAt);
@@ -169,6 +182,7 @@ export class CredentialService {
       accountId: link.accountId,
       secretName: credentialSecretName(link.caseId, link.accountId),
       expiresAt: link.expiresAt,
+      recipients: (link.recipients ?? []).map(displayNameOf),
     };
   }
 
@@ -187,7 +201,8 @@ export class CredentialService {
     const preview = await this.deps.links.getDeposit(depositHash);
     if (!preview) throw new CredentialLinkInvalidError();
     const current = await this.caseOf(preview.caseId);
-    const recipients = this.recipientsOf(current);
+    await this.assertStillSigned(current, preview, depositHash);
+    const recipients = preview.recipients;
     const deposit = await this.deps.links.takeDeposit(depositHash);
     if (!deposit) throw new CredentialLinkInvalidError();
     const { caseId, accountId } = deposit;
@@ -390,9 +405,42 @@ export class CredentialService {
     return "expired";
   }
 
+  /**
+   * A deposit completes only while the case is still approved by all three parties with the fingerprint the link
+   * was issued under: an edit after approval (which voids the sign-offs), a re-plan or a cancel stops it, and the
+   * partner is told why. The link is used up either way.
+   */
+  private async assertStillSigned(current: Case, link: DepositLink, depositHash: string): Promise<void> {
+    const reason =
+      current.status === "cancelled"
+        ? `case ${current.id} was cancelled`
+        : !isFullyApproved(current)
+          ? `the sign-offs of ${current.id} were voided (the ticket or plan changed after approval)`
+          : approvalHash(current) !== link.approvalHash || !link.recipients?.length
+            ? `the ticket or plan of ${current.id} changed since this link was issued`
+            : undefined;
+    if (!reason) return;
+    await this.deps.links.takeDeposit(depositHash);
+    await this.deps.audit.append({
+      caseId: current.id,
+      actor: link.requestedBy,
+      party: "partner",
+      action: "deposit.denied",
+      payload: { accountId: link.accountId, reason },
+    });
+    await this.tellChannel(current, depositRefusedLine(link.accountId, reason));
+    throw new CredentialRequestRefusedError(
+      `this deposit link is no longer valid: ${reason}. Nothing was stored. Once the three parties have signed again, ask for a new link with \`credentials ${link.accountId}\`.`,
+    );
+  }
+
   private assertDepositAllowed(current: Case, accountId: string): void {
     if (current.status === "cancelled")
       throw new CredentialRequestRefusedError(`case ${current.id} is cancelled: no credentials are handed over`);
+    if (!isFullyApproved(current))
+      throw new CredentialRequestRefusedError(
+        `root credentials move only after the customer, AWS and the partner have all signed the current ticket and plan of ${current.id}`,
+      );
     if (!current.accounts.includes(accountId)) {
       throw new CredentialRequestRefusedError(
         `account ${accountId} is not part of case ${current.id} (its accounts: ${current.accounts.join(", ") || "none yet"})`,

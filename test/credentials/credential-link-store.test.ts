@@ -12,6 +12,8 @@ const deposit = (accountId = "111111111111"): DepositLink => ({
   requestedBy: { platform: "web", userId: "U-partner" },
   where: { platform: "web", channelId: "C-case" },
   expiresAt: new Date(Date.now() + 1800_000).toISOString(),
+  approvalHash: "a".repeat(64),
+  recipients: [{ platform: "web", userId: "U-recipient" }],
 });
 
 const retrieval = (overrides: Partial<RetrievalLink> = {}): RetrievalLink => ({

@@ -155,7 +155,10 @@ describe("the passwordless root handover, end to end", () => {
     ).toEqual(Object.keys(accounts));
     expect(
       events.filter((e) => e.action === "root.code_refused").map((e) => (e.payload as { reason: string }).reason),
-    ).toEqual(["not the code AWS sent", "not a customer approver"]);
+    ).toEqual(["not the code AWS sent"]);
+    expect(events.filter((e) => e.action === "code.denied").map((e) => e.actor)).toEqual([
+      expect.stringContaining(people.partner.userId),
+    ]);
     // The codes themselves appear nowhere in the audit trail.
     const trail = JSON.stringify(events);
     for (const code of [wrong, ...Object.values(codes)]) expect(trail).not.toContain(code);

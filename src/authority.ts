@@ -1,0 +1,284 @@
+import type { Case } from "./case";
+import { editableStatuses, type CaseStatus } from "./case-status";
+import { sameIdentity, type ChatLocation, type Identity } from "./identity";
+import type { Party } from "./party";
+
+/**
+ * The authority table: for every command, button and form, who may use it and in which case states. Every handler
+ * asks this one table (through `ConversationContext.authorize`); nothing checks roles ad hoc. docs/authority.md is
+ * the same table for people; test/security/authority.test.ts walks it act × role × state.
+ */
+
+/** What a person is to one case. Computed by `rolesOf`, never typed by anyone. */
+export type Role =
+  /** Named by the ticket as a customer approver (the starter, provisionally, until approvers are named). */
+  | "customer_approver"
+  /** Named by a partner member with `assign aws`. */
+  | "aws_approver"
+  /** Configured as the partner's (OFFBOARD_PARTNER_*_USERS, user groups). */
+  | "partner_member"
+  /** Named by the approved ticket as a root-credential recipient. */
+  | "credential_recipient"
+  /** Acting in the case's own channel or thread (the platform delivers those events from its members only). */
+  | "case_channel_member"
+  | "anyone";
+
+export type Act =
+  | "start"
+  | "answer"
+  | "edit"
+  | "form"
+  | "assign"
+  | "show_signoff"
+  | "approve_customer"
+  | "approve_aws"
+  | "approve_partner"
+  | "run"
+  | "retry"
+  | "cancel"
+  | "credentials"
+  | "deposit"
+  | "reveal"
+  | "code"
+  | "status"
+  | "plan"
+  | "plan_refresh"
+  | "export"
+  | "help"
+  | "channel_create";
+
+export interface Authority {
+  /** Any one of these roles is enough. */
+  who: readonly Role[];
+  /** The case states it works in; `"no case"` for `start` and `help`, which need none. */
+  states: readonly CaseStatus[] | "any" | "no case";
+  /** How the refusals say who may. */
+  whoText: string;
+  /** How the refusals say the act: "run the handoff". */
+  what: string;
+}
+
+const allStates: readonly CaseStatus[] = [
+  "collecting",
+  "planning",
+  "awaiting_signoff",
+  "approved",
+  "scheduled",
+  "executing",
+  "completed",
+  "failed",
+  "cancelled",
+];
+/** After all three sign-offs: the only states in which credentials may move. */
+const signedStates: readonly CaseStatus[] = ["approved", "scheduled", "executing", "completed", "failed"];
+const beforeRun: readonly CaseStatus[] = editableStatuses;
+
+const ticketPeople: readonly Role[] = ["customer_approver", "partner_member"];
+
+export const authorityTable: Readonly<Record<Act, Authority>> = {
+  start: { what: "open a case", who: ["anyone"], states: "no case", whoText: "anyone in the channel" },
+  help: { what: "see the commands", who: ["anyone"], states: "no case", whoText: "anyone" },
+  answer: {
+    what: "answer the ticket",
+    who: ticketPeople,
+    states: ["collecting"],
+    whoText: "the customer's approvers or a partner member",
+  },
+  form: {
+    what: "fill in the ticket form",
+    who: ticketPeople,
+    states: ["collecting"],
+    whoText: "the customer's approvers or a partner member",
+  },
+  edit: {
+    what: "edit the ticket",
+    who: ticketPeople,
+    states: beforeRun,
+    whoText: "the customer's approvers or a partner member",
+  },
+  cancel: {
+    what: "cancel the case",
+    who: ticketPeople,
+    states: beforeRun,
+    whoText: "the customer's approvers or a partner member",
+  },
+  assign: {
+    what: "name the AWS approver",
+    who: ["partner_member"],
+    states: ["collecting", "planning", "awaiting_signoff"],
+    whoText: "a partner member",
+  },
+  show_signoff: {
+    what: "show the sign-off message",
+    who: ["case_channel_member"],
+    states: ["awaiting_signoff"],
+    whoText: "anyone in the case channel",
+  },
+  approve_customer: {
+    what: "approve for the customer",
+    who: ["customer_approver"],
+    states: ["awaiting_signoff"],
+    whoText: "a customer approver",
+  },
+  approve_aws: {
+    what: "approve for AWS",
+    who: ["aws_approver"],
+    states: ["awaiting_signoff"],
+    whoText: "the AWS approver",
+  },
+  approve_partner: {
+    what: "approve for the partner",
+    who: ["partner_member"],
+    states: ["awaiting_signoff"],
+    whoText: "a partner member",
+  },
+  run: {
+    what: "run the handoff",
+    who: ["partner_member"],
+    states: ["approved", "scheduled"],
+    whoText: "a partner member",
+  },
+  retry: {
+    what: "retry an account",
+    who: ["partner_member"],
+    states: ["executing", "failed"],
+    whoText: "a partner member",
+  },
+  credentials: {
+    what: "ask for a root-credential deposit link",
+    who: ["partner_member"],
+    states: signedStates,
+    whoText: "a partner member",
+  },
+  deposit: {
+    what: "deposit root credentials",
+    who: ["partner_member"],
+    states: signedStates,
+    whoText: "the partner member the deposit link was sent to",
+  },
+  reveal: {
+    what: "open the root credentials",
+    who: ["credential_recipient"],
+    states: signedStates,
+    whoText: "a root-credential recipient",
+  },
+  code: {
+    what: "give the root e-mail code",
+    who: ["customer_approver"],
+    states: ["executing"],
+    whoText: "a customer approver",
+  },
+  status: { what: "see the case", who: ["case_channel_member"], states: "any", whoText: "anyone in the case channel" },
+  plan: { what: "see the plan", who: ["case_channel_member"], states: "any", whoText: "anyone in the case channel" },
+  plan_refresh: {
+    what: "read AWS again for a new plan",
+    who: ["partner_member"],
+    states: ["awaiting_signoff"],
+    whoText: "a partner member",
+  },
+  export: {
+    what: "export the case",
+    who: ["case_channel_member"],
+    states: "any",
+    whoText: "anyone in the case channel",
+  },
+  channel_create: {
+    what: "create the case channel",
+    who: ["partner_member"],
+    states: ["collecting", "planning", "awaiting_signoff"],
+    whoText: "a partner member",
+  },
+};
+
+export const approveAct: Record<Party, Act> = {
+  customer: "approve_customer",
+  aws: "approve_aws",
+  partner: "approve_partner",
+};
+
+export function statesOf(act: Act): readonly CaseStatus[] {
+  const states = authorityTable[act].states;
+  return states === "any" || states === "no case" ? allStates : states;
+}
+
+/** What is known about the person beyond the case itself. */
+export interface RoleFacts {
+  isPartner: boolean;
+  /** The request came from the case's own channel or thread. */
+  inCaseChannel: boolean;
+  /**
+   * Customer and AWS approvers from the partner's own workspace or tenant are refused unless the partner allows
+   * it (OFFBOARD_ALLOW_SAME_ORG_APPROVERS, for customers that are guests in the partner's workspace).
+   */
+  allowSameOrgApprovers: boolean;
+}
+
+/** The organization of the case's home (Slack installing team, Teams tenant), which is the partner's. */
+function partnerOrgOf(value: Case): string | undefined {
+  return value.locations[value.locations.length - 1]?.teamId;
+}
+
+/**
+ * Acting from the partner's own workspace, where the platform tells organizations apart: Slack gives each person's
+ * own team (an external Slack Connect user keeps theirs), the demo too. Teams activities carry the conversation's
+ * tenant, not the person's, so on Teams this cannot be told and is not assumed.
+ */
+export function isFromPartnerOrg(value: Case, who: Identity): boolean {
+  const org = partnerOrgOf(value);
+  return who.platform !== "teams" && Boolean(org && who.teamId && who.teamId === org);
+}
+
+/**
+ * The starter (not a partner member) approves for the customer only until the customer approvers are named, and
+ * afterwards only if named among them.
+ */
+export function isCustomerApprover(value: Case, who: Identity): boolean {
+  const named = value.ticket.answers.customerApprovers;
+  if (Array.isArray(named)) return (named as Identity[]).some((m) => sameIdentity(m, who));
+  return value.members.customer.some((m) => sameIdentity(m, who));
+}
+
+/** The root-credential recipients the ticket names. */
+export function credentialRecipientsOf(value: Case): Identity[] {
+  const named = value.ticket.answers.credentialRecipients;
+  return Array.isArray(named) ? (named as Identity[]).filter((p) => typeof p === "object") : [];
+}
+
+/** Every role `who` has in `value`. Three organizations, three different people: a partner member is only that. */
+export function rolesOf(value: Case, who: Identity, facts: RoleFacts): Set<Role> {
+  const roles = new Set<Role>(["anyone"]);
+  if (facts.inCaseChannel) roles.add("case_channel_member");
+  if (facts.isPartner) {
+    roles.add("partner_member");
+    return roles;
+  }
+  const sameOrg = isFromPartnerOrg(value, who) && !facts.allowSameOrgApprovers;
+  const customer = isCustomerApprover(value, who);
+  if (customer && !sameOrg) roles.add("customer_approver");
+  // An AWS approver is never a customer approver.
+  if (!customer && !sameOrg && value.members.aws.some((m) => sameIdentity(m, who))) roles.add("aws_approver");
+  if (credentialRecipientsOf(value).some((m) => sameIdentity(m, who))) roles.add("credential_recipient");
+  return roles;
+}
+
+export type AuthorityDecision =
+  { ok: true } | { ok: false; because: "who"; reason: string } | { ok: false; because: "state"; reason: string };
+
+/** The table's answer for one act by a person with `roles` on a case in `status`. */
+export function decide(act: Act, roles: ReadonlySet<Role>, status: CaseStatus | undefined): AuthorityDecision {
+  const entry = authorityTable[act];
+  if (!entry.who.some((role) => roles.has(role)))
+    return { ok: false, because: "who", reason: `only ${entry.whoText} can ${entry.what}` };
+  if (status !== undefined && entry.states !== "any" && entry.states !== "no case" && !entry.states.includes(status))
+    return {
+      ok: false,
+      because: "state",
+      reason: `you cannot ${entry.what} while the case is ${status.replace(/_/g, " ")}`,
+    };
+  return { ok: true };
+}
+
+/** Whether `where` is the case's channel or thread (any of its homes). */
+export function isCaseLocation(value: Case, where: ChatLocation): boolean {
+  return value.locations.some((home) => home.platform === where.platform && home.channelId === where.channelId);
+}
