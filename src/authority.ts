@@ -282,3 +282,49 @@ export function decide(act: Act, roles: ReadonlySet<Role>, status: CaseStatus | 
 export function isCaseLocation(value: Case, where: ChatLocation): boolean {
   return value.locations.some((home) => home.platform === where.platform && home.channelId === where.channelId);
 }
+
+const roleText: Record<Role, string> = {
+  customer_approver: "customer approver",
+  aws_approver: "AWS approver",
+  partner_member: "partner member",
+  credential_recipient: "credential recipient",
+  case_channel_member: "case channel member",
+  anyone: "anyone",
+};
+
+/** Which commands, buttons and forms each act covers, for people reading the table. */
+export const actSurface: Record<Act, string> = {
+  start: "`start`",
+  help: "`help`",
+  answer: "a reply in the case thread",
+  form: "*Fill in a form instead* button, the ticket form",
+  edit: "`edit <field>`",
+  cancel: "`cancel`, *Cancel case* button",
+  assign: "`assign aws @user`",
+  show_signoff: "`approve`",
+  approve_customer: "*Approve for Customer* button",
+  approve_aws: "*Approve for AWS* button",
+  approve_partner: "*Approve for Partner* button",
+  run: "`run`, *Run now* button",
+  retry: "`retry <account>`, *Retry* button",
+  credentials: "`credentials <account>`",
+  deposit: "the deposit page (`/d/<token>`)",
+  reveal: "the retrieval page's Reveal (`/r/<token>`)",
+  code: "`code <account> <code>`",
+  status: "`status [case]`",
+  plan: "`plan`",
+  plan_refresh: "`plan refresh`",
+  export: "`export`",
+  channel_create: "*Create #channel* button",
+};
+
+/** The table as Markdown: docs/authority.md is exactly this (a test keeps them equal). */
+export function authorityMarkdown(): string {
+  const rows = (Object.keys(authorityTable) as Act[]).map((act) => {
+    const entry = authorityTable[act];
+    const states =
+      entry.states === "any" ? "any" : entry.states === "no case" ? "(no case needed)" : entry.states.join(", ");
+    return `| ${act} | ${actSurface[act]} | ${entry.who.map((r) => roleText[r]).join(", ")} | ${states} |`;
+  });
+  return ["| act | command, button or form | who may | case states |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}

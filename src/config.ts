@@ -49,6 +49,8 @@ const schema = z.object({
   AWS_REGION: z.string().default("us-east-1"),
   OFFBOARD_MEMBER_ROLE_NAME: z.string().min(1).default("OrganizationAccountAccessRole"),
   OFFBOARD_PARTNER_MARKER: z.string().min(1).default("CTL"),
+  /** `1`: customer and AWS approvers may act from the partner's own Slack workspace (customers as guests there). */
+  OFFBOARD_ALLOW_SAME_ORG_APPROVERS: z.enum(["0", "1", "true", "false"]).optional(),
   /** How messages name the partner, e.g. "Lumen Cloud Services". */
   OFFBOARD_PARTNER_NAME: z.string().trim().min(1).max(80).default("the partner"),
   OFFBOARD_SECRETS_KMS_KEY_ID: optionalText,
@@ -101,6 +103,8 @@ export interface Config {
   linkTtlSeconds: number;
   /** `OFFBOARD_PARTNER_NAME`: how messages name the partner. */
   partnerName: string;
+  /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may be in the partner's own workspace. */
+  allowSameOrgApprovers: boolean;
   adminToken?: string;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (client IPs for rate limits and the audit). */
   trustProxy?: boolean | number | string;
@@ -197,6 +201,7 @@ export function loadConfig(
     },
     linkTtlSeconds: v.OFFBOARD_LINK_TTL,
     partnerName: v.OFFBOARD_PARTNER_NAME,
+    allowSameOrgApprovers: v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "1" || v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "true",
     adminToken: v.OFFBOARD_ADMIN_TOKEN,
     trustProxy: parseTrustProxy(v.OFFBOARD_TRUST_PROXY),
   };

@@ -146,6 +146,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     credentials,
     rootAccess,
     partnerName: config.partnerName,
+    allowSameOrgApprovers: config.allowSameOrgApprovers,
     onError: (error, what) => logger.warn({ err: error }, `could not ${what}`),
   });
   slack?.attach(conversation);

@@ -3,6 +3,7 @@ import { NotFoundError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
 import type { Message } from "../message";
 import type { AuditLog, CaseStore, ChatPort, Clock, SecretVault } from "../ports";
+import { statesOf } from "../authority";
 import { approvalHash, isFullyApproved } from "../signoff";
 import {
   credentialSecretName,
@@ -411,14 +412,13 @@ export class CredentialService {
    * partner is told why. The link is used up either way.
    */
   private async assertStillSigned(current: Case, link: DepositLink, depositHash: string): Promise<void> {
-    const reason =
-      current.status === "cancelled"
-        ? `case ${current.id} was cancelled`
-        : !isFullyApproved(current)
-          ? `the sign-offs of ${current.id} were voided (the ticket or plan changed after approval)`
-          : approvalHash(current) !== link.approvalHash || !link.recipients?.length
-            ? `the ticket or plan of ${current.id} changed since this link was issued`
-            : undefined;
+    const reason = !statesOf("deposit").includes(current.status)
+      ? `case ${current.id} is ${current.status.replace(/_/g, " ")}`
+      : !isFullyApproved(current)
+        ? `the sign-offs of ${current.id} were voided (the ticket or plan changed after approval)`
+        : approvalHash(current) !== link.approvalHash || !link.recipients?.length
+          ? `the ticket or plan of ${current.id} changed since this link was issued`
+          : undefined;
     if (!reason) return;
     await this.deps.links.takeDeposit(depositHash);
     await this.deps.audit.append({

@@ -253,12 +253,13 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
 }
 
 /**
- * The people of the tests. Partner and AWS in the installing workspace; the customer from another one (Slack Connect).
+ * The people of the tests. The partner in the installing workspace; AWS and the customer each from their own
+ * (Slack Connect).
  */
 export const people = {
   partner: { id: "UPARTNER1", teamId: fakeBot.teamId, name: "pat.partner" },
   partnerViaGroup: { id: "UPARTNER2", teamId: fakeBot.teamId, name: "gus.group" },
-  aws: { id: "UAWS1", teamId: fakeBot.teamId, name: "ava.aws" },
+  aws: { id: "UAWS1", teamId: "TAWS", name: "ava.aws" },
   customer: { id: "UCUST1", teamId: "TACME", name: "cara.customer" },
   bystander: { id: "UOTHER1", teamId: "TACME", name: "bob.bystander" },
 } satisfies Record<string, SlackTestUser>;
