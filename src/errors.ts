@@ -12,7 +12,8 @@ export type OffboardErrorCode =
   | "already_signed"
   | "config_invalid"
   | "aws_failure"
-  | "link_invalid";
+  | "link_invalid"
+  | "not_configured";
 
 export class OffboardError extends Error {
   constructor(
@@ -87,5 +88,16 @@ export class ConfigError extends OffboardError {
       `Offboard cannot start, the configuration has ${problems.length} problem(s):\n` +
         problems.map((p) => `  - ${p}`).join("\n"),
     );
+  }
+}
+
+/**
+ * Something this installation or platform cannot do: a capability the chat platform lacks (a shared
+ * channel on Teams, a private file on Slack) or a platform that is not configured. A user's answer, not a
+ * failure: `message` says what to do instead.
+ */
+export class NotConfiguredError extends OffboardError {
+  constructor(message: string) {
+    super("not_configured", message);
   }
 }

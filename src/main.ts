@@ -20,6 +20,8 @@ import { SecretsManagerVault } from "../adapters/aws/secret-vault";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack";
 import { createTeamsAdapter, type TeamsAdapter } from "../adapters/teams";
 import { createCredentialRouter } from "../adapters/web/credential-router";
+import { createFileDownloadRouter } from "../adapters/web/file-download-router";
+import { OneTimeFileStore } from "../adapters/redis/one-time-file-store";
 import { createDemoChannel, type DemoChannel } from "../adapters/web/demo-channel";
 import { createHttpServer, type RunningHttpServer } from "../adapters/web/http-server";
 import { createLegalPagesRouter } from "../adapters/web/legal-pages";
@@ -32,7 +34,7 @@ import { ChatRouter, PartnerRouter } from "./conversation/chat-router";
 import { OffboardConversation } from "./conversation/offboard-conversation";
 import { CredentialService } from "./credentials/credential-service";
 import { OffboardError } from "./errors";
-import type { ChatPort, PartnerDirectory } from "./ports";
+import type { ChatPort, PartnerDirectory, PlatformChat } from "./ports";
 
 export type Role = "web" | "worker" | "all";
 
@@ -65,6 +67,8 @@ export interface RunningOffboard {
   conversation: OffboardConversation;
   /** The job workers (roles worker and all). */
   workers?: RunningWorkers;
+  /** Every configured chat platform behind one door (what the core talks to). */
+  chat: ChatPort;
   /** Graceful shutdown: stop taking requests, let jobs finish or hand them back, close Redis. */
   close(): Promise<void>;
 }
@@ -88,7 +92,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const idempotency = new RedisIdempotencyStore(redis, prefix);
 
   const platforms: {
-    chat: Partial<Record<"slack" | "teams" | "web", ChatPort>>;
+    chat: Partial<Record<"slack" | "teams" | "web", PlatformChat>>;
     partners: Partial<Record<"slack" | "teams" | "web", PartnerDirectory>>;
   } = { chat: {}, partners: {} };
   let slack: SlackAdapter | undefined;
@@ -101,7 +105,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     closers.push(() => slack!.stop());
   }
   if (config.teams) {
-    teams = createTeamsAdapter({ ...config.teams, redis, prefix, logger });
+    teams = createTeamsAdapter({ ...config.teams, publicBaseUrl: config.publicBaseUrl, redis, prefix, logger });
     platforms.chat.teams = teams.chat;
     platforms.partners.teams = teams.partners;
   }
@@ -200,6 +204,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     if (slack) server.app.use(slack.router);
     if (teams) server.app.use(teams.router);
     server.app.use(createCredentialRouter(credentials, { logger }));
+    server.app.use(createFileDownloadRouter(new OneTimeFileStore(redis, prefix), { logger }));
     server.app.use(createLegalPagesRouter());
     if (demo) server.app.use(demo.router(conversation));
   }
@@ -221,7 +226,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     await quit(bullConnection);
     await quit(redis);
   };
-  return { port: http.port, conversation, workers, close: () => (closing ??= close()) };
+  return { port: http.port, conversation, workers, chat, close: () => (closing ??= close()) };
 }
 
 async function quit(redis: Redis): Promise<void> {

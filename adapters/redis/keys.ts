@@ -14,6 +14,7 @@ import type { ChatLocation } from "../../src/identity";
  * | `audit:<caseId>`                      | stream     | the case's hash-chained audit events         |
  * | `audit-head:<caseId>`                 | string     | hash of the case's last audit event          |
  * | `audit`                               | stream     | every audit event of every case              |
+ * | `file:<sha256 of token>`              | string     | a file waiting for its one download (JSON)   |
  *
  * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`.
  */
@@ -52,5 +53,10 @@ export class RedisKeys {
 
   globalAudit(): string {
     return `${this.prefix}audit`;
+  }
+
+  /** A file behind a one-time download link, by the SHA-256 (hex) of the link's token. */
+  oneTimeFile(tokenHash: string): string {
+    return `${this.prefix}file:${tokenHash}`;
   }
 }

@@ -5,7 +5,7 @@ import { parseCommand } from "../../src/conversation/commands";
 import type { CommandInbound, Conversation, Inbound, Outcome } from "../../src/conversation/inbound";
 import type { ChatLocation, Identity } from "../../src/identity";
 import { message } from "../../src/message";
-import type { ChatPort } from "../../src/ports";
+import type { PlatformChat } from "../../src/ports";
 import { InFlight } from "./in-flight";
 import { NotInChannelError, SlackAdapterError, slackErrorCode } from "./slack-errors";
 import {
@@ -31,7 +31,7 @@ export interface ListenerDeps {
   /** The conversation once attached; requests before that are acknowledged and dropped with a warning. */
   conversation(): Conversation | undefined;
   client: WebClient;
-  chat: ChatPort;
+  chat: PlatformChat;
   inFlight: InFlight;
   logger?: Logger;
 }

@@ -1,7 +1,7 @@
 import type { AnswerValue, Case } from "../case";
 import { assertTransition, editableStatuses, finishedStatuses } from "../case-status";
 import { isCaseId, caseNumber } from "../case";
-import { NotAuthorizedError, NotFoundError, OffboardError, StaleApprovalError } from "../errors";
+import { NotAuthorizedError, NotConfiguredError, NotFoundError, OffboardError, StaleApprovalError } from "../errors";
 import { sameIdentity, type ChatLocation, type Identity } from "../identity";
 import { message, text, type FormModel } from "../message";
 import { parties, partyLabel, type Party } from "../party";
@@ -473,16 +473,18 @@ export class OffboardConversation implements Conversation {
     const events = await this.deps.audit.read(value.id);
     const files = caseExport(value, events, this.today());
     await this.deps.audit.append({ caseId: value.id, actor, action: "case.exported" });
-    if (this.deps.chat.upload) {
+    if (this.deps.chat.capabilities(where.platform).uploads) {
       await this.deps.chat.upload(caseThread(value), {
         filename: `${value.id}.json`,
         title: `${value.id} export (JSON)`,
         content: files.json,
+        mimeType: "application/json",
       });
       await this.deps.chat.upload(caseThread(value), {
         filename: `${value.id}.md`,
         title: `${value.id} report (Markdown)`,
         content: files.markdown,
+        mimeType: "text/markdown",
       });
     } else {
       await this.deps.chat.post(
@@ -626,7 +628,7 @@ export class OffboardConversation implements Conversation {
    */
   private async offerCaseChannel(value: Case, actor: Identity): Promise<void> {
     const home = value.locations[0];
-    const canCreate = Boolean(this.deps.chat.createSharedChannel) && home.shared === false;
+    const canCreate = this.deps.chat.capabilities(home.platform).sharedChannels && home.shared === false;
     if (!canCreate || !(await this.deps.partners.isPartner(actor))) return;
     const emails = value.members.customer.map((m) => m.email).filter((e): e is string => Boolean(e));
     const name = caseChannelName(value);
@@ -660,8 +662,8 @@ export class OffboardConversation implements Conversation {
 
   private async createCaseChannel(value: Case, actor: Identity): Promise<Outcome> {
     await this.requirePartner(actor, "create the case channel");
-    if (!this.deps.chat.createSharedChannel)
-      throw new OffboardError("invalid_transition", "this platform cannot create shared channels");
+    if (!this.deps.chat.capabilities(value.locations[0].platform).sharedChannels)
+      throw new NotConfiguredError("this platform cannot create shared channels: invite the customer to this channel");
     if (value.locations.length > 1)
       throw new OffboardError("invalid_transition", `case ${value.id} already has its own channel`);
     const emails = value.members.customer.map((m) => m.email).filter((e): e is string => Boolean(e));
