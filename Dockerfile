@@ -2,7 +2,7 @@
 # Offboard: build with the dev tools, run with production dependencies only, as a non-root user.
 
 # ---- build: compile TypeScript to dist/ ----------------------------------------------------------
-FROM node:22-bookworm-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -16,7 +16,7 @@ COPY scripts ./scripts
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code ---------------------------------------
-FROM node:22-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app

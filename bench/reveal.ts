@@ -24,6 +24,7 @@ import {
   revealProof,
 } from "../src/credentials/credential-crypto";
 import { CredentialService } from "../src/credentials/credential-service";
+import { NotConfiguredError } from "../src/errors";
 import type { ChatLocation, Identity, MessageRef } from "../src/identity";
 import type { Message } from "../src/message";
 import type { ChatPort } from "../src/ports";
@@ -37,6 +38,15 @@ const accountId = "111111111111";
 /** A chat that keeps only the last link it was asked to send, as a person's inbox would. */
 class InboxChat implements ChatPort {
   lastLink = "";
+  capabilities() {
+    return { sharedChannels: false, ephemeral: false, uploads: false, privateUploads: false };
+  }
+  async upload(): Promise<void> {
+    throw new NotConfiguredError("the benchmark's inbox takes no files");
+  }
+  async createSharedChannel(): Promise<ChatLocation> {
+    throw new NotConfiguredError("the benchmark's inbox creates no channels");
+  }
   async post(where: ChatLocation): Promise<MessageRef> {
     return { platform: where.platform, channelId: where.channelId, messageId: "m" };
   }

@@ -23,6 +23,7 @@ import { createRedis } from "../adapters/redis/connection";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
 import { createSlackAdapter, slackEventsPath } from "../adapters/slack";
 import { systemClock } from "../src/clock";
+import { ChatRouter } from "../src/conversation/chat-router";
 import { OffboardConversation } from "../src/conversation/offboard-conversation";
 import {
   SlackRequester,
@@ -200,7 +201,7 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
       new OffboardConversation({
         cases,
         audit: new RedisAuditLog(redis, prefix),
-        chat: adapter.chat,
+        chat: new ChatRouter({ slack: adapter.chat }),
         idempotency: new RedisIdempotencyStore(redis, prefix),
         partners: adapter.partners,
         clock: systemClock,

@@ -66,8 +66,25 @@ export interface HandoffWorkerOptions {
 }
 
 export interface HandoffWorkers {
+  /** Whether every worker runs and its Redis connections are up (`/readyz`). */
+  isReady(): Promise<boolean>;
   /** Stops taking jobs, lets running ones finish, and closes the connections. */
   close(): Promise<void>;
+}
+
+/**
+ * Whether a BullMQ worker takes jobs: its loop runs, it is not closing, and its connections (the
+ * ordinary one and the blocking one it waits for jobs on) are up. A worker whose Redis went away keeps
+ * running and reconnects; until then it is not ready.
+ */
+export async function workerIsReady(worker: Worker): Promise<boolean> {
+  if (!worker.isRunning() || worker.closing) return false;
+  const backend = worker.getBackend() as unknown as {
+    client: Promise<{ status: string }>;
+    blockingClient?: Promise<{ status: string }>;
+  };
+  const clients = await Promise.all([backend.client, backend.blockingClient].filter((c) => c !== undefined));
+  return clients.every((client) => client.status === "ready");
 }
 
 /**
@@ -172,6 +189,10 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
   }
 
   return {
+    async isReady() {
+      const states = await Promise.all([preflight, execute, reminders].map(workerIsReady));
+      return states.every(Boolean);
+    },
     async close() {
       await Promise.all([preflight.close(), execute.close(), reminders.close()]);
       await Promise.all([flows.close(), executeQueue.close()]);

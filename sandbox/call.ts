@@ -1,3 +1,4 @@
+import type { Faults } from "./faults";
 import type { Principal, SandboxState } from "./state";
 
 /** One AWS call as a service sees it: who calls (already authenticated) and the state to act on. */
@@ -7,6 +8,8 @@ export interface Call {
   /** The account the calling credentials belong to. */
   accountId: string;
   operation: string;
+  /** The faults in force, for services that model a fault of their own (IAM's detach lag). */
+  faults?: Faults;
 }
 
 export type JsonInput = Record<string, unknown>;

@@ -105,6 +105,8 @@ export interface RoleSpec {
   /** Customer managed policy names of this account, or AWS managed policy ARNs. */
   managedPolicies?: string[];
   instanceProfiles?: string[];
+  /** A customer managed policy name of this account (or an AWS managed ARN) set as the role's permissions boundary. */
+  permissionsBoundary?: string;
 }
 
 export interface PolicySpec {
@@ -126,9 +128,15 @@ export interface UserSpec {
   /** Virtual MFA devices assigned to the user. */
   mfaDevices?: number;
   signingCertificates?: number;
+  /** SSH public keys uploaded for CodeCommit. */
+  sshPublicKeys?: number;
+  /** Service-specific credentials (CodeCommit Git credentials, Amazon Keyspaces), by service name. */
+  serviceSpecificCredentials?: string[];
   groups?: string[];
   inlinePolicies?: Record<string, unknown>;
   managedPolicies?: string[];
+  /** A customer managed policy name of this account (or an AWS managed ARN) set as the user's permissions boundary. */
+  permissionsBoundary?: string;
 }
 
 export interface GroupSpec {

@@ -128,12 +128,19 @@ export class SandboxServer {
       );
     }
 
+    const membershipChange = membershipChangeRefusal(route);
+    if (membershipChange && this.faults.take("membershipChangeRateLimit")) {
+      this.counters.bump("sandbox:membershipChangeRateLimit");
+      return fail(membershipChange);
+    }
+
     try {
       const call: Call = {
         state: this.state,
         principal: authenticate(route, principal),
         accountId: "",
         operation: route.operation,
+        faults: this.faults,
       };
       call.accountId = call.principal.accountId;
       authorizeSession(this.state, route, call.principal);
@@ -301,6 +308,22 @@ function subjectAccount(route: Route, principal: Principal | undefined): string 
   if (route.query?.TargetPrincipal) return route.query.TargetPrincipal;
   const roleAccount = /^arn:aws:iam::(\d{12}):/.exec(route.query?.RoleArn ?? "")?.[1];
   return roleAccount ?? principal?.accountId;
+}
+
+/**
+ * The refusal an account's membership change gets while it changes organizations too often: Organizations API
+ * reference, ConstraintViolationException / HandshakeConstraintViolationException, reason
+ * ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED. Undefined for calls that change no membership.
+ */
+function membershipChangeRefusal(route: Route): AwsError | undefined {
+  if (route.service !== "organizations") return undefined;
+  const reason = { Reason: "ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED" };
+  const message = "You attempted to change the membership of an account too quickly after its previous change.";
+  if (route.operation === "AcceptHandshake")
+    return new AwsError("HandshakeConstraintViolationException", message, 400, reason);
+  if (route.operation === "RemoveAccountFromOrganization" || route.operation === "LeaveOrganization")
+    return new AwsError("ConstraintViolationException", message, 400, reason);
+  return undefined;
 }
 
 function throttling(service: string): AwsError {

@@ -47,6 +47,8 @@ export interface Role {
   inlinePolicies: Map<string, string>;
   attachedPolicies: string[];
   maxSessionDuration: number;
+  /** The ARN of the managed policy that is the role's permissions boundary. */
+  permissionsBoundary?: string;
 }
 
 export interface InstanceProfile {
@@ -81,6 +83,23 @@ export interface MfaDevice {
 
 export const rootUser = "ROOT";
 
+/** An SSH public key of a user, for CodeCommit (`UploadSSHPublicKey`). */
+export interface SshPublicKey {
+  id: string;
+  body: string;
+  status: "Active" | "Inactive";
+  uploadDate: Date;
+}
+
+/** A service-specific credential (`CreateServiceSpecificCredential`): CodeCommit Git credentials and the like. */
+export interface ServiceSpecificCredential {
+  id: string;
+  serviceName: string;
+  serviceUserName: string;
+  status: "Active" | "Inactive";
+  createDate: Date;
+}
+
 export interface User {
   name: string;
   path: string;
@@ -91,9 +110,13 @@ export interface User {
   accessKeys: AccessKey[];
   loginProfile?: { createDate: Date; passwordResetRequired: boolean };
   signingCertificates: SigningCertificate[];
+  sshPublicKeys: SshPublicKey[];
+  serviceSpecificCredentials: ServiceSpecificCredential[];
   groups: string[];
   inlinePolicies: Map<string, string>;
   attachedPolicies: string[];
+  /** The ARN of the managed policy that is the user's permissions boundary. */
+  permissionsBoundary?: string;
 }
 
 export interface Group {
@@ -138,6 +161,12 @@ export interface IamState {
   samlProviders: Map<string, SamlProvider>;
   oidcProviders: Map<string, OidcProvider>;
   root: RootUserState;
+  /**
+   * Entities (`role/<name>`, `user/<name>`, `group/<name>`, a policy ARN) something was just detached from or
+   * removed from: while the injectable fault `iamDetachLag` lasts, deleting them answers DeleteConflict, as IAM's
+   * eventual consistency can right after a detach.
+   */
+  settling: Set<string>;
 }
 
 export interface ObjectVersion {
@@ -290,6 +319,7 @@ function emptyIam(): IamState {
     samlProviders: new Map(),
     oidcProviders: new Map(),
     root: { accessKeys: [], signingCertificates: [] },
+    settling: new Set(),
   };
 }
 
@@ -446,6 +476,7 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       inlinePolicies: inline(r.inlinePolicies),
       attachedPolicies: attach(r.managedPolicies),
       maxSessionDuration: 3600,
+      ...(r.permissionsBoundary ? { permissionsBoundary: attach([r.permissionsBoundary])[0] } : {}),
     });
     for (const profile of r.instanceProfiles ?? []) {
       const existing = iam.instanceProfiles.get(profile);
@@ -485,14 +516,32 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       accessKeys: [],
       loginProfile: u.loginProfile ? { createDate: created, passwordResetRequired: false } : undefined,
       signingCertificates: [],
+      sshPublicKeys: [],
+      serviceSpecificCredentials: [],
       groups: [...(u.groups ?? [])],
       inlinePolicies: inline(u.inlinePolicies),
       attachedPolicies: attach(u.managedPolicies),
+      ...(u.permissionsBoundary ? { permissionsBoundary: attach([u.permissionsBoundary])[0] } : {}),
     };
     for (let i = 0; i < (u.accessKeys ?? 0); i++)
       user.accessKeys.push({ id: newId(state, "AKIA", 16), status: "Active", createDate: created });
     for (let i = 0; i < (u.signingCertificates ?? 0); i++)
       user.signingCertificates.push(newCertificate(state, created));
+    for (let i = 0; i < (u.sshPublicKeys ?? 0); i++)
+      user.sshPublicKeys.push({
+        id: newId(state, "APKA"),
+        body: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQSANDBOX sandbox",
+        status: "Active",
+        uploadDate: created,
+      });
+    for (const serviceName of u.serviceSpecificCredentials ?? [])
+      user.serviceSpecificCredentials.push({
+        id: newId(state, "ACCA"),
+        serviceName,
+        serviceUserName: `${u.name}-at-${id}`,
+        status: "Active",
+        createDate: created,
+      });
     for (let i = 0; i < (u.mfaDevices ?? 0); i++) {
       const serialNumber = `arn:aws:iam::${id}:mfa/${u.name}${i ? `-${i}` : ""}`;
       iam.mfaDevices.set(serialNumber, { serialNumber, virtual: true, user: u.name, enableDate: created });
@@ -619,6 +668,7 @@ export function describeState(state: SandboxState): unknown {
           trustPolicy: JSON.parse(r.trustPolicy) as unknown,
           inlinePolicies: [...r.inlinePolicies.keys()],
           attachedPolicies: r.attachedPolicies,
+          permissionsBoundary: r.permissionsBoundary,
         })),
         policies: mapOut(a.iam.policies, (p) => ({
           arn: p.arn,
@@ -632,6 +682,9 @@ export function describeState(state: SandboxState): unknown {
           accessKeys: u.accessKeys.length,
           loginProfile: Boolean(u.loginProfile),
           signingCertificates: u.signingCertificates.length,
+          sshPublicKeys: u.sshPublicKeys.length,
+          serviceSpecificCredentials: u.serviceSpecificCredentials.length,
+          permissionsBoundary: u.permissionsBoundary,
           groups: u.groups,
           inlinePolicies: [...u.inlinePolicies.keys()],
           attachedPolicies: u.attachedPolicies,

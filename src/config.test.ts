@@ -68,4 +68,31 @@ describe("configuration", () => {
     expect(loadConfig({ OFFBOARD_LINK_TTL: "7d" }).linkTtlSeconds).toBe(604800);
     expect(loadConfig({ OFFBOARD_LINK_TTL: "90m" }).linkTtlSeconds).toBe(5400);
   });
+
+  it("reads the worker tuning and refuses a value that is not a positive whole number", () => {
+    const config = loadConfig({
+      OFFBOARD_WORKER_CONCURRENCY: "2",
+      OFFBOARD_JOB_LOCK_MS: "2000",
+      OFFBOARD_STALLED_INTERVAL_MS: "1000",
+      OFFBOARD_CUSTOMER_POLL_MS: "500",
+    });
+    expect(config.workers).toEqual({
+      concurrency: 2,
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      customerPollMs: 500,
+    });
+    expect(loadConfig({}).workers).toEqual({});
+    const problems = problemsOf({ OFFBOARD_WORKER_CONCURRENCY: "0", OFFBOARD_JOB_LOCK_MS: "soon" });
+    expect(problems.join("\n")).toMatch(/OFFBOARD_WORKER_CONCURRENCY/);
+    expect(problems.join("\n")).toMatch(/OFFBOARD_JOB_LOCK_MS/);
+  });
+
+  it("turns metrics on only with a token of at least 16 characters", () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ OFFBOARD_METRICS_TOKEN: "a-long-enough-token" }).metricsToken).toBe("a-long-enough-token");
+    expect(problemsOf({ OFFBOARD_METRICS_TOKEN: "short" }).join()).toMatch(
+      /OFFBOARD_METRICS_TOKEN: must be at least 16/,
+    );
+  });
 });

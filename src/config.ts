@@ -18,6 +18,7 @@ const flag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 const url = (what: string) => z.string().url({ message: `must be a URL (${what})` });
+const positiveInteger = z.coerce.number().int("must be a whole number").positive("must be a positive number");
 
 const schema = z.object({
   NODE_ENV: z.string().default("development"),
@@ -70,6 +71,11 @@ const schema = z.object({
       return seconds;
     }),
   OFFBOARD_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  OFFBOARD_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  OFFBOARD_WORKER_CONCURRENCY: positiveInteger.optional(),
+  OFFBOARD_JOB_LOCK_MS: positiveInteger.optional(),
+  OFFBOARD_STALLED_INTERVAL_MS: positiveInteger.optional(),
+  OFFBOARD_CUSTOMER_POLL_MS: positiveInteger.optional(),
   OFFBOARD_TRUST_PROXY: z
     .string()
     .regex(
@@ -106,6 +112,19 @@ export interface Config {
   /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may be in the partner's own workspace. */
   allowSameOrgApprovers: boolean;
   adminToken?: string;
+  /** `OFFBOARD_METRICS_TOKEN`: turns `GET /metrics` on, for requests bearing this token. */
+  metricsToken?: string;
+  /** Tuning of the job workers (`--role worker|all`); unset = the workers' own defaults. */
+  workers: {
+    /** `OFFBOARD_WORKER_CONCURRENCY`: account jobs run at once per process (default 10). */
+    concurrency?: number;
+    /** `OFFBOARD_JOB_LOCK_MS`: how long a job stays claimed without a heartbeat (default 30000). */
+    lockDurationMs?: number;
+    /** `OFFBOARD_STALLED_INTERVAL_MS`: how often workers look for jobs whose worker died (default 30000). */
+    stalledIntervalMs?: number;
+    /** `OFFBOARD_CUSTOMER_POLL_MS`: how often a run waiting for the customer looks again (default 60000). */
+    customerPollMs?: number;
+  };
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (client IPs for rate limits and the audit). */
   trustProxy?: boolean | number | string;
 }
@@ -201,8 +220,16 @@ export function loadConfig(
     },
     linkTtlSeconds: v.OFFBOARD_LINK_TTL,
     partnerName: v.OFFBOARD_PARTNER_NAME,
-    allowSameOrgApprovers: v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "1" || v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "true",
+    allowSameOrgApprovers:
+      v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "1" || v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "true",
     adminToken: v.OFFBOARD_ADMIN_TOKEN,
+    metricsToken: v.OFFBOARD_METRICS_TOKEN,
+    workers: {
+      concurrency: v.OFFBOARD_WORKER_CONCURRENCY,
+      lockDurationMs: v.OFFBOARD_JOB_LOCK_MS,
+      stalledIntervalMs: v.OFFBOARD_STALLED_INTERVAL_MS,
+      customerPollMs: v.OFFBOARD_CUSTOMER_POLL_MS,
+    },
     trustProxy: parseTrustProxy(v.OFFBOARD_TRUST_PROXY),
   };
 }

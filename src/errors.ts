@@ -81,13 +81,6 @@ export class InvalidCommandError extends OffboardError {
   }
 }
 
-/** Something this bot was not set up for (no AWS connection, no credential links, a platform capability). */
-export class NotConfiguredError extends OffboardError {
-  constructor(message: string) {
-    super("not_configured", message);
-  }
-}
-
 /** A sign-off button or card was pressed for a ticket/plan version that is no longer current. */
 export class StaleApprovalError extends OffboardError {
   constructor(
@@ -133,5 +126,16 @@ export class OffboardFailure extends Error {
     super(`request ${correlationId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = "OffboardFailure";
     this.publicMessage = `Sorry, that did not go through on our side (reference ${correlationId}). What was already recorded is kept; please try again in a moment.`;
+  }
+}
+
+/**
+ * Something this installation or platform cannot do: a capability the chat platform lacks (a shared
+ * channel on Teams, a private file on Slack) or a platform that is not configured. A user's answer, not a
+ * failure: `message` says what to do instead.
+ */
+export class NotConfiguredError extends OffboardError {
+  constructor(message: string) {
+    super("not_configured", message);
   }
 }

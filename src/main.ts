@@ -15,27 +15,26 @@ import { RedisCaseStore } from "../adapters/redis/case-store";
 import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-store";
 import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
-import { AwsClients } from "../adapters/aws/aws-clients";
-import { RequestRateLimit } from "../adapters/aws/request-rate-limit";
-import { SdkAwsOperations } from "../adapters/aws/sdk-aws-operations";
-import { SdkRootAccess } from "../adapters/aws/root-access";
+import { createAwsOperations } from "../adapters/aws";
 import { SecretsManagerVault } from "../adapters/aws/secret-vault";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack";
 import { createTeamsAdapter, type TeamsAdapter } from "../adapters/teams";
 import { createCredentialRouter } from "../adapters/web/credential-router";
+import { createFileDownloadRouter } from "../adapters/web/file-download-router";
+import { OneTimeFileStore } from "../adapters/redis/one-time-file-store";
 import { createDemoChannel, type DemoChannel } from "../adapters/web/demo-channel";
 import { createHttpServer, type RunningHttpServer } from "../adapters/web/http-server";
 import { createLegalPagesRouter } from "../adapters/web/legal-pages";
 import { BullJobQueue } from "../jobs/bull-job-queue";
 import { BullCredentialExpiryScheduler, startCredentialExpiryWorker } from "../jobs/credential-expiry";
-import { startWorkers, type HandoffWorkers } from "../jobs/start-workers";
+import { startWorkers, workerIsReady, type HandoffWorkers } from "../jobs/start-workers";
 import { systemClock } from "./clock";
 import { loadConfig, type Config } from "./config";
 import { ChatRouter, PartnerRouter } from "./conversation/chat-router";
 import { OffboardConversation } from "./conversation/offboard-conversation";
 import { CredentialService } from "./credentials/credential-service";
 import { OffboardError } from "./errors";
-import type { ChatPort, PartnerDirectory } from "./ports";
+import type { ChatPort, PartnerDirectory, PlatformChat } from "./ports";
 import { RedisKeys } from "../adapters/redis/keys";
 
 export type Role = "web" | "worker" | "all";
@@ -45,14 +44,32 @@ export interface StartOptions {
   /** Interface to listen on; default all interfaces (the container), the demo uses 127.0.0.1. */
   host?: string;
   logger?: Logger;
-  /** How often waiting accounts look whether the customer has done their part; default 60 s (tests: short). */
+  /**
+   * How often waiting accounts look whether the customer has done their part; default
+   * `OFFBOARD_CUSTOMER_POLL_MS`, else 60 s (tests: short).
+   */
   customerPollMs?: number;
 }
 
+/** The job workers of roles worker and all: all of them (handoff queues and credential expiry) together. */
+export interface RunningWorkers {
+  /** Every worker runs and its Redis connections are up. */
+  isReady(): Promise<boolean>;
+  /** Stops taking jobs and lets running ones finish (then `/readyz` answers 503). */
+  close(): Promise<void>;
+}
+
 export interface RunningOffboard {
-  /** The HTTP port bound (roles web and all). */
+  /**
+   * The HTTP port bound. Roles web and all serve everything there; role worker serves only `/healthz`,
+   * `/readyz` and `/metrics`, so probes and Prometheus reach every process the same way.
+   */
   port?: number;
   conversation: OffboardConversation;
+  /** The job workers (roles worker and all). */
+  workers?: RunningWorkers;
+  /** Every configured chat platform behind one door (what the core talks to). */
+  chat: ChatPort;
   /** Graceful shutdown: stop taking requests, let jobs finish or hand them back, close Redis. */
   close(): Promise<void>;
 }
@@ -76,7 +93,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const idempotency = new RedisIdempotencyStore(redis, prefix);
 
   const platforms: {
-    chat: Partial<Record<"slack" | "teams" | "web", ChatPort>>;
+    chat: Partial<Record<"slack" | "teams" | "web", PlatformChat>>;
     partners: Partial<Record<"slack" | "teams" | "web", PartnerDirectory>>;
   } = { chat: {}, partners: {} };
   let slack: SlackAdapter | undefined;
@@ -89,7 +106,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     closers.push(() => slack!.stop());
   }
   if (config.teams) {
-    teams = createTeamsAdapter({ ...config.teams, redis, prefix, logger });
+    teams = createTeamsAdapter({ ...config.teams, publicBaseUrl: config.publicBaseUrl, redis, prefix, logger });
     platforms.chat.teams = teams.chat;
     platforms.partners.teams = teams.partners;
   }
@@ -102,19 +119,12 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const chat = new ChatRouter(platforms.chat);
   const partners = new PartnerRouter(platforms.partners);
 
-  const rateLimit = new RequestRateLimit(redis, new RedisKeys(prefix).awsRate(), {
-    perSecond: config.aws.rateLimitPerSecond,
-  });
-  const awsClients = new AwsClients({
-    region: config.aws.region,
-    memberRoleName: config.aws.memberRoleName,
-    gate: rateLimit,
-  });
-  const aws = new SdkAwsOperations(awsClients, {
-    partnerMarker: config.aws.partnerMarker,
-    memberRoleName: config.aws.memberRoleName,
-  });
-  const rootAccess = new SdkRootAccess(awsClients);
+  const { aws, rootAccess, close: closeAws } = createAwsOperations(config, redis);
+  const vault = new SecretsManagerVault({ region: config.aws.region, kmsKeyId: config.aws.kmsKeyId });
+  closers.push(
+    async () => closeAws(),
+    async () => vault.close(),
+  );
   const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
   const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
   closers.push(
@@ -126,7 +136,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     cases,
     audit,
     chat,
-    vault: new SecretsManagerVault({ region: config.aws.region, kmsKeyId: config.aws.kmsKeyId }),
+    vault,
     links: new RedisCredentialLinkStore(redis, prefix),
     clock: systemClock,
     expiry,
@@ -152,12 +162,11 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   slack?.attach(conversation);
   teams?.attach(conversation);
 
-  let workers: HandoffWorkers | undefined;
-  let expiryWorker: Worker | undefined;
+  let workers: RunningWorkers | undefined;
   if (role !== "web") {
     const onWorkerError = (error: Error, worker = "credential expiry") =>
       logger.warn({ err: error, worker }, "job worker problem");
-    workers = startWorkers({
+    const handoff: HandoffWorkers = startWorkers({
       connection: bullConnection,
       prefix: bullPrefix,
       aws,
@@ -165,50 +174,62 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
       cases,
       events: conversation.workflow,
       partnerMarker: config.aws.partnerMarker,
-      customerLeavePollMs: options.customerPollMs,
+      concurrency: config.workers.concurrency,
+      lockDurationMs: config.workers.lockDurationMs,
+      stalledIntervalMs: config.workers.stalledIntervalMs,
+      customerLeavePollMs: options.customerPollMs ?? config.workers.customerPollMs,
       onError: onWorkerError,
     });
-    expiryWorker = startCredentialExpiryWorker(credentials, {
+    const expiryWorker: Worker = startCredentialExpiryWorker(credentials, {
       connection: bullConnection,
       prefix: bullPrefix,
       onError: onWorkerError,
     });
+    workers = {
+      isReady: async () => (await Promise.all([handoff.isReady(), workerIsReady(expiryWorker)])).every(Boolean),
+      close: async () => {
+        await Promise.all([handoff.close(), expiryWorker.close()]);
+      },
+    };
   }
 
-  let http: RunningHttpServer | undefined;
+  const server = createHttpServer({
+    logger,
+    readiness: async () => ({
+      redis: await isRedisReady(redis),
+      workers: workers ? await workers.isReady() : role === "web",
+    }),
+    adminToken: role === "worker" ? undefined : config.adminToken,
+    queues: [queue.preflightQueue, queue.executeQueue, queue.remindersQueue, expiry.queue],
+  });
   if (role !== "worker") {
-    const server = createHttpServer({
-      logger,
-      readiness: async () => ({ redis: await isRedisReady(redis), workers: role === "web" || Boolean(workers) }),
-      adminToken: config.adminToken,
-      queues: [queue.preflightQueue, queue.executeQueue, queue.remindersQueue, expiry.queue],
-    });
     if (config.trustProxy !== undefined) server.app.set("trust proxy", config.trustProxy);
     if (slack) server.app.use(slack.router);
     if (teams) server.app.use(teams.router);
     server.app.use(createCredentialRouter(credentials, { logger }));
+    server.app.use(createFileDownloadRouter(new OneTimeFileStore(redis, prefix), { logger }));
     server.app.use(createLegalPagesRouter());
     if (demo) server.app.use(demo.router(conversation));
-    http = await server.listen(config.port, options.host);
-    logger.info(
-      { port: http.port, role, slack: Boolean(slack), teams: Boolean(teams), demo: Boolean(demo) },
-      "Offboard is listening",
-    );
   }
-  if (slack?.startSocketMode) await slack.startSocketMode();
+  const http: RunningHttpServer = await server.listen(config.port, options.host);
+  logger.info(
+    { port: http.port, role, slack: Boolean(slack), teams: Boolean(teams), demo: Boolean(demo) },
+    role === "worker" ? "Offboard workers are running" : "Offboard is listening",
+  );
+  // Socket Mode takes Slack's requests like the HTTP endpoint does: only roles that take requests.
+  if (role !== "worker" && slack?.startSocketMode) await slack.startSocketMode();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
-    await http?.close();
+    await http.close();
     await workers?.close();
-    await expiryWorker?.close();
     await conversation.workflow.flush().catch(() => undefined);
     for (const closer of closers.reverse())
       await closer().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
     await quit(bullConnection);
     await quit(redis);
   };
-  return { port: http?.port, conversation, close: () => (closing ??= close()) };
+  return { port: http.port, conversation, workers, chat, close: () => (closing ??= close()) };
 }
 
 async function quit(redis: Redis): Promise<void> {

@@ -3,7 +3,7 @@
  * Teams, the demo channel, AWS, BullMQ); `main.ts` wires them together.
  */
 import type { Case } from "./case";
-import type { ChatLocation, Identity, MessageRef } from "./identity";
+import type { ChatLocation, Identity, MessageRef, Platform } from "./identity";
 import type { FormModel, Message } from "./message";
 import type { Party } from "./party";
 
@@ -80,23 +80,99 @@ export interface AuditLog {
   readGlobal(count?: number): Promise<AuditEvent[]>;
 }
 
-/** A chat platform, as the core uses it. */
-export interface ChatPort {
+/**
+ * What a chat platform can do beyond the basics, declared as data: the core asks
+ * `chat.capabilities(platform)` instead of probing for methods.
+ *
+ * | capability      | Slack | Teams | demo |
+ * | --------------- | ----- | ----- | ---- |
+ * | sharedChannels  | yes   | no    | no   |
+ * | ephemeral       | yes   | no    | yes  |
+ * | uploads         | yes   | yes   | yes  |
+ * | privateUploads  | no    | yes   | yes  |
+ */
+export interface ChatCapabilities {
+  /** Create a channel shared with another organization and invite people by e-mail (Slack Connect). */
+  sharedChannels: boolean;
+  /**
+   * A notice in a channel that only one person sees (Slack ephemeral, demo). Teams has none: there
+   * `ephemeral()` still reaches the person alone, through their 1:1 chat with the bot.
+   */
+  ephemeral: boolean;
+  /** Files in a conversation. */
+  uploads: boolean;
+  /**
+   * Files one person alone can get (Teams: a download card in their 1:1 chat; demo: a download shown to
+   * them only). Slack has no private file in a channel: false.
+   */
+  privateUploads: boolean;
+}
+
+/** A file the bot hands over, e.g. the case export `OFB-2026-0042.json`. */
+export interface ChatFile {
+  filename: string;
+  /** What people see as the file's name in the conversation. */
+  title: string;
+  /** The file's text (UTF-8). */
+  content: string;
+  /** e.g. `application/json`, `text/markdown`. */
+  mimeType: string;
+}
+
+/** Who alone gets an upload; absent: everyone in the conversation. */
+export interface UploadOptions {
+  /** Only this person gets the file. Requires `privateUploads`; refused (NotConfiguredError) without it. */
+  to?: Identity;
+}
+
+/**
+ * One chat platform (Slack, Teams, the demo channel); each adapter implements it. A capability the
+ * platform lacks is `false` in `capabilities` and its method throws NotConfiguredError: the methods are
+ * never absent, so a check can't lie.
+ */
+export interface PlatformChat {
+  readonly platform: Platform;
+  readonly capabilities: ChatCapabilities;
   /** Posts in a channel, or in a thread when `where.threadId` is set. */
   post(where: ChatLocation, body: Message): Promise<MessageRef>;
   /** Rewrites a posted message in place for everyone. */
   update(ref: MessageRef, body: Message): Promise<void>;
-  /** Visible to one person only (Slack ephemeral; elsewhere the closest the platform has). */
+  /**
+   * A private notice to one person about `where` (Slack ephemeral in the thread; demo: shown to them
+   * only; Teams: their 1:1 chat with the bot).
+   */
   ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void>;
   /** A direct (1:1) message: credential links go only this way. */
   direct(to: Identity, body: Message): Promise<void>;
   /**
-   * Creates a dedicated case channel shared with the customer (Slack Connect) and invites these
-   * e-mail addresses; absent where the platform can't.
+   * A file in `where` (the case thread) for everyone there, or with `options.to` for that person alone
+   * (requires `capabilities.privateUploads`, else NotConfiguredError).
    */
-  createSharedChannel?(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation>;
-  /** Posts a file (the case export); where absent, the core posts the Markdown as a message. */
-  upload?(where: ChatLocation, file: { filename: string; title: string; content: string }): Promise<void>;
+  upload(where: ChatLocation, file: ChatFile, options?: UploadOptions): Promise<void>;
+  /**
+   * Creates a dedicated case channel shared with the customer (Slack Connect) and invites these
+   * e-mail addresses. NotConfiguredError where `capabilities.sharedChannels` is false.
+   */
+  createSharedChannel(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation>;
+}
+
+/**
+ * What the core talks to: every platform behind one door (ChatRouter). Each call goes to the platform
+ * of its location, message or person; a platform that is not configured has no capabilities and its
+ * calls throw NotConfiguredError.
+ *
+ * @example
+ *   if (chat.capabilities(where.platform).privateUploads) await chat.upload(thread, file, { to: requester });
+ *   else await chat.upload(thread, file);
+ */
+export interface ChatPort {
+  capabilities(platform: Platform): ChatCapabilities;
+  post(where: ChatLocation, body: Message): Promise<MessageRef>;
+  update(ref: MessageRef, body: Message): Promise<void>;
+  ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void>;
+  direct(to: Identity, body: Message): Promise<void>;
+  upload(where: ChatLocation, file: ChatFile, options?: UploadOptions): Promise<void>;
+  createSharedChannel(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation>;
 }
 
 /** The queued work. Implemented on BullMQ in jobs/. */

@@ -1,4 +1,5 @@
-import { translateAwsError } from "./translate-error";
+import { backoffDelay, type BackoffPolicy } from "./request-pacing";
+import { isDeleteConflict, translateAwsError } from "./translate-error";
 import { AwsNotFoundError } from "../../src/aws/aws-errors";
 
 /** Runs one SDK call (or a paginated listing) and turns any failure into the typed AWS error. */
@@ -40,4 +41,31 @@ export async function allPages<P, T>(
     for await (const page of pages) items.push(...(pick(page) ?? []));
     return items;
   });
+}
+
+/**
+ * How long a delete refused with DeleteConflict right after its detaches is retried: IAM is eventually consistent
+ * (IAM User Guide, "Changes that I make are not always immediately visible"), so a detach may not be seen yet.
+ * About 12 s on average before a DeleteConflict counts as final.
+ */
+export const settlingBackoff: BackoffPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+/**
+ * `awsRemoval` for the delete that follows the detaches of an entity: a DeleteConflict is retried with backoff
+ * while IAM settles, and only then is it final.
+ */
+export async function awsRemovalSettling(
+  operation: string,
+  accountId: string | undefined,
+  run: () => Promise<unknown>,
+  policy: BackoffPolicy = settlingBackoff,
+): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await awsRemoval(operation, accountId, run);
+    } catch (error) {
+      if (!isDeleteConflict(error) || attempt + 1 >= policy.maxAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, policy)));
+    }
+  }
 }

@@ -9,16 +9,23 @@ import {
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteRoleCommand,
+  DeleteRolePermissionsBoundaryCommand,
   DeleteRolePolicyCommand,
   DeleteSAMLProviderCommand,
+  DeleteSSHPublicKeyCommand,
+  DeleteServiceSpecificCredentialCommand,
   DeleteSigningCertificateCommand,
   DeleteUserCommand,
+  DeleteUserPermissionsBoundaryCommand,
   DeleteUserPolicyCommand,
   DeleteVirtualMFADeviceCommand,
   DetachGroupPolicyCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
   RemoveRoleFromInstanceProfileCommand,
+  GetRoleCommand,
+  GetUserCommand,
+  ListServiceSpecificCredentialsCommand,
   RemoveUserFromGroupCommand,
   paginateGetGroup,
   paginateListAccessKeys,
@@ -32,13 +39,22 @@ import {
   paginateListMFADevices,
   paginateListPolicyVersions,
   paginateListRolePolicies,
+  paginateListSSHPublicKeys,
   paginateListSigningCertificates,
   paginateListUserPolicies,
   type IAMClient,
 } from "@aws-sdk/client-iam";
-import { AwsNotFoundError } from "../../src/aws/aws-errors";
+import { AwsAccessDeniedError, AwsNotFoundError } from "../../src/aws/aws-errors";
 import type { ArtifactRef, ChangeOutcome } from "../../src/aws/aws-operations";
-import { allPages, awsRemoval } from "./aws-call";
+import { allPages, awsCall, awsRemoval, awsRemovalSettling } from "./aws-call";
+
+/**
+ * Roles AWS protects and Offboard never touches: service-linked roles (`/aws-service-role/`, changed only by their
+ * service) and IAM Identity Center's `/aws-reserved/` roles. The plan reports them; a delete is refused here too.
+ */
+export function isProtectedRolePath(pathOrArn: string): boolean {
+  return /(^|:role)\/aws-(service-role|reserved)\//.test(pathOrArn);
+}
 
 /**
  * Deletes one partner IAM artifact in the order IAM requires (a delete fails with DeleteConflict while
@@ -52,6 +68,11 @@ export async function revokeIamArtifact(
   options: { partnerMarker: string },
 ): Promise<ChangeOutcome> {
   try {
+    if ((artifact.kind === "iam_role" || artifact.kind === "cross_account_role") && isProtectedRolePath(artifact.arn))
+      throw new AwsAccessDeniedError(
+        { operation: "DeleteRole", accountId },
+        `${artifact.name} is protected by AWS (service-linked or IAM Identity Center role): Offboard reports it and never changes it`,
+      );
     switch (artifact.kind) {
       case "iam_role":
         return (await deleteRole(iam, accountId, artifact.name, options.partnerMarker)) ? "changed" : "already_done";
@@ -62,13 +83,13 @@ export async function revokeIamArtifact(
       case "iam_group":
         return (await deleteGroup(iam, accountId, artifact.name)) ? "changed" : "already_done";
       case "saml_provider":
-        return (await awsRemoval("DeleteSAMLProvider", accountId, () =>
+        return (await awsRemovalSettling("DeleteSAMLProvider", accountId, () =>
           iam.send(new DeleteSAMLProviderCommand({ SAMLProviderArn: artifact.arn })),
         ))
           ? "changed"
           : "already_done";
       case "oidc_provider":
-        return (await awsRemoval("DeleteOpenIDConnectProvider", accountId, () =>
+        return (await awsRemovalSettling("DeleteOpenIDConnectProvider", accountId, () =>
           iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: artifact.arn })),
         ))
           ? "changed"
@@ -83,7 +104,10 @@ export async function revokeIamArtifact(
   }
 }
 
-/** Inline policies, managed policies, instance profiles, then the role. */
+/**
+ * Inline policies, managed policies, instance profiles, the permissions boundary, then the role (IAM API reference,
+ * DeleteRole).
+ */
 async function deleteRole(
   iam: IAMClient,
   accountId: string,
@@ -122,20 +146,29 @@ async function deleteRole(
       iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: name, RoleName: roleName })),
     );
     // The profile is the partner's too when it carries the marker; a customer's profile stays, empty.
-    if (name.includes(partnerMarker))
-      await awsRemoval("DeleteInstanceProfile", accountId, () =>
+    if (name.toLowerCase().includes(partnerMarker.toLowerCase()))
+      await awsRemovalSettling("DeleteInstanceProfile", accountId, () =>
         iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: name })),
       );
   }
-  return awsRemoval("DeleteRole", accountId, () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
+  const role = await awsCall("GetRole", accountId, () => iam.send(new GetRoleCommand({ RoleName: roleName })));
+  if (role.Role?.PermissionsBoundary?.PermissionsBoundaryArn)
+    await awsRemoval("DeleteRolePermissionsBoundary", accountId, () =>
+      iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: roleName })),
+    );
+  return awsRemovalSettling("DeleteRole", accountId, () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
 }
 
-/** Detached from every user, group and role; non-default versions; then the policy. */
+/**
+ * Detached from every user, group and role; no longer any user's or role's permissions boundary; non-default
+ * versions; then the policy (IAM API reference, DeletePolicy; IAM User Guide, "Permissions boundaries for IAM
+ * entities").
+ */
 async function deletePolicy(iam: IAMClient, accountId: string, policyArn: string): Promise<boolean> {
   const entities = await allPages(
     "ListEntitiesForPolicy",
     accountId,
-    paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: policyArn }),
+    paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: policyArn, PolicyUsageFilter: "PermissionsPolicy" }),
     (p) => [
       ...(p.PolicyUsers ?? []).map(
         (u) => () => iam.send(new DetachUserPolicyCommand({ UserName: u.UserName, PolicyArn: policyArn })),
@@ -149,6 +182,20 @@ async function deletePolicy(iam: IAMClient, accountId: string, policyArn: string
     ],
   );
   for (const detach of entities) await awsRemoval("DetachPolicy", accountId, detach);
+  const bounded = await allPages(
+    "ListEntitiesForPolicy",
+    accountId,
+    paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: policyArn, PolicyUsageFilter: "PermissionsBoundary" }),
+    (p) => [
+      ...(p.PolicyUsers ?? []).map(
+        (u) => () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: u.UserName })),
+      ),
+      ...(p.PolicyRoles ?? []).map(
+        (r) => () => iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: r.RoleName })),
+      ),
+    ],
+  );
+  for (const unbound of bounded) await awsRemoval("DeletePermissionsBoundary", accountId, unbound);
   const versions = await allPages(
     "ListPolicyVersions",
     accountId,
@@ -160,10 +207,16 @@ async function deletePolicy(iam: IAMClient, accountId: string, policyArn: string
       iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: v.VersionId })),
     );
   }
-  return awsRemoval("DeletePolicy", accountId, () => iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })));
+  return awsRemovalSettling("DeletePolicy", accountId, () =>
+    iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })),
+  );
 }
 
-/** Access keys, login profile, MFA devices, signing certificates, group memberships, policies, then the user. */
+/**
+ * Access keys, login profile, MFA devices (deactivated, virtual ones deleted), signing certificates, SSH public keys,
+ * service-specific credentials, group memberships, inline and attached policies, the permissions boundary, then the
+ * user: everything IAM's API reference for DeleteUser says must go first.
+ */
 async function deleteUser(iam: IAMClient, accountId: string, userName: string): Promise<boolean> {
   const keys = await allPages(
     "ListAccessKeys",
@@ -204,6 +257,28 @@ async function deleteUser(iam: IAMClient, accountId: string, userName: string): 
     await awsRemoval("DeleteSigningCertificate", accountId, () =>
       iam.send(new DeleteSigningCertificateCommand({ UserName: userName, CertificateId: c.CertificateId })),
     );
+  const sshKeys = await allPages(
+    "ListSSHPublicKeys",
+    accountId,
+    paginateListSSHPublicKeys({ client: iam }, { UserName: userName }),
+    (p) => p.SSHPublicKeys,
+  );
+  for (const k of sshKeys)
+    await awsRemoval("DeleteSSHPublicKey", accountId, () =>
+      iam.send(new DeleteSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyId: k.SSHPublicKeyId })),
+    );
+  const serviceCredentials = await awsCall("ListServiceSpecificCredentials", accountId, () =>
+    iam.send(new ListServiceSpecificCredentialsCommand({ UserName: userName })),
+  );
+  for (const c of serviceCredentials.ServiceSpecificCredentials ?? [])
+    await awsRemoval("DeleteServiceSpecificCredential", accountId, () =>
+      iam.send(
+        new DeleteServiceSpecificCredentialCommand({
+          UserName: userName,
+          ServiceSpecificCredentialId: c.ServiceSpecificCredentialId,
+        }),
+      ),
+    );
   const groups = await allPages(
     "ListGroupsForUser",
     accountId,
@@ -234,7 +309,12 @@ async function deleteUser(iam: IAMClient, accountId: string, userName: string): 
     await awsRemoval("DetachUserPolicy", accountId, () =>
       iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: p.PolicyArn })),
     );
-  return awsRemoval("DeleteUser", accountId, () => iam.send(new DeleteUserCommand({ UserName: userName })));
+  const user = await awsCall("GetUser", accountId, () => iam.send(new GetUserCommand({ UserName: userName })));
+  if (user.User?.PermissionsBoundary?.PermissionsBoundaryArn)
+    await awsRemoval("DeleteUserPermissionsBoundary", accountId, () =>
+      iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
+    );
+  return awsRemovalSettling("DeleteUser", accountId, () => iam.send(new DeleteUserCommand({ UserName: userName })));
 }
 
 /** Members, inline and attached policies, then the group. */
@@ -269,5 +349,5 @@ async function deleteGroup(iam: IAMClient, accountId: string, groupName: string)
     await awsRemoval("DetachGroupPolicy", accountId, () =>
       iam.send(new DetachGroupPolicyCommand({ GroupName: groupName, PolicyArn: p.PolicyArn })),
     );
-  return awsRemoval("DeleteGroup", accountId, () => iam.send(new DeleteGroupCommand({ GroupName: groupName })));
+  return awsRemovalSettling("DeleteGroup", accountId, () => iam.send(new DeleteGroupCommand({ GroupName: groupName })));
 }

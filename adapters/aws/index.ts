@@ -5,6 +5,7 @@ import { AwsClients } from "./aws-clients";
 import { RequestRateLimit } from "./request-rate-limit";
 import { SdkAwsOperations } from "./sdk-aws-operations";
 import { SdkRootAccess } from "./root-access";
+import { RedisKeys } from "../redis/keys";
 
 export { AwsClients, type AccountClients, type AwsClientOptions } from "./aws-clients";
 export { RequestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit";
@@ -23,7 +24,9 @@ export function createAwsOperations(
   config: Pick<Config, "aws" | "keyPrefix">,
   redis: Redis,
 ): { aws: SdkAwsOperations; rootAccess: SdkRootAccess; clients: AwsClients; close(): void } {
-  const gate = new RequestRateLimit(redis, `${config.keyPrefix}aws-rate`, { perSecond: config.aws.rateLimitPerSecond });
+  const gate = new RequestRateLimit(redis, new RedisKeys(config.keyPrefix).awsRate(), {
+    perSecond: config.aws.rateLimitPerSecond,
+  });
   const clients = new AwsClients({ region: config.aws.region, memberRoleName: config.aws.memberRoleName, gate });
   const aws = new SdkAwsOperations(clients, {
     partnerMarker: config.aws.partnerMarker,

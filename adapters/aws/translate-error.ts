@@ -1,9 +1,11 @@
 import {
   AwsAccessDeniedError,
   AwsConcurrentModificationError,
+  AwsConstraintError,
   AwsError,
   AwsNotFoundError,
   AwsThrottledError,
+  AwsTransientRefusalError,
   AwsUnavailableError,
   AwsUnexpectedError,
   constraintViolation,
@@ -34,6 +36,23 @@ const throttlingCodes = new Set([
 
 const concurrentModificationCodes = new Set(["ConcurrentModificationException", "ConcurrentModification"]);
 
+/**
+ * Refusals AWS documents as passing by themselves: IAM's EntityTemporarilyUnmodifiable ("likely to succeed if you
+ * try again after waiting several minutes", IAM API reference) and Organizations' membership-change rate limit
+ * (ConstraintViolationException / HandshakeConstraintViolationException reason
+ * ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED). Retried with backoff like throttling, never final.
+ */
+const transientRefusalCodes = new Set(["EntityTemporarilyUnmodifiable", "EntityTemporarilyUnmodifiableException"]);
+const transientConstraintReasons = new Set(["ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED"]);
+const constraintCodes = new Set(["ConstraintViolationException", "HandshakeConstraintViolationException"]);
+
+function isTransientRefusal(e: SdkError): boolean {
+  const code = codeOf(e);
+  return (
+    transientRefusalCodes.has(code) || (constraintCodes.has(code) && transientConstraintReasons.has(e.Reason ?? ""))
+  );
+}
+
 const notFoundCodes: Record<string, string> = {
   NoSuchEntityException: "the IAM entity",
   NoSuchEntity: "the IAM entity",
@@ -58,7 +77,7 @@ const accessDeniedCodes = new Set([
 export function isRetryableSdkError(error: unknown): boolean {
   const e = error as SdkError;
   const code = codeOf(e);
-  if (throttlingCodes.has(code) || concurrentModificationCodes.has(code)) return true;
+  if (throttlingCodes.has(code) || concurrentModificationCodes.has(code) || isTransientRefusal(e)) return true;
   const status = e?.$metadata?.httpStatusCode;
   if (status === 429 || (status !== undefined && status >= 500)) return true;
   // No HTTP answer at all: a reset connection or a timeout.
@@ -77,6 +96,7 @@ export function translateAwsError(error: unknown, context: Omit<AwsErrorContext,
   const message = e.message ?? String(error);
   if (throttlingCodes.has(code) || e.$metadata?.httpStatusCode === 429) return new AwsThrottledError(ctx);
   if (concurrentModificationCodes.has(code)) return new AwsConcurrentModificationError(ctx);
+  if (isTransientRefusal(e)) return new AwsTransientRefusalError(ctx, e.Reason || code, message);
   if (code === "ConstraintViolationException" || code === "HandshakeConstraintViolationException")
     return constraintViolation(ctx, e.Reason ?? "", message);
   if (code === "DeleteConflict" || code === "DeleteConflictException")
@@ -87,6 +107,15 @@ export function translateAwsError(error: unknown, context: Omit<AwsErrorContext,
   if (accessDeniedCodes.has(code)) return new AwsAccessDeniedError(ctx, message);
   if (isRetryableSdkError(e)) return new AwsUnavailableError(ctx, message);
   return new AwsUnexpectedError(ctx, message);
+}
+
+/**
+ * A DeleteConflict: something still hangs on the entity. Right after the detaches that removed it, that is IAM's
+ * eventual consistency (IAM User Guide, "Changes that I make are not always immediately visible") and worth
+ * retrying with backoff (`awsRemovalSettling`).
+ */
+export function isDeleteConflict(error: unknown): boolean {
+  return error instanceof AwsConstraintError && error.reason === "DELETE_CONFLICT";
 }
 
 export function isNotFound(error: unknown): boolean {

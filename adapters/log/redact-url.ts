@@ -1,9 +1,9 @@
 /**
  * Credential links carry their secrets in the URL: the one-time token in the path (`/r/<token>`, the
- * deposit form's `/d/<token>`) and the decryption key in the `#fragment`. Anything that writes a URL
- * to a log goes through `redactUrl` first.
+ * deposit form's `/d/<token>`) and the decryption key in the `#fragment`; so do one-time file downloads
+ * (`/files/<token>`). Anything that writes a URL to a log goes through `redactUrl` first.
  */
-const linkPathPattern = /\/(r|d)\/[^/?#\s]+/g;
+const linkPathPattern = /\/(r|d|files)\/[^/?#\s]+/g;
 /** Query parameters that carry a credential (the admin dashboard's `?token=`, OAuth codes, signatures). */
 const secretQueryParams =
   /^(token|access_token|code|key|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;

@@ -20,6 +20,7 @@ import type { ChatLocation } from "../../src/identity";
  * | `demo:<kind>:<…>`                     | various    | the demo channel (demo-message-store.ts)     |
  * | `aws-rate`                            | string     | the shared AWS request rate limit            |
  * | `bull:<queue>:…`                      | (BullMQ)   | the job queues, under BullMQ's own prefix    |
+ * | `file:<sha256 of token>`              | string     | a file waiting for its one download (JSON)   |
  *
  * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`. Each store's own table
  * of its keys sits beside it; this class is the one place their names are built.
@@ -87,5 +88,10 @@ export class RedisKeys {
   /** BullMQ's prefix for the job queues. */
   bull(): string {
     return `${this.prefix}bull`;
+  }
+
+  /** A file behind a one-time download link, by the SHA-256 (hex) of the link's token. */
+  oneTimeFile(tokenHash: string): string {
+    return `${this.prefix}file:${tokenHash}`;
   }
 }

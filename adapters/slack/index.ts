@@ -3,8 +3,7 @@ import { WebClient } from "@slack/web-api";
 import { Router } from "express";
 import type Redis from "ioredis";
 import type { Logger } from "pino";
-import type { Conversation } from "../../src/ports";
-import type { ChatPort, PartnerDirectory } from "../../src/ports";
+import type { Conversation, PartnerDirectory, PlatformChat } from "../../src/ports";
 import { boltLogger } from "./bolt-logger";
 import { InFlight } from "./in-flight";
 import { SlackChat } from "./slack-chat";
@@ -39,7 +38,7 @@ export interface SlackAdapterOptions {
 }
 
 export interface SlackAdapter {
-  chat: ChatPort;
+  chat: PlatformChat;
   partners: PartnerDirectory;
   /** Connects the core: from now on requests go to `conversation.handle`. */
   attach(conversation: Conversation): void;

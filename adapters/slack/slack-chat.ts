@@ -1,16 +1,29 @@
 import type { WebClient } from "@slack/web-api";
+import { NotConfiguredError } from "../../src/errors";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import type { Message } from "../../src/message";
-import type { ChatPort } from "../../src/ports";
+import type { ChatCapabilities, ChatFile, PlatformChat, UploadOptions } from "../../src/ports";
 import { renderMessage } from "./block-kit";
 import { NotInChannelError, SlackAdapterError, slackErrorCode } from "./slack-errors";
 
+/** How long the bytes of one file may take to reach Slack's upload URL. */
+const uploadTimeoutMs = 30_000;
+
 /**
- * The core's ChatPort on the Slack Web API: every message is rendered to Block Kit with its text
- * fallback. Ephemerals go to the thread they concern; direct messages open the IM first; a case
- * channel is created and shared through Slack Connect.
+ * Slack as a chat platform, on the Web API: every message is rendered to Block Kit with its text
+ * fallback. Ephemerals go to the thread they concern; direct messages open the IM first; files are
+ * uploaded into the thread; a case channel is created and shared through Slack Connect. Slack has no
+ * file only one person sees in a channel, so `privateUploads` is false.
  */
-export class SlackChat implements ChatPort {
+export class SlackChat implements PlatformChat {
+  readonly platform = "slack" as const;
+  readonly capabilities: ChatCapabilities = Object.freeze({
+    sharedChannels: true,
+    ephemeral: true,
+    uploads: true,
+    privateUploads: false,
+  });
+
   constructor(
     private readonly client: WebClient,
     /** The partner approvers to bring into a new case channel (groups resolved). */
@@ -75,12 +88,38 @@ export class SlackChat implements ChatPort {
     return { platform: "slack", channelId: created, teamId: from.teamId, shared: true };
   }
 
-  async upload(where: ChatLocation, file: { filename: string; title: string; content: string }): Promise<void> {
-    const destination = where.threadId
-      ? { channel_id: where.channelId, thread_ts: where.threadId }
-      : { channel_id: where.channelId };
+  /**
+   * Slack's external upload, in its three steps: `files.getUploadURLExternal` (name and length in
+   * bytes) gives an upload URL and a file id; the bytes are POSTed to that URL; then
+   * `files.completeUploadExternal` shares the file into the channel, as a reply in the thread when
+   * `where.threadId` is set (the thread's parent ts, never a reply's). The upload URL is a credential of
+   * its own: it never goes into an error message or a log.
+   */
+  async upload(where: ChatLocation, file: ChatFile, options: UploadOptions = {}): Promise<void> {
+    if (options.to)
+      throw new NotConfiguredError(
+        `Slack cannot show a file in a channel to one person only: share ${file.filename} with everyone in the thread instead`,
+      );
+    const bytes = Buffer.from(file.content, "utf8");
+    const ticket = await this.call(where.channelId, () =>
+      this.client.files.getUploadURLExternal({ filename: file.filename, length: bytes.length }),
+    );
+    if (!ticket.upload_url || !ticket.file_id)
+      throw new SlackAdapterError("api", `files.getUploadURLExternal for ${file.filename} returned no upload URL`);
+    const response = await fetch(ticket.upload_url, {
+      method: "POST",
+      headers: { "content-type": file.mimeType },
+      body: bytes,
+      signal: AbortSignal.timeout(uploadTimeoutMs),
+    });
+    if (!response.ok)
+      throw new SlackAdapterError("api", `Slack refused the bytes of ${file.filename} (HTTP ${response.status})`);
     await this.call(where.channelId, () =>
-      this.client.filesUploadV2({ ...destination, filename: file.filename, title: file.title, content: file.content }),
+      this.client.files.completeUploadExternal({
+        files: [{ id: ticket.file_id!, title: file.title }],
+        channel_id: where.channelId,
+        ...(where.threadId ? { thread_ts: where.threadId } : {}),
+      }),
     );
   }
 

@@ -6,7 +6,7 @@ import type { Conversation, Inbound, MessageInbound, Outcome } from "../../src/p
 import type { ChatLocation, Identity } from "../../src/identity";
 import { OffboardFailure } from "../../src/errors";
 import { message } from "../../src/message";
-import type { ChatPort } from "../../src/ports";
+import type { PlatformChat } from "../../src/ports";
 import { InFlight } from "./in-flight";
 import { NotInChannelError, SlackAdapterError, slackErrorCode } from "./slack-errors";
 import {
@@ -32,7 +32,7 @@ export interface ListenerDeps {
   /** The conversation once attached; requests before that are acknowledged and dropped with a warning. */
   conversation(): Conversation | undefined;
   client: WebClient;
-  chat: ChatPort;
+  chat: PlatformChat;
   inFlight: InFlight;
   logger?: Logger;
 }

@@ -17,7 +17,7 @@ export const slackBotScopes: Record<string, string> = {
   "usergroups:read": "usergroups.users.list: partner approvers given as a user group",
   "users:read": "users.info for a member who joined a case channel",
   "users:read.email": "their e-mail, which binds an approver invited by address",
-  "files:write": "files.uploadV2: the case export",
+  "files:write": "files.getUploadURLExternal and files.completeUploadExternal: the case export",
 };
 
 /** The Events API subscriptions the listeners handle. */

@@ -3,8 +3,8 @@ import type Redis from "ioredis";
 import type { Logger } from "pino";
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
 import { ListedPartners } from "../../src/conversation/chat-router";
-import type { Conversation } from "../../src/ports";
-import type { ChatPort, PartnerDirectory } from "../../src/ports";
+import type { Conversation, PartnerDirectory, PlatformChat } from "../../src/ports";
+import { OneTimeFileStore } from "../redis/one-time-file-store";
 import { readActivityText } from "./activity-text";
 import { TeamsConversations } from "./conversation-references";
 import { PostedCards } from "./posted-cards";
@@ -28,6 +28,11 @@ export interface TeamsAdapterOptions {
   local: boolean;
   /** AAD object ids of the partner's approvers (`OFFBOARD_PARTNER_TEAMS_USERS`). */
   partnerUsers: string[];
+  /**
+   * `PUBLIC_BASE_URL`: download links of uploaded files point there (`GET /files/<token>`, see
+   * adapters/web/file-download-router.ts). Absent: no uploads on Teams.
+   */
+  publicBaseUrl?: string;
   redis: Redis;
   /** Key prefix of the Teams state in Redis (`OFFBOARD_KEY_PREFIX`). */
   prefix: string;
@@ -35,7 +40,7 @@ export interface TeamsAdapterOptions {
 }
 
 export interface TeamsAdapter {
-  chat: ChatPort;
+  chat: PlatformChat;
   partners: PartnerDirectory;
   /** Connects the core; activities that arrive before are refused with 503. */
   attach(conversation: Conversation): void;
@@ -81,7 +86,13 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
   const cards = new PostedCards(options.redis, options.prefix);
   let conversation: Conversation | undefined;
   const bot = new OffboardTeamsBot(() => conversation, conversations, cards, logger);
-  const chat = new TeamsChat(adapter, appId, conversations, cards, logger);
+  const downloads = options.publicBaseUrl
+    ? {
+        files: new OneTimeFileStore(options.redis, options.prefix),
+        publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, ""),
+      }
+    : undefined;
+  const chat = new TeamsChat(adapter, appId, conversations, cards, logger, downloads);
 
   const router = express.Router();
   router.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {

@@ -7,9 +7,12 @@ import {
   type ResourceResponse,
 } from "botbuilder";
 import type { Logger } from "pino";
+import { NotConfiguredError } from "../../src/errors";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import type { Message } from "../../src/message";
-import type { ChatPort } from "../../src/ports";
+import type { ChatCapabilities, ChatFile, PlatformChat, UploadOptions } from "../../src/ports";
+import type { OneTimeFileStore } from "../redis/one-time-file-store";
+import { downloadMessage, fileDownloadPath } from "../web/file-download-router";
 import { adaptiveCard, cardAttachment, mentionedUserIds, plainText, type AdaptiveCard } from "./adaptive-card";
 import { conversationIdOf } from "./conversation-id";
 import type { TeamsConversations } from "./conversation-references";
@@ -21,6 +24,13 @@ import type { PostedCards } from "./posted-cards";
  */
 const cloudDefaultAudience = undefined as unknown as string;
 
+/** One-time downloads for uploads: the store and the address people's browsers reach the bot at. */
+export interface TeamsDownloads {
+  files: OneTimeFileStore;
+  /** `PUBLIC_BASE_URL`, without a trailing slash. */
+  publicBaseUrl: string;
+}
+
 /** Teams could not be reached for a message; says what is missing, for the log and the operator. */
 export class TeamsDeliveryError extends Error {
   constructor(message: string) {
@@ -30,7 +40,7 @@ export class TeamsDeliveryError extends Error {
 }
 
 /**
- * The core's ChatPort on Microsoft Teams. Everything is proactive: the stored conversation reference
+ * Microsoft Teams as a chat platform. Everything is proactive: the stored conversation reference
  * of the channel (refreshed by every inbound activity, kept in Redis) and
  * `CloudAdapter.continueConversationAsync`. Messages are Adaptive Cards (see adaptive-card.ts).
  *
@@ -42,7 +52,10 @@ export class TeamsDeliveryError extends Error {
  *   a reply in the thread that @mentions them;
  * - direct: the user's 1:1 chat with the bot, created with `createConversationAsync` when there is none.
  */
-export class TeamsChat implements ChatPort {
+export class TeamsChat implements PlatformChat {
+  readonly platform = "teams" as const;
+  readonly capabilities: ChatCapabilities;
+
   constructor(
     private readonly adapter: CloudAdapter,
     /** Empty in local mode (no authentication). */
@@ -50,7 +63,16 @@ export class TeamsChat implements ChatPort {
     private readonly conversations: TeamsConversations,
     private readonly cards: PostedCards,
     private readonly logger?: Logger,
-  ) {}
+    /** Where files wait for their one download, and the bot's public address; without it, no uploads. */
+    private readonly downloads?: TeamsDownloads,
+  ) {
+    this.capabilities = Object.freeze({
+      sharedChannels: false,
+      ephemeral: false,
+      uploads: Boolean(downloads),
+      privateUploads: Boolean(downloads),
+    });
+  }
 
   private async render(body: Message): Promise<AdaptiveCard> {
     const names = await this.conversations.names(mentionedUserIds(body));
@@ -211,5 +233,31 @@ export class TeamsChat implements ChatPort {
     };
     await this.conversations.rememberPersonal(to.userId, personal);
     await this.send(personal, personal.conversation.id, activity);
+  }
+
+  /**
+   * A card with a download link (an Open button, which Teams does not preview) served by the bot:
+   * `GET <PUBLIC_BASE_URL>/files/<token>` gives the file once, within the store's TTL. The card goes
+   * into the thread, or with `to` into that person's 1:1 chat with the bot, where nobody else can
+   * use the link first. A bot cannot put a file into a channel itself (that takes Graph and SharePoint
+   * permissions) and the 1:1 file consent card would need `supportsFiles` and a consent round trip.
+   */
+  async upload(where: ChatLocation, file: ChatFile, options: UploadOptions = {}): Promise<void> {
+    if (!this.downloads)
+      throw new NotConfiguredError(
+        `Offboard cannot hand files over in Teams without its public address: set PUBLIC_BASE_URL (${file.filename} was not sent)`,
+      );
+    const token = await this.downloads.files.put(file);
+    const url = `${this.downloads.publicBaseUrl}${fileDownloadPath(token)}`;
+    const body = downloadMessage(file, url, this.downloads.files.ttlSeconds);
+    if (options.to) await this.direct(options.to, body);
+    else await this.post(where, body);
+  }
+
+  /** Teams shared channels are made by a team owner in Teams; the bot cannot create one. */
+  async createSharedChannel(): Promise<ChatLocation> {
+    throw new NotConfiguredError(
+      "Offboard cannot create a shared channel in Teams: a team owner creates one and adds the customer, then `start` there",
+    );
   }
 }

@@ -3,7 +3,8 @@ import type Redis from "ioredis";
 import type { Logger } from "pino";
 import type { Conversation } from "../../src/ports";
 import type { Identity } from "../../src/identity";
-import type { ChatPort, PartnerDirectory } from "../../src/ports";
+import type { PartnerDirectory, PlatformChat } from "../../src/ports";
+import { OneTimeFileStore } from "../redis/one-time-file-store";
 import { createDemoApiRouter, type DemoChannelInfo } from "./demo-api";
 import { DemoChat } from "./demo-chat";
 import { DemoEventHub } from "./demo-event-hub";
@@ -24,8 +25,8 @@ export interface DemoChannelOptions {
 }
 
 export interface DemoChannel {
-  /** The ChatPort for platform `web`. */
-  chat: ChatPort;
+  /** The chat platform `web`. */
+  chat: PlatformChat;
   /** The page, its API and its live updates, to mount at the root of the app. */
   router(conversation: Conversation): express.Router;
   /** Partner membership of demo users. */
@@ -67,7 +68,7 @@ export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
   const endStreams: (() => void)[] = [];
 
   return {
-    chat: new DemoChat(store),
+    chat: new DemoChat(store, new OneTimeFileStore(options.redis, options.prefix)),
     router: (conversation) => {
       const { router, endStreams: end } = createDemoApiRouter({
         store,

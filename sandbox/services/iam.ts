@@ -31,6 +31,53 @@ const deleteConflict = (message: string) => new AwsError("DeleteConflict", messa
 const invalidInput = (message: string) => new AwsError("InvalidInput", message, 400);
 
 /**
+ * IAM eventual consistency (IAM User Guide, "Troubleshoot IAM" → "Changes that I make are not always immediately
+ * visible"): while the injected fault `iamDetachLag` lasts, deleting an entity something was just detached from
+ * answers DeleteConflict, as IAM can right after the detach.
+ */
+function settlingConflict(call: Call, account: AccountState, key: string): void {
+  if (!account.iam.settling.has(key) || !call.faults?.take("iamDetachLag")) return;
+  throw deleteConflict(`Cannot delete entity, must detach all policies first. (${key} is still settling)`);
+}
+
+function settled(account: AccountState, ...keys: string[]): void {
+  for (const key of keys) account.iam.settling.add(key);
+}
+
+/**
+ * Login-profile changes may answer EntityTemporarilyUnmodifiable (IAM API reference: DeleteLoginProfile,
+ * CreateLoginProfile, UpdateLoginProfile — "the request is likely to succeed if you try again after waiting
+ * several minutes"); the fault `iamTemporarilyUnmodifiable` injects it.
+ */
+function temporarilyUnmodifiable(call: Call, what: string): void {
+  if (!call.faults?.take("iamTemporarilyUnmodifiable")) return;
+  throw new AwsError(
+    "EntityTemporarilyUnmodifiable",
+    `The entity ${what} is temporarily unmodifiable. Try again after waiting several minutes.`,
+    409,
+  );
+}
+
+/**
+ * Roles AWS protects: service-linked roles (path /aws-service-role/; IAM API reference, DeleteRole and
+ * DeleteRolePermissionsBoundary: UnmodifiableEntity, "service-linked roles are protected AWS resources") and the
+ * roles IAM Identity Center creates under /aws-reserved/ (IAM Identity Center User Guide, "IAM roles created by
+ * IAM Identity Center": only IAM Identity Center may change or delete them).
+ */
+function modifiable(r: Role): Role {
+  if (r.path.startsWith("/aws-service-role/") || r.path.startsWith("/aws-reserved/"))
+    throw new AwsError(
+      "UnmodifiableEntity",
+      `Cannot perform the operation on the protected role '${r.name}' - this role is only modifiable by AWS`,
+      400,
+    );
+  return r;
+}
+
+const boundaryOut = (arn: string | undefined): XmlObject | undefined =>
+  arn ? { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn } : undefined;
+
+/**
  * What each root task policy lets a session do on the member's root user (AWS's managed task policies).
  * AWS removed iam:DeleteVirtualMFADevice from IAMDeleteRootUserCredentials on 2025-01-07: a root
  * session can deactivate the root user's MFA device, not delete it.
@@ -150,6 +197,7 @@ function roleOut(r: Role, withTags: boolean): XmlObject {
     AssumeRolePolicyDocument: encodeDoc(r.trustPolicy),
     Description: r.description,
     MaxSessionDuration: r.maxSessionDuration,
+    PermissionsBoundary: withTags ? boundaryOut(r.permissionsBoundary) : undefined,
     Tags: withTags && Object.keys(r.tags).length > 0 ? tagsOut(r.tags) : undefined,
   };
 }
@@ -159,6 +207,14 @@ function attachments(account: AccountState, arn: string): { roles: Role[]; users
     roles: [...account.iam.roles.values()].filter((r) => r.attachedPolicies.includes(arn)),
     users: [...account.iam.users.values()].filter((u) => u.attachedPolicies.includes(arn)),
     groups: [...account.iam.groups.values()].filter((g) => g.attachedPolicies.includes(arn)),
+  };
+}
+
+/** Users and roles whose permissions boundary is this policy (a boundary is never counted as an attachment). */
+function boundaryUses(account: AccountState, arn: string): { roles: Role[]; users: User[] } {
+  return {
+    roles: [...account.iam.roles.values()].filter((r) => r.permissionsBoundary === arn),
+    users: [...account.iam.users.values()].filter((u) => u.permissionsBoundary === arn),
   };
 }
 
@@ -200,7 +256,8 @@ function policyOut(account: AccountState, p: ManagedPolicy, withTags: boolean): 
     Path: p.path,
     DefaultVersionId: p.defaultVersionId,
     AttachmentCount: attachmentCount(account, p.arn),
-    PermissionsBoundaryUsageCount: 0,
+    PermissionsBoundaryUsageCount:
+      boundaryUses(account, p.arn).roles.length + boundaryUses(account, p.arn).users.length,
     IsAttachable: true,
     Description: p.description,
     CreateDate: p.createDate,
@@ -215,6 +272,7 @@ const userOut = (u: User, withTags = false): XmlObject => ({
   UserId: u.id,
   Arn: u.arn,
   CreateDate: u.createDate,
+  PermissionsBoundary: withTags ? boundaryOut(u.permissionsBoundary) : undefined,
   Tags: withTags && Object.keys(u.tags).length > 0 ? tagsOut(u.tags) : undefined,
 });
 const groupOut = (g: Group): XmlObject => ({
@@ -263,6 +321,13 @@ function parsePolicyDocument(text: string | undefined): string {
   }
 }
 
+/** The user whose SSH keys or service-specific credentials a call is about (IAM users only; roles name one). */
+function sshOwner(call: Call, account: AccountState, input: Input): User {
+  const owner = credentialOwner(call, account, input);
+  if (owner === rootUser) throw invalidInput("The root user has no SSH public keys or service-specific credentials.");
+  return owner;
+}
+
 function rootMfa(account: AccountState, owner: User | typeof rootUser): string {
   return owner === rootUser ? rootUser : owner.name;
 }
@@ -279,11 +344,24 @@ const handlers: Record<string, Handler> = {
     if (doc === undefined) throw noSuchEntity(`role policy with name ${i.PolicyName}`);
     return { RoleName: i.RoleName, PolicyName: i.PolicyName, PolicyDocument: encodeDoc(doc) };
   },
-  DeleteRolePolicy: (_c, a, i) => deleteInline(role(a, i.RoleName).inlinePolicies, i.PolicyName, `role ${i.RoleName}`),
+  DeleteRolePolicy: (_c, a, i) => {
+    deleteInline(modifiable(role(a, i.RoleName)).inlinePolicies, i.PolicyName, `role ${i.RoleName}`);
+    settled(a, `role/${i.RoleName}`);
+    return undefined;
+  },
   ListAttachedRolePolicies: (_c, a, i) =>
     page("AttachedPolicies", role(a, i.RoleName).attachedPolicies, i, attachedOut),
   DetachRolePolicy: (_c, a, i) => {
-    detach(role(a, i.RoleName).attachedPolicies, i.PolicyArn, `role ${i.RoleName}`);
+    detach(modifiable(role(a, i.RoleName)).attachedPolicies, i.PolicyArn, `role ${i.RoleName}`);
+    settled(a, `role/${i.RoleName}`, i.PolicyArn);
+    return undefined;
+  },
+  // IAM API reference, DeleteRolePermissionsBoundary: "You cannot set the boundary for a service-linked role".
+  DeleteRolePermissionsBoundary: (_c, a, i) => {
+    const r = modifiable(role(a, i.RoleName));
+    if (!r.permissionsBoundary) throw noSuchEntity(`permissions boundary of role ${r.name}`);
+    settled(a, `role/${r.name}`, r.permissionsBoundary);
+    r.permissionsBoundary = undefined;
     return undefined;
   },
   ListInstanceProfilesForRole: (_c, a, i) => {
@@ -301,27 +379,33 @@ const handlers: Record<string, Handler> = {
     const at = profile.roles.indexOf(i.RoleName);
     if (at < 0) throw noSuchEntity(`role ${i.RoleName} in instance profile ${i.InstanceProfileName}`);
     profile.roles.splice(at, 1);
+    settled(a, `role/${i.RoleName}`, `instance-profile/${profile.name}`);
     return undefined;
   },
-  DeleteInstanceProfile: (_c, a, i) => {
+  DeleteInstanceProfile: (c, a, i) => {
     const profile = a.iam.instanceProfiles.get(i.InstanceProfileName);
     if (!profile) throw noSuchEntity(`instance profile ${i.InstanceProfileName}`);
+    settlingConflict(c, a, `instance-profile/${profile.name}`);
     if (profile.roles.length > 0)
       throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
     a.iam.instanceProfiles.delete(profile.name);
     return undefined;
   },
-  DeleteRole: (_c, a, i) => {
-    const r = role(a, i.RoleName);
+  // IAM API reference, DeleteRole: inline policies, attached managed policies and instance profiles must go first
+  // (DeleteConflict); a service-linked or IAM Identity Center role is UnmodifiableEntity.
+  DeleteRole: (c, a, i) => {
+    const r = modifiable(role(a, i.RoleName));
     if (r.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");
     if (r.inlinePolicies.size > 0) throw deleteConflict("Cannot delete entity, must delete policies first.");
     if ([...a.iam.instanceProfiles.values()].some((p) => p.roles.includes(r.name)))
       throw deleteConflict("Cannot delete entity, must remove roles from instance profile first.");
+    settlingConflict(c, a, `role/${r.name}`);
     a.iam.roles.delete(r.name);
+    a.iam.settling.delete(`role/${r.name}`);
     return undefined;
   },
   UpdateAssumeRolePolicy: (_c, a, i) => {
-    role(a, i.RoleName).trustPolicy = parsePolicyDocument(i.PolicyDocument);
+    modifiable(role(a, i.RoleName)).trustPolicy = parsePolicyDocument(i.PolicyDocument);
     return undefined;
   },
 
@@ -358,7 +442,16 @@ const handlers: Record<string, Handler> = {
   ListEntitiesForPolicy: (_c, a, i) => {
     const arn = i.PolicyArn ?? "";
     if (!arn.startsWith("arn:aws:iam::aws:")) localPolicy(a, arn);
-    const at = attachments(a, arn);
+    // IAM API reference, ListEntitiesForPolicy: PolicyUsageFilter PermissionsPolicy lists attachments,
+    // PermissionsBoundary the users and roles it bounds; without it, both.
+    const usage = i.PolicyUsageFilter;
+    const attached = usage === "PermissionsBoundary" ? { roles: [], users: [], groups: [] } : attachments(a, arn);
+    const bounded = usage === "PermissionsPolicy" ? { roles: [], users: [] } : boundaryUses(a, arn);
+    const at = {
+      roles: [...new Set([...attached.roles, ...bounded.roles])],
+      users: [...new Set([...attached.users, ...bounded.users])],
+      groups: attached.groups,
+    };
     const filter = i.EntityFilter;
     const rows: { kind: "Role" | "User" | "Group"; name: string; id: string }[] = [
       ...(!filter || filter === "Role" ? at.roles.map((r) => ({ kind: "Role" as const, name: r.name, id: r.id })) : []),
@@ -379,10 +472,12 @@ const handlers: Record<string, Handler> = {
   },
   DetachUserPolicy: (_c, a, i) => {
     detach(user(a, i.UserName).attachedPolicies, i.PolicyArn, `user ${i.UserName}`);
+    settled(a, `user/${i.UserName}`, i.PolicyArn);
     return undefined;
   },
   DetachGroupPolicy: (_c, a, i) => {
     detach(group(a, i.GroupName).attachedPolicies, i.PolicyArn, `group ${i.GroupName}`);
+    settled(a, `group/${i.GroupName}`, i.PolicyArn);
     return undefined;
   },
   ListPolicyVersions: (_c, a, i) => {
@@ -399,16 +494,31 @@ const handlers: Record<string, Handler> = {
     if (at < 0) throw noSuchEntity(`policy version ${i.VersionId} of ${p.arn}`);
     if (p.defaultVersionId === i.VersionId) throw deleteConflict("Cannot delete the default version of a policy.");
     p.versions.splice(at, 1);
+    settled(a, p.arn);
     return undefined;
   },
-  DeletePolicy: (_c, a, i) => {
+  // IAM API reference, DeletePolicy: detach it from every user, group and role and delete its non-default
+  // versions first; IAM User Guide, "Permissions boundaries for IAM entities": a policy still set as a user's or
+  // role's permissions boundary cannot be deleted either (DeleteRolePermissionsBoundary /
+  // DeleteUserPermissionsBoundary first). Each refusal is DeleteConflict.
+  DeletePolicy: (c, a, i) => {
     const p = localPolicy(a, i.PolicyArn);
     if (attachmentCount(a, p.arn) > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
+    const bounds = boundaryUses(a, p.arn);
+    if (bounds.roles.length + bounds.users.length > 0)
+      throw deleteConflict(
+        `Cannot delete a policy attached to entities: it is the permissions boundary of ${[
+          ...bounds.roles.map((r) => `role ${r.name}`),
+          ...bounds.users.map((u) => `user ${u.name}`),
+        ].join(", ")}.`,
+      );
     if (p.versions.length > 1)
       throw deleteConflict(
         "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
       );
+    settlingConflict(c, a, p.arn);
     a.iam.policies.delete(p.name);
+    a.iam.settling.delete(p.arn);
     return undefined;
   },
 
@@ -476,6 +586,7 @@ const handlers: Record<string, Handler> = {
   },
   DeleteLoginProfile: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
+    temporarilyUnmodifiable(c, `Login Profile for ${owner === rootUser ? "the root user" : `User ${owner.name}`}`);
     if (owner === rootUser) {
       if (!a.iam.root.loginProfile) throw noSuchEntity("Login Profile for the root user");
       a.iam.root.loginProfile = undefined;
@@ -487,6 +598,7 @@ const handlers: Record<string, Handler> = {
   },
   CreateLoginProfile: (c, a, i) => {
     const owner = credentialOwner(c, a, i);
+    temporarilyUnmodifiable(c, `Login Profile for ${owner === rootUser ? "the root user" : `User ${owner.name}`}`);
     const createDate = new Date();
     if (owner === rootUser) {
       // IAMCreateRootUserPassword only allows password recovery: the customer sets the password themselves.
@@ -606,13 +718,67 @@ const handlers: Record<string, Handler> = {
     const at = u.groups.indexOf(i.GroupName);
     if (at < 0) throw noSuchEntity(`user ${u.name} in group ${i.GroupName}`);
     u.groups.splice(at, 1);
+    settled(a, `user/${u.name}`, `group/${i.GroupName}`);
+    return undefined;
+  },
+  // IAM API reference, ListSSHPublicKeys / DeleteSSHPublicKey: the SSH public keys of a user (CodeCommit).
+  ListSSHPublicKeys: (c, a, i) => {
+    const owner = sshOwner(c, a, i);
+    return page("SSHPublicKeys", owner.sshPublicKeys, i, (k) => ({
+      UserName: owner.name,
+      SSHPublicKeyId: k.id,
+      Status: k.status,
+      UploadDate: k.uploadDate,
+    }));
+  },
+  DeleteSSHPublicKey: (_c, a, i) => {
+    const u = user(a, i.UserName);
+    const at = u.sshPublicKeys.findIndex((k) => k.id === i.SSHPublicKeyId);
+    if (at < 0) throw noSuchEntity(`SSH public key with id ${i.SSHPublicKeyId}`);
+    u.sshPublicKeys.splice(at, 1);
+    return undefined;
+  },
+  // IAM API reference, ListServiceSpecificCredentials / DeleteServiceSpecificCredential (Git credentials, …).
+  ListServiceSpecificCredentials: (c, a, i) => {
+    const owner = sshOwner(c, a, i);
+    const creds = owner.serviceSpecificCredentials.filter((x) => !i.ServiceName || x.serviceName === i.ServiceName);
+    return {
+      ServiceSpecificCredentials: creds.map((x) => ({
+        UserName: owner.name,
+        Status: x.status,
+        ServiceUserName: x.serviceUserName,
+        CreateDate: x.createDate,
+        ServiceSpecificCredentialId: x.id,
+        ServiceName: x.serviceName,
+      })),
+    };
+  },
+  DeleteServiceSpecificCredential: (c, a, i) => {
+    const owner = sshOwner(c, a, i);
+    const at = owner.serviceSpecificCredentials.findIndex((x) => x.id === i.ServiceSpecificCredentialId);
+    if (at < 0) throw noSuchEntity(`Service-specific credential with id ${i.ServiceSpecificCredentialId}`);
+    owner.serviceSpecificCredentials.splice(at, 1);
+    return undefined;
+  },
+  DeleteUserPermissionsBoundary: (_c, a, i) => {
+    const u = user(a, i.UserName);
+    if (!u.permissionsBoundary) throw noSuchEntity(`permissions boundary of user ${u.name}`);
+    settled(a, `user/${u.name}`, u.permissionsBoundary);
+    u.permissionsBoundary = undefined;
     return undefined;
   },
   ListUserPolicies: (_c, a, i) => page("PolicyNames", [...user(a, i.UserName).inlinePolicies.keys()], i, (n) => n),
-  DeleteUserPolicy: (_c, a, i) => deleteInline(user(a, i.UserName).inlinePolicies, i.PolicyName, `user ${i.UserName}`),
+  DeleteUserPolicy: (_c, a, i) => {
+    deleteInline(user(a, i.UserName).inlinePolicies, i.PolicyName, `user ${i.UserName}`);
+    settled(a, `user/${i.UserName}`);
+    return undefined;
+  },
   ListAttachedUserPolicies: (_c, a, i) =>
     page("AttachedPolicies", user(a, i.UserName).attachedPolicies, i, attachedOut),
-  DeleteUser: (_c, a, i) => {
+  // IAM API reference, DeleteUser: password, access keys, signing certificates, SSH public keys, Git
+  // (service-specific) credentials, MFA devices, inline and attached policies and group memberships must go first;
+  // any left is DeleteConflict.
+  DeleteUser: (c, a, i) => {
     const u = user(a, i.UserName);
     const mfa = [...a.iam.mfaDevices.values()].some((d) => d.user === u.name);
     const blockers = [
@@ -620,12 +786,16 @@ const handlers: Record<string, Handler> = {
       u.loginProfile && "a login profile",
       mfa && "MFA devices",
       u.signingCertificates.length > 0 && "signing certificates",
+      u.sshPublicKeys.length > 0 && "SSH public keys",
+      u.serviceSpecificCredentials.length > 0 && "service-specific credentials",
       u.groups.length > 0 && "group memberships",
       u.inlinePolicies.size > 0 && "inline policies",
       u.attachedPolicies.length > 0 && "attached policies",
     ].filter(Boolean);
     if (blockers.length > 0) throw deleteConflict(`Cannot delete entity, must remove ${blockers.join(", ")} first.`);
+    settlingConflict(c, a, `user/${u.name}`);
     a.iam.users.delete(u.name);
+    a.iam.settling.delete(`user/${u.name}`);
     return undefined;
   },
 
@@ -644,17 +814,23 @@ const handlers: Record<string, Handler> = {
     };
   },
   ListGroupPolicies: (_c, a, i) => page("PolicyNames", [...group(a, i.GroupName).inlinePolicies.keys()], i, (n) => n),
-  DeleteGroupPolicy: (_c, a, i) =>
-    deleteInline(group(a, i.GroupName).inlinePolicies, i.PolicyName, `group ${i.GroupName}`),
+  DeleteGroupPolicy: (_c, a, i) => {
+    deleteInline(group(a, i.GroupName).inlinePolicies, i.PolicyName, `group ${i.GroupName}`);
+    settled(a, `group/${i.GroupName}`);
+    return undefined;
+  },
   ListAttachedGroupPolicies: (_c, a, i) =>
     page("AttachedPolicies", group(a, i.GroupName).attachedPolicies, i, attachedOut),
-  DeleteGroup: (_c, a, i) => {
+  // IAM API reference, DeleteGroup: members, inline and attached policies must go first (DeleteConflict).
+  DeleteGroup: (c, a, i) => {
     const g = group(a, i.GroupName);
     if ([...a.iam.users.values()].some((u) => u.groups.includes(g.name)))
       throw deleteConflict("Cannot delete entity, must remove users from group first.");
     if (g.inlinePolicies.size > 0) throw deleteConflict("Cannot delete entity, must delete policies first.");
     if (g.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");
+    settlingConflict(c, a, `group/${g.name}`);
     a.iam.groups.delete(g.name);
+    a.iam.settling.delete(`group/${g.name}`);
     return undefined;
   },
 

@@ -51,6 +51,25 @@ export class AwsConcurrentModificationError extends AwsError {
   }
 }
 
+/**
+ * AWS refused for now and says so: IAM's EntityTemporarilyUnmodifiable, Organizations'
+ * ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED. Retried with backoff, then by the job.
+ */
+export class AwsTransientRefusalError extends AwsError {
+  constructor(
+    context: AwsErrorContext,
+    /** AWS's reason or error code. */
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(
+      `AWS refused ${context.operation}${forAccount(context.accountId)} for now (${reason}: ${detail}); retrying with backoff`,
+      context,
+      true,
+    );
+  }
+}
+
 /** AWS failed on its side (5xx) or could not be reached. */
 export class AwsUnavailableError extends AwsError {
   constructor(context: AwsErrorContext, detail: string) {

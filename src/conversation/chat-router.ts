@@ -1,44 +1,65 @@
+import { NotConfiguredError } from "../errors";
 import type { ChatLocation, Identity, MessageRef, Platform } from "../identity";
 import type { Message } from "../message";
-import type { ChatPort, PartnerDirectory } from "../ports";
+import type { ChatCapabilities, ChatFile, ChatPort, PartnerDirectory, PlatformChat, UploadOptions } from "../ports";
+
+/** What a platform that is not configured can do: nothing. */
+const noCapabilities: ChatCapabilities = Object.freeze({
+  sharedChannels: false,
+  ephemeral: false,
+  uploads: false,
+  privateUploads: false,
+});
 
 /**
- * One ChatPort over several platforms: each call goes to the platform of its location, message or
- * person. Lets Slack, Teams and the demo channel run in one process on one core.
+ * The core's one door to every chat platform: each call goes to the platform that owns its location,
+ * message or person, and every capability of that platform is forwarded as it is (nothing added, nothing
+ * dropped). Lets Slack, Teams and the demo channel run in one process on one core.
+ *
+ * @example
+ *   const chat = new ChatRouter({ slack: slack.chat, web: demo.chat });
+ *   chat.capabilities("slack").sharedChannels; // true
+ *   chat.capabilities("teams").uploads; // false: Teams is not configured here
  */
 export class ChatRouter implements ChatPort {
-  constructor(private readonly platforms: Partial<Record<Platform, ChatPort>>) {}
+  constructor(private readonly platforms: Partial<Record<Platform, PlatformChat>>) {}
 
-  private port(platform: Platform): ChatPort {
+  /** Throws NotConfiguredError for a platform that is not configured; the methods are async, so it rejects. */
+  private port(platform: Platform): PlatformChat {
     const port = this.platforms[platform];
-    if (!port) throw new Error(`no chat adapter is configured for ${platform}`);
+    if (!port)
+      throw new NotConfiguredError(
+        `${platform} is not configured in this Offboard installation: ask its operator to set it up`,
+      );
     return port;
   }
 
-  post(where: ChatLocation, body: Message): Promise<MessageRef> {
+  capabilities(platform: Platform): ChatCapabilities {
+    return this.platforms[platform]?.capabilities ?? noCapabilities;
+  }
+
+  async post(where: ChatLocation, body: Message): Promise<MessageRef> {
     return this.port(where.platform).post(where, body);
   }
 
-  update(ref: MessageRef, body: Message): Promise<void> {
+  async update(ref: MessageRef, body: Message): Promise<void> {
     return this.port(ref.platform).update(ref, body);
   }
 
-  ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void> {
+  async ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void> {
     return this.port(where.platform).ephemeral(where, to, body);
   }
 
-  direct(to: Identity, body: Message): Promise<void> {
+  async direct(to: Identity, body: Message): Promise<void> {
     return this.port(to.platform).direct(to, body);
   }
 
-  async createSharedChannel(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation> {
-    const port = this.port(from.platform);
-    if (!port.createSharedChannel) throw new Error(`${from.platform} cannot create shared channels`);
-    return port.createSharedChannel(name, inviteEmails, from);
+  async upload(where: ChatLocation, file: ChatFile, options?: UploadOptions): Promise<void> {
+    return this.port(where.platform).upload(where, file, options);
   }
 
-  canCreateSharedChannel(platform: Platform): boolean {
-    return Boolean(this.platforms[platform]?.createSharedChannel);
+  async createSharedChannel(name: string, inviteEmails: string[], from: ChatLocation): Promise<ChatLocation> {
+    return this.port(from.platform).createSharedChannel(name, inviteEmails, from);
   }
 }
 

@@ -80,8 +80,3 @@ function recordStep(c: Case, accountId: string, step: HandoffStep, state: StepSt
     },
   };
 }
-
-/** What a worker child process needs: `createHandoffEvents` (see jobs/worker-process.ts). */
-export function createHandoffEvents(deps: { cases: CaseStore }): HandoffEvents {
-  return new RecordingHandoffEvents(deps.cases);
-}

@@ -82,9 +82,9 @@ describe("the Dockerfile", () => {
     }
   });
 
-  it("builds in one stage and runs in another, both on Node 22 LTS (bookworm slim)", () => {
+  it("builds in one stage and runs in another, both on Node 26 LTS (Debian slim)", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage[0].args).toMatch(/^node:22-bookworm-slim(\s+AS\s+\w+)?$/i);
+    for (const stage of stages) expect(stage[0].args).toMatch(/^node:26-(trixie|bookworm)-slim(\s+AS\s+\w+)?$/i);
     const build = stages[0];
     const buildRuns = build
       .filter((i) => i.keyword === "RUN")

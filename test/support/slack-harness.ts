@@ -6,6 +6,7 @@ import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { createSlackAdapter, coreActionId, slackEventsPath, type SlackAdapter } from "../../adapters/slack";
 import type { Case } from "../../src/case";
+import { ChatRouter } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import { systemClock } from "../../src/clock";
 import type { JobQueue } from "../../src/ports";
@@ -80,7 +81,7 @@ export class SlackHarness {
     const conversation: OffboardConversation = new OffboardConversation({
       cases: this.cases,
       audit: this.audit,
-      chat: adapter.chat,
+      chat: new ChatRouter({ slack: adapter.chat }),
       idempotency: new RedisIdempotencyStore(this.redis, this.prefix),
       partners: adapter.partners,
       clock: systemClock,

@@ -34,6 +34,23 @@ export interface FakeUser {
   real_name?: string;
 }
 
+/**
+ * A file of the external upload flow: announced by `files.getUploadURLExternal`, its bytes received on
+ * the upload URL, shared by `files.completeUploadExternal`.
+ */
+export interface FakeSlackFile {
+  id: string;
+  filename: string;
+  /** The length announced in bytes. */
+  length: number;
+  /** What arrived on the upload URL (undefined until then). */
+  bytes?: Buffer;
+  /** Set by `files.completeUploadExternal`. */
+  title?: string;
+  channel?: string;
+  threadTs?: string;
+}
+
 export const fakeBot = { userId: "UOFFBOARD", botId: "BOFFBOARD", teamId: "TPARTNER" } as const;
 
 /** Fields the Web API client JSON-encodes inside a form body. */
@@ -46,6 +63,8 @@ export class FakeSlackWebApi {
   readonly channels = new Map<string, FakeChannel>();
   readonly users = new Map<string, FakeUser>();
   readonly userGroups = new Map<string, string[]>();
+  /** Every file of the external upload flow, by file id. */
+  readonly files = new Map<string, FakeSlackFile>();
   private readonly failures = new Map<string, string[]>();
   private server?: Server;
   private tsCounter = 0;
@@ -102,7 +121,15 @@ export class FakeSlackWebApi {
     const raw = await readBody(req);
     const path = req.url ?? "";
     if (path.startsWith("/upload/")) {
-      this.calls.push({ method: "upload", args: { path, bytes: raw.length }, at: Date.now() });
+      const call: RecordedCall = { method: "upload", args: { path, bytes: raw.length }, at: Date.now() };
+      this.calls.push(call);
+      this.history.push(call);
+      const file = this.files.get(path.slice("/upload/".length));
+      if (req.method !== "POST" || !file || file.bytes) {
+        res.writeHead(404, { "content-type": "text/plain" }).end("no such upload");
+        return;
+      }
+      file.bytes = raw;
       res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${raw.length}`);
       return;
     }
@@ -201,12 +228,30 @@ export class FakeSlackWebApi {
       case "views.open":
         return { ok: true, view: { id: `V${this.calls.length}`, ...(args.view as object) } };
       case "files.getUploadURLExternal": {
+        const length = Number(args.length);
+        if (!str("filename") || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: "invalid_arguments" };
         this.fileCounter += 1;
         const id = `F${this.fileCounter}`;
+        this.files.set(id, { id, filename: str("filename"), length });
+        // On loopback, like the API itself: the bytes go to this fake.
         return { ok: true, upload_url: this.url.replace(/\/api\/$/, `/upload/${id}`), file_id: id };
       }
-      case "files.completeUploadExternal":
-        return { ok: true, files: (args.files as { id: string; title?: string }[] | undefined) ?? [] };
+      case "files.completeUploadExternal": {
+        const listed = (args.files as { id: string; title?: string }[] | undefined) ?? [];
+        const files = listed.map((f) => this.files.get(f.id));
+        // Slack refuses to complete a file whose bytes did not arrive, or arrived at another length.
+        if (listed.length === 0 || files.some((f) => !f?.bytes || f.bytes.length !== f.length))
+          return { ok: false, error: "file_not_found" };
+        listed.forEach((f, i) =>
+          Object.assign(files[i]!, {
+            title: f.title,
+            channel: args.channel_id as string | undefined,
+            threadTs: args.thread_ts as string | undefined,
+          }),
+        );
+        return { ok: true, files: listed.map((f) => ({ id: f.id, title: f.title })) };
+      }
       default:
         return { ok: false, error: "unknown_method" };
     }

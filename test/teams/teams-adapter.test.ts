@@ -6,6 +6,7 @@ import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { createTeamsAdapter, type TeamsAdapter } from "../../adapters/teams";
 import type { Case } from "../../src/case";
+import { ChatRouter } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import { cardOf, cardText, executeActions, FakeBotConnector, type ConnectorCall } from "../support/bot-connector";
 import { testRedis } from "../support/redis";
@@ -49,7 +50,7 @@ beforeAll(async () => {
     cases,
     audit,
     idempotency: new RedisIdempotencyStore(redis, prefix),
-    chat: teams.chat,
+    chat: new ChatRouter({ teams: teams.chat }),
     partners: teams.partners,
     clock: { now: () => new Date() },
   });

@@ -194,7 +194,14 @@
         }
         case "link": {
           const a = externalLink(block.url, block.label);
-          if (a.tagName === "A") a.className = "link-block";
+          if (a.tagName === "A") {
+            a.className = "link-block";
+            // A one-time file download (/files/<token>, same origin): saved at once, not opened in a tab.
+            if (block.url.startsWith("/files/")) {
+              a.setAttribute("download", "");
+              a.removeAttribute("target");
+            }
+          }
           into.appendChild(a);
           break;
         }
