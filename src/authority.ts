@@ -233,8 +233,7 @@ export function isFromPartnerOrg(value: Case, who: Identity): boolean {
  * afterwards only if named among them.
  */
 export function isCustomerApprover(value: Case, who: Identity): boolean {
-  const named = value.ticket.answers.customerApprovers;
-  if (Array.isArray(named)) return (named as Identity[]).some((m) => sameIdentity(m, who));
+  // members.customer follows the ticket (the named approvers, or the provisional starter) and the e-mail bindings.
   return value.members.customer.some((m) => sameIdentity(m, who));
 }
 

@@ -98,6 +98,7 @@ export class CaseChannelHandler {
     );
     if (!pending) return {};
     const bound: Identity = { ...input.actor, email };
+    // Only the members change: the ticket (and so the fingerprint the parties sign) stays as answered.
     await this.deps.cases.update(value.id, (c) => ({
       ...c,
       members: {

@@ -38,7 +38,7 @@ export function readMessage(input: MessageInbound, place: ReadingPlace): Message
   if (place.caseThread) {
     const command = addressed && words !== "" ? parseCommand(words) : parseCommandShape(words);
     if (command) return { kind: "command", command };
-    if (place.questionOpen && words !== "") return { kind: "answer" };
+    if (place.questionOpen) return { kind: "answer" };
   }
   if (!addressed) return { kind: "ignore" };
   const command = parseCommand(words);

@@ -37,7 +37,10 @@ export class SignOffHandler {
     actor: Identity,
     where: ChatLocation,
   ): Promise<Outcome> {
-    await this.context.authorize(approveAct[party], await this.context.requireCaseById(caseId), actor, where);
+    const value = await this.context.requireCaseById(caseId);
+    // A button from before an edit or re-plan is stale, whoever presses it: nothing to decide, nothing to audit.
+    if (value.status !== "awaiting_signoff") throw new StaleApprovalError();
+    await this.context.authorize(approveAct[party], value, actor, where);
     const isPartner = await this.context.isPartner(actor);
     const at = this.context.today();
     try {

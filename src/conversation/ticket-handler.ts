@@ -262,7 +262,10 @@ export class TicketHandler {
 function deriveFromTicket(value: Case, starterIsCustomer: boolean): Case {
   const answers = value.ticket.answers;
   const named = Array.isArray(answers.customerApprovers) ? (answers.customerApprovers as Identity[]) : undefined;
-  const customer = named ?? (starterIsCustomer ? [value.createdBy] : []);
+  // An approver named by e-mail who has joined since keeps the platform identity they were bound to.
+  const bound = (who: Identity) =>
+    value.members.customer.find((m) => who.email && m.email?.toLowerCase() === who.email.toLowerCase()) ?? who;
+  const customer = named?.map(bound) ?? (starterIsCustomer ? [value.createdBy] : []);
   return {
     ...value,
     customerName: typeof answers.customerName === "string" ? answers.customerName : value.customerName,

@@ -101,7 +101,7 @@ function answerInput(value: AnswerValue): string {
   if (value === null) return "";
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "string") return value;
-  if (isIdentityList(value)) return value.map(mentionOf).join(", ");
+  if (isIdentityList(value)) return value.map(personAsInput).join(", ");
   return (value as string[]).join(", ");
 }
 

@@ -11,6 +11,7 @@ import type { Clock } from "../../src/clock";
 import type { CredentialExpiry, CredentialExpiryScheduler } from "../../src/credentials/credential-expiry";
 import { CredentialService, type RevealLimits } from "../../src/credentials/credential-service";
 import type { Identity } from "../../src/identity";
+import { approvalHash } from "../../src/signoff";
 import { startSandbox, sandboxCredentials, type Sandbox } from "../../sandbox";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
@@ -29,6 +30,7 @@ export const recipient: Identity = {
   teamId: "T-customer",
   name: "Casey Customer",
 };
+export const awsApprover: Identity = { platform: "web", userId: "U-aws", teamId: "T-aws", name: "Avery AWS" };
 export const accountId = "111111111111";
 
 /** Keeps the schedule calls; `dueNow()` hands them to the service as the worker would. */
@@ -127,21 +129,29 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const seedCase = async (overrides: Partial<Case> = {}): Promise<Case> => {
     const now = new Date().toISOString();
     const id = `OFB-2026-${String(++seq).padStart(4, "0")}`;
-    return cases.create({
+    const value: Case = {
       id,
       status: "approved",
       locations: [{ platform: "web", channelId: "C-case" }],
       caseMessage: { platform: "web", channelId: "C-case", messageId: "case-message" },
       ticket: { answers: { credentialRecipients: [recipient] }, history: [], warnings: {} },
       accounts: [accountId],
-      members: { customer: [recipient], aws: [] },
+      members: { customer: [recipient], aws: [awsApprover] },
       signOffs: [],
       createdBy: partner,
       createdAt: now,
       updatedAt: now,
       version: 1,
       ...overrides,
-    });
+    };
+    // Approved means signed by the three parties, for exactly this ticket and plan.
+    const hash = approvalHash(value);
+    const signOffs = overrides.signOffs ?? [
+      { party: "customer" as const, by: recipient, at: now, hash },
+      { party: "aws" as const, by: awsApprover, at: now, hash },
+      { party: "partner" as const, by: partner, at: now, hash },
+    ];
+    return cases.create({ ...value, signOffs });
   };
 
   const close = async (): Promise<void> => {

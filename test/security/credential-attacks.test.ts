@@ -76,6 +76,8 @@ describe("credential links under attack, through the running product", () => {
   beforeAll(async () => {
     const value = await stack.openPlannedCase(account);
     caseId = value.id;
+    // Root credentials move only after the three sign-offs.
+    await stack.approveAll(value);
     await stack.act({
       kind: "message",
       mentionsBot: true,

@@ -90,6 +90,8 @@ describe("fuzzed POST bodies against the running product", () => {
 
   beforeAll(async () => {
     const value = await stack.openPlannedCase("222222222222 444444444444");
+    // Root credentials move only after the three sign-offs.
+    await stack.approveAll(value);
     const thread = { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId };
     // A live retrieval link for one account, a live deposit link for the other.
     await stack.act({

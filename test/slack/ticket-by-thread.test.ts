@@ -100,7 +100,7 @@ describe("a ticket answered by thread replies", () => {
     expect(value.status).toBe("approved");
     expect(value.signOffs.map((s) => [s.party, s.by.userId, s.by.teamId])).toEqual([
       ["customer", people.customer.id, "TACME"],
-      ["aws", people.aws.id, "TPARTNER"],
+      ["aws", people.aws.id, "TAWS"],
       ["partner", people.partner.id, "TPARTNER"],
     ]);
     const actions = await h.auditActions(value.id);

@@ -208,7 +208,7 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
 
   it("re-asks a refused answer with the reason, then takes the whole ticket from the reply chain", async () => {
     const answers = validTicketAnswers({
-      approver: `<at>${customer.name}</at> <at>${partner.name}</at>`,
+      approver: `<at>${customer.name}</at>`,
       partnerRep: `<at>${partner.name}</at>`,
       recipient: `<at>${customer.name}</at>`,
     });
@@ -225,7 +225,7 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     const value = await caseOf(caseMessageId);
     expect(value.status).toBe("awaiting_signoff");
     expect(value.accounts).toEqual(["222222222222", "333344445555"]);
-    expect(value.members.customer.map((m) => m.userId)).toEqual([customer.aad, partner.aad]);
+    expect(value.members.customer.map((m) => m.userId)).toEqual([customer.aad]);
     expect(value.ticket.answers.credentialRecipients).toEqual([
       { platform: "teams", userId: customer.aad, name: customer.name },
     ]);
@@ -261,7 +261,7 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     const before = connector.calls.length;
     const answer = await press(customer, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
     expect(answer.type).toBe("application/vnd.microsoft.activity.message");
-    expect(answer.value).toMatch(/only a Partner approver can approve for Partner/);
+    expect(answer.value).toMatch(/only a partner member can approve for the partner/i);
     const events = await audit.read(value.id);
     expect(events.at(-1)).toMatchObject({
       action: "signoff.denied",
@@ -279,18 +279,18 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     });
     expect(
       cardText(cardOf(after.find((c) => c.kind === "send" && c.conversationId === created!.conversationId))),
-    ).toMatch(/only a Partner approver/);
+    ).toMatch(/only a partner member/i);
     expect(after.filter((c) => c.conversationId.startsWith(channel))).toHaveLength(0);
   });
 
-  it("refuses a second party from the same person (one person approves for one party)", async () => {
+  it("refuses the partner on the customer's button (one person approves for one party)", async () => {
     const { call, approve } = latestSignOff(caseMessageId);
     const first = await press(partner, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
     expect(first.type).toBe("application/vnd.microsoft.card.adaptive");
     expect(cardText(first.value)).toMatch(/Partner: ✅ Pat Partner/);
     const second = await press(partner, call.activityId, caseMessageId, approve.customer.verb, approve.customer.data);
     expect(second.type).toBe("application/vnd.microsoft.activity.message");
-    expect(second.value).toMatch(/you already approved for Partner; one person approves for one party only/);
+    expect(second.value).toMatch(/only a customer approver can approve for the customer/i);
     const value = await caseOf(caseMessageId);
     expect(value.signOffs.map((s) => s.party)).toEqual(["partner"]);
   });
