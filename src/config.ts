@@ -50,6 +50,7 @@ const schema = z.object({
   AWS_REGION: z.string().default("us-east-1"),
   OFFBOARD_MEMBER_ROLE_NAME: z.string().min(1).default("OrganizationAccountAccessRole"),
   OFFBOARD_PARTNER_MARKER: z.string().min(1).default("CTL"),
+  OFFBOARD_PARTNER_ACCOUNT_IDS: idList,
   OFFBOARD_SECRETS_KMS_KEY_ID: optionalText,
   OFFBOARD_AWS_RATE_LIMIT: z.coerce.number().positive().default(10),
   OFFBOARD_LINK_TTL: z
@@ -101,7 +102,18 @@ export interface Config {
     partnerUsers: string[];
   };
   demoChannel?: { partnerUsers: string[] };
-  aws: { region: string; memberRoleName: string; partnerMarker: string; kmsKeyId?: string; rateLimitPerSecond: number };
+  aws: {
+    region: string;
+    memberRoleName: string;
+    partnerMarker: string;
+    /**
+     * The partner's AWS accounts besides its organization's management account (`OFFBOARD_PARTNER_ACCOUNT_IDS`): a
+     * member's role whose trust policy lets one of them in is partner access.
+     */
+    partnerAccountIds: string[];
+    kmsKeyId?: string;
+    rateLimitPerSecond: number;
+  };
   linkTtlSeconds: number;
   adminToken?: string;
   /** `OFFBOARD_METRICS_TOKEN`: turns `GET /metrics` on, for requests bearing this token. */
@@ -186,6 +198,9 @@ export function loadConfig(
     );
   const demoChannel = v.OFFBOARD_DEMO_CHANNEL ? { partnerUsers: v.OFFBOARD_PARTNER_WEB_USERS } : undefined;
 
+  for (const id of v.OFFBOARD_PARTNER_ACCOUNT_IDS.map((x) => x.replace(/-/g, "")))
+    if (!/^\d{12}$/.test(id)) problems.push(`OFFBOARD_PARTNER_ACCOUNT_IDS: "${id}" is not a 12-digit AWS account id`);
+
   if (options.requirePlatform && !slack && !teams && !demoChannel) {
     problems.push(
       "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`",
@@ -207,6 +222,7 @@ export function loadConfig(
       region: v.AWS_REGION,
       memberRoleName: v.OFFBOARD_MEMBER_ROLE_NAME,
       partnerMarker: v.OFFBOARD_PARTNER_MARKER,
+      partnerAccountIds: v.OFFBOARD_PARTNER_ACCOUNT_IDS.map((x) => x.replace(/-/g, "")),
       kmsKeyId: v.OFFBOARD_SECRETS_KMS_KEY_ID,
       rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT,
     },
