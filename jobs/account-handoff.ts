@@ -132,6 +132,7 @@ async function performStep(
       for (const artifact of accountPlan.artifacts) {
         if (artifact.action === "delete") await aws.deleteArtifact(accountId, artifact);
         else if (artifact.action === "untag") await aws.untagArtifact(accountId, artifact, lifecycleTagWord);
+        else if (artifact.action === "untrust") await aws.removePartnerTrust(accountId, artifact);
         // "keep" stays as it is; "lock" is the last step of all.
       }
       return "done";

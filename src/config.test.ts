@@ -21,6 +21,17 @@ describe("configuration", () => {
     expect(config.aws.partnerMarker).toBe("CTL");
   });
 
+  it("reads the partner's other accounts and refuses one that is not an account id", () => {
+    expect(loadConfig({}).aws.partnerAccountIds).toEqual([]);
+    expect(loadConfig({ OFFBOARD_PARTNER_ACCOUNT_IDS: "888888888888, 7777-7777-7777" }).aws.partnerAccountIds).toEqual([
+      "888888888888",
+      "777777777777",
+    ]);
+    expect(problemsOf({ OFFBOARD_PARTNER_ACCOUNT_IDS: "888888888888,12345" })).toEqual([
+      'OFFBOARD_PARTNER_ACCOUNT_IDS: "12345" is not a 12-digit AWS account id',
+    ]);
+  });
+
   it("lists every problem at once", () => {
     const problems = problemsOf({ PORT: "70000", REDIS_URL: "localhost", OFFBOARD_LINK_TTL: "30d" });
     expect(problems).toHaveLength(3);

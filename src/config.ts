@@ -54,6 +54,7 @@ const schema = z.object({
   OFFBOARD_ALLOW_SAME_ORG_APPROVERS: z.enum(["0", "1", "true", "false"]).optional(),
   /** How messages name the partner, e.g. "Lumen Cloud Services". */
   OFFBOARD_PARTNER_NAME: z.string().trim().min(1).max(80).default("the partner"),
+  OFFBOARD_PARTNER_ACCOUNT_IDS: idList,
   OFFBOARD_SECRETS_KMS_KEY_ID: optionalText,
   OFFBOARD_AWS_RATE_LIMIT: z.coerce.number().positive().default(10),
   OFFBOARD_LINK_TTL: z
@@ -105,7 +106,18 @@ export interface Config {
     partnerUsers: string[];
   };
   demoChannel?: { partnerUsers: string[] };
-  aws: { region: string; memberRoleName: string; partnerMarker: string; kmsKeyId?: string; rateLimitPerSecond: number };
+  aws: {
+    region: string;
+    memberRoleName: string;
+    partnerMarker: string;
+    /**
+     * The partner's AWS accounts besides its organization's management account (`OFFBOARD_PARTNER_ACCOUNT_IDS`): a
+     * member's role whose trust policy lets one of them in is partner access.
+     */
+    partnerAccountIds: string[];
+    kmsKeyId?: string;
+    rateLimitPerSecond: number;
+  };
   linkTtlSeconds: number;
   /** `OFFBOARD_PARTNER_NAME`: how messages name the partner. */
   partnerName: string;
@@ -194,6 +206,9 @@ export function loadConfig(
     );
   const demoChannel = v.OFFBOARD_DEMO_CHANNEL ? { partnerUsers: v.OFFBOARD_PARTNER_WEB_USERS } : undefined;
 
+  for (const id of v.OFFBOARD_PARTNER_ACCOUNT_IDS.map((x) => x.replace(/-/g, "")))
+    if (!/^\d{12}$/.test(id)) problems.push(`OFFBOARD_PARTNER_ACCOUNT_IDS: "${id}" is not a 12-digit AWS account id`);
+
   if (options.requirePlatform && !slack && !teams && !demoChannel) {
     problems.push(
       "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`",
@@ -215,6 +230,7 @@ export function loadConfig(
       region: v.AWS_REGION,
       memberRoleName: v.OFFBOARD_MEMBER_ROLE_NAME,
       partnerMarker: v.OFFBOARD_PARTNER_MARKER,
+      partnerAccountIds: v.OFFBOARD_PARTNER_ACCOUNT_IDS.map((x) => x.replace(/-/g, "")),
       kmsKeyId: v.OFFBOARD_SECRETS_KMS_KEY_ID,
       rateLimitPerSecond: v.OFFBOARD_AWS_RATE_LIMIT,
     },

@@ -7,9 +7,9 @@ export type ArtifactKind =
 
 /**
  * delete it; keep it as it is; keep it but remove the partner's tags ("Optimization"); lock = trust only the member
- * account.
+ * account; untrust = a role the customer keeps loses the partner's trust statement.
  */
-export type ArtifactAction = "delete" | "keep" | "untag" | "lock";
+export type ArtifactAction = "delete" | "keep" | "untag" | "lock" | "untrust";
 
 export interface PlannedArtifact {
   kind: ArtifactKind;
@@ -19,6 +19,10 @@ export interface PlannedArtifact {
   action: ArtifactAction;
   /** Why this action, in plain words. */
   reason: string;
+  /** The rules that found it (`marker:name`, `trust:management-account`, …; see FoundBy in src/aws/aws-operations). */
+  foundBy?: string[];
+  /** Roles: the partner's principals in its trust policy (what `untrust` removes). */
+  partnerPrincipals?: string[];
 }
 
 export type BucketDisposition = "keep" | "archive" | "delete";

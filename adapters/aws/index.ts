@@ -31,6 +31,7 @@ export function createAwsOperations(
   const aws = new SdkAwsOperations(clients, {
     partnerMarker: config.aws.partnerMarker,
     memberRoleName: config.aws.memberRoleName,
+    partnerAccountIds: config.aws.partnerAccountIds,
   });
   return { aws, rootAccess: new SdkRootAccess(clients), clients, close: () => clients.destroy() };
 }

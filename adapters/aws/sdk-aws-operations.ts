@@ -40,22 +40,29 @@ import type {
   ChangeOutcome,
   FoundArtifact,
   FoundBucket,
+  FoundBy,
   MemberAccount,
   OrganizationDescription,
   OrganizationFeatures,
   PendingInvitation,
 } from "../../src/aws/aws-operations";
+import { partnerTrust, withoutPartnerTrust, type PartnerPrincipals } from "../../src/aws/partner-trust";
 import type { BucketDisposition } from "../../src/plan";
 import { allPages, awsCall, awsRemoval } from "./aws-call";
 import type { AwsClients } from "./aws-clients";
 import { applyBucketDisposition, countObjectVersions } from "./bucket-disposition";
-import { revokeIamArtifact } from "./iam-revocation";
+import { isProtectedRolePath, revokeIamArtifact } from "./iam-revocation";
 
 export interface SdkAwsOperationsOptions {
   /** `OFFBOARD_PARTNER_MARKER`: in an artifact's name (case as written) or in a tag key or value. */
   partnerMarker: string;
   /** `OFFBOARD_MEMBER_ROLE_NAME`: the cross-account role. */
   memberRoleName: string;
+  /**
+   * `OFFBOARD_PARTNER_ACCOUNT_IDS`: the partner's accounts besides its organization's management account (which is
+   * always one); a role trusting any of them is partner access.
+   */
+  partnerAccountIds?: readonly string[];
 }
 
 /** The partner-created buckets of an account, per the partner's runbook. */
@@ -65,6 +72,8 @@ export function partnerBucketNames(accountId: string): string[] {
 
 /** The AWS port on the SDK v3 clients. Every failure is one of the typed errors of src/aws/aws-errors. */
 export class SdkAwsOperations implements AwsOperations {
+  private managementAccount?: Promise<string>;
+
   constructor(
     private readonly clients: AwsClients,
     private readonly options: SdkAwsOperationsOptions,
@@ -159,6 +168,24 @@ export class SdkAwsOperations implements AwsOperations {
     });
   }
 
+  async removePartnerTrust(accountId: string, artifact: ArtifactRef): Promise<ChangeOutcome> {
+    if (isProtectedRolePath(artifact.arn))
+      throw new AwsAccessDeniedError(
+        { operation: "UpdateAssumeRolePolicy", accountId },
+        `${artifact.name} is protected by AWS: Offboard reports it and never changes it`,
+      );
+    const { iam } = this.clients.member(accountId);
+    const role = await awsCall("GetRole", accountId, () => iam.send(new GetRoleCommand({ RoleName: artifact.name })));
+    const current = decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? "");
+    const partner = await this.partnerPrincipals(iam, accountId, false);
+    const next = withoutPartnerTrust(current, artifact.partnerPrincipals ?? [], partner, accountId);
+    if (next === undefined) return "already_done";
+    await awsCall("UpdateAssumeRolePolicy", accountId, () =>
+      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: artifact.name, PolicyDocument: JSON.stringify(next) })),
+    );
+    return "changed";
+  }
+
   async untagArtifact(accountId: string, artifact: ArtifactRef, tagWord: string): Promise<ChangeOutcome> {
     const { iam } = this.clients.member(accountId);
     const tags = await this.tagsOf(iam, accountId, artifact.kind, artifact.name, artifact.arn);
@@ -242,20 +269,86 @@ export class SdkAwsOperations implements AwsOperations {
     return "changed";
   }
 
+  /**
+   * Partner artifacts, found by what they are called and by what they grant: the marker (case-insensitive) in a
+   * role's, policy's, user's, group's or provider's name, path or tags; a role whose trust policy lets in the
+   * partner's management account, another partner account or one of the partner's providers; the cross-account
+   * role. IAM Identity Center roles (`/aws-reserved/`) are reported as protected; service-linked roles only when a
+   * rule finds them.
+   */
   private async findArtifacts(iam: IAMClient, accountId: string): Promise<FoundArtifact[]> {
-    const marker = this.options.partnerMarker;
+    const marker = this.options.partnerMarker.toLowerCase();
     const found: FoundArtifact[] = [];
-    const consider = async (kind: FoundArtifact["kind"], name: string, arn: string, tagged: boolean) => {
+    const markedBy = async (
+      kind: FoundArtifact["kind"],
+      name: string,
+      arn: string,
+      path: string | undefined,
+      tagged: boolean,
+    ): Promise<{ foundBy: FoundBy[]; tags: Record<string, string> }> => {
       const tags = tagged ? await this.tagsOf(iam, accountId, kind, name, arn) : {};
-      if (name.includes(marker) || carriesMarker(tags, marker)) found.push({ kind, name, arn, tags });
+      const foundBy: FoundBy[] = [];
+      if (name.toLowerCase().includes(marker)) foundBy.push("marker:name");
+      if (path?.toLowerCase().includes(marker)) foundBy.push("marker:path");
+      if (carriesMarker(tags, this.options.partnerMarker)) foundBy.push("marker:tag");
+      return { foundBy, tags };
+    };
+    const consider = async (
+      kind: FoundArtifact["kind"],
+      name: string,
+      arn: string,
+      path: string | undefined,
+      tagged: boolean,
+    ) => {
+      const { foundBy, tags } = await markedBy(kind, name, arn, path, tagged);
+      if (foundBy.length > 0) found.push({ kind, name, arn, tags, foundBy });
+    };
+
+    // Providers first: a role trusting one of the partner's providers is the partner's too.
+    const saml = await awsCall("ListSAMLProviders", accountId, () => iam.send(new ListSAMLProvidersCommand({})));
+    for (const p of saml.SAMLProviderList ?? [])
+      await consider("saml_provider", p.Arn!.split("/").pop()!, p.Arn!, undefined, true);
+    const oidc = await awsCall("ListOpenIDConnectProviders", accountId, () =>
+      iam.send(new ListOpenIDConnectProvidersCommand({})),
+    );
+    for (const p of oidc.OpenIDConnectProviderList ?? [])
+      await consider("oidc_provider", p.Arn!.split("oidc-provider/").pop()!, p.Arn!, undefined, true);
+    const partner: PartnerPrincipals = {
+      ...(await this.partnerPrincipals(iam, accountId, true)),
+      partnerProviderArns: found.map((a) => a.arn),
     };
 
     const roles = await allPages("ListRoles", accountId, paginateListRoles({ client: iam }, {}), (p) => p.Roles);
     for (const r of roles) {
-      if (r.RoleName === this.options.memberRoleName)
-        found.push({ kind: "cross_account_role", name: r.RoleName, arn: r.Arn!, tags: {} });
-      // Service-linked roles belong to AWS services, never to the partner.
-      else if (!r.Path?.startsWith("/aws-service-role/")) await consider("iam_role", r.RoleName!, r.Arn!, true);
+      const trust = partnerTrust(decodeURIComponent(r.AssumeRolePolicyDocument ?? ""), partner);
+      if (r.RoleName === this.options.memberRoleName) {
+        found.push({
+          kind: "cross_account_role",
+          name: r.RoleName,
+          arn: r.Arn!,
+          tags: {},
+          foundBy: ["member-role", ...trust.foundBy],
+          partnerPrincipals: trust.principals,
+        });
+        continue;
+      }
+      const protectedBy = r.Path?.startsWith("/aws-service-role/")
+        ? ("service-linked" as const)
+        : r.Path?.startsWith("/aws-reserved/")
+          ? ("identity-center" as const)
+          : undefined;
+      const marked = await markedBy("iam_role", r.RoleName!, r.Arn!, r.Path, true);
+      const foundBy = [...marked.foundBy, ...trust.foundBy];
+      if (foundBy.length === 0 && protectedBy !== "identity-center") continue;
+      found.push({
+        kind: "iam_role",
+        name: r.RoleName!,
+        arn: r.Arn!,
+        tags: marked.tags,
+        foundBy,
+        ...(trust.principals.length > 0 ? { partnerPrincipals: trust.principals } : {}),
+        ...(protectedBy ? { protectedBy } : {}),
+      });
     }
     const policies = await allPages(
       "ListPolicies",
@@ -263,21 +356,39 @@ export class SdkAwsOperations implements AwsOperations {
       paginateListPolicies({ client: iam }, { Scope: "Local" }),
       (p) => p.Policies,
     );
-    for (const p of policies) await consider("iam_policy", p.PolicyName!, p.Arn!, true);
+    for (const p of policies) await consider("iam_policy", p.PolicyName!, p.Arn!, p.Path, true);
     const users = await allPages("ListUsers", accountId, paginateListUsers({ client: iam }, {}), (p) => p.Users);
-    for (const u of users) await consider("iam_user", u.UserName!, u.Arn!, true);
-    // IAM groups carry no tags: the name is the only mark.
+    for (const u of users) await consider("iam_user", u.UserName!, u.Arn!, u.Path, true);
+    // IAM groups carry no tags: the name and path are the only marks.
     const groups = await allPages("ListGroups", accountId, paginateListGroups({ client: iam }, {}), (p) => p.Groups);
-    for (const g of groups) await consider("iam_group", g.GroupName!, g.Arn!, false);
-    const saml = await awsCall("ListSAMLProviders", accountId, () => iam.send(new ListSAMLProvidersCommand({})));
-    for (const p of saml.SAMLProviderList ?? [])
-      await consider("saml_provider", p.Arn!.split("/").pop()!, p.Arn!, true);
-    const oidc = await awsCall("ListOpenIDConnectProviders", accountId, () =>
-      iam.send(new ListOpenIDConnectProvidersCommand({})),
-    );
-    for (const p of oidc.OpenIDConnectProviderList ?? [])
-      await consider("oidc_provider", p.Arn!.split("oidc-provider/").pop()!, p.Arn!, true);
+    for (const g of groups) await consider("iam_group", g.GroupName!, g.Arn!, g.Path, false);
     return found;
+  }
+
+  /**
+   * The partner's accounts (its organization's management account and `OFFBOARD_PARTNER_ACCOUNT_IDS`) and, when
+   * asked, no providers yet (the caller adds those it found); for `removePartnerTrust`, the partner's providers are
+   * listed again by the marker.
+   */
+  private async partnerPrincipals(
+    iam: IAMClient,
+    accountId: string,
+    accountsOnly: boolean,
+  ): Promise<PartnerPrincipals> {
+    this.managementAccount ??= this.describeOrganization().then((o) => o.managementAccountId);
+    this.managementAccount.catch(() => (this.managementAccount = undefined));
+    const managementAccountId = await this.managementAccount;
+    const accounts = { managementAccountId, partnerAccountIds: this.options.partnerAccountIds ?? [] };
+    if (accountsOnly) return { ...accounts, partnerProviderArns: [] };
+    const marker = this.options.partnerMarker.toLowerCase();
+    const [saml, oidc] = await Promise.all([
+      awsCall("ListSAMLProviders", accountId, () => iam.send(new ListSAMLProvidersCommand({}))),
+      awsCall("ListOpenIDConnectProviders", accountId, () => iam.send(new ListOpenIDConnectProvidersCommand({}))),
+    ]);
+    const arns = [...(saml.SAMLProviderList ?? []), ...(oidc.OpenIDConnectProviderList ?? [])]
+      .map((p) => p.Arn ?? "")
+      .filter((arn) => arn.toLowerCase().includes(marker));
+    return { ...accounts, partnerProviderArns: arns };
   }
 
   private async tagsOf(

@@ -106,12 +106,20 @@ export class SlackChat implements PlatformChat {
     );
     if (!ticket.upload_url || !ticket.file_id)
       throw new SlackAdapterError("api", `files.getUploadURLExternal for ${file.filename} returned no upload URL`);
-    const response = await fetch(ticket.upload_url, {
-      method: "POST",
-      headers: { "content-type": file.mimeType },
-      body: bytes,
-      signal: AbortSignal.timeout(uploadTimeoutMs),
-    });
+    let response: Response;
+    try {
+      response = await fetch(ticket.upload_url, {
+        method: "POST",
+        headers: { "content-type": file.mimeType },
+        body: bytes,
+        signal: AbortSignal.timeout(uploadTimeoutMs),
+      });
+    } catch (error) {
+      throw new SlackAdapterError(
+        "api",
+        `the bytes of ${file.filename} did not reach Slack (${describeFailure(error)})`,
+      );
+    }
     if (!response.ok)
       throw new SlackAdapterError("api", `Slack refused the bytes of ${file.filename} (HTTP ${response.status})`);
     await this.call(where.channelId, () =>
@@ -149,4 +157,11 @@ export class SlackChat implements PlatformChat {
       throw error;
     }
   }
+}
+
+/** A network failure in a few words (its code, e.g. ECONNRESET, or its name), never the URL it was for. */
+function describeFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === "string") return cause.code;
+  return error instanceof Error ? error.name : "unknown error";
 }

@@ -32,6 +32,20 @@ export interface OrganizationFeatures {
   rootSessions: boolean;
 }
 
+/**
+ * The rule that found a partner artifact: the marker (`OFFBOARD_PARTNER_MARKER`, case-insensitive) in its name, path
+ * or tags; a trust policy that lets in the partner's management account, another partner account
+ * (`OFFBOARD_PARTNER_ACCOUNT_IDS`) or one of the partner's SAML/OIDC providers; or the configured cross-account role.
+ */
+export type FoundBy =
+  | "marker:name"
+  | "marker:path"
+  | "marker:tag"
+  | "trust:management-account"
+  | "trust:partner-account"
+  | "trust:partner-provider"
+  | "member-role";
+
 /** One partner artifact as found in a member account. */
 export interface FoundArtifact {
   kind: ArtifactKind;
@@ -40,6 +54,15 @@ export interface FoundArtifact {
   arn: string;
   /** Its IAM tags (groups have none in IAM). */
   tags: Record<string, string>;
+  /** Every rule that found it; absent means the marker in its name or tags (older inspections). */
+  foundBy?: FoundBy[];
+  /** Roles: the trust policy's principals that belong to the partner (account ARNs or ids, provider ARNs). */
+  partnerPrincipals?: string[];
+  /**
+   * Roles AWS protects (service-linked, `/aws-service-role/`; IAM Identity Center, `/aws-reserved/`): reported,
+   * never changed.
+   */
+  protectedBy?: "service-linked" | "identity-center";
 }
 
 export interface FoundBucket {
@@ -77,6 +100,8 @@ export interface ArtifactRef {
   kind: ArtifactKind;
   name: string;
   arn: string;
+  /** Roles: the partner's principals in its trust policy, when the plan found them. */
+  partnerPrincipals?: string[];
 }
 
 export interface AwsOperations {
@@ -100,6 +125,12 @@ export interface AwsOperations {
    * is already gone is `already_done`.
    */
   deleteArtifact(accountId: string, artifact: ArtifactRef): Promise<ChangeOutcome>;
+  /**
+   * A role the customer keeps: its trust policy loses the partner's principals (`artifact.partnerPrincipals`, and any
+   * principal of a partner account), statements left without a principal go, and a policy left empty trusts only
+   * the account itself (UpdateAssumeRolePolicy). Nothing of the partner's left = `already_done`.
+   */
+  removePartnerTrust(accountId: string, artifact: ArtifactRef): Promise<ChangeOutcome>;
   /** Removes the tags whose key (or value) names `tagWord` (e.g. "Optimization") and keeps the artifact. */
   untagArtifact(accountId: string, artifact: ArtifactRef, tagWord: string): Promise<ChangeOutcome>;
   /**

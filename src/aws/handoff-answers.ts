@@ -22,6 +22,8 @@ export interface HandoffAnswers {
   rootEmails?: Record<string, string>;
   /** ISO date (`2026-03-31`) or timestamp, when the ticket has one. */
   targetDate?: string;
+  /** Partner IAM items the customer keeps, (`keepPartnerAccess`); a kept role loses the partner's trust. */
+  keepPartnerAccess?: string[];
 }
 
 export function readHandoffAnswers(answers: Record<string, AnswerValue>): HandoffAnswers {
@@ -62,6 +64,7 @@ export function readHandoffAnswers(answers: Record<string, AnswerValue>): Handof
     newOrganization: optionalText("newOrganization"),
     credentialDelivery: oneOf("credentialDelivery", ["link", "passwordless"] as const, "link"),
     targetDate: optionalText("targetDate"),
+    keepPartnerAccess: list("keepPartnerAccess", false),
   };
   if (result.credentialDelivery === "passwordless") {
     result.rootEmails = Object.fromEntries(rootEmailsOf(answers));

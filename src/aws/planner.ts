@@ -183,19 +183,57 @@ function rootHandoverFor(
   };
 }
 
+/** The rules that found an artifact, in plain words for the plan (the rule's code in brackets). */
+function foundByWords(a: FoundArtifact, partnerMarker: string, managementAccountId: string): string {
+  const rules = a.foundBy ?? [
+    a.name.toLowerCase().includes(partnerMarker.toLowerCase()) ? "marker:name" : "marker:tag",
+  ];
+  const words: Record<string, string> = {
+    "marker:name": `its name carries "${partnerMarker}"`,
+    "marker:path": `its path carries "${partnerMarker}"`,
+    "marker:tag": `it is tagged "${partnerMarker}"`,
+    "trust:management-account": `its trust policy lets in the partner's management account ${managementAccountId}`,
+    "trust:partner-account": "its trust policy lets in a partner account (OFFBOARD_PARTNER_ACCOUNT_IDS)",
+    "trust:partner-provider": "its trust policy lets in the partner's SAML/OIDC provider",
+    "member-role": "it is the partner's cross-account role",
+  };
+  return rules.map((r) => `${words[r] ?? r} [${r}]`).join("; ");
+}
+
+/** Whether the ticket keeps this artifact (by name or ARN, case-insensitive). */
+function keptByTicket(a: FoundArtifact, keep: readonly string[]): boolean {
+  return keep.some((k) => k.toLowerCase() === a.name.toLowerCase() || k.toLowerCase() === a.arn.toLowerCase());
+}
+
 function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: string[]): PlannedArtifact[] {
   const { answers, partnerMarker } = input;
+  const keep = answers.keepPartnerAccess ?? [];
   const ordered = [...found].sort(
     (a, b) => revokeOrder.indexOf(a.kind) - revokeOrder.indexOf(b.kind) || a.name.localeCompare(b.name),
   );
   const planned = ordered.map((a): PlannedArtifact => {
-    const ref = { kind: a.kind, name: a.name, arn: a.arn };
+    const why = foundByWords(a, partnerMarker, input.organization.managementAccountId);
+    const ref = {
+      kind: a.kind,
+      name: a.name,
+      arn: a.arn,
+      ...(a.foundBy ? { foundBy: a.foundBy } : {}),
+      ...(a.partnerPrincipals?.length ? { partnerPrincipals: a.partnerPrincipals } : {}),
+    };
     if (a.kind === "cross_account_role") {
       return {
         ...ref,
         action: "lock",
         reason:
           "the partner's way into the account: last of all, its trust policy is rewritten to trust only the account itself, then the customer deletes it",
+      };
+    }
+    if (a.protectedBy) {
+      const owner = a.protectedBy === "service-linked" ? "its AWS service" : "IAM Identity Center";
+      return {
+        ...ref,
+        action: "keep",
+        reason: `${kindLabel[a.kind]} protected by AWS (${a.protectedBy}, only ${owner} may change it): reported, never touched (${why || "IAM Identity Center role"}); the partner removes its assignment there`,
       };
     }
     if (isLifecycleTooling(a)) {
@@ -207,11 +245,20 @@ function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: strin
           }
         : { ...ref, action: "delete", reason: "the partner's lifecycle tooling, which the customer does not keep" };
     }
-    const why = a.name.includes(partnerMarker)
-      ? `its name carries "${partnerMarker}"`
-      : `it is tagged "${partnerMarker}"`;
-    return { ...ref, action: "delete", reason: `${kindLabel[a.kind]} created by the partner (${why})` };
+    if (keptByTicket(a, keep)) {
+      if (a.kind === "iam_role" && a.partnerPrincipals?.length)
+        return {
+          ...ref,
+          action: "untrust",
+          reason: `the ticket keeps this ${kindLabel[a.kind]}: it stays, but its trust policy loses the partner's principals (${a.partnerPrincipals.join(", ")}); found because ${why}`,
+        };
+      return { ...ref, action: "keep", reason: `the ticket keeps this ${kindLabel[a.kind]} (found because ${why})` };
+    }
+    return { ...ref, action: "delete", reason: `${kindLabel[a.kind]} of the partner (${why})` };
   });
+  for (const name of keep)
+    if (!found.some((a) => keptByTicket(a, [name])))
+      warnings.push(`the ticket keeps "${name}", but no partner item of that name was found in this account`);
   if (answers.keepLifecycleTooling && !planned.some((a) => a.action === "untag")) {
     warnings.push(
       `the ticket keeps the lifecycle tooling but no partner policy tagged "${lifecycleTagWord}" was found in this account`,

@@ -34,6 +34,10 @@ const samples: Record<TicketFieldKey, [string, AnswerValue]> = {
   removalBy: ["our company", "customer"],
   customerIamUsers: ["ops-admin in 111111111111", "ops-admin in 111111111111"],
   keepLifecycleTooling: ["yes", true],
+  keepPartnerAccess: [
+    "CTL-CAM-Provider, arn:aws:iam::111111111111:saml-provider/CTL-SSO",
+    ["CTL-CAM-Provider", "arn:aws:iam::111111111111:saml-provider/CTL-SSO"],
+  ],
   destination: ["2", "organization"],
   newOrganization: ["o-a1b2c3d4e5", "o-a1b2c3d4e5"],
   bucketDisposition: ["archive", "archive"],

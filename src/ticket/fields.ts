@@ -33,6 +33,7 @@ export type TicketFieldKey =
   | "removalBy"
   | "customerIamUsers"
   | "keepLifecycleTooling"
+  | "keepPartnerAccess"
   | "destination"
   | "newOrganization"
   | "bucketDisposition"
@@ -164,6 +165,28 @@ const bucketOptions: ChoiceOption[] = [
 ];
 
 const noneWords = /^(none|no|nothing|n\/a|na|-|nil|no accounts?)\.?$/i;
+
+/** An IAM name (role, user, group, policy) or ARN (a provider's): IAM's own name characters, `/` and `:`. */
+const iamNamePattern = /^[\w+=,.@:/-]{1,2048}$/;
+
+/**
+ * The partner IAM items the customer keeps, by name or ARN (commas or new lines between), or none. The plan says
+ * which of them it found; a kept role loses the partner's trust.
+ */
+function parseKeptItems(text: string): ParseResult<string[]> {
+  if (noneWords.test(text.trim())) return accept<string[]>([]);
+  const names = text
+    .split(/[\n\r,;]+/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const bad = names.find((n) => !iamNamePattern.test(n));
+  if (bad)
+    return refuse(
+      `"${bad.slice(0, 80)}" is not an IAM name or ARN: give the names of the partner's roles, users, groups, policies or providers to keep, or answer "none"`,
+    );
+  if (names.length === 0) return refuse('give the names to keep, or answer "none"');
+  return accept([...new Set(names)]);
+}
 
 /** AWS's longest root e-mail address. */
 const maxRootEmailLength = 64;
@@ -430,6 +453,19 @@ export const ticketFields: readonly TicketField[] = [
     multiline: false,
     parse: (text) => parseYesNo(text),
   }),
+  field({
+    key: "keepPartnerAccess",
+    label: "Partner access to keep",
+    question:
+      "Besides its policy, does the lifecycle tooling need any of the partner's IAM roles, users, groups, policies or identity providers kept? Give their names, or \"none\". Everything else of the partner's is removed; a role you keep stays but no longer trusts the partner.",
+    hint: "e.g. CTL-CAM-Provider. The plan lists every partner item it finds and which rule found it.",
+    optional: false,
+    multiline: true,
+    appliesWhen: (answers) => answers.keepLifecycleTooling === true,
+    condition: "only when you keep the partner's lifecycle tooling",
+    parse: (text) => parseKeptItems(text),
+    toInput: (value) => (Array.isArray(value) && value.length === 0 ? "none" : answerInput(value)),
+  }),
   choiceField({
     key: "destination",
     label: "Destination",
@@ -502,6 +538,7 @@ const fieldAliases: Record<TicketFieldKey, string[]> = {
   removalBy: ["removal", "remove", "removedby", "leaveby"],
   customerIamUsers: ["iam", "iamusers", "users"],
   keepLifecycleTooling: ["alm", "tooling", "lifecycle", "lifecycletooling", "cam"],
+  keepPartnerAccess: ["keep", "kept", "keepaccess", "partneraccess", "keepitems"],
   destination: ["dest", "standalone"],
   newOrganization: ["organization", "org", "neworg", "organizationid"],
   bucketDisposition: ["buckets", "bucket", "s3", "s3buckets"],

@@ -288,6 +288,7 @@ export function validTicketAnswers(
     removalBy: "partner",
     customerIamUsers: "ops-admin in 123456789012",
     keepLifecycleTooling: "no",
+    keepPartnerAccess: "none",
     destination: "standalone",
     newOrganization: "o-a1b2c3d4e5",
     bucketDisposition: "archive",
