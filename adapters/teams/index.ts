@@ -3,6 +3,7 @@ import type Redis from "ioredis";
 import type { Logger } from "pino";
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
 import { ListedPartners } from "../../src/conversation/chat-router";
+import { message } from "../../src/message";
 import type { Conversation, PartnerDirectory, PlatformChat } from "../../src/ports";
 import { OneTimeFileStore } from "../redis/one-time-file-store";
 import { readActivityText } from "./activity-text";
@@ -85,7 +86,6 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
   const conversations = new TeamsConversations(options.redis, options.prefix);
   const cards = new PostedCards(options.redis, options.prefix);
   let conversation: Conversation | undefined;
-  const bot = new OffboardTeamsBot(() => conversation, conversations, cards, logger);
   const downloads = options.publicBaseUrl
     ? {
         files: new OneTimeFileStore(options.redis, options.prefix),
@@ -93,6 +93,13 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
       }
     : undefined;
   const chat = new TeamsChat(adapter, appId, conversations, cards, logger, downloads);
+  const bot = new OffboardTeamsBot(
+    () => conversation,
+    conversations,
+    cards,
+    logger,
+    (where, to, text) => chat.ephemeral(where, to, message(text)),
+  );
 
   const router = express.Router();
   router.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {

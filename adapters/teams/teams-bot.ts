@@ -56,6 +56,8 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     private readonly conversations: TeamsConversations,
     private readonly cards: PostedCards,
     private readonly logger?: Logger,
+    /** A private notice to one person (their 1:1 chat): how our failures are told, never in the channel. */
+    private readonly tellPrivately?: (where: ChatLocation, to: Identity, text: string) => Promise<void>,
   ) {
     super();
     this.onMessage(async (context, next) => {
@@ -107,7 +109,9 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
       // Our failure: the person learns it privately (no internal message), the operators find the reference.
       const failure = OffboardFailure.of(error);
       this.logger?.error({ err: failure.cause, correlationId: failure.correlationId }, "Teams: a message failed");
-      await context.sendActivity(failure.publicMessage).catch(() => undefined);
+      await this.tellPrivately?.(location, actor, failure.publicMessage).catch((second: unknown) =>
+        this.logger?.warn({ err: second }, "Teams: could not tell the person about a failed message"),
+      );
     }
   }
 
