@@ -88,7 +88,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const closers: (() => Promise<unknown>)[] = [];
 
   const cases = new RedisCaseStore(redis, prefix);
-  const audit = new RedisAuditLog(redis, prefix);
+  const audit = new RedisAuditLog(redis, prefix, config.auditKeys);
   const idempotency = new RedisIdempotencyStore(redis, prefix);
 
   const platforms: {

@@ -470,8 +470,8 @@ export class OffboardConversation implements Conversation {
   }
 
   private async export(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
-    const events = await this.deps.audit.read(value.id);
-    const files = caseExport(value, events, this.today());
+    const { events, verification } = await this.deps.audit.readVerified(value.id);
+    const files = caseExport(value, events, this.today(), verification);
     await this.deps.audit.append({ caseId: value.id, actor, action: "case.exported" });
     if (this.deps.chat.capabilities(where.platform).uploads) {
       await this.deps.chat.upload(caseThread(value), {
