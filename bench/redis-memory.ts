@@ -10,6 +10,7 @@ import { createRedis } from "../adapters/redis/connection";
 import type { Case } from "../src/case";
 import type { Plan } from "../src/plan";
 import type { BenchFigures } from "./run";
+import { testAuditKeys } from "../test/support/audit-keys";
 import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const caseCount = 1000;
@@ -100,7 +101,7 @@ export async function benchRedisMemory(): Promise<BenchFigures> {
   const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const prefix = `bench:memory:${randomBytes(4).toString("hex")}:`;
   const cases = new RedisCaseStore(redis, prefix);
-  const audit = new RedisAuditLog(redis, prefix);
+  const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
   try {
     const before = await usedMemory(redis);
     const now = new Date().toISOString();

@@ -30,6 +30,7 @@ import type { Message } from "../src/message";
 import type { ChatPort } from "../src/ports";
 import { sandboxCredentials, startSandbox } from "../sandbox";
 import type { BenchFigures } from "./run";
+import { testAuditKeys } from "../test/support/audit-keys";
 import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const revealCount = 200;
@@ -81,7 +82,7 @@ export async function benchReveal(): Promise<BenchFigures> {
     const chat = new InboxChat();
     const service = new CredentialService({
       cases,
-      audit: new RedisAuditLog(redis, prefix),
+      audit: new RedisAuditLog(redis, prefix, testAuditKeys),
       chat,
       vault,
       links: new RedisCredentialLinkStore(redis, prefix),

@@ -34,6 +34,7 @@ import {
 } from "../test/support/slack-requests";
 import { fakeBot } from "../test/support/slack-web-api";
 import { Worker } from "node:worker_threads";
+import { testAuditKeys } from "../test/support/audit-keys";
 import { deleteKeysWithPrefix } from "../test/support/redis";
 
 const rate = 100;
@@ -200,7 +201,7 @@ export async function benchSlackAck(): Promise<Record<string, number | string>> 
     adapter.attach(
       new OffboardConversation({
         cases,
-        audit: new RedisAuditLog(redis, prefix),
+        audit: new RedisAuditLog(redis, prefix, testAuditKeys),
         chat: new ChatRouter({ slack: adapter.chat }),
         idempotency: new RedisIdempotencyStore(redis, prefix),
         partners: adapter.partners,

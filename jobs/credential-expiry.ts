@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type Redis from "ioredis";
+import { observedProcessor, type JobObserver } from "./job-observation";
 import type { CredentialExpiry, CredentialExpiryScheduler } from "../src/credentials/credential-expiry";
 
 /** The queue of credential-link expiries: one delayed job per open retrieval link. */
@@ -79,11 +80,20 @@ export class BullCredentialExpiryScheduler implements CredentialExpiryScheduler 
  */
 export function startCredentialExpiryWorker(
   expirer: CredentialExpirer,
-  options: CredentialExpiryQueueOptions & { concurrency?: number; onError?: (error: Error) => void },
+  options: CredentialExpiryQueueOptions & {
+    concurrency?: number;
+    onError?: (error: Error) => void;
+    /** Told of every job attempt (metrics). */
+    observer?: JobObserver;
+  },
 ): Worker<CredentialExpiry> {
   const worker = new Worker<CredentialExpiry>(
     credentialExpiryQueueName,
-    async (job: Job<CredentialExpiry>) => expirer.expire(job.data),
+    observedProcessor(
+      credentialExpiryQueueName,
+      async (job: Job<CredentialExpiry>) => expirer.expire(job.data),
+      options.observer,
+    ),
     {
       connection: options.connection as unknown as ConnectionOptions,
       prefix: options.prefix,

@@ -25,6 +25,7 @@ import {
   type CaseJobData,
   type ReminderJobData,
 } from "./handoff-queues";
+import { observedProcessor, type JobObserver } from "./job-observation";
 import { runPreflight } from "./preflight";
 import { sendReminders } from "./reminders";
 import { InvalidAnswerError, NotFoundError } from "../src/errors";
@@ -63,6 +64,8 @@ export interface HandoffWorkerOptions {
    * writes them to the console, outside the redacting logger.
    */
   onError?: (error: Error, worker: string) => void;
+  /** Told of every job attempt and how it ended (metrics). */
+  observer?: JobObserver;
 }
 
 export interface HandoffWorkers {
@@ -113,33 +116,45 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
 
   const preflight = new Worker<CaseJobData>(
     preflightQueueName,
-    async (job) =>
-      runPreflight({ aws, cases, events, clock, partnerMarker: options.partnerMarker ?? "CTL" }, job.data.caseId, {
-        lastAttempt: isLastAttempt(job),
-      }),
+    observedProcessor(
+      preflightQueueName,
+      async (job: Job<CaseJobData>) =>
+        runPreflight({ aws, cases, events, clock, partnerMarker: options.partnerMarker ?? "CTL" }, job.data.caseId, {
+          lastAttempt: isLastAttempt(job),
+        }),
+      options.observer,
+    ),
     { ...base, ...timing, concurrency: 4 },
   );
 
   const execute = new Worker(
     executeQueueName,
-    async (job: Job, token?: string) => {
-      switch (job.name) {
-        case executeJob.start:
-          return startRun(flows, executeQueue, cases, (job.data as CaseJobData).caseId);
-        case executeJob.finish:
-          return finishRun(job as Job<CaseJobData>);
-        case executeJob.account:
-          return handoffAccount(job as Job<AccountJobData>, token);
-        default:
-          throw new UnrecoverableError(`unknown job "${job.name}" on ${executeQueueName}`);
-      }
-    },
+    observedProcessor(
+      executeQueueName,
+      async (job: Job, token?: string) => {
+        switch (job.name) {
+          case executeJob.start:
+            return startRun(flows, executeQueue, cases, (job.data as CaseJobData).caseId);
+          case executeJob.finish:
+            return finishRun(job as Job<CaseJobData>);
+          case executeJob.account:
+            return handoffAccount(job as Job<AccountJobData>, token);
+          default:
+            throw new UnrecoverableError(`unknown job "${job.name}" on ${executeQueueName}`);
+        }
+      },
+      options.observer,
+    ),
     { ...base, ...timing, concurrency: options.concurrency ?? 10 },
   );
 
   const reminders = new Worker<ReminderJobData>(
     remindersQueueName,
-    async (job) => sendReminders({ aws, cases, events }, job.data.caseId, job.data.daysBefore),
+    observedProcessor(
+      remindersQueueName,
+      async (job: Job<ReminderJobData>) => sendReminders({ aws, cases, events }, job.data.caseId, job.data.daysBefore),
+      options.observer,
+    ),
     { ...base, ...timing, concurrency: 2 },
   );
   const reportError = options.onError ?? (() => undefined);

@@ -27,6 +27,12 @@ export interface FaultOptions {
    * ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED (Organizations API reference, ConstraintViolationException).
    */
   membershipChangeRateLimit?: number;
+  /**
+   * The next N calls of each named operation (`<service>:<Operation>`, as in the counters) are throttled,
+   * e.g. `{ "secretsmanager:GetSecretValue": 5 }`: a failure of one call, whatever the others do. Setting
+   * an operation replaces its count; 0 clears it.
+   */
+  throttleNext?: Record<string, number>;
 }
 
 /** The faults in force; decisions draw from the sandbox's seeded random source, so a seed replays them. */
@@ -37,6 +43,7 @@ export class Faults {
   iamDetachLag = 0;
   iamTemporarilyUnmodifiable = 0;
   membershipChangeRateLimit = 0;
+  readonly throttleNext = new Map<string, number>();
 
   constructor(private readonly random: SeededRandom) {}
 
@@ -49,6 +56,15 @@ export class Faults {
       );
     for (const name of ["iamDetachLag", "iamTemporarilyUnmodifiable", "membershipChangeRateLimit"] as const)
       if (f[name] !== undefined) this[name] = Math.floor(checkNumber(name, f[name], 0, 1_000_000));
+    if (f.throttleNext !== undefined) {
+      if (typeof f.throttleNext !== "object" || f.throttleNext === null || Array.isArray(f.throttleNext))
+        throw new RangeError('throttleNext must be an object like {"secretsmanager:GetSecretValue": 3}');
+      for (const [operation, count] of Object.entries(f.throttleNext)) {
+        const n = Math.floor(checkNumber(`throttleNext["${operation}"]`, count, 0, 1_000_000));
+        if (n === 0) this.throttleNext.delete(operation);
+        else this.throttleNext.set(operation, n);
+      }
+    }
   }
 
   get(): Required<FaultOptions> {
@@ -59,6 +75,7 @@ export class Faults {
       iamDetachLag: this.iamDetachLag,
       iamTemporarilyUnmodifiable: this.iamTemporarilyUnmodifiable,
       membershipChangeRateLimit: this.membershipChangeRateLimit,
+      throttleNext: Object.fromEntries(this.throttleNext),
     };
   }
 
@@ -69,7 +86,14 @@ export class Faults {
     return true;
   }
 
-  shouldThrottle(): boolean {
+  /** Whether this call of `<service>:<Operation>` is throttled: one of its next N, or by the random rate. */
+  shouldThrottle(operation?: string): boolean {
+    const left = operation === undefined ? undefined : this.throttleNext.get(operation);
+    if (left !== undefined) {
+      if (left <= 1) this.throttleNext.delete(operation!);
+      else this.throttleNext.set(operation!, left - 1);
+      return true;
+    }
     return this.throttleRate > 0 && this.random.next() < this.throttleRate;
   }
 

@@ -114,7 +114,7 @@ export class SandboxServer {
     const principal = route.accessKeyId ? this.state.credentials.get(route.accessKeyId) : undefined;
     this.counters.count(route.service, route.operation, subjectAccount(route, principal));
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
-    if (this.faults.shouldThrottle()) {
+    if (this.faults.shouldThrottle(`${route.service}:${route.operation}`)) {
       this.counters.bump("sandbox:throttled");
       return fail(throttling(route.service));
     }

@@ -4,6 +4,7 @@
  * the bot with the demo channel at http://127.0.0.1:3000. Ctrl-C stops all of it and leaves nothing
  * behind.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
@@ -20,6 +21,7 @@ Usage: npm run demo -- [options]
   --help             this text
 
 Redis: REDIS_URL if set, else the redis-server on PATH on a free port (nothing is persisted).
+Audit key: OFFBOARD_AUDIT_KEY if set, else a fresh random one for this run.
 Ctrl-C stops everything the demo started.`;
 
 export interface DemoOptions {
@@ -106,6 +108,8 @@ export function demoEnvironment(
     AWS_SECRET_ACCESS_KEY: sandboxCredentials.secretAccessKey,
     OFFBOARD_DEMO_CHANNEL: "1",
     OFFBOARD_PARTNER_WEB_USERS: partnerUserIds(defaultDemoUsers).join(","),
+    // A fresh audit key per run, as production has its own; set OFFBOARD_AUDIT_KEY to keep one across runs.
+    OFFBOARD_AUDIT_KEY: base.OFFBOARD_AUDIT_KEY || randomBytes(32).toString("hex"),
   };
 }
 

@@ -62,6 +62,16 @@ describe("configuration", () => {
     );
   });
 
+  it("requires an audit key of at least 32 bytes in production, and reads the previous keys", () => {
+    expect(problemsOf({ NODE_ENV: "production" }).join("\n")).toMatch(
+      /OFFBOARD_AUDIT_KEY: required when NODE_ENV=production/,
+    );
+    expect(problemsOf({ OFFBOARD_AUDIT_KEY: "short" }).join()).toMatch(/OFFBOARD_AUDIT_KEY: must be at least 32 bytes/);
+    const config = loadConfig({ OFFBOARD_AUDIT_KEY: "a".repeat(64), OFFBOARD_AUDIT_KEYS_PREVIOUS: "b".repeat(64) });
+    expect(config.auditKeys.current.secret).toEqual(Buffer.alloc(32, 0xaa));
+    expect(config.auditKeys.previous.map((k) => k.secret)).toEqual([Buffer.alloc(32, 0xbb)]);
+  });
+
   it("refuses the demo channel in production: it has no sign-in", () => {
     expect(problemsOf({ OFFBOARD_DEMO_CHANNEL: "1", NODE_ENV: "production" }).join()).toMatch(
       /OFFBOARD_DEMO_CHANNEL.*refused when NODE_ENV=production/,

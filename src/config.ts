@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditKeyringFromEnv, type AuditKeyring } from "./audit/audit-key";
 import { ConfigError } from "./errors";
 import { parseDurationSeconds } from "./duration";
 
@@ -123,6 +124,11 @@ export interface Config {
   partnerName: string;
   /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may be in the partner's own workspace. */
   allowSameOrgApprovers: boolean;
+  /**
+   * `OFFBOARD_AUDIT_KEY` (required in production; else the published development key) and
+   * `OFFBOARD_AUDIT_KEYS_PREVIOUS`: the audit chain's HMAC keys (see src/audit/audit-key.ts).
+   */
+  auditKeys: AuditKeyring;
   adminToken?: string;
   /** `OFFBOARD_METRICS_TOKEN`: turns `GET /metrics` on, for requests bearing this token. */
   metricsToken?: string;
@@ -214,7 +220,9 @@ export function loadConfig(
       "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`",
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const audit = auditKeyringFromEnv(cleaned);
+  problems.push(...audit.problems);
+  if (problems.length > 0 || !audit.keyring) throw new ConfigError(problems);
 
   return {
     env: v.NODE_ENV,
@@ -238,6 +246,7 @@ export function loadConfig(
     partnerName: v.OFFBOARD_PARTNER_NAME,
     allowSameOrgApprovers:
       v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "1" || v.OFFBOARD_ALLOW_SAME_ORG_APPROVERS === "true",
+    auditKeys: audit.keyring,
     adminToken: v.OFFBOARD_ADMIN_TOKEN,
     metricsToken: v.OFFBOARD_METRICS_TOKEN,
     workers: {

@@ -15,7 +15,11 @@ import { RedisCaseStore } from "../adapters/redis/case-store";
 import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-store";
 import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
-import { createAwsOperations } from "../adapters/aws";
+import { awsCallObservation, createAwsOperations } from "../adapters/aws";
+import { auditNotingCaseIds, notingCaseIds } from "../adapters/log/noting-case-ids";
+import { meteredAuditLog } from "../adapters/metrics/metered-audit-log";
+import { OffboardMetrics } from "../adapters/metrics/offboard-metrics";
+import { CaseStatusSnapshotReader } from "../adapters/redis/case-status-snapshot";
 import { SecretsManagerVault } from "../adapters/aws/secret-vault";
 import { createSlackAdapter, type SlackAdapter } from "../adapters/slack";
 import { createTeamsAdapter, type TeamsAdapter } from "../adapters/teams";
@@ -27,6 +31,7 @@ import { createHttpServer, type RunningHttpServer } from "../adapters/web/http-s
 import { createLegalPagesRouter } from "../adapters/web/legal-pages";
 import { BullJobQueue } from "../jobs/bull-job-queue";
 import { BullCredentialExpiryScheduler, startCredentialExpiryWorker } from "../jobs/credential-expiry";
+import type { JobObserver } from "../jobs/job-observation";
 import { startWorkers, workerIsReady, type HandoffWorkers } from "../jobs/start-workers";
 import { systemClock } from "./clock";
 import { loadConfig, type Config } from "./config";
@@ -34,7 +39,7 @@ import { ChatRouter, PartnerRouter } from "./conversation/chat-router";
 import { OffboardConversation } from "./conversation/offboard-conversation";
 import { CredentialService } from "./credentials/credential-service";
 import { OffboardError } from "./errors";
-import type { ChatPort, PartnerDirectory, PlatformChat } from "./ports";
+import type { AuditLog, ChatPort, PartnerDirectory, PlatformChat } from "./ports";
 import { RedisKeys } from "../adapters/redis/keys";
 
 export type Role = "web" | "worker" | "all";
@@ -88,8 +93,25 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const bullConnection = createBullConnection(config.redisUrl, { name: "offboard-bull" });
   const closers: (() => Promise<unknown>)[] = [];
 
-  const cases = new RedisCaseStore(redis, prefix);
-  const audit = new RedisAuditLog(redis, prefix);
+  // Every line logged while a request or job is handled carries the case it touched first.
+  const cases = notingCaseIds(new RedisCaseStore(redis, prefix));
+  const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
+  const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
+  closers.push(
+    () => queue.close(),
+    () => expiry.close(),
+  );
+  const jobQueues = [queue.preflightQueue, queue.executeQueue, queue.remindersQueue, expiry.queue];
+  const caseSnapshot = new CaseStatusSnapshotReader(redis, prefix);
+  const metrics = config.metricsToken
+    ? new OffboardMetrics({
+        cases: () => caseSnapshot.read(),
+        queues: jobQueues,
+        ackRoutes: { "/slack/events": "slack", "/api/messages": "teams" },
+      })
+    : undefined;
+  let audit: AuditLog = auditNotingCaseIds(new RedisAuditLog(redis, prefix, config.auditKeys));
+  if (metrics) audit = meteredAuditLog(audit, metrics);
   const idempotency = new RedisIdempotencyStore(redis, prefix);
 
   const platforms: {
@@ -119,17 +141,22 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const chat = new ChatRouter(platforms.chat);
   const partners = new PartnerRouter(platforms.partners);
 
-  const { aws, rootAccess, close: closeAws } = createAwsOperations(config, redis);
-  const vault = new SecretsManagerVault({ region: config.aws.region, kmsKeyId: config.aws.kmsKeyId });
+  const {
+    aws,
+    rootAccess,
+    close: closeAws,
+  } = createAwsOperations(config, redis, {
+    observer: metrics,
+    onRateLimitWait: metrics && ((seconds) => metrics.rateLimitWaited(seconds)),
+  });
+  const vault = new SecretsManagerVault({
+    region: config.aws.region,
+    kmsKeyId: config.aws.kmsKeyId,
+    plugins: metrics ? [awsCallObservation(metrics)] : [],
+  });
   closers.push(
     async () => closeAws(),
     async () => vault.close(),
-  );
-  const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
-  const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
-  closers.push(
-    () => queue.close(),
-    () => expiry.close(),
   );
 
   const credentials = new CredentialService({
@@ -163,6 +190,15 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   teams?.attach(conversation);
 
   let workers: RunningWorkers | undefined;
+  // One line per job attempt, inside the job's log context (its id and case), and the job metrics.
+  const jobObserver: JobObserver = {
+    jobAttempt(record) {
+      metrics?.jobAttempt(record);
+      const entry = { job: record.name, outcome: record.outcome, ms: Math.round(record.seconds * 1000) };
+      if (record.outcome === "failed") logger.warn({ ...entry, err: record.error }, "job attempt failed");
+      else logger.debug(entry, "job attempt");
+    },
+  };
   if (role !== "web") {
     const onWorkerError = (error: Error, worker = "credential expiry") =>
       logger.warn({ err: error, worker }, "job worker problem");
@@ -179,11 +215,13 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
       stalledIntervalMs: config.workers.stalledIntervalMs,
       customerLeavePollMs: options.customerPollMs ?? config.workers.customerPollMs,
       onError: onWorkerError,
+      observer: jobObserver,
     });
     const expiryWorker: Worker = startCredentialExpiryWorker(credentials, {
       connection: bullConnection,
       prefix: bullPrefix,
       onError: onWorkerError,
+      observer: jobObserver,
     });
     workers = {
       isReady: async () => (await Promise.all([handoff.isReady(), workerIsReady(expiryWorker)])).every(Boolean),
@@ -200,7 +238,12 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
       workers: workers ? await workers.isReady() : role === "web",
     }),
     adminToken: role === "worker" ? undefined : config.adminToken,
-    queues: [queue.preflightQueue, queue.executeQueue, queue.remindersQueue, expiry.queue],
+    queues: jobQueues,
+    metrics:
+      metrics && config.metricsToken
+        ? { token: config.metricsToken, exposition: () => metrics.exposition() }
+        : undefined,
+    onRequest: metrics && ((record) => metrics.httpRequest(record)),
   });
   if (role !== "worker") {
     if (config.trustProxy !== undefined) server.app.set("trust proxy", config.trustProxy);

@@ -2,6 +2,7 @@
  * The ports: what the core needs from the world, as interfaces. Adapters implement them (Redis, Slack,
  * Teams, the demo channel, AWS, BullMQ); `main.ts` wires them together.
  */
+import type { ChainVerdict } from "./audit/chain";
 import type { Case } from "./case";
 import type { ChatLocation, Identity, MessageRef, Platform } from "./identity";
 import type { FormModel, Message } from "./message";
@@ -68,7 +69,9 @@ export interface AuditEvent {
   payloadDigest: string;
   /** Hash of the previous event of the same case ("" for the first). */
   prevHash: string;
-  /** SHA-256 of this event's canonical fields including prevHash. */
+  /** Id of the audit key the hash is keyed with (first 8 hex of the key's SHA-256; see audit/audit-key.ts). */
+  keyId: string;
+  /** HMAC-SHA-256, under the audit key, of this event's canonical fields including prevHash and keyId. */
   hash: string;
 }
 
@@ -76,6 +79,8 @@ export interface AuditLog {
   append(input: AuditInput): Promise<AuditEvent>;
   /** Every event of the case, oldest first. */
   read(caseId: string): Promise<AuditEvent[]>;
+  /** Every event of the case with the verdict of its keyed hash chain (`export` shows it). */
+  readVerified(caseId: string): Promise<{ events: AuditEvent[]; verification: ChainVerdict }>;
   /** The most recent events across all cases, newest last. */
   readGlobal(count?: number): Promise<AuditEvent[]>;
 }

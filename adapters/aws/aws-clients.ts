@@ -4,6 +4,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { awsCallObservation, type AwsCallObserver } from "./aws-call-observation";
 import { requestPacing, type BackoffPolicy, type RequestGate } from "./request-pacing";
 import { translateAwsError } from "./translate-error";
 
@@ -21,6 +22,8 @@ export interface AwsClientOptions {
   /** The shared rate limit every request waits for. */
   gate?: RequestGate;
   backoff?: BackoffPolicy;
+  /** Told of every call of every client, with its outcome and retries (metrics). */
+  observer?: AwsCallObserver;
   /** The management account's credentials; default the SDK's own chain (environment, profile, instance role…). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
@@ -125,9 +128,9 @@ export class AwsClients {
   }
 
   private paced<C extends { middlewareStack: unknown }>(client: C): C {
-    (client as unknown as IAMClient).middlewareStack.use(
-      requestPacing(this.options.gate, this.options.backoff) as never,
-    );
+    const stack = (client as unknown as IAMClient).middlewareStack;
+    stack.use(requestPacing(this.options.gate, this.options.backoff) as never);
+    if (this.options.observer) stack.use(awsCallObservation(this.options.observer) as never);
     return client;
   }
 }

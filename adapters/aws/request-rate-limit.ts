@@ -33,11 +33,14 @@ export interface RequestRateLimitOptions {
   perSecond: number;
   /** Requests that may go at once after a quiet spell; default 1 (a strictly even pace). */
   burst?: number;
+  /** Told how long each request waited for its slot, in seconds (0 for none); metrics. Must not throw. */
+  onWait?: (seconds: number) => void;
 }
 
 export class RequestRateLimit {
   private readonly intervalMicros: number;
   private readonly burstMicros: number;
+  private readonly onWait?: (seconds: number) => void;
 
   constructor(
     private readonly redis: Redis,
@@ -51,11 +54,13 @@ export class RequestRateLimit {
       );
     this.intervalMicros = Math.round(1_000_000 / options.perSecond);
     this.burstMicros = this.intervalMicros * Math.max(0, (options.burst ?? 1) - 1);
+    this.onWait = options.onWait;
   }
 
   /** Resolves when this caller may send one request. */
   async acquire(): Promise<void> {
     const waitMicros = Number(await reserveSlot.run(this.redis, [this.key], [this.intervalMicros, this.burstMicros]));
+    this.onWait?.(waitMicros / 1e6);
     if (waitMicros > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(waitMicros / 1000)));
   }
 }

@@ -4,7 +4,7 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, Pluggable } from "@aws-sdk/types";
 import type { SecretVault } from "../../src/ports";
 import { translateAwsError } from "./translate-error";
 
@@ -18,6 +18,8 @@ export interface SecretsManagerVaultOptions {
   nameReuseAttempts?: number;
   /** Pause before the n-th such retry: n × this. Default 250 ms. */
   nameReuseDelayMs?: number;
+  /** Client plugins, e.g. `awsCallObservation(metrics)`. */
+  plugins?: Pluggable<object, MetadataBearer>[];
 }
 
 /**
@@ -37,6 +39,7 @@ export class SecretsManagerVault implements SecretVault {
       region: options.region,
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
+    for (const plugin of options.plugins ?? []) this.client.middlewareStack.use(plugin as never);
   }
 
   async put(name: string, ciphertext: string, tags: Record<string, string>): Promise<void> {

@@ -1,8 +1,10 @@
 import pino, { type Logger, type LevelWithSilent } from "pino";
+import { logContextFields } from "./log-context";
 import { redactSecretsInText } from "./redact-url";
 
 export type { Logger } from "pino";
 export { redactUrl } from "./redact-url";
+export { withLogContext, currentLogContext, noteCaseId, type LogContext } from "./log-context";
 
 /**
  * Keys whose values are secrets wherever they appear. pino's own redaction handles the common places
@@ -81,7 +83,9 @@ export function censorSecretFields(value: unknown, depth = 0, seen: WeakSet<obje
 
 /**
  * The process logger: JSON lines on stdout, secrets censored (`[redacted]`) by key at any depth, and
- * credential-link tokens and fragments removed from URLs.
+ * credential-link tokens and fragments removed from URLs. A line written while a request or a job is
+ * handled carries its `correlationId` and, once known, its `caseId` (`withLogContext`); fields the
+ * call gives itself win.
  *
  * @example
  *   const logger = createLogger("info");
@@ -92,6 +96,7 @@ export function createLogger(level: LevelWithSilent = "info", destination?: pino
     level,
     base: { service: "offboard" },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: logContextFields,
     redact: { paths: redactPaths, censor },
     formatters: {
       level: (label) => ({ level: label }),

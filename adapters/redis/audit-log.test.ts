@@ -1,6 +1,9 @@
 import type Redis from "ioredis";
+import { auditKey, auditKeyring } from "../../src/audit/audit-key";
 import { verifyChain } from "../../src/audit/chain";
 import type { Identity } from "../../src/identity";
+import { forgeTrail } from "../../test/support/audit-forgery";
+import { testAuditKeys } from "../../test/support/audit-keys";
 import { testRedis, testRedisUrl } from "../../test/support/redis";
 import { RedisAuditLog, verifyCaseAudit } from "./audit-log";
 import { createRedis } from "./connection";
@@ -37,7 +40,7 @@ async function rewriteEntry(
 
 describe("RedisAuditLog", () => {
   const { redis, prefix, cleanup } = testRedis("audit-log");
-  const log = new RedisAuditLog(redis, prefix, steppingClock());
+  const log = new RedisAuditLog(redis, prefix, testAuditKeys, steppingClock());
   const extraConnections: Redis[] = [];
 
   afterAll(async () => {
@@ -87,7 +90,7 @@ describe("RedisAuditLog", () => {
   it("reads the newest events across cases, newest last, with the ids of their case streams", async () => {
     const { redis: own, prefix: ownPrefix, cleanup: ownCleanup } = testRedis("audit-global");
     try {
-      const global = new RedisAuditLog(own, ownPrefix, steppingClock());
+      const global = new RedisAuditLog(own, ownPrefix, testAuditKeys, steppingClock());
       const a1 = await global.append({ caseId: "OFB-2026-0101", actor: "system", action: "case.created" });
       const b1 = await global.append({ caseId: "OFB-2026-0102", actor: "system", action: "case.created" });
       const a2 = await global.append({
@@ -119,7 +122,7 @@ describe("RedisAuditLog", () => {
   it("keeps one valid chain under 20 concurrent appends to one case from four processes", async () => {
     const connections = Array.from({ length: 4 }, (_, i) => createRedis(testRedisUrl, { name: `audit-test-${i}` }));
     extraConnections.push(...connections);
-    const processes = connections.map((connection) => new RedisAuditLog(connection, prefix));
+    const processes = connections.map((connection) => new RedisAuditLog(connection, prefix, testAuditKeys));
     const appended = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         processes[i % processes.length].append({ caseId: "OFB-2026-0004", actor: "system", action: `aws.step.${i}` }),
@@ -128,7 +131,7 @@ describe("RedisAuditLog", () => {
     const events = await log.read("OFB-2026-0004");
     expect(events).toHaveLength(20);
     expect(new Set(events.map((e) => e.prevHash)).size).toBe(20);
-    expect(verifyChain(events)).toEqual({ ok: true, count: 20 });
+    expect(verifyChain(events, testAuditKeys)).toEqual({ ok: true, count: 20 });
     expect(events.map((e) => e.hash).sort()).toEqual(appended.map((e) => e.hash).sort());
   });
 
@@ -175,11 +178,49 @@ describe("RedisAuditLog", () => {
     await caseWithEvents("OFB-2026-0008", 4);
     const before = await log.read("OFB-2026-0008");
     await redis.xdel(`${prefix}audit:OFB-2026-0008`, before[3].id);
-    expect(verifyChain(await log.read("OFB-2026-0008"))).toEqual({ ok: true, count: 3 });
+    expect(verifyChain(await log.read("OFB-2026-0008"), testAuditKeys)).toEqual({ ok: true, count: 3 });
     expect(await verifyCaseAudit(log, "OFB-2026-0008")).toMatchObject({
       ok: false,
       index: 3,
       reason: expect.stringContaining("deleted"),
+    });
+  });
+
+  it("catches a sign-off rewritten by a writer with Redis access who recomputes the whole chain and head without the key", async () => {
+    const caseId = "OFB-2026-0010";
+    await log.append({ caseId, actor: "system", action: "case.created" });
+    await log.append({
+      caseId,
+      actor: customer,
+      party: "customer",
+      action: "signoff.recorded",
+      payload: { hash: "a1" },
+    });
+    await log.append({ caseId, actor: "system", action: "case.approved" });
+    const before = await log.read(caseId);
+    await forgeTrail(redis, prefix, caseId, (fields) => {
+      if (fields.action === "signoff.recorded") fields.actor = "slack:U0INTRUDER@T0PARTNER";
+    });
+    const forged = await log.read(caseId);
+    expect(forged[1].actor).toBe("slack:U0INTRUDER@T0PARTNER");
+    expect(await verifyCaseAudit(log, caseId)).toMatchObject({ ok: false, index: 0, eventId: before[0].id });
+    expect(await log.readVerified(caseId)).toMatchObject({ events: forged, verification: { ok: false, index: 0 } });
+  });
+
+  it("hashes new events under the current key after a rotation and verifies the older ones with the previous key", async () => {
+    const caseId = "OFB-2026-0011";
+    const oldKey = auditKey(Buffer.alloc(32, 7));
+    const before = new RedisAuditLog(redis, prefix, auditKeyring(oldKey), steppingClock());
+    await before.append({ caseId, actor: "system", action: "case.created" });
+    const rotated = new RedisAuditLog(redis, prefix, auditKeyring(testAuditKeys.current, [oldKey]), steppingClock());
+    const after = await rotated.append({ caseId, actor: customer, party: "customer", action: "signoff.recorded" });
+    expect(after.keyId).toBe(testAuditKeys.current.id);
+    expect((await rotated.read(caseId)).map((e) => e.keyId)).toEqual([oldKey.id, testAuditKeys.current.id]);
+    expect((await rotated.readVerified(caseId)).verification).toEqual({ ok: true, count: 2 });
+    expect(await verifyCaseAudit(log, caseId)).toMatchObject({
+      ok: false,
+      index: 0,
+      reason: expect.stringContaining(`audit key ${oldKey.id}`),
     });
   });
 
@@ -191,6 +232,6 @@ describe("RedisAuditLog", () => {
     );
     const events = await log.read("OFB-2026-0009");
     expect(events.map((e) => (e.payload as { n: number }).n)).toEqual(Array.from({ length: 1100 }, (_, i) => i));
-    expect(verifyChain(events)).toEqual({ ok: true, count: 1100 });
+    expect(verifyChain(events, testAuditKeys)).toEqual({ ok: true, count: 1100 });
   });
 });

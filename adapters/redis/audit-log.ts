@@ -7,6 +7,7 @@ import {
   type ChainVerdict,
   type ChainedFields,
 } from "../../src/audit/chain";
+import type { AuditKeyring } from "../../src/audit/audit-key";
 import { canonicalJson } from "../../src/canonical";
 import { systemClock, type Clock } from "../../src/clock";
 import { VersionConflictError } from "../../src/errors";
@@ -47,9 +48,12 @@ type StreamEntry = [id: string, fields: string[]];
  * Appends to one case are serialized so the chain never forks: within a process they queue behind
  * each other; across processes a Lua script appends only if the case's head hash is still the one the
  * new event was chained to, and the loser re-chains to the new head and tries again. Hashes are
- * computed here (SHA-256 in Node), the script only compares.
+ * computed here (HMAC-SHA-256 under the keyring's current key, in Node), the script only compares:
+ * the key never reaches Redis.
  *
  * Streams are never trimmed: nothing recorded is ever lost.
+ *
+ * @example new RedisAuditLog(redis, config.keyPrefix, config.auditKeys)
  */
 export class RedisAuditLog implements AuditLog {
   private readonly keys: RedisKeys;
@@ -59,6 +63,8 @@ export class RedisAuditLog implements AuditLog {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    /** The key new events are hashed under, and the older ones `readVerified` accepts. */
+    readonly keyring: AuditKeyring,
     private readonly clock: Clock = systemClock,
   ) {
     this.keys = new RedisKeys(prefix);
@@ -85,6 +91,11 @@ export class RedisAuditLog implements AuditLog {
     }
   }
 
+  async readVerified(caseId: string): Promise<{ events: AuditEvent[]; verification: ChainVerdict }> {
+    const [events, head] = await Promise.all([this.read(caseId), this.head(caseId)]);
+    return { events, verification: verifyTrail(caseId, events, head, this.keyring) };
+  }
+
   async readGlobal(count = 100): Promise<AuditEvent[]> {
     const entries = (await this.redis.xrevrange(this.keys.globalAudit(), "+", "-", "COUNT", count)) as StreamEntry[];
     // The global entry carries the id of its entry in the case stream: an event has one id everywhere.
@@ -105,12 +116,13 @@ export class RedisAuditLog implements AuditLog {
       action: input.action,
       at: this.clock.now().toISOString(),
       payloadDigest: payloadDigest(input.payload),
+      keyId: this.keyring.current.id,
     };
     const keys = [this.keys.caseAuditHead(input.caseId), this.keys.caseAudit(input.caseId), this.keys.globalAudit()];
     let prevHash = await this.head(input.caseId);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const fields: ChainedFields = { ...base, prevHash };
-      const hash = hashEvent(fields);
+      const hash = hashEvent(fields, this.keyring.current);
       const entry = toStreamFields({ ...fields, hash }, payload);
       const [appended, value] = (await appendScript.run(this.redis, keys, [prevHash, hash, ...entry])) as [
         number,
@@ -143,17 +155,29 @@ export class RedisAuditLog implements AuditLog {
 }
 
 /**
- * Verifies a case's whole trail: the chain itself, and, when the log knows the head it recorded
- * (RedisAuditLog does), that the newest events were not cut off the end.
+ * Verifies a case's whole trail: the keyed chain itself, and, when the log knows the head it recorded
+ * (RedisAuditLog does), that the newest events were not cut off the end. The keyring defaults to the
+ * log's own.
  */
 export async function verifyCaseAudit(
-  log: AuditLog & { head?(caseId: string): Promise<string> },
+  log: AuditLog & { head?(caseId: string): Promise<string>; keyring?: AuditKeyring },
   caseId: string,
+  keyring: AuditKeyring | undefined = log.keyring,
 ): Promise<ChainVerdict> {
+  if (!keyring) throw new Error("verifyCaseAudit needs the audit keyring");
   const events = await log.read(caseId);
-  const verdict = verifyChain(events);
-  if (!verdict.ok || !log.head) return verdict;
-  const head = await log.head(caseId);
+  return verifyTrail(caseId, events, log.head ? await log.head(caseId) : undefined, keyring);
+}
+
+/** The chain, then the recorded head (when known) against the last event's hash. */
+function verifyTrail(
+  caseId: string,
+  events: AuditEvent[],
+  head: string | undefined,
+  keyring: AuditKeyring,
+): ChainVerdict {
+  const verdict = verifyChain(events, keyring);
+  if (!verdict.ok || head === undefined) return verdict;
   const last = events[events.length - 1];
   if (head !== (last?.hash ?? "")) {
     return {
@@ -172,7 +196,16 @@ function toStreamFields(event: ChainedFields & { hash: string }, payload: string
   const fields = ["caseId", event.caseId, "actor", event.actor, "action", event.action, "at", event.at];
   if (event.party) fields.push("party", event.party);
   if (payload !== undefined) fields.push("payload", payload);
-  fields.push("payloadDigest", event.payloadDigest, "prevHash", event.prevHash, "hash", event.hash);
+  fields.push(
+    "payloadDigest",
+    event.payloadDigest,
+    "prevHash",
+    event.prevHash,
+    "keyId",
+    event.keyId,
+    "hash",
+    event.hash,
+  );
   return fields;
 }
 
@@ -194,6 +227,7 @@ function toEvent(id: string, flat: string[]): AuditEvent {
     ...(f.payload === undefined ? {} : { payload: parsePayload(f.payload) }),
     payloadDigest: f.payloadDigest ?? "",
     prevHash: f.prevHash ?? "",
+    keyId: f.keyId ?? "",
     hash: f.hash ?? "",
   };
 }

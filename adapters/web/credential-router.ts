@@ -165,6 +165,12 @@ export function createCredentialRouter(
           error: "rate_limited",
           message: `Too many attempts; wait ${outcome.retryAfterSeconds} seconds and try again.`,
         });
+      case "unavailable":
+        res.setHeader("Retry-After", String(outcome.retryAfterSeconds));
+        return void res.status(503).json({
+          error: "unavailable",
+          message: `The credentials could not be read just now; nothing was used up. Try again in ${outcome.retryAfterSeconds} seconds.`,
+        });
       case "invalid":
         return void res.status(404).json(invalidAnswer);
     }

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from "express";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { AsyncResource } from "node:async_hooks";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Queue } from "bullmq";
@@ -7,7 +8,24 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import type { Logger } from "pino";
+import { correlationIdFrom, withLogContext } from "../log/log-context";
 import { redactUrl } from "../log/redact-url";
+
+/** One answered request, for metrics: the route pattern (never the path itself: it may hold a token). */
+export interface HttpRequestRecord {
+  /** The matched route, e.g. `/slack/events`, `/r/:token`; `unmatched` for a path no route took. */
+  route: string;
+  method: string;
+  status: number;
+  seconds: number;
+}
+
+/** `GET /metrics`: the Prometheus exposition, for requests bearing the token. */
+export interface MetricsEndpoint {
+  /** `OFFBOARD_METRICS_TOKEN`, compared in constant time. */
+  token: string;
+  exposition(): Promise<{ contentType: string; body: string }>;
+}
 
 /** What readiness checks report: the process can serve only when Redis answers and the workers run. */
 export interface ReadinessReport {
@@ -25,6 +43,10 @@ export interface HttpServerOptions {
   adminToken?: string;
   /** The BullMQ queues the dashboard shows. */
   queues?: Queue[];
+  /** `GET /metrics`, on when given (else 404). */
+  metrics?: MetricsEndpoint;
+  /** Told of every answered request (metrics). Must not throw. */
+  onRequest?: (record: HttpRequestRecord) => void;
   /** How long `/readyz` waits for the readiness check. Default 2000 ms. */
   readinessTimeoutMs?: number;
   /** How long `close()` lets in-flight requests finish before cutting their connections. Default 10000 ms. */
@@ -55,8 +77,10 @@ const adminCookie = "offboard_admin";
 
 /**
  * The HTTP shell every role of Offboard runs: health (`/healthz`: the process is up), readiness
- * (`/readyz`: Redis answers and the workers run, else 503 naming what is down), the BullMQ dashboard
- * behind the admin token, request logging without secrets, and a graceful, bounded shutdown.
+ * (`/readyz`: Redis answers and the workers run, else 503 naming what is down), Prometheus metrics
+ * (`/metrics`) and the BullMQ dashboard behind their tokens, request logging without secrets, a
+ * correlation id per request (`X-Request-Id`, taken from the request or made, and on every log line
+ * written while it is handled), and a graceful, bounded shutdown.
  *
  * @example
  *   const http = createHttpServer({ logger, readiness: async () => ({ redis: await ping(), workers: true }) });
@@ -78,7 +102,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (shuttingDown) res.setHeader("Connection", "close");
     next();
   });
-  app.use(requestLogging(logger));
+  app.use(requestContext);
+  app.use(requestLogging(logger, options.onRequest));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -95,6 +120,25 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       .status(down.length === 0 ? 200 : 503)
       .json({ status: down.length === 0 ? "ready" : "not_ready", ...report, down });
   });
+
+  if (options.metrics) {
+    const endpoint = options.metrics;
+    app.get("/metrics", async (req, res) => {
+      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+      if (bearer === undefined || !sameSecret(bearer, endpoint.token)) {
+        res.setHeader("WWW-Authenticate", 'Bearer realm="offboard metrics"');
+        res.status(401).json({ error: "the metrics need Authorization: Bearer <OFFBOARD_METRICS_TOKEN>" });
+        return;
+      }
+      const { contentType, body } = await endpoint.exposition();
+      res.setHeader("Cache-Control", "no-store");
+      res.type(contentType).send(body);
+    });
+  } else {
+    app.get("/metrics", (_req, res) => {
+      res.status(404).json({ error: "not found" });
+    });
+  }
 
   if (options.adminToken) {
     app.use(adminBasePath, adminAuthentication(options.adminToken), jobDashboard(options.queues ?? []));
@@ -210,21 +254,47 @@ function baseSecurityHeaders(_req: Request, res: Response, next: NextFunction): 
   next();
 }
 
+/**
+ * Gives the request its correlation id (`X-Request-Id` from the caller or a load balancer, else a new
+ * one), answers with it, and handles the request inside its log context.
+ */
+function requestContext(req: Request, res: Response, next: NextFunction): void {
+  const correlationId = correlationIdFrom(req.headers["x-request-id"]);
+  res.setHeader("X-Request-Id", correlationId);
+  withLogContext({ correlationId }, next);
+}
+
+/** The route that answered, as a pattern: never the path itself, which may carry a link token. */
+function routeOf(req: Request): string {
+  const route = (req as Request & { route?: { path?: unknown } }).route;
+  if (route && typeof route.path === "string") return `${req.baseUrl}${route.path}`;
+  return "unmatched";
+}
+
 /** One line per request once it is answered: method, path without secrets, status, duration. */
-function requestLogging(logger: Logger) {
+function requestLogging(logger: Logger, onRequest?: HttpServerOptions["onRequest"]) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const startedAt = process.hrtime.bigint();
-    res.once("finish", () => {
-      const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      const entry = {
-        method: req.method,
-        url: redactUrl(req.originalUrl),
-        status: res.statusCode,
-        ms: Math.round(ms * 10) / 10,
-      };
-      if (res.statusCode >= 500) logger.error(entry, "request failed");
-      else logger.debug(entry, "request");
-    });
+    // Bound to the request's context: "finish" fires from the socket, outside it.
+    res.once(
+      "finish",
+      AsyncResource.bind(() => {
+        const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+        const entry = {
+          method: req.method,
+          url: redactUrl(req.originalUrl),
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        };
+        if (res.statusCode >= 500) logger.error(entry, "request failed");
+        else logger.debug(entry, "request");
+        try {
+          onRequest?.({ route: routeOf(req), method: req.method, status: res.statusCode, seconds: ms / 1000 });
+        } catch {
+          // Metrics never break a request.
+        }
+      }),
+    );
     next();
   };
 }
@@ -234,10 +304,10 @@ function sessionValue(adminToken: string): string {
   return createHmac("sha256", adminToken).update("offboard admin dashboard session").digest("base64url");
 }
 
+/** Constant time, whatever the lengths: both sides are hashed to 32 bytes before the comparison. */
 function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function readCookie(req: Request, name: string): string | undefined {

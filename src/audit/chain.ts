@@ -1,22 +1,30 @@
+import { createHmac } from "node:crypto";
 import { canonicalJson, sha256Hex } from "../canonical";
 import type { AuditActor, AuditEvent } from "../ports";
+import type { AuditKey, AuditKeyring } from "./audit-key";
 
 /**
- * The audit trail's hash chain, pure. Each event's hash covers its own fields and the hash of the
- * event before it in the same case, so editing an event changes its hash and deleting one leaves
- * the next event pointing at a hash that is no longer there. `verifyChain` finds the first such break.
+ * The audit trail's keyed hash chain, pure. Each event's hash is an HMAC-SHA-256, under the audit key,
+ * of its own fields and the hash of the event before it in the same case, so editing an event changes
+ * its hash, deleting one leaves the next event pointing at a hash that is no longer there, and nobody
+ * without the key can compute the hashes an edit would need. `verifyChain` finds the first break.
  */
 
 /** The fields an event's hash covers. The payload is covered through its digest. */
 export type ChainedFields = Pick<
   AuditEvent,
-  "caseId" | "actor" | "party" | "action" | "at" | "payloadDigest" | "prevHash"
+  "caseId" | "actor" | "party" | "action" | "at" | "payloadDigest" | "prevHash" | "keyId"
 >;
 
-/** SHA-256 over the canonical JSON of the chained fields; any extra property of `fields` is ignored. */
-export function hashEvent(fields: ChainedFields): string {
-  const { caseId, actor, party, action, at, payloadDigest, prevHash } = fields;
-  return sha256Hex(canonicalJson({ caseId, actor, party, action, at, payloadDigest, prevHash }));
+/**
+ * HMAC-SHA-256 under `key` of the canonical JSON of the chained fields (the key's id among them); any
+ * extra property of `fields` is ignored. `fields.keyId` must be `key.id`.
+ */
+export function hashEvent(fields: ChainedFields, key: AuditKey): string {
+  const { caseId, actor, party, action, at, payloadDigest, prevHash, keyId } = fields;
+  return createHmac("sha256", key.secret)
+    .update(canonicalJson({ caseId, actor, party, action, at, payloadDigest, prevHash, keyId }))
+    .digest("hex");
 }
 
 /**
@@ -40,13 +48,17 @@ export type ChainVerdict = { ok: true; count: number } | { ok: false; index: num
 
 /**
  * Checks the events of one case, oldest first, and reports the first broken link:
- * - a payload that no longer matches its digest, or fields that no longer match the hash (an edit);
- * - a `prevHash` that is not the hash of the event before (an event deleted, inserted or reordered;
- *   also an edit whose author recomputed the edited event's hash).
+ * - a payload that no longer matches its digest, or fields that no longer match the hash (an edit,
+ *   also one whose author recomputed the hash without the key);
+ * - an event hashed under a key the keyring does not hold (forged, or written under an older key the
+ *   operator did not supply), or under an older key than the event before it (keys only move forward);
+ * - a `prevHash` that is not the hash of the event before (an event deleted, inserted or reordered).
  * Deleting the newest events leaves a valid shorter chain: compare the last hash with the recorded
  * head to catch that (the Redis audit log's `verifyCaseAudit` does).
  */
-export function verifyChain(events: AuditEvent[]): ChainVerdict {
+export function verifyChain(events: AuditEvent[], keyring: AuditKeyring): ChainVerdict {
+  const keys = [keyring.current, ...keyring.previous];
+  let newestRank = keys.length;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     const broken = (reason: string): ChainVerdict => ({ ok: false, index, eventId: event.id, reason });
@@ -56,9 +68,23 @@ export function verifyChain(events: AuditEvent[]): ChainVerdict {
         `event ${event.id} (${event.action}) was edited: its payload no longer matches the digest recorded with it`,
       );
     }
-    if (hashEvent(event) !== event.hash) {
+    const rank = keys.findIndex((key) => key.id === event.keyId);
+    if (rank < 0) {
+      return broken(
+        event.keyId
+          ? `event ${event.id} (${event.action}) is hashed under audit key ${event.keyId}, which is neither OFFBOARD_AUDIT_KEY (${keyring.current.id}) nor in OFFBOARD_AUDIT_KEYS_PREVIOUS: supply that key, or the event was forged`
+          : `event ${event.id} (${event.action}) carries no audit key id: it was not written by a keyed chain`,
+      );
+    }
+    if (hashEvent(event, keys[rank]) !== event.hash) {
       return broken(`event ${event.id} (${event.action}) was edited: its fields no longer match its hash`);
     }
+    if (rank > newestRank) {
+      return broken(
+        `event ${event.id} (${event.action}) is hashed under audit key ${event.keyId}, older than the key of the event before it: keys only move forward, so it was written with a retired key`,
+      );
+    }
+    newestRank = rank;
     const expectedPrev = index === 0 ? "" : events[index - 1].hash;
     if (event.prevHash !== expectedPrev) {
       return broken(

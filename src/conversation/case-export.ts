@@ -2,13 +2,20 @@ import type { Case } from "../case";
 import { describeIdentity } from "../identity";
 import { partyLabel } from "../party";
 import type { AuditEvent } from "../ports";
-import { verifyChain } from "../audit/chain";
+import type { ChainVerdict } from "../audit/chain";
 import { renderTicketTemplate } from "../ticket/template";
 import { statusLabel } from "./case-view";
 
-/** The case and its audit trail, as JSON (complete) and Markdown (the final report people read). */
-export function caseExport(value: Case, events: AuditEvent[], at: Date): { json: string; markdown: string } {
-  const verification = verifyChain(events);
+/**
+ * The case and its audit trail, as JSON (complete) and Markdown (the final report people read), with
+ * the verdict of the trail's keyed hash chain (`AuditLog.readVerified`).
+ */
+export function caseExport(
+  value: Case,
+  events: AuditEvent[],
+  at: Date,
+  verification: ChainVerdict,
+): { json: string; markdown: string } {
   const json = JSON.stringify({ exportedAt: at.toISOString(), case: value, audit: { verification, events } }, null, 2);
   const lines = [
     `# ${value.id} — offboarding ${value.customerName ?? ""}`.trim(),

@@ -80,8 +80,8 @@ export class CaseInfoHandler {
     await this.context.authorize("export", value, actor, location);
     const capabilities = this.deps.chat.capabilities(location.platform);
     if (!capabilities.uploads) throw new NotConfiguredError("this chat platform cannot receive files from Offboard");
-    const events = await this.deps.audit.read(value.id);
-    const files = caseExport(value, events, this.context.today());
+    const { events, verification } = await this.deps.audit.readVerified(value.id);
+    const files = caseExport(value, events, this.context.today(), verification);
     await this.deps.audit.append({ caseId: value.id, actor, action: "case.exported" });
     const thread = { ...location, threadId: caseThread(value).threadId };
     const privately = capabilities.privateUploads ? { to: actor } : undefined;

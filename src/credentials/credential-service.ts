@@ -99,6 +99,8 @@ export type RevealOutcome =
   | { kind: "retrieved"; retrievedAt: string }
   | { kind: "lost" }
   | { kind: "rate_limited"; retryAfterSeconds: number }
+  /** The vault could not be read: nothing was consumed, the same link works again later. */
+  | { kind: "unavailable"; retryAfterSeconds: number }
   | { kind: "invalid" };
 
 const defaultDepositTtlSeconds = 30 * 60;
@@ -298,9 +300,10 @@ export class CredentialService {
   }
 
   /**
-   * The Reveal button: with the proof only the fragment key can make, consumes the link (one winner
-   * among any number of concurrent reveals), deletes the secret and returns its ciphertext for the
-   * browser to decrypt. An unknown token and a wrong proof get the same answer after the same work.
+   * The Reveal button: with the proof only the fragment key can make, reads the ciphertext, then
+   * consumes the link (one winner among any number of concurrent reveals), deletes the secret and
+   * returns the ciphertext for the browser to decrypt. A failed read consumes nothing. An unknown token
+   * and a wrong proof get the same answer after the same work.
    */
   async reveal(token: string, proof: unknown, visitor: Visitor): Promise<RevealOutcome> {
     const tokenHash = hashToken(String(token));
@@ -319,6 +322,20 @@ export class CredentialService {
       return { kind: "retrieved", retrievedAt };
     }
 
+    // Read before claiming: a vault failure (throttling, an outage) must leave the link usable, and
+    // must not make the next attempt look like a second visit.
+    const { caseId, accountId, secretName } = link;
+    let ciphertext: string | undefined;
+    try {
+      ciphertext = await this.deps.vault.get(secretName);
+    } catch (error) {
+      this.deps.log?.warn(
+        { caseId, accountId, err: describeError(error) },
+        "could not read the secret for a reveal; the link stays usable",
+      );
+      return { kind: "unavailable", retryAfterSeconds: 60 };
+    }
+
     const at = this.deps.clock.now().toISOString();
     const claim = await this.deps.links.claimRetrieval(tokenHash, at, this.deps.linkTtlSeconds);
     if (!claim.won)
@@ -326,8 +343,6 @@ export class CredentialService {
         ? { kind: "retrieved", retrievedAt: claim.retrievedAt }
         : { kind: "invalid" };
 
-    const { caseId, accountId, secretName } = link;
-    const ciphertext = await this.deps.vault.get(secretName);
     if (ciphertext === undefined) {
       await this.afterwards("record a lost secret", async () => {
         await this.deps.audit.append({
@@ -383,7 +398,9 @@ export class CredentialService {
     const secretName = credentialSecretName(caseId, accountId);
 
     if (!claim.won && claim.state === "retrieved") {
-      if (isCurrent && record.state === "retrieved") await this.deps.vault.destroy(secretName);
+      // Nobody can read the secret through a consumed link any more; a reveal that deleted it already
+      // makes this a no-op, one that died between its claim and the deletion leaves it to us.
+      if (isCurrent) await this.deps.vault.destroy(secretName);
       return "skipped";
     }
     const unopened = claim.won || (claim.state === "missing" && isCurrent && record.state === "link_sent");

@@ -13,6 +13,7 @@ import { shortHash, approvalHash } from "../../src/signoff";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { testAuditKeys } from "../support/audit-keys";
 
 const { redis, prefix, cleanup } = testRedis("conversation");
 afterAll(cleanup);
@@ -30,7 +31,7 @@ function setup(extra: Partial<ConversationDeps> = {}) {
   const chat = new RecordingChat();
   const deps: ConversationDeps = {
     cases: new RedisCaseStore(redis, prefix),
-    audit: new RedisAuditLog(redis, prefix),
+    audit: new RedisAuditLog(redis, prefix, testAuditKeys),
     idempotency: new RedisIdempotencyStore(redis, prefix),
     chat,
     partners: new ListedPartners(["pat"], "web"),

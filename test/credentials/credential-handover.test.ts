@@ -374,6 +374,65 @@ describe("retrieval", () => {
   });
 });
 
+describe("a Secrets Manager failure during Reveal", () => {
+  /** More throttled reads than the SDK's retries (3 attempts) absorb: the read fails. */
+  const failReads = () => h.sandbox.setFaults({ throttleNext: { "secretsmanager:GetSecretValue": 3 } });
+  afterEach(() => h.sandbox.setFaults({ throttleNext: { "secretsmanager:GetSecretValue": 0 } }));
+
+  it("answers 503 with Retry-After, leaves the link usable and alarms no one; the next Reveal works", async () => {
+    const c = await h.seedCase();
+    const { token, key } = await depositViaForm(c.id);
+    const name = credentialSecretName(c.id, accountId);
+    h.chat.clear();
+    failReads();
+    const failed = await reveal(token, revealProof(token, key));
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get("retry-after")).toBe("60");
+    expect(((await failed.json()) as { message: string }).message).toMatch(/nothing was used up.*try again/i);
+
+    expect((await h.links.getRetrieval(hashOf(token)))?.state).toBe("open");
+    expect((await fetch(`${h.baseUrl}/r/${token}`)).status).toBe(200);
+    expect(h.chat.sent).toHaveLength(0);
+    const actions = (await h.audit.read(c.id)).map((e) => e.action);
+    for (const alarm of ["credentials.revisited", "credentials.retrieved", "credentials.lost"])
+      expect(actions).not.toContain(alarm);
+    expect(await secretValue(name)).toMatch(/^v1\./);
+
+    const answer = await reveal(token, revealProof(token, key));
+    expect(answer.status).toBe(200);
+    const { ciphertext } = (await answer.json()) as { ciphertext: string };
+    expect(decryptCredentials(ciphertext, key, name)).toEqual(testCredentials);
+    expect(await secretValue(name)).toBe("ResourceNotFoundException");
+    expect(h.chat.texts("post").filter((t) => /opened again/.test(t))).toHaveLength(0);
+  });
+
+  it("still lets the expiry delete the secret when nobody reveals after the failure", async () => {
+    const c = await h.seedCase();
+    const { token, key } = await depositViaForm(c.id);
+    const scheduled = (h.expiry as RecordingExpiryScheduler).scheduled.at(-1)!;
+    failReads();
+    expect((await reveal(token, revealProof(token, key))).status).toBe(503);
+    h.sandbox.setFaults({ throttleNext: { "secretsmanager:GetSecretValue": 0 } });
+    h.chat.clear();
+
+    expect(await h.service.expire(scheduled.expiry)).toBe("expired");
+    expect(await secretValue(credentialSecretName(c.id, accountId))).toBe("ResourceNotFoundException");
+    expect(h.chat.texts("post")).toEqual([expect.stringMatching(/expired unopened/)]);
+    expect((await h.cases.get(c.id))?.credentials?.[accountId]).toMatchObject({ state: "expired" });
+  });
+
+  it("lets the expiry delete the secret of a link whose Reveal was claimed but never finished (process died)", async () => {
+    const c = await h.seedCase();
+    const { token } = await depositViaForm(c.id);
+    const scheduled = (h.expiry as RecordingExpiryScheduler).scheduled.at(-1)!;
+    const claim = await h.links.claimRetrieval(hashOf(token), new Date().toISOString(), 86400);
+    expect(claim.won).toBe(true);
+
+    expect(await h.service.expire(scheduled.expiry)).toBe("skipped");
+    expect(await secretValue(credentialSecretName(c.id, accountId))).toBe("ResourceNotFoundException");
+  });
+});
+
 describe("reveal rate limits", () => {
   let limited: Harness;
   beforeAll(async () => {

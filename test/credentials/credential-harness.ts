@@ -15,6 +15,7 @@ import { approvalHash } from "../../src/signoff";
 import { startSandbox, sandboxCredentials, type Sandbox } from "../../sandbox";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { testAuditKeys } from "../support/audit-keys";
 
 /** Obviously fake values the tests deposit, then look for everywhere they must not be. */
 export const testCredentials = {
@@ -95,7 +96,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   process.env.AWS_ENDPOINT_URL = sandbox.url;
   const vault = new SecretsManagerVault({ region: "us-east-1", credentials: sandboxCredentials, nameReuseDelayMs: 10 });
   const cases = new RedisCaseStore(redis, prefix);
-  const audit = new RedisAuditLog(redis, prefix);
+  const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
   const links = new RedisCredentialLinkStore(redis, prefix);
   const chat = new RecordingChat();
   const expiry = options.expiry?.(redis, prefix) ?? new RecordingExpiryScheduler();

@@ -68,6 +68,7 @@ describe("running the demo", () => {
         OFFBOARD_PARTNER_WEB_USERS: "U-PAT,U-SAM",
         PORT: String(port),
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        OFFBOARD_AUDIT_KEY: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       const redis = new Redis(seenEnv.REDIS_URL as string, { maxRetriesPerRequest: 1 });
       expect(await redis.ping()).toBe("PONG");

@@ -171,6 +171,7 @@ describe("the compose file", () => {
       "MicrosoftAppPassword",
       "AWS_SECRET_ACCESS_KEY",
       "OFFBOARD_ADMIN_TOKEN",
+      "OFFBOARD_AUDIT_KEY",
     ]) {
       expect(env[name]).toMatch(/^\$\{[A-Za-z_]+:?-?\}$/);
     }

@@ -20,6 +20,7 @@ import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { createCase } from "../jobs/job-fixture";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { testAuditKeys } from "../support/audit-keys";
 
 /**
  * The root handover step on its own, against the sandbox through the real AWS adapter and the core's
@@ -30,7 +31,7 @@ jest.setTimeout(60_000);
 
 const { redis, prefix, cleanup } = testRedis("root-handover");
 const cases = new RedisCaseStore(redis, prefix);
-const audit = new RedisAuditLog(redis, prefix);
+const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
 const chat = new RecordingChat();
 const workflow = new HandoffWorkflow({
   cases,

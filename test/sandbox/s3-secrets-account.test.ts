@@ -193,6 +193,19 @@ describe("Secrets Manager", () => {
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe("ThrottlingException");
   });
+
+  it("throttles exactly the next N calls of one operation and lets the others through", async () => {
+    const secrets = clients(sandbox).secrets;
+    const created = await secrets.send(new CreateSecretCommand({ Name: "offboard/throttle-next", SecretString: "x" }));
+    sandbox.setFaults({ throttleNext: { "secretsmanager:GetSecretValue": 2 } });
+    await expect(secrets.send(new DescribeSecretCommand({ SecretId: created.Name }))).resolves.toBeDefined();
+    for (let i = 0; i < 2; i++) {
+      const error = await secrets.send(new GetSecretValueCommand({ SecretId: created.Name })).catch((e: unknown) => e);
+      expect((error as Error).name).toBe("ThrottlingException");
+    }
+    expect((await secrets.send(new GetSecretValueCommand({ SecretId: created.Name }))).SecretString).toBe("x");
+    await secrets.send(new DeleteSecretCommand({ SecretId: created.Name, ForceDeleteWithoutRecovery: true }));
+  });
 });
 
 describe("Account Management primary e-mail update", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
+import { testAuditKeys } from "../support/audit-keys";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisCredentialLinkStore } from "../../adapters/redis/credential-link-store";
 import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
@@ -63,7 +64,7 @@ class MemoryVault implements SecretVault {
 
 const chat = new RecordingChat();
 const cases = new RedisCaseStore(redis, prefix);
-const audit = new RedisAuditLog(redis, prefix);
+const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
 const clock = { now: () => new Date() };
 const credentials = new CredentialService({
   cases,

@@ -1,4 +1,5 @@
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
+import { testAuditKeys } from "../support/audit-keys";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { decide, statesOf, type Act, type Role } from "../../src/authority";
@@ -41,7 +42,7 @@ const rolesByHand: Record<Persona, Role[]> = {
 
 const chat = new RecordingChat();
 const cases = new RedisCaseStore(redis, prefix);
-const audit = new RedisAuditLog(redis, prefix);
+const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
 const conversation = new OffboardConversation({
   cases,
   audit,

@@ -21,6 +21,7 @@ import {
   type SlackTestUser,
 } from "./slack-requests";
 import { FakeSlackWebApi, buttonsOf, fakeBot, type RecordedCall } from "./slack-web-api";
+import { testAuditKeys } from "./audit-keys";
 
 /**
  * The Slack adapter running for real: Bolt's ExpressReceiver mounted on an express app on 127.0.0.1:0,
@@ -59,7 +60,7 @@ export class SlackHarness {
     this.prefix = prefix;
     this.cleanup = cleanup;
     this.cases = new RedisCaseStore(redis, prefix);
-    this.audit = new RedisAuditLog(redis, prefix);
+    this.audit = new RedisAuditLog(redis, prefix, testAuditKeys);
   }
 
   async start(): Promise<this> {

@@ -11,6 +11,7 @@ import { OffboardConversation } from "../../src/conversation/offboard-conversati
 import { cardOf, cardText, executeActions, FakeBotConnector, type ConnectorCall } from "../support/bot-connector";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { testAuditKeys } from "../support/audit-keys";
 
 /**
  * The Teams adapter end to end: the real botbuilder CloudAdapter over HTTP (local mode: no
@@ -44,7 +45,7 @@ beforeAll(async () => {
   for (const p of people)
     connector.members.set(`29:${p.aad}`, { id: `29:${p.aad}`, name: p.name, aadObjectId: p.aad, tenantId: p.tenant });
   cases = new RedisCaseStore(redis, prefix);
-  audit = new RedisAuditLog(redis, prefix);
+  audit = new RedisAuditLog(redis, prefix, testAuditKeys);
   teams = createTeamsAdapter({ appType: "MultiTenant", local: true, partnerUsers: [partner.aad], redis, prefix });
   const conversation = new OffboardConversation({
     cases,

@@ -223,7 +223,8 @@
         })
         .then(function (answer) {
           if (answer.status !== 200) {
-            if (answer.status === 429) button.disabled = false;
+            // Nothing was used up: the same link may be tried again.
+            if (answer.status === 429 || answer.status === 503) button.disabled = false;
             return say(answer.body.message || "The credentials could not be revealed.", "problem");
           }
           return decrypt(answer.body.ciphertext, key, secretName).then(function (values) {
