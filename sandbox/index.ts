@@ -1,7 +1,7 @@
 /**
  * The Offboard AWS sandbox: a local stand-in for Organizations, STS, IAM, Account Management, Secrets
- * Manager and S3 over their real wire protocols, so the real SDK v3 clients can be tested and demoed
- * without AWS.
+ * Manager, S3, CloudTrail and AWS Config over their real wire protocols, so the real SDK v3 clients can be
+ * tested and demoed without AWS.
  *
  * @example
  * const sandbox = await startSandbox({ port: 0 });

@@ -70,6 +70,10 @@ export interface AccountSpec {
   iam?: IamSpec;
   buckets?: BucketSpec[];
   secrets?: { name: string; value: string; tags?: TagSpec }[];
+  /** CloudTrail trails of the account and the bucket each delivers to; logging unless `logging: false`. */
+  trails?: { name: string; bucket: string; logging?: boolean }[];
+  /** AWS Config: the configuration recorder (recording unless `recording: false`) and its delivery channel's bucket. */
+  config?: { recorder?: string; recording?: boolean; deliveryChannel?: string; bucket: string };
 }
 
 export interface RootSpec {
@@ -151,6 +155,8 @@ export interface BucketSpec {
   versioning?: "Enabled" | "Suspended" | "Off";
   tags?: TagSpec;
   objects?: { key: string; versions?: number; size?: number; deleteMarker?: boolean }[];
+  /** Lifecycle rules already on the bucket (the customer's own), e.g. expiring old logs. */
+  lifecycleRules?: { id: string; prefix?: string; expirationDays: number }[];
 }
 
 export interface HandshakeSpec {

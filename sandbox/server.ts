@@ -7,6 +7,8 @@ import { Faults, type FaultOptions } from "./faults";
 import { writeError, writeJson, writeQuery, writeRaw, type Protocol } from "./protocols/wire";
 import { defaultConditions, type AccountConditions } from "./scenario";
 import { accountManagement } from "./services/account-management";
+import { cloudtrail } from "./services/cloudtrail";
+import { configService } from "./services/config-service";
 import { iam } from "./services/iam";
 import { organizations } from "./services/organizations";
 import { s3, s3Operation, type S3Request } from "./services/s3";
@@ -149,6 +151,10 @@ export class SandboxServer {
           return writeJson(res, "json", organizations(call, route.json!));
         case "secretsmanager":
           return writeJson(res, "json", secretsManager(call, route.json!));
+        case "cloudtrail":
+          return writeJson(res, "json", cloudtrail(call, route.json!));
+        case "config":
+          return writeJson(res, "json", configService(call, route.json!));
         case "account":
           return writeJson(res, "rest-json", accountManagement(call, route.json!));
         case "iam":
@@ -233,6 +239,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 const jsonTargets: Record<string, string> = {
   AWSOrganizationsV20161128: "organizations",
   secretsmanager: "secretsmanager",
+  CloudTrail_20131101: "cloudtrail",
+  "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
+  StarlingDoveService: "config",
 };
 
 /** Works out service, protocol, operation and input of an AWS request. */
@@ -245,7 +254,8 @@ function routeOf(req: IncomingMessage, url: URL, body: string): Route {
   const scopeService = credential?.[2];
   const target = req.headers["x-amz-target"];
   if (typeof target === "string" && target.includes(".")) {
-    const [prefix, operation] = target.split(".");
+    const prefix = target.slice(0, target.lastIndexOf("."));
+    const operation = target.slice(target.lastIndexOf(".") + 1);
     const service = jsonTargets[prefix];
     if (!service)
       throw new AwsError("UnknownOperationException", `the Offboard sandbox does not serve X-Amz-Target ${target}`);
@@ -289,6 +299,9 @@ function routeOf(req: IncomingMessage, url: URL, body: string): Route {
         key: key ? decodeURIComponent(key) : undefined,
         query: url.searchParams,
         body,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(",") : (v ?? "")]),
+        ),
       };
       return { service: "s3", protocol: "rest-xml", operation: s3Operation(s3Request), accessKeyId, s3: s3Request };
     }

@@ -189,6 +189,8 @@ export interface Bucket {
   tags: Tags;
   /** The lifecycle rules as written by the client (`<Rule>` elements), absent when none. */
   lifecycleRules?: string;
+  /** `x-amz-transition-default-minimum-object-size` of the lifecycle configuration. */
+  transitionDefaultMinimumObjectSize?: "all_storage_classes_128K" | "varies_by_storage_class";
   /** Every version and delete marker, newest last. */
   versions: ObjectVersion[];
   /**
@@ -210,6 +212,20 @@ export interface Secret {
   deletedDate?: Date;
 }
 
+/** A CloudTrail trail of the account (CloudTrail API reference, Trail). */
+export interface Trail {
+  name: string;
+  arn: string;
+  s3BucketName: string;
+  isLogging: boolean;
+}
+
+/** AWS Config in the account: its configuration recorders and delivery channels (AWS Config API reference). */
+export interface ConfigState {
+  recorders: Map<string, { name: string; recording: boolean }>;
+  deliveryChannels: Map<string, { name: string; s3BucketName: string }>;
+}
+
 export interface AccountState {
   id: string;
   name: string;
@@ -223,6 +239,8 @@ export interface AccountState {
   iam: IamState;
   buckets: Map<string, Bucket>;
   secrets: Map<string, Secret>;
+  trails: Map<string, Trail>;
+  config: ConfigState;
   pendingEmailUpdate?: { email: string; otp: string; expiresAt: Date };
 }
 
@@ -410,8 +428,23 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
     iam: emptyIam(),
     buckets: new Map(),
     secrets: new Map(),
+    trails: new Map(),
+    config: { recorders: new Map(), deliveryChannels: new Map() },
   };
   state.accounts.set(id, account);
+  for (const t of spec.trails ?? [])
+    account.trails.set(t.name, {
+      name: t.name,
+      arn: `arn:aws:cloudtrail:us-east-1:${id}:trail/${t.name}`,
+      s3BucketName: t.bucket,
+      isLogging: t.logging ?? true,
+    });
+  if (spec.config) {
+    const recorder = spec.config.recorder ?? "default";
+    const channel = spec.config.deliveryChannel ?? "default";
+    account.config.recorders.set(recorder, { name: recorder, recording: spec.config.recording ?? true });
+    account.config.deliveryChannels.set(channel, { name: channel, s3BucketName: spec.config.bucket });
+  }
   const iam = account.iam;
   const created = daysAgo(600);
 
@@ -576,6 +609,17 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       tags: { ...b.tags },
       versions: [],
       versionOrder: new Map(),
+      ...(b.lifecycleRules?.length
+        ? {
+            lifecycleRules: b.lifecycleRules
+              .map(
+                (r) =>
+                  `<Rule><ID>${r.id}</ID><Filter><Prefix>${r.prefix ?? ""}</Prefix></Filter><Status>Enabled</Status><Expiration><Days>${r.expirationDays}</Days></Expiration></Rule>`,
+              )
+              .join(""),
+            transitionDefaultMinimumObjectSize: "all_storage_classes_128K" as const,
+          }
+        : {}),
     };
     for (const o of b.objects ?? []) {
       for (let v = 0; v < Math.max(1, o.versions ?? 1); v++)
@@ -594,6 +638,24 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
       createdDate: created,
     });
   }
+}
+
+/**
+ * What still delivers into a bucket of the account: a logging CloudTrail trail, or an AWS Config delivery channel
+ * while a configuration recorder records. Deleting such a bucket fails (S3 DeleteBucket: BucketNotEmpty), because
+ * the next delivery lands in it again once it has been emptied.
+ */
+export function bucketWriters(account: AccountState, bucket: string): string[] {
+  const trails = [...account.trails.values()]
+    .filter((t) => t.isLogging && t.s3BucketName === bucket)
+    .map((t) => `CloudTrail trail ${t.name}`);
+  const recording = [...account.config.recorders.values()].some((r) => r.recording);
+  const channels = recording
+    ? [...account.config.deliveryChannels.values()]
+        .filter((c) => c.s3BucketName === bucket)
+        .map((c) => `AWS Config delivery channel ${c.name}`)
+    : [];
+  return [...trails, ...channels];
 }
 
 export function newCertificate(state: SandboxState, at: Date): SigningCertificate {

@@ -31,6 +31,8 @@ export interface PlannedBucket {
   name: string;
   disposition: BucketDisposition;
   objectVersions?: number;
+  /** What writes into it; "delete" stops them first. */
+  writers?: string[];
 }
 
 export interface PlannedInvitation {

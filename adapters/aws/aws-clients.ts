@@ -1,4 +1,6 @@
 import { AccountClient } from "@aws-sdk/client-account";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -13,6 +15,10 @@ export interface AccountClients {
   iam: IAMClient;
   organizations: OrganizationsClient;
   s3: S3Client;
+  /** The account's own trails, stopped before a bucket they deliver to is deleted. */
+  cloudtrail: CloudTrailClient;
+  /** AWS Config's recorder and delivery channels, for the same reason. */
+  config: ConfigServiceClient;
 }
 
 export interface AwsClientOptions {
@@ -119,6 +125,8 @@ export class AwsClients {
       iam: this.paced(new IAMClient(this.config(credentials))),
       organizations: this.paced(new OrganizationsClient(this.config(credentials))),
       s3: this.paced(new S3Client({ ...this.config(credentials), forcePathStyle: true })),
+      cloudtrail: this.paced(new CloudTrailClient(this.config(credentials))),
+      config: this.paced(new ConfigServiceClient(this.config(credentials))),
     };
   }
 

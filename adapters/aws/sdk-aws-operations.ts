@@ -50,7 +50,7 @@ import { partnerTrust, withoutPartnerTrust, type PartnerPrincipals } from "../..
 import type { BucketDisposition } from "../../src/plan";
 import { allPages, awsCall, awsRemoval } from "./aws-call";
 import type { AwsClients } from "./aws-clients";
-import { applyBucketDisposition, countObjectVersions } from "./bucket-disposition";
+import { applyBucketDisposition, bucketWriters, countObjectVersions } from "./bucket-disposition";
 import { isProtectedRolePath, revokeIamArtifact } from "./iam-revocation";
 
 export interface SdkAwsOperationsOptions {
@@ -134,10 +134,10 @@ export class SdkAwsOperations implements AwsOperations {
   }
 
   async inspectAccount(accountId: string): Promise<AccountInspection> {
-    const { iam, s3 } = this.clients.member(accountId);
+    const member = this.clients.member(accountId);
     const [artifacts, buckets, invitations] = await Promise.all([
-      this.findArtifacts(iam, accountId),
-      this.findBuckets(s3, accountId),
+      this.findArtifacts(member.iam, accountId),
+      this.findBuckets(member, accountId),
       this.listInvitations(accountId),
     ]);
     return { accountId, artifacts, buckets, invitations };
@@ -204,7 +204,7 @@ export class SdkAwsOperations implements AwsOperations {
   }
 
   applyBucketDisposition(accountId: string, bucket: string, disposition: BucketDisposition): Promise<ChangeOutcome> {
-    return applyBucketDisposition(this.clients.member(accountId).s3, accountId, bucket, disposition);
+    return applyBucketDisposition(this.clients.member(accountId), accountId, bucket, disposition);
   }
 
   async removeAccount(accountId: string): Promise<ChangeOutcome> {
@@ -437,12 +437,27 @@ export class SdkAwsOperations implements AwsOperations {
     return Object.fromEntries(tags.map((t) => [t.Key ?? "", t.Value ?? ""]));
   }
 
-  private async findBuckets(s3: import("@aws-sdk/client-s3").S3Client, accountId: string): Promise<FoundBucket[]> {
+  private async findBuckets(
+    clients: import("./aws-clients").AccountClients,
+    accountId: string,
+  ): Promise<FoundBucket[]> {
+    const s3 = clients.s3;
     const wanted = new Set(partnerBucketNames(accountId));
     const out = await awsCall("ListBuckets", accountId, () => s3.send(new ListBucketsCommand({})));
     const names = (out.Buckets ?? []).map((b) => b.Name!).filter((n) => wanted.has(n));
     return Promise.all(
-      names.sort().map(async (name) => ({ name, objectVersions: await countObjectVersions(s3, accountId, name) })),
+      names.sort().map(async (name) => {
+        const writers = await bucketWriters(clients, accountId, name);
+        const found = [
+          ...writers.trails.map((t) => `CloudTrail trail ${t.arn || t.name}`),
+          ...writers.channels.map((c) => `AWS Config delivery channel ${c}`),
+        ];
+        return {
+          name,
+          objectVersions: await countObjectVersions(s3, accountId, name),
+          ...(found.length ? { writers: found } : {}),
+        };
+      }),
     );
   }
 }

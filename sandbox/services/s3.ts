@@ -1,7 +1,14 @@
 import { AwsError } from "../aws-error";
 import type { Call } from "../call";
 import { defaultPageSize } from "../pagination";
-import { addObjectVersion, newObjectVersion, type AccountState, type Bucket, type ObjectVersion } from "../state";
+import {
+  addObjectVersion,
+  bucketWriters,
+  newObjectVersion,
+  type AccountState,
+  type Bucket,
+  type ObjectVersion,
+} from "../state";
 import { escapeXml, xmlBlocks, xmlElement, xmlText } from "../xml";
 
 /**
@@ -14,6 +21,8 @@ export interface S3Request {
   key?: string;
   query: URLSearchParams;
   body: string;
+  /** Request headers, lower-case names. */
+  headers?: Record<string, string>;
 }
 
 export interface S3Response {
@@ -80,9 +89,14 @@ export function s3(call: Call, r: S3Request): S3Response {
     case "ListObjectVersions":
       return listObjectVersions(bucket, r.query);
     case "DeleteObjects":
-      return deleteObjects(call, bucket, r.body);
+      return delivered(call, account, bucket, deleteObjects(call, bucket, r.body));
     case "DeleteObject":
-      return deleteObject(call, bucket, r.key!, r.query.get("versionId") ?? undefined);
+      return delivered(
+        call,
+        account,
+        bucket,
+        deleteObject(call, bucket, r.key!, r.query.get("versionId") ?? undefined),
+      );
     case "DeleteBucket":
       if (bucket.versions.length > 0)
         throw new AwsError(
@@ -102,14 +116,29 @@ export function s3(call: Call, r: S3Request): S3Response {
           400,
         );
       bucket.lifecycleRules = rules.map((rule) => `<Rule>${rule}</Rule>`).join("");
-      return { status: 200 };
+      bucket.transitionDefaultMinimumObjectSize =
+        r.headers?.["x-amz-transition-default-minimum-object-size"] === "varies_by_storage_class"
+          ? "varies_by_storage_class"
+          : "all_storage_classes_128K";
+      applyTransitions(bucket);
+      return {
+        status: 200,
+        headers: { "x-amz-transition-default-minimum-object-size": bucket.transitionDefaultMinimumObjectSize },
+      };
     }
     case "GetBucketLifecycleConfiguration":
       if (!bucket.lifecycleRules)
         throw new AwsError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist.", 404, {
           BucketName: bucket.name,
         });
-      return xmlDoc(`<LifecycleConfiguration ${ns}>${bucket.lifecycleRules}</LifecycleConfiguration>`);
+      return {
+        ...xmlDoc(`<LifecycleConfiguration ${ns}>${bucket.lifecycleRules}</LifecycleConfiguration>`),
+        headers: {
+          "content-type": "application/xml",
+          "x-amz-transition-default-minimum-object-size":
+            bucket.transitionDefaultMinimumObjectSize ?? "all_storage_classes_128K",
+        },
+      };
     case "DeleteBucketLifecycle":
       bucket.lifecycleRules = undefined;
       return { status: 204 };
@@ -128,6 +157,56 @@ export function s3(call: Call, r: S3Request): S3Response {
         501,
       );
   }
+}
+
+/** Storage classes that take objects under 128 KB when the configuration says `varies_by_storage_class`. */
+const smallObjectClasses = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+const smallObjectBytes = 128 * 1024;
+
+/**
+ * Applies the bucket's lifecycle transitions at once (time compressed: S3 runs them asynchronously, within days).
+ * Amazon S3 API reference, PutBucketLifecycleConfiguration, TransitionDefaultMinimumObjectSize:
+ * `all_storage_classes_128K` (the default) keeps objects under 128 KB from transitioning to any storage class;
+ * `varies_by_storage_class` lets them transition to Glacier Flexible Retrieval (GLACIER) and Glacier Deep Archive.
+ * A filter's ObjectSizeGreaterThan overrides the default.
+ */
+function applyTransitions(bucket: Bucket): void {
+  const latest = new Map<string, number>();
+  for (const v of bucket.versions) latest.set(v.key, Math.max(latest.get(v.key) ?? 0, v.seq));
+  for (const rule of xmlBlocks(bucket.lifecycleRules ?? "", "Rule")) {
+    if (xmlText(rule, "Status") !== "Enabled") continue;
+    const prefix = xmlText(rule, "Prefix") ?? "";
+    const sizeOver = xmlText(rule, "ObjectSizeGreaterThan");
+    const eligible = (v: ObjectVersion, storageClass: string) => {
+      if (v.deleteMarker || !v.key.startsWith(prefix)) return false;
+      if (sizeOver !== undefined) return v.size > Number(sizeOver);
+      return (
+        v.size >= smallObjectBytes ||
+        (bucket.transitionDefaultMinimumObjectSize === "varies_by_storage_class" &&
+          smallObjectClasses.has(storageClass))
+      );
+    };
+    const current = xmlText(xmlBlocks(rule, "Transition")[0] ?? "", "StorageClass");
+    const noncurrent = xmlText(xmlBlocks(rule, "NoncurrentVersionTransition")[0] ?? "", "StorageClass");
+    for (const v of bucket.versions) {
+      const storageClass = latest.get(v.key) === v.seq ? current : noncurrent;
+      if (storageClass && eligible(v, storageClass)) v.storageClass = storageClass;
+    }
+  }
+}
+
+/**
+ * A bucket a trail or Config delivery channel still writes to gets its next delivery right after it was emptied,
+ * so DeleteBucket then answers BucketNotEmpty (Amazon S3 API reference, DeleteBucket: every object, version and
+ * delete marker must be deleted first). Time is compressed: CloudTrail delivers about every 5 minutes.
+ */
+function delivered(call: Call, account: AccountState, bucket: Bucket, response: S3Response): S3Response {
+  for (const writer of bucketWriters(account, bucket.name)) {
+    const service = writer.startsWith("CloudTrail") ? "CloudTrail" : "Config";
+    const key = `AWSLogs/${account.id}/${service}/us-east-1/delivery-${call.state.objectVersionSeq + 1}.json.gz`;
+    addObjectVersion(bucket, newObjectVersion(call.state, key, false, 2048));
+  }
+  return response;
 }
 
 function findBucket(call: Call, name: string): Bucket {

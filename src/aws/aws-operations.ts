@@ -69,6 +69,8 @@ export interface FoundBucket {
   name: string;
   /** Object versions and delete markers it holds, for the plan's detail. */
   objectVersions: number;
+  /** What in the account writes into it (`CloudTrail trail <arn>`, `AWS Config delivery channel <name>`). */
+  writers?: string[];
 }
 
 /** An invitation (handshake) to join another organization, waiting in the member account. */
@@ -134,8 +136,9 @@ export interface AwsOperations {
   /** Removes the tags whose key (or value) names `tagWord` (e.g. "Optimization") and keeps the artifact. */
   untagArtifact(accountId: string, artifact: ArtifactRef, tagWord: string): Promise<ChangeOutcome>;
   /**
-   * keep: nothing; archive: a lifecycle rule moving every object to GLACIER; delete: every version and delete marker,
-   * then the bucket.
+   * keep: nothing; archive: a lifecycle rule moving every object to GLACIER, whatever its size, beside the bucket's
+   * other rules; delete: the account's trails and Config delivery into it stopped, every version and delete marker
+   * deleted, then the bucket.
    */
   applyBucketDisposition(accountId: string, bucket: string, disposition: BucketDisposition): Promise<ChangeOutcome>;
 

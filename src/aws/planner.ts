@@ -122,11 +122,16 @@ export function buildPlan(input: PlanInput): Plan {
       accountName: member?.name,
       member: member?.status === "ACTIVE",
       artifacts,
-      buckets: inspection.buckets.map((b) => ({
-        name: b.name,
-        disposition: answers.bucketDisposition,
-        objectVersions: b.objectVersions,
-      })),
+      buckets: inspection.buckets.map((b) => {
+        if (answers.bucketDisposition === "delete" && b.writers?.length)
+          warnings.push(`before ${b.name} is deleted, the run stops what writes to it: ${b.writers.join(", ")}`);
+        return {
+          name: b.name,
+          disposition: answers.bucketDisposition,
+          objectVersions: b.objectVersions,
+          ...(b.writers?.length ? { writers: b.writers } : {}),
+        };
+      }),
       invitation,
       rootHandover: root.path,
       rootHandoverReason: root.reason,

@@ -6,9 +6,11 @@ import { credentialSecretName } from "../../src/credentials/credential-crypto";
 
 /**
  * The IAM policy documents in docs/iam are what a partner attaches in production, and nothing but this
- * test ties them to the code: it reads every AWS SDK command the product imports and checks that one of
- * the documents allows the IAM action behind it. A command added without its action fails here, with the
- * action and the document to add it to, instead of failing as AccessDenied in a customer's handoff.
+ * test ties them to the code: it reads every AWS SDK command the product imports and checks that the
+ * document of the identity that makes the call (the management account, or the member-account role)
+ * allows the IAM action behind it, with the dependent actions AWS's references require. A command added
+ * without its action fails here, with the action and the document to add it to, instead of failing as
+ * AccessDenied in a customer's handoff; a grant no call needs fails too, so the documents stay least privilege.
  */
 const root = join(__dirname, "..", "..");
 const managementFile = "docs/iam/management-account-policy.json";
@@ -103,6 +105,8 @@ const iamPrefixOf: Record<string, string> = {
   "secrets-manager": "secretsmanager",
   account: "account",
   kms: "kms",
+  cloudtrail: "cloudtrail",
+  "config-service": "config",
 };
 
 /** S3 operations whose IAM action has another name (Service Authorization Reference, Amazon S3). */
@@ -126,12 +130,23 @@ const s3ActionsOf: Record<string, string[]> = {
 
 /** Operations that also need a second action (the API authorizes both). */
 const alsoNeeds: Record<string, string[]> = {
+  // Organizations API reference, AcceptHandshake: "If you enabled all features in the organization, the user must
+  // also have the iam:CreateServiceLinkedRole permission so that Organizations can create the required
+  // service-linked role named AWSServiceRoleForOrganizations."
+  "organizations:AcceptHandshake": ["iam:CreateServiceLinkedRole"],
   // Account Management authorizes a primary-email change with this IAM action too.
   "account:StartPrimaryEmailUpdate": ["iam:UpdateAccountEmailAddress"],
   "account:AcceptPrimaryEmailUpdate": ["iam:UpdateAccountEmailAddress"],
   // The vault tags every secret it creates (case, account), which needs TagResource.
   "secretsmanager:CreateSecret": ["secretsmanager:TagResource"],
+  // With a customer managed key (OFFBOARD_SECRETS_KMS_KEY_ID), Secrets Manager calls KMS with the caller's
+  // permissions (Secrets Manager User Guide, "Secret encryption and decryption"): GenerateDataKey to encrypt a new
+  // secret value, Decrypt to read it.
+  "secretsmanager:GetSecretValue": ["kms:Decrypt"],
 };
+
+/** KMS actions Secrets Manager takes for CreateSecret with a customer managed key (same page). */
+alsoNeeds["secretsmanager:CreateSecret"].push("kms:GenerateDataKey");
 
 /** Operations any authenticated caller may make. */
 const needsNoPermission = new Set(["sts:GetCallerIdentity"]);
@@ -147,6 +162,14 @@ function iamActionsFor(use: Pick<SdkUse, "service" | "operation">): string[] {
   return [...primary, ...primary.flatMap((a) => alsoNeeds[a] ?? [])].filter((a) => !needsNoPermission.has(a));
 }
 
+/** The identity that makes a call: the partner's management account, or a session of the member-account role. */
+type Identity = "management" | "member";
+
+/** Which identity a call runs as: what acts inside member accounts runs as the member role. */
+function identityOf(action: string): Identity {
+  return documentFor(action).file === memberFile ? "member" : "management";
+}
+
 /** Where a missing action most likely belongs: what runs inside member accounts goes to the member role. */
 function documentFor(action: string): { file: string; other: string } {
   const [prefix, name] = action.split(":");
@@ -159,6 +182,8 @@ function documentFor(action: string): { file: string; other: string } {
   ];
   const member =
     prefix === "s3" ||
+    prefix === "cloudtrail" ||
+    prefix === "config" ||
     (prefix === "iam" && !/Organizations|AccountEmailAddress/.test(name)) ||
     (prefix === "organizations" && memberSideOrganizations.includes(name));
   return member ? { file: memberFile, other: managementFile } : { file: managementFile, other: memberFile };
@@ -231,8 +256,15 @@ const rootSessionAllows = (management: PolicyDocument, action: string) =>
   );
 
 /**
- * Every action the code needs that no document allows, as lines telling where to add it. An IAM call in
- * a root-session file may instead be allowed by a task policy the management policy can assume.
+ * Whether an action of a root-session file runs in the root session (its task policy decides, see
+ * rootSessionDenials) rather than as the management identity sitting in the same file (ListOrganizationsFeatures).
+ */
+const runsAsRootSession = (use: SdkUse, action: string, rootSessionFiles: Set<string>) =>
+  rootSessionFiles.has(use.file) && action.startsWith("iam:") && identityOf(action) === "member";
+
+/**
+ * Every action the code needs that the document of the identity making the call does not allow, as lines telling
+ * where to add it. An IAM call in a root-session file is the task policy's to allow (rootSessionDenials).
  */
 function missingActions(
   uses: SdkUse[],
@@ -243,9 +275,8 @@ function missingActions(
   const lines = new Map<string, string>();
   for (const use of uses) {
     for (const action of iamActionsFor(use)) {
-      if (allows(management, action) || allows(member, action)) continue;
-      if (rootSessionFiles.has(use.file) && action.startsWith("iam:") && rootSessionAllows(management, action))
-        continue;
+      if (runsAsRootSession(use, action, rootSessionFiles)) continue;
+      if (allows(identityOf(action) === "member" ? member : management, action)) continue;
       const where = documentFor(action);
       const existing = lines.get(action);
       const from = `${use.operation} in ${use.file}`;
@@ -259,6 +290,24 @@ function missingActions(
     }
   }
   return [...lines.values()].sort();
+}
+
+/**
+ * Allowed actions no call of the product needs, as the identity that document belongs to: each is a grant to take
+ * out (or a call whose dependent action is missing from alsoNeeds).
+ */
+function unusedGrants(uses: SdkUse[], docs: Record<Identity, PolicyDocument>, rootSessionFiles: Set<string>): string[] {
+  const needed: Record<Identity, Set<string>> = { management: new Set(), member: new Set() };
+  for (const use of uses)
+    for (const action of iamActionsFor(use))
+      if (!runsAsRootSession(use, action, rootSessionFiles)) needed[identityOf(action)].add(action.toLowerCase());
+  const unused: string[] = [];
+  for (const identity of ["management", "member"] as const)
+    for (const s of docs[identity].Statement ?? [])
+      for (const action of s.Effect === "Allow" ? asList(s.Action) : [])
+        if (!needed[identity].has(action.toLowerCase()))
+          unused.push(`${action} in ${identity === "member" ? memberFile : managementFile} (statement ${s.Sid})`);
+  return unused;
 }
 
 /**
@@ -336,6 +385,59 @@ describe("IAM policy documents", () => {
     if (missing.length > 0) throw new Error(failureReport(missing));
   });
 
+  it("grants nothing that no call needs", () => {
+    const unused = unusedGrants(uses, { management, member }, rootSessionFiles);
+    if (unused.length > 0)
+      throw new Error(
+        `The IAM policy documents grant ${unused.length} action(s) no call of the product needs:\n  - ${unused.join("\n  - ")}\n` +
+          "Take each out, or, if an API needs it as a dependent action, name it in alsoNeeds in test/ops/iam-policies.test.ts with AWS's reference.",
+      );
+  });
+
+  it("checks an action against the document of the identity that calls it, not against either document", () => {
+    // RemoveAccountFromOrganization runs as the management account: the member role granting it does not count.
+    const moved = {
+      management: {
+        ...management,
+        Statement: management.Statement!.map((s) => ({
+          ...s,
+          Action: asList(s.Action).filter((a) => a !== "organizations:RemoveAccountFromOrganization"),
+        })),
+      },
+      member: {
+        ...member,
+        Statement: [
+          ...member.Statement!,
+          { Sid: "Misplaced", Effect: "Allow", Action: "organizations:RemoveAccountFromOrganization", Resource: "*" },
+        ],
+      },
+    };
+    expect(missingActions(uses, moved.management, moved.member, rootSessionFiles).join("\n")).toContain(
+      `"organizations:RemoveAccountFromOrganization" (used by RemoveAccountFromOrganization in`,
+    );
+    expect(unusedGrants(uses, moved, rootSessionFiles)).toEqual([
+      `organizations:RemoveAccountFromOrganization in ${memberFile} (statement Misplaced)`,
+    ]);
+  });
+
+  it("asks for the dependent actions AWS's references require", () => {
+    expect(iamActionsFor({ service: "organizations", operation: "AcceptHandshake" })).toEqual([
+      "organizations:AcceptHandshake",
+      "iam:CreateServiceLinkedRole",
+    ]);
+    expect(identityOf("iam:CreateServiceLinkedRole")).toBe("member");
+    expect(
+      resourceCovered(
+        member,
+        "iam:CreateServiceLinkedRole",
+        "arn:aws:iam::123456789012:role/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations",
+      ),
+    ).toBe(true);
+    expect(resourceCovered(member, "iam:CreateServiceLinkedRole", "arn:aws:iam::123456789012:role/anything")).toBe(
+      false,
+    );
+  });
+
   it("reports a removed action with the document to add it to", () => {
     const withoutRemove = {
       ...management,
@@ -405,6 +507,7 @@ describe("IAM policy documents", () => {
     expect(iamActionsFor({ service: "s3", operation: "DeleteBucket" })).toEqual(["s3:DeleteBucket"]);
     expect(iamActionsFor({ service: "secrets-manager", operation: "GetSecretValue" })).toEqual([
       "secretsmanager:GetSecretValue",
+      "kms:Decrypt",
     ]);
     expect(iamActionsFor({ service: "account", operation: "StartPrimaryEmailUpdate" })).toEqual([
       "account:StartPrimaryEmailUpdate",

@@ -1,4 +1,6 @@
 import { AccountClient } from "@aws-sdk/client-account";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -23,6 +25,8 @@ export function clients(sandbox: Sandbox, credentials: Keys = sandboxCredentials
     account: new AccountClient(config),
     secrets: new SecretsManagerClient(config),
     s3: new S3Client({ ...config, forcePathStyle: true }),
+    cloudtrail: new CloudTrailClient(config),
+    config: new ConfigServiceClient(config),
   };
 }
 
