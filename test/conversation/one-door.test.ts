@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createLogger } from "../../adapters/log/logger";
+import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisKeys } from "../../adapters/redis/keys";
 import { freeLoopbackPort } from "../../scripts/local-redis";
@@ -7,6 +8,7 @@ import type { Case } from "../../src/case";
 import { loadConfig } from "../../src/config";
 import type { ChatLocation, Identity, Platform } from "../../src/identity";
 import { startOffboard, type RunningOffboard } from "../../src/main";
+import { testAuditKeys } from "../support/audit-keys";
 import { FakeBotConnector } from "../support/bot-connector";
 import type { ChatObserver } from "../support/chat-contract";
 import { DemoObserver, SlackObserver, TeamsObserver } from "../support/chat-harnesses";
@@ -22,6 +24,7 @@ import { FakeSlackWebApi } from "../support/slack-web-api";
 const { redis, prefix: redisPrefix, cleanup } = testRedis("one-door");
 const prefix = `${redisPrefix}bot:`;
 const cases = new RedisCaseStore(redis, prefix);
+const auditOf = (caseId: string) => new RedisAuditLog(redis, prefix, testAuditKeys).read(caseId);
 let running: RunningOffboard;
 let web: FakeSlackWebApi;
 let connector: FakeBotConnector;
@@ -31,26 +34,34 @@ let seq = 0;
 interface Door {
   platform: Platform;
   partner: Identity;
+  /** A customer colleague: in the channel, no approver. */
+  colleague: Identity;
   channel: ChatLocation;
   seen: ChatObserver;
-  /** Writes `text` as the partner: addressed to the bot (mention or slash) or not, top level or in a thread. */
-  say(text: string, how: { mention: boolean; threadId?: string }): Promise<void>;
+  /**
+   * Writes `text` as the partner (or `as`): addressed to the bot (mention or slash) or not, top level or in a
+   * thread.
+   */
+  say(text: string, how: { mention: boolean; threadId?: string; as?: Identity }): Promise<void>;
 }
 
 const doors: Record<Platform, () => Door> = {
   slack: () => {
     const slack = new SlackRequester(`${base}/slack/events`);
     const user = { id: "UPARTNER1", teamId: "TPARTNER", name: "pat.partner" };
+    const colleague = { id: "UCOLIN1", teamId: "TACME", name: "colin" };
     const channel = { platform: "slack" as const, channelId: "CDOOR1", teamId: "TPARTNER" };
     web.channels.set(channel.channelId, { id: channel.channelId, is_ext_shared: true, is_shared: true });
     return {
       platform: "slack",
       partner: { platform: "slack", userId: user.id, teamId: user.teamId },
+      colleague: { platform: "slack", userId: colleague.id, teamId: colleague.teamId },
       channel,
       seen: new SlackObserver(web),
       say: async (text, how) => {
-        if (how.mention) await slack.mention(user, channel.channelId, text, how.threadId);
-        else await slack.reply(user, channel.channelId, how.threadId!, text);
+        const who = how.as?.userId === colleague.id ? colleague : user;
+        if (how.mention) await slack.mention(who, channel.channelId, text, how.threadId);
+        else await slack.reply(who, channel.channelId, how.threadId!, text);
       },
     };
   },
@@ -60,9 +71,11 @@ const doors: Record<Platform, () => Door> = {
     return {
       platform: "teams",
       partner,
+      colleague: seen.other,
       channel: seen.channel,
       seen,
       say: async (text, how) => {
+        const from = how.as ?? partner;
         const id = `${1_900_000_000_000 + ++seq}`;
         const conversationId = `${seen.channel.channelId};messageid=${how.threadId ?? id}`;
         const bot = { id: "28:offboard-bot", name: "Offboard" };
@@ -75,10 +88,10 @@ const doors: Record<Platform, () => Door> = {
             channelId: "msteams",
             serviceUrl: connector.url,
             timestamp: new Date().toISOString(),
-            from: { id: `29:${partner.userId}`, name: partner.name, aadObjectId: partner.userId },
+            from: { id: `29:${from.userId}`, name: from.name, aadObjectId: from.userId },
             recipient: bot,
             conversation: { id: conversationId, conversationType: "channel", isGroup: true },
-            channelData: { tenant: { id: partner.teamId }, channel: { id: seen.channel.channelId } },
+            channelData: { tenant: { id: from.teamId }, channel: { id: seen.channel.channelId } },
             text: how.mention ? `<at>Offboard</at> ${text}` : text,
             textFormat: "plain",
             entities: how.mention ? [{ type: "mention", text: "<at>Offboard</at>", mentioned: bot }] : [],
@@ -94,6 +107,7 @@ const doors: Record<Platform, () => Door> = {
     return {
       platform: "web",
       partner: { platform: "web", userId: "U-PAT", teamId: "T-PARTNER", name: "Pat Morgan" },
+      colleague: { platform: "web", userId: "U-DEV", teamId: "T-CUSTOMER", name: "Dev Patel" },
       channel: seen.channel,
       seen,
       say: async (text, how) => {
@@ -101,7 +115,7 @@ const doors: Record<Platform, () => Door> = {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({
-            user: "U-PAT",
+            user: how.as?.userId ?? "U-PAT",
             text: how.mention ? `@Offboard ${text}` : text,
             threadId: how.threadId,
           }),
@@ -210,6 +224,21 @@ describe.each(["slack", "teams", "web"] as const)("one door on %s", (platform) =
     expect(notices.join("\n")).not.toMatch(/reference [0-9a-f]{8}/);
   });
 
+  it("refuses `run` from someone who is not a partner member, privately, naming who may, audited", async () => {
+    await door.say("run", { mention: true, threadId: thread.threadId, as: door.colleague });
+    const notices = await eventually(
+      () => door.seen.privateNotices(thread, door.colleague),
+      (n) => n.some((t) => /only a partner member can run the handoff/i.test(t)),
+      "the refusal",
+    );
+    expect(notices.length).toBeGreaterThan(0);
+    const events = await auditOf(value.id);
+    expect(events.filter((e) => e.action === "run.denied").map((e) => e.actor)).toEqual([
+      `${platform}:${door.colleague.userId}@${door.colleague.teamId}`,
+    ]);
+    expect((await door.seen.messages(thread, door.partner)).map((m) => m.text).join()).not.toMatch(/only a partner/i);
+  });
+
   it("exports two files, <case>.json and <case>.md, to the requester alone where the platform can, and one line", async () => {
     await door.say("export", { mention: true, threadId: thread.threadId });
     const files = await eventually(
@@ -220,8 +249,12 @@ describe.each(["slack", "teams", "web"] as const)("one door on %s", (platform) =
     expect(files.map((f) => f.filename).sort()).toEqual([`${value.id}.json`, `${value.id}.md`]);
     const json = JSON.parse(files.find((f) => f.filename.endsWith(".json"))!.content) as { case: { id: string } };
     expect(json.case.id).toBe(value.id);
-    const line = (await door.seen.messages(thread, door.partner)).find((m) => m.text.includes("exported"));
-    expect(line?.text.length).toBeLessThan(300);
+    const messages = await eventually(
+      () => door.seen.messages(thread, door.partner),
+      (m) => m.some((x) => x.text.includes("exported")),
+      "the line about the export",
+    );
+    expect(messages.find((m) => m.text.includes("exported"))!.text.length).toBeLessThan(300);
     if (running.chat.capabilities(platform).privateUploads) {
       const other = platform === "teams" ? door.seen.other : door.seen.person;
       expect(await door.seen.files(thread, other)).toEqual([]);
