@@ -1,19 +1,22 @@
 import { randomBytes } from "node:crypto";
-import { createLogger } from "../../adapters/log/logger";
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisKeys } from "../../adapters/redis/keys";
-import { freeLoopbackPort } from "../../scripts/local-redis";
 import type { Case } from "../../src/case";
-import { loadConfig } from "../../src/config";
 import type { ChatLocation, Identity, Platform } from "../../src/identity";
-import { startOffboard, type RunningOffboard } from "../../src/main";
+import type { RunningOffboard } from "../../src/main";
 import { testAuditKeys } from "../support/audit-keys";
 import { FakeBotConnector } from "../support/bot-connector";
 import type { ChatObserver } from "../support/chat-contract";
-import { DemoObserver, SlackObserver, TeamsObserver } from "../support/chat-harnesses";
-import { deleteKeysWithPrefix, testRedis, testRedisUrl } from "../support/redis";
-import { SlackRequester, testBotToken, testSigningSecret } from "../support/slack-requests";
+import {
+  DemoObserver,
+  SlackObserver,
+  startAllPlatforms,
+  TeamsObserver,
+  type AllPlatforms,
+} from "../support/chat-harnesses";
+import { testRedis } from "../support/redis";
+import { SlackRequester } from "../support/slack-requests";
 import { FakeSlackWebApi } from "../support/slack-web-api";
 
 /**
@@ -21,9 +24,9 @@ import { FakeSlackWebApi } from "../support/slack-web-api";
  * production wiring), the same words typed on each, the same outcome — the core's one reading rule, `export` as two
  * files, and a person's mistake answered differently from our failure.
  */
-const { redis, prefix: redisPrefix, cleanup } = testRedis("one-door");
-const prefix = `${redisPrefix}bot:`;
-const cases = new RedisCaseStore(redis, prefix);
+const { redis, cleanup } = testRedis("one-door");
+let prefix: string;
+let cases: RedisCaseStore;
 const auditOf = (caseId: string) => new RedisAuditLog(redis, prefix, testAuditKeys).read(caseId);
 let running: RunningOffboard;
 let web: FakeSlackWebApi;
@@ -128,35 +131,17 @@ const doors: Record<Platform, () => Door> = {
   },
 };
 
+let all: AllPlatforms;
+
 beforeAll(async () => {
-  web = await new FakeSlackWebApi().start();
-  connector = await FakeBotConnector.start();
-  const port = await freeLoopbackPort();
-  base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl,
-    PORT: String(port),
-    PUBLIC_BASE_URL: base,
-    OFFBOARD_KEY_PREFIX: prefix,
-    LOG_LEVEL: "silent",
-    SLACK_BOT_TOKEN: testBotToken,
-    SLACK_SIGNING_SECRET: testSigningSecret,
-    SLACK_API_URL: web.url,
-    OFFBOARD_PARTNER_SLACK_USERS: "UPARTNER1",
-    TEAMS_LOCAL: "1",
-    OFFBOARD_PARTNER_TEAMS_USERS: "aad-pat",
-    OFFBOARD_DEMO_CHANNEL: "1",
-    OFFBOARD_PARTNER_WEB_USERS: "U-PAT",
-  });
-  running = await startOffboard(config, { role: "web", host: "127.0.0.1", logger: createLogger("silent") });
+  all = await startAllPlatforms("one-door");
+  ({ running, web, connector, base, prefix } = all);
+  cases = new RedisCaseStore(redis, prefix);
   await new TeamsObserver(connector).introduce(`${base}/api/messages`);
 }, 30_000);
 
 afterAll(async () => {
-  await running.close();
-  await connector.close();
-  await web.close();
-  await deleteKeysWithPrefix(redis, prefix);
+  await all.close();
   await cleanup();
 });
 

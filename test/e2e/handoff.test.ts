@@ -18,14 +18,7 @@ describe("the whole handoff against the sandbox (real Redis, BullMQ, SDK clients
     await stack.approveAll(value);
     value = await stack.caseOf();
     expect(value.status).toBe("scheduled");
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "run",
-      actor: people.partner,
-      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
-    });
+    await stack.command(value, "run");
     value = await stack.waitFor((c) => c.status === "failed" || c.status === "completed", 60_000, "the run to finish");
     expect(value.status).toBe("failed");
     const progress = value.execution!.accounts;

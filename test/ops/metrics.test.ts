@@ -1,7 +1,7 @@
 import { createLogger } from "../../adapters/log/logger";
 import { loadConfig } from "../../src/config";
 import { startOffboard, type RunningOffboard } from "../../src/main";
-import { people, startFullStack, type FullStack } from "../support/full-stack";
+import { startFullStack, type FullStack } from "../support/full-stack";
 import { deleteKeysWithPrefix, testRedis, testRedisUrl } from "../support/redis";
 
 /**
@@ -134,24 +134,10 @@ describe("a whole handoff, as the metrics and the logs tell it", () => {
     value = await stack.caseOf();
     // Throttle a share of the run's AWS calls and make the next Organizations calls conflict: retried, not failed.
     stack.sandbox.setFaults({ throttleRate: 0.1, concurrentModificationBurst: 2 });
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "run",
-      actor: people.partner,
-      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
-    });
+    await stack.command(value, "run");
     value = await stack.waitFor((c) => c.status === "completed", 60_000, "the run to complete");
     stack.sandbox.setFaults({ throttleRate: 0, concurrentModificationBurst: 0 });
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "export",
-      actor: people.partner,
-      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
-    });
+    await stack.command(value, "export");
 
     const after = await scrape(base);
     const moved = (name: string, labels: Record<string, string> = {}) =>

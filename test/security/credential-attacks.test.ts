@@ -78,14 +78,7 @@ describe("credential links under attack, through the running product", () => {
     caseId = value.id;
     // Root credentials move only after the three sign-offs.
     await stack.approveAll(value);
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: `credentials ${account}`,
-      actor: people.partner,
-      location: { platform: "web", channelId: stack.channelId, threadId: value.caseMessage!.messageId },
-    });
+    await stack.command(value, `credentials ${account}`);
     const links = await directLinks(stack, people.partner.userId);
     expect(links).toHaveLength(1);
     deposit = onThisBot(stack, links[0].url);

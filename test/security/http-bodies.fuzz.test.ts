@@ -92,16 +92,8 @@ describe("fuzzed POST bodies against the running product", () => {
     const value = await stack.openPlannedCase("222222222222 444444444444");
     // Root credentials move only after the three sign-offs.
     await stack.approveAll(value);
-    const thread = { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId };
     // A live retrieval link for one account, a live deposit link for the other.
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "credentials 222222222222",
-      actor: people.partner,
-      location: thread,
-    });
+    await stack.command(value, "credentials 222222222222");
     const first = onThisBot(stack, (await directLinks(stack, people.partner.userId))[0].url);
     const key = randomSecret();
     const ciphertext = encryptCredentials(
@@ -119,14 +111,7 @@ describe("fuzzed POST bodies against the running product", () => {
       ).status,
     ).toBe(200);
     retrieval = onThisBot(stack, (await directLinks(stack, people.customer.userId))[0].url);
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "credentials 444444444444",
-      actor: people.partner,
-      location: thread,
-    });
+    await stack.command(value, "credentials 444444444444");
     depositUrl = onThisBot(stack, (await directLinks(stack, people.partner.userId))[1].url).url;
     await stack.bot.conversation.workflow.flush();
     // Let the case settle (the sign-off message reference is stored just after the plan).

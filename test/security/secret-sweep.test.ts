@@ -50,28 +50,13 @@ afterAll(async () => {
 describe("the secret sweep", () => {
   it("finds the secret, its key, its ciphertext and the link tokens nowhere in Redis, the audit trail or the log", async () => {
     let value = await stack.openPlannedCase(accounts.join(" "));
-    const thread = { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId };
     await stack.approveAll(value);
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "run",
-      actor: people.partner,
-      location: thread,
-    });
+    await stack.command(value, "run");
     value = await stack.waitFor((c) => c.status === "completed" || c.status === "failed", 60_000, "the run");
     expect(value.status).toBe("completed");
 
     // Deposit, as the page's script does: encrypted in the browser, posted as JSON with the key.
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: `credentials ${accounts[0]}`,
-      actor: people.partner,
-      location: thread,
-    });
+    await stack.command(value, `credentials ${accounts[0]}`);
     const [depositLink] = await directLinks(stack, people.partner.userId);
     const deposit = onThisBot(stack, depositLink.url);
     const key = randomSecret();
@@ -126,22 +111,8 @@ describe("the secret sweep", () => {
     const body = (await revealed.json()) as { ciphertext: string; secretName: string };
     expect(decryptCredentials(body.ciphertext, key, body.secretName)).toEqual(secret);
     expect((await fetch(retrieval.url)).status).toBe(410);
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "export",
-      actor: people.partner,
-      location: thread,
-    });
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "status",
-      actor: people.customer,
-      location: thread,
-    });
+    await stack.command(value, "export");
+    await stack.command(value, "status", people.customer);
     await stack.bot.conversation.workflow.flush();
 
     const needles: Record<string, string> = {

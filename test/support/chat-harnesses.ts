@@ -11,7 +11,7 @@ import { freeLoopbackPort } from "../../scripts/local-redis";
 import { loadConfig } from "../../src/config";
 import type { Conversation } from "../../src/ports";
 import type { ChatLocation, Identity, Platform } from "../../src/identity";
-import { startOffboard } from "../../src/main";
+import { startOffboard, type RunningOffboard } from "../../src/main";
 import type { Block } from "../../src/message";
 import { cardOf, cardText, FakeBotConnector, type ConnectorCall } from "./bot-connector";
 import {
@@ -390,11 +390,35 @@ export async function startDemoContract(): Promise<ChatContractHarness> {
  * platform.
  */
 export async function startRouterContract(platform: Platform): Promise<ChatContractHarness> {
+  const all = await startAllPlatforms("contract-router");
+  const teams = new TeamsObserver(all.connector);
+  await teams.introduce(`${all.base}/api/messages`);
+  const observers: Record<Platform, ChatObserver> = {
+    slack: new SlackObserver(all.web),
+    teams,
+    web: new DemoObserver(all.base),
+  };
+  return { chat: routerUnderTest(all.running.chat, platform), seen: observers[platform], close: all.close };
+}
+
+/** startOffboard with Slack, Teams and the demo channel configured at once, each pointed at its fake. */
+export interface AllPlatforms {
+  running: RunningOffboard;
+  web: FakeSlackWebApi;
+  connector: FakeBotConnector;
+  /** `http://127.0.0.1:<port>`, also the PUBLIC_BASE_URL. */
+  base: string;
+  /** The key prefix of this bot in Redis. */
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startAllPlatforms(label: string): Promise<AllPlatforms> {
   const web = await new FakeSlackWebApi().start();
   const connector = await FakeBotConnector.start();
   const port = await freeLoopbackPort();
   const base = `http://127.0.0.1:${port}`;
-  const prefix = `test:contract-router:${randomBytes(4).toString("hex")}:`;
+  const prefix = `test:${label}:${randomBytes(4).toString("hex")}:`;
   const config = loadConfig({
     REDIS_URL: testRedisUrl,
     PORT: String(port),
@@ -408,23 +432,20 @@ export async function startRouterContract(platform: Platform): Promise<ChatContr
     TEAMS_LOCAL: "1",
     OFFBOARD_PARTNER_TEAMS_USERS: "aad-pat",
     OFFBOARD_DEMO_CHANNEL: "1",
+    OFFBOARD_PARTNER_WEB_USERS: "U-PAT",
   });
   const running = await startOffboard(config, { role: "web", host: "127.0.0.1", logger: silent });
-  const teams = new TeamsObserver(connector);
-  await teams.introduce(`${base}/api/messages`);
-  const observers: Record<Platform, ChatObserver> = {
-    slack: new SlackObserver(web),
-    teams,
-    web: new DemoObserver(base),
-  };
   return {
-    chat: routerUnderTest(running.chat, platform),
-    seen: observers[platform],
+    running,
+    web,
+    connector,
+    base,
+    prefix,
     close: async () => {
       await running.close();
       await connector.close();
       await web.close();
-      const { redis, cleanup } = testRedis("contract-router-cleanup");
+      const { redis, cleanup } = testRedis(`${label}-cleanup`);
       await deleteKeysWithPrefix(redis, prefix);
       await cleanup();
     },

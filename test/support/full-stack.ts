@@ -38,6 +38,10 @@ export interface FullStack {
   prefix: string;
   channelId: string;
   act(input: InboundWithoutRequestId): Promise<void>;
+  /** `@Offboard <words>` in the case thread (the partner's, unless `actor` says otherwise). */
+  command(value: Case, words: string, actor?: Identity): Promise<void>;
+  /** A reply in the case thread without a mention. */
+  reply(value: Case, text: string, actor?: Identity): Promise<void>;
   caseOf(): Promise<Case>;
   waitFor(predicate: (value: Case) => boolean, timeoutMs: number, what: string): Promise<Case>;
   /** `/offboard start`, the whole ticket by replies, the AWS approver, and the plan ready. */
@@ -105,12 +109,18 @@ export async function startFullStack(
     }
   };
   const thread = (value: Case) => ({ ...location, threadId: value.caseMessage!.messageId });
+  const command = (value: Case, words: string, actor = people.partner) =>
+    act({ kind: "message", mentionsBot: true, direct: false, text: words, actor, location: thread(value) });
+  const reply = (value: Case, text: string, actor = people.partner) =>
+    act({ kind: "message", mentionsBot: false, direct: false, text, actor, location: thread(value) });
   return {
     sandbox,
     bot,
     prefix,
     channelId,
     act,
+    command,
+    reply,
     caseOf,
     waitFor,
     async openPlannedCase(accounts: string) {
@@ -120,23 +130,8 @@ export async function startFullStack(
         { approver: "<@U-CAROL|Carol Chen>", partnerRep: "<@U-PAT|Pat Morgan>", recipient: "<@U-CAROL|Carol Chen>" },
         accounts,
       );
-      for (const answer of answers)
-        await act({
-          kind: "message",
-          mentionsBot: false,
-          direct: false,
-          text: answer.text,
-          actor: people.partner,
-          location: thread(value),
-        });
-      await act({
-        kind: "message",
-        mentionsBot: true,
-        direct: false,
-        text: "assign aws <@U-ALEX|Alex Rivera>",
-        actor: people.partner,
-        location: thread(value),
-      });
+      for (const answer of answers) await reply(value, answer.text);
+      await command(value, "assign aws <@U-ALEX|Alex Rivera>");
       value = await waitFor(
         (c) =>
           c.status === "awaiting_signoff" ||
