@@ -78,6 +78,31 @@ describe("configuration", () => {
     );
   });
 
+  it("requires an https PUBLIC_BASE_URL in production", () => {
+    const production = { NODE_ENV: "production", OFFBOARD_AUDIT_KEY: "a".repeat(64) };
+    expect(problemsOf(production)).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL: required when NODE_ENV=production/),
+    ]);
+    expect(problemsOf({ ...production, PUBLIC_BASE_URL: "http://offboard.example.com" })).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL: must be an https:\/\/ address when NODE_ENV=production/),
+    ]);
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: "https://offboard.example.com/" }).publicBaseUrl).toBe(
+      "https://offboard.example.com",
+    );
+    expect(loadConfig({ PUBLIC_BASE_URL: "http://127.0.0.1:3000" }).publicBaseUrl).toBe("http://127.0.0.1:3000");
+  });
+
+  it("refuses OFFBOARD_TRUST_PROXY=true, which would believe any client's X-Forwarded-For", () => {
+    expect(problemsOf({ OFFBOARD_TRUST_PROXY: "true" })).toEqual([
+      expect.stringMatching(/^OFFBOARD_TRUST_PROXY: "true" trusts every client.*hop count.*addresses/),
+    ]);
+    expect(problemsOf({ OFFBOARD_TRUST_PROXY: "TRUE" }).join()).toMatch(/OFFBOARD_TRUST_PROXY/);
+    expect(loadConfig({ OFFBOARD_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ OFFBOARD_TRUST_PROXY: "10.0.0.0/8, fd00::/8" }).trustProxy).toBe("10.0.0.0/8, fd00::/8");
+    expect(loadConfig({ OFFBOARD_TRUST_PROXY: "loopback, uniquelocal" }).trustProxy).toBe("loopback, uniquelocal");
+    expect(loadConfig({ OFFBOARD_TRUST_PROXY: "false" }).trustProxy).toBeUndefined();
+  });
+
   it("reads which proxies to trust for client addresses", () => {
     expect(loadConfig({ OFFBOARD_TRUST_PROXY: "1" }).trustProxy).toBe(1);
     expect(loadConfig({ OFFBOARD_TRUST_PROXY: "loopback" }).trustProxy).toBe("loopback");

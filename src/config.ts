@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { auditKeyringFromEnv, type AuditKeyring } from "./audit/audit-key";
 import { ConfigError } from "./errors";
@@ -78,13 +79,7 @@ const schema = z.object({
   OFFBOARD_JOB_LOCK_MS: positiveInteger.optional(),
   OFFBOARD_STALLED_INTERVAL_MS: positiveInteger.optional(),
   OFFBOARD_CUSTOMER_POLL_MS: positiveInteger.optional(),
-  OFFBOARD_TRUST_PROXY: z
-    .string()
-    .regex(
-      /^(\d+|true|false|loopback|linklocal|uniquelocal|[0-9a-fA-F.:/,\s]+)$/,
-      "must be a hop count, true/false, loopback, or proxy addresses/CIDRs",
-    )
-    .optional(),
+  OFFBOARD_TRUST_PROXY: z.string().optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -143,8 +138,11 @@ export interface Config {
     /** `OFFBOARD_CUSTOMER_POLL_MS`: how often a run waiting for the customer looks again (default 60000). */
     customerPollMs?: number;
   };
-  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (client IPs for rate limits and the audit). */
-  trustProxy?: boolean | number | string;
+  /**
+   * Express `trust proxy`: which proxies' X-Forwarded-For to believe (client IPs for rate limits and the
+   * audit): a hop count, or addresses, CIDRs and `loopback`/`linklocal`/`uniquelocal`, comma-separated.
+   */
+  trustProxy?: number | string;
 }
 
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
@@ -220,6 +218,10 @@ export function loadConfig(
       "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`",
     );
   }
+  problems.push(...publicBaseUrlProblems(v.PUBLIC_BASE_URL, v.NODE_ENV));
+  const trustProxy = parseTrustProxy(v.OFFBOARD_TRUST_PROXY);
+  if (typeof trustProxy === "object") problems.push(trustProxy.problem);
+
   const audit = auditKeyringFromEnv(cleaned);
   problems.push(...audit.problems);
   if (problems.length > 0 || !audit.keyring) throw new ConfigError(problems);
@@ -255,13 +257,52 @@ export function loadConfig(
       stalledIntervalMs: v.OFFBOARD_STALLED_INTERVAL_MS,
       customerPollMs: v.OFFBOARD_CUSTOMER_POLL_MS,
     },
-    trustProxy: parseTrustProxy(v.OFFBOARD_TRUST_PROXY),
+    trustProxy: trustProxy as Config["trustProxy"],
   };
 }
 
-function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  if (value === "true" || value === "false") return value === "true";
-  return value;
+/** Browsers open the credential links there and the admin cookie is Secure on it: https in production. */
+function publicBaseUrlProblems(value: string | undefined, nodeEnv: string): string[] {
+  if (nodeEnv !== "production") return [];
+  if (!value)
+    return [
+      "PUBLIC_BASE_URL: required when NODE_ENV=production: the https:// address browsers and Slack/Teams reach the bot at",
+    ];
+  if (!value.startsWith("https://"))
+    return [`PUBLIC_BASE_URL: must be an https:// address when NODE_ENV=production (got ${value})`];
+  return [];
+}
+
+const namedSubnets = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** A proxy address as express accepts it: an IPv4/IPv6 address, optionally with a CIDR prefix length. */
+function isProxyAddress(item: string): boolean {
+  const [address, bits, extra] = item.split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `OFFBOARD_TRUST_PROXY`: a hop count, or a comma-separated list of addresses, CIDRs and named subnets.
+ * `true` is refused: it believes the left-most X-Forwarded-For entry, which any client writes itself.
+ */
+function parseTrustProxy(value: string | undefined): number | string | undefined | { problem: string } {
+  if (value === undefined || value.trim() === "false") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const advice =
+    "give a hop count (how many proxies are in front of the bot, e.g. 1) or their addresses/subnets (e.g. 10.0.0.0/8, loopback)";
+  if (/^true$/i.test(trimmed))
+    return {
+      problem: `OFFBOARD_TRUST_PROXY: "true" trusts every client's own X-Forwarded-For (rate limits and audit IPs could be forged): ${advice}`,
+    };
+  const items = trimmed.split(",").map((item) => item.trim());
+  const bad = items.filter((item) => !namedSubnets.has(item) && !isProxyAddress(item));
+  if (bad.length > 0)
+    return {
+      problem: `OFFBOARD_TRUST_PROXY: ${bad.map((b) => `"${b}"`).join(", ")} is not a hop count, address or subnet: ${advice}`,
+    };
+  return items.join(", ");
 }

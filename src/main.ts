@@ -233,6 +233,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
 
   const server = createHttpServer({
     logger,
+    publicBaseUrl: config.publicBaseUrl,
     readiness: async () => ({
       redis: await isRedisReady(redis),
       workers: workers ? await workers.isReady() : role === "web",

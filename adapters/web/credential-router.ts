@@ -97,7 +97,9 @@ export function createCredentialRouter(
   router.use(["/d", "/r", credentialAssetBase], securityHeaders);
 
   router.get(`${credentialAssetBase}/:name`, (req, res) => {
-    const asset = assets[String(req.params.name)];
+    // Own properties only: `__proto__` or `constructor` must be a 404, not an object sent as a page.
+    const name = String(req.params.name);
+    const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
     if (!asset) return void res.status(404).type("text").send("not found");
     // Assets hold no secret, but one policy for every response keeps it simple to audit.
     res.type(asset.type).send(asset.body);

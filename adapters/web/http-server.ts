@@ -51,6 +51,13 @@ export interface HttpServerOptions {
   readinessTimeoutMs?: number;
   /** How long `close()` lets in-flight requests finish before cutting their connections. Default 10000 ms. */
   drainTimeoutMs?: number;
+  /**
+   * `PUBLIC_BASE_URL`. When it is https, every answer carries HSTS and the admin cookie is `Secure`, even
+   * when a TLS-terminating proxy speaks plain HTTP to the bot.
+   */
+  publicBaseUrl?: string;
+  /** The clock of the admin session's 12 hours (milliseconds since the epoch); tests move it. */
+  now?: () => number;
 }
 
 export interface RunningHttpServer {
@@ -97,6 +104,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = express();
   app.disable("x-powered-by");
   app.use(baseSecurityHeaders);
+  const httpsOnly = options.publicBaseUrl?.startsWith("https://") ?? false;
+  if (httpsOnly) app.use(strictTransportSecurity);
   app.use((req, res, next) => {
     // While draining, answers close their connection so keep-alive clients reconnect elsewhere.
     if (shuttingDown) res.setHeader("Connection", "close");
@@ -141,7 +150,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
 
   if (options.adminToken) {
-    app.use(adminBasePath, adminAuthentication(options.adminToken), jobDashboard(options.queues ?? []));
+    const session = { secureCookie: httpsOnly, now: options.now ?? Date.now };
+    app.use(adminBasePath, adminAuthentication(options.adminToken, session), jobDashboard(options.queues ?? []));
   } else {
     // No token, no dashboard: say nothing about its existence.
     app.use(adminBasePath, (_req, res) => {
@@ -271,6 +281,12 @@ function routeOf(req: Request): string {
   return "unmatched";
 }
 
+/** Browsers reach this bot only over https from now on (a year), its subdomains too. */
+function strictTransportSecurity(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  next();
+}
+
 /** One line per request once it is answered: method, path without secrets, status, duration. */
 function requestLogging(logger: Logger, onRequest?: HttpServerOptions["onRequest"]) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -299,9 +315,13 @@ function requestLogging(logger: Logger, onRequest?: HttpServerOptions["onRequest
   };
 }
 
-/** The session cookie holds a MAC of the token, never the token, so a leaked cookie jar does not leak it. */
-function sessionValue(adminToken: string): string {
-  return createHmac("sha256", adminToken).update("offboard admin dashboard session").digest("base64url");
+/**
+ * The session cookie: its issue time and a MAC of it under the token, never the token, so a leaked
+ * cookie jar does not leak it, a new token ends every session, and the server can tell its age.
+ */
+function sessionValue(adminToken: string, issuedAt: number): string {
+  const mac = createHmac("sha256", adminToken).update(`offboard admin dashboard session ${issuedAt}`);
+  return `${issuedAt}.${mac.digest("base64url")}`;
 }
 
 /** Constant time, whatever the lengths: both sides are hashed to 32 bytes before the comparison. */
@@ -318,28 +338,40 @@ function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** A session cookie is good for this long after its issue, whatever the browser does with it. */
+const adminSessionMs = 12 * 3600 * 1000;
+/** Clocks of several web processes may differ a little. */
+const clockSkewMs = 60 * 1000;
+
+/** True when the cookie is one this token issued less than 12 hours ago. */
+function isLiveSession(cookie: string, adminToken: string, now: number): boolean {
+  const issuedAt = Number(cookie.slice(0, cookie.indexOf(".")));
+  if (!Number.isSafeInteger(issuedAt) || issuedAt > now + clockSkewMs || now - issuedAt >= adminSessionMs) return false;
+  return sameSecret(cookie, sessionValue(adminToken, issuedAt));
+}
+
 /**
  * The dashboard can retry, remove and promote jobs, so it needs the admin token: as
  * `Authorization: Bearer <token>` (scripts), or once as `?token=` in a browser, which sets an
- * HttpOnly cookie and redirects to the same page without the token in the address bar.
+ * HttpOnly cookie for 12 hours (checked here on every request) and redirects to the same page without
+ * the token in the address bar.
  */
-function adminAuthentication(adminToken: string) {
-  const session = sessionValue(adminToken);
+function adminAuthentication(adminToken: string, session: { secureCookie: boolean; now: () => number }) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
     if (bearer !== undefined && sameSecret(bearer, adminToken)) return next();
 
     const cookie = readCookie(req, adminCookie);
-    if (cookie !== undefined && sameSecret(cookie, session)) return next();
+    if (cookie !== undefined && isLiveSession(cookie, adminToken, session.now())) return next();
 
     const queryToken = typeof req.query.token === "string" ? req.query.token : undefined;
     if (queryToken !== undefined && sameSecret(queryToken, adminToken)) {
-      res.cookie(adminCookie, session, {
+      res.cookie(adminCookie, sessionValue(adminToken, session.now()), {
         httpOnly: true,
         sameSite: "strict",
-        secure: req.secure,
+        secure: req.secure || session.secureCookie,
         path: adminBasePath,
-        maxAge: 8 * 3600 * 1000,
+        maxAge: adminSessionMs,
       });
       const url = new URL(req.originalUrl, "http://offboard.invalid");
       url.searchParams.delete("token");

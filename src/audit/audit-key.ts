@@ -15,7 +15,8 @@ export interface AuditKey {
 
 /**
  * The key new events are hashed under, and the older keys events may have been hashed under, newest
- * first. A case's chain may move from an older key to a newer one, never back.
+ * first. Any of them verifies any event: during a rolling restart old and new processes write to the
+ * same trails.
  *
  * @example auditKeyring(parseAuditKey("…64 hex digits…"), [parseAuditKey(oldKeyText)])
  */

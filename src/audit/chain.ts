@@ -51,14 +51,14 @@ export type ChainVerdict = { ok: true; count: number } | { ok: false; index: num
  * - a payload that no longer matches its digest, or fields that no longer match the hash (an edit,
  *   also one whose author recomputed the hash without the key);
  * - an event hashed under a key the keyring does not hold (forged, or written under an older key the
- *   operator did not supply), or under an older key than the event before it (keys only move forward);
+ *   operator did not supply); the current and previous keys may alternate (a rolling restart after a
+ *   rotation has processes on both);
  * - a `prevHash` that is not the hash of the event before (an event deleted, inserted or reordered).
  * Deleting the newest events leaves a valid shorter chain: compare the last hash with the recorded
  * head to catch that (the Redis audit log's `verifyCaseAudit` does).
  */
 export function verifyChain(events: AuditEvent[], keyring: AuditKeyring): ChainVerdict {
   const keys = [keyring.current, ...keyring.previous];
-  let newestRank = keys.length;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     const broken = (reason: string): ChainVerdict => ({ ok: false, index, eventId: event.id, reason });
@@ -79,12 +79,6 @@ export function verifyChain(events: AuditEvent[], keyring: AuditKeyring): ChainV
     if (hashEvent(event, keys[rank]) !== event.hash) {
       return broken(`event ${event.id} (${event.action}) was edited: its fields no longer match its hash`);
     }
-    if (rank > newestRank) {
-      return broken(
-        `event ${event.id} (${event.action}) is hashed under audit key ${event.keyId}, older than the key of the event before it: keys only move forward, so it was written with a retired key`,
-      );
-    }
-    newestRank = rank;
     const expectedPrev = index === 0 ? "" : events[index - 1].hash;
     if (event.prevHash !== expectedPrev) {
       return broken(
