@@ -208,7 +208,12 @@ function rootEmailProblem(email: string): string | undefined {
  * account exactly once, each a valid address, no address twice (an address can be the root of only one
  * AWS account). Stored as `"<account>=<email>"` in the departing accounts' order.
  */
+/** One line per departing account (at most a few hundred): longer is no list of root e-mails, and is refused unread. */
+const longestRootEmailList = 20_000;
+
 function parseRootEmails(text: string, ctx: FieldContext): ParseResult<string[]> {
+  if (text.length > longestRootEmailList)
+    return refuse(`that is too long for a list of root e-mails (${text.length} characters): one line per account`);
   // Unknown only in a form whose account IDs were refused: check the lines alone, that error is enough.
   const departing = Array.isArray(ctx.answers.accountIds) ? (ctx.answers.accountIds as string[]) : undefined;
   const entries = text

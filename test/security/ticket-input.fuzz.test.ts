@@ -196,14 +196,15 @@ describe("long adversarial replies", () => {
     "exclamation marks then a letter": "!".repeat(slackLimit) + "x",
     "unclosed mentions": "<@a|".repeat(slackLimit / 4),
   };
-  it("every field parses a 40,000-character reply in under 100 ms", () => {
+  // 250 ms: far below the 0.5–2 s of a quadratic pattern, far above a linear one on a loaded machine.
+  it("every field parses a 40,000-character reply in under 250 ms", () => {
     for (const [what, text] of Object.entries(adversarial)) {
       for (const field of ticketFields) {
         const started = process.hrtime.bigint();
         field.parse(text, { today, platform: "slack", answers: {} });
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         // Stops at the first slow one: the suite should not spend seconds proving the same bug again.
-        expect(`${field.key} on ${what}: ${ms > 100 ? `${Math.round(ms)} ms` : "fast"}`).toBe(
+        expect(`${field.key} on ${what}: ${ms > 250 ? `${Math.round(ms)} ms` : "fast"}`).toBe(
           `${field.key} on ${what}: fast`,
         );
       }
