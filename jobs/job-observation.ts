@@ -1,4 +1,4 @@
-import { DelayedError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { withLogContext } from "../adapters/log/log-context";
 
 /** How one run of a job's processor ended. `delayed`: it put itself back to look again later. */
@@ -12,6 +12,11 @@ export interface JobAttemptRecord {
   seconds: number;
   /** Why a failed attempt failed. */
   error?: unknown;
+  /**
+   * A failed attempt BullMQ will try again (while attempts remain). Not so for an `UnrecoverableError`:
+   * the job already told the case why (a customer's missing payment method, say) and retrying cannot help.
+   */
+  retryable?: boolean;
 }
 
 /** Told of every attempt of every job (metrics). Must not throw. */
@@ -44,7 +49,7 @@ export function observedProcessor<J extends Job, R>(
               name: job.name,
               outcome,
               seconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
-              ...(error === undefined ? {} : { error }),
+              ...(error === undefined ? {} : { error, retryable: !(error instanceof UnrecoverableError) }),
             });
           } catch {
             // Metrics never fail a job.

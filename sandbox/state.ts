@@ -768,6 +768,11 @@ export function describeState(state: SandboxState): unknown {
         versions: b.versions.map((v) => ({ key: v.key, versionId: v.versionId, deleteMarker: v.deleteMarker })),
       })),
       secrets: mapOut(a.secrets, (s) => ({ arn: s.arn, tags: s.tags, deleted: Boolean(s.deletedDate) })),
+      trails: mapOut(a.trails, (t) => ({ arn: t.arn, bucket: t.s3BucketName, logging: t.isLogging })),
+      config: {
+        recorders: [...a.config.recorders.values()],
+        deliveryChannels: [...a.config.deliveryChannels.values()],
+      },
     })),
   };
 }

@@ -195,7 +195,11 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     jobAttempt(record) {
       metrics?.jobAttempt(record);
       const entry = { job: record.name, outcome: record.outcome, ms: Math.round(record.seconds * 1000) };
-      if (record.outcome === "failed") logger.warn({ ...entry, err: record.error }, "job attempt failed");
+      // A failure the job reported to the case itself (not retried) is the case's business, not the operator's.
+      if (record.outcome === "failed" && record.retryable)
+        logger.warn({ ...entry, err: record.error }, "job attempt failed");
+      else if (record.outcome === "failed")
+        logger.info({ ...entry, err: record.error }, "job attempt failed, reported to the case");
       else logger.debug(entry, "job attempt");
     },
   };

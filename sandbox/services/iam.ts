@@ -40,8 +40,8 @@ function settlingConflict(call: Call, account: AccountState, key: string): void 
   throw deleteConflict(`Cannot delete entity, must detach all policies first. (${key} is still settling)`);
 }
 
-function settled(account: AccountState, ...keys: string[]): void {
-  for (const key of keys) account.iam.settling.add(key);
+function settled(account: AccountState, ...keys: (string | undefined)[]): void {
+  for (const key of keys) if (key) account.iam.settling.add(key);
 }
 
 /**

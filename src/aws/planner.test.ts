@@ -81,7 +81,9 @@ describe("the preflight plan", () => {
       "saml_provider:CTL-SSO:delete",
       "cross_account_role:OrganizationAccountAccessRole:lock",
     ]);
-    expect(account.artifacts.find((a) => a.name === "billing-bot")?.reason).toMatch(/tagged "CTL"/);
+    expect(account.artifacts.find((a) => a.name === "billing-bot")?.reason).toBe(
+      "IAM user of the partner, found by marker:tag",
+    );
   });
 
   it("deletes the lifecycle policy when the customer does not keep the tooling", () => {

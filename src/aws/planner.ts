@@ -188,21 +188,12 @@ function rootHandoverFor(
   };
 }
 
-/** The rules that found an artifact, in plain words for the plan (the rule's code in brackets). */
-function foundByWords(a: FoundArtifact, partnerMarker: string, managementAccountId: string): string {
+/** The rules that found an artifact, as the plan lists them (`marker:name, trust:management-account`). */
+function foundByWords(a: FoundArtifact, partnerMarker: string): string {
   const rules = a.foundBy ?? [
     a.name.toLowerCase().includes(partnerMarker.toLowerCase()) ? "marker:name" : "marker:tag",
   ];
-  const words: Record<string, string> = {
-    "marker:name": `its name carries "${partnerMarker}"`,
-    "marker:path": `its path carries "${partnerMarker}"`,
-    "marker:tag": `it is tagged "${partnerMarker}"`,
-    "trust:management-account": `its trust policy lets in the partner's management account ${managementAccountId}`,
-    "trust:partner-account": "its trust policy lets in a partner account (OFFBOARD_PARTNER_ACCOUNT_IDS)",
-    "trust:partner-provider": "its trust policy lets in the partner's SAML/OIDC provider",
-    "member-role": "it is the partner's cross-account role",
-  };
-  return rules.map((r) => `${words[r] ?? r} [${r}]`).join("; ");
+  return rules.join(", ");
 }
 
 /** Whether the ticket keeps this artifact (by name or ARN, case-insensitive). */
@@ -217,7 +208,7 @@ function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: strin
     (a, b) => revokeOrder.indexOf(a.kind) - revokeOrder.indexOf(b.kind) || a.name.localeCompare(b.name),
   );
   const planned = ordered.map((a): PlannedArtifact => {
-    const why = foundByWords(a, partnerMarker, input.organization.managementAccountId);
+    const why = foundByWords(a, partnerMarker);
     const ref = {
       kind: a.kind,
       name: a.name,
@@ -238,7 +229,7 @@ function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: strin
       return {
         ...ref,
         action: "keep",
-        reason: `${kindLabel[a.kind]} protected by AWS (${a.protectedBy}, only ${owner} may change it): reported, never touched (${why || "IAM Identity Center role"}); the partner removes its assignment there`,
+        reason: `${kindLabel[a.kind]} protected by AWS (${a.protectedBy}): reported, never touched; only ${owner} may change it${why ? ` (found by ${why})` : ""}`,
       };
     }
     if (isLifecycleTooling(a)) {
@@ -255,11 +246,11 @@ function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: strin
         return {
           ...ref,
           action: "untrust",
-          reason: `the ticket keeps this ${kindLabel[a.kind]}: it stays, but its trust policy loses the partner's principals (${a.partnerPrincipals.join(", ")}); found because ${why}`,
+          reason: `the ticket keeps this ${kindLabel[a.kind]}: it stays, but its trust policy loses the partner's principals (${a.partnerPrincipals.join(", ")}); found by ${why}`,
         };
-      return { ...ref, action: "keep", reason: `the ticket keeps this ${kindLabel[a.kind]} (found because ${why})` };
+      return { ...ref, action: "keep", reason: `the ticket keeps this ${kindLabel[a.kind]} (found by ${why})` };
     }
-    return { ...ref, action: "delete", reason: `${kindLabel[a.kind]} of the partner (${why})` };
+    return { ...ref, action: "delete", reason: `${kindLabel[a.kind]} of the partner, found by ${why}` };
   });
   for (const name of keep)
     if (!found.some((a) => keptByTicket(a, [name])))
