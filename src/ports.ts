@@ -8,8 +8,15 @@ import type { ChatLocation, Identity, MessageRef, Platform } from "./identity";
 import type { FormModel, Message } from "./message";
 import type { Party } from "./party";
 
+// Every port in one index: the ones defined beside their domain are re-exported here.
 export type { Clock } from "./clock";
 export type { PartnerDirectory } from "./party";
+export type { AwsOperations } from "./aws/aws-operations";
+export type { RootAccess } from "./aws/root-access";
+export type { HandoffEvents } from "./handoff-events";
+export type { CredentialLinkStore } from "./credentials/credential-link";
+export type { CredentialExpiryScheduler } from "./credentials/credential-expiry";
+export type { CredentialRequester } from "./conversation/conversation-deps";
 
 /** Cases, stored whole, changed only through atomic versioned updates. */
 export interface CaseStore {

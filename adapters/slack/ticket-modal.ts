@@ -1,6 +1,7 @@
 import type { InputBlock, ModalView } from "@slack/types";
 import type { FormInput, FormModel } from "../../src/message";
 import { clip } from "./block-kit";
+import { mentionTokenPattern } from "../../src/mention";
 import { SlackRenderError } from "./slack-errors";
 
 /**
@@ -42,7 +43,7 @@ function mentionedUserIds(text: string | undefined): string[] {
 /** The e-mail addresses of a prefilled answer, for the e-mail box beside a people picker. */
 function emailsIn(text: string | undefined): string {
   return (text ?? "")
-    .replace(/<@[^>]*>/g, " ")
+    .replace(mentionTokenPattern(), " ")
     .split(/[\s,;]+/)
     .filter((w) => w.includes("@"))
     .join(", ");
