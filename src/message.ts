@@ -41,9 +41,18 @@ export interface Message {
   /** Plain-text summary: notifications, screen readers and platforms that show no blocks. */
   text: string;
   blocks: Block[];
+  /**
+   * The message carries a private link (a credential deposit or retrieval link): no platform ever shows it
+   * where others can see it. Where a private notice has to fall back to a shared place (Teams, when the 1:1
+   * chat cannot be opened), the adapter holds the message and says, without the link, where to get it.
+   */
+  private?: true;
 }
 
 export const message = (text: string, blocks: Block[] = [{ type: "text", text }]): Message => ({ text, blocks });
+
+/** The same message, marked as carrying a private link (see `Message.private`). */
+export const privateMessage = (body: Message): Message => ({ ...body, private: true });
 export const header = (text: string): Block => ({ type: "header", text });
 export const text = (value: string): Block => ({ type: "text", text: value });
 export const context = (value: string): Block => ({ type: "context", text: value });
