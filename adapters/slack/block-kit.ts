@@ -35,7 +35,7 @@ function proseLiteral(char: string): string {
 
 /**
  * A character a person wrote, inside code (a fenced block or `inline code`), where Slack formats nothing
- * but three backticks end the block: each backtick of theirs is followed by a zero-width space, so their
+ * but three backticks end the block: each backtick of theirs stands between zero-width spaces, so their
  * ``` can never close the core's code block (it reads the same; a copy carries the invisible spaces).
  */
 function codeLiteral(char: string): string {
