@@ -57,7 +57,8 @@ export class ConversationContext {
     if (explicitId) {
       const id = explicitId.toUpperCase();
       const found = isCaseId(id) ? await this.deps.cases.get(id) : undefined;
-      if (!found || !isCaseLocation(found, where)) throw new NotFoundError(`there is no case ${literal(explicitId)} here`);
+      if (!found || !isCaseLocation(found, where))
+        throw new NotFoundError(`there is no case ${literal(explicitId)} here`);
       return found;
     }
     const found = await this.caseAt(where);

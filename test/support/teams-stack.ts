@@ -5,8 +5,10 @@ import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { createTeamsAdapter, type TeamsAdapter } from "../../adapters/teams";
+import { ChatRouter } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import { FakeBotConnector } from "./bot-connector";
+import { testAuditKeys } from "./audit-keys";
 import { testRedis } from "./redis";
 
 /** A Teams user of the tests: AAD object id, display name, tenant. Their Bot Framework id is `29:<aad>`. */
@@ -55,7 +57,7 @@ export class TeamsStack {
     for (const p of options.people)
       connector.members.set(`29:${p.aad}`, { id: `29:${p.aad}`, name: p.name, aadObjectId: p.aad, tenantId: p.tenant });
     const cases = new RedisCaseStore(redis, prefix);
-    const audit = new RedisAuditLog(redis, prefix);
+    const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
     const teams = createTeamsAdapter({
       appType: "MultiTenant",
       local: true,
@@ -68,7 +70,7 @@ export class TeamsStack {
         cases,
         audit,
         idempotency: new RedisIdempotencyStore(redis, prefix),
-        chat: teams.chat,
+        chat: new ChatRouter({ teams: teams.chat }),
         partners: teams.partners,
         clock: { now: () => new Date() },
       }),
