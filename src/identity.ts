@@ -1,3 +1,5 @@
+import { literal } from "./message";
+
 /** The chat platforms Offboard speaks on. `web` is the local demo channel. */
 export type Platform = "slack" | "teams" | "web";
 
@@ -47,6 +49,7 @@ export function sameIdentity(a: Identity, b: Identity): boolean {
   return !a.teamId || !b.teamId || a.teamId === b.teamId;
 }
 
+/** A person by name and id, as message markup (the display name is the person's own words: `literal`). */
 export function describeIdentity(who: Identity): string {
-  return who.name ? `${who.name} (${who.userId})` : who.userId;
+  return who.name ? `${literal(who.name)} (${literal(who.userId)})` : literal(who.userId);
 }

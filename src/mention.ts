@@ -1,4 +1,5 @@
 import type { Identity } from "./identity";
+import { literal } from "./message";
 
 /**
  * The neutral mention token, in one place: `<@userId>` or `<@userId|Display Name>` (Slack's syntax). Every chat
@@ -48,8 +49,9 @@ export function isEmailOnly(who: Identity): boolean {
 
 /**
  * A person as a message shows them: a mention token (each platform renders it as the person), or the e-mail
- * address of someone not on the platform yet.
+ * address of someone not on the platform yet (as typed, so `literal`). The only way a mention gets into a
+ * message: from an Identity the platform resolved, never from typed text.
  */
 export function mentionOf(who: Identity): string {
-  return isEmailOnly(who) ? (who.email ?? who.userId.slice("email:".length)) : `<@${who.userId}>`;
+  return isEmailOnly(who) ? literal(who.email ?? who.userId.slice("email:".length)) : `<@${who.userId}>`;
 }

@@ -3,7 +3,9 @@
  * turns it into Block Kit, the Teams adapter into Adaptive Cards, the demo channel into HTML.
  *
  * Text uses a small markup every adapter renders: `*bold*`, `` `code` ``, fenced ``` blocks, new lines,
- * and mentions as `<@userId>`.
+ * and mentions as `<@userId>`. Words people wrote (ticket answers, names, e-mail addresses) go in through
+ * `literal()`: a backslash before a markup character makes it a plain character, so user words are never
+ * markup, never a mention and never end a code block on any platform (see `literal`).
  *
  * @example
  *   message("Case OFB-2026-0042", [header("Case OFB-2026-0042"), fields([["Status", "collecting"]]),
@@ -39,9 +41,18 @@ export interface Message {
   /** Plain-text summary: notifications, screen readers and platforms that show no blocks. */
   text: string;
   blocks: Block[];
+  /**
+   * The message carries a private link (a credential deposit or retrieval link): no platform ever shows it
+   * where others can see it. Where a private notice has to fall back to a shared place (Teams, when the 1:1
+   * chat cannot be opened), the adapter holds the message and says, without the link, where to get it.
+   */
+  private?: true;
 }
 
 export const message = (text: string, blocks: Block[] = [{ type: "text", text }]): Message => ({ text, blocks });
+
+/** The same message, marked as carrying a private link (see `Message.private`). */
+export const privateMessage = (body: Message): Message => ({ ...body, private: true });
 export const header = (text: string): Block => ({ type: "header", text });
 export const text = (value: string): Block => ({ type: "text", text: value });
 export const context = (value: string): Block => ({ type: "context", text: value });
@@ -83,4 +94,47 @@ export interface FormInput {
    * for e-mail addresses of people not on the platform yet (input id `<id>.emails`), appended.
    */
   people?: { allowEmails: boolean };
+}
+
+/**
+ * The characters `literal` escapes: the core's markup (`*`, `` ` ``, `<` of a mention token, `_`, `~`, the
+ * backslash itself) and the platforms' own (`<…>` links and `<!channel>` on Slack, `[label](url)` links in Teams
+ * markdown). Backslash escapes of these are also valid CommonMark, so the Markdown export reads them right.
+ */
+const literalCharacter = /[\\`*_~<>[\]]/g;
+
+/**
+ * Words a person wrote, as markup that shows exactly those characters: every markup character gets a
+ * backslash. Every view interpolates user-supplied text through it; each adapter renders an escaped
+ * character as a plain character of its platform (see `shieldLiterals`).
+ *
+ * @example text(`Goal: ${literal("*all* <!channel>")}`) // Slack shows "Goal: *all* <!channel>", no bold, no ping
+ */
+export function literal(value: string): string {
+  return value.replace(literalCharacter, "\\$&");
+}
+
+/**
+ * Stand-ins for escaped characters, from Unicode's private use area (U+E000 + the character's code): a
+ * renderer shields the markup first, so its patterns for bold, code, fences and mention tokens see only the
+ * core's own markup, then `restoreLiterals` writes each stand-in in the platform's literal form. A stand-in a
+ * person typed themselves comes out as the plain character it stands for, never as markup.
+ */
+const stand = 0xe000;
+const escaped = /\\([\\`*_~<>[\]])/g;
+const standIn = /[\ue000-\ue07f]/g;
+
+/** The markup with each escaped character (`\*`) replaced by its stand-in. */
+export function shieldLiterals(markup: string): string {
+  return markup.replace(escaped, (_whole, char: string) => String.fromCharCode(stand + char.charCodeAt(0)));
+}
+
+/** Each stand-in as `render` writes its character (default: the plain character). */
+export function restoreLiterals(shielded: string, render: (char: string) => string = (char) => char): string {
+  return shielded.replace(standIn, (s) => render(String.fromCharCode(s.charCodeAt(0) - stand)));
+}
+
+/** The markup's escaped characters as plain characters, the rest as is: for plain-text places. */
+export function withoutEscapes(markup: string): string {
+  return restoreLiterals(shieldLiterals(markup));
 }

@@ -152,6 +152,8 @@ export interface PlatformChat {
   /**
    * A private notice to one person about `where` (Slack ephemeral in the thread; demo: shown to them
    * only; Teams: their 1:1 chat with the bot).
+   * A `private` message (see Message.private) never falls back to a shared place: it waits until the person
+   * can get it privately.
    */
   ephemeral(where: ChatLocation, to: Identity, body: Message): Promise<void>;
   /** A direct (1:1) message: credential links go only this way. */

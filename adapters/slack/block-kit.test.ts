@@ -1,5 +1,5 @@
-import { actions, button, context, divider, fields, header, link, message, text } from "../../src/message";
-import { coreActionId, renderMessage, slackLimits } from "./block-kit";
+import { actions, button, context, divider, fields, header, link, literal, message, text } from "../../src/message";
+import { coreActionId, renderMessage, slackLimits, slackMrkdwn } from "./block-kit";
 import { readTicketModal, renderTicketModal } from "./ticket-modal";
 import { stripBotMention, unescapeSlackText } from "./slack-inbound";
 import { SlackRenderError } from "./slack-errors";
@@ -164,5 +164,47 @@ describe("Slack text in", () => {
   it("unescapes Slack's entities without letting typed text become a mention", () => {
     expect(unescapeSlackText("R&amp;D &lt; 5 &gt; 3")).toBe("R&D < 5 > 3");
     expect(unescapeSlackText("&lt;@UFAKE&gt;")).not.toMatch(/^<@/);
+  });
+});
+
+describe("Slack mrkdwn of words people wrote", () => {
+  const typed = "``` <!channel> <https://evil.example|Open your root credentials> *bold* <@UPARTNER> R&D";
+  const zwsp = "\u200b";
+
+  it("escapes & < > everywhere, the core's own text too, but keeps the core's mention tokens", () => {
+    expect(slackMrkdwn("use `edit <field>` & <@U1|Jane> thanks <@U2>")).toBe(
+      "use `edit &lt;field&gt;` &amp; <@U1|Jane> thanks <@U2>",
+    );
+  });
+
+  it("shows a typed special mention, link and user mention as text, in the top-level text and in blocks", () => {
+    const rendered = renderMessage(
+      message(`Goal: ${literal(typed)}`, [text(`*Goal:* ${literal(typed)}`), fields([["Goal", literal(typed)]])]),
+    );
+    const all = [rendered.text, JSON.stringify(rendered.blocks)].join("\n");
+    expect(all).not.toMatch(/<!channel>|<https:|<@UPARTNER>/);
+    expect(rendered.text).toContain("&lt;!channel&gt; &lt;https://evil.example|Open your root credentials&gt;");
+    expect(rendered.text).toContain("&lt;@UPARTNER&gt; R&amp;D");
+    // A typed *bold* has each star inside a word (zero-width spaces): Slack formats nothing.
+    expect(rendered.text).toContain(`${zwsp}*${zwsp}bold${zwsp}*${zwsp}`);
+    expect(rendered.blocks[0]).toEqual({
+      type: "section",
+      text: { type: "mrkdwn", text: expect.stringMatching(/^\*Goal:\* /) },
+    });
+  });
+
+  it("never lets a typed ``` end the core's code block", () => {
+    const rendered = renderMessage(message("Ticket", [text("```\nGoal: " + literal(typed) + "\n```")]));
+    const body = (rendered.blocks[0] as { text: { text: string } }).text.text;
+    expect(body.startsWith("```\n")).toBe(true);
+    expect(body.endsWith("\n```")).toBe(true);
+    expect(body.slice(3, -3)).not.toContain("```");
+    // Inside code nothing is formatted, so the typed stars stay as they are.
+    expect(body).toContain("*bold*");
+  });
+
+  it("writes headers and button labels as plain text without the escapes", () => {
+    const rendered = renderMessage(message("x", [header(`Offboarding ${literal("A*B <x>")}`)]));
+    expect(rendered.blocks[0]).toMatchObject({ text: { type: "plain_text", text: "Offboarding A*B <x>" } });
   });
 });

@@ -1,16 +1,76 @@
 import type { Block, Button, ConfirmDialog, Message } from "../../src/message";
+import { restoreLiterals, shieldLiterals, withoutEscapes } from "../../src/message";
+import { mentionTokenPattern } from "../../src/mention";
 import { SlackRenderError } from "./slack-errors";
 
 /**
  * The core's message model rendered as Slack Block Kit. The core's markup (`*bold*`, backticks,
- * `<@U…>` mentions) is already Slack mrkdwn, so text passes through; what this file adds is Slack's
- * limits: texts are cut to their maximum, fields are split into sections of ten, a message keeps at
- * most 50 blocks, and button `action_id`s are made unique within their block.
+ * `<@U…>` mentions) is Slack mrkdwn already; `slackMrkdwn` adds Slack's escaping (`&`, `<`, `>` everywhere
+ * but in the core's mention tokens) and writes the characters the core escaped (words people wrote) so Slack
+ * shows them as plain characters. The rest is Slack's limits: texts are cut to their maximum, fields are
+ * split into sections of ten, a message keeps at most 50 blocks, and button `action_id`s are made unique
+ * within their block.
  *
  * @example
  *   const { text, blocks } = renderMessage(message("Case OFB-2026-0042", [header("Case OFB-2026-0042")]));
  *   await client.chat.postMessage({ channel, text, blocks });
  */
+
+const zeroWidthSpace = "\u200b";
+
+/** Slack's three reserved characters; everything else in mrkdwn is written as is. */
+function escapeReserved(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * A character a person wrote, outside code. mrkdwn has no escape character: a formatting character with a
+ * zero-width space on each side sits inside a "word", where Slack never starts or ends bold, italics,
+ * strike-through or code, so it shows as itself.
+ */
+function proseLiteral(char: string): string {
+  if ("*_~`".includes(char)) return `${zeroWidthSpace}${char}${zeroWidthSpace}`;
+  return escapeReserved(char);
+}
+
+/**
+ * A character a person wrote, inside code (a fenced block or `inline code`), where Slack formats nothing
+ * but three backticks end the block: each backtick of theirs stands between zero-width spaces, so their
+ * ``` can never close the core's code block (it reads the same; a copy carries the invisible spaces).
+ */
+function codeLiteral(char: string): string {
+  return char === "`" ? `${zeroWidthSpace}\`${zeroWidthSpace}` : escapeReserved(char);
+}
+
+/** The core's code: fenced blocks and inline code, found in shielded markup (user backticks are stand-ins). */
+const codePattern = /```[\s\S]*?```|`[^`\n]+`/g;
+
+/**
+ * The core's markup as Slack mrkdwn: `&`, `<`, `>` escaped except in mention tokens (which the core makes
+ * only from resolved identities; a typed `<@U1>` or `<!channel>` was escaped by `literal` and shows as text),
+ * and each escaped character written so Slack shows it as typed.
+ *
+ * @example slackMrkdwn(`*Goal:* ${literal("<!channel> *now*")}`) // "*Goal:* &lt;!channel&gt; \u200b*\u200bnow…"
+ */
+export function slackMrkdwn(markup: string): string {
+  const shielded = shieldLiterals(markup);
+  let escaped = "";
+  let last = 0;
+  for (const match of shielded.matchAll(mentionTokenPattern())) {
+    escaped += escapeReserved(shielded.slice(last, match.index));
+    escaped += `<@${match[1]}${match[2]?.trim() ? `|${escapeReserved(match[2].trim())}` : ""}>`;
+    last = (match.index ?? 0) + match[0].length;
+  }
+  escaped += escapeReserved(shielded.slice(last));
+  let out = "";
+  last = 0;
+  for (const match of escaped.matchAll(codePattern)) {
+    out += restoreLiterals(escaped.slice(last, match.index), proseLiteral);
+    out += restoreLiterals(match[0], codeLiteral);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  return out + restoreLiterals(escaped.slice(last), proseLiteral);
+}
 
 /** A Block Kit block as sent to the Web API (plain JSON). */
 export type SlackBlock = Record<string, unknown>;
@@ -44,12 +104,16 @@ export function clip(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
+/** Plain text (headers, buttons, dialog titles): Slack shows it as is, so escaped characters are just characters. */
 const plain = (value: string, max: number): SlackBlock => ({
   type: "plain_text",
-  text: clip(value, max) || " ",
+  text: clip(withoutEscapes(value), max) || " ",
   emoji: true,
 });
-const mrkdwn = (value: string, max: number): SlackBlock => ({ type: "mrkdwn", text: clip(value, max) || " " });
+/** Text already in Slack's mrkdwn. */
+const slackText = (value: string, max: number): SlackBlock => ({ type: "mrkdwn", text: clip(value, max) || " " });
+/** The core's markup as a mrkdwn text object. */
+const mrkdwn = (markup: string, max: number): SlackBlock => slackText(slackMrkdwn(markup), max);
 
 /** `<url|label>` with the characters Slack reserves in links escaped. */
 export function mrkdwnLink(label: string, url: string): string {
@@ -103,9 +167,9 @@ function buttonElement(button: Button, index: number): SlackBlock {
 }
 
 /** Long text goes into as many sections as it needs, cut at line ends where possible. */
-function sections(value: string): SlackBlock[] {
+function sections(markup: string): SlackBlock[] {
   const parts: string[] = [];
-  let rest = value;
+  let rest = slackMrkdwn(markup);
   while (rest.length > slackLimits.sectionText) {
     const cut = rest.lastIndexOf("\n", slackLimits.sectionText);
     const at = cut > slackLimits.sectionText / 2 ? cut : slackLimits.sectionText;
@@ -113,7 +177,7 @@ function sections(value: string): SlackBlock[] {
     rest = rest.slice(at).replace(/^\n/, "");
   }
   parts.push(rest);
-  return parts.map((part) => ({ type: "section", text: mrkdwn(part, slackLimits.sectionText) }));
+  return parts.map((part) => ({ type: "section", text: slackText(part, slackLimits.sectionText) }));
 }
 
 function renderBlock(block: Block): SlackBlock[] {
@@ -146,7 +210,12 @@ function renderBlock(block: Block): SlackBlock[] {
     case "context":
       return [{ type: "context", elements: [mrkdwn(block.text, slackLimits.contextText)] }];
     case "link":
-      return [{ type: "section", text: mrkdwn(mrkdwnLink(block.label, block.url), slackLimits.sectionText) }];
+      return [
+        {
+          type: "section",
+          text: slackText(mrkdwnLink(withoutEscapes(block.label), block.url), slackLimits.sectionText),
+        },
+      ];
     case "divider":
       return [{ type: "divider" }];
   }
@@ -165,5 +234,5 @@ export function renderMessage(body: Message): RenderedMessage {
       },
     ];
   }
-  return { text: clip(body.text || " ", slackLimits.fallbackText), blocks };
+  return { text: clip(slackMrkdwn(body.text) || " ", slackLimits.fallbackText), blocks };
 }

@@ -5,7 +5,7 @@ import { parseCommand } from "../../src/conversation/commands";
 import type { Conversation, Inbound, MessageInbound, Outcome } from "../../src/ports";
 import type { ChatLocation, Identity } from "../../src/identity";
 import { OffboardFailure } from "../../src/errors";
-import { message } from "../../src/message";
+import { message, withoutEscapes } from "../../src/message";
 import type { PlatformChat } from "../../src/ports";
 import { InFlight } from "./in-flight";
 import { NotInChannelError, SlackAdapterError, slackErrorCode } from "./slack-errors";
@@ -204,14 +204,16 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     const submission = body as unknown as ViewSubmissionPayload & { view: { blocks?: { block_id?: string }[] } };
     const outcome = await dispatch(formFromViewSubmission(submission));
     if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
-      await ack({ response_action: "errors", errors: outcome.formErrors });
+      // Modal errors are plain text: the core's escaped characters (words people wrote) are just characters.
+      const errors = Object.fromEntries(Object.entries(outcome.formErrors).map(([k, v]) => [k, withoutEscapes(v)]));
+      await ack({ response_action: "errors", errors });
       return;
     }
     // A refusal without a field (not allowed to answer, no such case) is shown on the first input,
     // since a modal has nowhere else to show it; closing silently would look like success.
     const firstBlock = submission.view.blocks?.[0]?.block_id;
     if (outcome.notice && firstBlock) {
-      await ack({ response_action: "errors", errors: { [firstBlock]: outcome.notice } });
+      await ack({ response_action: "errors", errors: { [firstBlock]: withoutEscapes(outcome.notice) } });
       return;
     }
     await ack();

@@ -1,4 +1,4 @@
-import { actions, button, context, divider, fields, header, link, message, text } from "../../src/message";
+import { actions, button, context, divider, fields, header, link, literal, message, text } from "../../src/message";
 import { adaptiveCard, mentionedUserIds, teamsMarkdown } from "./adaptive-card";
 
 describe("Adaptive Card rendering", () => {
@@ -97,5 +97,44 @@ describe("Adaptive Card rendering", () => {
       "b",
       "c",
     ]);
+  });
+});
+
+describe("Teams card text of words people wrote", () => {
+  const typed = "``` [Open your root credentials](https://evil.example) *bold* _it_ <@UPARTNER> \\";
+
+  it("escapes Teams' markdown characters a person typed and keeps the core's own formatting", () => {
+    expect(teamsMarkdown(`*Goal:* ${literal(typed)}`)).toBe(
+      "**Goal:** \\`\\`\\` \\[Open your root credentials\\](https://evil.example) \\*bold\\* \\_it\\_ <@UPARTNER> \\\\",
+    );
+  });
+
+  it("names only the core's mention tokens: a typed <@id> stays text and is not looked up", () => {
+    const body = message(`by <@aad-1> ${literal("<@aad-2|Boss>")}`);
+    expect(mentionedUserIds(body)).toEqual(["aad-1"]);
+    expect(adaptiveCard(body, () => "Jane*").body[0]).toMatchObject({ text: "by @Jane\\* <@aad-2|Boss>" });
+  });
+
+  it("keeps the code block's lines for a typed ```, escaped as markdown, and the plain fallback as typed", () => {
+    const card = adaptiveCard(
+      message(`Goal: ${literal(typed)}`, [text("```\nGoal: " + literal(typed) + "\nDone\n```")]),
+    );
+    expect(card.body.map((e) => e.fontType)).toEqual(["Monospace", "Monospace"]);
+    expect(card.body[0].text).toBe(`Goal: ${teamsMarkdown(literal(typed))}`);
+    expect(card.body[1].text).toBe("Done");
+    expect(card.fallbackText).toBe(`Goal: ${typed}`);
+  });
+
+  it("escapes a typed header and fact title, and writes button titles as plain text", () => {
+    const card = adaptiveCard(
+      message("x", [
+        header(`Offboarding ${literal("*Acme*")}`),
+        fields([[literal("_x_"), "y"]]),
+        actions([button("a", `Create ${literal("*x*")}`, "v")]),
+      ]),
+    );
+    expect(card.body[0].text).toBe("Offboarding \\*Acme\\*");
+    expect(card.body[1]).toMatchObject({ facts: [{ title: "\\_x\\_", value: "y" }] });
+    expect(card.body[2]).toMatchObject({ actions: [{ title: "Create *x*" }] });
   });
 });

@@ -1,4 +1,5 @@
 import type { Block, Button, Message } from "../../src/message";
+import { literal, restoreLiterals, shieldLiterals } from "../../src/message";
 import { readMentionTokens, replaceMentionTokens } from "../../src/mention";
 
 /**
@@ -46,7 +47,7 @@ const noNames: NameOf = () => undefined;
 export function mentionedUserIds(body: Message): string[] {
   const ids = new Set<string>();
   const scan = (value: string): void => {
-    for (const token of readMentionTokens(value)) ids.add(token.userId);
+    for (const token of readMentionTokens(shieldLiterals(value))) ids.add(token.userId);
   };
   scan(body.text);
   for (const block of body.blocks) {
@@ -57,26 +58,43 @@ export function mentionedUserIds(body: Message): string[] {
 }
 
 /**
+ * A character a person wrote, in card markdown: Teams' markdown characters get a backslash, so `*bold*`,
+ * `_italic_`, `` `code` `` and `[label](url)` links a person typed show as typed; `<` and `>` need none
+ * (card text renders no HTML).
+ */
+function markdownLiteral(char: string): string {
+  return "\\*_~`[]".includes(char) ? `\\${char}` : char;
+}
+
+/**
  * The core's small markup as Teams markdown: `*bold*` → `**bold**`, `` `code` `` → the plain words
  * (card TextBlocks have no inline code), `<@id|Name>` / `<@id>` → the person's name, one line break
- * → a paragraph break (a single `\n` is not a line break in card markdown).
+ * → a paragraph break (a single `\n` is not a line break in card markdown); characters the core escaped
+ * (words people wrote, see `literal`) come out as plain characters, never as markdown.
  */
 export function teamsMarkdown(text: string, nameOf: NameOf = noNames): string {
-  return names(text, nameOf)
+  const shielded = names(shieldLiterals(text), nameOf)
     .replace(/`([^`\n]+)`/g, "$1")
     .replace(/(^|[^*\w])\*([^*\s](?:[^*\n]*?[^*\s])?)\*(?=[^*\w]|$)/gm, "$1**$2**")
     .replace(/\r?\n/g, "\n\n");
+  return restoreLiterals(shielded, markdownLiteral);
+}
+
+/** The words of card markdown without the core's formatting (headers, titles, code lines): names, escapes. */
+function teamsWords(text: string, nameOf: NameOf): string {
+  return restoreLiterals(names(shieldLiterals(text), nameOf), markdownLiteral);
 }
 
 /** Mention tokens as names; plain text (no markdown), for `fallbackText` and activity summaries. */
 export function plainText(text: string, nameOf: NameOf = noNames): string {
-  return names(text, nameOf);
+  return restoreLiterals(names(shieldLiterals(text), nameOf));
 }
 
-function names(text: string, nameOf: NameOf): string {
-  return replaceMentionTokens(text, ({ userId, name: given }) => {
+/** Mention tokens (only the core's own: in shielded text a typed `<@…>` is stand-ins) as names, themselves shielded. */
+function names(shielded: string, nameOf: NameOf): string {
+  return replaceMentionTokens(shielded, ({ userId, name: given }) => {
     const name = given || nameOf(userId);
-    return name ? `@${name.replace(/^@/, "")}` : `@user ${userId}`;
+    return shieldLiterals(literal(name ? `@${name.replace(/^@/, "")}` : `@user ${userId}`));
   });
 }
 
@@ -84,19 +102,22 @@ const fencePattern = /```\n?([\s\S]*?)\n?```/g;
 
 /** A text block with fenced code split into markdown TextBlocks and monospace lines. */
 function textElements(text: string, nameOf: NameOf): CardElement[] {
+  const shielded = shieldLiterals(text);
   const elements: CardElement[] = [];
   let last = 0;
   const prose = (part: string): void => {
     if (part.trim()) elements.push({ type: "TextBlock", text: teamsMarkdown(part.trim(), nameOf), wrap: true });
   };
-  for (const match of text.matchAll(fencePattern)) {
-    prose(text.slice(last, match.index));
-    // One TextBlock per line: monospace text keeps its lines without markdown paragraph breaks.
-    const lines = names(match[1], nameOf).split("\n");
+  // In shielded text a fence a person typed is stand-ins: only the core's fences match.
+  for (const match of shielded.matchAll(fencePattern)) {
+    prose(shielded.slice(last, match.index));
+    // One TextBlock per line: monospace text keeps its lines without markdown paragraph breaks. A monospace
+    // TextBlock is still markdown, so the words are escaped as in prose.
+    const lines = match[1].split("\n");
     lines.forEach((line, i) =>
       elements.push({
         type: "TextBlock",
-        text: line === "" ? " " : line,
+        text: line === "" ? " " : teamsWords(line, nameOf),
         fontType: "Monospace",
         wrap: true,
         spacing: i === 0 ? "Default" : "None",
@@ -104,7 +125,7 @@ function textElements(text: string, nameOf: NameOf): CardElement[] {
     );
     last = (match.index ?? 0) + match[0].length;
   }
-  prose(text.slice(last));
+  prose(shielded.slice(last));
   return elements;
 }
 
@@ -113,7 +134,7 @@ const actionStyle = { primary: "positive", danger: "destructive" } as const;
 function executeAction(button: Button, title: string): CardAction {
   return {
     type: "Action.Execute",
-    title,
+    title: plainText(title),
     verb: button.actionId,
     data: { value: button.value },
     ...(button.style ? { style: actionStyle[button.style] } : {}),
@@ -126,7 +147,7 @@ export function cardAction(button: Button, nameOf: NameOf = noNames): CardAction
   const { title, text, confirm } = button.confirm;
   return {
     type: "Action.ShowCard",
-    title: button.label,
+    title: plainText(button.label, nameOf),
     card: {
       type: "AdaptiveCard",
       body: [
@@ -141,7 +162,7 @@ export function cardAction(button: Button, nameOf: NameOf = noNames): CardAction
 function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameOf): CardElement[] {
   switch (block.type) {
     case "header":
-      return [{ type: "TextBlock", text: plainText(block.text, nameOf), size: "Large", weight: "Bolder", wrap: true }];
+      return [{ type: "TextBlock", text: teamsWords(block.text, nameOf), size: "Large", weight: "Bolder", wrap: true }];
     case "text":
       return textElements(block.text, nameOf);
     case "context":
@@ -153,7 +174,7 @@ function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameO
         {
           type: "FactSet",
           facts: block.fields.map((f) => ({
-            title: plainText(f.label, nameOf),
+            title: teamsWords(f.label, nameOf),
             value: teamsMarkdown(f.value, nameOf),
           })),
         },
@@ -161,7 +182,12 @@ function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameO
     case "actions":
       return [{ type: "ActionSet", actions: block.buttons.map((b) => cardAction(b, nameOf)) }];
     case "link":
-      return [{ type: "ActionSet", actions: [{ type: "Action.OpenUrl", title: block.label, url: block.url }] }];
+      return [
+        {
+          type: "ActionSet",
+          actions: [{ type: "Action.OpenUrl", title: plainText(block.label, nameOf), url: block.url }],
+        },
+      ];
   }
 }
 

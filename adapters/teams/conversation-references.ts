@@ -3,6 +3,7 @@ import { TurnContext, type Activity, type ChannelAccount, type ConversationRefer
 import { parseConversationId } from "./conversation-id";
 import type { MentionedPerson } from "./activity-text";
 import { RedisKeys } from "../redis/keys";
+import { HeldPrivateMessages } from "./held-private-messages";
 
 /** What Offboard knows about a Teams user: how to reach them 1:1 and what to call them. */
 export interface TeamsUser {
@@ -36,12 +37,15 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
  */
 export class TeamsConversations {
   private readonly keys: RedisKeys;
+  /** Private messages waiting for a person's 1:1 chat (held-private-messages.ts). */
+  readonly held: HeldPrivateMessages;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);
+    this.held = new HeldPrivateMessages(redis, prefix);
   }
 
   private key(...parts: string[]): string {

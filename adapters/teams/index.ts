@@ -1,7 +1,7 @@
 import express from "express";
 import type Redis from "ioredis";
 import type { Logger } from "pino";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from "botbuilder";
 import { ListedPartners } from "../../src/conversation/chat-router";
 import { message } from "../../src/message";
 import type { Conversation, PartnerDirectory, PlatformChat } from "../../src/ports";
@@ -101,6 +101,20 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
     (where, to, text) => chat.ephemeral(where, to, message(text)),
   );
 
+  /** A person's activity in their 1:1 chat (a message, installing the app): the private links held for them. */
+  const deliverHeld = async (activity: Activity): Promise<void> => {
+    const userId = activity.from?.aadObjectId;
+    if (
+      activity.conversation?.conversationType !== "personal" ||
+      !userId ||
+      activity.from.id === activity.recipient?.id
+    )
+      return;
+    await chat
+      .deliverHeld(userId)
+      .catch((error: unknown) => logger?.warn({ err: error }, "Teams: could not deliver a held private message yet"));
+  };
+
   const router = express.Router();
   router.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
     if (!conversation) {
@@ -121,6 +135,7 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
       if (context.activity.type !== "message")
         await conversations.remember(context.activity, readActivityText(context.activity).mentioned);
       await bot.run(context);
+      await deliverHeld(context.activity);
     });
   });
 

@@ -9,7 +9,7 @@ import {
 import type { Logger } from "pino";
 import { NotConfiguredError } from "../../src/errors";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
-import type { Message } from "../../src/message";
+import { message, text, type Message } from "../../src/message";
 import type { ChatCapabilities, ChatFile, PlatformChat, UploadOptions } from "../../src/ports";
 import type { OneTimeFileStore } from "../redis/one-time-file-store";
 import { downloadMessage, fileDownloadPath } from "../web/file-download-router";
@@ -31,6 +31,17 @@ export interface TeamsDownloads {
   publicBaseUrl: string;
 }
 
+/** Said in the thread, instead of a private link, to someone the bot cannot open a 1:1 chat with. */
+const heldNotice = message(
+  "I have a private link for you that I cannot post here: open a chat with Offboard and it arrives there.",
+  [
+    text(
+      "I have a one-time link for you that must not be posted here, and Teams did not let me open a chat with you. " +
+        "Open a 1:1 chat with *Offboard* (Apps → Offboard, or search for Offboard in Chat) and say hi: the link arrives there.",
+    ),
+  ],
+);
+
 /** Teams could not be reached for a message; says what is missing, for the log and the operator. */
 export class TeamsDeliveryError extends Error {
   constructor(message: string) {
@@ -49,7 +60,9 @@ export class TeamsDeliveryError extends Error {
  * - ephemeral: Teams has none. Sent as a 1:1 message (private, like Slack's ephemeral, and it keeps
  *   notices out of a channel shared with the customer); when the bot cannot open a 1:1 chat with the
  *   person (e.g. an external user of another tenant where the app is not installed) it falls back to
- *   a reply in the thread that @mentions them;
+ *   a reply in the thread that @mentions them — except a `private` message (a credential link), which
+ *   is held in Redis and delivered when the person opens a chat with the bot (`deliverHeld`), while the
+ *   thread only learns, without the link, that they must;
  * - direct: the user's 1:1 chat with the bot, created with `createConversationAsync` when there is none.
  */
 export class TeamsChat implements PlatformChat {
@@ -166,9 +179,36 @@ export class TeamsChat implements PlatformChat {
     } catch (error) {
       this.logger?.warn(
         { err: error, channel: where.channelId },
-        "Teams: no 1:1 chat with the user for a private notice; replying in the thread with a mention instead",
+        body.private
+          ? "Teams: no 1:1 chat with the user for a private link; holding it until they open one"
+          : "Teams: no 1:1 chat with the user for a private notice; replying in the thread with a mention instead",
       );
     }
+    if (body.private) {
+      await this.conversations.held.hold(to.userId, body);
+      await this.mentionInThread(where, to, heldNotice);
+      return;
+    }
+    await this.mentionInThread(where, to, body);
+  }
+
+  /**
+   * Private messages held for `userId` (see `ephemeral`), delivered into their 1:1 chat, each once: called on
+   * every activity of theirs in that chat (a message, the app's installation).
+   */
+  async deliverHeld(userId: string): Promise<void> {
+    for (const body of await this.conversations.held.take(userId)) {
+      try {
+        await this.direct({ platform: "teams", userId }, body);
+      } catch (error) {
+        await this.conversations.held.hold(userId, body);
+        throw error;
+      }
+    }
+  }
+
+  /** A reply in the thread that @mentions the person: the closest Teams has to a notice for one person. */
+  private async mentionInThread(where: ChatLocation, to: Identity, body: Message): Promise<void> {
     const reference = await this.reference(where.channelId);
     const inChannel = reference.conversation.conversationType === "channel";
     const threadId = inChannel ? where.threadId : undefined;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Conversation, Inbound, Outcome } from "../../src/ports";
 import { OffboardError, OffboardFailure } from "../../src/errors";
 import type { ChatLocation } from "../../src/identity";
-import { message as plainMessage } from "../../src/message";
+import { literal, message as plainMessage } from "../../src/message";
 import type { DemoEventHub } from "./demo-event-hub";
 import { demoEventStream } from "./demo-event-stream";
 import type { DemoMessageStore } from "./demo-message-store";
@@ -182,7 +182,8 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
           channelId: channel.id,
           threadId: input.threadId,
           author: { kind: "user", userId: user.id, name: user.name, teamId: user.teamId },
-          body: plainMessage(typed),
+          // Their words as written; only the @names the demo resolved are mentions.
+          body: plainMessage(toMentionTokens(literal(input.text), users)),
         });
       const words = slash ? slash[1] : mention ? typed.replace(botMention(), " ") : typed;
       const outcome = await handle({

@@ -11,6 +11,7 @@
 import type { AnswerValue } from "../case";
 import type { ChangeOutcome } from "./aws-operations";
 import { AwsError } from "./aws-errors";
+import { literal } from "../message";
 
 /** The root credentials a root session found and removed. */
 export interface RemovedRootCredentials {
@@ -83,13 +84,13 @@ export class RootEmailTakenError extends AwsError {
 
 /** What the channel is told while the run waits for the code. */
 export function codeInstructions(accountId: string, email: string): string {
-  return `AWS sent a code to ${email}. A customer approver replies \`code ${accountId} <code>\` in this thread (or \`/offboard code ${accountId} <code>\`). The code is valid for 24 hours.`;
+  return `AWS sent a code to ${literal(email)}. A customer approver replies \`code ${accountId} <code>\` in this thread (or \`/offboard code ${accountId} <code>\`). The code is valid for 24 hours.`;
 }
 
 /** What the customer does once the handover is done. */
 export function rootAccessReady(accountId: string, email: string): string {
   return (
-    `root access to ${accountId} is yours: open https://signin.aws.amazon.com/ , choose *Root user*, enter ${email} and use *Forgot password* to set the password, ` +
+    `root access to ${accountId} is yours: open https://signin.aws.amazon.com/ , choose *Root user*, enter ${literal(email)} and use *Forgot password* to set the password, ` +
     "then set up MFA for the root user (IAM console → Security credentials). The partner's root password, access keys, signing certificates and MFA are gone."
   );
 }

@@ -1,7 +1,7 @@
 import { caseNumber, type Case } from "../case";
 import { NotConfiguredError, OffboardError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
-import { actions, message, text } from "../message";
+import { actions, literal, message, text } from "../message";
 import type { MemberJoinedInbound, Outcome } from "../ports";
 import { currentField } from "../ticket/flow";
 import { buttonOf } from "./buttons";
@@ -30,19 +30,20 @@ export class CaseChannelHandler {
     if (!this.canCreate(value) || !(await this.context.isPartner(actor))) return;
     const emails = invitedEmails(value);
     const name = caseChannelName(value);
-    const customer = value.customerName ?? "the customer";
+    const customer = value.customerName !== undefined ? literal(value.customerName) : "the customer";
+    const invited = emails.map(literal).join(", ");
     await this.deps.chat.post(
       caseThread(value),
       message(`This channel is not shared with ${customer}. Create #${name}?`, [
         text(
-          `This channel is not shared with ${customer}. I can create *#${name}* and invite ${emails.length ? emails.join(", ") : "the customer's approvers"} through Slack Connect; the case carries on there.`,
+          `This channel is not shared with ${customer}. I can create *#${name}* and invite ${invited || "the customer's approvers"} through Slack Connect; the case carries on there.`,
         ),
         actions([
           buttonOf({ id: "channel.create", caseId: value.id }, `Create #${name}`, {
             style: "primary",
             confirm: {
               title: `Create #${name}?`,
-              text: `Creates a channel shared with ${emails.join(", ") || "the customer"}.`,
+              text: `Creates a channel shared with ${invited || "the customer"}.`,
               confirm: "Create",
               deny: "Stay here",
             },

@@ -1,5 +1,6 @@
 import type { Case } from "../case";
 import { describeIdentity } from "../identity";
+import { literal } from "../message";
 import { partyLabel } from "../party";
 import type { AuditEvent } from "../ports";
 import type { ChainVerdict } from "../audit/chain";
@@ -8,7 +9,9 @@ import { statusLabel } from "./case-view";
 
 /**
  * The case and its audit trail, as JSON (complete) and Markdown (the final report people read), with
- * the verdict of the trail's keyed hash chain (`AuditLog.readVerified`).
+ * the verdict of the trail's keyed hash chain (`AuditLog.readVerified`). In the Markdown, what people wrote and
+ * what AWS named goes through `literal`: its backslash escapes are CommonMark's, so an answer shows as written,
+ * never as a link, a heading's end or formatting.
  */
 export function caseExport(
   value: Case,
@@ -18,7 +21,7 @@ export function caseExport(
 ): { json: string; markdown: string } {
   const json = JSON.stringify({ exportedAt: at.toISOString(), case: value, audit: { verification, events } }, null, 2);
   const lines = [
-    `# ${value.id} — offboarding ${value.customerName ?? ""}`.trim(),
+    `# ${value.id} — offboarding ${literal(value.customerName ?? "")}`.trim(),
     "",
     `Status: ${statusLabel[value.status]} · exported ${at.toISOString()} · case version ${value.version}`,
     "",
@@ -39,9 +42,9 @@ export function caseExport(
     ...(value.plan
       ? value.plan.accounts.flatMap((a) => [
           `### ${a.accountId}`,
-          ...a.artifacts.map((x) => `- ${x.action} ${x.kind} ${x.name} — ${x.reason}`),
-          ...a.buckets.map((b) => `- bucket ${b.name} → ${b.disposition}`),
-          ...a.warnings.map((w) => `- warning: ${w}`),
+          ...a.artifacts.map((x) => `- ${x.action} ${literal(x.kind)} ${literal(x.name)} — ${literal(x.reason)}`),
+          ...a.buckets.map((b) => `- bucket ${literal(b.name)} → ${b.disposition}`),
+          ...a.warnings.map((w) => `- warning: ${literal(w)}`),
           "",
         ])
       : ["No plan."]),
@@ -55,7 +58,7 @@ export function caseExport(
               .map(([s, v]) => `${s} ${v}`)
               .join(", ")
           : "not run"
-      }${p?.error ? ` — ${p.error}` : ""}`;
+      }${p?.error ? ` — ${literal(p.error)}` : ""}`;
     }),
     "",
     "## Audit trail",

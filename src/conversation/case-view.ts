@@ -1,7 +1,18 @@
 import type { Case } from "../case";
 import type { CaseStatus } from "../case-status";
 import { describeIdentity, type Identity } from "../identity";
-import { actions, context, divider, fields, header, message, text, type Block, type Message } from "../message";
+import {
+  actions,
+  context,
+  divider,
+  fields,
+  header,
+  literal,
+  message,
+  text,
+  type Block,
+  type Message,
+} from "../message";
 import { partyLabel, parties } from "../party";
 import { countArtifacts, handoffStepLabel, handoffSteps, type Plan } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
@@ -67,7 +78,9 @@ export interface PartnerView {
 export function caseMessage(value: Case, partner: PartnerView): Message {
   const answers = value.ticket.answers;
   const blocks: Block[] = [
-    header(`Offboarding ${value.customerName ?? "a customer"} — ${value.id}`),
+    header(
+      `Offboarding ${value.customerName !== undefined ? literal(value.customerName) : "a customer"} — ${value.id}`,
+    ),
     fields([
       ["Status", statusLabel[value.status]],
       ["Accounts", value.accounts.length ? value.accounts.join(", ") : "—"],
@@ -147,12 +160,13 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
     ]),
   ];
   for (const account of plan.accounts) {
-    const kinds = account.artifacts.map((a) => `${a.action} ${a.kind.replace(/_/g, " ")} ${a.name}`);
+    // Names come from the customer's AWS accounts: shown as written.
+    const kinds = account.artifacts.map((a) => `${a.action} ${a.kind.replace(/_/g, " ")} ${literal(a.name)}`);
     const lines = [
-      `*${account.accountId}*${account.accountName ? ` (${account.accountName})` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ?? "the customer's address"}` : "one-time credential link"}`,
+      `*${account.accountId}*${account.accountName ? ` (${literal(account.accountName)})` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ? literal(account.newRootEmail) : "the customer's address"}` : "one-time credential link"}`,
       kinds.length ? kinds.join("; ") : "no partner artifacts found",
       account.buckets.length
-        ? `Buckets: ${account.buckets.map((b) => `${b.name} → ${b.disposition}`).join(", ")}`
+        ? `Buckets: ${account.buckets.map((b) => `${literal(b.name)} → ${b.disposition}`).join(", ")}`
         : "No partner buckets",
     ];
     if (account.invitation)
@@ -220,15 +234,17 @@ export function progressMessage(value: Case): Message {
       (step) => `${stepIcon[progress?.steps[step] ?? "pending"]} ${handoffStepLabel[step]}`,
     );
     blocks.push(text(`*${accountId}*\n${steps.join("\n")}`));
-    if (progress?.error) blocks.push(context(`❌ ${progress.error}`));
+    if (progress?.error) blocks.push(context(`❌ ${literal(progress.error)}`));
   }
   blocks.push(divider(), context(statusLabel[value.status]));
   return message(`Handoff progress for ${value.id}: ${statusLabel[value.status]}`, blocks);
 }
 
+/** `reason` is a failure's own text (an AWS error message, say), shown as written. */
 export function failureMessage(value: Case, accountId: string, step: string, reason: string): Message {
-  return message(`Account ${accountId} failed at "${step}": ${reason}`, [
-    text(`❌ Account *${accountId}* stopped at *${step}*: ${reason}`),
+  const why = literal(reason);
+  return message(`Account ${accountId} failed at "${step}": ${why}`, [
+    text(`❌ Account *${accountId}* stopped at *${step}*: ${why}`),
     actions([
       buttonOf({ id: "account.retry", caseId: value.id, accountId }, `Retry ${accountId}`, {
         confirm: {

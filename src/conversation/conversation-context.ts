@@ -3,6 +3,7 @@ import { isCaseId, type Case } from "../case";
 import { NotFoundError, NotPermittedError, OffboardError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
 import type { Party } from "../party";
+import { literal } from "../message";
 import type { Outcome } from "../ports";
 import type { ConversationDeps } from "./conversation-deps";
 import { noticeMessage } from "./case-view";
@@ -56,7 +57,8 @@ export class ConversationContext {
     if (explicitId) {
       const id = explicitId.toUpperCase();
       const found = isCaseId(id) ? await this.deps.cases.get(id) : undefined;
-      if (!found || !isCaseLocation(found, where)) throw new NotFoundError(`there is no case ${explicitId} here`);
+      if (!found || !isCaseLocation(found, where))
+        throw new NotFoundError(`there is no case ${literal(explicitId)} here`);
       return found;
     }
     const found = await this.caseAt(where);

@@ -2,7 +2,7 @@ import type { AccountProgress, Case, StepState } from "../case";
 import { assertTransition } from "../case-status";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../handoff-events";
 import type { Identity } from "../identity";
-import { message, text } from "../message";
+import { literal, message, text } from "../message";
 import { handoffStepLabel, handoffSteps, type HandoffStep, type Plan } from "../plan";
 import { isFullyApproved, missingParties, voidSignOffs } from "../signoff";
 import { partyLabel } from "../party";
@@ -114,7 +114,7 @@ export class HandoffWorkflow implements HandoffEvents {
     });
     if (updated.status !== "collecting") return;
     await this.deps.audit.append({ caseId, actor: "system", action: "plan.rejected", payload: { rejections } });
-    const reasons = rejections.map((r) => `${r.accountId}: ${r.reason}`).join("\n");
+    const reasons = rejections.map((r) => `${r.accountId}: ${literal(r.reason)}`).join("\n");
     const field = fieldByKey("accountIds");
     if (field)
       await this.presenter.say(
@@ -333,7 +333,7 @@ export class HandoffWorkflow implements HandoffEvents {
     const lines = updated.accounts.map((a) => {
       const p = updated.execution?.accounts[a];
       const ok = handoffSteps.every((s) => p?.steps[s] === "done" || p?.steps[s] === "skipped");
-      return `${ok ? "✅" : "❌"} ${a}${p?.error ? ` — ${p.error}` : ""}`;
+      return `${ok ? "✅" : "❌"} ${a}${p?.error ? ` — ${literal(p.error)}` : ""}`;
     });
     const summary =
       updated.status === "completed"

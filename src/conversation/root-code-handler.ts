@@ -1,7 +1,7 @@
 import type { Case } from "../case";
 import { InvalidCommandError, NotConfiguredError, OffboardError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
-import { message, text } from "../message";
+import { literal, message, text } from "../message";
 import type { Outcome } from "../ports";
 import { mention } from "./case-view";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
@@ -62,7 +62,7 @@ export class RootCodeHandler {
     if (step === "done")
       throw new OffboardError(
         "invalid_transition",
-        `the root e-mail of ${accountId} is ${email} already: no code is needed any more`,
+        `the root e-mail of ${accountId} is ${literal(email)} already: no code is needed any more`,
       );
     if (value.status !== "executing" || step !== "running")
       throw new OffboardError(
@@ -83,9 +83,9 @@ export class RootCodeHandler {
         });
         await this.context.presenter.say(
           value,
-          message(`Code accepted: the root e-mail of ${accountId} is now ${email}.`, [
+          message(`Code accepted: the root e-mail of ${accountId} is now ${literal(email)}.`, [
             text(
-              `✅ ${mention(actor)} gave the code: the root e-mail of *${accountId}* is now ${email}. Offboard carries on with the root handover.`,
+              `✅ ${mention(actor)} gave the code: the root e-mail of *${accountId}* is now ${literal(email)}. Offboard carries on with the root handover.`,
             ),
           ]),
         );
@@ -99,7 +99,7 @@ export class RootCodeHandler {
         await this.context.tell(
           where,
           actor,
-          `That is not the code AWS sent to ${email} for ${accountId}. Check the latest e-mail from AWS to that address and try again: \`code ${accountId} <code>\`.`,
+          `That is not the code AWS sent to ${literal(email)} for ${accountId}. Check the latest e-mail from AWS to that address and try again: \`code ${accountId} <code>\`.`,
         );
         return { notice: "code refused" };
       case "new_code_sent":
@@ -107,7 +107,7 @@ export class RootCodeHandler {
         await this.context.tell(
           where,
           actor,
-          `That code has expired (AWS's codes last 24 hours). AWS has just mailed a new one to ${email}: give it with \`code ${accountId} <code>\`.`,
+          `That code has expired (AWS's codes last 24 hours). AWS has just mailed a new one to ${literal(email)}: give it with \`code ${accountId} <code>\`.`,
         );
         return { notice: "code expired, new code sent" };
       case "address_taken":
@@ -115,9 +115,9 @@ export class RootCodeHandler {
         // The update stays pending and the run keeps waiting: once the address is free, the same code works.
         await this.context.presenter.say(
           value,
-          message(`AWS refused ${email} for ${accountId}.`, [
+          message(`AWS refused ${literal(email)} for ${accountId}.`, [
             text(
-              `⚠ AWS refused the new root e-mail of *${accountId}*: ${email} is already the root e-mail of another AWS account, and an address can be the root of only one. ` +
+              `⚠ AWS refused the new root e-mail of *${accountId}*: ${literal(email)} is already the root e-mail of another AWS account, and an address can be the root of only one. ` +
                 `The customer frees it (signs in to that other account as root and changes its e-mail address), then gives the code again; ` +
                 `or a partner approver hands ${accountId} over through a one-time credential link instead (\`credentials ${accountId}\`).`,
             ),

@@ -1,5 +1,5 @@
 import type { Identity } from "../identity";
-import { context, header, link, message, text, type Message } from "../message";
+import { context, header, link, message, privateMessage, text, type Message } from "../message";
 
 /**
  * Every chat message of the credential handover. None carries a secret: links go only by direct
@@ -21,28 +21,32 @@ export function displayNameOf(who: Identity): string {
 
 export function depositLinkMessage(caseId: string, accountId: string, url: string, expiresAt: string): Message {
   const summary = `One-time link to deposit the root credentials of account ${accountId} (case ${caseId})`;
-  return message(summary, [
-    header(`Deposit root credentials: ${accountId}`),
-    text(
-      `Open this link to enter the root e-mail, password and MFA notes of account *${accountId}* for case *${caseId}*. Your browser encrypts them before they leave it; the bot never sees them in clear.`,
-    ),
-    link("Deposit the credentials", url),
-    context(`Works once, until ${formatWhen(expiresAt)}. Do not forward it.`),
-  ]);
+  return privateMessage(
+    message(summary, [
+      header(`Deposit root credentials: ${accountId}`),
+      text(
+        `Open this link to enter the root e-mail, password and MFA notes of account *${accountId}* for case *${caseId}*. Your browser encrypts them before they leave it; the bot never sees them in clear.`,
+      ),
+      link("Deposit the credentials", url),
+      context(`Works once, until ${formatWhen(expiresAt)}. Do not forward it.`),
+    ]),
+  );
 }
 
 export function retrievalLinkMessage(caseId: string, accountId: string, url: string, expiresAt: string): Message {
   const summary = `One-time link to the root credentials of AWS account ${accountId} (case ${caseId})`;
-  return message(summary, [
-    header(`Root credentials: ${accountId}`),
-    text(
-      `The partner deposited the root credentials of AWS account *${accountId}* (case *${caseId}*). Open the link and press *Reveal*: it shows them once, then they are deleted.`,
-    ),
-    link("Open the credentials", url),
-    context(
-      `Valid until ${formatWhen(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`,
-    ),
-  ]);
+  return privateMessage(
+    message(summary, [
+      header(`Root credentials: ${accountId}`),
+      text(
+        `The partner deposited the root credentials of AWS account *${accountId}* (case *${caseId}*). Open the link and press *Reveal*: it shows them once, then they are deleted.`,
+      ),
+      link("Open the credentials", url),
+      context(
+        `Valid until ${formatWhen(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`,
+      ),
+    ]),
+  );
 }
 
 export function depositLinkSentLine(accountId: string, by: Identity, expiresAt: string): Message {

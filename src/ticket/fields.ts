@@ -12,6 +12,7 @@ import {
   type ChoiceOption,
 } from "./parsers";
 import { isEmailOnly, mentionOf, mentionToken } from "../mention";
+import { literal } from "../message";
 
 /**
  * The ticket's fields: the partner runbook's ticket template plus what the rest of the runbook needs
@@ -91,10 +92,11 @@ const isIdentityList = (value: AnswerValue): value is Identity[] =>
 export function formatAnswer(value: AnswerValue): string {
   if (value === null) return "(none)";
   if (typeof value === "boolean") return value ? "Yes" : "No";
-  if (typeof value === "string") return value;
+  // What people wrote is shown as written: `literal` keeps it out of every platform's markup.
+  if (typeof value === "string") return literal(value);
   if (value.length === 0) return "(none)";
   if (isIdentityList(value)) return value.map(mentionOf).join(", ");
-  return (value as string[]).join(", ");
+  return (value as string[]).map(literal).join(", ");
 }
 
 /** Text of any answer that its field's parser reads back to the same value. */
@@ -420,7 +422,7 @@ export const ticketFields: readonly TicketField[] = [
     parse: (text, ctx) => parseRootEmails(text, ctx),
     format: (value) =>
       rootEmailPairs(value)
-        .map(([account, email]) => `${account}: ${email}`)
+        .map(([account, email]) => `${account}: ${literal(email)}`)
         .join(", "),
     toInput: (value) =>
       rootEmailPairs(value)

@@ -1,6 +1,7 @@
 import type { AnswerValue, TicketState } from "../case";
 import type { Platform } from "../identity";
 import { fieldByKey, ticketFields, type TicketField } from "./fields";
+import { literal } from "../message";
 
 /**
  * The question flow: one ticket field at a time, with `back`, `skip`, `edit <field>` and `cancel`.
@@ -196,7 +197,7 @@ function edit(state: TicketState, name: string): FlowOutcome {
     return {
       kind: "invalid",
       state,
-      reason: `there is no field "${name}": use \`edit <field>\` with one of: ${fieldNames()}`,
+      reason: `there is no field "${literal(name)}": use \`edit <field>\` with one of: ${fieldNames()}`,
     };
   if (!applies(target, state.answers)) {
     return {

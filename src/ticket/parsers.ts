@@ -1,6 +1,7 @@
 import type { Identity, Platform } from "../identity";
 import { accept, refuse, type ParseResult } from "./parse-result";
 import { replaceMentionTokens } from "../mention";
+import { literal } from "../message";
 
 /**
  * The parsers behind the ticket questions. Each reads what a person typed in a chat (loosely: spaces,
@@ -17,7 +18,8 @@ const digitsOnly = (token: string): string | undefined => {
   return /^\d+$/.test(digits) ? digits : undefined;
 };
 
-const quoted = (value: string): string => `"${value}"`;
+/** What a person typed, quoted in a refusal: as written (`literal`), never as markup. */
+const quoted = (value: string): string => `"${literal(value)}"`;
 
 /**
  * Departing account IDs, e.g. `123456789012, 2109-8765-4321` or one per line.

@@ -1,4 +1,5 @@
 import type { AnswerValue } from "../case";
+import { withoutEscapes } from "../message";
 import { renderTicketTemplate } from "./template";
 
 const answers: Record<string, AnswerValue> = {
@@ -25,6 +26,25 @@ const answers: Record<string, AnswerValue> = {
 };
 
 describe("renderTicketTemplate", () => {
+  it("carries what people wrote as literal text: escaped markup, mentions only of resolved people", () => {
+    const typed = "``` <!channel> <@UPARTNER> *bold* [x](https://evil.example)";
+    const rendered = renderTicketTemplate({
+      ...answers,
+      customerName: typed,
+      goal: typed,
+      customerApprovers: [
+        { platform: "slack", userId: "email:first_last@acme.example", email: "first_last@acme.example" },
+      ],
+    });
+    expect(rendered).toContain(
+      "Goal: \\`\\`\\` \\<!channel\\> \\<@UPARTNER\\> \\*bold\\* \\[x\\](https://evil.example)",
+    );
+    expect(rendered).toContain("Customer company: \\`\\`\\`");
+    expect(rendered).toContain("Customer approvers: first\\_last@acme.example");
+    expect(rendered).toContain("Root credential recipients: <@U1>");
+    expect(withoutEscapes(rendered)).toContain(`Goal: ${typed}`);
+  });
+
   it("lists the new root e-mail addresses when root access moves without a password", () => {
     const passwordless = {
       ...answers,

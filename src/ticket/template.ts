@@ -1,10 +1,12 @@
 import type { AnswerValue } from "../case";
+import { literal } from "../message";
 import { fieldByKey, type TicketFieldKey } from "./fields";
 
 /**
  * The ticket as the partner's runbook lays it out ("Partner Cloud: AWS Customers Leaving"), with "the
  * partner" where the runbook names CenturyLink, followed by what Offboard asks beyond the template.
- * Plain text: it is what a person would have pasted into the support ticket, and what the summary shows.
+ * Message markup without formatting: it is what a person would have pasted into the support ticket, and what
+ * the summary shows; the answers are in it through their field's `format` (`literal` for what people wrote).
  *
  * @example
  *   renderTicketTemplate(state.answers)
@@ -65,7 +67,7 @@ function show(answers: Record<string, AnswerValue>, key: TicketFieldKey): string
   const value = answers[key];
   if (value === null || (Array.isArray(value) && value.length === 0)) return "None";
   const field = fieldByKey(key);
-  return field ? field.format(value) : String(value);
+  return field ? field.format(value) : literal(String(value));
 }
 
 function notApplicable(answers: Record<string, AnswerValue>): string {

@@ -10,6 +10,8 @@ export interface ConnectorCall {
   activityId: string;
   /** For replies: the activity replied to. */
   replyToId?: string;
+  /** A conversation the connector refused to create (see `refuseChatsWith`). */
+  refused?: boolean;
   authorization?: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
@@ -32,6 +34,11 @@ export class FakeBotConnector {
   readonly unexpected: string[] = [];
   /** Conversation members the connector knows, by Bot Framework id (`29:…`): what `GET …/members/:id` returns. */
   readonly members = new Map<string, { id: string; name: string; aadObjectId: string; tenantId?: string }>();
+  /**
+   * Bot Framework ids (`29:…`) Teams will not open a 1:1 chat with (an external user of a tenant where the app
+   * is not installed): creating a conversation with them answers 403.
+   */
+  readonly refuseChatsWith = new Set<string>();
   private sequence = 0;
 
   private constructor(
@@ -69,6 +76,12 @@ export class FakeBotConnector {
   }
 
   private create(req: express.Request, res: express.Response): void {
+    const members = (req.body?.members ?? []) as { id?: string }[];
+    if (members.some((m) => m.id && this.refuseChatsWith.has(m.id))) {
+      this.calls.push({ kind: "create", conversationId: "", activityId: "", refused: true, body: req.body });
+      res.status(403).json({ error: { code: "Forbidden", message: "The bot is not installed for this user" } });
+      return;
+    }
     const id = `a:personal-${++this.sequence}`;
     this.calls.push({
       kind: "create",

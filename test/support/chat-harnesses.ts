@@ -71,6 +71,16 @@ async function downloadAll(downloads: Downloads, urls: string[]): Promise<SeenFi
 
 // ---- Slack: the fake Web API ---------------------------------------------------------------------
 
+/** A call's mrkdwn as Slack shows it: its three entities decoded, the zero-width spaces that keep typed characters
+ * from formatting gone. */
+function slackShown(args: Record<string, unknown>): string {
+  return messageText(args)
+    .replace(/\u200b/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
 export class SlackObserver implements ChatObserver {
   readonly channel: ChatLocation = { platform: "slack", channelId: "CCONTRACT1", teamId: fakeBot.teamId };
   readonly person: Identity = { platform: "slack", userId: "UCUST1", teamId: "TACME", name: "cara.customer" };
@@ -86,17 +96,17 @@ export class SlackObserver implements ChatObserver {
     const seen = this.calls(
       "chat.postMessage",
       (a) => a.channel === where.channelId && (a.thread_ts ?? undefined) === where.threadId,
-    ).map((c) => ({ id: String(c.result?.ts), text: messageText(c.args) }));
+    ).map((c) => ({ id: String(c.result?.ts), text: slackShown(c.args) }));
     for (const update of this.calls("chat.update", (a) => a.channel === where.channelId)) {
       const target = seen.find((m) => m.id === update.args.ts);
-      if (target) target.text = messageText(update.args);
+      if (target) target.text = slackShown(update.args);
     }
     return seen;
   }
 
   async privateNotices(where: ChatLocation, viewer: Identity): Promise<string[]> {
     return this.calls("chat.postEphemeral", (a) => a.user === viewer.userId && a.channel === where.channelId).map((c) =>
-      messageText(c.args),
+      slackShown(c.args),
     );
   }
 
@@ -104,7 +114,7 @@ export class SlackObserver implements ChatObserver {
     const ims = this.calls("conversations.open", (a) => a.users === viewer.userId).map(
       (c) => (c.result?.channel as { id: string }).id,
     );
-    return this.calls("chat.postMessage", (a) => ims.includes(String(a.channel))).map((c) => messageText(c.args));
+    return this.calls("chat.postMessage", (a) => ims.includes(String(a.channel))).map((c) => slackShown(c.args));
   }
 
   async files(where: ChatLocation): Promise<SeenFile[]> {

@@ -98,28 +98,46 @@
 
   /**
    * The core's small markup: ``` fenced blocks, `code`, *bold*, _italic_, <@id|Name> mentions,
-   * <url|label> links, bare URLs, new lines.
+   * <url|label> links, bare URLs, new lines. A backslash before a markup character (the core's
+   * `literal()`: words people wrote) makes it a plain character: the text is shielded first (each escaped
+   * character becomes a stand-in from Unicode's private use area, U+E000 + its code, as in src/message.ts),
+   * so the patterns below see only the core's own markup, and `restore` gives the characters back as text.
    */
   const inlinePattern =
-    /(`[^`\n]+`)|((?<![\w*])\*[^*\n]+\*(?![\w*]))|((?<![\w])_[^_\n]+_(?![\w]))|(<@[^>|\s]+(?:\|[^>]*)?>)|(<https?:\/\/[^>|\s]+(?:\|[^>]*)?>)|(https?:\/\/[^\s<>]+)|(\n)/g;
+    /(`[^`\n]+`)|((?<![\w*])\*[^*\n]+\*(?![\w*]))|((?<![\w])_[^_\n]+_(?![\w]))|(<@[^>|\s]+(?:\|[^>]*)?>)|(<https?:\/\/[^>|\s]+(?:\|[^>]*)?>)|(https?:\/\/[^\s<>\ue000-\ue07f]+)|(\n)/g;
 
-  function renderInline(text, into) {
+  function shield(text) {
+    return text.replace(/\\([\\`*_~<>[\]])/g, (_whole, char) => String.fromCharCode(0xe000 + char.charCodeAt(0)));
+  }
+
+  function restore(text) {
+    return text.replace(/[\ue000-\ue07f]/g, (standIn) => String.fromCharCode(standIn.charCodeAt(0) - 0xe000));
+  }
+
+  /** Markup as plain words (headers, labels, titles): escaped characters as themselves. */
+  function plain(text) {
+    return restore(shield(text || ""));
+  }
+
+  function renderInline(markup, into) {
+    const text = shield(markup);
+    const words = (part) => document.createTextNode(restore(part));
     let last = 0;
     for (const match of text.matchAll(inlinePattern)) {
-      if (match.index > last) into.appendChild(document.createTextNode(text.slice(last, match.index)));
+      if (match.index > last) into.appendChild(words(text.slice(last, match.index)));
       const token = match[0];
-      if (match[1]) into.appendChild(el("code", "", token.slice(1, -1)));
-      else if (match[2]) into.appendChild(el("strong", "", token.slice(1, -1)));
-      else if (match[3]) into.appendChild(el("em", "", token.slice(1, -1)));
-      else if (match[4]) into.appendChild(mention(token));
+      if (match[1]) into.appendChild(el("code", "", restore(token.slice(1, -1))));
+      else if (match[2]) into.appendChild(el("strong", "", restore(token.slice(1, -1))));
+      else if (match[3]) into.appendChild(el("em", "", restore(token.slice(1, -1))));
+      else if (match[4]) into.appendChild(mention(restore(token)));
       else if (match[5]) {
-        const [url, label] = token.slice(1, -1).split("|");
+        const [url, label] = restore(token.slice(1, -1)).split("|");
         into.appendChild(externalLink(url, label || url));
       } else if (match[6]) into.appendChild(externalLink(token, token));
       else into.appendChild(el("br"));
       last = match.index + token.length;
     }
-    if (last < text.length) into.appendChild(document.createTextNode(text.slice(last)));
+    if (last < text.length) into.appendChild(words(text.slice(last)));
   }
 
   function mentionName(id, label) {
@@ -136,12 +154,13 @@
   }
 
   /** A code block stays unformatted, but a mention in it (the ticket summary) still reads as a name, not `<@U-…>`. */
-  function plainMentions(text) {
-    return text.replace(/<@([^>|\s]+)(?:\|([^>]*))?>/g, (_token, id, label) => mentionName(id, label));
+  function plainMentions(shielded) {
+    return restore(shielded.replace(/<@([^>|\s]+)(?:\|([^>]*))?>/g, (_token, id, label) => mentionName(id, label)));
   }
 
-  function renderRichText(text, into) {
-    const parts = text.split(/```/);
+  function renderRichText(markup, into) {
+    // Split on the core's fences only: a ``` a person wrote is stand-ins after shield().
+    const parts = shield(markup).split(/```/);
     parts.forEach((part, index) => {
       if (index % 2 === 1) into.appendChild(el("pre", "", plainMentions(part.replace(/^\n/, ""))));
       else if (part) {
@@ -162,7 +181,7 @@
     for (const block of blocks) {
       switch (block.type) {
         case "header":
-          into.appendChild(el("h3", "", block.text));
+          into.appendChild(el("h3", "", plain(block.text)));
           break;
         case "text":
           renderRichText(block.text, into);
@@ -171,7 +190,7 @@
           const dl = el("dl", "fields");
           for (const field of block.fields) {
             const item = el("div", "field");
-            item.appendChild(el("dt", "", field.label));
+            item.appendChild(el("dt", "", plain(field.label)));
             const dd = el("dd");
             renderInline(field.value, dd);
             item.appendChild(dd);
@@ -193,7 +212,7 @@
           break;
         }
         case "link": {
-          const a = externalLink(block.url, block.label);
+          const a = externalLink(block.url, plain(block.label));
           if (a.tagName === "A") {
             a.className = "link-block";
             // A one-time file download (/files/<token>, same origin): saved at once, not opened in a tab.
@@ -215,7 +234,7 @@
   }
 
   function actionButton(message, spec) {
-    const button = el("button", spec.style || "", spec.label);
+    const button = el("button", spec.style || "", plain(spec.label));
     button.type = "button";
     button.addEventListener("click", async () => {
       if (spec.confirm && !(await confirmDialog(spec.confirm))) return;
@@ -413,12 +432,12 @@
   function handleOutcome(outcome) {
     if (!outcome) return;
     if (outcome.openForm) openForm(outcome.openForm);
-    if (outcome.notice) toast(outcome.notice);
+    if (outcome.notice) toast(plain(outcome.notice));
   }
 
   function confirmDialog(spec) {
     const dialog = $("confirm-dialog");
-    $("confirm-title").textContent = spec.title;
+    $("confirm-title").textContent = plain(spec.title);
     $("confirm-text").replaceChildren();
     renderInline(spec.text, $("confirm-text"));
     $("confirm-ok").textContent = spec.confirm;
@@ -499,7 +518,7 @@
       const problem = errors && errors[field.dataset.field];
       if (problem) {
         field.classList.add("invalid");
-        field.appendChild(el("div", "error", problem));
+        field.appendChild(el("div", "error", plain(problem)));
       }
     }
     const first = $("form-inputs").querySelector(".invalid input, .invalid textarea, .invalid select");
