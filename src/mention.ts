@@ -48,10 +48,11 @@ export function isEmailOnly(who: Identity): boolean {
 }
 
 /**
- * A person as a message shows them: a mention token (each platform renders it as the person), or the e-mail
- * address of someone not on the platform yet (as typed, so `literal`). The only way a mention gets into a
- * message: from an Identity the platform resolved, never from typed text.
+ * A person as a message shows them: a mention token (each platform renders it as the person; the name the platform
+ * gave travels in it, for platforms that cannot look names up, so no raw id is ever shown), or the e-mail address of
+ * someone not on the platform yet (as typed, so `literal`). The only way a mention gets into a message: from an
+ * Identity the platform resolved, never from typed text.
  */
 export function mentionOf(who: Identity): string {
-  return isEmailOnly(who) ? literal(who.email ?? who.userId.slice("email:".length)) : `<@${who.userId}>`;
+  return isEmailOnly(who) ? literal(who.email ?? who.userId.slice("email:".length)) : mentionToken(who);
 }

@@ -28,6 +28,6 @@ describe("literal: words people wrote, as markup", () => {
     expect(
       mentionOf({ platform: "slack", userId: "email:first_last@acme.example", email: "first_last@acme.example" }),
     ).toBe("first\\_last@acme.example");
-    expect(mentionOf({ platform: "slack", userId: "U1", name: "Jane" })).toBe("<@U1>");
+    expect(mentionOf({ platform: "slack", userId: "U1", name: "Jane" })).toBe("<@U1|Jane>");
   });
 });

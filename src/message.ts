@@ -6,6 +6,7 @@
  * and mentions as `<@userId>`. Words people wrote (ticket answers, names, e-mail addresses) go in through
  * `literal()`: a backslash before a markup character makes it a plain character, so user words are never
  * markup, never a mention and never end a code block on any platform (see `literal`).
+ * Moments go in as date tokens (`dateText`), which each platform shows in the reader's own time zone.
  *
  * @example
  *   message("Case OFB-2026-0042", [header("Case OFB-2026-0042"), fields([["Status", "collecting"]]),
@@ -69,6 +70,9 @@ export const button = (
   value: string,
   extra: Partial<Pick<Button, "style" | "confirm">> = {},
 ): Button => ({ actionId, label, value, ...extra });
+
+/** Moments in each reader's time zone (`dateText`) and calendar days in words (`dayText`): see date-text.ts. */
+export { dateText, dayText } from "./date-text";
 
 /** A form with every ticket field (Slack modal, Teams card, demo dialog). */
 export interface FormModel {

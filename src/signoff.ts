@@ -1,7 +1,9 @@
 import type { Case, SignOff } from "./case";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { AlreadySignedError, NotPermittedError, StaleApprovalError } from "./errors";
-import { describeIdentity, sameIdentity, type Identity } from "./identity";
+import { dateText } from "./date-text";
+import { sameIdentity, type Identity } from "./identity";
+import { mentionOf } from "./mention";
 import { partyLabel, parties, type Party } from "./party";
 
 /**
@@ -79,7 +81,7 @@ export function recordSignOff(value: Case, request: SignOffRequest): Case {
   const existing = current.find((s) => s.party === party);
   if (existing) {
     throw new AlreadySignedError(
-      `${partyLabel[party]} already approved this version (${describeIdentity(existing.by)}, ${existing.at})`,
+      `${partyLabel[party]} already approved this version (${mentionOf(existing.by)}, ${dateText(existing.at)})`,
     );
   }
   const signOff: SignOff = { party, by, at: request.at.toISOString(), hash };

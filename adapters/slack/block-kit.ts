@@ -1,6 +1,7 @@
 import type { Block, Button, ConfirmDialog, Message } from "../../src/message";
 import { restoreLiterals, shieldLiterals, withoutEscapes } from "../../src/message";
 import { mentionTokenPattern } from "../../src/mention";
+import { dateFallback, replaceDateTokens } from "../../src/date-text";
 import { SlackRenderError } from "./slack-errors";
 
 /**
@@ -221,9 +222,31 @@ function renderBlock(block: Block): SlackBlock[] {
   }
 }
 
+/**
+ * The core's date tokens in Slack's own form: in mrkdwn a `<!date^…>` token Slack shows in each reader's time zone
+ * ("Dec 31, 2026 9:00 AM", "today 9:00 AM"), in plain text the UTC fallback. Done on the rendered blocks, after
+ * every text is written as mrkdwn, so the token's `<` is Slack's and not an escaped character.
+ */
+export function slackDate(iso: string): string {
+  const unix = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${unix}^{date_short_pretty} {time}|${dateFallback(iso)}>`;
+}
+
+function withSlackDates(value: unknown, within?: string): unknown {
+  if (typeof value === "string")
+    return within === "mrkdwn" ? replaceDateTokens(value, slackDate) : replaceDateTokens(value, dateFallback);
+  if (Array.isArray(value)) return value.map((item) => withSlackDates(item, within));
+  if (value && typeof value === "object") {
+    const object = value as Record<string, unknown>;
+    const type = typeof object.type === "string" ? object.type : undefined;
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, withSlackDates(v, type)]));
+  }
+  return value;
+}
+
 /** The whole message: blocks within Slack's 50, the text fallback always set. */
 export function renderMessage(body: Message): RenderedMessage {
-  let blocks = body.blocks.flatMap(renderBlock);
+  let blocks = body.blocks.flatMap(renderBlock).map((block) => withSlackDates(block) as SlackBlock);
   if (blocks.length > slackLimits.blocksPerMessage) {
     const omitted = blocks.length - (slackLimits.blocksPerMessage - 1);
     blocks = [
@@ -234,5 +257,8 @@ export function renderMessage(body: Message): RenderedMessage {
       },
     ];
   }
-  return { text: clip(slackMrkdwn(body.text) || " ", slackLimits.fallbackText), blocks };
+  return {
+    text: clip(replaceDateTokens(slackMrkdwn(body.text), dateFallback) || " ", slackLimits.fallbackText),
+    blocks,
+  };
 }

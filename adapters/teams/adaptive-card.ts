@@ -1,5 +1,6 @@
 import type { Block, Button, Message } from "../../src/message";
 import { literal, restoreLiterals, shieldLiterals } from "../../src/message";
+import { dateFallback, replaceDateTokens } from "../../src/date-text";
 import { readMentionTokens, replaceMentionTokens } from "../../src/mention";
 
 /**
@@ -191,6 +192,31 @@ function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameO
   }
 }
 
+/**
+ * A date token as Adaptive Card date functions, which Teams shows in the reader's locale and time zone; they work in
+ * TextBlock text only, so facts, titles and the fallback text get the UTC fallback.
+ */
+export function teamsDate(iso: string): string {
+  return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+}
+
+function withTeamsDates(value: unknown, inTextBlock = false): unknown {
+  if (typeof value === "string") return replaceDateTokens(value, inTextBlock ? teamsDate : dateFallback);
+  if (Array.isArray(value)) return value.map((item) => withTeamsDates(item));
+  if (value && typeof value === "object") {
+    const object = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(object).map(([k, v]) => [k, withTeamsDates(v, object.type === "TextBlock" && k === "text")]),
+    );
+  }
+  return value;
+}
+
+/** Plain text for places outside a card (the activity summary): date tokens as their UTC fallback. */
+export function plainSummary(text: string, nameOf: NameOf = noNames): string {
+  return replaceDateTokens(plainText(text, nameOf), dateFallback);
+}
+
 export function adaptiveCard(body: Message, nameOf: NameOf = noNames): AdaptiveCard {
   const elements: CardElement[] = [];
   let separate = false;
@@ -211,8 +237,8 @@ export function adaptiveCard(body: Message, nameOf: NameOf = noNames): AdaptiveC
     type: "AdaptiveCard",
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     version: adaptiveCardVersion,
-    body: elements,
-    fallbackText: plainText(body.text, nameOf),
+    body: elements.map((element) => withTeamsDates(element) as CardElement),
+    fallbackText: plainSummary(body.text, nameOf),
     msteams: { width: "Full" },
   };
 }

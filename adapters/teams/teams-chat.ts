@@ -13,7 +13,7 @@ import { message, text, type Message } from "../../src/message";
 import type { ChatCapabilities, ChatFile, PlatformChat, UploadOptions } from "../../src/ports";
 import type { OneTimeFileStore } from "../redis/one-time-file-store";
 import { downloadMessage, fileDownloadPath } from "../web/file-download-router";
-import { adaptiveCard, cardAttachment, mentionedUserIds, plainText, type AdaptiveCard } from "./adaptive-card";
+import { adaptiveCard, cardAttachment, mentionedUserIds, plainSummary, type AdaptiveCard } from "./adaptive-card";
 import { conversationIdOf } from "./conversation-id";
 import type { TeamsConversations } from "./conversation-references";
 import type { PostedCards } from "./posted-cards";
@@ -134,7 +134,8 @@ export class TeamsChat implements PlatformChat {
     body: Message,
     nameOf: (id: string) => string | undefined = () => undefined,
   ): Partial<Activity> {
-    return { type: ActivityTypes.Message, summary: plainText(body.text, nameOf), attachments: [cardAttachment(card)] };
+    const summary = plainSummary(body.text, nameOf);
+    return { type: ActivityTypes.Message, summary, attachments: [cardAttachment(card)] };
   }
 
   async post(where: ChatLocation, body: Message): Promise<MessageRef> {

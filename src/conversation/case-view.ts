@@ -1,6 +1,7 @@
 import type { Case } from "../case";
 import type { CaseStatus } from "../case-status";
-import { describeIdentity, type Identity } from "../identity";
+import { dateText, dayText } from "../date-text";
+import type { Identity } from "../identity";
 import {
   actions,
   context,
@@ -41,6 +42,12 @@ function people(list: Identity[]): string {
   return list.length ? list.map(mention).join(", ") : "—";
 }
 
+/** The ticket's target date in words ("Thu 31 Dec 2026"), or a dash. */
+function targetDateOf(value: Case): string {
+  const answer = value.ticket.answers.targetDate;
+  return typeof answer === "string" ? dayText(answer) : "—";
+}
+
 function nextStep(value: Case): string {
   switch (value.status) {
     case "collecting":
@@ -56,7 +63,7 @@ function nextStep(value: Case): string {
     case "approved":
       return "All three parties approved. A partner approver can run the handoff now.";
     case "scheduled":
-      return `The handoff runs on ${value.execution?.scheduledFor ?? "the target date"}; a partner approver can run it now.`;
+      return `The handoff runs on ${value.execution?.scheduledFor ? dateText(value.execution.scheduledFor) : "the target date"}; a partner approver can run it now.`;
     case "executing":
       return "The handoff is running: progress in the thread.";
     case "completed":
@@ -76,7 +83,6 @@ export interface PartnerView {
 
 /** The case message: id, status, parties, next step, buttons for the next actions. Updated in place. */
 export function caseMessage(value: Case, partner: PartnerView): Message {
-  const answers = value.ticket.answers;
   const blocks: Block[] = [
     header(
       `Offboarding ${value.customerName !== undefined ? literal(value.customerName) : "a customer"} — ${value.id}`,
@@ -84,7 +90,7 @@ export function caseMessage(value: Case, partner: PartnerView): Message {
     fields([
       ["Status", statusLabel[value.status]],
       ["Accounts", value.accounts.length ? value.accounts.join(", ") : "—"],
-      ["Target date", typeof answers.targetDate === "string" ? answers.targetDate : "—"],
+      ["Target date", targetDateOf(value)],
       ["Customer approvers", people(value.members.customer)],
       ["AWS approver", people(value.members.aws)],
       ["Partner", `${partner.name}: ${people(partner.approvers)}`],
@@ -121,7 +127,7 @@ export function caseMessage(value: Case, partner: PartnerView): Message {
     );
   }
   if (buttons.length) blocks.push(actions(buttons));
-  blocks.push(context(`Updated ${value.updatedAt} · version ${value.version}`));
+  blocks.push(context(`Updated ${dateText(value.updatedAt)} · version ${value.version}`));
   return message(`${value.id}: ${statusLabel[value.status]}`, blocks);
 }
 
@@ -194,7 +200,7 @@ export function signOffMessage(value: Case): Message {
   ];
   const signed = parties.map((p) => {
     const s = signOffFor(value, p);
-    return [partyLabel[p], s ? `✅ ${describeIdentity(s.by)} at ${s.at}` : "waiting"] as [string, string];
+    return [partyLabel[p], s ? `✅ ${mention(s.by)} at ${dateText(s.at)}` : "waiting"] as [string, string];
   });
   blocks.push(fields(signed));
   const open = parties.filter((p) => !signOffFor(value, p));

@@ -1,6 +1,7 @@
 import type { AccountProgress, Case, StepState } from "../case";
 import { assertTransition } from "../case-status";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../handoff-events";
+import { dateText, dayText } from "../date-text";
 import type { Identity } from "../identity";
 import { literal, message, text } from "../message";
 import { handoffStepLabel, handoffSteps, type HandoffStep, type Plan } from "../plan";
@@ -159,7 +160,7 @@ export class HandoffWorkflow implements HandoffEvents {
       await this.presenter.say(
         current,
         message(
-          `All three parties approved ${value.id}. The handoff is scheduled for ${at.toISOString()}; a partner approver can run it now.`,
+          `All three parties approved ${value.id}. The handoff is scheduled for ${dateText(at)}; a partner approver can run it now.`,
         ),
       );
     } else {
@@ -354,7 +355,8 @@ export class HandoffWorkflow implements HandoffEvents {
   async remind(caseId: string, kind: ReminderKind): Promise<void> {
     const value = await this.deps.cases.get(caseId);
     if (!value || ["completed", "cancelled", "executing", "failed"].includes(value.status)) return;
-    const date = value.ticket.answers.targetDate;
+    const answer = value.ticket.answers.targetDate;
+    const date = typeof answer === "string" ? dayText(answer) : "the target date";
     const notes: Record<ReminderKind, string | undefined> = {
       missing_signoffs:
         value.status === "awaiting_signoff"

@@ -1,4 +1,5 @@
 import type { Identity } from "../identity";
+import { dateText } from "../date-text";
 import { context, header, link, message, privateMessage, text, type Message } from "../message";
 
 /**
@@ -6,7 +7,10 @@ import { context, header, link, message, privateMessage, text, type Message } fr
  * message, and the channel learns who got a link and what happened to it, never the link itself.
  */
 
-/** `2026-03-31 14:05 UTC`: unambiguous for parties in different time zones. */
+/**
+ * `2026-03-31 14:05 UTC`: unambiguous for parties in different time zones, for the web pages. Chat messages say a
+ * moment with `dateText`, which each platform shows in the reader's own time zone.
+ */
 export function formatWhen(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
@@ -28,7 +32,7 @@ export function depositLinkMessage(caseId: string, accountId: string, url: strin
         `Open this link to enter the root e-mail, password and MFA notes of account *${accountId}* for case *${caseId}*. Your browser encrypts them before they leave it; the bot never sees them in clear.`,
       ),
       link("Deposit the credentials", url),
-      context(`Works once, until ${formatWhen(expiresAt)}. Do not forward it.`),
+      context(`Works once, until ${dateText(expiresAt)}. Do not forward it.`),
     ]),
   );
 }
@@ -43,7 +47,7 @@ export function retrievalLinkMessage(caseId: string, accountId: string, url: str
       ),
       link("Open the credentials", url),
       context(
-        `Valid until ${formatWhen(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`,
+        `Valid until ${dateText(expiresAt)}. Only the full link (with the part after #) can reveal them: do not forward it. After revealing, change the root password and set up MFA.`,
       ),
     ]),
   );
@@ -51,7 +55,7 @@ export function retrievalLinkMessage(caseId: string, accountId: string, url: str
 
 export function depositLinkSentLine(accountId: string, by: Identity, expiresAt: string): Message {
   return message(
-    `${mentionOf(by)} was sent a one-time link to deposit the root credentials of account ${accountId}, valid until ${formatWhen(expiresAt)}.`,
+    `${mentionOf(by)} was sent a one-time link to deposit the root credentials of account ${accountId}, valid until ${dateText(expiresAt)}.`,
   );
 }
 
@@ -63,7 +67,7 @@ export function linkSentLine(
 ): Message {
   const sent = recipients.filter((r) => !unreachable.includes(r));
   const lines = [
-    `The root credentials of account ${accountId} were deposited. A one-time retrieval link was sent by direct message to ${sent.map(mentionOf).join(", ") || "nobody"}, valid until ${formatWhen(expiresAt)}.`,
+    `The root credentials of account ${accountId} were deposited. A one-time retrieval link was sent by direct message to ${sent.map(mentionOf).join(", ") || "nobody"}, valid until ${dateText(expiresAt)}.`,
   ];
   if (unreachable.length > 0)
     lines.push(
@@ -74,19 +78,19 @@ export function linkSentLine(
 
 export function retrievedLine(accountId: string, at: string): Message {
   return message(
-    `The root credentials of account ${accountId} were retrieved on ${formatWhen(at)} and deleted from Secrets Manager. The recipient should now change the root password and set up MFA.`,
+    `The root credentials of account ${accountId} were retrieved on ${dateText(at)} and deleted from Secrets Manager. The recipient should now change the root password and set up MFA.`,
   );
 }
 
 export function revisitedLine(accountId: string, retrievedAt: string): Message {
   return message(
-    `Warning: the retrieval link of account ${accountId}, already used on ${formatWhen(retrievedAt)}, was opened again. Nothing was shown. If the recipient did not retrieve the credentials themselves, change the root password of ${accountId} now.`,
+    `Warning: the retrieval link of account ${accountId}, already used on ${dateText(retrievedAt)}, was opened again. Nothing was shown. If the recipient did not retrieve the credentials themselves, change the root password of ${accountId} now.`,
   );
 }
 
 export function expiredLine(accountId: string, expiresAt: string): Message {
   return message(
-    `The retrieval link of account ${accountId} expired unopened at ${formatWhen(expiresAt)}; the deposited credentials were deleted. A partner approver can send a new deposit link with \`credentials ${accountId}\`.`,
+    `The retrieval link of account ${accountId} expired unopened at ${dateText(expiresAt)}; the deposited credentials were deleted. A partner approver can send a new deposit link with \`credentials ${accountId}\`.`,
   );
 }
 

@@ -69,7 +69,7 @@ describe("ticketFields", () => {
         { platform: "slack", userId: "U1", name: "Jane" },
         { platform: "slack", userId: "U2" },
       ]),
-    ).toBe("<@U1>, <@U2>");
+    ).toBe("<@U1|Jane>, <@U2>");
     expect(
       field("customerApprovers").format([
         { platform: "slack", userId: "email:cfo@acme.example", email: "cfo@acme.example" },

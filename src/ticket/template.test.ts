@@ -41,7 +41,7 @@ describe("renderTicketTemplate", () => {
     );
     expect(rendered).toContain("Customer company: \\`\\`\\`");
     expect(rendered).toContain("Customer approvers: first\\_last@acme.example");
-    expect(rendered).toContain("Root credential recipients: <@U1>");
+    expect(rendered).toContain("Root credential recipients: <@U1|Jane>");
     expect(withoutEscapes(rendered)).toContain(`Goal: ${typed}`);
   });
 
@@ -73,8 +73,8 @@ describe("renderTicketTemplate", () => {
         "Special Considerations: None",
         "",
         "Customer company: Acme Corp",
-        "Customer approvers: <@U1>, cfo@acme.example",
-        "Root credential recipients: <@U1>",
+        "Customer approvers: <@U1|Jane>, cfo@acme.example",
+        "Root credential recipients: <@U1|Jane>",
         "Destination: Another AWS organization, which invites the accounts: o-a1b2c3d4e5",
         "S3 buckets config-bucket-<account ID> and ctlaudit-<account ID>: Archive them: keep the data in archival storage",
         "Accounts payable informed: No",
@@ -106,7 +106,7 @@ describe("renderTicketTemplate", () => {
       partnerRepresentative: [{ platform: "teams", userId: "29:abc", name: "Sam" }],
     });
     expect(text).toContain("Goal: (not answered yet)");
-    expect(text).toContain("Partner account representative: <@29:abc>");
+    expect(text).toContain("Partner account representative: <@29:abc|Sam>");
     expect(text).toContain("If your company, identify any AWS Users needing permissions: (not answered yet)");
     expect(text).toContain("Destination: (not answered yet)");
   });

@@ -159,7 +159,7 @@ describe("deposit", () => {
     expect(h.chat.last("direct")?.to).toEqual(recipient);
     const line = h.chat.last("post");
     expect(line?.body.text).toMatch(
-      /sent by direct message to <@U-customer>, valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      /sent by direct message to <@U-customer(\|[^>]*)?>, valid until ⟦date:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ⟧/,
     );
     expect(JSON.stringify(h.chat.sent.filter((s) => s.kind !== "direct"))).not.toContain("/r/");
     expect((await h.cases.get(c.id))?.credentials?.[accountId]).toMatchObject({
@@ -236,7 +236,7 @@ describe("deposit", () => {
       h.chat.direct = direct;
     }
     expect(h.chat.last("direct")?.to).toEqual(recipient);
-    expect(h.chat.last("post")?.body.text).toMatch(/Could not send it to <@U-unreachable>/);
+    expect(h.chat.last("post")?.body.text).toMatch(/Could not send it to <@U-unreachable(\|[^>]*)?>/);
   });
 });
 

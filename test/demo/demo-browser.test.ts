@@ -214,7 +214,7 @@ function escapeRegExp(text: string): string {
       await snap(page, `confirm-${party.toLowerCase()}`);
       await page.click("#confirm-ok");
       const signed = signOff().locator(".field", { has: page.locator("dt", { hasText: new RegExp(`^${party}$`) }) });
-      await appears(page, signed.locator("dd", { hasText: `✅ ${name}` }), `the ${party} sign-off by ${name}`);
+      await appears(page, signed.locator("dd", { hasText: `✅ @${name}` }), `the ${party} sign-off by ${name}`);
     }
     await appears(
       page,

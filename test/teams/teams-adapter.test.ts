@@ -288,7 +288,7 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     const { call, approve } = latestSignOff(caseMessageId);
     const first = await press(partner, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
     expect(first.type).toBe("application/vnd.microsoft.card.adaptive");
-    expect(cardText(first.value)).toMatch(/Partner: ✅ Pat Partner/);
+    expect(cardText(first.value)).toMatch(/Partner: ✅ @Pat Partner at \w{3} \d+ \w{3} \d{4}, \d\d:\d\d UTC/);
     const second = await press(partner, call.activityId, caseMessageId, approve.customer.verb, approve.customer.data);
     expect(second.type).toBe("application/vnd.microsoft.activity.message");
     expect(second.value).toMatch(/only a customer approver can approve for the customer/i);

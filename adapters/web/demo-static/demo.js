@@ -173,11 +173,34 @@
 
   // ---------------------------------------------------------------- messages
 
+  /**
+   * The core's date tokens (src/date-text.ts: `⟦date:2026-12-31T09:00:00Z⟧`) in the browser's own locale and time
+   * zone, in every string of a message body (texts, fields, button labels, confirm dialogs).
+   */
+  const datePattern = /⟦date:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)⟧/g;
+
+  function localDate(iso) {
+    return new Date(iso).toLocaleString(undefined, {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  }
+
+  function localDates(value) {
+    if (typeof value === "string") return value.replace(datePattern, (_token, iso) => localDate(iso));
+    if (Array.isArray(value)) return value.map(localDates);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, localDates(item)]));
+    return value;
+  }
+
   function renderBlocks(message, into) {
-    const blocks =
-      message.body.blocks && message.body.blocks.length
-        ? message.body.blocks
-        : [{ type: "text", text: message.body.text }];
+    const body = localDates(message.body);
+    const blocks = body.blocks && body.blocks.length ? body.blocks : [{ type: "text", text: body.text }];
     for (const block of blocks) {
       switch (block.type) {
         case "header":
@@ -432,7 +455,7 @@
   function handleOutcome(outcome) {
     if (!outcome) return;
     if (outcome.openForm) openForm(outcome.openForm);
-    if (outcome.notice) toast(plain(outcome.notice));
+    if (outcome.notice) toast(plain(localDates(outcome.notice)));
   }
 
   function confirmDialog(spec) {
