@@ -26,7 +26,6 @@ afterAll(cleanup);
 
 const person = (userId: string, teamId: string): Identity => ({ platform: "web", userId, teamId, name: userId });
 const pat = person("pat", "T-PARTNER");
-const sam = person("sam", "T-PARTNER");
 const nina = person("nina", "T-PARTNER"); // of the partner's workspace, not on the partner list
 const cora = person("cora", "T-CUSTOMER");
 const colin = person("colin", "T-CUSTOMER");
@@ -81,7 +80,7 @@ interface Opened {
   thread: ChatLocation;
 }
 
-/** `start` by `starter` in a fresh channel; optionally the whole ticket by form, naming `approvers` and `recipients`. */
+/** `start` by `starter` in a fresh channel; optionally the whole ticket by form, naming approvers and recipients. */
 async function open(
   starter: Identity,
   ticket?: { by: Identity; approvers: string; recipients: string },
@@ -216,7 +215,7 @@ describe("3. the partner cannot collect all three sign-offs alone", () => {
   it("refuses a partner colleague named as a customer approver or as a credential recipient", async () => {
     const opened = await open(pat);
     await say(pat, "Acme Corp", opened.thread, false);
-    await say(pat, "<@sam|sam>", opened.thread, false);
+    await say(pat, "<@sam|sam>", opened.thread, false); // sam: a partner colleague (on the partner list)
     expect((await cases.get(opened.value.id))!.ticket.answers.customerApprovers).toBeUndefined();
     expect(chat.last("ephemeral")!.body.text).toMatch(/sam.* is a partner member and cannot be a customer approver/);
   });
