@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { CaseStore, JobQueue } from "../src/ports";
+import { readinessSplit } from "../src/plan";
 import { NotFoundError } from "../src/errors";
 import {
   executeJob,
@@ -175,8 +176,9 @@ export class BullJobQueue implements JobQueue {
 }
 
 /**
- * Adds the run's flow: a parent that reports the end of the run, with one child per account of the
- * plan. Its ids are the case's, so starting twice (a double click, a scheduled run firing after a
+ * Adds the run's flow: a parent that reports the end of the run, with one child per account the signed plan
+ * shows ready (the blocked ones are left out: the workflow says which and why, and each runs later with
+ * `retry <account>`). Its ids are the case's, so starting twice (a double click, a scheduled run firing after a
  * manual one) adds nothing.
  */
 export async function startRun(
@@ -194,7 +196,7 @@ export async function startRun(
     queueName: executeQueueName,
     data: { caseId } satisfies CaseJobData,
     opts: { jobId: jobIds.run(caseId), ...keep },
-    children: current.plan.accounts.map((a) => ({
+    children: readinessSplit(current.plan).ready.map((a) => ({
       name: executeJob.account,
       queueName: executeQueueName,
       data: { caseId, accountId: a.accountId } satisfies AccountJobData,

@@ -41,9 +41,10 @@ export async function runPreflight(
       await deps.events.planRejected(caseId, rejections);
       return "rejected";
     }
-    const [features, accountManagementTrusted] = await Promise.all([
+    const [features, accountManagementTrusted, delegatedAdministrators] = await Promise.all([
       deps.aws.organizationFeatures(),
       deps.aws.accountManagementTrusted(),
+      deps.aws.delegatedAdministrators(),
     ]);
     const { inspections, unreachable } = await inspectAll(deps, answers.accountIds);
     if (unreachable.length > 0) {
@@ -60,6 +61,10 @@ export async function runPreflight(
       partnerMarker: deps.partnerMarker,
       version: (current.plan?.version ?? 0) + 1,
       now: deps.clock.now(),
+      delegatedAdministrators,
+      depositedCredentials: Object.values(current.credentials ?? {})
+        .filter((c) => ["deposited", "link_sent", "retrieved"].includes(c.state))
+        .map((c) => c.accountId),
     });
     await deps.events.planReady(caseId, plan);
     return "planned";

@@ -186,7 +186,7 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
         throw new UnrecoverableError(error.message);
       throw error;
     }
-    if (outcome.kind === "finished") return "finished";
+    if (outcome.kind !== "waiting_for_customer") return outcome.kind;
 
     // Waiting for the customer: look again later without holding a worker slot. The clock restarts
     // when the run waits at another step (the code given, then the customer's own leaving).

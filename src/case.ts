@@ -1,7 +1,7 @@
 import type { CaseStatus } from "./case-status";
 import type { ChatLocation, Identity, MessageRef } from "./identity";
 import type { Party } from "./party";
-import type { Plan } from "./plan";
+import type { ExitCheck, Plan, ReadinessBlocker } from "./plan";
 
 /** One answer in the ticket, already parsed and validated. */
 export type AnswerValue = string | string[] | boolean | Identity[] | null;
@@ -42,6 +42,15 @@ export interface AccountProgress {
    * after a crash or a retry does not repeat a change it already made.
    */
   milestones?: Record<string, string>;
+  /**
+   * Left out of the run because it was not ready when it was due (the blockers then); cleared when it runs. A
+   * blocked account runs later with `retry <account>` or after `plan refresh`.
+   */
+  leftOut?: { blockers: ReadinessBlocker[]; at: string };
+  /** Proof of exit, read after the account's last step (first the reading taken before the role was locked). */
+  exitCheck?: ExitCheck;
+  /** The partner confirmed the root e-mail is the customer's (credential-link path without trusted access). */
+  rootEmailConfirmed?: { by: string; at: string };
   updatedAt: string;
 }
 

@@ -21,7 +21,8 @@ export type OffboardErrorCode =
   | "already_signed"
   | "config_invalid"
   | "aws_failure"
-  | "link_invalid";
+  | "link_invalid"
+  | "not_ready";
 
 export class OffboardError extends Error {
   constructor(
@@ -137,5 +138,15 @@ export class OffboardFailure extends Error {
 export class NotConfiguredError extends OffboardError {
   constructor(message: string) {
     super("not_configured", message);
+  }
+}
+
+/**
+ * A run or retry asked for what cannot run: no account of the case is ready, or the account has nothing to retry.
+ * `message` names each account and what blocks it.
+ */
+export class NotReadyError extends OffboardError {
+  constructor(message: string) {
+    super("not_ready", message);
   }
 }

@@ -1,4 +1,4 @@
-import type { HandoffStep, Plan } from "./plan";
+import type { AccountReadiness, ExitCheck, HandoffStep, Plan } from "./plan";
 import type { StepState } from "./case";
 
 /** A ticket account the organization does not know, or cannot take: sends the ticket back to the question. */
@@ -39,4 +39,11 @@ export interface HandoffEvents {
     milestone: string,
     detail?: Record<string, unknown>,
   ): Promise<void>;
+  /**
+   * The account was not ready when it was due to run (re-checked right before it): it is left out of this run with
+   * its blockers, and runs later with `retry <account>` or after `plan refresh`. Nothing was changed in AWS.
+   */
+  accountLeftOut?(caseId: string, accountId: string, readiness: AccountReadiness): Promise<void>;
+  /** The exit check of an account (its reading before the lock, then the final proof), stored in the case. */
+  exitChecked?(caseId: string, accountId: string, check: ExitCheck): Promise<void>;
 }

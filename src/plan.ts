@@ -56,6 +56,73 @@ export interface AccountPlan {
   /** Passwordless only: the address the account's root e-mail moves to (from the ticket). */
   newRootEmail?: string;
   warnings: string[];
+  /**
+   * Whether the account may run: decided by the preflight, shown first in the plan, covered by the sign-off
+   * (it is part of the plan), and decided again right before the account runs and right before it leaves.
+   * Absent in plans made before readiness existed: such an account is checked when it runs.
+   */
+  readiness?: AccountReadiness;
+  /** Passwordless or not, what becomes of the account's root e-mail before it leaves (see RootEmailPlan). */
+  rootEmail?: RootEmailPlan;
+}
+
+/** What stands in the way of an account leaving, each with its fix. */
+export type BlockerCode =
+  | "not_member"
+  | "waiting_period"
+  | "delegated_administrator"
+  | "no_invitation"
+  | "root_access"
+  | "partner_access"
+  | "leave_refused";
+
+export interface ReadinessBlocker {
+  code: BlockerCode;
+  /** What is wrong, in plain words. */
+  reason: string;
+  /** What to do about it, and who does it. */
+  fix: string;
+}
+
+export interface AccountReadiness {
+  state: "ready" | "blocked";
+  /** Empty when ready. */
+  blockers: ReadinessBlocker[];
+  checkedAt: string;
+}
+
+/**
+ * The root e-mail before leaving: `verify` reads it (GetPrimaryEmail, trusted access for Account Management)
+ * and moves it to `expected` with the customer's code when it differs; `partner_confirms` (no trusted access, or
+ * no address in the ticket) leaves it to the partner, whose confirmation the case records.
+ */
+export interface RootEmailPlan {
+  check: "verify" | "partner_confirms";
+  /** The customer's address from the ticket, when it gives one. */
+  expected?: string;
+  /** The plan's line about it. */
+  note: string;
+}
+
+/** One line of an exit check: what was proven about the account after its last step. */
+export interface ExitCheckItem {
+  check: "partner_iam" | "partner_trust" | "role_locked" | "root_email" | "organization";
+  /**
+   * `unverified`: Offboard could not read it (a credential-link root e-mail without trusted access and without the
+   * partner's confirmation): shown with a warning, not counted as a failure.
+   */
+  ok: boolean | "unverified";
+  /** What was found, in plain words. */
+  detail: string;
+}
+
+/** Proof of exit: the account read again after its last step. A failed check is a failure of the account. */
+export interface ExitCheck {
+  /** `before_lock`: what was read from inside just before the partner's role was locked; `final`: the proof. */
+  stage: "before_lock" | "final";
+  ok: boolean;
+  checkedAt: string;
+  items: ExitCheckItem[];
 }
 
 export interface Plan {
@@ -67,6 +134,19 @@ export interface Plan {
   removalBy: "partner" | "customer";
   accounts: AccountPlan[];
   warnings: string[];
+  /** What the customer must know before the accounts leave (support plan, RI/Savings Plans sharing, invoices). */
+  notes?: string[];
+}
+
+/** The accounts of a plan that may run now, and those left out with their blockers. */
+export function readinessSplit(plan: Plan): { ready: AccountPlan[]; blocked: AccountPlan[] } {
+  const blocked = plan.accounts.filter((a) => a.readiness?.state === "blocked");
+  return { ready: plan.accounts.filter((a) => a.readiness?.state !== "blocked"), blocked };
+}
+
+/** "reason: fix" for each blocker, joined, for messages. */
+export function describeBlockers(blockers: ReadinessBlocker[]): string {
+  return blockers.map((b) => `${b.reason}. Fix: ${b.fix}`).join("; ");
 }
 
 export function countArtifacts(plan: Plan, action?: ArtifactAction): number {
@@ -85,6 +165,7 @@ export const handoffSteps = [
   "leave_org",
   "accept_invitation",
   "lock_role",
+  "exit_check",
 ] as const;
 export type HandoffStep = (typeof handoffSteps)[number];
 
@@ -95,4 +176,5 @@ export const handoffStepLabel: Record<HandoffStep, string> = {
   leave_org: "Leave the organization",
   accept_invitation: "Accept the new organization's invitation",
   lock_role: "Hand back the cross-account role",
+  exit_check: "Proof of exit",
 };

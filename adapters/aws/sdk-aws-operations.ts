@@ -27,6 +27,9 @@ import {
   RemoveAccountFromOrganizationCommand,
   paginateListAWSServiceAccessForOrganization,
   paginateListAccounts,
+  paginateListDelegatedAdministrators,
+  paginateListDelegatedServicesForAccount,
+  type Account,
   paginateListHandshakesForAccount,
   type Handshake,
 } from "@aws-sdk/client-organizations";
@@ -34,8 +37,10 @@ import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { AwsAccessDeniedError, AwsNotFoundError, HandoffPreconditionError } from "../../src/aws/aws-errors";
 import { accountManagementPrincipal } from "../../src/aws/root-access";
 import type {
+  AccountExitState,
   AccountInspection,
   ArtifactRef,
+  DelegatedAdministrator,
   AwsOperations,
   ChangeOutcome,
   FoundArtifact,
@@ -48,6 +53,7 @@ import type {
 } from "../../src/aws/aws-operations";
 import { partnerTrust, withoutPartnerTrust, type PartnerPrincipals } from "../../src/aws/partner-trust";
 import type { BucketDisposition } from "../../src/plan";
+import { organizationOf, rolesTrusting } from "./account-exit";
 import { allPages, awsCall, awsRemoval } from "./aws-call";
 import type { AwsClients } from "./aws-clients";
 import { applyBucketDisposition, bucketWriters, countObjectVersions } from "./bucket-disposition";
@@ -93,12 +99,42 @@ export class SdkAwsOperations implements AwsOperations {
       paginateListAccounts({ client: this.clients.management.organizations }, {}),
       (p) => p.Accounts,
     );
-    return accounts.map((a) => ({
-      id: a.Id!,
-      name: a.Name,
-      email: a.Email,
-      status: String(a.State ?? a.Status ?? "UNKNOWN"),
-    }));
+    return accounts.map(toMemberAccount);
+  }
+
+  async describeMember(accountId: string): Promise<MemberAccount | undefined> {
+    try {
+      const out = await awsCall("DescribeAccount", accountId, () =>
+        this.clients.management.organizations.send(new DescribeAccountCommand({ AccountId: accountId })),
+      );
+      return out.Account ? toMemberAccount(out.Account) : undefined;
+    } catch (error) {
+      if (error instanceof AwsNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async delegatedAdministrators(): Promise<DelegatedAdministrator[]> {
+    const organizations = this.clients.management.organizations;
+    const admins = await allPages(
+      "ListDelegatedAdministrators",
+      undefined,
+      paginateListDelegatedAdministrators({ client: organizations }, {}),
+      (p) => p.DelegatedAdministrators,
+    );
+    return Promise.all(
+      admins.map(async (a) => ({
+        accountId: a.Id!,
+        services: (
+          await allPages(
+            "ListDelegatedServicesForAccount",
+            a.Id,
+            paginateListDelegatedServicesForAccount({ client: organizations }, { AccountId: a.Id }),
+            (p) => p.DelegatedServices,
+          )
+        ).map((s) => s.ServicePrincipal!),
+      })),
+    );
   }
 
   async organizationFeatures(): Promise<OrganizationFeatures> {
@@ -267,6 +303,34 @@ export class SdkAwsOperations implements AwsOperations {
     );
     this.clients.forget(accountId);
     return "changed";
+  }
+
+  async readExitState(accountId: string, partnerAccountIds: string[]): Promise<AccountExitState> {
+    const { iam, organizations } = this.clients.member(accountId);
+    const [found, rolesTrustingPartner, organizationId] = await Promise.all([
+      this.findArtifacts(iam, accountId),
+      rolesTrusting(iam, accountId, partnerAccountIds, this.options.memberRoleName),
+      organizationOf(organizations, accountId),
+    ]);
+    return {
+      partnerArtifacts: found.filter((a) => a.kind !== "cross_account_role"),
+      rolesTrustingPartner,
+      organizationId,
+    };
+  }
+
+  async partnerCanEnter(accountId: string): Promise<boolean> {
+    // A fresh AssumeRole, not a cached session: sessions issued before the lock outlive it until they expire.
+    this.clients.forget(accountId);
+    try {
+      await this.clients.assume(accountId);
+      return true;
+    } catch (error) {
+      if (error instanceof AwsAccessDeniedError || error instanceof AwsNotFoundError) return false;
+      throw error;
+    } finally {
+      this.clients.forget(accountId);
+    }
   }
 
   /**
@@ -460,6 +524,17 @@ export class SdkAwsOperations implements AwsOperations {
       }),
     );
   }
+}
+
+function toMemberAccount(a: Account): MemberAccount {
+  return {
+    id: a.Id!,
+    name: a.Name,
+    email: a.Email,
+    status: String(a.State ?? a.Status ?? "UNKNOWN"),
+    joinedMethod: a.JoinedMethod,
+    joinedTimestamp: a.JoinedTimestamp?.toISOString(),
+  };
 }
 
 /**

@@ -24,6 +24,30 @@ export interface MemberAccount {
   name?: string;
   email?: string;
   status: MemberStatus;
+  /** How it joined the organization (`ListAccounts` JoinedMethod): CREATED accounts have a waiting period. */
+  joinedMethod?: "CREATED" | "INVITED" | string;
+  /** ISO timestamp of JoinedTimestamp. */
+  joinedTimestamp?: string;
+}
+
+/** An account registered as delegated administrator in the partner's organization, and for which services. */
+export interface DelegatedAdministrator {
+  accountId: string;
+  /** Service principals, e.g. `guardduty.amazonaws.com`. */
+  services: string[];
+}
+
+/**
+ * The account as read from inside, after it left and before the partner's role is locked: what the exit check
+ * needs to prove the partner has no way in.
+ */
+export interface AccountExitState {
+  /** Partner artifacts still there (the cross-account role not included). */
+  partnerArtifacts: FoundArtifact[];
+  /** Roles (other than the cross-account role) whose trust policy lets in one of `partnerAccountIds`. */
+  rolesTrustingPartner: string[];
+  /** The organization the account is in now (`DescribeOrganization` from inside), undefined when standalone. */
+  organizationId?: string;
 }
 
 /** Centralized root access (IAM `ListOrganizationsFeatures`): both are needed for a passwordless handover. */
@@ -109,6 +133,10 @@ export interface ArtifactRef {
 export interface AwsOperations {
   describeOrganization(): Promise<OrganizationDescription>;
   listMemberAccounts(): Promise<MemberAccount[]>;
+  /** The account as the partner's organization shows it now (`DescribeAccount`), undefined when not a member. */
+  describeMember(accountId: string): Promise<MemberAccount | undefined>;
+  /** `ListDelegatedAdministrators` and, for each, `ListDelegatedServicesForAccount`. */
+  delegatedAdministrators(): Promise<DelegatedAdministrator[]>;
   organizationFeatures(): Promise<OrganizationFeatures>;
   /**
    * Whether trusted access for AWS Account Management (`account.amazonaws.com`) is enabled in the
@@ -153,4 +181,9 @@ export interface AwsOperations {
    * account itself. After it, the management account can no longer assume the role.
    */
   lockCrossAccountRole(accountId: string): Promise<ChangeOutcome>;
+
+  /** Reads the account from inside through the cross-account role (which must still let the partner in). */
+  readExitState(accountId: string, partnerAccountIds: string[]): Promise<AccountExitState>;
+  /** Whether the partner's management account can still assume the cross-account role (a fresh AssumeRole). */
+  partnerCanEnter(accountId: string): Promise<boolean>;
 }

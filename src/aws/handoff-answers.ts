@@ -17,6 +17,11 @@ export interface HandoffAnswers {
   destination: "standalone" | "organization";
   /** `o-…` organization id or the 12-digit management account of the new organization. */
   newOrganization?: string;
+  /**
+   * Destination organization only: what an account without the new organization's invitation does when it is
+   * due to leave. Never defaulted: without an answer the account waits (is blocked).
+   */
+  joinDecision?: "wait_for_invitation" | "leave_now_join_later";
   credentialDelivery: "link" | "passwordless";
   /** Passwordless delivery: account → the address its root e-mail moves to. */
   rootEmails?: Record<string, string>;
@@ -63,11 +68,19 @@ export function readHandoffAnswers(answers: Record<string, AnswerValue>): Handof
     destination: oneOf("destination", ["standalone", "organization"] as const, "standalone"),
     newOrganization: optionalText("newOrganization"),
     credentialDelivery: oneOf("credentialDelivery", ["link", "passwordless"] as const, "link"),
+    joinDecision:
+      typeof answers.joinDecision === "string"
+        ? oneOf("joinDecision", ["wait_for_invitation", "leave_now_join_later"] as const)
+        : undefined,
     targetDate: optionalText("targetDate"),
     keepPartnerAccess: list("keepPartnerAccess", false),
   };
+  if (result.destination === "organization" && !/^o-[a-z0-9]{10,32}$/.test(result.newOrganization ?? ""))
+    problems.push("newOrganization: a destination organization needs the organization's ID (o-…)");
+  const rootEmails = Object.fromEntries(rootEmailsOf(answers));
+  if (Object.keys(rootEmails).length > 0) result.rootEmails = rootEmails;
   if (result.credentialDelivery === "passwordless") {
-    result.rootEmails = Object.fromEntries(rootEmailsOf(answers));
+    result.rootEmails = rootEmails;
     const missing = result.accountIds.filter((id) => !result.rootEmails![id]);
     if (missing.length > 0) problems.push(`rootEmails: no new root e-mail for ${missing.join(", ")}`);
   }

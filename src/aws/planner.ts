@@ -4,9 +4,10 @@
  * given state of AWS is always the same plan.
  */
 import type { AccountRejection } from "../handoff-events";
-import type { AccountPlan, ArtifactKind, Plan, PlannedArtifact, PlannedInvitation } from "../plan";
+import type { AccountPlan, ArtifactKind, Plan, PlannedArtifact, PlannedInvitation, RootEmailPlan } from "../plan";
 import type {
   AccountInspection,
+  DelegatedAdministrator,
   FoundArtifact,
   MemberAccount,
   OrganizationDescription,
@@ -14,6 +15,7 @@ import type {
   PendingInvitation,
 } from "./aws-operations";
 import type { HandoffAnswers } from "./handoff-answers";
+import { assessReadiness, leavesBeforeJoining, namedInvitation } from "./readiness";
 import { accountManagementPrincipal } from "./root-access";
 
 /** The tag word of the partner's lifecycle (CAM "Optimization") tooling, per the partner's runbook. */
@@ -53,6 +55,10 @@ export interface PlanInput {
   partnerMarker: string;
   version: number;
   now: Date;
+  /** `ListDelegatedAdministrators` of the partner's organization: such an account cannot leave. */
+  delegatedAdministrators?: DelegatedAdministrator[];
+  /** Accounts whose root credentials the partner has deposited already (the case's credential records). */
+  depositedCredentials?: string[];
 }
 
 /**
@@ -109,7 +115,7 @@ export function buildPlan(input: PlanInput): Plan {
     const inspection = inspections.get(accountId) ?? { accountId, artifacts: [], buckets: [], invitations: [] };
     const warnings: string[] = [];
     const artifacts = planArtifacts(inspection.artifacts, input, warnings);
-    const invitation = pickInvitation(inspection.invitations, answers, warnings);
+    const invitation = pickInvitation(inspection.invitations, answers, warnings, input.now);
     const root = rootHandoverFor(accountId, answers, missingForPasswordless);
     if (answers.accountsWithoutRootAccess.includes(accountId)) {
       warnings.push(
@@ -117,6 +123,17 @@ export function buildPlan(input: PlanInput): Plan {
       );
     }
     if (answers.credentialDelivery === "passwordless" && root.path === "credential_link") warnings.push(root.reason);
+    const readiness = assessReadiness({
+      accountId,
+      organizationId: organization.id,
+      member,
+      delegatedServices: input.delegatedAdministrators?.find((d) => d.accountId === accountId)?.services ?? [],
+      invitations: inspection.invitations,
+      crossAccountRoleFound: inspection.artifacts.some((a) => a.kind === "cross_account_role"),
+      rootAccessMissing: rootAccessMissing(accountId, root.path, input),
+      answers,
+      now: input.now,
+    });
     return {
       accountId,
       accountName: member?.name,
@@ -137,6 +154,8 @@ export function buildPlan(input: PlanInput): Plan {
       rootHandoverReason: root.reason,
       ...(root.email ? { newRootEmail: root.email } : {}),
       warnings,
+      readiness,
+      rootEmail: rootEmailPlan(accountId, root.path, member?.email, input),
     };
   });
 
@@ -148,7 +167,66 @@ export function buildPlan(input: PlanInput): Plan {
     removalBy: answers.removalBy,
     accounts,
     warnings: planWarnings(input, passwordless, missingForPasswordless),
+    notes: customerNotes(answers),
   };
+}
+
+/**
+ * A root-access prerequisite of the credential-link path: the customer has no root access to the account and gets
+ * it only through the partner's deposit, so the deposit is proven before the account leaves.
+ */
+function rootAccessMissing(
+  accountId: string,
+  path: "passwordless" | "credential_link",
+  input: PlanInput,
+): { reason: string; fix: string } | undefined {
+  if (path !== "credential_link" || !input.answers.accountsWithoutRootAccess.includes(accountId)) return undefined;
+  if (input.depositedCredentials?.includes(accountId)) return undefined;
+  return {
+    reason: `the customer has no root access to ${accountId} and the partner has not deposited its root credentials yet`,
+    fix: `a partner approver deposits them (\`credentials ${accountId}\`), then \`retry ${accountId}\` (or \`plan refresh\`)`,
+  };
+}
+
+/** What becomes of the root e-mail before the account leaves (it must be the customer's). */
+function rootEmailPlan(
+  accountId: string,
+  path: "passwordless" | "credential_link",
+  current: string | undefined,
+  input: PlanInput,
+): RootEmailPlan {
+  const expected = input.answers.rootEmails?.[accountId];
+  if (path === "passwordless" && expected)
+    return { check: "verify", expected, note: `the root e-mail moves to ${expected} before the account leaves` };
+  if (input.accountManagementTrusted && expected)
+    return {
+      check: "verify",
+      expected,
+      note: `before the account leaves, Offboard reads its root e-mail (GetPrimaryEmail) and moves it to ${expected} if it is not that yet (AWS mails a code there)`,
+    };
+  const why = input.accountManagementTrusted
+    ? "the ticket gives no new root e-mail for it (`edit rootEmails`)"
+    : `the partner's organization has no trusted access for AWS Account Management (${accountManagementPrincipal})`;
+  return {
+    check: "partner_confirms",
+    note: `its root e-mail${current ? ` (${current})` : ""} must be the customer's before it leaves, and Offboard cannot check it because ${why}: the partner changes it to the customer's address when handing over the root credentials and confirms it, which the case records`,
+  };
+}
+
+/** What the customer must know before the accounts leave, in the plan they sign. */
+function customerNotes(answers: HandoffAnswers): string[] {
+  const notes: string[] = [];
+  if (answers.destination === "standalone" || leavesBeforeJoining(answers)) {
+    notes.push(
+      "A standalone account pays its own bill and needs its own support plan (Basic unless the customer chooses another: AWS Support Center → Support plans) and its own contact information (Account page: primary, billing, operations and security contacts), to be checked on the day it leaves",
+    );
+  }
+  notes.push(
+    "Reserved Instances and Savings Plans are shared only inside an organization's consolidated bill: from the day it leaves, the account loses the partner organization's discounts, and its own commitments stop applying to the partner's accounts" +
+      (answers.destination === "organization" ? " (in the new organization, sharing follows its payer's settings)" : ""),
+    "From the moment an account leaves, its usage is payable to AWS (or the new organization's payer): leaving mid-month means prorated invoices from AWS, the partner and possibly another reseller",
+  );
+  return notes;
 }
 
 /** What the partner's organization lacks for the passwordless handover (empty: it has everything). */
@@ -260,9 +338,6 @@ function planArtifacts(found: FoundArtifact[], input: PlanInput, warnings: strin
       `the ticket keeps the lifecycle tooling but no partner policy tagged "${lifecycleTagWord}" was found in this account`,
     );
   }
-  if (!planned.some((a) => a.kind === "cross_account_role")) {
-    warnings.push("no cross-account role was found: the partner cannot reach this account to revoke its artifacts");
-  }
   return planned;
 }
 
@@ -270,6 +345,7 @@ function pickInvitation(
   invitations: PendingInvitation[],
   answers: HandoffAnswers,
   warnings: string[],
+  now: Date,
 ): PlannedInvitation | undefined {
   const open = invitations.filter((i) => i.state === "OPEN" || i.state === "REQUESTED");
   if (answers.destination === "standalone") {
@@ -280,17 +356,14 @@ function pickInvitation(
     return undefined;
   }
   const target = answers.newOrganization;
-  const match = open.find((i) => !target || i.organizationId === target || i.managementAccountId === target);
-  const newHome = target ?? "the new organization";
-  if (!match) {
-    warnings.push(
-      `no invitation from ${newHome} yet: ask it to invite the account no more than 15 days before the target date (invitations expire after 15 days)`,
-    );
-    return undefined;
-  }
+  // Only the named organization's invitation is ever accepted; any other is reported and left alone.
+  for (const i of open.filter((x) => x.organizationId !== target))
+    warnings.push(`an invitation from ${i.organizationId} is waiting, but the ticket names ${target}: it will not be accepted`);
+  const match = namedInvitation(open, target, now);
+  if (!match) return undefined;
   if (match.expiresAt && answers.targetDate && Date.parse(match.expiresAt) < endOfDay(answers.targetDate)) {
     warnings.push(
-      `the invitation from ${match.organizationId} expires on ${match.expiresAt.slice(0, 10)}, before the target date ${answers.targetDate.slice(0, 10)}: ask ${newHome} to send a new one within 15 days of the target date`,
+      `the invitation from ${match.organizationId} expires on ${match.expiresAt.slice(0, 10)}, before the target date ${answers.targetDate.slice(0, 10)}: ask ${target} to send a new one within 15 days of the target date`,
     );
   }
   return { handshakeId: match.handshakeId, organizationId: match.organizationId, expiresAt: match.expiresAt };

@@ -1,10 +1,21 @@
 import type { AccountProgress, Case, StepState } from "../case";
 import { assertTransition } from "../case-status";
+import { NotFoundError, NotReadyError, OffboardError } from "../errors";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../handoff-events";
 import { dateText, dayText } from "../date-text";
-import type { Identity } from "../identity";
-import { literal, message, text } from "../message";
-import { handoffStepLabel, handoffSteps, type HandoffStep, type Plan } from "../plan";
+import { describeIdentity, type Identity } from "../identity";
+import { context, literal, message, text } from "../message";
+import {
+  describeBlockers,
+  handoffStepLabel,
+  handoffSteps,
+  readinessSplit,
+  type AccountReadiness,
+  type ExitCheck,
+  type HandoffStep,
+  type Plan,
+  type ReadinessBlocker,
+} from "../plan";
 import { isFullyApproved, missingParties, voidSignOffs } from "../signoff";
 import { partyLabel } from "../party";
 import { fieldByKey } from "../ticket/fields";
@@ -169,26 +180,139 @@ export class HandoffWorkflow implements HandoffEvents {
     await this.presenter.refresh(current);
   }
 
-  /** A partner approver starts the run now (or the scheduled run fires). */
+  /**
+   * A partner approver starts the run now. Only the accounts the signed plan shows ready run; the others are left
+   * out with their blockers, said in the thread, and run later with `retry <account>` or after `plan refresh`.
+   * Each account's readiness is checked again right before it runs (jobs/account-handoff.ts).
+   */
   async startRun(caseId: string, actor: Identity | "system"): Promise<Case> {
+    let leftOut: { accountId: string; blockers: ReadinessBlocker[] }[] = [];
     const updated = await this.deps.cases.update(caseId, (c) => {
       if (c.status === "executing") return c;
       if (!isFullyApproved(c))
-        throw new Error(
+        throw new OffboardError(
+          "invalid_transition",
           `case ${c.id} still needs sign-off from ${missingParties(c)
             .map((p) => partyLabel[p])
             .join(", ")}`,
         );
+      const split = c.plan ? readinessSplit(c.plan) : { ready: [], blocked: [] };
+      if (c.plan && split.ready.length === 0)
+        throw new NotReadyError(
+          `no account of ${c.id} is ready to run: ${split.blocked
+            .map((a) => `${a.accountId}: ${describeBlockers(a.readiness?.blockers ?? [])}`)
+            .join(" · ")}`,
+        );
+      leftOut = split.blocked.map((a) => ({ accountId: a.accountId, blockers: a.readiness?.blockers ?? [] }));
+      const at = this.now();
+      const accounts = { ...c.execution?.accounts };
+      for (const { accountId, blockers } of leftOut)
+        accounts[accountId] = {
+          ...(accounts[accountId] ?? { accountId, steps: {} }),
+          leftOut: { blockers, at },
+          updatedAt: at,
+        };
       return {
         ...c,
         status: assertTransition(c.status, "executing", c.id),
-        execution: { ...c.execution, accounts: c.execution?.accounts ?? {}, startedAt: this.now() },
+        execution: { ...c.execution, accounts, startedAt: at },
       };
     });
-    await this.deps.audit.append({ caseId, actor, action: "run.started" });
+    await this.deps.audit.append({
+      caseId,
+      actor,
+      action: "run.started",
+      payload: leftOut.length ? { leftOut: leftOut.map((l) => l.accountId) } : undefined,
+    });
     await this.ensureProgressMessage(updated);
+    if (leftOut.length) await this.presenter.say(updated, leftOutMessage(updated.id, leftOut, "This run leaves out"));
     await this.deps.queue?.runNow(caseId);
     await this.presenter.refresh(updated);
+    return updated;
+  }
+
+  /** An account was not ready right before it ran: recorded, said, and it waits for `retry` or `plan refresh`. */
+  async accountLeftOut(caseId: string, accountId: string, readiness: AccountReadiness): Promise<void> {
+    const at = this.now();
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
+      return {
+        ...c,
+        execution: {
+          ...c.execution,
+          accounts: {
+            ...c.execution?.accounts,
+            [accountId]: { ...previous, leftOut: { blockers: readiness.blockers, at }, updatedAt: at },
+          },
+        },
+      };
+    });
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: "run.account_left_out",
+      payload: { accountId, blockers: readiness.blockers },
+    });
+    await this.presenter.say(
+      updated,
+      leftOutMessage(
+        caseId,
+        [{ accountId, blockers: readiness.blockers }],
+        "Checked again right before it ran, this run leaves out",
+      ),
+    );
+    this.scheduleProgress(updated);
+  }
+
+  /** The exit check of an account, stored in the case (and so in `export`). */
+  async exitChecked(caseId: string, accountId: string, check: ExitCheck): Promise<void> {
+    const at = this.now();
+    await this.deps.cases.update(caseId, (c) => {
+      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
+      return {
+        ...c,
+        execution: {
+          ...c.execution,
+          accounts: { ...c.execution?.accounts, [accountId]: { ...previous, exitCheck: check, updatedAt: at } },
+        },
+      };
+    });
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: check.stage === "final" ? "exit.checked" : "exit.read_before_lock",
+      payload: { accountId, ...check },
+    });
+  }
+
+  /**
+   * A partner approver records that the root e-mail of a credential-link account is the customer's (where Offboard
+   * cannot read it: no trusted access for AWS Account Management, or no address in the ticket). The exit check
+   * shows it.
+   */
+  async confirmRootEmail(caseId: string, accountId: string, actor: Identity): Promise<Case> {
+    const at = this.now();
+    const updated = await this.deps.cases.update(caseId, (c) => {
+      if (!c.accounts.includes(accountId)) throw new NotFoundError(`${accountId} is not an account of case ${c.id}`);
+      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
+      return {
+        ...c,
+        execution: {
+          ...c.execution,
+          accounts: {
+            ...c.execution?.accounts,
+            [accountId]: { ...previous, rootEmailConfirmed: { by: describeIdentity(actor), at }, updatedAt: at },
+          },
+        },
+      };
+    });
+    await this.deps.audit.append({
+      caseId,
+      actor,
+      party: "partner",
+      action: "root_email.confirmed",
+      payload: { accountId },
+    });
     return updated;
   }
 
@@ -198,12 +322,25 @@ export class HandoffWorkflow implements HandoffEvents {
     return this.deps.cases.update(value.id, (c) => (c.progressMessage ? c : { ...c, progressMessage: ref }));
   }
 
+  /** Runs a failed account's remaining steps again, or a left-out account (its readiness is checked again). */
   async retryAccount(caseId: string, accountId: string, actor: Identity): Promise<void> {
     const updated = await this.deps.cases.update(caseId, (c) => {
-      if (!c.accounts.includes(accountId)) throw new Error(`${accountId} is not an account of case ${c.id}`);
-      const progress = c.execution?.accounts[accountId];
-      if (!progress || !Object.values(progress.steps).includes("failed"))
-        throw new Error(`account ${accountId} has no failed step to retry`);
+      if (!c.accounts.includes(accountId)) throw new NotFoundError(`${accountId} is not an account of case ${c.id}`);
+      const progress = c.execution?.accounts[accountId] ?? {
+        accountId,
+        steps: {},
+        updatedAt: this.now(),
+        ...(blockersOf(c, accountId).length ? { leftOut: { blockers: blockersOf(c, accountId), at: this.now() } } : {}),
+      };
+      const failed = Object.values(progress.steps).includes("failed");
+      const leftOut = progress.leftOut && !Object.values(progress.steps).some((s) => s !== "pending");
+      if (!failed && !leftOut)
+        throw new NotReadyError(`account ${accountId} has no failed step to retry and was not left out of the run`);
+      if (!["executing", "failed"].includes(c.status))
+        throw new OffboardError(
+          "invalid_transition",
+          `account ${accountId} can be retried only once the run has started (the case is ${c.status})`,
+        );
       const steps = Object.fromEntries(
         Object.entries(progress.steps).map(([k, v]) => [k, v === "failed" ? "pending" : v]),
       ) as AccountProgress["steps"];
@@ -215,7 +352,7 @@ export class HandoffWorkflow implements HandoffEvents {
           finishedAt: undefined,
           accounts: {
             ...c.execution!.accounts,
-            [accountId]: { ...progress, steps, error: undefined, updatedAt: this.now() },
+            [accountId]: { ...progress, steps, error: undefined, leftOut: undefined, updatedAt: this.now() },
           },
         },
       };
@@ -318,23 +455,45 @@ export class HandoffWorkflow implements HandoffEvents {
     );
   }
 
+  /**
+   * Every account that ran has finished. An account left out (blocked) or failed makes the case need attention; the
+   * summary names each with its reason, and each finished account's exit check.
+   */
   async runFinished(caseId: string): Promise<void> {
     const updated = await this.deps.cases.update(caseId, (c) => {
+      // A scheduled run in which no account was ready never started: the case stays scheduled, the thread is told.
       if (c.status !== "executing") return c;
-      const failed = c.accounts.some((a) => Object.values(c.execution?.accounts[a]?.steps ?? {}).includes("failed"));
+      const needsAttention = c.accounts.some((a) => {
+        const p = c.execution?.accounts[a];
+        return !p || p.leftOut || Object.values(p.steps).includes("failed");
+      });
       return {
         ...c,
-        status: assertTransition(c.status, failed ? "failed" : "completed", c.id),
+        status: assertTransition(c.status, needsAttention ? "failed" : "completed", c.id),
         execution: { accounts: {}, ...c.execution, finishedAt: this.now() },
       };
     });
-    if (updated.status !== "completed" && updated.status !== "failed") return;
+    if (updated.status !== "completed" && updated.status !== "failed") {
+      const blocked = updated.plan ? readinessSplit(updated.plan).blocked : [];
+      if (blocked.length)
+        await this.presenter.say(
+          updated,
+          leftOutMessage(
+            caseId,
+            blocked.map((a) => ({ accountId: a.accountId, blockers: a.readiness?.blockers ?? [] })),
+            "The scheduled run found no account ready; it left out",
+          ),
+        );
+      return;
+    }
     await this.deps.audit.append({ caseId, actor: "system", action: `run.${updated.status}` });
     await this.renderProgress(updated);
     const lines = updated.accounts.map((a) => {
       const p = updated.execution?.accounts[a];
-      const ok = handoffSteps.every((s) => p?.steps[s] === "done" || p?.steps[s] === "skipped");
-      return `${ok ? "✅" : "❌"} ${a}${p?.error ? ` — ${literal(p.error)}` : ""}`;
+      if (!p || p.leftOut)
+        return `⏸ ${a} — left out, not ready: ${describeBlockers(p?.leftOut?.blockers ?? blockersOf(updated, a))} (\`retry ${a}\` once fixed)`;
+      const ok = handoffSteps.every((s) => p.steps[s] === "done" || p.steps[s] === "skipped");
+      return `${ok ? "✅" : "❌"} ${a}${p.error ? ` — ${literal(p.error)}` : ""}${exitCheckLine(p.exitCheck)}`;
     });
     const summary =
       updated.status === "completed"
@@ -345,7 +504,7 @@ export class HandoffWorkflow implements HandoffEvents {
       message(summary, [
         text(`*${summary}*\n${lines.join("\n")}`),
         text(
-          "The customer can now delete `OrganizationAccountAccessRole` in each account (its trust policy trusts only the account itself). `export` gives the final report and audit trail.",
+          "The customer can now delete `OrganizationAccountAccessRole` in each account that left (its trust policy trusts only the account itself). `export` gives the final report, the exit checks and the audit trail.",
         ),
       ]),
     );
@@ -411,4 +570,32 @@ export class HandoffWorkflow implements HandoffEvents {
       if (fresh) await this.renderProgress(fresh);
     }
   }
+}
+
+function blockersOf(value: Case, accountId: string): ReadinessBlocker[] {
+  return value.plan?.accounts.find((a) => a.accountId === accountId)?.readiness?.blockers ?? [];
+}
+
+/** The exit check in one line of the run's summary. */
+function exitCheckLine(check: ExitCheck | undefined): string {
+  if (!check || check.stage !== "final") return "";
+  const unverified = check.items.filter((i) => i.ok === "unverified");
+  const failed = check.items.filter((i) => i.ok === false);
+  if (failed.length) return ` · exit check failed: ${failed.map((i) => i.detail).join("; ")}`;
+  return ` · exit check passed${unverified.length ? ` (⚠ ${unverified.map((i) => i.detail).join("; ")})` : ""}`;
+}
+
+/** The accounts a run leaves out, each with what blocks it and its fix. */
+function leftOutMessage(
+  caseId: string,
+  leftOut: { accountId: string; blockers: ReadinessBlocker[] }[],
+  intro: string,
+): ReturnType<typeof message> {
+  const lines = leftOut.map(({ accountId, blockers }) => `⛔ *${accountId}*: ${describeBlockers(blockers)}`);
+  return message(`${intro} ${leftOut.map((l) => l.accountId).join(", ")} of ${caseId}: not ready`, [
+    text(`*${intro} ${leftOut.length} account(s) of ${caseId}: not ready.*\n${lines.join("\n")}`),
+    context(
+      "A left-out account runs later with `retry <account>` once fixed (its readiness is checked again), or after `plan refresh`.",
+    ),
+  ]);
 }

@@ -40,6 +40,7 @@ const samples: Record<TicketFieldKey, [string, AnswerValue]> = {
   ],
   destination: ["2", "organization"],
   newOrganization: ["o-a1b2c3d4e5", "o-a1b2c3d4e5"],
+  joinDecision: ["leave now, join later", "leave_now_join_later"],
   bucketDisposition: ["archive", "archive"],
   accountsPayableInformed: ["yes", true],
   specialConsiderations: ["Call before 10:00 CET", "Call before 10:00 CET"],

@@ -37,6 +37,7 @@ export type TicketFieldKey =
   | "keepPartnerAccess"
   | "destination"
   | "newOrganization"
+  | "joinDecision"
   | "bucketDisposition"
   | "accountsPayableInformed"
   | "specialConsiderations";
@@ -157,6 +158,20 @@ const destinationOptions: ChoiceOption[] = [
     value: "organization",
     label: "Another AWS organization, which invites the accounts",
     aliases: ["another organization", "new organization", "org", "another org"],
+  },
+];
+
+/** An account due to leave without the new organization's invitation: the choice is the customer's, signed. */
+const joinDecisionOptions: ChoiceOption[] = [
+  {
+    value: "wait_for_invitation",
+    label: "Wait: an account leaves only once the new organization's invitation is there",
+    aliases: ["wait", "wait for the invitation", "wait for invitation", "join first"],
+  },
+  {
+    value: "leave_now_join_later",
+    label: "Leave now, join later: it leaves standalone and we accept the invitation ourselves later",
+    aliases: ["leave now", "leave now join later", "leave now, join later", "join later", "standalone first"],
   },
 ];
 
@@ -485,13 +500,25 @@ export const ticketFields: readonly TicketField[] = [
     key: "newOrganization",
     label: "New organization",
     question:
-      "Which organization will the accounts join? Give its ID (o-…) or its management account ID. Have it invite the accounts within 15 days of the target date.",
-    hint: "e.g. o-a1b2c3d4e5 or 123456789012",
+      "Which organization will the accounts join? Give its ID (o-…). Have it invite the accounts within 15 days of the target date.",
+    hint: "e.g. o-a1b2c3d4e5 (AWS Organizations console of the new organization → Settings). Only this organization's invitation is accepted.",
     optional: false,
     multiline: false,
     appliesWhen: (answers) => answers.destination === "organization",
     condition: "only when the accounts join another organization",
     parse: (text) => parseOrganizationTarget(text),
+  }),
+  choiceField({
+    key: "joinDecision",
+    label: "Without an invitation",
+    question:
+      "If an account is due to leave and the new organization's invitation is not there (or has expired), should it wait for the invitation, or leave now and join later?",
+    hint: "Leaving now makes the account standalone until you accept the invitation yourselves: its own bill, support plan and contact details from that day.",
+    optional: false,
+    multiline: false,
+    options: joinDecisionOptions,
+    appliesWhen: (answers) => answers.destination === "organization",
+    condition: "only when the accounts join another organization",
   }),
   choiceField({
     key: "bucketDisposition",
@@ -548,6 +575,7 @@ const fieldAliases: Record<TicketFieldKey, string[]> = {
   keepPartnerAccess: ["keep", "kept", "keepaccess", "partneraccess", "keepitems"],
   destination: ["dest", "standalone"],
   newOrganization: ["organization", "org", "neworg", "organizationid"],
+  joinDecision: ["join", "joindecision", "withoutinvitation", "noinvitation", "leavenow", "joinlater"],
   bucketDisposition: ["buckets", "bucket", "s3", "s3buckets"],
   accountsPayableInformed: ["accountspayable", "payable", "ap", "invoices", "billing"],
   specialConsiderations: ["special", "considerations", "notes", "other"],

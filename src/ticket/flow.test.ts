@@ -260,7 +260,9 @@ describe("the question flow", () => {
     expect(state.cursor).toBe("customerIamUsers");
     const more = reply(state, "ops-admin", "no", "organization");
     expect(more.cursor).toBe("newOrganization");
-    expect(reply(more, "o-a1b2c3d4e5").cursor).toBe("bucketDisposition");
+    const named = reply(more, "o-a1b2c3d4e5");
+    expect(named.cursor).toBe("joinDecision");
+    expect(reply(named, "wait").cursor).toBe("bucketDisposition");
   });
 
   it("drops the IAM users when removal switches to the partner, and asks for them again when it switches back", () => {
@@ -359,6 +361,7 @@ describe("applyForm", () => {
     keepLifecycleTooling: "no",
     destination: "organization",
     newOrganization: "o-a1b2c3d4e5",
+    joinDecision: "wait",
     bucketDisposition: "archive",
     accountsPayableInformed: "no",
     specialConsiderations: "",

@@ -335,8 +335,10 @@ describe("parseOrganizationTarget", () => {
     );
   });
 
-  it("accepts a 12-digit management account ID, with dashes", () => {
-    expect(valueOf(parseOrganizationTarget("1111-2222-3333"))).toBe("111122223333");
+  it("refuses a management account ID: only the organization's own ID names its invitation", () => {
+    expect(reasonOf(parseOrganizationTarget("1111-2222-3333"))).toMatch(
+      /^"1111-2222-3333" is an account ID: the invitation is matched by the organization's own ID; give the organization ID/,
+    );
   });
 
   it("refuses an organization ID that is too short and says the form", () => {
@@ -346,14 +348,12 @@ describe("parseOrganizationTarget", () => {
   });
 
   it("refuses a number that is not 12 digits", () => {
-    expect(reasonOf(parseOrganizationTarget("12345"))).toMatch(
-      /^"12345" is not an account ID: account IDs have exactly 12 digits; give the organization ID/,
-    );
+    expect(reasonOf(parseOrganizationTarget("12345"))).toMatch(/^"12345" is not an organization ID: give the organization ID/);
   });
 
   it("refuses a name", () => {
     expect(reasonOf(parseOrganizationTarget("Acme org"))).toMatch(
-      /^"Acme org" is neither an organization ID nor an account ID: give the organization ID \(o- followed by/,
+      /^"Acme org" is not an organization ID: give the organization ID \(o- followed by/,
     );
   });
 

@@ -401,15 +401,10 @@ const organizationIdPattern = /^o-[a-z0-9]{10,32}$/;
  * digits, as AWS issues them; an organization ARN is read too) or its 12-digit management account ID.
  */
 export function parseOrganizationTarget(text: string): ParseResult<string> {
-  const overLong = tooLong(
-    text,
-    longest.organization,
-    "an organization ID: give its ID (o-…) or its management account ID",
-  );
+  const overLong = tooLong(text, longest.organization, "an organization ID: give its ID (o-…)");
   if (overLong) return overLong;
   const given = text.trim();
-  const expected =
-    "give the organization ID (o- followed by 10 to 32 letters or digits, e.g. o-a1b2c3d4e5) or its 12-digit management account ID";
+  const expected = "give the organization ID (o- followed by 10 to 32 letters or digits, e.g. o-a1b2c3d4e5)";
   if (given === "") return refuse(`nothing was given: ${expected}`);
   // AWS issues organization ids in lower case only, so upper-case typing is the same id.
   const lower = given.toLowerCase();
@@ -421,8 +416,10 @@ export function parseOrganizationTarget(text: string): ParseResult<string> {
       `${quoted(given)} is not an organization ID: after "o-" come 10 to 32 lowercase letters or digits; ${expected}`,
     );
   const digits = digitsOnly(given.replace(/\s+/g, ""));
-  if (digits !== undefined && accountIdPattern.test(digits)) return accept(digits);
-  if (digits !== undefined)
-    return refuse(`${quoted(given)} is not an account ID: account IDs have exactly 12 digits; ${expected}`);
-  return refuse(`${quoted(given)} is neither an organization ID nor an account ID: ${expected}`);
+  // An invitation names its organization by ID: only that organization's invitation is ever accepted.
+  if (digits !== undefined && accountIdPattern.test(digits))
+    return refuse(
+      `${quoted(given)} is an account ID: the invitation is matched by the organization's own ID; ${expected} (the new organization's management account sees it in the AWS Organizations console → Settings)`,
+    );
+  return refuse(`${quoted(given)} is not an organization ID: ${expected}`);
 }

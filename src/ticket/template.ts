@@ -77,7 +77,8 @@ function notApplicable(answers: Record<string, AnswerValue>): string {
 function destination(answers: Record<string, AnswerValue>): string {
   const where = show(answers, "destination");
   if (answers.destination !== "organization") return where;
-  return `${where}: ${show(answers, "newOrganization")}`;
+  const decision = answers.joinDecision ? ` (without an invitation: ${show(answers, "joinDecision")})` : "";
+  return `${where}: ${show(answers, "newOrganization")}${decision}`;
 }
 
 /** `Label: value`, with the lines of a multi-line value indented under it. */

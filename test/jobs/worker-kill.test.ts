@@ -50,6 +50,8 @@ const changesOf: Record<HandoffStep, string[]> = {
   leave_org: ["organizations:RemoveAccountFromOrganization"],
   accept_invitation: ["organizations:AcceptHandshake"],
   lock_role: ["iam:UpdateAssumeRolePolicy"],
+  // Reads only: the account read again, and a fresh AssumeRole that must be refused.
+  exit_check: [],
 };
 
 const { redis, prefix, cleanup } = testRedis("jobs-kill");

@@ -292,6 +292,7 @@ export function validTicketAnswers(
     keepPartnerAccess: "none",
     destination: "standalone",
     newOrganization: "o-a1b2c3d4e5",
+    joinDecision: "wait",
     bucketDisposition: "archive",
     accountsPayableInformed: "yes",
     specialConsiderations: "skip",
