@@ -117,7 +117,8 @@ export async function runAccountHandoff(
     }
     if (state !== "running") await deps.events.stepChanged(caseId, accountId, step, "running");
     try {
-      const result = await performStep(deps, { ...ctx, firstVisit: state !== "running" }, step);
+      ctx.firstVisit = state !== "running";
+      const result = await performStep(deps, ctx, step);
       if (result === "waiting_for_customer") return { kind: "waiting_for_customer", step };
     } catch (error) {
       // Not an AWS verdict (a bug, a dropped connection): worth another attempt, like throttling.
@@ -296,9 +297,9 @@ async function proveReadyToLeave(deps: AccountHandoffDeps, ctx: StepContext): Pr
       accountId,
       `account ${accountId} did not leave: its root e-mail is ${now}, not the customer's ${expected}. Fix: retry ${accountId} to move it (AWS mails a code to ${expected})`,
     );
-  if (!ctx.milestones[rootMilestones.emailVerified]) {
-    ctx.milestones[rootMilestones.emailVerified] = new Date().toISOString();
-    await deps.events.stepProgress?.(ctx.caseId, accountId, "leave_org", rootMilestones.emailVerified, {
+  if (!ctx.milestones[exitMilestones.rootEmailVerified]) {
+    ctx.milestones[exitMilestones.rootEmailVerified] = new Date().toISOString();
+    await deps.events.stepProgress?.(ctx.caseId, accountId, "leave_org", exitMilestones.rootEmailVerified, {
       email: expected,
     });
   }
@@ -425,7 +426,7 @@ function rootEmailItem(ctx: StepContext): ExitCheckItem {
   const plan = ctx.accountPlan.rootEmail;
   const email = ctx.accountPlan.newRootEmail ?? plan?.expected;
   const proven =
-    ctx.milestones[rootMilestones.emailVerified] ?? ctx.milestones[rootMilestones.emailChanged] ?? undefined;
+    ctx.milestones[exitMilestones.rootEmailVerified] ?? ctx.milestones[rootMilestones.emailChanged] ?? undefined;
   if (email && proven)
     return { check: "root_email", ok: true, detail: `the root e-mail was ${email}, the customer's, before leaving` };
   const confirmed = ctx.progress?.rootEmailConfirmed;
@@ -452,6 +453,8 @@ function sameAddress(a: string, b: string): boolean {
 
 /** Milestones outside the root handover. */
 export const exitMilestones = {
+  /** Right before leaving: GetPrimaryEmail showed the customer's address. */
+  rootEmailVerified: "root_email_verified",
   invitationAccepted: "invitation_accepted",
 } as const;
 
@@ -461,8 +464,6 @@ export const rootMilestones = {
   emailChanged: "root_email_changed",
   credentialsDeleted: "root_credentials_deleted",
   recoveryAllowed: "root_password_recovery_allowed",
-  /** Right before leaving: GetPrimaryEmail showed the customer's address. */
-  emailVerified: "root_email_verified",
 } as const;
 
 /**

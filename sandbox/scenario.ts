@@ -40,7 +40,10 @@ export interface OrganizationSpec {
 export interface AccountConditions {
   /** false → MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED */
   paymentMethod: boolean;
-  /** true → WAIT_PERIOD_ACTIVE (the account joined or was created too recently) */
+  /**
+   * true → the account was created in the organization a day ago, so WAIT_PERIOD_ACTIVE (AWS: 4 days after creation;
+   * invited accounts have no waiting period). Setting it moves JoinedMethod/JoinedTimestamp accordingly.
+   */
   tooNew: boolean;
   /** false → ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION */
   phoneVerified: boolean;
@@ -65,6 +68,8 @@ export interface AccountSpec {
   /** The organization it belongs to; default the partner's. `null` = standalone. */
   organization?: string | null;
   joinedMethod?: "INVITED" | "CREATED";
+  /** When it joined (or was created), in days before the sandbox starts; default 700. */
+  joinedDaysAgo?: number;
   conditions?: Partial<AccountConditions>;
   root?: RootSpec;
   iam?: IamSpec;

@@ -86,6 +86,13 @@ export class SandboxServer {
       if (typeof value !== "boolean") throw new RangeError(`account condition ${key} must be true or false`);
     }
     account.conditions = { ...account.conditions, ...conditions };
+    // The waiting period is AWS's rule on JoinedMethod/JoinedTimestamp: `tooNew` moves them (created a day ago).
+    if (conditions.tooNew === true) {
+      account.joinedMethod = "CREATED";
+      account.joinedTimestamp = new Date(Date.now() - 86_400_000);
+    } else if (conditions.tooNew === false && account.joinedTimestamp.getTime() > Date.now() - 5 * 86_400_000) {
+      account.joinedTimestamp = new Date(Date.now() - 700 * 86_400_000);
+    }
   }
 
   otp(accountId: string): string | undefined {

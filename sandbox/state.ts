@@ -421,8 +421,9 @@ function addAccount(state: SandboxState, spec: AccountSpec): void {
     name: spec.name ?? `Account ${id}`,
     email: spec.email ?? `aws+${id}@example.com`,
     organizationId,
-    joinedMethod: spec.joinedMethod ?? "INVITED",
-    joinedTimestamp: daysAgo(spec.conditions?.tooNew ? 2 : 700),
+    // A `tooNew` account was created in the organization a day ago: inside AWS's waiting period (see organizations.ts).
+    joinedMethod: spec.conditions?.tooNew ? "CREATED" : (spec.joinedMethod ?? "INVITED"),
+    joinedTimestamp: daysAgo(spec.conditions?.tooNew ? 1 : (spec.joinedDaysAgo ?? 700)),
     status: "ACTIVE",
     conditions: { ...defaultConditions, ...spec.conditions },
     iam: emptyIam(),

@@ -15,6 +15,9 @@ export function accountManagement(call: Call, input: JsonInput): JsonOutput {
       return startPrimaryEmailUpdate(call, input);
     case "AcceptPrimaryEmailUpdate":
       return acceptPrimaryEmailUpdate(call, input);
+    // GetPrimaryEmail (Account Management API Reference): the management account (or a delegated administrator for
+    // Account Management) reads a member's primary e-mail; needs trusted access and a current member
+    // (ResourceNotFoundException once it has left), so the e-mail is proven before the account leaves.
     case "GetPrimaryEmail":
       return { PrimaryEmail: targetAccount(call, input).email };
     default:

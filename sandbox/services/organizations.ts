@@ -27,6 +27,8 @@ export function organizations(call: Call, input: JsonInput): JsonOutput {
       return leaveOrganization(call);
     case "ListDelegatedAdministrators":
       return listDelegatedAdministrators(call, input);
+    case "ListDelegatedServicesForAccount":
+      return listDelegatedServicesForAccount(call, input);
     case "ListAWSServiceAccessForOrganization":
       return listServiceAccess(call, input);
     default:
@@ -178,6 +180,14 @@ function describeHandshake(call: Call, input: JsonInput): JsonOutput {
   return { Handshake: handshakeOutput(call.state, refresh(handshake)) };
 }
 
+/**
+ * AcceptHandshake as the invited account (Organizations API Reference, AcceptHandshake, and its errors):
+ * HandshakeNotFoundException for a handshake the caller cannot see; HandshakeAlreadyInStateException for one
+ * already ACCEPTED ("you can't accept a handshake that was already accepted"); InvalidHandshakeTransitionException
+ * for one DECLINED, CANCELED or EXPIRED (an invitation expires 15 days after it was sent: "Inviting an AWS account
+ * to join your organization", Organizations User Guide); HandshakeConstraintViolationException
+ * ALREADY_IN_AN_ORGANIZATION while the account is still a member of an organization.
+ */
 function acceptHandshake(call: Call, input: JsonInput): JsonOutput {
   const id = stringInput(input, "HandshakeId") ?? "";
   const handshake = call.state.handshakes.get(id);
@@ -187,6 +197,11 @@ function acceptHandshake(call: Call, input: JsonInput): JsonOutput {
       `We can't find a handshake with the HandshakeId that you specified: ${id}.`,
     );
   refresh(handshake);
+  if (handshake.state === "ACCEPTED")
+    throw new AwsError(
+      "HandshakeAlreadyInStateException",
+      `The specified handshake ${id} is already in the requested state ACCEPTED.`,
+    );
   if (handshake.state !== "OPEN")
     throw new AwsError(
       "InvalidHandshakeTransitionException",
@@ -208,7 +223,23 @@ function acceptHandshake(call: Call, input: JsonInput): JsonOutput {
   return { Handshake: handshakeOutput(call.state, handshake) };
 }
 
-/** The ConstraintViolationException an account's conditions raise when it would leave its organization. */
+/**
+ * Organizations API Reference, ConstraintViolationException (WAIT_PERIOD_ACTIVE): "After you create an AWS account,
+ * you must wait until at least four days after the account was created. Invited accounts aren't subject to this
+ * waiting period." Decided from the account's JoinedMethod and JoinedTimestamp, as `ListAccounts` shows them.
+ */
+export const waitingPeriodDays = 4;
+
+export function inWaitingPeriod(account: AccountState, now = Date.now()): boolean {
+  return account.joinedMethod === "CREATED" && now - account.joinedTimestamp.getTime() < waitingPeriodDays * 86_400_000;
+}
+
+/**
+ * The ConstraintViolationException an account raises when it would leave its organization (RemoveAccountFromOrganization
+ * and LeaveOrganization, Organizations API Reference; "Considerations before removing an account from an
+ * organization", Organizations User Guide): the information a standalone account needs (payment method, phone
+ * verification, the customer agreement), the waiting period of a created account, and no delegated administration.
+ */
 function leavingViolation(org: OrganizationState, account: AccountState): AwsError | undefined {
   const c = account.conditions;
   const violation = (reason: string, message: string) =>
@@ -218,10 +249,10 @@ function leavingViolation(org: OrganizationState, account: AccountState): AwsErr
       "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
       `Account ${account.id} has no payment method: it needs one before it can be removed from the organization.`,
     );
-  if (c.tooNew)
+  if (inWaitingPeriod(account))
     return violation(
       "WAIT_PERIOD_ACTIVE",
-      `Account ${account.id} joined or was created too recently: it can leave the organization after the waiting period.`,
+      `Account ${account.id} was created less than ${waitingPeriodDays} days ago: it can leave the organization after the waiting period.`,
     );
   if (!c.phoneVerified)
     return violation(
@@ -277,6 +308,12 @@ function leaveOrganization(call: Call): JsonOutput {
   return {};
 }
 
+/**
+ * ListDelegatedAdministrators (Organizations API Reference): management account only; each account once, with
+ * DelegationEnabledDate, optionally for one ServicePrincipal. RemoveAccountFromOrganization refuses such an account
+ * with CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG ("The account that you want to leave must not be a delegated
+ * administrator account for any AWS service enabled for your organization").
+ */
 function listDelegatedAdministrators(call: Call, input: JsonInput): JsonOutput {
   const org = managedOrganization(call);
   const service = stringInput(input, "ServicePrincipal");
@@ -289,6 +326,29 @@ function listDelegatedAdministrators(call: Call, input: JsonInput): JsonOutput {
       const account = call.state.accounts.get(d.accountId)!;
       return { ...accountOutput(org, account), DelegationEnabledDate: d.delegationEnabledDate };
     }),
+    NextToken: page.next,
+  };
+}
+
+/** ListDelegatedServicesForAccount (Organizations API Reference): the services an account is delegated for. */
+function listDelegatedServicesForAccount(call: Call, input: JsonInput): JsonOutput {
+  const org = managedOrganization(call);
+  const accountId = requireAccountId(input);
+  const account = call.state.accounts.get(accountId);
+  if (!account || account.organizationId !== org.id)
+    throw new AwsError(
+      "AccountNotFoundException",
+      `You specified an account that doesn't exist in organization ${org.id}: ${accountId}.`,
+    );
+  const rows = org.delegatedAdministrators.filter((d) => d.accountId === accountId);
+  if (rows.length === 0)
+    throw new AwsError("AccountNotRegisteredException", `The account ${accountId} is not a delegated administrator.`);
+  const page = paginate(rows, stringInput(input, "NextToken"), maxResults(input.MaxResults), badToken);
+  return {
+    DelegatedServices: page.items.map((d) => ({
+      ServicePrincipal: d.servicePrincipal,
+      DelegationEnabledDate: d.delegationEnabledDate,
+    })),
     NextToken: page.next,
   };
 }

@@ -110,11 +110,127 @@ describe("the preflight plan", () => {
     expect(later.warnings.join("\n")).not.toMatch(/expires/);
   });
 
-  it("warns that an invitation is missing when the account joins another organization", () => {
+  it("blocks an account joining another organization while the named organization has not invited it", () => {
     const none = { ...inspection("222222222222"), invitations: [] };
     const [account] = buildPlan(input({ inspections: [none] })).accounts;
     expect(account.invitation).toBeUndefined();
-    expect(account.warnings.join("\n")).toMatch(/no invitation from o-newhome0001 yet/);
+    expect(account.readiness?.state).toBe("blocked");
+    expect(account.readiness?.blockers).toEqual([
+      {
+        code: "no_invitation",
+        reason: expect.stringMatching(/has no open, unexpired invitation from o-newhome0001/),
+        fix: expect.stringMatching(/o-newhome0001 invites it .*or the customer decides to leave now and join later/),
+      },
+    ]);
+  });
+
+  it("accepts only the named organization's invitation, never another's", () => {
+    const other = {
+      ...inspection("222222222222"),
+      invitations: [{ handshakeId: "h-9", organizationId: "o-elsewhere01", state: "OPEN" }],
+    };
+    const [account] = buildPlan(input({ inspections: [other] })).accounts;
+    expect(account.invitation).toBeUndefined();
+    expect(account.readiness?.blockers.map((b) => b.code)).toEqual(["no_invitation"]);
+    expect(account.warnings.join("\n")).toMatch(/invitation from o-elsewhere01 .* will not be accepted/);
+  });
+
+  it("treats an expired invitation as none", () => {
+    const expired = {
+      ...inspection("222222222222"),
+      invitations: [
+        { handshakeId: "h-1", organizationId: "o-newhome0001", state: "OPEN", expiresAt: "2026-02-28T00:00:00Z" },
+      ],
+    };
+    expect(buildPlan(input({ inspections: [expired] })).accounts[0].readiness?.state).toBe("blocked");
+  });
+
+  it("lets an account leave standalone first only by the ticket's explicit decision, and says what that means", () => {
+    const none = { ...inspection("222222222222"), invitations: [] };
+    const plan = buildPlan(
+      input({ inspections: [none], answers: { ...answers, joinDecision: "leave_now_join_later" } }),
+    );
+    expect(plan.accounts[0].readiness).toMatchObject({ state: "ready", blockers: [] });
+    expect(plan.notes?.join("\n")).toMatch(/support plan/);
+    const waits = buildPlan(
+      input({ inspections: [none], answers: { ...answers, joinDecision: "wait_for_invitation" } }),
+    );
+    expect(waits.accounts[0].readiness?.state).toBe("blocked");
+  });
+
+  it("blocks an account created in the organization less than 4 days ago, not an invited one (AWS's waiting period)", () => {
+    const created = [
+      { id: "222222222222", status: "ACTIVE", joinedMethod: "CREATED", joinedTimestamp: "2026-02-27T12:00:00Z" },
+    ];
+    const [account] = buildPlan(input({ members: created })).accounts;
+    expect(account.readiness?.blockers).toEqual([
+      {
+        code: "waiting_period",
+        reason: expect.stringMatching(
+          /created in the partner's organization on 2026-02-27.*only 4 days after its creation/,
+        ),
+        fix: expect.stringMatching(/^wait until 2026-03-03T12:00Z, then `retry 222222222222`/),
+      },
+    ]);
+    const invited = [{ ...created[0], joinedMethod: "INVITED" }];
+    expect(buildPlan(input({ members: invited })).accounts[0].readiness?.state).toBe("ready");
+    const old = [{ ...created[0], joinedTimestamp: "2026-02-20T00:00:00Z" }];
+    expect(buildPlan(input({ members: old })).accounts[0].readiness?.state).toBe("ready");
+  });
+
+  it("blocks a delegated administrator and names its services and the fix", () => {
+    const [account] = buildPlan(
+      input({
+        delegatedAdministrators: [
+          { accountId: "222222222222", services: ["guardduty.amazonaws.com", "securityhub.amazonaws.com"] },
+        ],
+      }),
+    ).accounts;
+    expect(account.readiness?.blockers[0]).toMatchObject({
+      code: "delegated_administrator",
+      reason: expect.stringMatching(
+        /delegated administrator .* for guardduty.amazonaws.com, securityhub.amazonaws.com/,
+      ),
+      fix: expect.stringMatching(/deregister-delegated-administrator --account-id 222222222222/),
+    });
+  });
+
+  it("blocks an account the partner cannot reach to remove its access", () => {
+    const noRole = {
+      ...inspection("222222222222"),
+      artifacts: inspection("222222222222").artifacts.filter((a) => a.kind !== "cross_account_role"),
+    };
+    const [account] = buildPlan(input({ inspections: [noRole] })).accounts;
+    expect(account.readiness?.blockers.map((b) => b.code)).toEqual(["partner_access"]);
+  });
+
+  it("blocks a credential-link account the customer has no root access to until its credentials are deposited", () => {
+    const link = { ...answers, credentialDelivery: "link" as const, accountsWithoutRootAccess: ["222222222222"] };
+    const [blocked] = buildPlan(input({ answers: link })).accounts;
+    expect(blocked.readiness?.blockers.map((b) => b.code)).toEqual(["root_access"]);
+    const [deposited] = buildPlan(input({ answers: link, depositedCredentials: ["222222222222"] })).accounts;
+    expect(deposited.readiness?.state).toBe("ready");
+  });
+
+  it("says how the root e-mail becomes the customer's on the credential-link path", () => {
+    const link = { ...answers, credentialDelivery: "link" as const };
+    expect(buildPlan(input({ answers: link })).accounts[0].rootEmail).toMatchObject({
+      check: "verify",
+      expected: "aws-prod@acme.example",
+    });
+    const untrusted = buildPlan(input({ answers: link, accountManagementTrusted: false })).accounts[0];
+    expect(untrusted.rootEmail).toMatchObject({ check: "partner_confirms" });
+    expect(untrusted.rootEmail?.note).toMatch(/no trusted access for AWS Account Management.*the partner changes it/);
+  });
+
+  it("tells the customer about Reserved Instance and Savings Plans sharing and prorated invoices", () => {
+    const notes = buildPlan(input()).notes!.join("\n");
+    expect(notes).toMatch(/Reserved Instances and Savings Plans/);
+    expect(notes).toMatch(/prorated invoices/);
+    expect(notes).not.toMatch(/support plan/);
+    expect(buildPlan(input({ answers: { ...answers, destination: "standalone" } })).notes!.join("\n")).toMatch(
+      /support plan .* contact information/,
+    );
   });
 
   it("hands root over without a password only when the organization has centralized root access", () => {

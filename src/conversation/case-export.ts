@@ -1,4 +1,5 @@
 import type { Case } from "../case";
+import type { ExitCheck } from "../plan";
 import { describeIdentity } from "../identity";
 import { literal } from "../message";
 import { partyLabel } from "../party";
@@ -42,12 +43,21 @@ export function caseExport(
     ...(value.plan
       ? value.plan.accounts.flatMap((a) => [
           `### ${a.accountId}`,
+          ...(a.readiness
+            ? a.readiness.state === "ready"
+              ? [`- readiness: ready (checked ${a.readiness.checkedAt})`]
+              : a.readiness.blockers.map((b) => `- BLOCKED: ${literal(b.reason)} — fix: ${literal(b.fix)}`)
+            : []),
+          ...(a.rootEmail ? [`- root e-mail: ${literal(a.rootEmail.note)}`] : []),
           ...a.artifacts.map((x) => `- ${x.action} ${literal(x.kind)} ${literal(x.name)} — ${literal(x.reason)}`),
           ...a.buckets.map((b) => `- bucket ${literal(b.name)} → ${b.disposition}`),
           ...a.warnings.map((w) => `- warning: ${literal(w)}`),
           "",
         ])
       : ["No plan."]),
+    ...(value.plan?.notes?.length
+      ? ["What the customer must know before leaving:", "", ...value.plan.notes.map((n) => `- ${n}`), ""]
+      : []),
     "## Execution",
     "",
     ...value.accounts.map((a) => {
@@ -58,8 +68,12 @@ export function caseExport(
               .map(([s, v]) => `${s} ${v}`)
               .join(", ")
           : "not run"
-      }${p?.error ? ` — ${literal(p.error)}` : ""}`;
+      }${p?.error ? ` — ${literal(p.error)}` : ""}${p?.leftOut ? ` — left out, not ready: ${literal(p.leftOut.blockers.map((b) => b.reason).join("; "))}` : ""}`;
     }),
+    "",
+    "## Exit checks",
+    "",
+    ...value.accounts.flatMap((a) => exitCheckLines(a, value.execution?.accounts[a]?.exitCheck)),
     "",
     "## Audit trail",
     "",
@@ -72,4 +86,16 @@ export function caseExport(
     ),
   ];
   return { json, markdown: lines.join("\n") };
+}
+
+/** An account's exit check in the report: each item proven, failed, or not verifiable. */
+function exitCheckLines(accountId: string, check: ExitCheck | undefined): string[] {
+  if (!check) return [`- ${accountId}: no exit check (the account did not reach its last step)`];
+  const verdict = check.stage !== "final" ? "INCOMPLETE (read before the lock only)" : check.ok ? "passed" : "FAILED";
+  return [
+    `- ${accountId}: exit check ${verdict} at ${check.checkedAt}`,
+    ...check.items.map(
+      (i) => `  - ${i.ok === true ? "✅" : i.ok === false ? "❌" : "⚠"} ${i.check}: ${literal(i.detail)}`,
+    ),
+  ];
 }

@@ -15,7 +15,7 @@ import {
   type Message,
 } from "../message";
 import { partyLabel, parties } from "../party";
-import { countArtifacts, handoffStepLabel, handoffSteps, type Plan } from "../plan";
+import { countArtifacts, handoffStepLabel, handoffSteps, readinessSplit, type Plan } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
 import type { TicketField } from "../ticket/fields";
 import { buttonOf } from "./buttons";
@@ -154,22 +154,43 @@ export function ticketSummaryMessage(value: Case, template: string): Message {
   return message(`Ticket for ${value.id} complete`, blocks);
 }
 
+/**
+ * The plan as people read it before signing. Blockers stand first, unmissable: which accounts the run leaves out,
+ * why, and how to fix it. The readiness shown is part of the plan the sign-offs bind to.
+ */
 export function planSummaryMessage(value: Case, plan: Plan): Message {
-  const blocks: Block[] = [
-    header(`Plan v${plan.version} for ${value.id}`),
+  const { ready, blocked } = readinessSplit(plan);
+  const blocks: Block[] = [header(`Plan v${plan.version} for ${value.id}`)];
+  if (blocked.length) {
+    blocks.push(
+      text(
+        `⛔ *${blocked.length} of ${plan.accounts.length} account(s) blocked: the run leaves them out until fixed*\n` +
+          blocked
+            .map(
+              (a) =>
+                `*${a.accountId}*${a.accountName ? ` (${literal(a.accountName)})` : ""}:\n` +
+                (a.readiness?.blockers ?? []).map((b) => `  • ${b.reason}. *Fix:* ${b.fix}`).join("\n"),
+            )
+            .join("\n"),
+      ),
+    );
+  }
+  blocks.push(
     fields([
       ["Organization", `${plan.organizationId} (management ${plan.managementAccountId})`],
       ["Accounts", String(plan.accounts.length)],
+      ["Ready / blocked", `${ready.length} / ${blocked.length}`],
       ["Artifacts to delete", String(countArtifacts(plan, "delete"))],
       ["Kept / untagged", `${countArtifacts(plan, "keep")} / ${countArtifacts(plan, "untag")}`],
       ["Removal by", plan.removalBy],
     ]),
-  ];
+  );
   for (const account of plan.accounts) {
     // Names come from the customer's AWS accounts: shown as written.
     const kinds = account.artifacts.map((a) => `${a.action} ${a.kind.replace(/_/g, " ")} ${literal(a.name)}`);
+    const state = account.readiness ? (account.readiness.state === "ready" ? "✅ ready" : "⛔ blocked") : "";
     const lines = [
-      `*${account.accountId}*${account.accountName ? ` (${literal(account.accountName)})` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ? literal(account.newRootEmail) : "the customer's address"}` : "one-time credential link"}`,
+      `*${account.accountId}*${account.accountName ? ` (${literal(account.accountName)})` : ""}${state ? ` — ${state}` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ? literal(account.newRootEmail) : "the customer's address"}` : "one-time credential link"}`,
       kinds.length ? kinds.join("; ") : "no partner artifacts found",
       account.buckets.length
         ? `Buckets: ${account.buckets.map((b) => `${literal(b.name)} → ${b.disposition}`).join(", ")}`
@@ -180,12 +201,19 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
     // A fallback's reason is among the warnings already.
     if (account.rootHandoverReason && !account.warnings.includes(account.rootHandoverReason))
       lines.push(`Root access: ${account.rootHandoverReason}`);
+    if (account.rootEmail && account.rootHandover !== "passwordless")
+      lines.push(`Root e-mail: ${account.rootEmail.note}`);
     blocks.push(text(lines.join("\n")));
     if (account.warnings.length) blocks.push(context(`⚠ ${account.warnings.join(" · ")}`));
   }
   if (plan.warnings.length) blocks.push(context(`⚠ ${plan.warnings.join(" · ")}`));
+  if (plan.notes?.length)
+    blocks.push(text(`*Before leaving, the customer should know:*\n${plan.notes.map((n) => `• ${n}`).join("\n")}`));
   blocks.push(context("The full detail is in `export`."));
-  return message(`Plan v${plan.version} for ${value.id}: ${plan.accounts.length} account(s)`, blocks);
+  const headline = blocked.length
+    ? `Plan v${plan.version} for ${value.id}: ${blocked.length} of ${plan.accounts.length} account(s) BLOCKED (${blocked.map((a) => a.accountId).join(", ")})`
+    : `Plan v${plan.version} for ${value.id}: ${plan.accounts.length} account(s)`;
+  return message(headline, blocks);
 }
 
 /** The sign-off message: one button per party with a confirm dialog naming the case and version. */

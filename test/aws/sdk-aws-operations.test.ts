@@ -103,9 +103,10 @@ describe("the AWS adapter against the sandbox", () => {
       handshakeId: "h-newhome0444",
       organizationId: "o-newhome0001",
     });
-    expect(plan.accounts.find((a) => a.accountId === "222222222222")?.warnings.join()).toMatch(
-      /no invitation from o-newhome0001/,
-    );
+    expect(plan.accounts.find((a) => a.accountId === "444444444444")?.readiness?.state).toBe("ready");
+    expect(plan.accounts.find((a) => a.accountId === "222222222222")?.readiness?.blockers).toEqual([
+      expect.objectContaining({ code: "no_invitation", reason: expect.stringMatching(/from o-newhome0001/) }),
+    ]);
   });
 
   it("turns a missing payment method into the plain reason, without changing anything", async () => {

@@ -120,6 +120,7 @@ describe("a full run", () => {
         "leave_org:done",
         "accept_invitation:skipped",
         "lock_role:done",
+        "exit_check:done",
       ]);
       expect(fixture.sandbox.counters()[`organizations:RemoveAccountFromOrganization:${id}`]).toBe(1);
     }
@@ -150,7 +151,7 @@ describe("a full run", () => {
       .of("stepChanged")
       .filter((e) => e.caseId === caseId && e.state === "done")
       .map((e) => e.step);
-    expect(order).toEqual(["revoke_iam", "buckets", "leave_org", "accept_invitation", "lock_role"]);
+    expect(order).toEqual(["revoke_iam", "buckets", "leave_org", "accept_invitation", "lock_role", "exit_check"]);
   });
 
   it("fails an account without a payment method with the plain reason, and succeeds on retry once it has one", async () => {
@@ -181,6 +182,7 @@ describe("a full run", () => {
       leave_org: "done",
       accept_invitation: "skipped",
       lock_role: "done",
+      exit_check: "done",
     });
     // The retry went on from the failed step: the finished revocation was not run again.
     expect(fixture.sandbox.counters()["iam:DeleteRole:333333333333"]).toBe(revokeCalls);

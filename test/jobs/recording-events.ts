@@ -1,6 +1,6 @@
-import type { Case, StepState } from "../../src/case";
+import type { AccountProgress, Case, StepState } from "../../src/case";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../../src/handoff-events";
-import type { HandoffStep, Plan } from "../../src/plan";
+import type { AccountReadiness, ExitCheck, HandoffStep, Plan } from "../../src/plan";
 import type { CaseStore } from "../../src/ports";
 
 export type RecordedEvent =
@@ -9,7 +9,9 @@ export type RecordedEvent =
   | { type: "stepChanged"; caseId: string; accountId: string; step: HandoffStep; state: StepState; error?: string }
   | { type: "runFinished"; caseId: string }
   | { type: "remind"; caseId: string; kind: ReminderKind }
-  | { type: "actionNeeded"; caseId: string; accountId: string; step: HandoffStep; instructions: string };
+  | { type: "actionNeeded"; caseId: string; accountId: string; step: HandoffStep; instructions: string }
+  | { type: "accountLeftOut"; caseId: string; accountId: string; readiness: AccountReadiness }
+  | { type: "exitChecked"; caseId: string; accountId: string; check: ExitCheck };
 
 /**
  * A small stand-in for the core's workflow: records every event and stores what the jobs read back
@@ -56,9 +58,28 @@ export class RecordingHandoffEvents implements HandoffEvents {
     this.events.push({ type: "actionNeeded", caseId, accountId, step, instructions });
   }
 
+  async accountLeftOut(caseId: string, accountId: string, readiness: AccountReadiness): Promise<void> {
+    this.events.push({ type: "accountLeftOut", caseId, accountId, readiness });
+    const at = new Date().toISOString();
+    await this.cases.update(caseId, (c) =>
+      withAccount(c, accountId, (a) => ({ ...a, leftOut: { blockers: readiness.blockers, at } })),
+    );
+  }
+
+  async exitChecked(caseId: string, accountId: string, check: ExitCheck): Promise<void> {
+    this.events.push({ type: "exitChecked", caseId, accountId, check });
+    await this.cases.update(caseId, (c) => withAccount(c, accountId, (a) => ({ ...a, exitCheck: check })));
+  }
+
   of<T extends RecordedEvent["type"]>(type: T): Extract<RecordedEvent, { type: T }>[] {
     return this.events.filter((e): e is Extract<RecordedEvent, { type: T }> => e.type === type);
   }
+}
+
+function withAccount(c: Case, accountId: string, change: (a: AccountProgress) => AccountProgress): Case {
+  const execution = c.execution ?? { accounts: {} };
+  const account = execution.accounts[accountId] ?? { accountId, steps: {}, updatedAt: "" };
+  return { ...c, execution: { ...execution, accounts: { ...execution.accounts, [accountId]: change(account) } } };
 }
 
 function recordStep(c: Case, accountId: string, step: HandoffStep, state: StepState, error?: string): Case {

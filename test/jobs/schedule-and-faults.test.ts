@@ -111,6 +111,7 @@ it("completes a run through a throttling storm", async () => {
       revoke_iam: "done",
       leave_org: "done",
       lock_role: "done",
+      exit_check: "done",
     });
     expect(fixture.sandbox.state.accounts.get(id)!.organizationId).toBeUndefined();
     expect(fixture.sandbox.counters()[`organizations:RemoveAccountFromOrganization:${id}`]).toBeGreaterThanOrEqual(1);

@@ -190,6 +190,7 @@ it("resumes a run in a new worker after the first was killed, without repeating 
       leave_org: "done",
       accept_invitation: "skipped",
       lock_role: "done",
+      exit_check: "done",
     });
     expect(fixture.sandbox.state.accounts.get(id)!.organizationId).toBeUndefined();
   }

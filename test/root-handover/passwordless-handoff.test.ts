@@ -143,6 +143,7 @@ describe("the passwordless root handover, end to end", () => {
         root_handover: "done",
         leave_org: "done",
         lock_role: "done",
+        exit_check: "done",
       });
     }
 

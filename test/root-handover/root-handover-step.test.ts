@@ -136,7 +136,8 @@ describe("the root handover step", () => {
     expect(activeRootMfa(id)).toEqual([]);
     const progress = (await cases.get(caseId))!.execution!.accounts[id];
     expect(progress.steps.root_handover).toBe("done");
-    expect(Object.keys(progress.milestones ?? {})).toEqual(Object.values(rootMilestones));
+    // The root handover's milestones, then the proof taken right before leaving.
+    expect(Object.keys(progress.milestones ?? {})).toEqual([...Object.values(rootMilestones), "root_email_verified"]);
     const audited = (await audit.read(caseId)).filter((e) => e.action.startsWith("step.root_handover."));
     expect(audited.map((e) => e.action)).toEqual(Object.values(rootMilestones).map((m) => `step.root_handover.${m}`));
     expect(audited[2].payload).toMatchObject({
@@ -275,21 +276,22 @@ describe("an organization without centralized root access", () => {
     }
   };
 
-  it("falls back to the credential link in the plan, and the run skips the root handover", async () => {
+  it("falls back to the credential link in the plan; the run still moves the root e-mail, without a root session", async () => {
     const { value, outcome, counters } = await without((s) => (s.organization.rootCredentialsManagement = false), true);
     expect(value.plan!.accounts[0]).toMatchObject({
       rootHandover: "credential_link",
       rootHandoverReason: expect.stringMatching(
         /no centralized root credentials management \(RootCredentialsManagement\): falling back to the one-time credential link/,
       ),
+      rootEmail: { check: "verify", expected: "aws-prod@acme.example" },
     });
     expect(value.plan!.warnings.join("\n")).toMatch(/root credentials go through one-time links instead/);
-    expect(outcome).toEqual({ kind: "finished" });
-    expect(value.execution!.accounts["222222222222"].steps).toMatchObject({
-      root_handover: "skipped",
-      leave_org: "done",
-    });
-    expect(Object.keys(counters).filter((k) => k.startsWith("account:") || k.startsWith("sts:AssumeRoot"))).toEqual([]);
+    // Trusted access for Account Management is there: the root e-mail moves before leaving (the code is awaited).
+    expect(outcome).toEqual({ kind: "waiting_for_customer", step: "root_handover" });
+    expect(value.execution!.accounts["222222222222"].steps).toMatchObject({ root_handover: "running" });
+    expect(value.execution!.accounts["222222222222"].steps.leave_org).toBeUndefined();
+    expect(Object.keys(counters).filter((k) => k.startsWith("sts:AssumeRoot"))).toEqual([]);
+    expect(counters["account:StartPrimaryEmailUpdate:222222222222"]).toBe(1);
   });
 
   it("falls back too when Account Management has no trusted access", async () => {
