@@ -21,10 +21,7 @@ export function trustedAccountIds(policyText: string): string[] {
   for (const st of list as { Effect?: string; Principal?: unknown }[]) {
     if (st.Effect !== "Allow") continue;
     const principal = st.Principal;
-    const aws =
-      principal === "*"
-        ? ["*"]
-        : ((principal as { AWS?: string | string[] } | undefined)?.AWS ?? []);
+    const aws = principal === "*" ? ["*"] : ((principal as { AWS?: string | string[] } | undefined)?.AWS ?? []);
     for (const p of Array.isArray(aws) ? aws : [aws]) {
       const id = /^(\d{12})$/.exec(p)?.[1] ?? /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(p)?.[1];
       if (id) ids.add(id);
@@ -49,7 +46,10 @@ export async function rolesTrusting(
 }
 
 /** The organization the account is in, seen from inside; undefined when it is standalone. */
-export async function organizationOf(organizations: OrganizationsClient, accountId: string): Promise<string | undefined> {
+export async function organizationOf(
+  organizations: OrganizationsClient,
+  accountId: string,
+): Promise<string | undefined> {
   try {
     const out = await awsCall("DescribeOrganization", accountId, () =>
       organizations.send(new DescribeOrganizationCommand({})),

@@ -235,10 +235,11 @@ export function inWaitingPeriod(account: AccountState, now = Date.now()): boolea
 }
 
 /**
- * The ConstraintViolationException an account raises when it would leave its organization (RemoveAccountFromOrganization
- * and LeaveOrganization, Organizations API Reference; "Considerations before removing an account from an
- * organization", Organizations User Guide): the information a standalone account needs (payment method, phone
- * verification, the customer agreement), the waiting period of a created account, and no delegated administration.
+ * The ConstraintViolationException an account raises when it would leave its organization
+ * (RemoveAccountFromOrganization and LeaveOrganization, Organizations API Reference; "Considerations before
+ * removing an account from an organization", Organizations User Guide): the information a standalone account needs
+ * (payment method, phone verification, the customer agreement), the waiting period of a created account, and no
+ * delegated administration.
  */
 function leavingViolation(org: OrganizationState, account: AccountState): AwsError | undefined {
   const c = account.conditions;

@@ -327,6 +327,32 @@ describe("ticket answers", () => {
   });
 });
 
+describe("a destination organization", () => {
+  const base = {
+    accountIds: ["222222222222"],
+    keepLifecycleTooling: false,
+    bucketDisposition: "delete",
+    removalBy: "partner",
+    destination: "organization",
+  };
+
+  it("is refused before sign-off without the organization's ID (o-…)", () => {
+    expect(() => readHandoffAnswers(base)).toThrow(
+      /newOrganization: a destination organization needs the organization's ID/,
+    );
+    expect(() => readHandoffAnswers({ ...base, newOrganization: "999999999999" })).toThrow(/o-…/);
+    expect(readHandoffAnswers({ ...base, newOrganization: "o-newhome0001" }).newOrganization).toBe("o-newhome0001");
+  });
+
+  it("reads the decision to leave before joining, and has none by default", () => {
+    expect(readHandoffAnswers({ ...base, newOrganization: "o-newhome0001" }).joinDecision).toBeUndefined();
+    expect(
+      readHandoffAnswers({ ...base, newOrganization: "o-newhome0001", joinDecision: "leave_now_join_later" })
+        .joinDecision,
+    ).toBe("leave_now_join_later");
+  });
+});
+
 describe("constraint reasons", () => {
   it("turns a payment-method violation into what the customer must do", () => {
     const error = constraintViolation(

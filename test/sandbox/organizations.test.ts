@@ -6,7 +6,11 @@ import {
   DescribeAccountCommand,
   DescribeHandshakeCommand,
   DescribeOrganizationCommand,
+  HandshakeAlreadyInStateException,
   HandshakeConstraintViolationException,
+  InvalidHandshakeTransitionException,
+  ListDelegatedAdministratorsCommand,
+  ListDelegatedServicesForAccountCommand,
   LeaveOrganizationCommand,
   ListAccountsCommand,
   ListAWSServiceAccessForOrganizationCommand,
@@ -16,6 +20,7 @@ import {
   AWSOrganizationsNotInUseException,
   paginateListAccounts,
 } from "@aws-sdk/client-organizations";
+import { GetPrimaryEmailCommand, ResourceNotFoundException } from "@aws-sdk/client-account";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { assumeMemberRole, clients } from "./sandbox-clients";
 
@@ -114,6 +119,84 @@ describe("a member joining its new organization", () => {
     );
     const now = await member.send(new DescribeOrganizationCommand({}));
     expect(now.Organization?.Id).toBe("o-newhome0001");
+  });
+});
+
+describe("what keeps an account from leaving or joining, as AWS documents it", () => {
+  it("applies the waiting period only to an account created in the organization, from JoinedMethod and JoinedTimestamp", async () => {
+    const org = clients(sandbox).organizations;
+    sandbox.setAccountConditions("555555555555", { tooNew: true });
+    const created = (await org.send(new DescribeAccountCommand({ AccountId: "555555555555" }))).Account!;
+    expect(created.JoinedMethod).toBe("CREATED");
+    expect(Date.now() - created.JoinedTimestamp!.getTime()).toBeLessThan(4 * 86_400_000);
+    const refused = await org
+      .send(new RemoveAccountFromOrganizationCommand({ AccountId: "555555555555" }))
+      .catch((e: unknown) => e);
+    expect((refused as ConstraintViolationException).Reason).toBe("WAIT_PERIOD_ACTIVE");
+    sandbox.setAccountConditions("555555555555", { tooNew: false });
+    const older = (await org.send(new DescribeAccountCommand({ AccountId: "555555555555" }))).Account!;
+    expect(Date.now() - older.JoinedTimestamp!.getTime()).toBeGreaterThan(4 * 86_400_000);
+  });
+
+  it("lists delegated administrators and their services, and refuses to remove one", async () => {
+    const org = clients(sandbox).organizations;
+    sandbox.state.organizations.get("o-partner0001")!.delegatedAdministrators.push({
+      accountId: "555555555555",
+      servicePrincipal: "guardduty.amazonaws.com",
+      delegationEnabledDate: new Date(),
+    });
+    try {
+      const admins = await org.send(new ListDelegatedAdministratorsCommand({}));
+      expect(admins.DelegatedAdministrators?.map((a) => a.Id)).toEqual(["555555555555"]);
+      const services = await org.send(new ListDelegatedServicesForAccountCommand({ AccountId: "555555555555" }));
+      expect(services.DelegatedServices?.map((s) => s.ServicePrincipal)).toEqual(["guardduty.amazonaws.com"]);
+      const refused = await org
+        .send(new RemoveAccountFromOrganizationCommand({ AccountId: "555555555555" }))
+        .catch((e: unknown) => e);
+      expect((refused as ConstraintViolationException).Reason).toBe("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG");
+    } finally {
+      sandbox.state.organizations.get("o-partner0001")!.delegatedAdministrators = [];
+    }
+  });
+
+  it("refuses to accept an expired, a cancelled or an already accepted invitation", async () => {
+    const account = sandbox.state.accounts.get("444444444444")!;
+    const member = clients(sandbox, await assumeMemberRole(sandbox, "444444444444")).organizations;
+    const handshake = (id: string, state: "OPEN" | "CANCELED" | "ACCEPTED", expiresInMs: number) =>
+      sandbox.state.handshakes.set(id, {
+        id,
+        organizationId: "o-newhome0001",
+        accountId: "444444444444",
+        state,
+        requestedTimestamp: new Date(Date.now() - 16 * 86_400_000),
+        expirationTimestamp: new Date(Date.now() + expiresInMs),
+      });
+    const previous = account.organizationId;
+    account.organizationId = undefined;
+    try {
+      handshake("h-expired", "OPEN", -1000);
+      handshake("h-cancelled", "CANCELED", 86_400_000);
+      handshake("h-accepted", "ACCEPTED", 86_400_000);
+      const accept = (id: string) =>
+        member.send(new AcceptHandshakeCommand({ HandshakeId: id })).catch((e: unknown) => e);
+      expect(await accept("h-expired")).toBeInstanceOf(InvalidHandshakeTransitionException);
+      expect(sandbox.state.handshakes.get("h-expired")!.state).toBe("EXPIRED");
+      expect(await accept("h-cancelled")).toBeInstanceOf(InvalidHandshakeTransitionException);
+      expect(await accept("h-accepted")).toBeInstanceOf(HandshakeAlreadyInStateException);
+      expect(account.organizationId).toBeUndefined();
+    } finally {
+      account.organizationId = previous;
+      for (const id of ["h-expired", "h-cancelled", "h-accepted"]) sandbox.state.handshakes.delete(id);
+    }
+  });
+
+  it("reads a member's primary e-mail only while it is a member (GetPrimaryEmail)", async () => {
+    const account = clients(sandbox).account;
+    const out = await account.send(new GetPrimaryEmailCommand({ AccountId: "222222222222" }));
+    expect(out.PrimaryEmail).toBe(sandbox.state.accounts.get("222222222222")!.email);
+    expect(
+      await account.send(new GetPrimaryEmailCommand({ AccountId: "777777777777" })).catch((e: unknown) => e),
+    ).toBeInstanceOf(ResourceNotFoundException);
   });
 });
 
