@@ -223,7 +223,9 @@ function customerNotes(answers: HandoffAnswers): string[] {
   }
   notes.push(
     "Reserved Instances and Savings Plans are shared only inside an organization's consolidated bill: from the day it leaves, the account loses the partner organization's discounts, and its own commitments stop applying to the partner's accounts" +
-      (answers.destination === "organization" ? " (in the new organization, sharing follows its payer's settings)" : ""),
+      (answers.destination === "organization"
+        ? " (in the new organization, sharing follows its payer's settings)"
+        : ""),
     "From the moment an account leaves, its usage is payable to AWS (or the new organization's payer): leaving mid-month means prorated invoices from AWS, the partner and possibly another reseller",
   );
   return notes;
@@ -358,7 +360,9 @@ function pickInvitation(
   const target = answers.newOrganization;
   // Only the named organization's invitation is ever accepted; any other is reported and left alone.
   for (const i of open.filter((x) => x.organizationId !== target))
-    warnings.push(`an invitation from ${i.organizationId} is waiting, but the ticket names ${target}: it will not be accepted`);
+    warnings.push(
+      `an invitation from ${i.organizationId} is waiting, but the ticket names ${target}: it will not be accepted`,
+    );
   const match = namedInvitation(open, target, now);
   if (!match) return undefined;
   if (match.expiresAt && answers.targetDate && Date.parse(match.expiresAt) < endOfDay(answers.targetDate)) {

@@ -348,7 +348,9 @@ describe("parseOrganizationTarget", () => {
   });
 
   it("refuses a number that is not 12 digits", () => {
-    expect(reasonOf(parseOrganizationTarget("12345"))).toMatch(/^"12345" is not an organization ID: give the organization ID/);
+    expect(reasonOf(parseOrganizationTarget("12345"))).toMatch(
+      /^"12345" is not an organization ID: give the organization ID/,
+    );
   });
 
   it("refuses a name", () => {
