@@ -255,6 +255,7 @@ function escapeRegExp(text: string): string {
       "✅ Leave the organization",
       "➖ Accept the new organization's invitation",
       "✅ Hand back the cross-account role",
+      "✅ Proof of exit",
     ]);
     expect(progressText).toMatch(/❌ Leave the organization/);
     expect(progressText).toMatch(/❌ .*333333333333.*must have a payment method before it can leave the organization/);
