@@ -33,6 +33,8 @@ export interface FaultOptions {
    * an operation replaces its count; 0 clears it.
    */
   throttleNext?: Record<string, number>;
+  /** Only these Organizations operations take the ConcurrentModificationException burst; empty or absent = all. */
+  concurrentModificationOperations?: string[];
 }
 
 /** The faults in force; decisions draw from the sandbox's seeded random source, so a seed replays them. */
@@ -44,6 +46,7 @@ export class Faults {
   iamTemporarilyUnmodifiable = 0;
   membershipChangeRateLimit = 0;
   readonly throttleNext = new Map<string, number>();
+  concurrentModificationOperations: string[] = [];
 
   constructor(private readonly random: SeededRandom) {}
 
@@ -65,6 +68,12 @@ export class Faults {
         else this.throttleNext.set(operation, n);
       }
     }
+    if (f.concurrentModificationOperations !== undefined) {
+      const ops: unknown = f.concurrentModificationOperations;
+      if (!Array.isArray(ops) || !ops.every((o) => typeof o === "string"))
+        throw new RangeError("concurrentModificationOperations must be a list of operation names");
+      this.concurrentModificationOperations = [...(ops as string[])];
+    }
   }
 
   get(): Required<FaultOptions> {
@@ -76,6 +85,7 @@ export class Faults {
       iamTemporarilyUnmodifiable: this.iamTemporarilyUnmodifiable,
       membershipChangeRateLimit: this.membershipChangeRateLimit,
       throttleNext: Object.fromEntries(this.throttleNext),
+      concurrentModificationOperations: this.concurrentModificationOperations,
     };
   }
 
@@ -98,8 +108,10 @@ export class Faults {
   }
 
   /** True (and one fewer left) while a ConcurrentModificationException burst is in progress. */
-  takeConcurrentModification(): boolean {
+  takeConcurrentModification(operation: string): boolean {
     if (this.concurrentModificationBurst <= 0) return false;
+    const only = this.concurrentModificationOperations;
+    if (only.length > 0 && !only.includes(operation)) return false;
     this.concurrentModificationBurst--;
     return true;
   }

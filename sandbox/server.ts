@@ -127,7 +127,7 @@ export class SandboxServer {
       this.counters.bump("sandbox:throttled");
       return fail(throttling(route.service));
     }
-    if (route.service === "organizations" && this.faults.takeConcurrentModification()) {
+    if (route.service === "organizations" && this.faults.takeConcurrentModification(route.operation)) {
       this.counters.bump("sandbox:concurrentModification");
       return fail(
         new AwsError(

@@ -197,7 +197,7 @@ export class HandoffWorkflow implements HandoffEvents {
             .join(", ")}`,
         );
       const split = c.plan ? readinessSplit(c.plan) : { ready: [], blocked: [] };
-      if (c.plan && split.ready.length === 0)
+      if (split.blocked.length > 0 && split.ready.length === 0)
         throw new NotReadyError(
           `no account of ${c.id} is ready to run: ${split.blocked
             .map((a) => `${a.accountId}: ${describeBlockers(a.readiness?.blockers ?? [])}`)

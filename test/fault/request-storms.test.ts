@@ -165,7 +165,11 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
         actor: people.partner,
         location: thread,
       });
-      stack.sandbox.setFaults({ concurrentModificationBurst: 20 });
+      // On the removals: the readiness reads before them (DescribeAccount, ListDelegatedAdministrators) would take it.
+      stack.sandbox.setFaults({
+        concurrentModificationBurst: 20,
+        concurrentModificationOperations: ["RemoveAccountFromOrganization"],
+      });
       value = await stack.waitFor(
         (c) => c.status === "completed" || c.status === "failed",
         60_000,
