@@ -157,6 +157,9 @@ async function recheckReadiness(deps: AccountHandoffDeps, ctx: StepContext): Pro
     aws.delegatedAdministrators(),
     wantsInvitation ? aws.listInvitations(accountId) : Promise.resolve([]),
   ]);
+  // Out of the partner's organization already (the customer left, or a removal went through just before a crash):
+  // nothing is left to gate, and the steps that close the partner's door must run.
+  if (!member) return { state: "ready", blockers: [], checkedAt: new Date().toISOString() };
   const rootBlocker = ctx.accountPlan.readiness?.blockers.find((b) => b.code === "root_access");
   const deposited = ["deposited", "link_sent", "retrieved"].includes(
     ctx.credentials.credentials?.[accountId]?.state ?? "",

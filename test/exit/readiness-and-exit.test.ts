@@ -50,6 +50,7 @@ const ids = {
   adminLater: "600000000005",
   linkEmail: "600000000006",
   acceptFails: "600000000007",
+  leftEarly: "600000000008",
 } as const;
 
 /** The demo world plus accounts cloned from its members, each with the one condition its test needs. */
@@ -70,6 +71,7 @@ function scenario(): Scenario {
     clone(ids.adminLater),
     clone(ids.linkEmail),
     clone(ids.acceptFails),
+    clone(ids.leftEarly),
   );
   s.organization.delegatedAdministrators = [{ accountId: ids.delegated, servicePrincipal: "guardduty.amazonaws.com" }];
   s.otherOrganizations!.push({ id: "o-elsewhere001", managementAccountId: "888888888888", enabledServices: [] });
@@ -272,6 +274,18 @@ describe("the run", () => {
 });
 
 describe("after leaving", () => {
+  it("never leaves out an account that is already out of the partner's organization: its door still closes", async () => {
+    const id = ids.leftEarly;
+    const value = await plannedCase(answersFor([id], { destination: "standalone" }));
+    // Removed just before a crash (or the customer left early): the run must still lock the role.
+    await fixture.aws.removeAccount(id);
+    expect(await pass(value.id, id)).toEqual({ kind: "finished" });
+    expect(JSON.parse(member(id).iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).toEqual(
+      lockedTrustPolicy(id),
+    );
+    expect((await cases.get(value.id))!.execution!.accounts[id].exitCheck).toMatchObject({ ok: true });
+  });
+
   it("locks the cross-account role even when accepting the invitation fails, and tells the customer how to accept it", async () => {
     const id = ids.acceptFails;
     const value = await plannedCase(answersFor([id]));
