@@ -25,10 +25,6 @@ export interface AccountHandoffDeps {
   rootAccess?: RootAccess;
   cases: CaseStore;
   events: HandoffEvents;
-  /**
-   * Accounts whose trust the exit check looks for, besides the partner's management account (part of the plan).
-   */
-  partnerAccountIds?: string[];
 }
 
 /** How one pass over an account's steps ended. */
@@ -318,11 +314,10 @@ async function readBeforeLock(deps: AccountHandoffDeps, ctx: StepContext): Promi
     ctx.exitReading = stored;
     return;
   }
-  const partners = partnerAccounts(deps, ctx);
-  const state = await deps.aws.readExitState(ctx.accountId, partners);
-  const leftovers = state.partnerArtifacts.filter(
-    (a) => !ctx.accountPlan.artifacts.some((p) => p.arn === a.arn && (p.action === "keep" || p.action === "untag")),
-  );
+  const state = await deps.aws.readExitState(ctx.accountId);
+  // What the plan keeps (as the ticket says, or protected by AWS) stays; anything else of the partner's is a leftover.
+  const kept = new Set(ctx.accountPlan.artifacts.filter((p) => p.action !== "delete").map((p) => p.arn));
+  const leftovers = state.partnerArtifacts.filter((a) => !a.protectedBy && !kept.has(a.arn));
   const items: ExitCheckItem[] = [
     {
       check: "partner_iam",
@@ -335,8 +330,8 @@ async function readBeforeLock(deps: AccountHandoffDeps, ctx: StepContext): Promi
       check: "partner_trust",
       ok: state.rolesTrustingPartner.length === 0,
       detail: state.rolesTrustingPartner.length
-        ? `roles still trusting ${partners.join(", ")}: ${state.rolesTrustingPartner.join(", ")}`
-        : `no role trusts ${partners.join(", ")} (the cross-account role is locked next)`,
+        ? `roles still trusting the partner: ${state.rolesTrustingPartner.join(", ")}`
+        : "no role trusts the partner's accounts or providers (the cross-account role is locked next)",
     },
     organizationItem(ctx, state.organizationId),
   ];
@@ -379,7 +374,10 @@ async function checkExit(deps: AccountHandoffDeps, ctx: StepContext): Promise<vo
   const { accountId } = ctx;
   const before = ctx.exitReading ?? ctx.progress?.exitCheck;
   const [canEnter, member] = await Promise.all([aws.partnerCanEnter(accountId), aws.describeMember(accountId)]);
-  const items: ExitCheckItem[] = (before?.items ?? []).filter((i) => i.check !== "organization");
+  // From the reading before the lock (or an earlier check, on a retry): what only the inside of the account shows.
+  const items: ExitCheckItem[] = (before?.items ?? []).filter(
+    (i) => i.check === "partner_iam" || i.check === "partner_trust",
+  );
   if (!before)
     items.push({
       check: "partner_iam",
@@ -444,10 +442,6 @@ function rootEmailItem(ctx: StepContext): ExitCheckItem {
     ok: "unverified",
     detail: `not verified: ${plan?.note ?? "the plan does not say how the root e-mail becomes the customer's"}`,
   };
-}
-
-function partnerAccounts(deps: AccountHandoffDeps, ctx: StepContext): string[] {
-  return [...new Set([ctx.plan.managementAccountId, ...(deps.partnerAccountIds ?? [])])];
 }
 
 function sameAddress(a: string, b: string): boolean {

@@ -53,7 +53,7 @@ import type {
 } from "../../src/aws/aws-operations";
 import { partnerTrust, withoutPartnerTrust, type PartnerPrincipals } from "../../src/aws/partner-trust";
 import type { BucketDisposition } from "../../src/plan";
-import { organizationOf, rolesTrusting } from "./account-exit";
+import { organizationOf } from "./account-exit";
 import { allPages, awsCall, awsRemoval } from "./aws-call";
 import type { AwsClients } from "./aws-clients";
 import { applyBucketDisposition, bucketWriters, countObjectVersions } from "./bucket-disposition";
@@ -305,16 +305,19 @@ export class SdkAwsOperations implements AwsOperations {
     return "changed";
   }
 
-  async readExitState(accountId: string, partnerAccountIds: string[]): Promise<AccountExitState> {
+  async readExitState(accountId: string): Promise<AccountExitState> {
     const { iam, organizations } = this.clients.member(accountId);
-    const [found, rolesTrustingPartner, organizationId] = await Promise.all([
+    // The same rules as the preflight: the marker in names, paths and tags, and trust of a partner principal.
+    const [found, organizationId] = await Promise.all([
       this.findArtifacts(iam, accountId),
-      rolesTrusting(iam, accountId, partnerAccountIds, this.options.memberRoleName),
       organizationOf(organizations, accountId),
     ]);
+    const others = found.filter((a) => a.kind !== "cross_account_role");
     return {
-      partnerArtifacts: found.filter((a) => a.kind !== "cross_account_role"),
-      rolesTrustingPartner,
+      partnerArtifacts: others,
+      rolesTrustingPartner: others
+        .filter((a) => a.kind === "iam_role" && a.partnerPrincipals?.length)
+        .map((a) => a.name),
       organizationId,
     };
   }

@@ -44,7 +44,7 @@ export interface DelegatedAdministrator {
 export interface AccountExitState {
   /** Partner artifacts still there (the cross-account role not included). */
   partnerArtifacts: FoundArtifact[];
-  /** Roles (other than the cross-account role) whose trust policy lets in one of `partnerAccountIds`. */
+  /** Roles (other than the cross-account role) whose trust policy still lets in a partner principal. */
   rolesTrustingPartner: string[];
   /** The organization the account is in now (`DescribeOrganization` from inside), undefined when standalone. */
   organizationId?: string;
@@ -183,7 +183,7 @@ export interface AwsOperations {
   lockCrossAccountRole(accountId: string): Promise<ChangeOutcome>;
 
   /** Reads the account from inside through the cross-account role (which must still let the partner in). */
-  readExitState(accountId: string, partnerAccountIds: string[]): Promise<AccountExitState>;
+  readExitState(accountId: string): Promise<AccountExitState>;
   /** Whether the partner's management account can still assume the cross-account role (a fresh AssumeRole). */
   partnerCanEnter(accountId: string): Promise<boolean>;
 }

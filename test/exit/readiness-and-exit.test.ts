@@ -21,6 +21,7 @@ import { parties } from "../../src/party";
 import { approvalHash } from "../../src/signoff";
 import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { createCase, waitFor } from "../jobs/job-fixture";
+import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis, testRedisUrl } from "../support/redis";
 
@@ -32,7 +33,7 @@ jest.setTimeout(90_000);
 
 const { redis, prefix, cleanup } = testRedis("exit");
 const cases = new RedisCaseStore(redis, prefix);
-const audit = new RedisAuditLog(redis, prefix);
+const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
 const chat = new RecordingChat();
 const bull = createBullConnection(testRedisUrl);
 const partner: Identity = { platform: "web", userId: "U-PAT", name: "Pat" };
@@ -354,7 +355,8 @@ describe("proof of exit on the demo scenario", () => {
       "root_email:unverified",
       "organization:true",
     ]);
-    const { markdown } = caseExport(done, await audit.read(value.id), new Date());
+    const { events, verification } = await audit.readVerified(value.id);
+    const { markdown } = caseExport(done, events, new Date(), verification);
     const section = markdown.slice(markdown.indexOf("## Exit checks"), markdown.indexOf("## Audit trail"));
     expect(section).toContain(`- ${id}: exit check passed`);
     // The exit check of a demo-scenario run, for the issue's closing note.
