@@ -487,6 +487,9 @@ export class HandoffWorkflow implements HandoffEvents {
       return;
     }
     await this.deps.audit.append({ caseId, actor: "system", action: `run.${updated.status}` });
+    // The final state is rendered now: a throttled edit still pending would only redraw the same message later.
+    clearTimeout(this.pendingProgress.get(caseId));
+    this.pendingProgress.delete(caseId);
     await this.renderProgress(updated);
     const lines = updated.accounts.map((a) => {
       const p = updated.execution?.accounts[a];
