@@ -139,7 +139,7 @@ beforeAll(async () => {
     audit,
     chat,
     idempotency: new RedisIdempotencyStore(redis, prefix),
-    partners: { isPartner: async (who) => who.userId === partner.userId },
+    partners: { isPartner: async (who) => who.userId === partner.userId, approvers: async () => [partner] },
     clock: systemClock,
     queue,
   });
