@@ -23,8 +23,9 @@ export class RecordingHandoffEvents implements HandoffEvents {
   constructor(private readonly cases: CaseStore) {}
 
   async planReady(caseId: string, plan: Plan): Promise<void> {
-    this.events.push({ type: "planReady", caseId, plan });
+    // Stored before it is recorded: a test that waits for the event then runs finds the plan.
     await this.cases.update(caseId, (c) => ({ ...c, plan, status: "awaiting_signoff" }));
+    this.events.push({ type: "planReady", caseId, plan });
   }
 
   async planRejected(caseId: string, rejections: AccountRejection[]): Promise<void> {
