@@ -21,6 +21,8 @@ export interface BullJobQueueOptions {
   prefix?: string;
   /** Read to derive idempotent ids (the plan's accounts, the case version). */
   cases: CaseStore;
+  /** Connection errors of the queues (Redis away); without it they are dropped, not written to the console. */
+  onError?: (error: Error, queue: string) => void;
 }
 
 const day = 86_400_000;
@@ -67,6 +69,11 @@ export class BullJobQueue implements JobQueue {
       defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, ...keep },
     });
     this.flows = new FlowProducer(base);
+    // Without a listener BullMQ writes connection errors to the console, outside the redacting logger.
+    const report = options.onError ?? (() => undefined);
+    for (const queue of [this.preflightQueue, this.executeQueue, this.remindersQueue])
+      queue.on("error", (error: Error) => report(error, queue.name));
+    this.flows.on("error", (error: Error) => report(error, "flows"));
   }
 
   async preflight(caseId: string): Promise<void> {

@@ -95,8 +95,10 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
 
   // Every line logged while a request or job is handled carries the case it touched first.
   const cases = notingCaseIds(new RedisCaseStore(redis, prefix));
-  const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases });
+  const onQueueError = (error: Error, queue: string) => logger.warn({ err: error, queue }, "job queue problem");
+  const queue = new BullJobQueue({ connection: bullConnection, prefix: bullPrefix, cases, onError: onQueueError });
   const expiry = new BullCredentialExpiryScheduler({ connection: bullConnection, prefix: bullPrefix });
+  expiry.queue.on("error", (error: Error) => onQueueError(error, expiry.queue.name));
   closers.push(
     () => queue.close(),
     () => expiry.close(),

@@ -1,6 +1,7 @@
 import { createLogger } from "../../adapters/log/logger";
 import { loadConfig } from "../../src/config";
 import { startOffboard, type Role, type RunningOffboard } from "../../src/main";
+import { startPrivateRedis } from "../fault/private-redis";
 import { testRedis, testRedisUrl } from "../support/redis";
 
 /**
@@ -68,3 +69,47 @@ describe("/readyz", () => {
     expect(await readyz(base)).toMatchObject({ status: 200, body: { workers: true } });
   });
 });
+
+describe("/readyz when Redis goes away", () => {
+  it("answers 503 for the workers' lost connections, and 200 again once they reconnect", async () => {
+    const server = await startPrivateRedis();
+    let bot: RunningOffboard | undefined;
+    let redisDown = false;
+    try {
+      const config = loadConfig({
+        REDIS_URL: server.url,
+        PORT: "0",
+        OFFBOARD_DEMO_CHANNEL: "1",
+        LOG_LEVEL: "silent",
+      });
+      bot = await startOffboard(config, { role: "worker", host: "127.0.0.1", logger: createLogger("silent") });
+      const workers = bot.workers!;
+      const base = `http://127.0.0.1:${bot.port}`;
+      expect(await readyz(base)).toMatchObject({ status: 200 });
+      expect(await workers.isReady()).toBe(true);
+
+      await server.kill();
+      redisDown = true;
+      await waitUntil(async () => !(await workers.isReady()));
+      expect(await readyz(base)).toMatchObject({ status: 503, body: { workers: false } });
+
+      await server.restart();
+      redisDown = false;
+      await waitUntil(async () => (await readyz(base)).status === 200);
+      expect(await readyz(base)).toMatchObject({ body: { redis: true, workers: true } });
+    } finally {
+      // Closed while its Redis still answers: a shutdown waits for Redis to hand the jobs back.
+      if (redisDown) await server.restart().catch(() => undefined);
+      await bot?.close();
+      await server.stop();
+    }
+  }, 60_000);
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
