@@ -173,7 +173,8 @@ export const authorityTable: Readonly<Record<Act, Authority>> = {
   plan_refresh: {
     what: "read AWS again for a new plan",
     who: ["partner_member"],
-    states: ["awaiting_signoff"],
+    // Until the run starts: a blocked account may have become ready. The sign-offs are voided and asked again.
+    states: ["awaiting_signoff", "approved", "scheduled"],
     whoText: "a partner member",
   },
   export: {

@@ -1,3 +1,4 @@
+import { statesOf } from "../authority";
 import { assertTransition } from "../case-status";
 import { NotConfiguredError, OffboardError } from "../errors";
 import { message } from "../message";
@@ -48,17 +49,27 @@ export class CaseInfoHandler {
     await this.context.authorize(refresh ? "plan_refresh" : "plan", value, actor, location);
     if (refresh) {
       if (!this.deps.queue) throw new NotConfiguredError("there is no AWS connection configured to plan with");
+      const replannable = statesOf("plan_refresh");
       const updated = await this.deps.cases.update(value.id, (c) =>
-        c.status === "awaiting_signoff"
+        replannable.includes(c.status)
           ? { ...voidSignOffs(c).value, status: assertTransition(c.status, "planning", c.id) }
           : c,
       );
       if (updated.status !== "planning")
         throw new OffboardError(
           "invalid_transition",
-          `case ${value.id} can be re-planned only while it waits for sign-offs`,
+          `case ${value.id} can be re-planned only until the run starts (it is ${updated.status.replace(/_/g, " ")})`,
         );
+      // A scheduled run must not start on the old plan; the new sign-offs schedule it again.
+      await this.deps.queue.cancelScheduled(value.id);
       await this.deps.audit.append({ caseId: value.id, actor, party: "partner", action: "plan.refresh" });
+      if (value.signOffs.length)
+        await this.deps.audit.append({
+          caseId: value.id,
+          actor,
+          action: "signoff.voided",
+          payload: { reason: "plan refreshed", voided: value.signOffs.length },
+        });
       await this.deps.queue.preflight(value.id);
       await this.context.presenter.refresh(updated);
       return {};

@@ -40,16 +40,16 @@ export class RunHandler {
     return this.retry(await this.context.requireCase(location), accountId, actor, location);
   }
 
-  /** Checks what a person can get wrong before the workflow runs the account's remaining steps again. */
+  /**
+   * Runs a failed account's remaining steps again, or an account the run left out as blocked once it is ready; the
+   * workflow refuses anything else with a typed answer (no failed step, not left out, the run not started).
+   */
   async retry(value: Case, accountId: string, actor: Identity, where: ChatLocation): Promise<Outcome> {
     await this.context.authorize("retry", value, actor, where);
     if (!value.accounts.includes(accountId))
       throw new InvalidCommandError(
         `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ") || "none yet"})`,
       );
-    const steps = Object.values(value.execution?.accounts[accountId]?.steps ?? {});
-    if (!steps.includes("failed"))
-      throw new InvalidCommandError(`account ${accountId} of ${value.id} has no failed step to retry`);
     await this.context.workflow.retryAccount(value.id, accountId, actor);
     return {};
   }

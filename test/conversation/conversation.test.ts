@@ -387,6 +387,31 @@ describe("the conversation (core, real Redis)", () => {
       requestId: rid(),
     });
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner member can run the handoff/i);
+    // A re-plan before the run (a blocked account may be ready now): the schedule and the sign-offs go.
+    await conversation.handle({
+      kind: "message",
+      mentionsBot: true,
+      direct: false,
+      text: "plan refresh",
+      actor: partner,
+      location: thread(value),
+      requestId: rid(),
+    });
+    expect(calls.filter((c) => c === `cancel:${value.id}`).length).toBeGreaterThan(0);
+    // The queue plans again at once (setImmediate above): the new plan asks for new sign-offs.
+    for (let i = 0; i < 100 && (await deps.cases.get(value.id))!.status !== "awaiting_signoff"; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    value = (await deps.cases.get(value.id))!;
+    expect(value.status).toBe("awaiting_signoff");
+    expect(value.signOffs).toEqual([]);
+    expect(value.plan?.version).toBe(2);
+    for (const [party, who] of [
+      ["customer", customer],
+      ["aws", aws],
+      ["partner", partner],
+    ] as const)
+      await conversation.handle(approve(value, party, who));
+    expect((await deps.cases.get(value.id))!.status).toBe("scheduled");
     await conversation.handle({
       kind: "message",
       mentionsBot: true,
