@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { OffboardFailure } from "../../src/errors";
 import type { ActionInbound, Conversation, Outcome } from "../../src/ports";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
-import { adaptiveCardContentType, plainText, type AdaptiveCard } from "./adaptive-card";
+import { adaptiveCardContentType, plainSummary, type AdaptiveCard } from "./adaptive-card";
 import { readActivityText, type ActivityText } from "./activity-text";
 import { parseConversationId } from "./conversation-id";
 import { tenantOf, type TeamsConversations } from "./conversation-references";
@@ -203,7 +203,8 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     if (outcome.openForm) return cardResponse(formCard(outcome.openForm));
     const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
     if (posted && posted.revision !== revisionBefore) return cardResponse(posted.card);
-    if (outcome.notice) return messageResponse(plainText(outcome.notice));
+    // A notice is the core's markup; the invoke answer is plain text: mentions as names, dates in words.
+    if (outcome.notice) return messageResponse(plainSummary(outcome.notice));
     if (posted) return cardResponse(posted.card);
     return messageResponse("Done.");
   }
@@ -231,6 +232,6 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
       return messageResponse(Object.values(outcome.formErrors).join("\n"));
     }
     const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
-    return posted ? cardResponse(posted.card) : messageResponse(plainText(outcome.notice ?? "Ticket saved."));
+    return posted ? cardResponse(posted.card) : messageResponse(plainSummary(outcome.notice ?? "Ticket saved."));
   }
 }

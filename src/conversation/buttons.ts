@@ -15,7 +15,9 @@ export type ButtonAction =
   | { id: "run.start"; caseId: string }
   | { id: "case.cancel"; caseId: string }
   | { id: "channel.create"; caseId: string }
-  | { id: "account.retry"; caseId: string; accountId: string };
+  | { id: "account.retry"; caseId: string; accountId: string }
+  /** An answer to the open ticket question by a button: the field asked and the option (or `yes` / `no`). */
+  | { id: "ticket.choice"; caseId: string; field: string; choice: string };
 
 export type ButtonId = ButtonAction["id"];
 
@@ -26,7 +28,11 @@ const buttonIds: readonly ButtonId[] = [
   "case.cancel",
   "channel.create",
   "account.retry",
+  "ticket.choice",
 ];
+
+/** A field key or option value as the ticket writes them: letters, digits, `_` and `-`, never the separator. */
+const wordPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 function valueOf(action: ButtonAction): string {
   switch (action.id) {
@@ -34,6 +40,8 @@ function valueOf(action: ButtonAction): string {
       return `${action.caseId}:${action.party}:${action.fingerprint}`;
     case "account.retry":
       return `${action.caseId}:${action.accountId}`;
+    case "ticket.choice":
+      return `${action.caseId}:${action.field}:${action.choice}`;
     default:
       return action.caseId;
   }
@@ -61,6 +69,9 @@ export function readButton(actionId: string, value: string): ButtonAction | unde
     case "account.retry":
       if (!second || !/^\d{12}$/.test(second) || third !== undefined) return undefined;
       return { id, caseId, accountId: second };
+    case "ticket.choice":
+      if (!second || !third || !wordPattern.test(second) || !wordPattern.test(third)) return undefined;
+      return { id, caseId, field: second, choice: third };
     default:
       if (second !== undefined) return undefined;
       return { id, caseId };

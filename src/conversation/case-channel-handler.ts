@@ -84,7 +84,13 @@ export class CaseChannelHandler {
     );
     const field = currentField(updated.ticket);
     if (field)
-      await this.deps.chat.post(caseThread(updated), questionMessage(field, `Case ${value.id} continues here.`));
+      await this.deps.chat.post(
+        caseThread(updated),
+        questionMessage(field, `Case ${value.id} continues here.`, {
+          caseId: updated.id,
+          ticket: updated.ticket,
+        }),
+      );
     return {};
   }
 

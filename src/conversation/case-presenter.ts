@@ -1,8 +1,8 @@
 import type { Case } from "../case";
-import type { ChatLocation } from "../identity";
+import type { ChatLocation, Identity } from "../identity";
 import type { Message } from "../message";
 import type { ChatPort, PartnerDirectory } from "../ports";
-import { caseMessage } from "./case-view";
+import { caseMessage, signOffMessage } from "./case-view";
 
 /** Where a case talks: the thread of its case message in its main channel. */
 export function caseThread(value: Case): ChatLocation {
@@ -26,6 +26,16 @@ export class CasePresenter {
   async caseCard(value: Case): Promise<Message> {
     const approvers = await this.partners.approvers(value.locations[0].platform);
     return caseMessage(value, { name: this.partnerName, approvers });
+  }
+
+  /** The partner's configured approvers on the case's platform: the people a partner sign-off waits on. */
+  partnerApprovers(value: Case): Promise<Identity[]> {
+    return this.partners.approvers(value.locations[0].platform);
+  }
+
+  /** The sign-off card, naming who each open party waits on. */
+  async signOffCard(value: Case): Promise<Message> {
+    return signOffMessage(value, await this.partnerApprovers(value));
   }
 
   async say(value: Case, body: Message): Promise<void> {

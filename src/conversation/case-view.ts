@@ -1,4 +1,4 @@
-import type { Case } from "../case";
+import type { AnswerValue, Case, TicketState } from "../case";
 import type { CaseStatus } from "../case-status";
 import { dateText, dayText } from "../date-text";
 import type { Identity } from "../identity";
@@ -12,12 +12,14 @@ import {
   message,
   text,
   type Block,
+  type Button,
   type Message,
 } from "../message";
-import { partyLabel, parties } from "../party";
+import { partyLabel, parties, type Party } from "../party";
 import { countArtifacts, handoffStepLabel, handoffSteps, readinessSplit, type Plan } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
 import type { TicketField } from "../ticket/fields";
+import { questionPosition } from "../ticket/flow";
 import { buttonOf } from "./buttons";
 import { commandHelp } from "./commands";
 
@@ -131,20 +133,53 @@ export function caseMessage(value: Case, partner: PartnerView): Message {
   return message(`${value.id}: ${statusLabel[value.status]}`, blocks);
 }
 
-export function questionMessage(field: TicketField, note?: string): Message {
+/** The case a question belongs to and its ticket so far: for "Question 5 of 16" and the answer buttons. */
+export interface QuestionPlace {
+  caseId: string;
+  ticket: TicketState;
+}
+
+/** The buttons that answer a question: one per option of a choice, or Yes and No. */
+function answerButtons(field: TicketField, caseId: string): Button[] {
+  const choice = (value: string, label: string) =>
+    buttonOf({ id: "ticket.choice", caseId, field: field.key, choice: value }, label);
+  if (field.options) return field.options.map((o) => choice(o.value, o.label));
+  if (field.yesNo) return [choice("yes", "Yes"), choice("no", "No")];
+  return [];
+}
+
+/**
+ * One ticket question: where it stands ("Question 5 of 16"), the question, its options as buttons (typed words still
+ * answer: a number, a name, yes or no), and how to move around.
+ */
+export function questionMessage(field: TicketField, note?: string, place?: QuestionPlace): Message {
   const blocks: Block[] = [];
   if (note) blocks.push(text(note));
+  const position = place ? questionPosition(place.ticket, field) : undefined;
+  const counter = position ? `Question ${position.number} of ${position.of} · ` : "";
   blocks.push(
-    text(`*${field.label}*${field.optional ? " (optional: `skip` to leave it out)" : ""}\n${field.question}`),
+    text(`${counter}*${field.label}*${field.optional ? " (optional: `skip` to leave it out)" : ""}\n${field.question}`),
   );
   if (field.options) blocks.push(text(field.options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")));
+  const buttons = place ? answerButtons(field, place.caseId) : [];
+  if (buttons.length) blocks.push(actions(buttons));
   if (field.hint) blocks.push(context(field.hint));
   blocks.push(
     context(
       "Reply in this thread. `back` returns to the previous question, `edit <field>` changes an answer, `cancel` stops the case.",
     ),
   );
-  return message(`${note ? note + " " : ""}${field.label}: ${field.question}`, blocks);
+  const summary = `${note ? note + " " : ""}${counter}${field.label}: ${field.question}`;
+  return message(summary, blocks);
+}
+
+/**
+ * An answer as it was understood, to say back before the next question ("Target date: Thu 31 Dec 2026"): the
+ * field's own display, a calendar day in words.
+ */
+export function answerEcho(field: TicketField, value: AnswerValue): string {
+  const shown = field.key === "targetDate" && typeof value === "string" ? dayText(value) : field.format(value);
+  return `✔ ${field.label}: ${shown}`;
 }
 
 export function ticketSummaryMessage(value: Case, template: string): Message {
@@ -216,8 +251,77 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
   return message(headline, blocks);
 }
 
-/** The sign-off message: one button per party with a confirm dialog naming the case and version. */
-export function signOffMessage(value: Case): Message {
+/**
+ * The people who may approve for each party: the customer approvers and the AWS approvers of the case, and the
+ * partner's configured approvers (any partner member may approve; these are the ones to ask).
+ */
+export type Approvers = Record<Party, Identity[]>;
+
+export function approversOf(value: Case, partnerApprovers: Identity[]): Approvers {
+  return { customer: value.members.customer, aws: value.members.aws, partner: partnerApprovers };
+}
+
+/** "@Carol or @Dev", or how the party gets someone to approve. */
+export function awaitedText(party: Party, approvers: Approvers): string {
+  const list = approvers[party];
+  if (list.length) return list.map(mention).join(" or ");
+  if (party === "aws") return "an AWS approver, not named yet (a partner member: `assign aws @user`)";
+  if (party === "partner") return "a partner member";
+  return "a customer approver";
+}
+
+/** One line a person reads before approving: what the plan covers, and what it leaves out. */
+export function planHeadline(value: Case): string {
+  const plan = value.plan;
+  if (!plan) return `the ticket of ${value.customerName !== undefined ? literal(value.customerName) : value.id}`;
+  const accounts = plan.accounts.length;
+  const { blocked } = readinessSplit(plan);
+  return [
+    `plan v${plan.version}`,
+    `${accounts} account${accounts === 1 ? "" : "s"}`,
+    `${countArtifacts(plan, "delete")} partner artifacts to remove`,
+    ...(blocked.length ? [`${blocked.length} blocked`] : []),
+  ].join(" · ");
+}
+
+function approveButton(value: Case, party: Party, hash: string, version: string) {
+  return buttonOf(
+    { id: "signoff.approve", caseId: value.id, party, fingerprint: shortHash(hash) },
+    `Approve for ${partyLabel[party]}`,
+    {
+      style: "primary",
+      confirm: {
+        title: `Approve for ${partyLabel[party]}?`,
+        text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[party]}.`,
+        confirm: "Approve",
+        deny: "Cancel",
+      },
+    },
+  );
+}
+
+/**
+ * The request to one approver, by direct message where they are: what they approve (the plan in one line) and the
+ * button of their party. The full plan and ticket stay in the case thread.
+ */
+export function signOffRequestMessage(value: Case, party: Party): Message {
+  const hash = approvalHash(value);
+  const version = value.plan ? `plan v${value.plan.version}` : "the ticket";
+  const who = value.customerName !== undefined ? literal(value.customerName) : "a customer";
+  const summary = `Your sign-off for ${partyLabel[party]} is needed: offboarding ${who} (${value.id})`;
+  return message(summary, [
+    header(`Sign-off needed: ${who} — ${value.id}`),
+    text(
+      `You are asked to approve for *${partyLabel[party]}*: ${planHeadline(value)}.\n` +
+        `Approving binds to ${version} with fingerprint \`${shortHash(hash)}\`; the plan and the ticket are in the case thread.`,
+    ),
+    actions([approveButton(value, party, hash, version)]),
+    context("Any later edit voids the sign-offs and asks again."),
+  ]);
+}
+
+/** The sign-off message: who is awaited per party, one button per open party with a confirm dialog. */
+export function signOffMessage(value: Case, partnerApprovers: Identity[] = []): Message {
   const hash = approvalHash(value);
   const version = value.plan ? `plan v${value.plan.version}` : "the ticket";
   const blocks: Block[] = [
@@ -228,30 +332,13 @@ export function signOffMessage(value: Case): Message {
   ];
   const signed = parties.map((p) => {
     const s = signOffFor(value, p);
-    return [partyLabel[p], s ? `✅ ${mention(s.by)} at ${dateText(s.at)}` : "waiting"] as [string, string];
+    const waiting = `waiting on ${awaitedText(p, approversOf(value, partnerApprovers))}`;
+    return [partyLabel[p], s ? `✅ ${mention(s.by)} at ${dateText(s.at)}` : waiting] as [string, string];
   });
   blocks.push(fields(signed));
   const open = parties.filter((p) => !signOffFor(value, p));
   if (open.length && value.status === "awaiting_signoff") {
-    blocks.push(
-      actions(
-        open.map((p) =>
-          buttonOf(
-            { id: "signoff.approve", caseId: value.id, party: p, fingerprint: shortHash(hash) },
-            `Approve for ${partyLabel[p]}`,
-            {
-              style: "primary",
-              confirm: {
-                title: `Approve for ${partyLabel[p]}?`,
-                text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[p]}.`,
-                confirm: "Approve",
-                deny: "Cancel",
-              },
-            },
-          ),
-        ),
-      ),
-    );
+    blocks.push(actions(open.map((p) => approveButton(value, p, hash, version))));
   } else if (!open.length) {
     blocks.push(context("All three parties approved."));
   }

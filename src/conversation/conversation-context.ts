@@ -6,7 +6,7 @@ import type { Party } from "../party";
 import { literal } from "../message";
 import type { Outcome } from "../ports";
 import type { ConversationDeps } from "./conversation-deps";
-import { noticeMessage } from "./case-view";
+import { approversOf, awaitedText, noticeMessage } from "./case-view";
 import type { HandoffWorkflow } from "./handoff-workflow";
 import type { CasePresenter } from "./case-presenter";
 
@@ -101,11 +101,23 @@ export class ConversationContext {
       action: `${party ? "signoff" : act}.denied`,
       payload: { because: decision.because, reason: decision.reason },
     });
-    if (decision.because === "who") throw new NotPermittedError(`${capitalized(decision.reason)} in case ${value.id}.`);
+    if (decision.because === "who")
+      throw new NotPermittedError(
+        `${capitalized(decision.reason)} in case ${value.id}${await this.whoMay(act, value)}.`,
+      );
     throw new OffboardError("invalid_transition", `${capitalized(decision.reason)} (case ${value.id}).`);
+  }
+
+  /** The people who hold an approval's role, for its refusal (": @Carol Chen or @Dev Patel"); empty otherwise. */
+  private async whoMay(act: Act, value: Case): Promise<string> {
+    const party = approvalParty[act];
+    if (!party) return "";
+    const approvers = approversOf(value, party === "partner" ? await this.presenter.partnerApprovers(value) : []);
+    return `: ${awaitedText(party, approvers)}`;
   }
 }
 
+/** Who may approve, named: the refusal of an approval says whom to ask. */
 const approvalParty: Partial<Record<Act, Party>> = {
   approve_customer: "customer",
   approve_aws: "aws",

@@ -16,8 +16,9 @@ import {
   type Plan,
   type ReadinessBlocker,
 } from "../plan";
-import { isFullyApproved, missingParties, voidSignOffs } from "../signoff";
-import { partyLabel } from "../party";
+import { isEmailOnly } from "../mention";
+import { isFullyApproved, missingParties, signOffFor, voidSignOffs } from "../signoff";
+import { partyLabel, type Party } from "../party";
 import { fieldByKey } from "../ticket/fields";
 import { renderTicketTemplate } from "../ticket/template";
 import { CasePresenter, caseThread } from "./case-presenter";
@@ -26,7 +27,7 @@ import {
   planSummaryMessage,
   progressMessage,
   questionMessage,
-  signOffMessage,
+  signOffRequestMessage,
   ticketSummaryMessage,
 } from "./case-view";
 import type { ConversationDeps } from "./conversation-deps";
@@ -81,10 +82,28 @@ export class HandoffWorkflow implements HandoffEvents {
   }
 
   private async postSignOff(value: Case): Promise<Case> {
-    const ref = await this.presenter.updateOrPost(value, undefined, signOffMessage(value));
+    const ref = await this.presenter.updateOrPost(value, undefined, await this.presenter.signOffCard(value));
     const stored = await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
     await this.presenter.refresh(stored);
+    await this.askApprovers(stored, "customer", stored.members.customer);
+    await this.askApprovers(stored, "aws", stored.members.aws);
     return stored;
+  }
+
+  /**
+   * Asks approvers where they are: a direct message with the plan in one line and their party's approve button.
+   * Only while the party still waits; people named by e-mail (not on the platform yet) are asked when they join.
+   * A message that cannot be delivered is reported, never a reason to stop the sign-off.
+   */
+  async askApprovers(value: Case, party: Party, people: Identity[]): Promise<void> {
+    if (value.status !== "awaiting_signoff" || signOffFor(value, party)) return;
+    for (const person of people.filter((p) => !isEmailOnly(p))) {
+      try {
+        await this.deps.chat.direct(person, signOffRequestMessage(value, party));
+      } catch (error) {
+        this.reportError(error, `ask ${person.userId} to approve ${value.id} for ${party}`);
+      }
+    }
   }
 
   async planReady(caseId: string, plan: Plan): Promise<void> {
@@ -134,6 +153,7 @@ export class HandoffWorkflow implements HandoffEvents {
         questionMessage(
           field,
           `The organization does not accept these accounts:\n${reasons}\nPlease give the departing account IDs again.`,
+          { caseId: updated.id, ticket: updated.ticket },
         ),
       );
     await this.presenter.refresh(updated);
@@ -141,7 +161,7 @@ export class HandoffWorkflow implements HandoffEvents {
 
   /** A new sign-off was recorded; when it was the third, the case is approved and scheduled. */
   async signOffRecorded(value: Case): Promise<void> {
-    const ref = await this.presenter.updateOrPost(value, value.signOffMessage, signOffMessage(value));
+    const ref = await this.presenter.updateOrPost(value, value.signOffMessage, await this.presenter.signOffCard(value));
     if (ref !== value.signOffMessage) await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
     if (value.status === "approved") await this.approved(value);
     else await this.presenter.refresh(value);

@@ -78,6 +78,14 @@ export class OffboardConversation implements Conversation {
         this.caseChannel.create(await this.context.requireCaseById(p.caseId), input.actor, input.location),
       "account.retry": async (p, input) =>
         this.runs.retry(await this.context.requireCaseById(p.caseId), p.accountId, input.actor, input.location),
+      "ticket.choice": async (p, input) =>
+        this.ticket.choose(
+          await this.context.requireCaseById(p.caseId),
+          p.field,
+          p.choice,
+          input.actor,
+          input.requestId,
+        ),
     };
   }
 

@@ -9,7 +9,7 @@ import type { Outcome } from "../ports";
 import { isFullyApproved, recordSignOff } from "../signoff";
 import { parseMentions } from "../ticket/parsers";
 import { caseThread } from "./case-presenter";
-import { mention, signOffMessage } from "./case-view";
+import { mention } from "./case-view";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
 /** The three parties' sign-offs: showing the sign-off message, an approval press, naming the AWS approver. */
@@ -24,7 +24,7 @@ export class SignOffHandler {
   async showSignOff({ actor, location }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
     await this.context.authorize("show_signoff", value, actor, location);
-    const ref = await this.deps.chat.post(caseThread(value), signOffMessage(value));
+    const ref = await this.deps.chat.post(caseThread(value), await this.context.presenter.signOffCard(value));
     await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
     return {};
   }
@@ -99,7 +99,9 @@ export class SignOffHandler {
     await this.context.presenter.say(updated, message(`${people.map(mention).join(", ")} will approve for AWS.`));
     await this.context.presenter.refresh(updated);
     if (updated.signOffMessage && updated.status === "awaiting_signoff")
-      await this.deps.chat.update(updated.signOffMessage, signOffMessage(updated));
+      await this.deps.chat.update(updated.signOffMessage, await this.context.presenter.signOffCard(updated));
+    const added = people.filter((p) => !value.members.aws.some((m) => sameIdentity(m, p)));
+    await this.context.workflow.askApprovers(updated, "aws", added);
     return {};
   }
 

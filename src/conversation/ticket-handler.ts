@@ -1,6 +1,6 @@
 import type { AnswerValue, Case } from "../case";
 import { assertTransition, finishedStatuses } from "../case-status";
-import { NotPermittedError } from "../errors";
+import { NotPermittedError, StaleApprovalError } from "../errors";
 import { readMentionTokens } from "../mention";
 import { sameIdentity, type ChatLocation, type Identity } from "../identity";
 import type { FormModel } from "../message";
@@ -18,7 +18,7 @@ import {
   type FlowOutcome,
 } from "../ticket/flow";
 import { caseThread } from "./case-presenter";
-import { mention, noticeMessage, questionMessage } from "./case-view";
+import { answerEcho, mention, noticeMessage, questionMessage, type QuestionPlace } from "./case-view";
 import type { CaseChannelHandler } from "./case-channel-handler";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 import type { RunHandler } from "./run-handler";
@@ -83,7 +83,8 @@ export class TicketHandler {
         caseThread(stored),
         questionMessage(
           first,
-          `Case ${id} is open. The ticket has ${ticketFields.length} questions; I ask them one at a time here.`,
+          `Case ${id} is open. The customer's approvers or the partner answer the ticket here, one question at a time.`,
+          { caseId: id, ticket: stored.ticket },
         ),
       );
     return {};
@@ -97,6 +98,18 @@ export class TicketHandler {
     const field = currentField(value.ticket);
     if (flowInput.kind === "answer" && field) await this.refuseWrongPeople(value, field.key, flowInput.text);
     return this.apply(value, actor, flowInput, requestId);
+  }
+
+  /**
+   * A press of an answer button on a question: the same as typing the option, while that question is the open
+   * one; a button of a question already answered is stale.
+   */
+  async choose(value: Case, field: string, choice: string, actor: Identity, requestId: string): Promise<Outcome> {
+    const where = caseThread(value);
+    await this.context.authorize("answer", value, actor, where);
+    if (currentField(value.ticket)?.key !== field)
+      throw new StaleApprovalError("that question was answered already; answer the latest question in the thread");
+    return this.answer(value, actor, choice, where, requestId);
   }
 
   async edit({ actor, location, args, requestId }: CommandRequest): Promise<Outcome> {
@@ -207,7 +220,7 @@ export class TicketHandler {
       case "refused":
         await this.deps.chat.post(
           where,
-          questionMessage(result.field, `That answer was not accepted: ${result.reason}`),
+          questionMessage(result.field, `That answer was not accepted: ${result.reason}`, placeOf(updated)),
         );
         return {};
       case "invalid":
@@ -216,7 +229,7 @@ export class TicketHandler {
       case "cancelled":
         return this.lifecycle.cancelCase(value, actor, where);
       case "moved":
-        await this.deps.chat.post(where, questionMessage(result.next));
+        await this.deps.chat.post(where, questionMessage(result.next, undefined, placeOf(updated)));
         return {};
       case "accepted":
       case "skipped": {
@@ -229,10 +242,14 @@ export class TicketHandler {
         if (result.field.key === "customerApprovers") await this.caseChannel.offer(updated, actor);
         const warning =
           result.kind === "accepted" && result.warning ? `Noted, with a warning: ${result.warning}` : undefined;
+        // The answer as understood, said back before the next question.
+        const answered = result.state.answers[result.field.key];
+        const echo = result.kind === "accepted" && answered !== undefined ? answerEcho(result.field, answered) : "";
+        const note = [echo, warning].filter(Boolean).join("\n") || undefined;
         if (result.next) {
-          await this.deps.chat.post(where, questionMessage(result.next, warning));
+          await this.deps.chat.post(where, questionMessage(result.next, note, placeOf(updated)));
         } else {
-          if (warning) await this.deps.chat.post(where, noticeMessage(warning));
+          if (note) await this.deps.chat.post(where, noticeMessage(note));
           await this.context.workflow.ticketCompleted(value.id, actor);
         }
         if (["customerName", "accountIds", "customerApprovers", "targetDate"].includes(result.field.key))
@@ -248,7 +265,7 @@ export class TicketHandler {
    */
   private async resumeAfterReplay(value: Case): Promise<Outcome> {
     const field = currentField(value.ticket);
-    if (field) await this.deps.chat.post(caseThread(value), questionMessage(field));
+    if (field) await this.deps.chat.post(caseThread(value), questionMessage(field, undefined, placeOf(value)));
     else if (value.status === "collecting") await this.context.workflow.ticketCompleted(value.id, "system");
     return {};
   }
@@ -296,4 +313,9 @@ function ticketForm(value: Case): FormModel {
       };
     }),
   };
+}
+
+/** The case and ticket a question is asked in: its number among the questions that apply, its answer buttons. */
+function placeOf(value: Case): QuestionPlace {
+  return { caseId: value.id, ticket: value.ticket };
 }

@@ -61,8 +61,10 @@ export interface TicketField {
   optional: boolean;
   /** Forms render a text area. */
   multiline: boolean;
-  /** For choice fields: forms render a select, the chat a numbered list. */
+  /** For choice fields: forms render a select, the chat a numbered list and a button per option. */
   options?: ChoiceOption[];
+  /** A yes-or-no question: the chat offers Yes and No buttons (typed words still work). */
+  yesNo?: true;
   /** The answer names people (mentions): forms render a people picker; `allowEmails` adds an e-mail box. */
   people?: { allowEmails: boolean };
   /** Conditional fields: asked only while this holds for the answers so far. */
@@ -473,6 +475,7 @@ export const ticketFields: readonly TicketField[] = [
       "Do you wish to continue using the partner's application-lifecycle (ALM) tooling? If yes, its IAM policy stays (without the partner's Optimization tags).",
     optional: false,
     multiline: false,
+    yesNo: true,
     parse: (text) => parseYesNo(text),
   }),
   field({
@@ -536,6 +539,7 @@ export const ticketFields: readonly TicketField[] = [
       "Is your accounts payable team aware of the transition? Right after leaving, all usage is payable to AWS.",
     optional: false,
     multiline: false,
+    yesNo: true,
     parse: (text) => {
       const answer = parseYesNo(text);
       if (answer.ok && answer.value === false) {

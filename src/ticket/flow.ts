@@ -75,6 +75,15 @@ export function currentField(state: TicketState): TicketField | undefined {
   return nextField(state);
 }
 
+/**
+ * Where a question stands among the questions that apply to the answers so far ("Question 5 of 16"); the count
+ * follows the answers (a conditional question joins when it starts to apply).
+ */
+export function questionPosition(state: TicketState, field: TicketField): { number: number; of: number } {
+  const asked = ticketFields.filter((f) => applies(f, state.answers) || f.key === field.key);
+  return { number: asked.findIndex((f) => f.key === field.key) + 1, of: asked.length };
+}
+
 /** Every field that applies is answered (or skipped) and no question is open. */
 export function isComplete(state: TicketState): boolean {
   return currentField(state) === undefined;

@@ -455,7 +455,8 @@
   function handleOutcome(outcome) {
     if (!outcome) return;
     if (outcome.openForm) openForm(outcome.openForm);
-    if (outcome.notice) toast(plain(localDates(outcome.notice)));
+    // A notice is the core's markup: mentions read as names, dates in the browser's locale.
+    if (outcome.notice) toast(plainMentions(shield(localDates(outcome.notice))));
   }
 
   function confirmDialog(spec) {
