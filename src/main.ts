@@ -161,7 +161,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     async () => vault.close(),
   );
 
-  const credentials = new CredentialService({
+  const credentials: CredentialService = new CredentialService({
     cases,
     audit,
     chat,
@@ -172,9 +172,14 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     publicBaseUrl: config.publicBaseUrl,
     linkTtlSeconds: config.linkTtlSeconds,
     log: logger,
+    // The workflow is built with the conversation below, which needs this service first.
+    rootEmails: {
+      confirm: (caseId, accountId, by): Promise<unknown> =>
+        conversation.workflow.confirmRootEmail(caseId, accountId, by),
+    },
   });
 
-  const conversation = new OffboardConversation({
+  const conversation: OffboardConversation = new OffboardConversation({
     cases,
     audit,
     chat,

@@ -69,6 +69,7 @@ ${noScript}
 <input id="password" name="password" type="password" required autocomplete="new-password">
 <label for="mfa-notes">MFA notes (device, how to reset it, or "none")</label>
 <textarea id="mfa-notes" name="mfaNotes" rows="4" spellcheck="false"></textarea>
+<label class="check"><input id="root-email-changed" name="rootEmailChanged" type="checkbox"> I changed this account's root e-mail address to the customer's, so the partner can no longer reset its password</label>
 <button id="deposit-submit" type="submit">Encrypt and deposit</button>
 </form>
 <p id="status" class="status" role="status" aria-live="polite"></p>`,

@@ -112,11 +112,12 @@ export function createCredentialRouter(
   });
 
   router.post("/d/:token", json, async (req, res) => {
-    const body = (req.body ?? {}) as { ciphertext?: unknown; key?: unknown };
+    const body = (req.body ?? {}) as { ciphertext?: unknown; key?: unknown; rootEmailChanged?: unknown };
     try {
       const receipt = await service.completeDeposit(String(req.params.token), {
         ciphertext: body.ciphertext,
         key: body.key,
+        rootEmailChanged: body.rootEmailChanged,
       });
       res.status(200).json({ ...receipt, expiresAtText: formatWhen(receipt.expiresAt) });
     } catch (error) {

@@ -59,6 +59,8 @@ export interface CredentialServiceDeps {
   depositTtlSeconds?: number;
   revealLimits?: RevealLimits;
   log?: CredentialLog;
+  /** Where a deposit's root e-mail confirmation goes; absent, the tick is ignored. */
+  rootEmails?: RootEmailConfirmations;
 }
 
 /** Who is at the other end of a page request, as the web adapter saw them. Recorded in the audit trail. */
@@ -71,6 +73,13 @@ export interface Visitor {
 export interface DepositSubmission {
   ciphertext: unknown;
   key: unknown;
+  /** The partner ticked "I changed the root e-mail to the customer's address" (the credential-link path). */
+  rootEmailChanged?: unknown;
+}
+
+/** Records the partner's word that an account's root e-mail is the customer's now (the exit check reads it). */
+export interface RootEmailConfirmations {
+  confirm(caseId: string, accountId: string, by: Identity): Promise<unknown>;
 }
 
 export interface DepositView {
@@ -247,6 +256,8 @@ export class CredentialService {
       action: "credentials.deposited",
       payload: { accountId, secretName },
     });
+    if (submission.rootEmailChanged === true)
+      await this.deps.rootEmails?.confirm(caseId, accountId, deposit.requestedBy);
 
     const body = retrievalLinkMessage(
       caseId,

@@ -176,6 +176,25 @@ describe("deposit", () => {
     expect(Math.abs((scheduled?.at.getTime() ?? 0) - (Date.now() + 86_400_000))).toBeLessThan(10_000);
   });
 
+  it("passes the partner's tick of a changed root e-mail on to the case, and nothing without it", async () => {
+    const value = await h.seedCase();
+    const plain = await requestDepositLink(value.id);
+    const key = randomSecret();
+    const envelope = encryptCredentials(testCredentials, key, credentialSecretName(value.id, accountId));
+    expect((await post(plain, { ciphertext: envelope, key })).status).toBe(200);
+    expect(h.rootEmailConfirmations.filter((c) => c.caseId === value.id)).toEqual([]);
+
+    const other = await h.seedCase();
+    const ticked = await requestDepositLink(other.id);
+    const otherKey = randomSecret();
+    const otherEnvelope = encryptCredentials(testCredentials, otherKey, credentialSecretName(other.id, accountId));
+    const answer = await post(ticked, { ciphertext: otherEnvelope, key: otherKey, rootEmailChanged: true });
+    expect(answer.status).toBe(200);
+    expect(h.rootEmailConfirmations.filter((c) => c.caseId === other.id)).toEqual([
+      { caseId: other.id, accountId, by: expect.objectContaining({ userId: partner.userId }) },
+    ]);
+  });
+
   it("answers an unreadable submission with a reason and keeps the deposit link usable", async () => {
     const c = await h.seedCase();
     const depositUrl = await requestDepositLink(c.id);

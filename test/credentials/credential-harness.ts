@@ -73,6 +73,8 @@ export interface HarnessOptions {
  * fresh express app, a recording ChatPort, and a logger whose every line is kept.
  */
 export interface Harness {
+  /** The partner's ticks of "I changed the root e-mail", as the workflow would receive them. */
+  rootEmailConfirmations: { caseId: string; accountId: string; by: Identity }[];
   redis: Redis;
   prefix: string;
   sandbox: Sandbox;
@@ -111,6 +113,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   });
   const running = await http.listen(0, "127.0.0.1");
   const baseUrl = `http://127.0.0.1:${running.port}`;
+  const rootEmailConfirmations: Harness["rootEmailConfirmations"] = [];
   const service = new CredentialService({
     cases,
     audit,
@@ -123,6 +126,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     linkTtlSeconds: options.linkTtlSeconds ?? 86400,
     revealLimits: options.revealLimits,
     log: logger,
+    rootEmails: {
+      confirm: async (caseId, accountId, by) => void rootEmailConfirmations.push({ caseId, accountId, by }),
+    },
   });
   http.app.use(createCredentialRouter(service, { logger }));
 
@@ -162,6 +168,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     await cleanup();
   };
   return {
+    rootEmailConfirmations,
     redis,
     prefix,
     sandbox,

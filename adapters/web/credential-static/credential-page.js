@@ -152,7 +152,11 @@
       say("Encrypting and depositing…");
       encrypt(values, key, secretName)
         .then(function (ciphertext) {
-          return postJson("/d/" + token, { ciphertext: ciphertext, key: key });
+          return postJson("/d/" + token, {
+            ciphertext: ciphertext,
+            key: key,
+            rootEmailChanged: form.elements.rootEmailChanged.checked,
+          });
         })
         .then(function (answer) {
           if (answer.status !== 200) {
