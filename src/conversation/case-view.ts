@@ -16,7 +16,7 @@ import {
   type Message,
 } from "../message";
 import { partyLabel, parties, type Party } from "../party";
-import { countArtifacts, handoffStepLabel, handoffSteps, readinessSplit, type Plan } from "../plan";
+import { countArtifacts, describeBlockers, handoffStepLabel, handoffSteps, readinessSplit, type Plan } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
 import type { TicketField } from "../ticket/fields";
 import { questionPosition } from "../ticket/flow";
@@ -96,6 +96,7 @@ export function caseMessage(value: Case, partner: PartnerView): Message {
       ["Customer approvers", people(value.members.customer)],
       ["AWS approver", people(value.members.aws)],
       ["Partner", `${partner.name}: ${people(partner.approvers)}`],
+      ...(value.execution?.startedAt ? [["Progress", runCounts(value)] as [string, string]] : []),
     ]),
     text(`Next: ${nextStep(value)}`),
   ];
@@ -347,36 +348,129 @@ export function signOffMessage(value: Case, partnerApprovers: Identity[] = []): 
 
 const stepIcon = { pending: "⏳", running: "🔄", done: "✅", failed: "❌", skipped: "➖" } as const;
 
-export function progressMessage(value: Case): Message {
-  const blocks: Block[] = [header(`Handoff progress — ${value.id}`)];
-  for (const accountId of value.accounts) {
-    const progress = value.execution?.accounts[accountId];
-    const steps = handoffSteps.map(
-      (step) => `${stepIcon[progress?.steps[step] ?? "pending"]} ${handoffStepLabel[step]}`,
-    );
-    blocks.push(text(`*${accountId}*\n${steps.join("\n")}`));
-    if (progress?.error) blocks.push(context(`❌ ${literal(progress.error)}`));
-  }
-  blocks.push(divider(), context(statusLabel[value.status]));
-  return message(`Handoff progress for ${value.id}: ${statusLabel[value.status]}`, blocks);
+/** Where one account of a run stands, for the progress message, the case card and the closing summary. */
+export type AccountStanding = "done" | "failed" | "running" | "waiting" | "left_out";
+
+export function accountStanding(value: Case, accountId: string): AccountStanding {
+  const progress = value.execution?.accounts[accountId];
+  if (!progress) return "waiting";
+  if (progress.leftOut) return "left_out";
+  const states = handoffSteps.map((step) => progress.steps[step] ?? "pending");
+  if (states.includes("failed")) return "failed";
+  if (states.every((s) => s === "done" || s === "skipped")) return "done";
+  return states.some((s) => s !== "pending") ? "running" : "waiting";
 }
 
-/** `reason` is a failure's own text (an AWS error message, say), shown as written. */
-export function failureMessage(value: Case, accountId: string, step: string, reason: string): Message {
-  const why = literal(reason);
-  return message(`Account ${accountId} failed at "${step}": ${why}`, [
-    text(`❌ Account *${accountId}* stopped at *${step}*: ${why}`),
-    actions([
-      buttonOf({ id: "account.retry", caseId: value.id, accountId }, `Retry ${accountId}`, {
-        confirm: {
-          title: `Retry ${accountId}?`,
-          text: "Runs this account's remaining steps again. Finished steps are not repeated.",
-          confirm: "Retry",
-          deny: "Cancel",
-        },
-      }),
-    ]),
-  ]);
+/** The account has left the partner's organization (its leave step is done), whatever follows. */
+function isOut(value: Case, accountId: string): boolean {
+  return value.execution?.accounts[accountId]?.steps.leave_org === "done";
+}
+
+/** "2/4 accounts out · 1 needs attention · 1 running": the run in one line, for the progress and the case card. */
+export function runCounts(value: Case): string {
+  const total = value.accounts.length;
+  const standings = value.accounts.map((a) => accountStanding(value, a));
+  const count = (s: AccountStanding) => standings.filter((x) => x === s).length;
+  const out = value.accounts.filter((a) => isOut(value, a)).length;
+  const parts = [`${out}/${total} account${total === 1 ? "" : "s"} out`];
+  const attention = count("failed") + count("left_out");
+  if (attention) parts.push(`${attention} need${attention === 1 ? "s" : ""} attention`);
+  if (count("running")) parts.push(`${count("running")} running`);
+  if (count("done")) parts.push(`${count("done")} done`);
+  return parts.join(" · ");
+}
+
+/** "4 min 10 s": a run's duration in words. */
+export function durationText(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * An error as people read it: AWS's long codes (MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED) as code, with a
+ * zero-width break opportunity after each underscore so they wrap at a word and not mid-word; the rest as text.
+ */
+export function readableError(error: string): string {
+  const code = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}\b/g;
+  let out = "";
+  let last = 0;
+  for (const match of error.matchAll(code)) {
+    out += literal(error.slice(last, match.index));
+    out += `\`${match[0].replace(/_/g, "_\u200b")}\``;
+    last = (match.index ?? 0) + match[0].length;
+  }
+  return out + literal(error.slice(last));
+}
+
+function retryButton(value: Case, accountId: string): Button {
+  return buttonOf({ id: "account.retry", caseId: value.id, accountId }, `Retry ${accountId}`, {
+    confirm: {
+      title: `Retry ${accountId}?`,
+      text: "Runs this account's remaining steps again. Finished steps are not repeated.",
+      confirm: "Retry",
+      deny: "Cancel",
+    },
+  });
+}
+
+/** One account's line: where it stands, the step it is at (n of m), and its failure once, with the reason. */
+function accountLine(value: Case, accountId: string): string {
+  const progress = value.execution?.accounts[accountId];
+  const name = value.plan?.accounts.find((a) => a.accountId === accountId)?.accountName;
+  const who = `*${accountId}*${name ? ` (${literal(name)})` : ""}`;
+  const standing = accountStanding(value, accountId);
+  const at = handoffSteps.findIndex((step) => {
+    const state = progress?.steps[step] ?? "pending";
+    return state !== "done" && state !== "skipped";
+  });
+  const step = at >= 0 ? handoffSteps[at] : undefined;
+  const where = step ? `step ${at + 1} of ${handoffSteps.length}: ${handoffStepLabel[step]}` : "";
+  switch (standing) {
+    case "done":
+      return `✅ ${who} — done, out of the partner's organization`;
+    case "failed":
+      return `❌ ${who} — stopped at ${where}\n      ${readableError(progress?.error ?? "no reason given")}`;
+    case "left_out":
+      return `⏸ ${who} — left out of this run, not ready: ${describeBlockers(progress?.leftOut?.blockers ?? [])}`;
+    case "running": {
+      const items = step === "revoke_iam" ? iamItems(value, accountId) : "";
+      return `${stepIcon.running} ${who} — ${where}${items}${isOut(value, accountId) ? " · out" : ""}`;
+    }
+    case "waiting":
+      return `${stepIcon.pending} ${who} — waiting to start`;
+  }
+}
+
+/** " (11 partner items)": what the IAM step works through, from the plan. */
+function iamItems(value: Case, accountId: string): string {
+  const artifacts = value.plan?.accounts.find((a) => a.accountId === accountId)?.artifacts ?? [];
+  const count = artifacts.filter((a) => a.action !== "keep").length;
+  return count ? ` (${count} partner item${count === 1 ? "" : "s"})` : "";
+}
+
+/**
+ * The run, one message updated in place: the overall line and elapsed time, one line per account with the step it
+ * is at, and each failure once with its reason and a Retry button. One text block for all accounts, so 200 accounts
+ * stay within Slack's 50 blocks (the renderer splits long text into sections).
+ */
+export function progressMessage(value: Case, now: Date = new Date()): Message {
+  const started = value.execution?.startedAt;
+  const finished = value.execution?.finishedAt;
+  const elapsed = started ? ` · ${durationText(Date.parse(finished ?? now.toISOString()) - Date.parse(started))}` : "";
+  const counts = runCounts(value);
+  const blocks: Block[] = [
+    header(`Handoff progress — ${value.id}`),
+    text(`*${counts}*${elapsed}`),
+    text(value.accounts.map((a) => accountLine(value, a)).join("\n")),
+  ];
+  const failed = value.accounts.filter((a) => accountStanding(value, a) === "failed");
+  if (failed.length && (value.status === "executing" || value.status === "failed"))
+    blocks.push(actions(failed.map((a) => retryButton(value, a))));
+  blocks.push(divider(), context(statusLabel[value.status]));
+  return message(`Handoff progress for ${value.id}: ${counts}`, blocks);
 }
 
 export function helpMessage(): Message {

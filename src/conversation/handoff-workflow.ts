@@ -23,7 +23,6 @@ import { fieldByKey } from "../ticket/fields";
 import { renderTicketTemplate } from "../ticket/template";
 import { CasePresenter, caseThread } from "./case-presenter";
 import {
-  failureMessage,
   planSummaryMessage,
   progressMessage,
   questionMessage,
@@ -338,7 +337,7 @@ export class HandoffWorkflow implements HandoffEvents {
 
   private async ensureProgressMessage(value: Case): Promise<Case> {
     if (value.progressMessage) return value;
-    const ref = await this.deps.chat.post(caseThread(value), progressMessage(value));
+    const ref = await this.deps.chat.post(caseThread(value), progressMessage(value, this.deps.clock.now()));
     return this.deps.cases.update(value.id, (c) => (c.progressMessage ? c : { ...c, progressMessage: ref }));
   }
 
@@ -425,11 +424,7 @@ export class HandoffWorkflow implements HandoffEvents {
       action: `step.${state}`,
       payload: { accountId, step, error },
     });
-    if (state === "failed")
-      await this.presenter.say(
-        updated,
-        failureMessage(updated, accountId, handoffStepLabel[step], error ?? "unknown reason"),
-      );
+    // A failure is shown once: in the progress message, with its reason and Retry button.
     this.scheduleProgress(updated);
   }
 
@@ -511,24 +506,32 @@ export class HandoffWorkflow implements HandoffEvents {
     clearTimeout(this.pendingProgress.get(caseId));
     this.pendingProgress.delete(caseId);
     await this.renderProgress(updated);
+    // Honest: what succeeded, and what waits for whom. A failure's reason is in the progress message, once.
     const lines = updated.accounts.map((a) => {
       const p = updated.execution?.accounts[a];
       if (!p || p.leftOut)
         return `⏸ ${a} — left out, not ready: ${describeBlockers(p?.leftOut?.blockers ?? blockersOf(updated, a))} (\`retry ${a}\` once fixed)`;
       const ok = handoffSteps.every((s) => p.steps[s] === "done" || p.steps[s] === "skipped");
-      return `${ok ? "✅" : "❌"} ${a}${p.error ? ` — ${literal(p.error)}` : ""}${exitCheckLine(p.exitCheck)}`;
+      if (ok) return `✅ ${a}${exitCheckLine(p.exitCheck)}`;
+      const stopped = handoffSteps.find((s) => p.steps[s] === "failed");
+      const at = stopped ? ` at ${handoffStepLabel[stopped]}` : "";
+      return `❌ ${a} — stopped${at} (the reason is in the progress above); waits for the partner: Retry once fixed${exitCheckLine(p.exitCheck)}`;
     });
+    const left = updated.accounts.filter((a) => updated.execution?.accounts[a]?.steps.leave_org === "done");
+    const total = updated.accounts.length;
     const summary =
       updated.status === "completed"
-        ? `Handoff of ${updated.id} completed.`
-        : `Handoff of ${updated.id} finished with accounts that need attention.`;
+        ? `Handoff of ${updated.id} completed: ${total === 1 ? "the account" : `all ${total} accounts`} left the partner's organization.`
+        : `Handoff of ${updated.id}: ${left.length} of ${total} account${total === 1 ? "" : "s"} out; the others need attention.`;
+    const roleNote =
+      left.length === 0
+        ? "No account has left the partner's organization yet."
+        : `The customer can now delete \`OrganizationAccountAccessRole\` in ${left.length === total ? "each account" : `the accounts that left (${left.join(", ")})`} (its trust policy trusts only the account itself).`;
     await this.presenter.say(
       updated,
       message(summary, [
         text(`*${summary}*\n${lines.join("\n")}`),
-        text(
-          "The customer can now delete `OrganizationAccountAccessRole` in each account that left (its trust policy trusts only the account itself). `export` gives the final report, the exit checks and the audit trail.",
-        ),
+        text(`${roleNote} \`export\` gives the final report, the exit checks and the audit trail.`),
       ]),
     );
     await this.presenter.refresh(updated);
@@ -577,7 +580,7 @@ export class HandoffWorkflow implements HandoffEvents {
     this.lastProgressAt.set(value.id, Date.now());
     if (!value.progressMessage) return;
     try {
-      await this.deps.chat.update(value.progressMessage, progressMessage(value));
+      await this.deps.chat.update(value.progressMessage, progressMessage(value, this.deps.clock.now()));
     } catch (error) {
       this.reportError(error, `update the progress of ${value.id}`);
     }

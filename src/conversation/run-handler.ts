@@ -50,6 +50,19 @@ export class RunHandler {
       throw new InvalidCommandError(
         `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ") || "none yet"})`,
       );
+    const progress = value.execution?.accounts[accountId];
+    const steps = Object.values(progress?.steps ?? {});
+    // A second Retry (or one while the account still runs) would run it twice.
+    if (
+      !steps.includes("failed") &&
+      !progress?.leftOut &&
+      value.status === "executing" &&
+      steps.some((s) => s === "pending" || s === "running")
+    )
+      throw new OffboardError(
+        "invalid_transition",
+        `account ${accountId} of ${value.id} is already running: its progress is in the thread`,
+      );
     await this.context.workflow.retryAccount(value.id, accountId, actor);
     return {};
   }

@@ -1,0 +1,104 @@
+import { renderMessage, slackLimits } from "../../adapters/slack/block-kit";
+import type { Case } from "../../src/case";
+import { progressMessage, readableError, runCounts } from "../../src/conversation/case-view";
+import type { Message } from "../../src/message";
+import { handoffSteps } from "../../src/plan";
+import { startFullStack, people, type FullStack } from "../support/full-stack";
+
+/** A run of `count` accounts: every seventh failed at leaving, every third done, the rest at their IAM step. */
+function runningCase(count: number): Case {
+  const accounts = Array.from({ length: count }, (_, i) => String(100000000000 + i));
+  const progress = Object.fromEntries(
+    accounts.map((accountId, i) => {
+      const steps: Record<string, string> = {};
+      if (i % 7 === 0) Object.assign(steps, { revoke_iam: "done", buckets: "done", leave_org: "failed" });
+      else if (i % 3 === 0) for (const step of handoffSteps) steps[step] = "done";
+      else steps.revoke_iam = "running";
+      const error = i % 7 === 0 ? "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED: add a payment method" : undefined;
+      return [accountId, { accountId, steps, error, updatedAt: "2026-12-01T10:00:00Z" }];
+    }),
+  );
+  return {
+    id: "OFB-2026-0042",
+    status: "executing",
+    accounts,
+    execution: { startedAt: "2026-12-01T10:00:00Z", accounts: progress },
+  } as unknown as Case;
+}
+
+describe("progress, one message updated in place", () => {
+  it("says the run in one line, with the elapsed time", () => {
+    const value = runningCase(4);
+    expect(runCounts(value)).toBe("1/4 accounts out · 1 needs attention · 2 running · 1 done");
+    const body = progressMessage(value, new Date("2026-12-01T10:04:10Z"));
+    expect(body.text).toBe(
+      "Handoff progress for OFB-2026-0042: 1/4 accounts out · 1 needs attention · 2 running · 1 done",
+    );
+    expect(JSON.stringify(body)).toContain("· 4 min 10 s");
+  });
+
+  it("stays within Slack's 50 blocks at 200 accounts and names every account that needs attention, once, with Retry", () => {
+    const value = runningCase(200);
+    const body = progressMessage(value, new Date("2026-12-01T10:01:00Z"));
+    const rendered = renderMessage(body);
+    expect(rendered.blocks.length).toBeLessThanOrEqual(slackLimits.blocksPerMessage);
+    const shown = JSON.stringify(rendered.blocks);
+    expect(shown).not.toContain("not shown");
+    const failed = value.accounts.filter((_, i) => i % 7 === 0);
+    for (const accountId of failed) {
+      expect(shown.match(new RegExp(`❌ \\*${accountId}\\*`, "g"))).toHaveLength(1);
+      expect(shown).toContain(`"Retry ${accountId}"`);
+    }
+  });
+
+  it("wraps long AWS codes at their underscores, as code", () => {
+    expect(readableError("refused: MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED (add one)")).toBe(
+      "refused: `MEMBER_\u200bACCOUNT_\u200bPAYMENT_\u200bINSTRUMENT_\u200bREQUIRED` (add one)",
+    );
+  });
+});
+
+describe("a failing run through the whole stack", () => {
+  let stack: FullStack;
+  const posts: Message[] = [];
+  beforeAll(async () => {
+    stack = await startFullStack({});
+    const chat = stack.bot.chat;
+    const post = chat.post.bind(chat);
+    chat.post = (where, body) => {
+      posts.push(body);
+      return post(where, body);
+    };
+  }, 30_000);
+  afterAll(async () => stack?.stop(), 30_000);
+
+  it("shows each failure once, in the progress, and says a second Retry is already running", async () => {
+    let value = await stack.openPlannedCase("222222222222 333333333333");
+    await stack.approveAll(value);
+    value = await stack.caseOf();
+    await stack.command(value, "run");
+    value = await stack.waitFor((c) => c.status === "failed", 60_000, "the run to finish");
+    await stack.bot.conversation.workflow.flush();
+    const failureMessages = posts.filter((p) => /payment method/i.test(JSON.stringify(p)) && !/^Handoff/.test(p.text));
+    // The closing summary names the account's state; no separate failure message repeats the reason.
+    expect(failureMessages.filter((p) => /stopped at/.test(JSON.stringify(p)))).toEqual([]);
+
+    const notices: string[] = [];
+    const chat = stack.bot.chat;
+    const ephemeral = chat.ephemeral.bind(chat);
+    chat.ephemeral = (where, to, body) => {
+      notices.push(body.text);
+      return ephemeral(where, to, body);
+    };
+    const retry = {
+      kind: "action" as const,
+      actionId: "account.retry",
+      value: `${value.id}:333333333333`,
+      actor: people.partner,
+      location: { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId },
+    };
+    await stack.act(retry);
+    await stack.act(retry);
+    expect(notices.at(-1)).toMatch(/account 333333333333 of OFB-\d{4}-\d{4} is already running/);
+  }, 120_000);
+});
