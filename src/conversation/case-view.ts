@@ -16,7 +16,17 @@ import {
   type Message,
 } from "../message";
 import { partyLabel, parties, type Party } from "../party";
-import { countArtifacts, describeBlockers, handoffStepLabel, handoffSteps, readinessSplit, type Plan } from "../plan";
+import {
+  countArtifacts,
+  describeBlockers,
+  handoffStepLabel,
+  handoffSteps,
+  readinessSplit,
+  type AccountPlan,
+  type ArtifactKind,
+  type Plan,
+  type PlannedArtifact,
+} from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
 import type { TicketField } from "../ticket/fields";
 import { questionPosition } from "../ticket/flow";
@@ -196,7 +206,8 @@ export function ticketSummaryMessage(value: Case, template: string): Message {
  */
 export function planSummaryMessage(value: Case, plan: Plan): Message {
   const { ready, blocked } = readinessSplit(plan);
-  const blocks: Block[] = [header(`Plan v${plan.version} for ${value.id}`)];
+  const headline = planCounts(plan);
+  const blocks: Block[] = [header(`Plan v${plan.version} for ${value.id}`), text(`*${headline}*`)];
   if (blocked.length) {
     blocks.push(
       text(
@@ -221,35 +232,85 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
       ["Removal by", plan.removalBy],
     ]),
   );
-  for (const account of plan.accounts) {
-    // Names come from the customer's AWS accounts: shown as written.
-    const kinds = account.artifacts.map((a) => `${a.action} ${a.kind.replace(/_/g, " ")} ${literal(a.name)}`);
-    const state = account.readiness ? (account.readiness.state === "ready" ? "✅ ready" : "⛔ blocked") : "";
-    const lines = [
-      `*${account.accountId}*${account.accountName ? ` (${literal(account.accountName)})` : ""}${state ? ` — ${state}` : ""} — root access by ${account.rootHandover === "passwordless" ? `passwordless handover to ${account.newRootEmail ? literal(account.newRootEmail) : "the customer's address"}` : "one-time credential link"}`,
-      kinds.length ? kinds.join("; ") : "no partner artifacts found",
-      account.buckets.length
-        ? `Buckets: ${account.buckets.map((b) => `${literal(b.name)} → ${b.disposition}`).join(", ")}`
-        : "No partner buckets",
-    ];
-    if (account.invitation)
-      lines.push(`Invitation from ${account.invitation.organizationId} found (${account.invitation.handshakeId})`);
-    // A fallback's reason is among the warnings already.
-    if (account.rootHandoverReason && !account.warnings.includes(account.rootHandoverReason))
-      lines.push(`Root access: ${account.rootHandoverReason}`);
-    if (account.rootEmail && account.rootHandover !== "passwordless")
-      lines.push(`Root e-mail: ${account.rootEmail.note}`);
-    blocks.push(text(lines.join("\n")));
-    if (account.warnings.length) blocks.push(context(`⚠ ${account.warnings.join(" · ")}`));
-  }
+  // One row per account, all in one text block (the renderer splits it into sections): readable, and within
+  // Slack's 50 blocks. Past `rowsShown` accounts, the ones that need attention are named and the rest counted.
+  const attention = (a: AccountPlan) => a.readiness?.state === "blocked" || a.warnings.length > 0;
+  const shown = plan.accounts.length <= rowsShown ? plan.accounts : plan.accounts.filter(attention);
+  const rest = plan.accounts.filter((a) => !shown.includes(a));
+  const rows = shown.map(accountRow);
+  if (rest.length)
+    rows.push(
+      `…and ${rest.length} more account(s), ready, without warnings: ${artifactCounts(rest.flatMap((a) => a.artifacts))}. Each is listed in \`export\`.`,
+    );
+  blocks.push(text(rows.join("\n")));
   if (plan.warnings.length) blocks.push(context(`⚠ ${plan.warnings.join(" · ")}`));
   if (plan.notes?.length)
     blocks.push(text(`*Before leaving, the customer should know:*\n${plan.notes.map((n) => `• ${n}`).join("\n")}`));
-  blocks.push(context("The full detail is in `export`."));
-  const headline = blocked.length
+  blocks.push(context("Every artifact by name, each bucket and the readiness checks are in `export`."));
+  const summary = blocked.length
     ? `Plan v${plan.version} for ${value.id}: ${blocked.length} of ${plan.accounts.length} account(s) BLOCKED (${blocked.map((a) => a.accountId).join(", ")})`
-    : `Plan v${plan.version} for ${value.id}: ${plan.accounts.length} account(s)`;
-  return message(headline, blocks);
+    : `Plan v${plan.version} for ${value.id}: ${headline}`;
+  return message(summary, blocks);
+}
+
+/** How many accounts the plan lists row by row before it names only those that need attention. */
+const rowsShown = 40;
+
+/** "4 accounts · 40 partner artifacts · 2 blocked": the plan in one line. */
+export function planCounts(plan: Plan): string {
+  const accounts = plan.accounts.length;
+  const blocked = readinessSplit(plan).blocked.length;
+  return [
+    `${accounts} account${accounts === 1 ? "" : "s"}`,
+    `${countArtifacts(plan, "delete")} partner artifacts to remove`,
+    ...(blocked ? [`${blocked} blocked`] : []),
+  ].join(" · ");
+}
+
+const kindNames: Record<ArtifactKind, [string, string]> = {
+  iam_role: ["role", "roles"],
+  iam_policy: ["policy", "policies"],
+  iam_user: ["user", "users"],
+  iam_group: ["group", "groups"],
+  saml_provider: ["SAML provider", "SAML providers"],
+  oidc_provider: ["OIDC provider", "OIDC providers"],
+  cross_account_role: ["cross-account role", "cross-account roles"],
+};
+
+/** "3 roles, 5 policies to remove · 1 kept": artifacts counted by kind, the ones removed first. */
+function artifactCounts(artifacts: PlannedArtifact[]): string {
+  const removed = artifacts.filter((a) => a.action === "delete");
+  const byKind = new Map<ArtifactKind, number>();
+  for (const a of removed) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+  const kinds = [...byKind].map(([kind, n]) => `${n} ${kindNames[kind][n === 1 ? 0 : 1]}`);
+  const others = artifacts.length - removed.length;
+  const parts = [kinds.length ? `${kinds.join(", ")} to remove` : "no partner artifacts to remove"];
+  if (others) parts.push(`${others} kept or changed`);
+  return parts.join(" · ");
+}
+
+/** One account of the plan in a row: readiness, artifacts by kind, buckets, how root access moves; its warnings. */
+function accountRow(account: AccountPlan): string {
+  const state = account.readiness ? (account.readiness.state === "ready" ? "✅ ready" : "⛔ blocked") : "";
+  const buckets = account.buckets.length
+    ? `${account.buckets.length} bucket${account.buckets.length === 1 ? "" : "s"} → ${[...new Set(account.buckets.map((b) => b.disposition))].join(", ")}`
+    : "";
+  const root =
+    account.rootHandover === "passwordless" ? "root by passwordless handover" : "root by one-time credential link";
+  const row = [
+    `*${account.accountId}*${account.accountName ? ` (${literal(account.accountName)})` : ""}`,
+    state,
+    artifactCounts(account.artifacts),
+    buckets,
+    root,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  // Why root access moves as it does is in `export`; a fallback's reason is among the warnings.
+  const notes = account.warnings.map((w) => `    ⚠ ${w}`);
+  if (account.rootEmail && account.rootHandover !== "passwordless")
+    notes.push(`    ℹ Root e-mail: ${account.rootEmail.note}`);
+  return [row, ...notes].join("\n");
 }
 
 /**
@@ -275,14 +336,7 @@ export function awaitedText(party: Party, approvers: Approvers): string {
 export function planHeadline(value: Case): string {
   const plan = value.plan;
   if (!plan) return `the ticket of ${value.customerName !== undefined ? literal(value.customerName) : value.id}`;
-  const accounts = plan.accounts.length;
-  const { blocked } = readinessSplit(plan);
-  return [
-    `plan v${plan.version}`,
-    `${accounts} account${accounts === 1 ? "" : "s"}`,
-    `${countArtifacts(plan, "delete")} partner artifacts to remove`,
-    ...(blocked.length ? [`${blocked.length} blocked`] : []),
-  ].join(" · ");
+  return `plan v${plan.version} · ${planCounts(plan)}`;
 }
 
 function approveButton(value: Case, party: Party, hash: string, version: string) {

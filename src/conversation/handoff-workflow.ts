@@ -515,7 +515,7 @@ export class HandoffWorkflow implements HandoffEvents {
       if (ok) return `✅ ${a}${exitCheckLine(p.exitCheck)}`;
       const stopped = handoffSteps.find((s) => p.steps[s] === "failed");
       const at = stopped ? ` at ${handoffStepLabel[stopped]}` : "";
-      return `❌ ${a} — stopped${at} (the reason is in the progress above); waits for the partner: Retry once fixed${exitCheckLine(p.exitCheck)}`;
+      return `❌ ${a} — stopped${at}: what to fix, and by whom, is in the progress above; a partner member retries it once fixed${exitCheckLine(p.exitCheck)}`;
     });
     const left = updated.accounts.filter((a) => updated.execution?.accounts[a]?.steps.leave_org === "done");
     const total = updated.accounts.length;

@@ -189,7 +189,9 @@ function escapeRegExp(text: string): string {
     const planText = await plan.innerText();
     expect(planText).toMatch(/222222222222 \(Acme Production\)/);
     expect(planText).toMatch(/333333333333 \(Acme Staging\)/);
-    expect(planText).toMatch(/delete iam role CTL-Admin/);
+    // One row per account with its artifacts counted by kind; the names are in `export`.
+    expect(planText).toMatch(/2 accounts · \d+ partner artifacts to remove/);
+    expect(planText).toMatch(/222222222222 \(Acme Production\) · ✅ ready · \d+ roles?, .* to remove/);
     await plan.scrollIntoViewIfNeeded();
     await snap(page, "plan");
     const signOff = () => botMessage(page, "#thread-messages", new RegExp(`^Sign-off for ${caseId} \\(plan v1\\)$`));
@@ -249,8 +251,8 @@ function escapeRegExp(text: string): string {
     const progressText = await progress.innerText();
     // One line per account, each failure once with its reason; the overall line on top.
     expect(progressText).toMatch(/\d\/\d accounts out · 1 needs attention/);
-    expect(progressText).toMatch(/✅ 222222222222 — done, out of the partner's organization/);
-    expect(progressText).toMatch(/❌ 333333333333 — stopped at step \d of \d: Leave the organization/);
+    expect(progressText).toMatch(/✅ 222222222222 \(Acme Production\) — done, out of the partner's organization/);
+    expect(progressText).toMatch(/❌ 333333333333 \(Acme Staging\) — stopped at step \d of \d: Leave the organization/);
     expect(progressText).toMatch(/must have a payment method before it can leave the organization/);
     expect(progressText.match(/must have a payment method/g)).toHaveLength(1);
     await appears(

@@ -190,7 +190,9 @@ describe("readiness in the plan", () => {
 
     const summary = planSummaryMessage(value, value.plan!);
     expect(summary.text).toMatch(/4 of 5 account\(s\) BLOCKED/);
-    const first = summary.blocks[1] as { type: string; text: string };
+    // Under the plan's one-line counts, the blockers come first.
+    expect(summary.blocks[1]).toMatchObject({ type: "text", text: expect.stringMatching(/· 4 blocked\*$/) });
+    const first = summary.blocks[2] as { type: string; text: string };
     expect(first.text).toMatch(/^⛔ \*4 of 5 account\(s\) blocked: the run leaves them out until fixed\*/);
     expect(first.text).toContain("*Fix:*");
     // The sign-off binds to the readiness it showed: another verdict is another hash.

@@ -1,0 +1,69 @@
+import { renderMessage, slackLimits } from "../../adapters/slack/block-kit";
+import { adaptiveCard } from "../../adapters/teams/adaptive-card";
+import type { Case } from "../../src/case";
+import { planSummaryMessage } from "../../src/conversation/case-view";
+import type { AccountPlan, Plan } from "../../src/plan";
+
+/** A plan of `count` accounts, each with 11 partner artifacts; every 25th blocked, every 40th with a warning. */
+function planOf(count: number): Plan {
+  const accounts: AccountPlan[] = Array.from({ length: count }, (_, i) => {
+    const accountId = String(200000000000 + i);
+    const blocked = i % 25 === 3;
+    return {
+      accountId,
+      accountName: `Acme ${i}`,
+      artifacts: [
+        ...Array.from({ length: 4 }, (_, n) => ({ kind: "iam_role", action: "delete", name: `CTL-Role-${n}` })),
+        ...Array.from({ length: 6 }, (_, n) => ({ kind: "iam_policy", action: "delete", name: `CTL-Policy-${n}` })),
+        { kind: "iam_policy", action: "keep", name: "CTL-ALM" },
+      ],
+      buckets: [{ name: `config-bucket-${accountId}`, disposition: "archive" }],
+      rootHandover: "credential_link",
+      warnings: i % 40 === 7 ? [`account ${accountId} has an open support case`] : [],
+      readiness: {
+        state: blocked ? "blocked" : "ready",
+        blockers: blocked ? [{ code: "waiting_period", reason: "joined 3 days ago", fix: "wait 4 more days" }] : [],
+        checkedAt: "2026-12-01T09:00:00Z",
+      },
+    } as unknown as AccountPlan;
+  });
+  return {
+    version: 1,
+    organizationId: "o-partner",
+    managementAccountId: "999999999999",
+    removalBy: "partner",
+    accounts,
+    warnings: [],
+  } as unknown as Plan;
+}
+
+const caseOf = (plan: Plan) => ({ id: "OFB-2026-0042", plan }) as unknown as Case;
+
+describe("the plan, summary first", () => {
+  it("starts with the plan in one line and gives one row per account with its artifacts counted by kind", () => {
+    const plan = planOf(4);
+    const body = planSummaryMessage(caseOf(plan), plan);
+    expect(body.blocks[1]).toEqual({ type: "text", text: "*4 accounts · 40 partner artifacts to remove · 1 blocked*" });
+    const rows = JSON.stringify(body.blocks);
+    expect(rows).toContain(
+      "*200000000000* (Acme 0) · ✅ ready · 4 roles, 6 policies to remove · 1 kept or changed · 1 bucket → archive",
+    );
+    expect(rows).toContain("*200000000003* (Acme 3) · ⛔ blocked");
+    expect(rows).not.toContain("CTL-Role-0");
+  });
+
+  it("stays within Slack's 50 blocks at 200 accounts, naming every account that needs attention and counting the rest", () => {
+    const plan = planOf(200);
+    const body = planSummaryMessage(caseOf(plan), plan);
+    const slack = renderMessage(body);
+    expect(slack.blocks.length).toBeLessThanOrEqual(slackLimits.blocksPerMessage);
+    const shown = JSON.stringify(slack.blocks);
+    expect(shown).not.toContain("not shown");
+    const attention = plan.accounts.filter((a) => a.readiness?.state === "blocked" || a.warnings.length);
+    expect(attention.length).toBeGreaterThan(5);
+    for (const account of attention) expect(shown).toContain(`*${account.accountId}*`);
+    expect(shown).toMatch(/…and \d+ more account\(s\), ready, without warnings: \d+ roles, \d+ policies to remove/);
+    // Teams shows the same words.
+    expect(JSON.stringify(adaptiveCard(body))).toContain(attention[0].accountId);
+  });
+});
