@@ -363,7 +363,7 @@ export const ticketFields: readonly TicketField[] = [
   field({
     key: "partnerRepresentative",
     label: "Partner account representative",
-    question: "Who is your account representative at the partner? Mention them, or write their name.",
+    question: "Who is the customer's account representative at the partner? Mention them, or write their name.",
     hint: "e.g. @Sam Rep, or Sam Rep",
     optional: false,
     multiline: false,
@@ -385,7 +385,7 @@ export const ticketFields: readonly TicketField[] = [
     key: "accountsWithoutRootAccess",
     label: "Accounts without root access",
     question:
-      'To which of these accounts do you currently have no root access? Answer "none" if you have it for all of them.',
+      'To which of these accounts does the customer currently have no root access? Answer "none" if it has it for all of them.',
     hint: "Account IDs from the departing ones, or none",
     optional: true,
     multiline: true,
@@ -410,7 +410,7 @@ export const ticketFields: readonly TicketField[] = [
     key: "credentialRecipients",
     label: "Root credential recipients",
     question:
-      "Who receives the root credentials for your company? Mention them: each gets a one-time link by direct message.",
+      "Who receives the root credentials for the customer? Mention them: each gets a one-time link by direct message.",
     hint: "e.g. @Jane Doe",
     optional: false,
     multiline: false,
@@ -420,7 +420,7 @@ export const ticketFields: readonly TicketField[] = [
   choiceField({
     key: "credentialDelivery",
     label: "Root credential delivery",
-    question: "How should root access reach you?",
+    question: "How should root access reach the customer?",
     optional: false,
     multiline: false,
     options: credentialDeliveryOptions,
@@ -429,7 +429,7 @@ export const ticketFields: readonly TicketField[] = [
     key: "rootEmails",
     label: "New root e-mails",
     question:
-      "Which e-mail address should each account's root user have from now on? One line per account: the account ID, then the address. During the run AWS mails a code to each address, and one of your approvers gives it to me.",
+      "Which e-mail address should each account's root user have from now on? One line per account: the account ID, then the address. During the run AWS mails a code to each address, and a customer approver gives it to Offboard.",
     hint: "e.g. 123456789012 aws-prod@acme.example. Or a single address such as aws@acme.example: each account then gets aws+<account ID>@acme.example. No address may already be the root e-mail of another AWS account.",
     optional: false,
     multiline: true,
@@ -450,8 +450,8 @@ export const ticketFields: readonly TicketField[] = [
     key: "removalBy",
     label: "Removal from the organization by",
     question:
-      "Who should remove your member accounts from the partner's AWS organization: the partner, or your company?",
-    hint: "If your company does it with IAM users, the partner must change their IAM policy before the departure.",
+      "Who should remove the customer's member accounts from the partner's AWS organization: the partner, or the customer?",
+    hint: "If the customer does it with IAM users, the partner must change their IAM policy before the departure.",
     optional: false,
     multiline: false,
     options: removalByOptions,
@@ -460,8 +460,8 @@ export const ticketFields: readonly TicketField[] = [
     key: "customerIamUsers",
     label: "Customer IAM users needing permissions",
     question:
-      "Which of your IAM users will leave the organization and need permissions for it? Give their user names (and accounts).",
-    hint: "e.g. ops-admin in 123456789012; write root if you use the root user",
+      "Which of the customer's IAM users will leave the organization and need permissions for it? Give their user names (and accounts).",
+    hint: "e.g. ops-admin in 123456789012; write root for the root user",
     optional: false,
     multiline: true,
     appliesWhen: (answers) => answers.removalBy === "customer",
@@ -472,7 +472,7 @@ export const ticketFields: readonly TicketField[] = [
     key: "keepLifecycleTooling",
     label: "Keep the partner's lifecycle tooling",
     question:
-      "Do you wish to continue using the partner's application-lifecycle (ALM) tooling? If yes, its IAM policy stays (without the partner's Optimization tags).",
+      "Does the customer wish to continue using the partner's application-lifecycle (ALM) tooling? If yes, its IAM policy stays (without the partner's Optimization tags).",
     optional: false,
     multiline: false,
     yesNo: true,
@@ -482,7 +482,7 @@ export const ticketFields: readonly TicketField[] = [
     key: "keepPartnerAccess",
     label: "Partner access to keep",
     question:
-      "Besides its policy, does the lifecycle tooling need any of the partner's IAM roles, users, groups, policies or identity providers kept? Give their names, or \"none\". Everything else of the partner's is removed; a role you keep stays but no longer trusts the partner.",
+      "Besides its policy, does the lifecycle tooling need any of the partner's IAM roles, users, groups, policies or identity providers kept? Give their names, or \"none\". Everything else of the partner's is removed; a role the customer keeps stays but no longer trusts the partner.",
     hint: "e.g. CTL-CAM-Provider. The plan lists every partner item it finds and which rule found it.",
     optional: false,
     multiline: true,
@@ -536,7 +536,7 @@ export const ticketFields: readonly TicketField[] = [
     key: "accountsPayableInformed",
     label: "Accounts payable informed",
     question:
-      "Is your accounts payable team aware of the transition? Right after leaving, all usage is payable to AWS.",
+      "Is the customer's accounts payable team aware of the transition? Right after leaving, all usage is payable to AWS.",
     optional: false,
     multiline: false,
     yesNo: true,
