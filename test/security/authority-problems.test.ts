@@ -1,19 +1,11 @@
-import { RedisAuditLog } from "../../adapters/redis/audit-log";
-import { RedisCaseStore } from "../../adapters/redis/case-store";
-import { RedisCredentialLinkStore } from "../../adapters/redis/credential-link-store";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import type { Case } from "../../src/case";
 import { buttonOf } from "../../src/conversation/buttons";
-import { ListedPartners } from "../../src/conversation/chat-router";
-import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import { credentialSecretName, encryptCredentials, randomSecret } from "../../src/credentials/credential-crypto";
-import { CredentialService } from "../../src/credentials/credential-service";
 import type { ChatLocation, Identity } from "../../src/identity";
 import type { Party } from "../../src/party";
-import type { Inbound, SecretVault } from "../../src/ports";
+import type { Inbound } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
-import { testAuditKeys } from "../support/audit-keys";
-import { RecordingChat } from "../support/recording-chat";
+import { coreWithCredentials } from "../support/core-with-credentials";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
 
@@ -32,35 +24,7 @@ const colin = person("colin", "T-CUSTOMER");
 const alex = person("alex", "T-AWS");
 const account = "222222222222";
 
-const vault: SecretVault = {
-  put: async () => undefined,
-  get: async () => undefined,
-  destroy: async () => undefined,
-};
-const chat = new RecordingChat();
-const cases = new RedisCaseStore(redis, prefix);
-const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
-const clock = { now: () => new Date() };
-const credentials = new CredentialService({
-  cases,
-  audit,
-  chat,
-  vault,
-  links: new RedisCredentialLinkStore(redis, prefix),
-  clock,
-  expiry: { schedule: async () => undefined, cancel: async () => undefined },
-  publicBaseUrl: "https://offboard.test",
-  linkTtlSeconds: 3600,
-});
-const conversation = new OffboardConversation({
-  cases,
-  audit,
-  chat,
-  idempotency: new RedisIdempotencyStore(redis, prefix),
-  partners: new ListedPartners(["pat", "sam"], "web"),
-  clock,
-  credentials,
-});
+const { chat, cases, audit, credentials, conversation } = coreWithCredentials(redis, prefix, ["pat", "sam"]);
 
 let seq = 0;
 const rid = () => `ap-${++seq}`;

@@ -1,21 +1,13 @@
 import fc from "fast-check";
-import { RedisAuditLog } from "../../adapters/redis/audit-log";
-import { testAuditKeys } from "../support/audit-keys";
-import { RedisCaseStore } from "../../adapters/redis/case-store";
-import { RedisCredentialLinkStore } from "../../adapters/redis/credential-link-store";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { credentialRecipientsOf } from "../../src/authority";
 import type { Case } from "../../src/case";
 import { buttonOf } from "../../src/conversation/buttons";
-import { ListedPartners } from "../../src/conversation/chat-router";
-import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import { encryptCredentials, credentialSecretName, randomSecret } from "../../src/credentials/credential-crypto";
-import { CredentialService } from "../../src/credentials/credential-service";
 import { sameIdentity, type ChatLocation, type Identity } from "../../src/identity";
 import type { Party } from "../../src/party";
-import type { Inbound, SecretVault } from "../../src/ports";
+import type { Inbound } from "../../src/ports";
 import { approvalHash, currentSignOffs, shortHash } from "../../src/signoff";
-import { RecordingChat } from "../support/recording-chat";
+import { coreWithCredentials } from "../support/core-with-credentials";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
 
@@ -49,43 +41,7 @@ const isPartner = (who: Identity) => partnerIds.has(who.userId);
 const customerName = "Zyxwv Industries";
 const accounts = ["222222222222", "333344445555"];
 
-class MemoryVault implements SecretVault {
-  readonly secrets = new Map<string, string>();
-  async put(name: string, ciphertext: string): Promise<void> {
-    this.secrets.set(name, ciphertext);
-  }
-  async get(name: string): Promise<string | undefined> {
-    return this.secrets.get(name);
-  }
-  async destroy(name: string): Promise<void> {
-    this.secrets.delete(name);
-  }
-}
-
-const chat = new RecordingChat();
-const cases = new RedisCaseStore(redis, prefix);
-const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
-const clock = { now: () => new Date() };
-const credentials = new CredentialService({
-  cases,
-  audit,
-  chat,
-  vault: new MemoryVault(),
-  links: new RedisCredentialLinkStore(redis, prefix),
-  clock,
-  expiry: { schedule: async () => undefined, cancel: async () => undefined },
-  publicBaseUrl: "https://offboard.test",
-  linkTtlSeconds: 3600,
-});
-const conversation = new OffboardConversation({
-  cases,
-  audit,
-  chat,
-  idempotency: new RedisIdempotencyStore(redis, prefix),
-  partners: new ListedPartners([...partnerIds], "web"),
-  clock,
-  credentials,
-});
+const { chat, cases, credentials, conversation } = coreWithCredentials(redis, prefix, [...partnerIds]);
 
 let seq = 0;
 const rid = () => `p-${++seq}`;
