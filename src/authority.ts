@@ -241,7 +241,9 @@ export function isCustomerApprover(value: Case, who: Identity): boolean {
 /** The root-credential recipients the ticket names. */
 export function credentialRecipientsOf(value: Case): Identity[] {
   const named = value.ticket.answers.credentialRecipients;
-  return Array.isArray(named) ? (named as Identity[]).filter((p) => typeof p === "object") : [];
+  return Array.isArray(named)
+    ? named.filter((v): v is Identity => typeof v === "object" && v !== null && typeof v.userId === "string")
+    : [];
 }
 
 /** Every role `who` has in `value`. Three organizations, three different people: a partner member is only that. */

@@ -1,12 +1,13 @@
 import { statesOf } from "../authority";
 import { assertTransition } from "../case-status";
 import { NotConfiguredError, OffboardError } from "../errors";
-import { message } from "../message";
+import { literal, message } from "../message";
+import { mentionOf } from "../mention";
 import type { Outcome } from "../ports";
 import { voidSignOffs } from "../signoff";
 import { caseExport } from "./case-export";
 import { caseThread } from "./case-presenter";
-import { helpMessage, mention, planSummaryMessage } from "./case-view";
+import { helpMessage, planSummaryMessage } from "./case-view";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
 /** Reading a case: `status`, `plan` (and `plan refresh`), `export`, `help`. */
@@ -28,8 +29,8 @@ export class CaseInfoHandler {
     await this.deps.chat.ephemeral(
       location,
       actor,
-      message(`"${word}" is not an Offboard command.`, [
-        { type: "text", text: `"${word}" is not an Offboard command.` },
+      message(`"${literal(word)}" is not an Offboard command.`, [
+        { type: "text", text: `"${literal(word)}" is not an Offboard command.` },
         ...help.blocks,
       ]),
     );
@@ -117,7 +118,10 @@ export class CaseInfoHandler {
       privately,
     );
     const where = privately ? "sent to them privately" : "attached here";
-    await this.deps.chat.post(thread, message(`${mention(actor)} exported ${value.id}: JSON and Markdown, ${where}.`));
+    await this.deps.chat.post(
+      thread,
+      message(`${mentionOf(actor)} exported ${value.id}: JSON and Markdown, ${where}.`),
+    );
     return {};
   }
 }

@@ -48,7 +48,6 @@ export const statusLabel: Record<CaseStatus, string> = {
 };
 
 import { mentionOf as mention } from "../mention";
-export { mention };
 
 function people(list: Identity[]): string {
   return list.length ? list.map(mention).join(", ") : "—";

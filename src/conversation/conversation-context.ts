@@ -86,12 +86,14 @@ export class ConversationContext {
   }
 
   /**
-   * The authority table's answer for `act`: returns quietly when allowed; otherwise audits `<act>.denied` and
-   * throws a refusal that says who may (NotPermittedError) or when (an invalid-transition error).
+   * The authority table's answer for `act`: when allowed, the roles it was decided on (a handler needs no second
+   * look-up); otherwise audits `<act>.denied` and throws a refusal that says who may (NotPermittedError) or when (an
+   * invalid-transition error).
    */
-  async authorize(act: Act, value: Case, who: Identity, where?: ChatLocation): Promise<void> {
-    const decision = decide(act, await this.rolesOf(value, who, where), value.status);
-    if (decision.ok) return;
+  async authorize(act: Act, value: Case, who: Identity, where?: ChatLocation): Promise<Set<Role>> {
+    const roles = await this.rolesOf(value, who, where);
+    const decision = decide(act, roles, value.status);
+    if (decision.ok) return roles;
     const party = approvalParty[act];
     await this.deps.audit.append({
       caseId: value.id,

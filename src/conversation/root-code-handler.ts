@@ -3,7 +3,7 @@ import { InvalidCommandError, NotConfiguredError, OffboardError } from "../error
 import type { ChatLocation, Identity } from "../identity";
 import { literal, message, text } from "../message";
 import type { Outcome } from "../ports";
-import { mention } from "./case-view";
+import { mentionOf } from "../mention";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
 /** The passwordless root handover's one human step: a customer approver gives the code AWS mailed them. */
@@ -85,7 +85,7 @@ export class RootCodeHandler {
           value,
           message(`Code accepted: the root e-mail of ${accountId} is now ${literal(email)}.`, [
             text(
-              `✅ ${mention(actor)} gave the code: the root e-mail of *${accountId}* is now ${literal(email)}. Offboard carries on with the root handover.`,
+              `✅ ${mentionOf(actor)} gave the code: the root e-mail of *${accountId}* is now ${literal(email)}. Offboard carries on with the root handover.`,
             ),
           ]),
         );

@@ -5,7 +5,7 @@ import type { ChatLocation, Identity } from "../identity";
 import { message } from "../message";
 import type { Outcome } from "../ports";
 import { isFullyApproved } from "../signoff";
-import { mention } from "./case-view";
+import { mentionOf } from "../mention";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
 /** The case's life after the sign-offs, as people steer it: run now, retry an account, cancel. */
@@ -27,8 +27,6 @@ export class RunHandler {
         "invalid_transition",
         `case ${value.id} can run only after all three sign-offs (it is ${value.status})`,
       );
-    if (value.status === "executing")
-      throw new OffboardError("invalid_transition", `case ${value.id} is already running`);
     await this.context.workflow.startRun(value.id, actor);
     return {};
   }
@@ -81,7 +79,7 @@ export class RunHandler {
     await this.deps.audit.append({ caseId: value.id, actor, action: "case.cancelled" });
     await this.context.presenter.say(
       updated,
-      message(`Case ${value.id} was cancelled by ${mention(actor)}. Nothing was changed in AWS.`),
+      message(`Case ${value.id} was cancelled by ${mentionOf(actor)}. Nothing was changed in AWS.`),
     );
     await this.context.presenter.refresh(updated);
     return { notice: `${value.id} cancelled` };

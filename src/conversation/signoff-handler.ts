@@ -9,7 +9,7 @@ import type { Outcome } from "../ports";
 import { isFullyApproved, recordSignOff } from "../signoff";
 import { parseMentions } from "../ticket/parsers";
 import { caseThread } from "./case-presenter";
-import { mention } from "./case-view";
+import { mentionOf } from "../mention";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
 /** The three parties' sign-offs: showing the sign-off message, an approval press, naming the AWS approver. */
@@ -40,8 +40,7 @@ export class SignOffHandler {
     const value = await this.context.requireCaseById(caseId);
     // A button from before an edit or re-plan is stale, whoever presses it: nothing to decide, nothing to audit.
     if (value.status !== "awaiting_signoff") throw new StaleApprovalError();
-    await this.context.authorize(approveAct[party], value, actor, where);
-    const isPartner = await this.context.isPartner(actor);
+    const isPartner = (await this.context.authorize(approveAct[party], value, actor, where)).has("partner_member");
     const at = this.context.today();
     try {
       const updated = await this.deps.cases.update(caseId, (c) => {
@@ -96,7 +95,7 @@ export class SignOffHandler {
       action: "party.aws_assigned",
       payload: { aws: people.map((p) => p.userId) },
     });
-    await this.context.presenter.say(updated, message(`${people.map(mention).join(", ")} will approve for AWS.`));
+    await this.context.presenter.say(updated, message(`${people.map(mentionOf).join(", ")} will approve for AWS.`));
     await this.context.presenter.refresh(updated);
     if (updated.signOffMessage && updated.status === "awaiting_signoff")
       await this.deps.chat.update(updated.signOffMessage, await this.context.presenter.signOffCard(updated));
@@ -108,9 +107,9 @@ export class SignOffHandler {
   private async refuseOtherParties(value: Case, people: Identity[]): Promise<void> {
     for (const person of people) {
       if (value.members.customer.some((m) => sameIdentity(m, person)))
-        throw new NotPermittedError(`${mention(person)} is a customer approver and cannot also approve for AWS`);
+        throw new NotPermittedError(`${mentionOf(person)} is a customer approver and cannot also approve for AWS`);
       if (await this.context.isPartner(person))
-        throw new NotPermittedError(`${mention(person)} is a partner member and cannot also approve for AWS`);
+        throw new NotPermittedError(`${mentionOf(person)} is a partner member and cannot also approve for AWS`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { AnswerValue, Case } from "../case";
 import { assertTransition, finishedStatuses } from "../case-status";
 import { NotPermittedError, StaleApprovalError } from "../errors";
-import { readMentionTokens } from "../mention";
+import { mentionOf, readMentionTokens } from "../mention";
 import { sameIdentity, type ChatLocation, type Identity } from "../identity";
 import type { FormModel } from "../message";
 import type { FormInbound, Outcome } from "../ports";
@@ -18,7 +18,7 @@ import {
   type FlowOutcome,
 } from "../ticket/flow";
 import { caseThread } from "./case-presenter";
-import { answerEcho, mention, noticeMessage, questionMessage, type QuestionPlace } from "./case-view";
+import { answerEcho, noticeMessage, questionMessage, type QuestionPlace } from "./case-view";
 import type { CaseChannelHandler } from "./case-channel-handler";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 import type { RunHandler } from "./run-handler";
@@ -169,9 +169,9 @@ export class TicketHandler {
     for (const token of readMentionTokens(text)) {
       const person: Identity = { platform: value.locations[0].platform, userId: token.userId, name: token.name };
       if (await this.context.isPartner(person))
-        throw new NotPermittedError(`${mention(person)} is a partner member and cannot be ${label}`);
+        throw new NotPermittedError(`${mentionOf(person)} is a partner member and cannot be ${label}`);
       if (fieldKey === "customerApprovers" && value.members.aws.some((m) => sameIdentity(m, person)))
-        throw new NotPermittedError(`${mention(person)} approves for AWS and cannot also be a customer approver`);
+        throw new NotPermittedError(`${mentionOf(person)} approves for AWS and cannot also be a customer approver`);
     }
   }
 

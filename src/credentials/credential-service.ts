@@ -3,7 +3,7 @@ import { NotFoundError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
 import type { Message } from "../message";
 import type { AuditLog, CaseStore, ChatPort, Clock, SecretVault } from "../ports";
-import { statesOf } from "../authority";
+import { credentialRecipientsOf, statesOf } from "../authority";
 import { approvalHash, isFullyApproved } from "../signoff";
 import {
   credentialSecretName,
@@ -506,10 +506,7 @@ export class CredentialService {
   }
 
   private recipientsOf(current: Case): Identity[] {
-    const value = current.ticket.answers.credentialRecipients;
-    const recipients = Array.isArray(value)
-      ? value.filter((v): v is Identity => typeof v === "object" && v !== null && typeof v.userId === "string")
-      : [];
+    const recipients = credentialRecipientsOf(current);
     if (recipients.length === 0) {
       throw new CredentialRequestRefusedError(
         `case ${current.id} names no root-credential recipient: answer it first with \`edit credentialRecipients\``,

@@ -67,21 +67,18 @@ function thread(value: Case) {
   return { ...channel, channelId: value.locations[0].channelId, threadId: value.caseMessage!.messageId };
 }
 
+/** Words `actor` writes in the case thread: a reply, or addressed to the bot with `mentionsBot`. */
+function inThread(value: Case, actor: Identity, text: string, mentionsBot = false): Inbound {
+  return { kind: "message", mentionsBot, direct: false, text, actor, location: thread(value), requestId: rid() };
+}
+
 async function answerAll(conversation: OffboardConversation, value: Case, by: Identity): Promise<void> {
   for (const answer of validTicketAnswers({
     approver: "<@cora|Cora>",
     partnerRep: "<@pat|Pat>",
     recipient: "<@cora|Cora>",
   })) {
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: answer.text,
-      actor: by,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, by, answer.text));
   }
 }
 
@@ -106,15 +103,7 @@ describe("the conversation (core, real Redis)", () => {
     expect(value.members.customer.map((m) => m.userId)).toEqual(["cora"]);
     expect(chat.texts("post").some((t) => t.startsWith(`Ticket for ${value.id} complete`))).toBe(true);
 
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "assign aws <@avery|Avery>",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, partner, "assign aws <@avery|Avery>", true));
     value = (await deps.cases.get(value.id))!;
     await conversation.handle(approve(value, "customer", customer));
     await conversation.handle(approve(value, "aws", aws));
@@ -140,42 +129,10 @@ describe("the conversation (core, real Redis)", () => {
   it("re-asks a question with the reason when an answer is bad", async () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-bad");
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "Acme",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "<@cora>",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "Leave",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "2001-01-01",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, partner, "Acme"));
+    await conversation.handle(inThread(value, partner, "<@cora>"));
+    await conversation.handle(inThread(value, partner, "Leave"));
+    await conversation.handle(inThread(value, partner, "2001-01-01"));
     const last = chat.last("post")!;
     expect(last.body.text).toMatch(/That answer was not accepted: .*past/);
     expect(last.body.text).toMatch(/Target date/i);
@@ -185,15 +142,7 @@ describe("the conversation (core, real Redis)", () => {
   it("refuses ticket answers from someone who is neither a customer approver nor the partner", async () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-stranger");
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "Evil Corp",
-      actor: stranger,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, stranger, "Evil Corp"));
     expect(chat.last("ephemeral")!.to).toEqual(stranger);
     expect(chat.last("ephemeral")!.body.text).toMatch(/only the customer's approvers or a partner member/i);
     expect((await deps.cases.get(value.id))!.ticket.answers.customerName).toBeUndefined();
@@ -218,27 +167,11 @@ describe("the conversation (core, real Redis)", () => {
     value = (await deps.cases.get(value.id))!;
     await conversation.handle(approve(value, "customer", customer));
     const oldHash = shortHash(approvalHash(value));
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "edit goal",
-      actor: customer,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, customer, "edit goal", true));
     let edited = (await deps.cases.get(value.id))!;
     expect(edited.status).toBe("collecting");
     expect(edited.signOffs).toHaveLength(0);
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "Run our own AWS organization, with care",
-      actor: customer,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, customer, "Run our own AWS organization, with care"));
     edited = (await deps.cases.get(value.id))!;
     expect(edited.status).toBe("awaiting_signoff");
     await conversation.handle(approve(value, "customer", customer, oldHash));
@@ -297,25 +230,9 @@ describe("the conversation (core, real Redis)", () => {
   it("resumes a half-filled ticket with a new conversation on the same Redis", async () => {
     const first = setup();
     const value = await startCase(first.conversation, first.chat, "c-resume");
-    await first.conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "Acme",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await first.conversation.handle(inThread(value, partner, "Acme"));
     const second = setup();
-    await second.conversation.handle({
-      kind: "message",
-      mentionsBot: false,
-      direct: false,
-      text: "<@cora|Cora>",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await second.conversation.handle(inThread(value, partner, "<@cora|Cora>"));
     const stored = (await second.deps.cases.get(value.id))!;
     expect(stored.ticket.answers.customerName).toBe("Acme");
     expect(stored.members.customer.map((m) => m.userId)).toEqual(["cora"]);
@@ -353,15 +270,7 @@ describe("the conversation (core, real Redis)", () => {
     value = (await deps.cases.get(value.id))!;
     expect(value.status).toBe("awaiting_signoff");
     expect(value.plan?.version).toBe(1);
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "assign aws <@avery>",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, partner, "assign aws <@avery>", true));
     for (const [party, who] of [
       ["customer", customer],
       ["aws", aws],
@@ -377,26 +286,10 @@ describe("the conversation (core, real Redis)", () => {
         expect.stringMatching(new RegExp(`^scheduleRun:${value.id}:`)),
       ]),
     );
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "run",
-      actor: customer,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, customer, "run", true));
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner member can run the handoff/i);
     // A re-plan before the run (a blocked account may be ready now): the schedule and the sign-offs go.
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "plan refresh",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, partner, "plan refresh", true));
     expect(calls.filter((c) => c === `cancel:${value.id}`).length).toBeGreaterThan(0);
     // The queue plans again at once (setImmediate above): the new plan asks for new sign-offs.
     for (let i = 0; i < 100 && (await deps.cases.get(value.id))!.status !== "awaiting_signoff"; i++)
@@ -412,15 +305,7 @@ describe("the conversation (core, real Redis)", () => {
     ] as const)
       await conversation.handle(approve(value, party, who));
     expect((await deps.cases.get(value.id))!.status).toBe("scheduled");
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "run",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, partner, "run", true));
     expect((await deps.cases.get(value.id))!.status).toBe("executing");
     expect(calls).toContain(`runNow:${value.id}`);
   });
@@ -429,25 +314,9 @@ describe("the conversation (core, real Redis)", () => {
     const { chat, deps, conversation } = setup();
     const value = await startCase(conversation, chat, "c-assign");
     await answerAll(conversation, value, partner);
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "assign aws <@cora>",
-      actor: partner,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, partner, "assign aws <@cora>", true));
     expect(chat.last("ephemeral")!.body.text).toMatch(/customer approver and cannot also approve for AWS/);
-    await conversation.handle({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "assign aws <@avery>",
-      actor: customer,
-      location: thread(value),
-      requestId: rid(),
-    });
+    await conversation.handle(inThread(value, customer, "assign aws <@avery>", true));
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner member/i);
     expect((await deps.cases.get(value.id))!.members.aws).toHaveLength(0);
   });

@@ -61,17 +61,8 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
       location: channel,
     });
     let value = await stack.caseOf();
-    const thread = { ...channel, threadId: value.caseMessage!.messageId };
     const half = Math.ceil(answers.length / 2);
-    for (const answer of answers.slice(0, half))
-      await stack.act({
-        kind: "message",
-        mentionsBot: false,
-        direct: false,
-        text: answer.text,
-        actor: people.partner,
-        location: thread,
-      });
+    for (const answer of answers.slice(0, half)) await stack.reply(value, answer.text);
 
     const before: Case = await stack.caseOf();
     const auditBefore = await deps.audit.read(before.id);
@@ -112,23 +103,8 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
     });
 
     // Carry on where the ticket stopped, on the restarted Redis.
-    for (const answer of answers.slice(half))
-      await stack.act({
-        kind: "message",
-        mentionsBot: false,
-        direct: false,
-        text: answer.text,
-        actor: people.partner,
-        location: thread,
-      });
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "assign aws <@U-ALEX|Alex Rivera>",
-      actor: people.partner,
-      location: thread,
-    });
+    for (const answer of answers.slice(half)) await stack.reply(value, answer.text);
+    await stack.command(value, "assign aws <@U-ALEX|Alex Rivera>");
     value = await stack.waitFor(
       (c) => c.status === "awaiting_signoff",
       30_000,

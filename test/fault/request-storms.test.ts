@@ -76,23 +76,8 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
       "222222222222 444444444444",
     );
     const last = answers[answers.length - 1];
-    for (const answer of answers.slice(0, -1))
-      await stack.act({
-        kind: "message",
-        mentionsBot: false,
-        direct: false,
-        text: answer.text,
-        actor: people.partner,
-        location: thread,
-      });
-    await stack.act({
-      kind: "message",
-      mentionsBot: true,
-      direct: false,
-      text: "assign aws <@U-ALEX|Alex Rivera>",
-      actor: people.partner,
-      location: thread,
-    });
+    for (const answer of answers.slice(0, -1)) await stack.reply(value, answer.text);
+    await stack.command(value, "assign aws <@U-ALEX|Alex Rivera>");
 
     // The last answer, delivered 20 times at once with one request id (a platform retrying).
     const lastReply: MessageInbound = {
@@ -157,14 +142,7 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     // The run, with Organizations answering ConcurrentModificationException to the next 20 calls.
     const answered = watchSandboxAnswers(stack.sandbox.port);
     try {
-      await stack.act({
-        kind: "message",
-        mentionsBot: true,
-        direct: false,
-        text: "run",
-        actor: people.partner,
-        location: thread,
-      });
+      await stack.command(value, "run");
       // On the removals: the readiness reads before them (DescribeAccount, ListDelegatedAdministrators) would take it.
       stack.sandbox.setFaults({
         concurrentModificationBurst: 20,
