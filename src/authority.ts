@@ -298,7 +298,7 @@ const roleText: Record<Role, string> = {
 export const actSurface: Record<Act, string> = {
   start: "`start`",
   help: "`help`",
-  answer: "a reply in the case thread",
+  answer: "a reply in the case thread, the answer buttons of a choice question",
   form: "*Fill in a form instead* button, the ticket form",
   edit: "`edit <field>`",
   cancel: "`cancel`, *Cancel case* button",

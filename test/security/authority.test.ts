@@ -171,6 +171,26 @@ describe.each(Object.keys(attempts) as Act[])("the authority table for %s", (act
   });
 });
 
+describe("the answer buttons of a choice question", () => {
+  it("ask the table's `answer` entry: refused exactly to whom a typed answer is refused", async () => {
+    for (const persona of Object.keys(people) as Persona[]) {
+      const value = await caseIn("collecting");
+      // The open question is a yes/no one, answered by its buttons.
+      await cases.update(value.id, (c) => ({ ...c, ticket: { ...c.ticket, cursor: "accountsPayableInformed" } }));
+      const actor = people[persona];
+      await conversation.handle({
+        ...press(value, { id: "ticket.choice", caseId: value.id, field: "accountsPayableInformed", choice: "yes" }),
+        actor,
+      } as Inbound);
+      const denied = (await audit.read(value.id)).filter(
+        (e) => e.action === "answer.denied" && e.actor === `web:${actor.userId}@${actor.teamId}`,
+      );
+      const expected = decide("answer", new Set(rolesByHand[persona]), "collecting");
+      expect({ persona, denied: denied.length }).toEqual({ persona, denied: expected.ok ? 0 : 1 });
+    }
+  });
+});
+
 describe("a case is visible only in its own channel", () => {
   it("answers `status <id>` from another channel exactly as for an unknown id", async () => {
     const value = await caseIn("awaiting_signoff");
