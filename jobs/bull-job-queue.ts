@@ -13,6 +13,7 @@ import {
   type CaseJobData,
   type ReminderJobData,
 } from "./handoff-queues";
+import { retryPriority, roundRobinPriority } from "./fair-share";
 
 export interface BullJobQueueOptions {
   /** A BullMQ connection (`createBullConnection`: `maxRetriesPerRequest: null`), or its options. */
@@ -121,7 +122,11 @@ export class BullJobQueue implements JobQueue {
           name: executeJob.account,
           queueName: executeQueueName,
           data: { caseId, accountId } satisfies AccountJobData,
-          opts: { jobId: jobIds.retryAccount(caseId, accountId, stamp), ...accountJobOptions },
+          opts: {
+            jobId: jobIds.retryAccount(caseId, accountId, stamp),
+            priority: retryPriority,
+            ...accountJobOptions,
+          },
         },
       ],
     });
@@ -203,11 +208,12 @@ export async function startRun(
     queueName: executeQueueName,
     data: { caseId } satisfies CaseJobData,
     opts: { jobId: jobIds.run(caseId), ...keep },
-    children: readinessSplit(current.plan).ready.map((a) => ({
+    // Round-robin between running cases (fair-share.ts): this run's n-th account after every case's (n-1)-th.
+    children: readinessSplit(current.plan).ready.map((a, index) => ({
       name: executeJob.account,
       queueName: executeQueueName,
       data: { caseId, accountId: a.accountId } satisfies AccountJobData,
-      opts: { jobId: jobIds.account(caseId, a.accountId), ...accountJobOptions },
+      opts: { jobId: jobIds.account(caseId, a.accountId), priority: roundRobinPriority(index), ...accountJobOptions },
     })),
   });
 }

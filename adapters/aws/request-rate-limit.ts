@@ -10,6 +10,9 @@ import { LuaScript } from "../redis/lua-script";
  * workers runs at the limit rather than below it. The clock is Redis's own (`TIME`), so processes on
  * machines with skewed clocks still share one schedule.
  *
+ * Slots go first come, first served. That is fair between account jobs — each has at most one request
+ * waiting — and between cases because the jobs that run take turns by case (jobs/fair-share.ts).
+ *
  * KEYS: the schedule key. ARGV: interval between requests (µs), burst allowance (µs).
  * Returns the wait in µs before the caller may send.
  */
