@@ -187,6 +187,8 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     partners,
     clock: systemClock,
     queue,
+    // Account ids checked as they are answered, through the same AWS clients (and shared rate limit) as the jobs.
+    organization: aws,
     credentials,
     rootAccess,
     partnerName: config.partnerName,

@@ -1,4 +1,5 @@
 import type { RootAccess } from "../aws/root-access";
+import type { OrganizationLookup } from "../ticket/account-check";
 import type { ChatLocation, Identity } from "../identity";
 import type { AuditLog, CaseStore, ChatPort, Clock, IdempotencyStore, JobQueue, PartnerDirectory } from "../ports";
 
@@ -17,6 +18,11 @@ export interface ConversationDeps {
   clock: Clock;
   /** Absent: no AWS work (sign-off covers the ticket alone). */
   queue?: JobQueue;
+  /**
+   * The partner's organization, asked about each departing account id as it is answered (and in the form); absent:
+   * only the preflight checks them, after the last question.
+   */
+  organization?: OrganizationLookup;
   credentials?: CredentialRequester;
   /** The passwordless root handover: takes the code AWS mailed to a new root e-mail (`code <account> <code>`). */
   rootAccess?: Pick<RootAccess, "acceptPrimaryEmailCode">;

@@ -2,10 +2,13 @@ import type { AnswerValue, Case } from "../case";
 import { assertTransition, finishedStatuses } from "../case-status";
 import { NotPermittedError, StaleApprovalError } from "../errors";
 import { mentionOf, readMentionTokens } from "../mention";
+import { literal } from "../message";
 import { sameIdentity, type ChatLocation, type Identity } from "../identity";
 import type { FormModel } from "../message";
 import type { FormInbound, Outcome } from "../ports";
 import { voidSignOffs } from "../signoff";
+import { AccountCheck } from "../ticket/account-check";
+import { parseAccountIds } from "../ticket/parsers";
 import { fieldByKey, ticketFields } from "../ticket/fields";
 import {
   applyForm,
@@ -28,11 +31,15 @@ import type { RunHandler } from "./run-handler";
  * the plan voids the sign-offs and collects again.
  */
 export class TicketHandler {
+  private readonly accountCheck?: AccountCheck;
+
   constructor(
     private readonly context: ConversationContext,
     private readonly lifecycle: Pick<RunHandler, "cancelCase">,
     private readonly caseChannel: Pick<CaseChannelHandler, "offer">,
-  ) {}
+  ) {
+    if (context.deps.organization) this.accountCheck = new AccountCheck(context.deps.organization);
+  }
 
   private get deps() {
     return this.context.deps;
@@ -97,7 +104,39 @@ export class TicketHandler {
     await this.context.authorize(act, value, actor, where);
     const field = currentField(value.ticket);
     if (flowInput.kind === "answer" && field) await this.refuseWrongPeople(value, field.key, flowInput.text);
+    // A retry of an answer already recorded is not looked up again (apply resumes it).
+    if (flowInput.kind === "answer" && field?.key === "accountIds" && value.ticket.lastRequestId !== requestId) {
+      const refused = await this.accountsRefused(value, flowInput.text);
+      if (refused) {
+        await this.deps.chat.post(
+          caseThread(value),
+          questionMessage(field, `That answer was not accepted: ${refused}`, placeOf(value)),
+        );
+        return {};
+      }
+    }
     return this.apply(value, actor, flowInput, requestId);
+  }
+
+  /**
+   * The departing account ids checked against the partner's organization as they are answered, not after the last
+   * question: what the organization cannot hand off, in words naming each account, or undefined. Text the field's
+   * parser refuses is left to it; when AWS cannot be asked now, the answer stands and the preflight checks it.
+   */
+  private async accountsRefused(value: Case, text: string): Promise<string | undefined> {
+    if (!this.accountCheck) return undefined;
+    const parsed = parseAccountIds(text);
+    if (!parsed.ok) return undefined;
+    try {
+      const refused = await this.accountCheck.refused(parsed.value);
+      if (refused.length === 0) return undefined;
+      return `the partner's organization cannot hand off ${refused.length === 1 ? "this account" : "these accounts"}:\n${refused
+        .map((r) => `• ${literal(r.reason)}`)
+        .join("\n")}`;
+    } catch (error) {
+      this.deps.onError?.(error, `check the accounts of ${value.id} with AWS`);
+      return undefined;
+    }
   }
 
   /**
@@ -134,6 +173,8 @@ export class TicketHandler {
         throw error;
       }
     }
+    const accountsRefused = await this.accountsRefused(value, input.values.accountIds ?? "");
+    if (accountsRefused) return { formErrors: { accountIds: accountsRefused } };
     const starterIsCustomer = !(await this.context.isPartner(value.createdBy));
     let errors: Record<string, string> = {};
     const today = this.context.today();
