@@ -18,6 +18,7 @@ import {
   type Plan,
 } from "../src/plan";
 import type { CaseStore } from "../src/ports";
+import { bucketItems, iamItems } from "../src/step-count";
 
 export interface AccountHandoffDeps {
   aws: AwsOperations;
@@ -225,18 +226,26 @@ async function performStep(
   const { aws } = deps;
   const { accountId, accountPlan } = ctx;
   switch (step) {
-    case "revoke_iam":
-      for (const artifact of accountPlan.artifacts) {
+    case "revoke_iam": {
+      // "keep" stays as it is; "lock" is the last step of all.
+      const items = iamItems(accountPlan);
+      for (const [index, artifact] of items.entries()) {
         if (artifact.action === "delete") await aws.deleteArtifact(accountId, artifact);
         else if (artifact.action === "untag") await aws.untagArtifact(accountId, artifact, lifecycleTagWord);
-        else if (artifact.action === "untrust") await aws.removePartnerTrust(accountId, artifact);
-        // "keep" stays as it is; "lock" is the last step of all.
+        else await aws.removePartnerTrust(accountId, artifact);
+        await counted(deps, ctx, step, index + 1, items.length);
       }
       return "done";
-    case "buckets":
-      for (const bucket of accountPlan.buckets)
+    }
+    case "buckets": {
+      // A kept bucket is left as it is.
+      const items = bucketItems(accountPlan);
+      for (const [index, bucket] of items.entries()) {
         await aws.applyBucketDisposition(accountId, bucket.name, bucket.disposition);
+        await counted(deps, ctx, step, index + 1, items.length);
+      }
       return "done";
+    }
     case "leave_org":
       // The point of no return: prove again, right before it, what must hold for the account to leave.
       if (await aws.isMember(accountId)) await proveReadyToLeave(deps, ctx);
@@ -268,6 +277,20 @@ async function performStep(
       await checkExit(deps, ctx);
       return "done";
   }
+}
+
+/**
+ * Reports how far a step has got through its items. Every item is dealt with idempotently (what is already done is
+ * `already_done`), so a resumed step counts from the first item again and quickly reaches where it stopped.
+ */
+async function counted(
+  deps: AccountHandoffDeps,
+  ctx: StepContext,
+  step: HandoffStep,
+  done: number,
+  total: number,
+): Promise<void> {
+  await deps.events.stepCounted?.(ctx.caseId, ctx.accountId, { step, done, total });
 }
 
 /**

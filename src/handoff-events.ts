@@ -1,5 +1,6 @@
 import type { AccountReadiness, ExitCheck, HandoffStep, Plan } from "./plan";
 import type { StepState } from "./case";
+import type { StepCount } from "./step-count";
 
 /** A ticket account the organization does not know, or cannot take: sends the ticket back to the question. */
 export interface AccountRejection {
@@ -18,6 +19,12 @@ export interface HandoffEvents {
   planRejected(caseId: string, rejections: AccountRejection[]): Promise<void>;
   /** Called as each step of each account moves; `error` is the plain-language reason of a failure. */
   stepChanged(caseId: string, accountId: string, step: HandoffStep, state: StepState, error?: string): Promise<void>;
+  /**
+   * How far a step has got through its items (the IAM step's artifacts, the bucket step's buckets), after each item:
+   * shown live in the progress message. Must not fail the step (a count that is not shown is only a picture lost).
+   * Optional: without it the progress shows the step alone.
+   */
+  stepCounted?(caseId: string, accountId: string, count: StepCount): Promise<void>;
   /** Every account has finished (done or failed). */
   runFinished(caseId: string): Promise<void>;
   remind(caseId: string, kind: ReminderKind): Promise<void>;

@@ -15,6 +15,7 @@ import { RedisCaseStore } from "../adapters/redis/case-store";
 import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-store";
 import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
+import { RedisStepCountStore } from "../adapters/redis/step-count-store";
 import { awsCallObservation, createAwsOperations } from "../adapters/aws";
 import { auditNotingCaseIds, notingCaseIds } from "../adapters/log/noting-case-ids";
 import { meteredAuditLog } from "../adapters/metrics/metered-audit-log";
@@ -190,6 +191,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     // Account ids checked as they are answered, through the same AWS clients (and shared rate limit) as the jobs.
     organization: aws,
     credentials,
+    stepCounts: new RedisStepCountStore(redis, prefix),
     rootAccess,
     partnerName: config.partnerName,
     allowSameOrgApprovers: config.allowSameOrgApprovers,
@@ -280,7 +282,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   const close = async (): Promise<void> => {
     await http.close();
     await workers?.close();
-    await conversation.workflow.flush().catch(() => undefined);
+    await conversation.workflow.close().catch(() => undefined);
     for (const closer of closers.reverse())
       await closer().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
     await quit(bullConnection);

@@ -7,6 +7,7 @@ import type { Case } from "./case";
 import type { ChatLocation, Identity, MessageRef, Platform } from "./identity";
 import type { FormModel, Message } from "./message";
 import type { Party } from "./party";
+import type { StepCount } from "./step-count";
 
 // Every port in one index: the ones defined beside their domain are re-exported here.
 export type { Clock } from "./clock";
@@ -17,6 +18,16 @@ export type { HandoffEvents } from "./handoff-events";
 export type { CredentialLinkStore } from "./credentials/credential-link";
 export type { CredentialExpiryScheduler } from "./credentials/credential-expiry";
 export type { CredentialRequester } from "./conversation/conversation-deps";
+
+/**
+ * The live item counts of a run's steps, one per account ("IAM 7/11"), kept apart from the case: they change with
+ * every item, and are a picture of the run, not its record (the steps' states and the audit trail are).
+ */
+export interface StepCountStore {
+  record(caseId: string, accountId: string, count: StepCount): Promise<void>;
+  /** The latest count of each account of the case that has reported one. */
+  read(caseId: string): Promise<Record<string, StepCount>>;
+}
 
 /** Cases, stored whole, changed only through atomic versioned updates. */
 export interface CaseStore {

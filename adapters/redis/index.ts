@@ -5,3 +5,4 @@ export { RedisIdempotencyStore } from "./idempotency-store";
 export { RedisAuditLog, verifyCaseAudit } from "./audit-log";
 export { checkRedisVersion, isRedisReady, minimumRedisVersion } from "./health";
 export { RedisKeys } from "./keys";
+export { RedisStepCountStore } from "./step-count-store";

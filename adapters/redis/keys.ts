@@ -19,6 +19,7 @@ import type { ChatLocation } from "../../src/identity";
  * | `slack:usergroup:<id>`                | string     | a partner user group's members, cached       |
  * | `demo:<kind>:<…>`                     | various    | the demo channel (demo-message-store.ts)     |
  * | `aws-rate`                            | string     | the shared AWS request rate limit            |
+ * | `step-counts:<caseId>`                | hash       | per account, its running step's item count   |
  * | `bull:<queue>:…`                      | (BullMQ)   | the job queues, under BullMQ's own prefix    |
  * | `file:<sha256 of token>`              | string     | a file waiting for its one download (JSON)   |
  *
@@ -79,6 +80,11 @@ export class RedisKeys {
   /** The demo channel's keys all start with this. */
   demoBase(): string {
     return `${this.prefix}demo:`;
+  }
+
+  /** A run's live step counts: one field per account (step-count-store.ts). */
+  stepCounts(caseId: string): string {
+    return `${this.prefix}step-counts:${caseId}`;
   }
 
   awsRate(): string {

@@ -24,10 +24,12 @@ import {
   readinessSplit,
   type AccountPlan,
   type ArtifactKind,
+  type HandoffStep,
   type Plan,
   type PlannedArtifact,
 } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
+import { countedStepName, plannedItems, type StepCount } from "../step-count";
 import type { TicketField } from "../ticket/fields";
 import { questionPosition } from "../ticket/flow";
 import { buttonOf } from "./buttons";
@@ -469,16 +471,13 @@ function retryButton(value: Case, accountId: string): Button {
   });
 }
 
-/** One account's line: where it stands, the step it is at (n of m), and its failure once, with the reason. */
-function accountLine(value: Case, accountId: string): string {
+/** One account's line: where it stands, the step it is at (n of m) with its item count, and its failure once. */
+function accountLine(value: Case, accountId: string, count: StepCount | undefined): string {
   const progress = value.execution?.accounts[accountId];
   const name = value.plan?.accounts.find((a) => a.accountId === accountId)?.accountName;
   const who = `*${accountId}*${name ? ` (${literal(name)})` : ""}`;
   const standing = accountStanding(value, accountId);
-  const at = handoffSteps.findIndex((step) => {
-    const state = progress?.steps[step] ?? "pending";
-    return state !== "done" && state !== "skipped";
-  });
+  const at = currentStepIndex(value, accountId);
   const step = at >= 0 ? handoffSteps[at] : undefined;
   const where = step ? `step ${at + 1} of ${handoffSteps.length}: ${handoffStepLabel[step]}` : "";
   switch (standing) {
@@ -489,7 +488,7 @@ function accountLine(value: Case, accountId: string): string {
     case "left_out":
       return `⏸ ${who} — left out of this run, not ready: ${describeBlockers(progress?.leftOut?.blockers ?? [])}`;
     case "running": {
-      const items = step === "revoke_iam" ? iamItems(value, accountId) : "";
+      const items = step ? itemCount(value, accountId, step, count) : "";
       return `${stepIcon.running} ${who} — ${where}${items}${isOut(value, accountId) ? " · out" : ""}`;
     }
     case "waiting":
@@ -497,33 +496,71 @@ function accountLine(value: Case, accountId: string): string {
   }
 }
 
-/** " (11 partner items)": what the IAM step works through, from the plan. */
-function iamItems(value: Case, accountId: string): string {
-  const artifacts = value.plan?.accounts.find((a) => a.accountId === accountId)?.artifacts ?? [];
-  const count = artifacts.filter((a) => a.action !== "keep").length;
-  return count ? ` (${count} partner item${count === 1 ? "" : "s"})` : "";
+/** The index in `handoffSteps` of the first step of the account that is neither done nor skipped; -1 when none. */
+function currentStepIndex(value: Case, accountId: string): number {
+  const progress = value.execution?.accounts[accountId];
+  return handoffSteps.findIndex((step) => {
+    const state = progress?.steps[step] ?? "pending";
+    return state !== "done" && state !== "skipped";
+  });
 }
 
 /**
- * The run, one message updated in place: the overall line and elapsed time, one line per account with the step it
- * is at, and each failure once with its reason and a Retry button. One text block for all accounts, so 200 accounts
- * stay within Slack's 50 blocks (the renderer splits long text into sections).
+ * " · IAM 7/11": how far the step has got through its items, as the run reported it, or 0 of the plan's items
+ * before its first report; nothing for a step without items.
  */
-export function progressMessage(value: Case, now: Date = new Date()): Message {
+function itemCount(value: Case, accountId: string, step: HandoffStep, count: StepCount | undefined): string {
+  const name = countedStepName[step];
+  if (!name) return "";
+  const accountPlan = value.plan?.accounts.find((a) => a.accountId === accountId);
+  const reported = count?.step === step ? count : undefined;
+  const total = reported?.total ?? plannedItems(accountPlan, step);
+  return total ? ` · ${name} ${Math.min(reported?.done ?? 0, total)}/${total}` : "";
+}
+
+/**
+ * The run as a bar of ten cells and a percentage: each account's steps done or skipped, its running step by its item
+ * count, over every account's steps. An account that stopped or was left out stays where it is.
+ */
+export function progressBar(value: Case, counts: Record<string, StepCount> = {}): string {
+  const cells = 10;
+  const total = value.accounts.length * handoffSteps.length;
+  if (total === 0) return "";
+  let done = 0;
+  for (const accountId of value.accounts) {
+    const progress = value.execution?.accounts[accountId];
+    done += handoffSteps.filter((s) => progress?.steps[s] === "done" || progress?.steps[s] === "skipped").length;
+    const at = currentStepIndex(value, accountId);
+    const count = counts[accountId];
+    if (at >= 0 && count?.step === handoffSteps[at] && count.total > 0 && progress?.steps[count.step] === "running")
+      done += Math.min(count.done, count.total) / count.total;
+  }
+  const share = done / total;
+  const filled = Math.floor(share * cells);
+  return `${"▰".repeat(filled)}${"▱".repeat(cells - filled)} ${Math.floor(share * 100)}%`;
+}
+
+/**
+ * The run, one message updated in place: the overall line with a bar and the elapsed time, one line per account with
+ * the step it is at and its live item count (`counts`, from the run), and each failure once with its reason and a
+ * Retry button. One text block for all accounts, so 200 accounts stay within Slack's 50 blocks (the renderer splits
+ * long text into sections).
+ */
+export function progressMessage(value: Case, now: Date = new Date(), counts: Record<string, StepCount> = {}): Message {
   const started = value.execution?.startedAt;
   const finished = value.execution?.finishedAt;
   const elapsed = started ? ` · ${durationText(Date.parse(finished ?? now.toISOString()) - Date.parse(started))}` : "";
-  const counts = runCounts(value);
+  const overall = runCounts(value);
   const blocks: Block[] = [
     header(`Handoff progress — ${value.id}`),
-    text(`*${counts}*${elapsed}`),
-    text(value.accounts.map((a) => accountLine(value, a)).join("\n")),
+    text(`*${overall}*\n${progressBar(value, counts)}${elapsed}`),
+    text(value.accounts.map((a) => accountLine(value, a, counts[a])).join("\n")),
   ];
   const failed = value.accounts.filter((a) => accountStanding(value, a) === "failed");
   if (failed.length && (value.status === "executing" || value.status === "failed"))
     blocks.push(actions(failed.map((a) => retryButton(value, a))));
   blocks.push(divider(), context(statusLabel[value.status]));
-  return message(`Handoff progress for ${value.id}: ${counts}`, blocks);
+  return message(`Handoff progress for ${value.id}: ${overall}`, blocks);
 }
 
 export function helpMessage(): Message {

@@ -1,7 +1,16 @@
 import type { RootAccess } from "../aws/root-access";
 import type { OrganizationLookup } from "../ticket/account-check";
 import type { ChatLocation, Identity } from "../identity";
-import type { AuditLog, CaseStore, ChatPort, Clock, IdempotencyStore, JobQueue, PartnerDirectory } from "../ports";
+import type {
+  AuditLog,
+  CaseStore,
+  ChatPort,
+  Clock,
+  IdempotencyStore,
+  JobQueue,
+  PartnerDirectory,
+  StepCountStore,
+} from "../ports";
 
 /** Starts a credential deposit for one account (implemented by src/credentials' CredentialService). */
 export interface CredentialRequester {
@@ -24,6 +33,8 @@ export interface ConversationDeps {
    */
   organization?: OrganizationLookup;
   credentials?: CredentialRequester;
+  /** The run's live item counts ("IAM 7/11"); absent: the progress shows each account's step without counts. */
+  stepCounts?: StepCountStore;
   /** The passwordless root handover: takes the code AWS mailed to a new root e-mail (`code <account> <code>`). */
   rootAccess?: Pick<RootAccess, "acceptPrimaryEmailCode">;
   /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may act from the partner's own workspace. */

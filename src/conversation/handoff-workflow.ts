@@ -21,17 +21,30 @@ import { isFullyApproved, missingParties, signOffFor, voidSignOffs } from "../si
 import { partyLabel, type Party } from "../party";
 import { fieldByKey } from "../ticket/fields";
 import { renderTicketTemplate } from "../ticket/template";
+import type { StepCount } from "../step-count";
 import { CasePresenter, caseThread } from "./case-presenter";
 import {
   planSummaryMessage,
   progressMessage,
   questionMessage,
+  runCounts,
   signOffRequestMessage,
   ticketSummaryMessage,
 } from "./case-view";
 import type { ConversationDeps } from "./conversation-deps";
 
-const progressEditIntervalMs = 1000;
+/**
+ * At most one edit of a case's progress message every 2 s, however many accounts and items move: Slack's
+ * `chat.update` is a Web API Tier 3 method, 50+ calls a minute per app and workspace (Slack API docs, "Rate limits"),
+ * so one running case takes at most 30 a minute and leaves room for its case card and another case.
+ */
+const progressEditIntervalMs = 2000;
+
+/**
+ * While the run goes on with nothing to count (leaving the organization, the root handover, a wait for the
+ * customer), the progress is redrawn this often anyway, so its elapsed time moves: 4 edits a minute.
+ */
+const progressHeartbeatMs = 15_000;
 
 /**
  * The case's life after the ticket: planning, sign-off, scheduling, execution progress and close-out.
@@ -40,8 +53,12 @@ const progressEditIntervalMs = 1000;
  */
 export class HandoffWorkflow implements HandoffEvents {
   readonly presenter: CasePresenter;
-  private readonly pendingProgress = new Map<string, NodeJS.Timeout>();
+  /** Per case, the edit of its progress message waiting for its turn, and when it is due (ms). */
+  private readonly pendingProgress = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly lastProgressAt = new Map<string, number>();
+  /** Per case, the run's counts its case card shows now: the card is edited only when they change. */
+  private readonly cardCounts = new Map<string, string>();
+  private closed = false;
 
   constructor(private readonly deps: ConversationDeps) {
     this.presenter = new CasePresenter(deps.chat, deps.partners, deps.partnerName ?? "the partner", (error, what) =>
@@ -280,7 +297,7 @@ export class HandoffWorkflow implements HandoffEvents {
         "Checked again right before it ran, this run leaves out",
       ),
     );
-    this.scheduleProgress(updated);
+    this.scheduleProgress(updated.id);
   }
 
   /** The exit check of an account, stored in the case (and so in `export`). */
@@ -425,7 +442,18 @@ export class HandoffWorkflow implements HandoffEvents {
       payload: { accountId, step, error },
     });
     // A failure is shown once: in the progress message, with its reason and Retry button.
-    this.scheduleProgress(updated);
+    this.scheduleProgress(updated.id);
+  }
+
+  /** An account's step got through another item: stored apart from the case, drawn with the next progress edit. */
+  async stepCounted(caseId: string, accountId: string, count: StepCount): Promise<void> {
+    try {
+      await this.deps.stepCounts?.record(caseId, accountId, count);
+      this.scheduleProgress(caseId);
+    } catch (error) {
+      // Only the picture of the run is lost; the step goes on.
+      this.reportError(error, `record the count of ${accountId} in ${caseId}`);
+    }
   }
 
   async stepProgress(
@@ -503,8 +531,9 @@ export class HandoffWorkflow implements HandoffEvents {
     }
     await this.deps.audit.append({ caseId, actor: "system", action: `run.${updated.status}` });
     // The final state is rendered now: a throttled edit still pending would only redraw the same message later.
-    clearTimeout(this.pendingProgress.get(caseId));
+    clearTimeout(this.pendingProgress.get(caseId)?.timer);
     this.pendingProgress.delete(caseId);
+    this.cardCounts.delete(caseId);
     await this.renderProgress(updated);
     // Honest: what succeeded, and what waits for whom. A failure's reason is in the progress message, once.
     const lines = updated.accounts.map((a) => {
@@ -561,28 +590,51 @@ export class HandoffWorkflow implements HandoffEvents {
     await this.presenter.say(value, message(note));
   }
 
-  private scheduleProgress(value: Case): void {
-    if (this.pendingProgress.has(value.id)) return;
-    const wait = Math.max(0, (this.lastProgressAt.get(value.id) ?? 0) + progressEditIntervalMs - Date.now());
+  /**
+   * Draws the progress message again once its turn comes (`progressEditIntervalMs` after the last edit), or after
+   * `atLeastMs`; an edit already waiting that is due sooner covers this one. While the run goes on, each edit
+   * schedules the next one a heartbeat later.
+   */
+  private scheduleProgress(caseId: string, atLeastMs = 0): void {
+    if (this.closed) return;
+    const now = Date.now();
+    const due = Math.max(now + atLeastMs, (this.lastProgressAt.get(caseId) ?? 0) + progressEditIntervalMs);
+    const pending = this.pendingProgress.get(caseId);
+    if (pending && pending.due <= due) return;
+    clearTimeout(pending?.timer);
     const timer = setTimeout(() => {
-      this.pendingProgress.delete(value.id);
+      this.pendingProgress.delete(caseId);
       void this.deps.cases
-        .get(value.id)
-        .then((fresh) => fresh && this.renderProgress(fresh))
+        .get(caseId)
+        .then(async (fresh) => {
+          if (!fresh) return;
+          await this.renderProgress(fresh);
+          // The elapsed time moves while a step runs with nothing to count.
+          if (fresh.status === "executing") this.scheduleProgress(caseId, progressHeartbeatMs);
+        })
         .catch((e) => this.reportError(e, "render progress"));
-    }, wait);
+    }, due - now);
     timer.unref();
-    this.pendingProgress.set(value.id, timer);
+    this.pendingProgress.set(caseId, { timer, due });
   }
 
-  /** Rewrites the progress message now. */
+  /**
+   * Rewrites the progress message now, with each account's live step count, and the case card when the run's
+   * counts on it changed ("2/4 accounts out · 1 needs attention").
+   */
   async renderProgress(value: Case): Promise<void> {
     this.lastProgressAt.set(value.id, Date.now());
     if (!value.progressMessage) return;
     try {
-      await this.deps.chat.update(value.progressMessage, progressMessage(value, this.deps.clock.now()));
+      const counts = (await this.deps.stepCounts?.read(value.id)) ?? {};
+      await this.deps.chat.update(value.progressMessage, progressMessage(value, this.deps.clock.now(), counts));
     } catch (error) {
       this.reportError(error, `update the progress of ${value.id}`);
+    }
+    const onCard = runCounts(value);
+    if (value.status === "executing" && this.cardCounts.get(value.id) !== onCard) {
+      this.cardCounts.set(value.id, onCard);
+      await this.presenter.refresh(value);
     }
   }
 
@@ -590,11 +642,17 @@ export class HandoffWorkflow implements HandoffEvents {
   async flush(): Promise<void> {
     const ids = [...this.pendingProgress.keys()];
     for (const id of ids) {
-      clearTimeout(this.pendingProgress.get(id));
+      clearTimeout(this.pendingProgress.get(id)?.timer);
       this.pendingProgress.delete(id);
       const fresh = await this.deps.cases.get(id);
       if (fresh) await this.renderProgress(fresh);
     }
+  }
+
+  /** Shutdown: the waiting progress edits are drawn, and no further one (no heartbeat) is scheduled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
   }
 }
 

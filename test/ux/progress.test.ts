@@ -1,8 +1,9 @@
 import { renderMessage, slackLimits } from "../../adapters/slack/block-kit";
 import type { Case } from "../../src/case";
-import { progressMessage, readableError, runCounts } from "../../src/conversation/case-view";
+import { progressBar, progressMessage, readableError, runCounts } from "../../src/conversation/case-view";
 import type { Message } from "../../src/message";
-import { handoffSteps } from "../../src/plan";
+import { handoffSteps, type AccountPlan } from "../../src/plan";
+import type { StepCount } from "../../src/step-count";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 
 /** A run of `count` accounts: every seventh failed at leaving, every third done, the rest at their IAM step. */
@@ -51,10 +52,98 @@ describe("progress, one message updated in place", () => {
     }
   });
 
+  it("stays within Slack's 50 blocks at 200 accounts with every running account's live count", () => {
+    const value = runningCase(200);
+    const counts: Record<string, StepCount> = Object.fromEntries(
+      value.accounts.map((a, i) => [a, { step: "revoke_iam", done: i % 11, total: 11 }]),
+    );
+    const rendered = renderMessage(progressMessage(value, new Date("2026-12-01T10:01:00Z"), counts));
+    expect(rendered.blocks.length).toBeLessThanOrEqual(slackLimits.blocksPerMessage);
+    expect(JSON.stringify(rendered.blocks)).toContain(
+      "*100000000001* — step 1 of 7: Revoke partner IAM artifacts · IAM 1/11",
+    );
+  });
+
   it("wraps long AWS codes at their underscores, as code", () => {
     expect(readableError("refused: MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED (add one)")).toBe(
       "refused: `MEMBER_\u200bACCOUNT_\u200bPAYMENT_\u200bINSTRUMENT_\u200bREQUIRED` (add one)",
     );
+  });
+});
+
+/** Three accounts, each with 11 IAM items to change (and one kept) and 3 buckets to archive (and one kept). */
+function plannedRun(): Case {
+  const accountPlan = (accountId: string, accountName: string) =>
+    ({
+      accountId,
+      accountName,
+      artifacts: [
+        ...Array.from({ length: 11 }, (_, i) => ({ kind: "iam_role", name: `CTL-${i}`, arn: "", action: "delete" })),
+        { kind: "iam_role", name: "acme-deploy", arn: "", action: "keep" },
+        { kind: "cross_account_role", name: "OrganizationAccountAccessRole", arn: "", action: "lock" },
+      ],
+      buckets: [
+        ...Array.from({ length: 3 }, (_, i) => ({ name: `ctl-${i}`, disposition: "archive" })),
+        { name: "acme-data", disposition: "keep" },
+      ],
+    }) as unknown as AccountPlan;
+  const at = "2026-12-01T10:00:00Z";
+  return {
+    id: "OFB-2026-0042",
+    status: "executing",
+    accounts: ["222222222222", "333333333333", "444444444444"],
+    plan: {
+      accounts: [
+        accountPlan("222222222222", "Acme Production"),
+        accountPlan("333333333333", "Acme Staging"),
+        accountPlan("444444444444", "Acme Data"),
+      ],
+    },
+    execution: {
+      startedAt: at,
+      accounts: {
+        "222222222222": { accountId: "222222222222", steps: { revoke_iam: "running" }, updatedAt: at },
+        "333333333333": {
+          accountId: "333333333333",
+          steps: { revoke_iam: "done", buckets: "running" },
+          updatedAt: at,
+        },
+        "444444444444": { accountId: "444444444444", steps: { revoke_iam: "running" }, updatedAt: at },
+      },
+    },
+  } as unknown as Case;
+}
+
+describe("live counts in the progress", () => {
+  const counts: Record<string, StepCount> = {
+    "222222222222": { step: "revoke_iam", done: 7, total: 11 },
+    "333333333333": { step: "buckets", done: 2, total: 3 },
+  };
+
+  it("shows each account's running step with how far it got through its items", () => {
+    const shown = JSON.stringify(progressMessage(plannedRun(), new Date("2026-12-01T10:00:30Z"), counts));
+    expect(shown).toContain("*222222222222* (Acme Production) — step 1 of 7: Revoke partner IAM artifacts · IAM 7/11");
+    expect(shown).toContain("*333333333333* (Acme Staging) — step 2 of 7: S3 buckets · S3 2/3");
+    // Before its first report, the step's items come from the plan: what it changes, not what it keeps or locks.
+    expect(shown).toContain("*444444444444* (Acme Data) — step 1 of 7: Revoke partner IAM artifacts · IAM 0/11");
+  });
+
+  it("ignores a count left from an earlier step", () => {
+    const value = plannedRun();
+    value.execution!.accounts["222222222222"].steps = { revoke_iam: "done", buckets: "running" };
+    const shown = JSON.stringify(progressMessage(value, new Date(), counts));
+    expect(shown).toContain("*222222222222* (Acme Production) — step 2 of 7: S3 buckets · S3 0/3");
+  });
+
+  it("draws the run as a bar: finished steps and the running steps' counts over every account's steps", () => {
+    // 7/11 + 1 + 2/3 + 0 = 2.3 of 3 × 7 steps: 10 %, floored.
+    expect(progressBar(plannedRun(), counts)).toBe("▰▱▱▱▱▱▱▱▱▱ 10%");
+    const done = plannedRun();
+    for (const accountId of done.accounts)
+      done.execution!.accounts[accountId].steps = Object.fromEntries(handoffSteps.map((s) => [s, "done"]));
+    expect(progressBar(done, counts)).toBe("▰▰▰▰▰▰▰▰▰▰ 100%");
+    const body = JSON.stringify(progressMessage(plannedRun(), new Date("2026-12-01T10:00:30Z"), counts));
+    expect(body).toContain("▰▱▱▱▱▱▱▱▱▱ 10% · 30 s");
   });
 });
 
