@@ -1,4 +1,5 @@
 import type { Case } from "./case";
+import { isInAnyHome } from "./case-homes";
 import { editableStatuses, type CaseStatus } from "./case-status";
 import { sameIdentity, type ChatLocation, type Identity } from "./identity";
 import type { Party } from "./party";
@@ -45,7 +46,9 @@ export type Act =
   | "plan_refresh"
   | "export"
   | "help"
-  | "channel_create";
+  | "channel_create"
+  | "link"
+  | "join";
 
 export interface Authority {
   /** Any one of these roles is enough. */
@@ -72,6 +75,9 @@ const allStates: readonly CaseStatus[] = [
 /** After all three sign-offs: the only states in which credentials may move. */
 const signedStates: readonly CaseStatus[] = ["approved", "scheduled", "executing", "completed", "failed"];
 const beforeRun: readonly CaseStatus[] = editableStatuses;
+
+/** While the case is open: a conversation may join it until it completes or is cancelled. */
+const openStates: readonly CaseStatus[] = allStates.filter((s) => s !== "completed" && s !== "cancelled");
 
 const ticketPeople: readonly Role[] = ["customer_approver", "partner_member"];
 
@@ -189,6 +195,19 @@ export const authorityTable: Readonly<Record<Act, Authority>> = {
     states: ["collecting", "planning", "awaiting_signoff"],
     whoText: "a partner member",
   },
+  link: {
+    what: "give a code that joins another conversation to the case",
+    who: ["partner_member"],
+    states: openStates,
+    whoText: "a partner member",
+  },
+  join: {
+    // The one-time code is the proof: whoever holds it may join their conversation. Joining gives no roles.
+    what: "join this conversation to a case",
+    who: ["anyone"],
+    states: openStates,
+    whoText: "anyone with a link code",
+  },
 };
 
 export const approveAct: Record<Party, Act> = {
@@ -282,7 +301,7 @@ export function decide(act: Act, roles: ReadonlySet<Role>, status: CaseStatus | 
 
 /** Whether `where` is the case's channel or thread (any of its homes). */
 export function isCaseLocation(value: Case, where: ChatLocation): boolean {
-  return value.locations.some((home) => home.platform === where.platform && home.channelId === where.channelId);
+  return isInAnyHome(value, where);
 }
 
 const roleText: Record<Role, string> = {
@@ -318,6 +337,8 @@ export const actSurface: Record<Act, string> = {
   plan_refresh: "`plan refresh`",
   export: "`export`",
   channel_create: "*Create #channel* button",
+  link: "`link`",
+  join: "`join <code>`",
 };
 
 /** The table as Markdown: docs/authority.md is exactly this (a test keeps them equal). */

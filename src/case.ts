@@ -70,6 +70,21 @@ export interface CredentialRecord {
   updatedAt: string;
 }
 
+/** The messages a case keeps up to date in place, one of each per home. */
+export type KeptMessage = "caseMessage" | "signOffMessage" | "progressMessage";
+
+/** A conversation joined to a case with a link code: its thread, and the case's kept messages there. */
+export interface LinkedHome {
+  /** The channel or chat, with `threadId` the case card posted there when it joined. */
+  location: ChatLocation;
+  caseMessage?: MessageRef;
+  signOffMessage?: MessageRef;
+  progressMessage?: MessageRef;
+  /** Who said `join <code>` there, and when (ISO). Joining gives no roles. */
+  joinedBy: Identity;
+  joinedAt: string;
+}
+
 /**
  * A handoff case. Stored whole and updated atomically with `version` (optimistic concurrency): every
  * change goes through CaseStore.update.
@@ -85,6 +100,12 @@ export interface Case {
   caseMessage?: MessageRef;
   signOffMessage?: MessageRef;
   progressMessage?: MessageRef;
+  /**
+   * More homes of the case: conversations on any platform joined with a link code (`link`, then `join <code>`;
+   * src/conversation/link-handler.ts). The first home is `locations[0]` with the three refs above; each of these
+   * keeps its own refs, rendered in its platform's form. See src/case-homes.ts.
+   */
+  homes?: LinkedHome[];
   ticket: TicketState;
   /** Departing accounts (from the ticket), 12 digits each. */
   accounts: string[];

@@ -16,6 +16,7 @@ import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-stor
 import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
 import { RedisStepCountStore } from "../adapters/redis/step-count-store";
+import { RedisLinkCodeStore } from "../adapters/redis/link-code-store";
 import { awsCallObservation, createAwsOperations } from "../adapters/aws";
 import { auditNotingCaseIds, notingCaseIds } from "../adapters/log/noting-case-ids";
 import { meteredAuditLog } from "../adapters/metrics/metered-audit-log";
@@ -192,6 +193,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     organization: aws,
     credentials,
     stepCounts: new RedisStepCountStore(redis, prefix),
+    linkCodes: new RedisLinkCodeStore(redis, prefix),
     rootAccess,
     partnerName: config.partnerName,
     allowSameOrgApprovers: config.allowSameOrgApprovers,

@@ -18,6 +18,7 @@ export type { HandoffEvents } from "./handoff-events";
 export type { CredentialLinkStore } from "./credentials/credential-link";
 export type { CredentialExpiryScheduler } from "./credentials/credential-expiry";
 export type { CredentialRequester } from "./conversation/conversation-deps";
+export type { LinkCodeStore } from "./link-code";
 
 /**
  * The live item counts of a run's steps, one per account ("IAM 7/11"), kept apart from the case: they change with

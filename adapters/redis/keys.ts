@@ -22,6 +22,7 @@ import type { ChatLocation } from "../../src/identity";
  * | `step-counts:<caseId>`                | hash       | per account, its running step's item count   |
  * | `bull:<queue>:…`                      | (BullMQ)   | the job queues, under BullMQ's own prefix    |
  * | `file:<sha256 of token>`              | string     | a file waiting for its one download (JSON)   |
+ * | `link-code:<sha256 of code>`          | hash       | a case's one-time link code (link-code-store) |
  *
  * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`. Each store's own table
  * of its keys sits beside it; this class is the one place their names are built.
@@ -94,6 +95,11 @@ export class RedisKeys {
   /** BullMQ's prefix for the job queues. */
   bull(): string {
     return `${this.prefix}bull`;
+  }
+
+  /** A link code (`link`, `join <code>`), by the SHA-256 (hex) of the code. */
+  linkCode(codeHash: string): string {
+    return `${this.prefix}link-code:${codeHash}`;
   }
 
   /** A file behind a one-time download link, by the SHA-256 (hex) of the link's token. */

@@ -43,6 +43,9 @@ function codeLiteral(char: string): string {
   return char === "`" ? `${zeroWidthSpace}\`${zeroWidthSpace}` : escapeReserved(char);
 }
 
+/** A Slack user id (`U…`, `W…` in Enterprise Grid); any other id in a mention token is someone of another platform. */
+const slackUserId = /^[UW][A-Z0-9]+$/;
+
 /** The core's code: fenced blocks and inline code, found in shielded markup (user backticks are stand-ins). */
 const codePattern = /```[\s\S]*?```|`[^`\n]+`/g;
 
@@ -59,7 +62,10 @@ export function slackMrkdwn(markup: string): string {
   let last = 0;
   for (const match of shielded.matchAll(mentionTokenPattern())) {
     escaped += escapeReserved(shielded.slice(last, match.index));
-    escaped += `<@${match[1]}${match[2]?.trim() ? `|${escapeReserved(match[2].trim())}` : ""}>`;
+    escaped += slackUserId.test(match[1])
+      ? `<@${match[1]}${match[2]?.trim() ? `|${escapeReserved(match[2].trim())}` : ""}>`
+      : // A person of another platform (a case with a Teams home too): Slack cannot mention them, so their name.
+        escapeReserved(`@${match[2]?.trim() || "someone not on Slack"}`);
     last = (match.index ?? 0) + match[0].length;
   }
   escaped += escapeReserved(shielded.slice(last));

@@ -6,6 +6,7 @@ import { mentionOf } from "../mention";
 import type { Outcome } from "../ports";
 import { voidSignOffs } from "../signoff";
 import { caseExport } from "./case-export";
+import { homeAt } from "../case-homes";
 import { caseThread } from "./case-presenter";
 import { helpMessage, planSummaryMessage } from "./case-view";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
@@ -95,7 +96,8 @@ export class CaseInfoHandler {
     const { events, verification } = await this.deps.audit.readVerified(value.id);
     const files = caseExport(value, events, this.context.today(), verification);
     await this.deps.audit.append({ caseId: value.id, actor, action: "case.exported" });
-    const thread = { ...location, threadId: caseThread(value).threadId };
+    // The export goes to the home it was asked in, in its case thread.
+    const thread = homeAt(value, location)?.thread ?? { ...location, threadId: caseThread(value).threadId };
     const privately = capabilities.privateUploads ? { to: actor } : undefined;
     await this.deps.chat.upload(
       thread,

@@ -12,6 +12,8 @@ export type CommandName =
   | "code"
   | "cancel"
   | "export"
+  | "link"
+  | "join"
   | "help";
 
 export interface ParsedCommand {
@@ -75,6 +77,17 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     usage: "export",
     description: "the case and its audit trail as JSON and Markdown files",
     shape: /^export$/i,
+  },
+  link: {
+    usage: "link",
+    description:
+      "a one-time code (15 minutes) that joins another conversation to this case, on Teams or Slack (partner)",
+    shape: /^link$/i,
+  },
+  join: {
+    usage: "join <code>",
+    description: "follow a case here too, with the code `link` gave in its thread",
+    shape: /^join\s+[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/i,
   },
   help: { usage: "help", description: "this list", shape: /^help$/i },
 };

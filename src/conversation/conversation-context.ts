@@ -16,6 +16,8 @@ export interface CommandRequest {
   location: ChatLocation;
   args: string;
   requestId: string;
+  /** Written in the person's 1:1 chat with the bot. */
+  direct?: boolean;
 }
 
 export type CommandHandler = (request: CommandRequest) => Promise<Outcome>;

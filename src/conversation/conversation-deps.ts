@@ -1,6 +1,7 @@
 import type { RootAccess } from "../aws/root-access";
 import type { OrganizationLookup } from "../ticket/account-check";
 import type { ChatLocation, Identity } from "../identity";
+import type { LinkCodeStore } from "../link-code";
 import type {
   AuditLog,
   CaseStore,
@@ -35,6 +36,8 @@ export interface ConversationDeps {
   credentials?: CredentialRequester;
   /** The run's live item counts ("IAM 7/11"); absent: the progress shows each account's step without counts. */
   stepCounts?: StepCountStore;
+  /** Link codes (`link`, `join <code>`): one case with homes in several conversations and platforms. */
+  linkCodes?: LinkCodeStore;
   /** The passwordless root handover: takes the code AWS mailed to a new root e-mail (`code <account> <code>`). */
   rootAccess?: Pick<RootAccess, "acceptPrimaryEmailCode">;
   /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may act from the partner's own workspace. */

@@ -22,7 +22,8 @@ import { partyLabel, type Party } from "../party";
 import { fieldByKey } from "../ticket/fields";
 import { renderTicketTemplate } from "../ticket/template";
 import type { StepCount } from "../step-count";
-import { CasePresenter, caseThread } from "./case-presenter";
+import { homesOf } from "../case-homes";
+import { CasePresenter } from "./case-presenter";
 import {
   planSummaryMessage,
   progressMessage,
@@ -61,8 +62,12 @@ export class HandoffWorkflow implements HandoffEvents {
   private closed = false;
 
   constructor(private readonly deps: ConversationDeps) {
-    this.presenter = new CasePresenter(deps.chat, deps.partners, deps.partnerName ?? "the partner", (error, what) =>
-      this.reportError(error, what),
+    this.presenter = new CasePresenter(
+      deps.chat,
+      deps.partners,
+      deps.partnerName ?? "the partner",
+      deps.cases,
+      (error, what) => this.reportError(error, what),
     );
   }
 
@@ -98,8 +103,9 @@ export class HandoffWorkflow implements HandoffEvents {
   }
 
   private async postSignOff(value: Case): Promise<Case> {
-    const ref = await this.presenter.updateOrPost(value, undefined, await this.presenter.signOffCard(value));
-    const stored = await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
+    const stored = await this.presenter.keep(value, "signOffMessage", await this.presenter.signOffCard(value), {
+      repost: true,
+    });
     await this.presenter.refresh(stored);
     await this.askApprovers(stored, "customer", stored.members.customer);
     await this.askApprovers(stored, "aws", stored.members.aws);
@@ -177,8 +183,7 @@ export class HandoffWorkflow implements HandoffEvents {
 
   /** A new sign-off was recorded; when it was the third, the case is approved and scheduled. */
   async signOffRecorded(value: Case): Promise<void> {
-    const ref = await this.presenter.updateOrPost(value, value.signOffMessage, await this.presenter.signOffCard(value));
-    if (ref !== value.signOffMessage) await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
+    await this.presenter.keep(value, "signOffMessage", await this.presenter.signOffCard(value));
     if (value.status === "approved") await this.approved(value);
     else await this.presenter.refresh(value);
   }
@@ -352,10 +357,10 @@ export class HandoffWorkflow implements HandoffEvents {
     return updated;
   }
 
+  /** The progress message in every home that does not show it yet (a home may join after the run started). */
   private async ensureProgressMessage(value: Case): Promise<Case> {
-    if (value.progressMessage) return value;
-    const ref = await this.deps.chat.post(caseThread(value), progressMessage(value, this.deps.clock.now()));
-    return this.deps.cases.update(value.id, (c) => (c.progressMessage ? c : { ...c, progressMessage: ref }));
+    if (homesOf(value).every((home) => home.refs.progressMessage)) return value;
+    return this.presenter.keep(value, "progressMessage", progressMessage(value, this.deps.clock.now()));
   }
 
   /** Runs a failed account's remaining steps again, or a left-out account (its readiness is checked again). */
@@ -624,10 +629,10 @@ export class HandoffWorkflow implements HandoffEvents {
    */
   async renderProgress(value: Case): Promise<void> {
     this.lastProgressAt.set(value.id, Date.now());
-    if (!value.progressMessage) return;
+    if (!homesOf(value).some((home) => home.refs.progressMessage)) return;
     try {
       const counts = (await this.deps.stepCounts?.read(value.id)) ?? {};
-      await this.deps.chat.update(value.progressMessage, progressMessage(value, this.deps.clock.now(), counts));
+      await this.presenter.update(value, "progressMessage", progressMessage(value, this.deps.clock.now(), counts));
     } catch (error) {
       this.reportError(error, `update the progress of ${value.id}`);
     }

@@ -1,4 +1,5 @@
 import { OffboardError, OffboardFailure, StaleApprovalError } from "../errors";
+import { isCaseThread } from "../case-homes";
 import type { ChatLocation } from "../identity";
 import type { ActionInbound, Conversation, Inbound, MessageInbound, Outcome } from "../ports";
 import { currentField } from "../ticket/flow";
@@ -10,6 +11,7 @@ import { ConversationContext, type CommandHandler, type CommandRequest } from ".
 import type { ConversationDeps } from "./conversation-deps";
 import { CredentialsHandler } from "./credentials-handler";
 import { HandoffWorkflow } from "./handoff-workflow";
+import { LinkHandler } from "./link-handler";
 import { readMessage, type ReadingPlace } from "./message-reading";
 import { RootCodeHandler } from "./root-code-handler";
 import { RunHandler } from "./run-handler";
@@ -49,6 +51,7 @@ export class OffboardConversation implements Conversation {
     this.info = new CaseInfoHandler(this.context);
     const credentials = new CredentialsHandler(this.context);
     const rootCode = new RootCodeHandler(this.context);
+    const links = new LinkHandler(this.context);
 
     this.commands = {
       start: (r) => this.ticket.start(r),
@@ -63,6 +66,8 @@ export class OffboardConversation implements Conversation {
       code: (r) => rootCode.codeCommand(r),
       cancel: (r) => this.runs.cancelCommand(r),
       export: (r) => this.info.export(r),
+      link: (r) => links.link(r),
+      join: (r) => links.join(r),
       help: (r) => this.info.help(r),
     };
     this.buttons = {
@@ -85,6 +90,7 @@ export class OffboardConversation implements Conversation {
           p.choice,
           input.actor,
           input.requestId,
+          input.location,
         ),
     };
   }
@@ -133,7 +139,7 @@ export class OffboardConversation implements Conversation {
   private async placeOf(where: ChatLocation): Promise<ReadingPlace> {
     if (!where.threadId) return { caseThread: false, questionOpen: false };
     const value = await this.context.caseAt(where);
-    const caseThread = Boolean(value?.caseMessage && value.caseMessage.messageId === where.threadId);
+    const caseThread = Boolean(value && isCaseThread(value, where));
     const questionOpen = caseThread && value!.status === "collecting" && currentField(value!.ticket) !== undefined;
     return { caseThread, questionOpen };
   }
@@ -144,6 +150,7 @@ export class OffboardConversation implements Conversation {
       location: input.location,
       args: "",
       requestId: input.requestId,
+      direct: input.direct,
     };
     switch (reading.kind) {
       case "command":

@@ -8,7 +8,7 @@ import { partyLabel, type Party } from "../party";
 import type { Outcome } from "../ports";
 import { isFullyApproved, recordSignOff } from "../signoff";
 import { parseMentions } from "../ticket/parsers";
-import { caseThread } from "./case-presenter";
+import { homeAt } from "../case-homes";
 import { mentionOf } from "../mention";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
@@ -24,8 +24,12 @@ export class SignOffHandler {
   async showSignOff({ actor, location }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
     await this.context.authorize("show_signoff", value, actor, location);
-    const ref = await this.deps.chat.post(caseThread(value), await this.context.presenter.signOffCard(value));
-    await this.deps.cases.update(value.id, (c) => ({ ...c, signOffMessage: ref }));
+    // Posted again in the home where it was asked for; the other homes keep theirs.
+    const home = homeAt(value, location)?.index ?? 0;
+    await this.context.presenter.keep(value, "signOffMessage", await this.context.presenter.signOffCard(value), {
+      repost: true,
+      home,
+    });
     return {};
   }
 
@@ -97,8 +101,8 @@ export class SignOffHandler {
     });
     await this.context.presenter.say(updated, message(`${people.map(mentionOf).join(", ")} will approve for AWS.`));
     await this.context.presenter.refresh(updated);
-    if (updated.signOffMessage && updated.status === "awaiting_signoff")
-      await this.deps.chat.update(updated.signOffMessage, await this.context.presenter.signOffCard(updated));
+    if (updated.status === "awaiting_signoff")
+      await this.context.presenter.update(updated, "signOffMessage", await this.context.presenter.signOffCard(updated));
     const added = people.filter((p) => !value.members.aws.some((m) => sameIdentity(m, p)));
     await this.context.workflow.askApprovers(updated, "aws", added);
     return {};

@@ -3,12 +3,12 @@ import { assertTransition, finishedStatuses } from "../case-status";
 import { NotPermittedError, StaleApprovalError } from "../errors";
 import { mentionOf, readMentionTokens } from "../mention";
 import { literal } from "../message";
-import { sameIdentity, type ChatLocation, type Identity } from "../identity";
-import type { FormModel } from "../message";
+import { sameIdentity, type ChatLocation, type Identity, type Platform } from "../identity";
+import type { FormModel, Message } from "../message";
 import type { FormInbound, Outcome } from "../ports";
 import { voidSignOffs } from "../signoff";
 import { AccountCheck } from "../ticket/account-check";
-import { parseAccountIds } from "../ticket/parsers";
+import { parseAccountIds, typedIdentities } from "../ticket/parsers";
 import { fieldByKey, ticketFields } from "../ticket/fields";
 import {
   applyForm,
@@ -20,6 +20,7 @@ import {
   type FlowInput,
   type FlowOutcome,
 } from "../ticket/flow";
+import { homeAt } from "../case-homes";
 import { caseThread } from "./case-presenter";
 import { answerEcho, noticeMessage, questionMessage, type QuestionPlace } from "./case-view";
 import type { CaseChannelHandler } from "./case-channel-handler";
@@ -103,19 +104,20 @@ export class TicketHandler {
     const act = flowInput.kind === "edit" ? "edit" : flowInput.kind === "cancel" ? "cancel" : "answer";
     await this.context.authorize(act, value, actor, where);
     const field = currentField(value.ticket);
-    if (flowInput.kind === "answer" && field) await this.refuseWrongPeople(value, field.key, flowInput.text);
+    if (flowInput.kind === "answer" && field)
+      await this.refuseWrongPeople(value, field.key, flowInput.text, actor.platform);
     // A retry of an answer already recorded is not looked up again (apply resumes it).
     if (flowInput.kind === "answer" && field?.key === "accountIds" && value.ticket.lastRequestId !== requestId) {
       const refused = await this.accountsRefused(value, flowInput.text);
       if (refused) {
-        await this.deps.chat.post(
-          caseThread(value),
+        await this.context.presenter.say(
+          value,
           questionMessage(field, `That answer was not accepted: ${refused}`, placeOf(value)),
         );
         return {};
       }
     }
-    return this.apply(value, actor, flowInput, requestId);
+    return this.apply(value, actor, flowInput, requestId, where);
   }
 
   /**
@@ -143,8 +145,16 @@ export class TicketHandler {
    * A press of an answer button on a question: the same as typing the option, while that question is the open
    * one; a button of a question already answered is stale.
    */
-  async choose(value: Case, field: string, choice: string, actor: Identity, requestId: string): Promise<Outcome> {
-    const where = caseThread(value);
+  async choose(
+    value: Case,
+    field: string,
+    choice: string,
+    actor: Identity,
+    requestId: string,
+    pressedIn: ChatLocation,
+  ): Promise<Outcome> {
+    // Pressed in any home, it answers as if typed there; pressed elsewhere (a copy in a direct message), in the first.
+    const where = homeAt(value, pressedIn) ? pressedIn : caseThread(value);
     await this.context.authorize("answer", value, actor, where);
     if (currentField(value.ticket)?.key !== field)
       throw new StaleApprovalError("that question was answered already; answer the latest question in the thread");
@@ -154,7 +164,7 @@ export class TicketHandler {
   async edit({ actor, location, args, requestId }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
     await this.context.authorize("edit", value, actor, location);
-    return this.apply(value, actor, { kind: "edit", field: args }, requestId);
+    return this.apply(value, actor, { kind: "edit", field: args }, requestId, location);
   }
 
   async openForm(value: Case, actor: Identity, where: ChatLocation): Promise<Outcome> {
@@ -167,7 +177,7 @@ export class TicketHandler {
     await this.context.authorize("form", value, input.actor);
     for (const [key, text] of Object.entries(input.values)) {
       try {
-        await this.refuseWrongPeople(value, key, text);
+        await this.refuseWrongPeople(value, key, text, input.actor.platform);
       } catch (error) {
         if (error instanceof NotPermittedError) return { formErrors: { [key]: error.message } };
         throw error;
@@ -204,11 +214,15 @@ export class TicketHandler {
    * Three organizations, three different people: the customer approvers and the credential recipients are never
    * partner members, and a customer approver is never the AWS approver.
    */
-  private async refuseWrongPeople(value: Case, fieldKey: string, text: string): Promise<void> {
+  private async refuseWrongPeople(value: Case, fieldKey: string, text: string, platform: Platform): Promise<void> {
     if (fieldKey !== "customerApprovers" && fieldKey !== "credentialRecipients") return;
     const label = fieldKey === "customerApprovers" ? "a customer approver" : "a root-credential recipient";
-    for (const token of readMentionTokens(text)) {
-      const person: Identity = { platform: value.locations[0].platform, userId: token.userId, name: token.name };
+    // A mention names a person of the platform it was written on; a typed `teams:<id>@<tenant>` one of its own.
+    const named: Identity[] = [
+      ...readMentionTokens(text).map((token) => ({ platform, userId: token.userId, name: token.name })),
+      ...typedIdentities(text),
+    ];
+    for (const person of named) {
       if (await this.context.isPartner(person))
         throw new NotPermittedError(`${mentionOf(person)} is a partner member and cannot be ${label}`);
       if (fieldKey === "customerApprovers" && value.members.aws.some((m) => sameIdentity(m, person)))
@@ -216,8 +230,15 @@ export class TicketHandler {
     }
   }
 
-  private async apply(value: Case, actor: Identity, flowInput: FlowInput, requestId: string): Promise<Outcome> {
-    const where = caseThread(value);
+  /** `where`: where the person acted (a private notice finds them there). Questions go to every home. */
+  private async apply(
+    value: Case,
+    actor: Identity,
+    flowInput: FlowInput,
+    requestId: string,
+    where: ChatLocation,
+  ): Promise<Outcome> {
+    const say = (body: Message) => this.context.presenter.say(updated, body);
     const starterIsCustomer = !(await this.context.isPartner(value.createdBy));
     const today = this.context.today();
     let outcome: FlowOutcome | undefined;
@@ -259,10 +280,7 @@ export class TicketHandler {
     }
     switch (result.kind) {
       case "refused":
-        await this.deps.chat.post(
-          where,
-          questionMessage(result.field, `That answer was not accepted: ${result.reason}`, placeOf(updated)),
-        );
+        await say(questionMessage(result.field, `That answer was not accepted: ${result.reason}`, placeOf(updated)));
         return {};
       case "invalid":
         await this.context.tell(where, actor, result.reason);
@@ -270,7 +288,7 @@ export class TicketHandler {
       case "cancelled":
         return this.lifecycle.cancelCase(value, actor, where);
       case "moved":
-        await this.deps.chat.post(where, questionMessage(result.next, undefined, placeOf(updated)));
+        await say(questionMessage(result.next, undefined, placeOf(updated)));
         return {};
       case "accepted":
       case "skipped": {
@@ -288,9 +306,9 @@ export class TicketHandler {
         const echo = result.kind === "accepted" && answered !== undefined ? answerEcho(result.field, answered) : "";
         const note = [echo, warning].filter(Boolean).join("\n") || undefined;
         if (result.next) {
-          await this.deps.chat.post(where, questionMessage(result.next, note, placeOf(updated)));
+          await say(questionMessage(result.next, note, placeOf(updated)));
         } else {
-          if (note) await this.deps.chat.post(where, noticeMessage(note));
+          if (note) await say(noticeMessage(note));
           await this.context.workflow.ticketCompleted(value.id, actor);
         }
         if (["customerName", "accountIds", "customerApprovers", "targetDate"].includes(result.field.key))
@@ -306,7 +324,7 @@ export class TicketHandler {
    */
   private async resumeAfterReplay(value: Case): Promise<Outcome> {
     const field = currentField(value.ticket);
-    if (field) await this.deps.chat.post(caseThread(value), questionMessage(field, undefined, placeOf(value)));
+    if (field) await this.context.presenter.say(value, questionMessage(field, undefined, placeOf(value)));
     else if (value.status === "collecting") await this.context.workflow.ticketCompleted(value.id, "system");
     return {};
   }

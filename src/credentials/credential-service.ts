@@ -1,4 +1,5 @@
 import type { Case, CredentialRecord } from "../case";
+import { homesOf } from "../case-homes";
 import { NotFoundError } from "../errors";
 import type { ChatLocation, Identity } from "../identity";
 import type { Message } from "../message";
@@ -553,11 +554,17 @@ export class CredentialService {
     });
   }
 
-  /** The case's thread: the first location, in the thread of the case message. */
+  /** The case's thread in every home of the case (src/case-homes.ts). */
   private async tellChannel(current: Case, body: Message): Promise<void> {
-    const home = current.locations[0];
-    if (!home) return;
-    await this.deps.chat.post({ ...home, threadId: current.caseMessage?.messageId ?? home.threadId }, body);
+    if (!current.locations[0]) return;
+    for (const home of homesOf(current)) {
+      // The first home fails loudly, as ever; a further home that cannot be reached does not silence the others.
+      if (home.index === 0) await this.deps.chat.post(home.thread, body);
+      else
+        await this.afterwards(`tell the ${home.thread.platform} home`, () =>
+          this.deps.chat.post(home.thread, body).then(() => undefined),
+        );
+    }
   }
 
   /** Work after the point of no return (the link is consumed): it must not keep the ciphertext from the recipient. */

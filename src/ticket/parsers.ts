@@ -310,12 +310,32 @@ const mailtoPattern = /<mailto:([^|>\s]+)(?:\|[^>]*)?>/gi;
 const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 /** Group mentions (`<!here>`, `<!channel>`, `<!subteam^S1|@team>`) name no one in particular. */
 const groupMentionPattern = /<!(?:here|channel|everyone|subteam\^[^>]*)>/i;
+/**
+ * A person of another platform, typed by their ids as the audit trail writes them: `teams:<Entra object id>@<tenant
+ * id>` or `slack:<user id>@<team id>`. For a case with homes on both platforms (src/case-homes.ts): the partner in
+ * Slack names the customer's Teams approver this way, and the other way round.
+ */
+const typedIdentityPattern = new RegExp(
+  String.raw`\b(slack|teams):([A-Za-z0-9][A-Za-z0-9-]{1,63})@([A-Za-z0-9][A-Za-z0-9.-]{0,63}[A-Za-z0-9])\b`,
+  "gi",
+);
+
+/** The people typed by their platform ids in `text` (see typedIdentityPattern). */
+export function typedIdentities(text: string): Identity[] {
+  return [...text.matchAll(typedIdentityPattern)].map((m) => ({
+    platform: m[1].toLowerCase() as Platform,
+    userId: m[2],
+    teamId: m[3],
+  }));
+}
+
 /** Words that join names in a list and can be ignored around mentions. */
 const fillerPattern = /^(?:and|&|\+|or|plus|also)$/i;
 
 /**
- * People, by mention (`<@U123ABC>` / `<@U123ABC|Jane Doe>`, which adapters produce for every platform)
- * and, with `allowEmails`, by e-mail address (for approvers not yet in the channel: they become
+ * People, by mention (`<@U123ABC>` / `<@U123ABC|Jane Doe>`, which adapters produce for every platform),
+ * by their ids on another platform (`teams:<object id>@<tenant>`, `slack:<user>@<team>`), and, with
+ * `allowEmails`, by e-mail address (for approvers not yet in the channel: they become
  * `{ userId: "email:<address>", email }` and are bound to their platform id when they join).
  * De-duplicated, in the order given. Other words are ignored with a warning.
  */
@@ -337,6 +357,12 @@ export function parseMentions(
   let rest = replaceMentionTokens(text, ({ userId, name }) => {
     const display = name?.replace(/^@/, "");
     add(display ? { platform, userId, name: display } : { platform, userId });
+    return " ";
+  });
+
+  // Before e-mail addresses: `teams:<object id>@<tenant>` must not read as one.
+  rest = rest.replace(typedIdentityPattern, (_whole, kind: string, userId: string, teamId: string) => {
+    add({ platform: kind.toLowerCase() as Platform, userId, teamId });
     return " ";
   });
 
