@@ -232,6 +232,23 @@ describe("parseChoice", () => {
 });
 
 describe("parseMentions", () => {
+  it("takes a person of another platform typed by their ids (after the mentions), not as an e-mail address", () => {
+    const guid = "4f7c2a10-1b2c-4d5e-8f90-0123456789ab";
+    const tenant = "9a8b7c6d-0000-4111-8222-333344445555";
+    expect(
+      valueOf(
+        parseMentions(`teams:${guid}@${tenant} and <@U1|Jane> and jo@acme.example`, "slack", { allowEmails: true }),
+      ),
+    ).toEqual([
+      { platform: "slack", userId: "U1", name: "Jane" },
+      { platform: "teams", userId: guid, teamId: tenant },
+      { platform: "slack", userId: "email:jo@acme.example", email: "jo@acme.example" },
+    ]);
+    expect(valueOf(parseMentions("slack:U0ALEX@T0AWS", "teams"))).toEqual([
+      { platform: "slack", userId: "U0ALEX", teamId: "T0AWS" },
+    ]);
+  });
+
   it("reads mention tokens with and without a display name", () => {
     expect(valueOf(parseMentions("<@U123ABC|Jane Doe> and <@U456DEF>", "slack"))).toEqual([
       { platform: "slack", userId: "U123ABC", name: "Jane Doe" },

@@ -2,6 +2,7 @@ import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { testAuditKeys } from "../support/audit-keys";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
+import { RedisLinkCodeStore } from "../../adapters/redis/link-code-store";
 import { decide, statesOf, type Act, type Role } from "../../src/authority";
 import type { Case } from "../../src/case";
 import type { CaseStatus } from "../../src/case-status";
@@ -9,6 +10,7 @@ import { buttonOf, type ButtonAction } from "../../src/conversation/buttons";
 import { ListedPartners } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { ChatLocation, Identity } from "../../src/identity";
+import { linkCodeHash, newLinkCode } from "../../src/link-code";
 import type { Inbound } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { RecordingChat } from "../support/recording-chat";
@@ -43,6 +45,7 @@ const rolesByHand: Record<Persona, Role[]> = {
 const chat = new RecordingChat();
 const cases = new RedisCaseStore(redis, prefix);
 const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
+const linkCodes = new RedisLinkCodeStore(redis, prefix);
 const conversation = new OffboardConversation({
   cases,
   audit,
@@ -50,6 +53,7 @@ const conversation = new OffboardConversation({
   idempotency: new RedisIdempotencyStore(redis, prefix),
   partners: new ListedPartners(["pat"], "web"),
   clock: { now: () => new Date() },
+  linkCodes,
 });
 let seq = 0;
 const rid = () => `authority-${++seq}`;
@@ -119,8 +123,25 @@ const press = (value: Case, action: ButtonAction) => {
   };
 };
 
+/** `join <code>` with a fresh code of the case, in a conversation of its own (the code is the proof, not the place). */
+async function joinWithFreshCode(value: Case): Promise<Omit<Inbound, "actor">> {
+  const code = newLinkCode();
+  const now = new Date();
+  await linkCodes.save(
+    linkCodeHash(code),
+    {
+      caseId: value.id,
+      issuedBy: people.partner,
+      issuedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 900_000).toISOString(),
+    },
+    3600,
+  );
+  return words(`join ${code}`, { platform: "web", channelId: `C-join-${++seq}`, teamId: "T-CUSTOMER" });
+}
+
 /** How each act is done, as a person would do it. */
-const attempts: Partial<Record<Act, (value: Case) => Omit<Inbound, "actor">>> = {
+const attempts: Partial<Record<Act, (value: Case) => Omit<Inbound, "actor"> | Promise<Omit<Inbound, "actor">>>> = {
   answer: (v) => words("Acme Corporation", thread(v), false),
   edit: (v) => words("edit goal", thread(v)),
   cancel: (v) => words("cancel", thread(v)),
@@ -134,6 +155,8 @@ const attempts: Partial<Record<Act, (value: Case) => Omit<Inbound, "actor">>> = 
   plan: (v) => words("plan", thread(v)),
   plan_refresh: (v) => words("plan refresh", thread(v)),
   export: (v) => words("export", thread(v)),
+  link: (v) => words("link", thread(v)),
+  join: joinWithFreshCode,
   form: (v) => press(v, { id: "ticket.form", caseId: v.id }),
   channel_create: (v) => press(v, { id: "channel.create", caseId: v.id }),
   approve_customer: (v) =>
@@ -154,7 +177,7 @@ describe.each(Object.keys(attempts) as Act[])("the authority table for %s", (act
       if (act === "answer" && status !== "collecting") continue;
       const value = await caseIn(status);
       const actor = people[persona];
-      await conversation.handle({ ...attempts[act]!(value), actor } as Inbound);
+      await conversation.handle({ ...(await attempts[act]!(value)), actor } as Inbound);
       const denied = (await audit.read(value.id)).filter(
         (e) => e.action === `${auditName(act)}.denied` && e.actor === `web:${actor.userId}@${actor.teamId}`,
       );
