@@ -1,5 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
-import type Redis from "ioredis";
+import type { RedisClient } from "../adapters/redis/connection";
 import { observedProcessor, type JobObserver } from "./job-observation";
 import type { CredentialExpiry, CredentialExpiryScheduler } from "../src/credentials/credential-expiry";
 
@@ -8,7 +8,7 @@ export const credentialExpiryQueueName = "offboard-credential-expiry";
 
 export interface CredentialExpiryQueueOptions {
   /** A BullMQ connection (`createBullConnection`): `maxRetriesPerRequest: null`. */
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix; default `bull`. Queue and worker must agree on it. */
   prefix?: string;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run audit:verify -- <case id>`: verifies the keyed hash chain of one case's audit trail in Redis
- * and says where it breaks. Reads REDIS_URL, OFFBOARD_KEY_PREFIX, OFFBOARD_AUDIT_KEY and
- * OFFBOARD_AUDIT_KEYS_PREVIOUS like the bot does. In the production image (no tsx):
+ * and says where it breaks. Reads REDIS_URL (or REDIS_CLUSTER_NODES), OFFBOARD_KEY_PREFIX, OFFBOARD_AUDIT_KEY
+ * and OFFBOARD_AUDIT_KEYS_PREVIOUS like the bot does. In the production image (no tsx):
  * `node dist/scripts/audit-verify.js <case id>`.
  *
  * Exit code: 0 the trail is intact, 1 it is broken (or there is none), 2 usage or configuration
@@ -9,13 +9,16 @@
  */
 import { createRedis } from "../adapters/redis/connection";
 import { RedisAuditLog } from "../adapters/redis/audit-log";
+import { RedisKeys } from "../adapters/redis/keys";
+import { parseRedisClusterNodes } from "../src/redis-cluster-nodes";
 import { auditKeyringFromEnv, developmentAuditKey } from "../src/audit/audit-key";
 
 export const usage = `Verifies the audit trail of one case: its keyed hash chain and its recorded head.
 
 Usage: npm run audit:verify -- <case id>        (e.g. OFB-2026-0042)
 
-Environment: REDIS_URL (default redis://127.0.0.1:6379), OFFBOARD_KEY_PREFIX (default offboard:),
+Environment: REDIS_URL (default redis://127.0.0.1:6379) or REDIS_CLUSTER_NODES (a Redis Cluster's
+host:port list), OFFBOARD_KEY_PREFIX (default offboard:),
 OFFBOARD_AUDIT_KEY (the bot's key; required when NODE_ENV=production), OFFBOARD_AUDIT_KEYS_PREVIOUS
 (older keys, comma-separated, for events written before a rotation).
 
@@ -48,13 +51,22 @@ export async function verifyAuditCommand(
     for (const problem of problems) output.err(problem);
     return 2;
   }
+  const cluster = env.REDIS_CLUSTER_NODES ? parseRedisClusterNodes(env.REDIS_CLUSTER_NODES) : undefined;
+  if (cluster && "problems" in cluster) {
+    for (const problem of cluster.problems) output.err(`REDIS_CLUSTER_NODES: ${problem}`);
+    return 2;
+  }
   const redisUrl = env.REDIS_URL || "redis://127.0.0.1:6379";
+  const where = cluster
+    ? `the Redis Cluster at ${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",")}`
+    : withoutPassword(redisUrl);
   const prefix = env.OFFBOARD_KEY_PREFIX ?? "offboard:";
-  const redis = createRedis(redisUrl, {
+  const redis = createRedis(cluster ?? redisUrl, {
     name: "offboard-audit-verify",
     onError: () => undefined,
     // One attempt, no reconnecting: a command line answers at once when Redis is away.
     overrides: { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false },
+    clusterOverrides: { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null },
   });
   try {
     await redis.connect();
@@ -64,7 +76,7 @@ export async function verifyAuditCommand(
       output.err("note: OFFBOARD_AUDIT_KEY is not set: verifying with the published development key");
     if (events.length === 0 && head === "") {
       output.out(
-        `${caseId}: no audit events under ${prefix}audit:${caseId} (an unknown case, or the whole trail deleted)`,
+        `${caseId}: no audit events under ${new RedisKeys(prefix).caseAudit(caseId)} (an unknown case, or the whole trail deleted)`,
       );
       return 1;
     }
@@ -89,7 +101,7 @@ export async function verifyAuditCommand(
     return 1;
   } catch (error) {
     output.err(
-      `could not read the audit trail from ${withoutPassword(redisUrl)}: ${error instanceof Error ? error.message : String(error)}`,
+      `could not read the audit trail from ${where}: ${error instanceof Error ? error.message : String(error)}`,
     );
     return 2;
   } finally {

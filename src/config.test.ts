@@ -40,6 +40,29 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(/OFFBOARD_LINK_TTL: .*at most 7 days/);
   });
 
+  it("reads a Redis Cluster from REDIS_CLUSTER_NODES, refuses a bad node and REDIS_URL beside it", () => {
+    expect(loadConfig({}).redisCluster).toBeUndefined();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: "127.0.0.1:7000,127.0.0.1:7001" }).redisCluster).toEqual({
+      nodes: [
+        { host: "127.0.0.1", port: 7000 },
+        { host: "127.0.0.1", port: 7001 },
+      ],
+      tls: false,
+    });
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "127.0.0.1:7000,localhost" })).toEqual([
+      'REDIS_CLUSTER_NODES: "localhost" is not host:port (e.g. 10.0.0.1:6379) or a redis:// or rediss:// URL',
+    ]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "127.0.0.1:7000", REDIS_URL: "redis://127.0.0.1:6379" })).toEqual([
+      "REDIS_CLUSTER_NODES: set either REDIS_URL (one Redis server) or REDIS_CLUSTER_NODES (a Redis Cluster), not both",
+    ]);
+  });
+
+  it("refuses a key prefix with braces, which would take the keys' hash tags' place", () => {
+    expect(problemsOf({ OFFBOARD_KEY_PREFIX: "{offboard}:" })).toEqual([
+      "OFFBOARD_KEY_PREFIX: may not contain { or }: the keys' hash tags (for Redis Cluster) follow the prefix",
+    ]);
+  });
+
   it("refuses to start with no chat platform and says what to set", () => {
     const problems = problemsOf({}, { requirePlatform: true });
     expect(problems.join("\n")).toMatch(/SLACK_BOT_TOKEN.*MicrosoftAppId/);

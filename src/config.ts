@@ -3,6 +3,7 @@ import { z } from "zod";
 import { auditKeyringFromEnv, type AuditKeyring } from "./audit/audit-key";
 import { ConfigError } from "./errors";
 import { parseDurationSeconds } from "./duration";
+import { parseRedisClusterNodes, type RedisClusterConfig } from "./redis-cluster-nodes";
 
 /**
  * Configuration, read once at start from the environment and validated. A missing or bad variable
@@ -29,9 +30,13 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .default("redis://127.0.0.1:6379"),
+  REDIS_CLUSTER_NODES: z.string().optional(),
   PUBLIC_BASE_URL: url("the address people's browsers reach the bot at, e.g. https://offboard.example.com").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  OFFBOARD_KEY_PREFIX: z.string().default("offboard:"),
+  OFFBOARD_KEY_PREFIX: z
+    .string()
+    .regex(/^[^{}]*$/, "may not contain { or }: the keys' hash tags (for Redis Cluster) follow the prefix")
+    .default("offboard:"),
 
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -88,7 +93,10 @@ type Parsed = z.output<typeof schema>;
 export interface Config {
   env: string;
   port: number;
+  /** `REDIS_URL`: the one Redis server (when no cluster is configured). */
   redisUrl: string;
+  /** `REDIS_CLUSTER_NODES`: a Redis Cluster instead; every client (stores, limiter, BullMQ) uses it. */
+  redisCluster?: RedisClusterConfig;
   publicBaseUrl: string;
   logLevel: Parsed["LOG_LEVEL"];
   keyPrefix: string;
@@ -213,6 +221,17 @@ export function loadConfig(
   for (const id of v.OFFBOARD_PARTNER_ACCOUNT_IDS.map((x) => x.replace(/-/g, "")))
     if (!/^\d{12}$/.test(id)) problems.push(`OFFBOARD_PARTNER_ACCOUNT_IDS: "${id}" is not a 12-digit AWS account id`);
 
+  let redisCluster: RedisClusterConfig | undefined;
+  if (v.REDIS_CLUSTER_NODES !== undefined) {
+    const parsed = parseRedisClusterNodes(v.REDIS_CLUSTER_NODES);
+    if ("problems" in parsed) problems.push(...parsed.problems.map((p) => `REDIS_CLUSTER_NODES: ${p}`));
+    else redisCluster = parsed;
+    if (cleaned.REDIS_URL !== undefined)
+      problems.push(
+        "REDIS_CLUSTER_NODES: set either REDIS_URL (one Redis server) or REDIS_CLUSTER_NODES (a Redis Cluster), not both",
+      );
+  }
+
   if (options.requirePlatform && !slack && !teams && !demoChannel) {
     problems.push(
       "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET) for Slack, MicrosoftAppId (with MicrosoftAppPassword) for Teams, or run `npm run demo`",
@@ -230,6 +249,7 @@ export function loadConfig(
     env: v.NODE_ENV,
     port: v.PORT,
     redisUrl: v.REDIS_URL,
+    ...(redisCluster ? { redisCluster } : {}),
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ""),
     logLevel: v.LOG_LEVEL,
     keyPrefix: v.OFFBOARD_KEY_PREFIX,

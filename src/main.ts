@@ -7,9 +7,8 @@
  *   npm start -- --role worker   # BullMQ workers only (preflight, execute, reminders, credential expiry)
  */
 import type { Worker } from "bullmq";
-import type Redis from "ioredis";
 import { createLogger, type Logger } from "../adapters/log/logger";
-import { createBullConnection, createRedis } from "../adapters/redis/connection";
+import { createBullConnection, createRedis, type RedisClient } from "../adapters/redis/connection";
 import { RedisAuditLog } from "../adapters/redis/audit-log";
 import { RedisCaseStore } from "../adapters/redis/case-store";
 import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-store";
@@ -85,14 +84,16 @@ export interface RunningOffboard {
 export async function startOffboard(config: Config, options: StartOptions = {}): Promise<RunningOffboard> {
   const role = options.role ?? "all";
   const logger = options.logger ?? createLogger(config.logLevel);
-  const redis = createRedis(config.redisUrl, {
+  // One server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES): every client below is built from it.
+  const redisTarget = config.redisCluster ?? config.redisUrl;
+  const redis = createRedis(redisTarget, {
     name: "offboard",
     onError: (error) => logger.warn({ err: error }, "Redis connection problem"),
   });
   await checkRedisVersion(redis);
   const prefix = config.keyPrefix;
   const bullPrefix = new RedisKeys(prefix).bull();
-  const bullConnection = createBullConnection(config.redisUrl, { name: "offboard-bull" });
+  const bullConnection = createBullConnection(redisTarget, { name: "offboard-bull" });
   const closers: (() => Promise<unknown>)[] = [];
 
   // Every line logged while a request or job is handled carries the case it touched first.
@@ -293,7 +294,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
   return { port: http.port, conversation, workers, chat, close: () => (closing ??= close()) };
 }
 
-async function quit(redis: Redis): Promise<void> {
+async function quit(redis: RedisClient): Promise<void> {
   await redis.quit().catch(() => redis.disconnect());
 }
 

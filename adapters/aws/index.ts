@@ -1,5 +1,5 @@
 /** The AWS adapter: the AwsOperations port on the SDK v3 clients, paced by a rate limit shared in Redis. */
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Config } from "../../src/config";
 import type { AwsCallObserver } from "./aws-call-observation";
 import { AwsClients } from "./aws-clients";
@@ -35,7 +35,7 @@ export interface AwsObservers {
  */
 export function createAwsOperations(
   config: Pick<Config, "aws" | "keyPrefix">,
-  redis: Redis,
+  redis: RedisClient,
   observers: AwsObservers = {},
 ): { aws: SdkAwsOperations; rootAccess: SdkRootAccess; clients: AwsClients; close(): void } {
   const gate = new RequestRateLimit(redis, new RedisKeys(config.keyPrefix).awsRate(), {

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { LuaScript } from "../redis/lua-script";
 
 /**
@@ -46,7 +46,7 @@ export class RequestRateLimit {
   private readonly onWait?: (seconds: number) => void;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** One key shared by every process that must share the limit, e.g. `offboard:aws-rate`. */
     private readonly key: string,
     options: RequestRateLimitOptions,

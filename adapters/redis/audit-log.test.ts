@@ -7,6 +7,7 @@ import { testAuditKeys } from "../../test/support/audit-keys";
 import { testRedis, testRedisUrl } from "../../test/support/redis";
 import { RedisAuditLog, verifyCaseAudit } from "./audit-log";
 import { createRedis } from "./connection";
+import { RedisKeys } from "./keys";
 
 const customer: Identity = { platform: "slack", userId: "U0CUSTOMER", teamId: "T0CUSTOMER", name: "Casey" };
 
@@ -138,7 +139,12 @@ describe("RedisAuditLog", () => {
   it("catches an event whose action was rewritten in Redis", async () => {
     await caseWithEvents("OFB-2026-0005", 5);
     const before = await log.read("OFB-2026-0005");
-    await rewriteEntry(redis, `${prefix}audit:OFB-2026-0005`, 2, (fields) => (fields.action = "signoff.recorded"));
+    await rewriteEntry(
+      redis,
+      new RedisKeys(prefix).caseAudit("OFB-2026-0005"),
+      2,
+      (fields) => (fields.action = "signoff.recorded"),
+    );
     expect(await verifyCaseAudit(log, "OFB-2026-0005")).toMatchObject({
       ok: false,
       index: 2,
@@ -151,7 +157,7 @@ describe("RedisAuditLog", () => {
     await caseWithEvents("OFB-2026-0006", 5);
     await rewriteEntry(
       redis,
-      `${prefix}audit:OFB-2026-0006`,
+      new RedisKeys(prefix).caseAudit("OFB-2026-0006"),
       3,
       (fields) => (fields.payload = JSON.stringify({ step: 99 })),
     );
@@ -165,7 +171,7 @@ describe("RedisAuditLog", () => {
   it("catches a deleted event at the event that followed it", async () => {
     await caseWithEvents("OFB-2026-0007", 5);
     const before = await log.read("OFB-2026-0007");
-    expect(await redis.xdel(`${prefix}audit:OFB-2026-0007`, before[1].id)).toBe(1);
+    expect(await redis.xdel(new RedisKeys(prefix).caseAudit("OFB-2026-0007"), before[1].id)).toBe(1);
     expect(await verifyCaseAudit(log, "OFB-2026-0007")).toMatchObject({
       ok: false,
       index: 1,
@@ -177,7 +183,7 @@ describe("RedisAuditLog", () => {
   it("catches the newest event deleted, which the chain alone cannot see, against the recorded head", async () => {
     await caseWithEvents("OFB-2026-0008", 4);
     const before = await log.read("OFB-2026-0008");
-    await redis.xdel(`${prefix}audit:OFB-2026-0008`, before[3].id);
+    await redis.xdel(new RedisKeys(prefix).caseAudit("OFB-2026-0008"), before[3].id);
     expect(verifyChain(await log.read("OFB-2026-0008"), testAuditKeys)).toEqual({ ok: true, count: 3 });
     expect(await verifyCaseAudit(log, "OFB-2026-0008")).toMatchObject({
       ok: false,

@@ -1,4 +1,3 @@
-import type Redis from "ioredis";
 import {
   actorKey,
   hashEvent,
@@ -13,14 +12,15 @@ import { systemClock, type Clock } from "../../src/clock";
 import { VersionConflictError } from "../../src/errors";
 import type { Party } from "../../src/party";
 import type { AuditEvent, AuditInput, AuditLog } from "../../src/ports";
+import type { RedisClient } from "./connection";
 import { RedisKeys } from "./keys";
 import { LuaScript } from "./lua-script";
 
 /**
  * Appends one event if the case's chain head is still the one its hash was computed against.
- * KEYS: head, case stream, global stream. ARGV: expected head, new hash, then the entry's field/value
- * pairs. Returns {1, entry id} when appended, {0, current head} when another append came first.
- * Both streams and the head change together or not at all.
+ * KEYS: head, case stream (one hash slot: both carry the case id as their tag). ARGV: expected head,
+ * new hash, then the entry's field/value pairs. Returns {1, entry id} when appended, {0, current head}
+ * when another append came first. The stream and the head change together or not at all.
  */
 const appendScript = new LuaScript(
   `local head = redis.call('GET', KEYS[1]) or ''
@@ -28,10 +28,9 @@ if head ~= ARGV[1] then return {0, head} end
 local fields = {}
 for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
 local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
-redis.call('XADD', KEYS[3], '*', 'entryId', id, unpack(fields))
 redis.call('SET', KEYS[1], ARGV[2])
 return {1, id}`,
-  3,
+  2,
 );
 
 /** Attempts of one append against appends from other processes before giving up. */
@@ -42,8 +41,12 @@ const readPageSize = 500;
 type StreamEntry = [id: string, fields: string[]];
 
 /**
- * The audit trail on Redis Streams: append-only and hash-chained per case (`<prefix>audit:<caseId>`),
- * with every event also added to one global stream (`<prefix>audit`) for reading across cases.
+ * The audit trail on Redis Streams: append-only and hash-chained per case (`<prefix>audit:{<caseId>}`).
+ * Reading across cases (`readGlobal`) merges the newest events of the most recently active cases, found
+ * in a sorted set (`<prefix>audit-cases`: case id → time of its latest event). There is no second,
+ * global copy of the events: on a Redis Cluster one script could not write it together with the case's
+ * chain (another hash slot), and a copy written afterwards could be lost with the process. The index
+ * is written before the event, so a case with events is always in it.
  *
  * Appends to one case are serialized so the chain never forks: within a process they queue behind
  * each other; across processes a Lua script appends only if the case's head hash is still the one the
@@ -61,7 +64,7 @@ export class RedisAuditLog implements AuditLog {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     /** The key new events are hashed under, and the older ones `readVerified` accepts. */
     readonly keyring: AuditKeyring,
@@ -96,10 +99,21 @@ export class RedisAuditLog implements AuditLog {
     return { events, verification: verifyTrail(caseId, events, head, this.keyring) };
   }
 
+  /**
+   * The `count` newest events across cases, newest last. They are among the newest `count` events of
+   * the `count` most recently active cases: one read per such case, whatever the number of cases.
+   */
   async readGlobal(count = 100): Promise<AuditEvent[]> {
-    const entries = (await this.redis.xrevrange(this.keys.globalAudit(), "+", "-", "COUNT", count)) as StreamEntry[];
-    // The global entry carries the id of its entry in the case stream: an event has one id everywhere.
-    return entries.reverse().map(([id, fields]) => toEvent(fieldsOf(fields).entryId ?? id, fields));
+    if (count <= 0) return [];
+    const caseIds = await this.redis.zrevrange(this.keys.auditIndex(), 0, count - 1);
+    const trails = await Promise.all(
+      caseIds.map(
+        async (caseId) =>
+          (await this.redis.xrevrange(this.keys.caseAudit(caseId), "+", "-", "COUNT", count)) as StreamEntry[],
+      ),
+    );
+    const events = trails.flatMap((entries) => entries.map(([id, fields]) => toEvent(id, fields)));
+    return events.sort(byTimeThenId).slice(-count);
   }
 
   /** Hash of the case's newest event as recorded at append time ("" before the first). */
@@ -118,7 +132,10 @@ export class RedisAuditLog implements AuditLog {
       payloadDigest: payloadDigest(input.payload),
       keyId: this.keyring.current.id,
     };
-    const keys = [this.keys.caseAuditHead(input.caseId), this.keys.caseAudit(input.caseId), this.keys.globalAudit()];
+    const keys = [this.keys.caseAuditHead(input.caseId), this.keys.caseAudit(input.caseId)];
+    // Index first: if the process dies after it, the index names a case whose event never came (harmless);
+    // the other order could leave an event the index does not lead to.
+    await this.redis.zadd(this.keys.auditIndex(), "GT", this.clock.now().getTime(), input.caseId);
     let prevHash = await this.head(input.caseId);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const fields: ChainedFields = { ...base, prevHash };
@@ -207,6 +224,14 @@ function toStreamFields(event: ChainedFields & { hash: string }, payload: string
     event.hash,
   );
   return fields;
+}
+
+/** Oldest first by the time each event records, then by stream entry id (`<ms>-<seq>`) within a case. */
+function byTimeThenId(a: AuditEvent, b: AuditEvent): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  const [aMs, aSeq] = a.id.split("-").map(Number);
+  const [bMs, bSeq] = b.id.split("-").map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }
 
 function fieldsOf(flat: string[]): Record<string, string | undefined> {

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import type { Case } from "../../src/case";
 import { RedisKeys } from "./keys";
 
@@ -25,7 +25,7 @@ interface CachedCase {
 }
 
 /**
- * Counts the cases by status cheaply enough to run at every scrape: one pipelined `HGET version` per
+ * Counts the cases by status cheaply enough to run at every scrape: one `HGET version` per
  * case, and the case document read again only for cases whose version moved since the last scrape (a
  * run's step progress lives beside the document and does not move it). Per process memory: a few
  * numbers per case.
@@ -37,7 +37,7 @@ export class CaseStatusSnapshotReader {
   private readonly cache = new Map<string, CachedCase>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
@@ -80,17 +80,16 @@ export class CaseStatusSnapshotReader {
     };
   }
 
-  /** One field of many cases, in pipelines of a bounded size. */
+  /**
+   * One field of many cases, a bounded number in flight at once. One command per case: cases sit in
+   * different hash slots, which on a cluster no single pipeline or MGET may span (the client batches
+   * the commands per node itself).
+   */
   private async hget(ids: string[], field: string): Promise<(string | null)[]> {
     const values: (string | null)[] = [];
     for (let start = 0; start < ids.length; start += 500) {
-      const pipeline = this.redis.pipeline();
-      for (const id of ids.slice(start, start + 500)) pipeline.hget(this.keys.case(id), field);
-      const results = (await pipeline.exec()) ?? [];
-      for (const [error, value] of results) {
-        if (error) throw error;
-        values.push((value as string | null) ?? null);
-      }
+      const batch = ids.slice(start, start + 500);
+      values.push(...(await Promise.all(batch.map((id) => this.redis.hget(this.keys.case(id), field)))));
     }
     return values;
   }

@@ -5,6 +5,7 @@ import type { Identity } from "../../src/identity";
 import { testRedis, testRedisUrl } from "../../test/support/redis";
 import { CaseAlreadyExistsError, RedisCaseStore } from "./case-store";
 import { createRedis } from "./connection";
+import { RedisKeys } from "./keys";
 
 const starter: Identity = { platform: "slack", userId: "U0CUSTOMER", teamId: "T0CUSTOMER", name: "Casey Customer" };
 
@@ -192,7 +193,7 @@ describe("RedisCaseStore", () => {
     const marked = await store.update("OFB-2027-0080", (c) => ({ ...c, status: "executing" }));
     expect(marked.version).toBe(2);
     expect(Object.keys(marked.execution!.accounts)).toHaveLength(40);
-    const json = await redis.hget(`${prefix}case:OFB-2027-0080`, "json");
+    const json = await redis.hget(new RedisKeys(prefix).case("OFB-2027-0080"), "json");
     expect(json!.length).toBeLessThan(2000);
   });
 

@@ -1,9 +1,9 @@
-import type Redis from "ioredis";
 import { formatCaseId, type Case } from "../../src/case";
 import { systemClock, type Clock } from "../../src/clock";
 import { NotFoundError, OffboardError, VersionConflictError } from "../../src/errors";
 import type { ChatLocation } from "../../src/identity";
 import type { CaseStore } from "../../src/ports";
+import type { RedisClient } from "./connection";
 import { RedisKeys } from "./keys";
 import { LuaScript } from "./lua-script";
 
@@ -19,15 +19,15 @@ export class CaseAlreadyExistsError extends OffboardError {
 }
 
 /**
- * Stores the case only if none has its id. KEYS: case hash, case index. ARGV: json, version, score, id.
- * Returns 1 when stored, 0 when the id exists.
+ * Stores the case only if none has its id. KEYS: case hash. ARGV: json, version.
+ * Returns 1 when stored, 0 when the id exists. (The case index is another hash slot: `create` adds to
+ * it before.)
  */
 const createScript = new LuaScript(
   `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'version', ARGV[2], 'json', ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1`,
-  2,
+  1,
 );
 
 /**
@@ -97,7 +97,7 @@ export class RedisCaseStore implements CaseStore {
   private readonly maxAttempts: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     options: RedisCaseStoreOptions = {},
   ) {
@@ -118,11 +118,11 @@ export class RedisCaseStore implements CaseStore {
     const createdAtMs = Date.parse(stored.createdAt);
     const score = Number.isFinite(createdAtMs) ? createdAtMs : this.clock.now().getTime();
     const { document, progress } = splitForStorage(stored);
-    const result = await createScript.run(
-      this.redis,
-      [this.keys.case(stored.id), this.keys.caseIndex()],
-      [JSON.stringify(document), 1, score, stored.id],
-    );
+    // The index and the case hash sit in different hash slots, so no one script writes both. Index first
+    // (NX: an existing entry keeps its time): a process dying in between leaves an id whose case does not
+    // exist, which readers skip, never a case the index does not list.
+    await this.redis.zadd(this.keys.caseIndex(), "NX", score, stored.id);
+    const result = await createScript.run(this.redis, [this.keys.case(stored.id)], [JSON.stringify(document), 1]);
     if (result !== 1) throw new CaseAlreadyExistsError(stored.id);
     if (Object.keys(progress).length > 0) await this.redis.hset(this.keys.case(stored.id), progress);
     return stored;
@@ -173,7 +173,8 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async findByLocation(where: ChatLocation): Promise<string | undefined> {
-    // A thread is bound to its case; a dedicated case channel is bound as a whole. Thread first.
+    // A thread is bound to its case; a dedicated case channel is bound as a whole. Thread first. Both
+    // keys carry the channel as their hash tag: one MGET on a cluster too.
     const candidates = where.threadId
       ? [this.keys.location(where), this.keys.location({ ...where, threadId: undefined })]
       : [this.keys.location(where)];

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import type {
   CredentialLinkStore,
   DepositLink,
@@ -25,7 +25,7 @@ export class RedisCredentialLinkStore implements CredentialLinkStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import { ConfigError } from "../../src/errors";
 
 /**
@@ -6,7 +6,7 @@ import { ConfigError } from "../../src/errors";
  * waits: it never throws and never waits longer than the timeout, even while ioredis is reconnecting
  * and queueing commands.
  */
-export async function isRedisReady(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+export async function isRedisReady(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
@@ -34,7 +34,7 @@ export function isSupportedRedisVersion(version: string): boolean {
  * Reads the server's version and refuses one older than 6.2 with a ConfigError naming REDIS_URL, so
  * the process stops at start instead of failing on the first audit read.
  */
-export async function checkRedisVersion(redis: Redis): Promise<string> {
+export async function checkRedisVersion(redis: RedisClient): Promise<string> {
   const info = await redis.info("server");
   const version = /^redis_version:(\S+)/m.exec(info)?.[1] ?? "unknown";
   if (!isSupportedRedisVersion(version)) {

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import type { IdempotencyStore } from "../../src/ports";
 import { RedisKeys } from "./keys";
 
@@ -14,7 +14,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);

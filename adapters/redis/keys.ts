@@ -5,33 +5,51 @@ import type { ChatLocation } from "../../src/identity";
  *
  * | key                                   | type       | holds                                        |
  * | ------------------------------------- | ---------- | -------------------------------------------- |
- * | `case:<id>`                           | hash       | `json` (the Case), `version`, and one        |
+ * | `case:{<id>}`                         | hash       | `json` (the Case), `version`, and one        |
  * |                                       |            | `progress:<account>` per account of the run  |
  * | `cases`                               | sorted set | case ids scored by creation time (ms)        |
  * | `case-seq:<year>`                     | string     | last case number allocated in the year       |
- * | `location:<platform>:<channel>[:<thread>]` | string | the case id a channel or thread belongs to  |
+ * | `location:<platform>:{<channel>}[:<thread>]` | string | the case id a channel or thread belongs to |
  * | `idem:<key>`                          | string     | a claimed request id, expiring               |
- * | `audit:<caseId>`                      | stream     | the case's hash-chained audit events         |
- * | `audit-head:<caseId>`                 | string     | hash of the case's last audit event          |
- * | `audit`                               | stream     | every audit event of every case              |
+ * | `audit:{<caseId>}`                    | stream     | the case's hash-chained audit events         |
+ * | `audit-head:{<caseId>}`               | string     | hash of the case's last audit event          |
+ * | `audit-cases`                         | sorted set | case ids scored by their latest audit event  |
  * | `credential:<kind>:<…>`               | various    | credential links (credential-link-store.ts)  |
  * | `teams:<kind>:<…>`                    | various    | Teams references and cards (adapters/teams)  |
  * | `slack:usergroup:<id>`                | string     | a partner user group's members, cached       |
- * | `demo:<kind>:<…>`                     | various    | the demo channel (demo-message-store.ts)     |
- * | `aws-rate`                            | string     | the shared AWS request rate limit            |
- * | `step-counts:<caseId>`                | hash       | per account, its running step's item count   |
- * | `bull:<queue>:…`                      | (BullMQ)   | the job queues, under BullMQ's own prefix    |
+ * | `{demo}:<kind>:<…>`                   | various    | the demo channel (demo-message-store.ts)     |
+ * | `step-counts:{<caseId>}`              | hash       | per account, its running step's item count   |
+ * | `{aws-rate}[:<…>]`                    | various    | the shared AWS request rate limit            |
+ * | `{bull}:<queue>:…`                    | (BullMQ)   | the job queues, under BullMQ's own prefix    |
  * | `file:<sha256 of token>`              | string     | a file waiting for its one download (JSON)   |
  * | `link-code:<sha256 of code>`          | hash       | a case's one-time link code (link-code-store) |
+ *
+ * **Hash slots.** On a Redis Cluster every key that one Lua script, MULTI or multi-key command touches
+ * must hash to the same slot; the part in braces (a hash tag) is all that is hashed. So:
+ * - everything of one case carries the case id as its tag (`case:{OFB-2026-0001}`, `audit:{…}`,
+ *   `audit-head:{…}`, `step-counts:{…}`): one script may change any of a case's keys together (the audit append writes
+ *   the stream and the head at once), and cases spread over the cluster;
+ * - a thread's location key carries its channel as the tag, so the thread and its channel are read
+ *   with one MGET;
+ * - the demo channel, the rate limiter and BullMQ each live in one slot (`offboard:{bull}:…`): their
+ *   scripts and transactions span their own keys. BullMQ's flows (a run and its account jobs, in two
+ *   queues) need one slot for all queues. The tag follows the prefix, so every key Offboard writes
+ *   still starts with `OFFBOARD_KEY_PREFIX` (backups, key sweeps and tests find them by it); two
+ *   deployments sharing one cluster under different prefixes share these few slots, nothing else.
+ * - every other key is read and written alone.
+ * Ids inside tags are ours (case ids) or URI-encoded (channels), and the prefix may hold no brace
+ * (`OFFBOARD_KEY_PREFIX` is checked), so a key's tag is always the one named here.
  *
  * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`. Each store's own table
  * of its keys sits beside it; this class is the one place their names are built.
  */
 export class RedisKeys {
-  constructor(readonly prefix: string) {}
+  constructor(readonly prefix: string) {
+    if (/[{}]/.test(prefix)) throw new RangeError(`a key prefix may not contain { or } (got "${prefix}")`);
+  }
 
   case(id: string): string {
-    return `${this.prefix}case:${id}`;
+    return `${this.prefix}case:{${id}}`;
   }
 
   caseIndex(): string {
@@ -44,7 +62,7 @@ export class RedisKeys {
 
   /** The key of the thread when `where.threadId` is set, else of the channel. */
   location(where: ChatLocation): string {
-    const channel = `${this.prefix}location:${where.platform}:${encodeURIComponent(where.channelId)}`;
+    const channel = `${this.prefix}location:${where.platform}:{${encodeURIComponent(where.channelId)}}`;
     return where.threadId ? `${channel}:${encodeURIComponent(where.threadId)}` : channel;
   }
 
@@ -53,15 +71,16 @@ export class RedisKeys {
   }
 
   caseAudit(caseId: string): string {
-    return `${this.prefix}audit:${caseId}`;
+    return `${this.prefix}audit:{${caseId}}`;
   }
 
   caseAuditHead(caseId: string): string {
-    return `${this.prefix}audit-head:${caseId}`;
+    return `${this.prefix}audit-head:{${caseId}}`;
   }
 
-  globalAudit(): string {
-    return `${this.prefix}audit`;
+  /** The cases with audit events, scored by the time of each one's latest event (ms). */
+  auditIndex(): string {
+    return `${this.prefix}audit-cases`;
   }
 
   /** A credential-link key: `credential:deposit:<hash>`, `credential:link:<hash>`, … */
@@ -78,23 +97,28 @@ export class RedisKeys {
     return `${this.prefix}slack:usergroup:${groupId}`;
   }
 
-  /** The demo channel's keys all start with this. */
+  /** The demo channel's keys all start with this: one hash slot, its transactions span its keys. */
   demoBase(): string {
-    return `${this.prefix}demo:`;
+    return `${this.prefix}{demo}:`;
   }
 
-  /** A run's live step counts: one field per account (step-count-store.ts). */
+  /** A run's live step counts: one field per account (step-count-store.ts), in the case's slot. */
   stepCounts(caseId: string): string {
-    return `${this.prefix}step-counts:${caseId}`;
+    return `${this.prefix}step-counts:{${caseId}}`;
   }
 
-  awsRate(): string {
-    return `${this.prefix}aws-rate`;
+  /**
+   * The shared AWS request rate limit: `offboard:{aws-rate}`, and any further key of the limiter
+   * (`awsRate("case", id)` → `offboard:{aws-rate}:case:<id>`) in the same slot, so one script may
+   * touch them all.
+   */
+  awsRate(...parts: string[]): string {
+    return [`${this.prefix}{aws-rate}`, ...parts].join(":");
   }
 
-  /** BullMQ's prefix for the job queues. */
+  /** BullMQ's prefix for the job queues, one hash tag (BullMQ's scripts span a queue's keys, flows span queues). */
   bull(): string {
-    return `${this.prefix}bull`;
+    return `${this.prefix}{bull}`;
   }
 
   /** A link code (`link`, `join <code>`), by the SHA-256 (hex) of the code. */

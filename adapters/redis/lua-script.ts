@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import { createHash } from "node:crypto";
 
 /**
@@ -16,7 +16,7 @@ export class LuaScript {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
     if (keys.length !== this.keyCount) throw new Error(`Lua script expects ${this.keyCount} keys, got ${keys.length}`);
     try {
       return await redis.evalsha(this.sha, this.keyCount, ...keys, ...args);

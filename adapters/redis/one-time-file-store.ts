@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import { createHash, randomBytes } from "node:crypto";
 import type { ChatFile } from "../../src/ports";
 import { RedisKeys } from "./keys";
@@ -23,7 +23,7 @@ export class OneTimeFileStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     /** How long an unused link works. Default an hour. */
     readonly ttlSeconds = defaultFileTtlSeconds,

@@ -1,7 +1,7 @@
 import { App, ExpressReceiver, SocketModeReceiver, type AuthorizeResult } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { Router } from "express";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Logger } from "pino";
 import type { Conversation, PartnerDirectory, PlatformChat } from "../../src/ports";
 import { boltLogger } from "./bolt-logger";
@@ -30,7 +30,7 @@ export interface SlackAdapterOptions {
   /** `OFFBOARD_PARTNER_SLACK_USERS`: user ids (U…/W…) and user-group ids (S…). */
   partnerUsers: string[];
   /** Holds the user-group cache; the adapter keeps no state of its own. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger?: Logger;
   /** Seconds a user group's member list is cached. Default 60. */

@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Identity, Platform } from "../../src/identity";
 import type { PartnerDirectory } from "../../src/party";
 import { RedisKeys } from "../redis/keys";
@@ -23,7 +23,7 @@ export class SlackPartners implements PartnerDirectory {
 
   constructor(
     private readonly client: WebClient,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     entries: readonly string[],
     private readonly ttlSeconds = defaultUserGroupTtlSeconds,

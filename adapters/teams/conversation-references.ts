@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { TurnContext, type Activity, type ChannelAccount, type ConversationReference } from "botbuilder";
 import { parseConversationId } from "./conversation-id";
 import type { MentionedPerson } from "./activity-text";
@@ -41,7 +41,7 @@ export class TeamsConversations {
   readonly held: HeldPrivateMessages;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);
@@ -63,29 +63,39 @@ export class TeamsConversations {
       conversation: { ...reference.conversation, id: address.channelId },
     };
     const tenantId = tenantOf(activity);
-    const tx = this.redis.multi();
-    tx.set(this.key("conversation", address.channelId), JSON.stringify(stored));
-    tx.set(this.key("bot"), JSON.stringify(activity.recipient));
-    tx.set(this.key("service-url"), activity.serviceUrl);
-    if (tenantId) tx.set(this.key("service-url", tenantId), activity.serviceUrl);
+    // Independent cache entries in different hash slots: written side by side, not in one MULTI (which a
+    // cluster refuses across slots). Each write stands alone; the next activity writes them again.
+    const writes: Promise<unknown>[] = [
+      this.redis.set(this.key("conversation", address.channelId), JSON.stringify(stored)),
+      this.redis.set(this.key("bot"), JSON.stringify(activity.recipient)),
+      this.redis.set(this.key("service-url"), activity.serviceUrl),
+    ];
+    if (tenantId) writes.push(this.redis.set(this.key("service-url", tenantId), activity.serviceUrl));
     const from = activity.from;
     if (from?.aadObjectId && from.id !== activity.recipient.id) {
-      tx.hset(this.key("user", from.aadObjectId), {
-        id: from.id,
-        serviceUrl: activity.serviceUrl,
-        ...(from.name ? { name: from.name } : {}),
-        ...(tenantId ? { tenantId } : {}),
-      });
-      tx.set(this.key("aad-of", from.id), from.aadObjectId);
+      writes.push(
+        this.redis.hset(this.key("user", from.aadObjectId), {
+          id: from.id,
+          serviceUrl: activity.serviceUrl,
+          ...(from.name ? { name: from.name } : {}),
+          ...(tenantId ? { tenantId } : {}),
+        }),
+        this.redis.set(this.key("aad-of", from.id), from.aadObjectId),
+      );
       if (activity.conversation.conversationType === "personal")
-        tx.set(this.key("personal", from.aadObjectId), JSON.stringify(stored));
+        writes.push(this.redis.set(this.key("personal", from.aadObjectId), JSON.stringify(stored)));
     }
     for (const person of mentioned) {
       if (!person.aadObjectId) continue;
-      tx.hset(this.key("user", person.aadObjectId), { id: person.id, ...(person.name ? { name: person.name } : {}) });
-      tx.set(this.key("aad-of", person.id), person.aadObjectId);
+      writes.push(
+        this.redis.hset(this.key("user", person.aadObjectId), {
+          id: person.id,
+          ...(person.name ? { name: person.name } : {}),
+        }),
+        this.redis.set(this.key("aad-of", person.id), person.aadObjectId),
+      );
     }
-    await tx.exec();
+    await Promise.all(writes);
   }
 
   private async json<T>(key: string): Promise<T | undefined> {
@@ -129,11 +139,12 @@ export class TeamsConversations {
   async names(aadObjectIds: string[]): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     if (aadObjectIds.length === 0) return names;
-    const pipeline = this.redis.pipeline();
-    for (const id of aadObjectIds) pipeline.hget(this.key("user", id), "name");
-    const results = (await pipeline.exec()) ?? [];
-    results.forEach(([error, name], i) => {
-      if (!error && typeof name === "string" && name) names.set(aadObjectIds[i], name);
+    // One HGET per person (each in its own hash slot); the client batches them per node.
+    const found = await Promise.all(
+      aadObjectIds.map((id) => this.redis.hget(this.key("user", id), "name").catch(() => null)),
+    );
+    found.forEach((name, i) => {
+      if (name) names.set(aadObjectIds[i], name);
     });
     return names;
   }

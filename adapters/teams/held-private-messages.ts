@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Message } from "../../src/message";
 import { RedisKeys } from "../redis/keys";
 
@@ -22,7 +22,7 @@ export class HeldPrivateMessages {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);

@@ -1,5 +1,5 @@
 import express from "express";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Logger } from "pino";
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from "botbuilder";
 import { ListedPartners } from "../../src/conversation/chat-router";
@@ -34,7 +34,7 @@ export interface TeamsAdapterOptions {
    * adapters/web/file-download-router.ts). Absent: no uploads on Teams.
    */
   publicBaseUrl?: string;
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix of the Teams state in Redis (`OFFBOARD_KEY_PREFIX`). */
   prefix: string;
   logger?: Logger;

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { AdaptiveCard } from "./adaptive-card";
 import { RedisKeys } from "../redis/keys";
 
@@ -18,7 +18,7 @@ export interface PostedCard {
  */
 export class PostedCards {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

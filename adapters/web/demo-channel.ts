@@ -1,5 +1,5 @@
 import type express from "express";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import type { Logger } from "pino";
 import type { Conversation } from "../../src/ports";
 import type { Identity } from "../../src/identity";
@@ -13,7 +13,7 @@ import { defaultDemoUsers, demoIdentity, partnerUserIds, type DemoUser } from ".
 
 export interface DemoChannelOptions {
   /** The store's connection; the live updates open one more (a subscriber) from it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix (OFFBOARD_KEY_PREFIX); the channel's keys live under `<prefix>demo:`. */
   prefix: string;
   /** Who one can act as. Default: two customer admins, an AWS representative, two partner operators. */

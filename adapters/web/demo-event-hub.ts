@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import { duplicateConnection, type RedisClient } from "../redis/connection";
 import type { Logger } from "pino";
 import type { DemoEvent } from "./demo-message-store";
 
@@ -13,11 +13,11 @@ type Listener = (event: DemoEvent) => void;
  */
 export class DemoEventHub {
   private readonly listeners = new Set<Listener>();
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private subscribed?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly channel: string,
     private readonly logger?: Logger,
   ) {}
@@ -31,7 +31,7 @@ export class DemoEventHub {
 
   private ensureSubscribed(): Promise<void> {
     if (!this.subscribed) {
-      const subscriber = this.redis.duplicate();
+      const subscriber = duplicateConnection(this.redis);
       this.subscriber = subscriber;
       subscriber.on("error", (error: Error) => this.logger?.warn({ err: error }, "demo channel event subscriber"));
       subscriber.on("message", (_channel: string, payload: string) => this.dispatch(payload));

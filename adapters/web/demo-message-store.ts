@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/connection";
 import { NotFoundError } from "../../src/errors";
 import type { Message } from "../../src/message";
 import { RedisKeys } from "../redis/keys";
@@ -64,7 +64,7 @@ export class DemoMessageStore {
   private readonly base: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.base = new RedisKeys(prefix).demoBase();

@@ -6,6 +6,7 @@ import { auditKey, auditKeyring } from "../../src/audit/audit-key";
 import type { Identity } from "../../src/identity";
 import { verifyAuditCommand } from "../../scripts/audit-verify";
 import { testRedis, testRedisUrl } from "../support/redis";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 const customer: Identity = { platform: "slack", userId: "U0CUSTOMER", teamId: "T0CUSTOMER", name: "Casey" };
 const keyHex = randomBytes(32).toString("hex");
@@ -49,7 +50,7 @@ describe("npm run audit:verify", () => {
   it("exits 1 and names the event where the chain breaks when a sign-off was rewritten in Redis", async () => {
     await caseWithSignOff("OFB-2026-0002");
     const events = await log.read("OFB-2026-0002");
-    const key = `${prefix}audit:OFB-2026-0002`;
+    const key = new RedisKeys(prefix).caseAudit("OFB-2026-0002");
     const entries = (await redis.xrange(key, "-", "+")) as [string, string[]][];
     await redis.del(key);
     for (const [id, flat] of entries) {
@@ -65,7 +66,7 @@ describe("npm run audit:verify", () => {
   it("exits 1 when events were cut off the end, and when the case has no trail", async () => {
     await caseWithSignOff("OFB-2026-0003");
     const events = await log.read("OFB-2026-0003");
-    await redis.xdel(`${prefix}audit:OFB-2026-0003`, events[2].id);
+    await redis.xdel(new RedisKeys(prefix).caseAudit("OFB-2026-0003"), events[2].id);
     expect(await run(["OFB-2026-0003"])).toMatchObject({
       code: 1,
       out: expect.stringMatching(/newest event\(s\) were deleted/),

@@ -12,6 +12,7 @@ import { auditKeyringFromEnv } from "../../src/audit/audit-key";
 import type { Case } from "../../src/case";
 import { startPrivateRedis, type PrivateRedis } from "../fault/private-redis";
 import { createCase } from "../jobs/job-fixture";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 /**
  * docs/operations.md's backup and restore of Redis, step by step: a Redis persisting to its AOF holds
@@ -214,8 +215,8 @@ it("the verification after a restore catches a trail that lost an event", async 
   cpSync(join(backups.aof, "appendonlydir"), join(dir, "appendonlydir"), { recursive: true });
   const restored = await startRedisOn(dir, ["--appendonly", "yes"]);
   const victim = original[2].id;
-  const entries = await restored.redis.xrange(`${prefix}audit:${victim}`, "-", "+");
-  await restored.redis.xdel(`${prefix}audit:${victim}`, entries[4][0]);
+  const entries = await restored.redis.xrange(new RedisKeys(prefix).caseAudit(victim), "-", "+");
+  await restored.redis.xdel(new RedisKeys(prefix).caseAudit(victim), entries[4][0]);
   const verdict = await auditVerify(restored.url, victim);
   expect(verdict.code).toBe(1);
   expect((await auditVerify(restored.url, original[1].id)).code).toBe(0);

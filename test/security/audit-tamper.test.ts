@@ -9,6 +9,7 @@ import { forgeTrail } from "../support/audit-forgery";
 import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 const { redis, prefix, cleanup } = testRedis("audit-tamper");
 afterAll(cleanup);
@@ -72,8 +73,8 @@ describe("the export verifies the keyed audit chain", () => {
 
   it("says the chain is broken when events were cut off the end (the recorded head is checked too)", async () => {
     const { value, exportText } = await openCase("tamper-cut");
-    const entries = (await redis.xrange(`${prefix}audit:${value.id}`, "-", "+")) as [string, string[]][];
-    await redis.xdel(`${prefix}audit:${value.id}`, entries[entries.length - 1][0]);
+    const entries = (await redis.xrange(new RedisKeys(prefix).caseAudit(value.id), "-", "+")) as [string, string[]][];
+    await redis.xdel(new RedisKeys(prefix).caseAudit(value.id), entries[entries.length - 1][0]);
     expect(await exportText()).toMatch(/Hash chain BROKEN .*every event was deleted/);
   });
 });

@@ -5,6 +5,7 @@ import { startFullStack, people, type FullStack } from "../support/full-stack";
 import { testRedisUrl } from "../support/redis";
 import { baseUrl, directLinks, onThisBot, rawPost } from "./credential-links";
 import { dumpRedis } from "./redis-dump";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 /**
  * Whatever arrives in the body of a POST to the running product's endpoints (random JSON, random
@@ -31,10 +32,10 @@ afterAll(async () => {
 async function state(): Promise<Map<string, string>> {
   const all = await dumpRedis(redis, `${stack.prefix}*`);
   const bookkeeping = [
-    `${stack.prefix}bull`,
+    new RedisKeys(stack.prefix).bull(),
     `${stack.prefix}idem:`,
     `${stack.prefix}credential:attempts:`,
-    `${stack.prefix}aws-rate`,
+    new RedisKeys(stack.prefix).awsRate(),
   ];
   return new Map([...all].filter(([key]) => !bookkeeping.some((p) => key.startsWith(p))));
 }

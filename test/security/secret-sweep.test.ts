@@ -14,6 +14,7 @@ import { startFullStack, people, type FullStack } from "../support/full-stack";
 import { testRedisUrl } from "../support/redis";
 import { directLinks, onThisBot } from "./credential-links";
 import { dumpRedis } from "./redis-dump";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 /**
  * A whole handoff with a credential deposit and reveal, then a search of everything Offboard keeps or
@@ -128,7 +129,9 @@ describe("the secret sweep", () => {
 
     // The two direct messages that carry the links: the chat platform's store, allowed to hold them.
     const carriers = new Set(
-      [depositLink.messageId, retrievalLink.messageId].map((id) => `${stack.prefix}demo:message:${id}`),
+      [depositLink.messageId, retrievalLink.messageId].map(
+        (id) => `${new RedisKeys(stack.prefix).demoBase()}message:${id}`,
+      ),
     );
     const keyspace = await dumpRedis(redis);
     expect(keyspace.size).toBeGreaterThan(10);
@@ -137,7 +140,7 @@ describe("the secret sweep", () => {
 
     const ours = [...keyspace.keys()].filter((k) => k.startsWith(stack.prefix));
     expect(ours.some((k) => /audit/.test(k))).toBe(true);
-    expect(ours.some((k) => k.startsWith(`${stack.prefix}bull`))).toBe(true);
+    expect(ours.some((k) => k.startsWith(new RedisKeys(stack.prefix).bull()))).toBe(true);
     const audit = JSON.stringify([await deps.audit.read(value.id), await deps.audit.readGlobal(1000)]);
     expect(audit).toContain("credentials.retrieved");
     const log = logLines.join("");

@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import { createHash } from "node:crypto";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 type StreamEntry = [string, string[]];
 
@@ -13,7 +14,7 @@ export async function forgeTrail(
   caseId: string,
   edit: (fields: Record<string, string>) => void,
 ): Promise<void> {
-  const key = `${prefix}audit:${caseId}`;
+  const key = new RedisKeys(prefix).caseAudit(caseId);
   const entries = (await redis.xrange(key, "-", "+")) as StreamEntry[];
   await redis.del(key);
   let prevHash = "";
@@ -31,5 +32,5 @@ export async function forgeTrail(
     prevHash = fields.hash;
     await redis.xadd(key, id, ...Object.entries(fields).flat());
   }
-  await redis.set(`${prefix}audit-head:${caseId}`, prevHash);
+  await redis.set(new RedisKeys(prefix).caseAuditHead(caseId), prevHash);
 }
