@@ -51,6 +51,7 @@ export interface FullStack {
 }
 
 /**
+ * `env`: configuration besides the defaults below, e.g. `REDIS_CLUSTER_NODES` to run on a Redis Cluster.
  * `logger`: the bot's logger (default silent), e.g. one that keeps every line for a test to search.
  * `customerPollMs`: how often accounts waiting for the customer look again (default 60 s).
  */
@@ -68,7 +69,8 @@ export async function startFullStack(
   });
   const prefix = `test:stack:${randomBytes(4).toString("hex")}:`;
   const config = loadConfig({
-    REDIS_URL: testRedisUrl,
+    // `env` may name a Redis Cluster instead (REDIS_CLUSTER_NODES), which goes without REDIS_URL.
+    ...(env.REDIS_CLUSTER_NODES ? {} : { REDIS_URL: testRedisUrl }),
     PORT: "0",
     OFFBOARD_KEY_PREFIX: prefix,
     OFFBOARD_DEMO_CHANNEL: "1",
