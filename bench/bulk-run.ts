@@ -26,6 +26,7 @@ import type { AccountRejection, HandoffEvents } from "../src/handoff-events";
 import type { HandoffStep, Plan } from "../src/plan";
 import type { CaseStore } from "../src/ports";
 import { deleteKeysWithPrefix } from "../test/support/redis";
+import { RedisKeys } from "../adapters/redis/keys";
 
 const members = Number(process.env.BENCH_ACCOUNTS ?? 200);
 const artifactsPerAccount = 10;
@@ -122,14 +123,14 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
   });
   const role = { memberRoleName: "OrganizationAccountAccessRole", partnerMarker: "CTL" };
   const setupClients = new AwsClients({ region: "us-east-1", ...role });
-  const gate = new RequestRateLimit(redis, `${prefix}aws-rate`, { perSecond: rateLimitPerSecond });
+  const gate = new RequestRateLimit(redis, new RedisKeys(prefix).awsRate(), { perSecond: rateLimitPerSecond });
   const runClients = new AwsClients({ region: "us-east-1", ...role, gate });
   const cases = new RedisCaseStore(redis, prefix);
   const events = new StoringEvents(cases);
-  const queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
+  const queue = new BullJobQueue({ connection: bull, prefix: new RedisKeys(prefix).bull(), cases });
   const workers = startWorkers({
     connection: bull,
-    prefix: `${prefix}bull`,
+    prefix: new RedisKeys(prefix).bull(),
     aws: new SdkAwsOperations(runClients, role),
     cases,
     events,

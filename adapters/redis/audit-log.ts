@@ -134,9 +134,13 @@ export class RedisAuditLog implements AuditLog {
     };
     const keys = [this.keys.caseAuditHead(input.caseId), this.keys.caseAudit(input.caseId)];
     // Index first: if the process dies after it, the index names a case whose event never came (harmless);
-    // the other order could leave an event the index does not lead to.
-    await this.redis.zadd(this.keys.auditIndex(), "GT", this.clock.now().getTime(), input.caseId);
-    let prevHash = await this.head(input.caseId);
+    // the other order could leave an event the index does not lead to. Sent beside the head's read: no
+    // extra round trip.
+    const [, head] = await Promise.all([
+      this.redis.zadd(this.keys.auditIndex(), "GT", this.clock.now().getTime(), input.caseId),
+      this.head(input.caseId),
+    ]);
+    let prevHash = head;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const fields: ChainedFields = { ...base, prevHash };
       const hash = hashEvent(fields, this.keyring.current);

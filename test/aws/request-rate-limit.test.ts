@@ -1,6 +1,7 @@
 import Redis from "ioredis";
 import { RequestRateLimit } from "../../adapters/aws/request-rate-limit";
 import { testRedis, testRedisUrl } from "../support/redis";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 const { redis, prefix, cleanup } = testRedis("aws-rate");
 const second = new Redis(testRedisUrl);
@@ -11,7 +12,7 @@ afterAll(async () => {
 });
 
 it("keeps two processes together within the shared rate, without running below it", async () => {
-  const key = `${prefix}aws-rate`;
+  const key = new RedisKeys(prefix).awsRate();
   // Two limiters on two connections: two worker processes sharing one budget.
   const a = new RequestRateLimit(redis, key, { perSecond: 100 });
   const b = new RequestRateLimit(second, key, { perSecond: 100 });

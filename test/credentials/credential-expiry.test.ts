@@ -15,6 +15,7 @@ import {
   testCredentials,
   type Harness,
 } from "./credential-harness";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 let h: Harness;
 let scheduler: BullCredentialExpiryScheduler;
@@ -33,11 +34,17 @@ beforeAll(async () => {
     label: "credential-expiry",
     linkTtlSeconds: 1,
     expiry: (_redis, prefix) => {
-      scheduler = new BullCredentialExpiryScheduler({ connection: bullConnection(), prefix: `${prefix}bull` });
+      scheduler = new BullCredentialExpiryScheduler({
+        connection: bullConnection(),
+        prefix: new RedisKeys(prefix).bull(),
+      });
       return scheduler;
     },
   });
-  worker = startCredentialExpiryWorker(h.service, { connection: bullConnection(), prefix: `${h.prefix}bull` });
+  worker = startCredentialExpiryWorker(h.service, {
+    connection: bullConnection(),
+    prefix: new RedisKeys(h.prefix).bull(),
+  });
   sm = new SecretsManagerClient({ region: "us-east-1", credentials: sandboxCredentials });
 });
 

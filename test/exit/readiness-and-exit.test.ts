@@ -24,6 +24,7 @@ import { createCase, waitFor } from "../jobs/job-fixture";
 import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis, testRedisUrl } from "../support/redis";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 /**
  * Issue 14, part B: nothing leaves before it is ready, and afterwards the partner has no way in. Against the sandbox
@@ -133,7 +134,7 @@ const said = () =>
 
 beforeAll(async () => {
   fixture = await startAwsFixture({ scenario: scenario() });
-  queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
+  queue = new BullJobQueue({ connection: bull, prefix: new RedisKeys(prefix).bull(), cases });
   workflow = new HandoffWorkflow({
     cases,
     audit,
@@ -147,7 +148,7 @@ beforeAll(async () => {
   deps = { aws: fixture.aws, rootAccess, cases, events: workflow };
   workers = startWorkers({
     connection: bull,
-    prefix: `${prefix}bull`,
+    prefix: new RedisKeys(prefix).bull(),
     aws: fixture.aws,
     rootAccess,
     cases,

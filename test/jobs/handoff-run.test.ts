@@ -9,6 +9,7 @@ import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { RecordingHandoffEvents } from "./recording-events";
 import { createCase, waitFor } from "./job-fixture";
 import type { AnswerValue } from "../../src/case";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 jest.setTimeout(60_000);
 
@@ -31,11 +32,11 @@ const baseAnswers = {
 };
 
 beforeAll(async () => {
-  fixture = await startAwsFixture({ redis, rateKey: `${prefix}aws-rate`, ratePerSecond: 1000 });
-  queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
+  fixture = await startAwsFixture({ redis, rateKey: new RedisKeys(prefix).awsRate(), ratePerSecond: 1000 });
+  queue = new BullJobQueue({ connection: bull, prefix: new RedisKeys(prefix).bull(), cases });
   workers = startWorkers({
     connection: bull,
-    prefix: `${prefix}bull`,
+    prefix: new RedisKeys(prefix).bull(),
     aws: fixture.aws,
     cases,
     events,

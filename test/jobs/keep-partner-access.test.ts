@@ -6,6 +6,7 @@ import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { testRedis, testRedisUrl } from "../support/redis";
 import { createCase, waitFor } from "./job-fixture";
 import { RecordingHandoffEvents } from "./recording-events";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 jest.setTimeout(60_000);
 
@@ -18,11 +19,11 @@ let queue: BullJobQueue;
 let workers: HandoffWorkers;
 
 beforeAll(async () => {
-  fixture = await startAwsFixture({ redis, rateKey: `${prefix}aws-rate`, ratePerSecond: 1000 });
-  queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
+  fixture = await startAwsFixture({ redis, rateKey: new RedisKeys(prefix).awsRate(), ratePerSecond: 1000 });
+  queue = new BullJobQueue({ connection: bull, prefix: new RedisKeys(prefix).bull(), cases });
   workers = startWorkers({
     connection: bull,
-    prefix: `${prefix}bull`,
+    prefix: new RedisKeys(prefix).bull(),
     aws: fixture.aws,
     cases,
     events,

@@ -11,11 +11,12 @@ import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { testRedis, testRedisUrl } from "../support/redis";
 import { createCase, waitFor } from "./job-fixture";
 import { RecordingHandoffEvents } from "./recording-events";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 jest.setTimeout(60_000);
 
 const { redis, prefix, cleanup } = testRedis("jobs-schedule");
-const bullPrefix = `${prefix}bull`;
+const bullPrefix = new RedisKeys(prefix).bull();
 const cases = new RedisCaseStore(redis, prefix);
 const events = new RecordingHandoffEvents(cases);
 const bull = createBullConnection(testRedisUrl);
@@ -28,7 +29,7 @@ beforeAll(async () => {
   fixture = await startAwsFixture({
     scenario: generateScenario({ members: 6, artifactsPerAccount: 6 }),
     redis,
-    rateKey: `${prefix}aws-rate`,
+    rateKey: new RedisKeys(prefix).awsRate(),
     ratePerSecond: 1000,
   });
   members = [...fixture.sandbox.state.accounts.values()]

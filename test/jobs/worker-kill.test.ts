@@ -13,6 +13,7 @@ import { testRedis, testRedisUrl } from "../support/redis";
 import { freeLoopbackPort } from "../../scripts/local-redis";
 import { createCase, waitFor } from "./job-fixture";
 import { RecordingHandoffEvents } from "./recording-events";
+import { RedisKeys } from "../../adapters/redis/keys";
 
 jest.setTimeout(90_000);
 
@@ -55,7 +56,7 @@ const changesOf: Record<HandoffStep, string[]> = {
 };
 
 const { redis, prefix, cleanup } = testRedis("jobs-kill");
-const bullPrefix = `${prefix}bull`;
+const bullPrefix = new RedisKeys(prefix).bull();
 const cases = new RedisCaseStore(redis, prefix);
 const bull = createBullConnection(testRedisUrl);
 let fixture: AwsFixture;
@@ -68,7 +69,7 @@ beforeAll(async () => {
     scenario: generateScenario({ members: 6, artifactsPerAccount: 10 }),
     faults: { latencyMs: 15 },
     redis,
-    rateKey: `${prefix}aws-rate`,
+    rateKey: new RedisKeys(prefix).awsRate(),
     ratePerSecond: 1000,
   });
   queue = new BullJobQueue({ connection: bull, prefix: bullPrefix, cases });
