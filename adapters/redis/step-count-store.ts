@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./connection";
 import type { StepCountStore } from "../../src/ports";
 import type { StepCount } from "../../src/step-count";
 import { RedisKeys } from "./keys";
@@ -10,7 +10,7 @@ import { RedisKeys } from "./keys";
 const countsTtlSeconds = 7 * 24 * 3600;
 
 /**
- * Step counts in one hash per case, `step-counts:<caseId>`, a field per account holding its latest `StepCount` as
+ * Step counts in one hash per case, `step-counts:{<caseId>}`, a field per account holding its latest `StepCount` as
  * JSON. A count is the absolute position (`done` of `total`), so writing the same one twice (a retried job) changes
  * nothing, and a resumed step simply overwrites it.
  */
@@ -18,7 +18,7 @@ export class RedisStepCountStore implements StepCountStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);
