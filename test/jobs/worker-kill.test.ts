@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { createBullConnection } from "../../adapters/redis/connection";
 import { BullJobQueue } from "../../jobs/bull-job-queue";
@@ -10,7 +8,7 @@ import { systemClock } from "../../src/clock";
 import { handoffSteps, type HandoffStep } from "../../src/plan";
 import { startAwsFixture, callsFor, type AwsFixture } from "../aws/aws-fixture";
 import { testRedis, testRedisUrl } from "../support/redis";
-import { freeLoopbackPort } from "../../scripts/local-redis";
+import { startOffboardProcess, type OffboardProcess } from "../support/offboard-process";
 import { createCase, waitFor } from "./job-fixture";
 import { RecordingHandoffEvents } from "./recording-events";
 import { RedisKeys } from "../../adapters/redis/keys";
@@ -61,7 +59,7 @@ const cases = new RedisCaseStore(redis, prefix);
 const bull = createBullConnection(testRedisUrl);
 let fixture: AwsFixture;
 let queue: BullJobQueue;
-let child: ChildProcess | undefined;
+let child: OffboardProcess | undefined;
 let workers: HandoffWorkers | undefined;
 
 beforeAll(async () => {
@@ -76,7 +74,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill("SIGKILL");
+  await child?.killHard();
   await workers?.close();
   await queue?.close();
   await fixture?.close();
@@ -84,45 +82,22 @@ afterAll(async () => {
   await cleanup();
 });
 
-/**
- * A worker process as production runs one, `npm start -- --role worker` (src/main.ts), with the demo
- * channel as its chat platform; ready once its `/readyz` answers 200.
- */
-async function startChildWorker(): Promise<ChildProcess> {
-  const root = path.resolve(__dirname, "../..");
-  const port = await freeLoopbackPort();
-  const proc = spawn(process.execPath, ["--require", "tsx/cjs", "src/main.ts", "--role", "worker"], {
-    cwd: root,
+/** A worker process as production runs one, with the demo channel as its chat platform. */
+function startChildWorker(): Promise<OffboardProcess> {
+  return startOffboardProcess({
+    role: "worker",
+    readyTimeoutMs: 20_000,
     env: {
-      ...process.env,
       ...fixture.env,
       REDIS_URL: testRedisUrl,
-      PORT: String(port),
       OFFBOARD_KEY_PREFIX: prefix,
       OFFBOARD_DEMO_CHANNEL: "1",
       OFFBOARD_AWS_RATE_LIMIT: "1000",
       OFFBOARD_WORKER_CONCURRENCY: "2",
       OFFBOARD_JOB_LOCK_MS: "2000",
       OFFBOARD_STALLED_INTERVAL_MS: "1000",
-      LOG_LEVEL: "silent",
     },
-    stdio: ["ignore", "ignore", "pipe"],
   });
-  let errors = "";
-  proc.stderr!.on("data", (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null)
-      throw new Error(`the worker process exited (${proc.exitCode}) before it was ready: ${errors}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (ready) return proc;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  proc.kill("SIGKILL");
-  throw new Error(`the worker process was not ready within 20 s: ${errors}`);
 }
 
 it("resumes a run in a new worker after the first was killed, without repeating any finished step's AWS changes", async () => {
@@ -161,9 +136,7 @@ it("resumes a run in a new worker after the first was killed, without repeating 
         .map(([step]) => `${a.accountId}:${step}`),
     );
   await waitFor("a few finished steps", async () => (await doneSteps()).length >= 3, 30_000, 10);
-  const exited = new Promise((resolve) => child!.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
+  await child.killHard();
 
   const doneAtKill = await doneSteps();
   const countersAtKill = fixture.sandbox.counters();
