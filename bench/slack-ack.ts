@@ -90,13 +90,13 @@ parentPort.on("message", (m) => {
 });
 `;
 
-interface RemoteWebApi {
+export interface RemoteWebApi {
   url: string;
   counts(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
-async function startRemoteWebApi(): Promise<RemoteWebApi> {
+export async function startRemoteWebApi(): Promise<RemoteWebApi> {
   const worker = new Worker(remoteWebApiSource, { eval: true });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", (m: { port: number }) => resolve(m.port));
