@@ -18,7 +18,8 @@
  *
  * Runs alone with `npx tsx bench/scale.ts` or `npm run bench -- scale` (REDIS_URL, default
  * redis://127.0.0.1:6379). BENCH_SCALE_CASES, BENCH_SCALE_ACCOUNTS, BENCH_SCALE_ARTIFACTS, BENCH_SCALE_RATE
- * and BENCH_SCALE_CONCURRENCY (account jobs per worker process) change the defaults.
+ * BENCH_SCALE_CONCURRENCY (account jobs per worker process) and BENCH_SCALE_TIMEOUT_S (default 600: past it the
+ * figures are reported over the cases that finished) change the defaults.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -55,7 +56,7 @@ const workerProcesses = 3;
 const concurrency = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 10);
 const latencyMs = 10;
 const slackPerSecond = 20;
-const timeoutMs = 10 * 60_000;
+const timeoutMs = Number(process.env.BENCH_SCALE_TIMEOUT_S ?? 600) * 1000;
 
 const partner: SlackTestUser = { id: "UBENCHSCALE", teamId: fakeBot.teamId, name: "bench.partner" };
 
@@ -321,10 +322,8 @@ export async function benchScale(): Promise<Record<string, number | string>> {
     const finishedAt = new Map<string, number>();
     const deadline = started + timeoutMs;
     while (finishedAt.size < caseIds.length) {
-      if (Date.now() > deadline) {
-        await load.stop();
-        throw new Error(`${caseIds.length - finishedAt.size} cases had not finished after ${timeoutMs / 1000} s`);
-      }
+      // Past the deadline the figures are still reported, over the cases that finished, and the verdict says so.
+      if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 500));
       for (const id of caseIds) {
         if (finishedAt.has(id)) continue;
@@ -339,8 +338,9 @@ export async function benchScale(): Promise<Record<string, number | string>> {
       .reduce((n, cpu, i) => n + cpu - cpuAtStart[i], 0);
     const counters = (await (await fetch(`${sandbox.url}/_sandbox/counters`)).json()) as Record<string, number>;
 
-    const caseSeconds = caseIds.map((id) => (finishedAt.get(id)! - started) / 1000);
-    const wallSeconds = Math.max(...caseSeconds);
+    const caseSeconds = [...finishedAt.values()].map((end) => (end - started) / 1000);
+    const allFinished = finishedAt.size === caseIds.length;
+    const wallSeconds = allFinished ? Math.max(...caseSeconds) : (Date.now() - started) / 1000;
     const calls = totalCalls(counters);
     const floorSeconds = calls / rateLimitPerSecond;
     const statuses = await Promise.all(caseIds.map(async (id) => (await cases.get(id))?.status));
@@ -352,6 +352,7 @@ export async function benchScale(): Promise<Record<string, number | string>> {
     const ackMs = acks.map((a) => a.ms ?? Infinity).sort((a, b) => a - b);
     const ackP99 = percentile(ackMs, 99);
     const goals = {
+      finished: allFinished,
       ratio: ratio <= 1.15,
       ack: ackP99 < 100,
       bytes: caseRead.bytesPerAccount < 4096,
@@ -365,6 +366,7 @@ export async function benchScale(): Promise<Record<string, number | string>> {
       sandboxLatencyMs: latencyMs,
       rateLimitPerSecond,
       processes: `1 web + ${workerProcesses} workers × ${concurrency} account jobs`,
+      casesFinished: `${finishedAt.size} of ${caseIds.length}${allFinished ? "" : ` (stopped after ${timeoutMs / 1000} s)`}`,
       casesCompleted: statuses.filter((s) => s === "completed").length,
       accountsLeftOnce: removals.filter((n) => n === 1).length,
       accountsRemovedTwice: removals.filter((n) => n > 1).length,
