@@ -411,6 +411,15 @@ export class HandoffWorkflow implements HandoffEvents {
     state: StepState,
     error?: string,
   ): Promise<void> {
+    // Audited before it is recorded: a worker killed in between leaves the step unrecorded, so the job that takes
+    // over runs it again (steps are idempotent) and audits it again. The other way round the case would show the
+    // step done and its audit event would never be written.
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: `step.${state}`,
+      payload: { accountId, step, error },
+    });
     let started = false;
     let updated = await this.deps.cases.update(caseId, (c) => {
       started = false;
@@ -440,12 +449,6 @@ export class HandoffWorkflow implements HandoffEvents {
       updated = await this.ensureProgressMessage(updated);
       await this.presenter.refresh(updated);
     }
-    await this.deps.audit.append({
-      caseId,
-      actor: "system",
-      action: `step.${state}`,
-      payload: { accountId, step, error },
-    });
     // A failure is shown once: in the progress message, with its reason and Retry button.
     this.scheduleProgress(updated.id);
   }
@@ -469,6 +472,13 @@ export class HandoffWorkflow implements HandoffEvents {
     detail: Record<string, unknown> = {},
   ): Promise<void> {
     const at = this.now();
+    // Audited first, as a step change is (stepChanged).
+    await this.deps.audit.append({
+      caseId,
+      actor: "system",
+      action: `step.${step}.${milestone}`,
+      payload: { accountId, step, ...detail },
+    });
     await this.deps.cases.update(caseId, (c) => {
       const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
       const progress: AccountProgress = {
@@ -477,12 +487,6 @@ export class HandoffWorkflow implements HandoffEvents {
         updatedAt: at,
       };
       return { ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, [accountId]: progress } } };
-    });
-    await this.deps.audit.append({
-      caseId,
-      actor: "system",
-      action: `step.${step}.${milestone}`,
-      payload: { accountId, step, ...detail },
     });
   }
 
