@@ -30,6 +30,7 @@ import Redis from "ioredis";
 import { AwsClients } from "../adapters/aws/aws-clients";
 import { SdkAwsOperations } from "../adapters/aws/sdk-aws-operations";
 import { RedisCaseStore } from "../adapters/redis/case-store";
+import { RedisKeys } from "../adapters/redis/keys";
 import { createBullConnection } from "../adapters/redis/connection";
 import { BullJobQueue } from "../jobs/bull-job-queue";
 import { runPreflight } from "../jobs/preflight";
@@ -306,7 +307,7 @@ export async function benchScale(): Promise<Record<string, number | string>> {
       caseIds.push(...planned);
     }
     const [web] = await Promise.all(starting);
-    const queue = new BullJobQueue({ connection: bull, prefix: `${prefix}bull`, cases });
+    const queue = new BullJobQueue({ connection: bull, prefix: new RedisKeys(prefix).bull(), cases });
     stops.push(() => queue.close());
 
     await fetch(`${sandbox.url}/_sandbox/counters/reset`, { method: "POST" });

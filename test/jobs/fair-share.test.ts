@@ -1,4 +1,5 @@
 import { RedisCaseStore } from "../../adapters/redis/case-store";
+import { RedisKeys } from "../../adapters/redis/keys";
 import { createBullConnection } from "../../adapters/redis/connection";
 import { BullJobQueue } from "../../jobs/bull-job-queue";
 import { runPreflight } from "../../jobs/preflight";
@@ -13,7 +14,7 @@ import { RecordingHandoffEvents } from "./recording-events";
 jest.setTimeout(90_000);
 
 const { redis, prefix, cleanup } = testRedis("jobs-fair");
-const bullPrefix = `${prefix}bull`;
+const bullPrefix = new RedisKeys(prefix).bull();
 const cases = new RedisCaseStore(redis, prefix);
 const events = new RecordingHandoffEvents(cases);
 const bull = createBullConnection(testRedisUrl);
@@ -26,7 +27,7 @@ beforeAll(async () => {
     scenario: generateScenario({ members: 14, artifactsPerAccount: 2 }),
     faults: { latencyMs: 5 },
     redis,
-    rateKey: `${prefix}aws-rate`,
+    rateKey: new RedisKeys(prefix).awsRate(),
     // Low, so that the shared limit, not the workers, is what the cases compete for.
     ratePerSecond: 120,
   });

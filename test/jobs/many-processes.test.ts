@@ -1,5 +1,6 @@
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
+import { RedisKeys } from "../../adapters/redis/keys";
 import { runPreflight } from "../../jobs/preflight";
 import { generateScenario } from "../../sandbox";
 import type { Case } from "../../src/case";
@@ -61,7 +62,7 @@ beforeAll(async () => {
     scenario: generateScenario({ members: 30, artifactsPerAccount: 2 }),
     faults: { latencyMs: 5 },
     redis,
-    rateKey: `${prefix}aws-rate`,
+    rateKey: new RedisKeys(prefix).awsRate(),
     ratePerSecond: 1000,
   });
 });
