@@ -1,7 +1,7 @@
-import type Redis from "ioredis";
 import type { Identity } from "../../src/identity";
 import type { LinkCode, LinkCodeClaim, LinkCodeStore } from "../../src/link-code";
 import { LuaScript } from "./lua-script";
+import type { RedisClient } from "./connection";
 import { RedisKeys } from "./keys";
 
 /**
@@ -29,7 +29,7 @@ export class RedisLinkCodeStore implements LinkCodeStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);
