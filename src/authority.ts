@@ -48,7 +48,8 @@ export type Act =
   | "help"
   | "channel_create"
   | "link"
-  | "join";
+  | "join"
+  | "home";
 
 export interface Authority {
   /** Any one of these roles is enough. */
@@ -208,6 +209,8 @@ export const authorityTable: Readonly<Record<Act, Authority>> = {
     states: openStates,
     whoText: "anyone with a link code",
   },
+  // Anyone may open their page; it lists only the cases in which they have a part.
+  home: { what: "see your open cases", who: ["anyone"], states: "no case", whoText: "anyone" },
 };
 
 export const approveAct: Record<Party, Act> = {
@@ -317,15 +320,15 @@ const roleText: Record<Role, string> = {
 export const actSurface: Record<Act, string> = {
   start: "`start`",
   help: "`help`",
-  answer: "a reply in the case thread, the answer buttons of a choice question",
+  answer: "a reply in the case thread, the answer buttons of a choice question, the date picker of a date question",
   form: "*Fill in a form instead* button, the ticket form",
   edit: "`edit <field>`",
   cancel: "`cancel`, *Cancel case* button",
   assign: "`assign aws @user`",
   show_signoff: "`approve`",
-  approve_customer: "*Approve for Customer* button",
-  approve_aws: "*Approve for AWS* button",
-  approve_partner: "*Approve for Partner* button",
+  approve_customer: "*Approve for Customer* button, then its approval form",
+  approve_aws: "*Approve for AWS* button, then its approval form",
+  approve_partner: "*Approve for Partner* button, then its approval form",
   run: "`run`, *Run now* button",
   retry: "`retry <account>`, *Retry* button",
   credentials: "`credentials <account>`",
@@ -333,12 +336,13 @@ export const actSurface: Record<Act, string> = {
   reveal: "the retrieval page's Reveal (`/r/<token>`)",
   code: "`code <account> <code>`",
   status: "`status [case]`",
-  plan: "`plan`",
+  plan: "`plan`, the plan's *Details* button",
   plan_refresh: "`plan refresh`",
   export: "`export`",
   channel_create: "*Create #channel* button",
   link: "`link`",
   join: "`join <code>`",
+  home: "Slack App Home (opening the app's Home tab)",
 };
 
 /** The table as Markdown: docs/authority.md is exactly this (a test keeps them equal). */

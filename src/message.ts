@@ -1,3 +1,5 @@
+import type { MessageRef } from "./identity";
+
 /**
  * The platform-neutral message model. The core renders every message as this data; the Slack adapter
  * turns it into Block Kit, the Teams adapter into Adaptive Cards, the demo channel into HTML.
@@ -29,6 +31,41 @@ export interface Button {
   confirm?: ConfirmDialog;
 }
 
+/**
+ * A calendar day to pick (Slack `datepicker`, Teams `Input.Date` with its submit button, the demo's
+ * `<input type="date">`). A pick comes back as an `action` with this `actionId` and `value`, and the day as
+ * `picked` (`YYYY-MM-DD`): the core reads it exactly as if the day had been typed.
+ */
+export interface DatePicker {
+  actionId: string;
+  /** Opaque to the platform, as a button's value. */
+  value: string;
+  /** The label of the submit button where the platform needs one (Teams, demo): "Use this date". */
+  label: string;
+  /** The day shown first (`YYYY-MM-DD`). */
+  initialDate?: string;
+}
+
+/**
+ * More of a message, on demand: Slack shows only `button` (its press reaches the core, which answers with the view
+ * to open in a modal); Teams shows `blocks` in an Action.ShowCard, the demo in an expandable section. The blocks
+ * are ordered so that what matters most comes first: a platform that must cut (a card's size) cuts the end.
+ */
+export interface Details {
+  label: string;
+  button: Button;
+  blocks: Block[];
+}
+
+/**
+ * A link to a message the bot posted (a case's thread): Slack a permalink (`chat.getPermalink`), elsewhere the
+ * label as text. Used where the reader is away from the thread (Slack's App Home).
+ */
+export interface MessageLink {
+  label: string;
+  ref: MessageRef;
+}
+
 export type Block =
   | { type: "header"; text: string }
   | { type: "text"; text: string }
@@ -36,7 +73,10 @@ export type Block =
   | { type: "actions"; buttons: Button[] }
   | { type: "context"; text: string }
   | { type: "link"; label: string; url: string }
-  | { type: "divider" };
+  | { type: "divider" }
+  | { type: "datePicker"; picker: DatePicker }
+  | { type: "details"; details: Details }
+  | { type: "messageLink"; link: MessageLink };
 
 export interface Message {
   /** Plain-text summary: notifications, screen readers and platforms that show no blocks. */
@@ -64,6 +104,9 @@ export const fields = (pairs: [string, string][]): Block => ({
   fields: pairs.map(([label, value]) => ({ label, value })),
 });
 export const actions = (buttons: Button[]): Block => ({ type: "actions", buttons });
+export const datePicker = (picker: DatePicker): Block => ({ type: "datePicker", picker });
+export const details = (value: Details): Block => ({ type: "details", details: value });
+export const messageLink = (label: string, ref: MessageRef): Block => ({ type: "messageLink", link: { label, ref } });
 export const button = (
   actionId: string,
   label: string,
@@ -74,12 +117,24 @@ export const button = (
 /** Moments in each reader's time zone (`dateText`) and calendar days in words (`dayText`): see date-text.ts. */
 export { dateText, dayText } from "./date-text";
 
-/** A form with every ticket field (Slack modal, Teams card, demo dialog). */
+/**
+ * A form: the ticket with every field, or an approval to confirm (Slack modal, Teams card, demo dialog).
+ *
+ * @example an approval: { kind: "approval", callbackId, title: "Approve for Customer", submitLabel: "Approve",
+ *   intro: [text("plan v2 · 4 accounts · …")], inputs: [] }
+ */
 export interface FormModel {
-  /** Carried back on submit (`form` inbound): the case id. */
+  /** Carried back on submit (`form` inbound): the case id, or what the core needs to finish (see forms.ts). */
   callbackId: string;
+  /**
+   * `ticket` (default): inputs the core checks field by field. `approval`: no inputs, the intro says what is
+   * approved and submitting is the approval; its answer is a notice (approved, or why not).
+   */
+  kind?: "ticket" | "approval";
   title: string;
   submitLabel: string;
+  /** What the form is about, shown above its inputs. */
+  intro?: Block[];
   inputs: FormInput[];
 }
 

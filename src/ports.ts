@@ -241,7 +241,7 @@ export interface SecretVault {
  * Mentions inside `text` use the neutral token `<@userId>` or `<@userId|Display Name>` (Slack's syntax): the Teams
  * and demo adapters rewrite their mentions into it (see src/mention.ts).
  */
-export type Inbound = MessageInbound | ActionInbound | FormInbound | MemberJoinedInbound;
+export type Inbound = MessageInbound | ActionInbound | FormInbound | MemberJoinedInbound | HomeOpenedInbound;
 
 interface InboundBase {
   /** Who, from the platform's own identity fields. */
@@ -282,6 +282,8 @@ export interface ActionInbound extends InboundBase {
   location: ChatLocation;
   /** The message the button was on, when known (to update it in place). */
   message?: MessageRef;
+  /** The day a date picker delivered (`YYYY-MM-DD`), as the person picked it; the core reads it as typed words. */
+  picked?: string;
 }
 
 /** A submitted form (Slack view_submission, Teams form card, demo form). */
@@ -298,6 +300,11 @@ export interface MemberJoinedInbound extends InboundBase {
   location: ChatLocation;
 }
 
+/** Someone opened their page of the bot (Slack App Home): the core answers with `home`, the adapter publishes it. */
+export interface HomeOpenedInbound extends InboundBase {
+  kind: "home_opened";
+}
+
 /**
  * What the adapter must do in the synchronous answer to the request: open a form (needs the platform's trigger),
  * or show per-field errors on a submitted one (Slack `response_action: errors`). Everything else the core does
@@ -306,6 +313,10 @@ export interface MemberJoinedInbound extends InboundBase {
 export interface Outcome {
   openForm?: FormModel;
   formErrors?: Record<string, string>;
+  /** A view to show the person who acted, read-only (Slack: a modal on the press's trigger; plan details). */
+  openView?: Message;
+  /** The person's own page of the bot (Slack App Home, `views.publish`): their open cases and what awaits them. */
+  home?: Message;
   /** A short text the adapter may show inline (Teams invoke response, demo toast, Slack modal error). */
   notice?: string;
   /**

@@ -1,4 +1,4 @@
-import type { Block, Button, ConfirmDialog, Message } from "../../src/message";
+import type { Block, Button, ConfirmDialog, DatePicker, Message } from "../../src/message";
 import { restoreLiterals, shieldLiterals, withoutEscapes } from "../../src/message";
 import { mentionTokenPattern } from "../../src/mention";
 import { dateFallback, replaceDateTokens } from "../../src/date-text";
@@ -91,6 +91,10 @@ export interface RenderedMessage {
 /** Slack's documented maxima (Block Kit reference, "block elements" and "composition objects"). */
 export const slackLimits = {
   blocksPerMessage: 50,
+  /** Modals and Home tabs. */
+  blocksPerView: 100,
+  modalTitle: 24,
+  blockId: 255,
   headerText: 150,
   sectionText: 3000,
   fieldsPerSection: 10,
@@ -225,7 +229,82 @@ function renderBlock(block: Block): SlackBlock[] {
       ];
     case "divider":
       return [{ type: "divider" }];
+    case "datePicker":
+      return [datePickerBlock(block.picker)];
+    case "details":
+      // Slack shows the button; its press reaches the core, which answers with the view to open (a modal).
+      return [{ type: "actions", elements: [buttonElement(block.details.button, 0)] }];
+    case "messageLink":
+      // Unresolved (no permalink looked up): the channel, which Slack shows as a link to it.
+      return [
+        {
+          type: "section",
+          text: slackText(`${escapeReserved(withoutEscapes(block.link.label))}: <#${block.link.ref.channelId}>`, 3000),
+        },
+      ];
   }
+}
+
+/**
+ * The block id of a date picker's block carries the picker's value: Slack's `datepicker` element has no `value`, and a
+ * pick's `block_actions` payload gives the element's `block_id` and `selected_date` (see `pickedDate`).
+ */
+export const datePickerBlockPrefix = "datepicker:";
+
+function datePickerBlock(picker: DatePicker): SlackBlock {
+  const blockId = `${datePickerBlockPrefix}${picker.value}`;
+  if (blockId.length > slackLimits.blockId)
+    throw new SlackRenderError(`date picker value "${picker.value}" is too long for Slack's block_id`);
+  return {
+    type: "actions",
+    block_id: blockId,
+    elements: [
+      {
+        type: "datepicker",
+        action_id: slackActionId(picker.actionId, 0),
+        placeholder: plain("Pick a day", slackLimits.buttonText),
+        ...(picker.initialDate ? { initial_date: picker.initialDate } : {}),
+      },
+    ],
+  };
+}
+
+/** The core's blocks as Block Kit blocks, date tokens in Slack's form (no limit applied: see the callers). */
+export function renderBlocks(blocks: Block[]): SlackBlock[] {
+  return blocks.flatMap(renderBlock).map((block) => withSlackDates(block) as SlackBlock);
+}
+
+/** At most `max` blocks; past it, the last says how many were left out and where they all are. */
+function withinBlocks(blocks: SlackBlock[], max: number): SlackBlock[] {
+  if (blocks.length <= max) return blocks;
+  const omitted = blocks.length - (max - 1);
+  return [
+    ...blocks.slice(0, max - 1),
+    {
+      type: "context",
+      elements: [mrkdwn(`… ${omitted} more block(s) not shown: \`export\` has everything.`, slackLimits.contextText)],
+    },
+  ];
+}
+
+/**
+ * A read-only view as a modal (`views.open`): within a modal's 100 blocks, its title Slack's 24 characters. The core
+ * orders what matters first (the plan's details name every account needing attention at the top), so a cut cuts the
+ * end.
+ */
+export function renderViewModal(body: Message): Record<string, unknown> {
+  const heading = body.blocks.find((b) => b.type === "header");
+  return {
+    type: "modal",
+    title: plain(heading?.type === "header" ? heading.text : body.text, slackLimits.modalTitle),
+    close: plain("Close", slackLimits.modalTitle),
+    blocks: withinBlocks(renderBlocks(body.blocks), slackLimits.blocksPerView),
+  };
+}
+
+/** A person's App Home (`views.publish`), within a Home tab's 100 blocks. */
+export function renderHomeView(body: Message): Record<string, unknown> {
+  return { type: "home", blocks: withinBlocks(renderBlocks(body.blocks), slackLimits.blocksPerView) };
 }
 
 /**
@@ -252,17 +331,7 @@ function withSlackDates(value: unknown, within?: string): unknown {
 
 /** The whole message: blocks within Slack's 50, the text fallback always set. */
 export function renderMessage(body: Message): RenderedMessage {
-  let blocks = body.blocks.flatMap(renderBlock).map((block) => withSlackDates(block) as SlackBlock);
-  if (blocks.length > slackLimits.blocksPerMessage) {
-    const omitted = blocks.length - (slackLimits.blocksPerMessage - 1);
-    blocks = [
-      ...blocks.slice(0, slackLimits.blocksPerMessage - 1),
-      {
-        type: "context",
-        elements: [mrkdwn(`… ${omitted} more block(s) not shown: \`export\` has everything.`, slackLimits.contextText)],
-      },
-    ];
-  }
+  const blocks = withinBlocks(renderBlocks(body.blocks), slackLimits.blocksPerMessage);
   return {
     text: clip(replaceDateTokens(slackMrkdwn(body.text), dateFallback) || " ", slackLimits.fallbackText),
     blocks,

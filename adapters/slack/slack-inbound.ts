@@ -1,6 +1,6 @@
 import type { ActionInbound, FormInbound, MessageInbound } from "../../src/ports";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
-import { coreActionId } from "./block-kit";
+import { coreActionId, datePickerBlockPrefix } from "./block-kit";
 import { readTicketModal } from "./ticket-modal";
 
 /**
@@ -149,15 +149,29 @@ export interface BlockActionsPayload {
   trigger_id?: string;
 }
 
+/** One element's action in a `block_actions` payload: a button, or a `datepicker` (its day in `selected_date`). */
 export interface PressedButton {
   action_id: string;
   value?: string;
   action_ts: string;
+  type?: string;
+  block_id?: string;
+  /** `datepicker`: the day picked, `YYYY-MM-DD`. */
+  selected_date?: string | null;
+}
+
+/** A date picker's value and day: the value travels in its block's id (the element has none; see block-kit.ts). */
+function pickedDate(button: PressedButton): { value: string; picked: string } | undefined {
+  if (button.type !== "datepicker") return undefined;
+  const blockId = button.block_id ?? "";
+  if (!blockId.startsWith(datePickerBlockPrefix) || !button.selected_date) return undefined;
+  return { value: blockId.slice(datePickerBlockPrefix.length), picked: button.selected_date };
 }
 
 /**
- * A button press. requestId is `action_ts` + user: a Slack retry of the same press repeats both and is
- * done once, while a double click is two presses (the core refuses the second sign-off by itself).
+ * A button press, or a day picked in a date picker. requestId is `action_ts` + user: a Slack retry of the same
+ * press repeats both and is done once, while a double click is two presses (the core refuses the second sign-off
+ * by itself).
  * The location is the thread the button's message lives in (a top-level message is its own thread).
  */
 export function actionFromBlockActions(
@@ -167,6 +181,9 @@ export function actionFromBlockActions(
 ): ActionInbound | undefined {
   const channelId = body.channel?.id ?? body.container?.channel_id;
   if (!channelId) return undefined;
+  const date = pickedDate(button);
+  // A date picker cleared (no day), or not one of ours: nothing was picked.
+  if (button.type === "datepicker" && !date) return undefined;
   const messageTs = body.message?.ts ?? body.container?.message_ts;
   const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
   const message: MessageRef | undefined =
@@ -178,9 +195,10 @@ export function actionFromBlockActions(
     actor: person(body.user.id, body.user.team_id ?? body.team?.id ?? undefined, body.user.name ?? body.user.username),
     requestId: `action:${button.action_ts}:${body.user.id}`,
     actionId: coreActionId(button.action_id),
-    value: button.value ?? "",
+    value: date?.value ?? button.value ?? "",
     location: location(channelId, installation, threadTs ?? messageTs),
     ...(message ? { message } : {}),
+    ...(date ? { picked: date.picked } : {}),
   };
 }
 

@@ -23,7 +23,9 @@ import {
   type SlashCommandPayload,
   type ViewSubmissionPayload,
 } from "./slack-inbound";
-import { renderTicketModal, ticketModalCallbackId } from "./ticket-modal";
+import { publishHome } from "./app-home";
+import { renderViewModal } from "./block-kit";
+import { approvalModalCallbackId, noticeModal, renderTicketModal, ticketModalCallbackId } from "./ticket-modal";
 
 /** The slash command registered in manifest.yml. */
 export const slashCommand = "/offboard";
@@ -60,9 +62,10 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     }
     try {
       const outcome = await conversation.handle(input);
-      if (outcome.openForm) {
-        if (!triggerId) throw new SlackAdapterError("api", "a form can only be opened from a button or a command");
-        await client.views.open({ trigger_id: triggerId, view: renderTicketModal(outcome.openForm) });
+      if (outcome.openForm || outcome.openView) {
+        if (!triggerId) throw new SlackAdapterError("api", "a modal can only be opened from a button or a command");
+        const view = outcome.openForm ? renderTicketModal(outcome.openForm) : renderViewModal(outcome.openView!);
+        await client.views.open({ trigger_id: triggerId, view: view as never });
       }
       return outcome;
     } catch (error) {
@@ -182,7 +185,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
 
   app.event("member_joined_channel", async ({ event, body, context }) => {
     if (event.user === context.botUserId) return;
-    const actor = await joinedPerson(client, event.user, event.team, logger);
+    const actor = await slackPerson(client, event.user, event.team, logger);
     const requestId = `event:${(body as EventEnvelope).event_id ?? `${event.channel}:${event.user}:${event.event_ts}`}`;
     await dispatch({
       kind: "member_joined",
@@ -220,13 +223,44 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     await outcome.after;
   });
 
+  // An approval modal: Slack wants its answer within 3 s, and recording a sign-off posts and updates messages. So the
+  // modal says at once that the approval is being recorded, and then what came of it (approved, or why not).
+  app.view(approvalModalCallbackId, async ({ ack, body }) => {
+    const submission = body as unknown as ViewSubmissionPayload & { view: { title?: { text?: string } } };
+    const title = submission.view.title?.text ?? "Approval";
+    await ack({ response_action: "update", view: noticeModal(title, "Recording your approval…") });
+    const outcome = await dispatch(formFromViewSubmission(submission));
+    const said = withoutEscapes(outcome.notice ?? "Something went wrong; your approval was not recorded.");
+    try {
+      await client.views.update({ view_id: submission.view.id, view: noticeModal(title, said) });
+    } catch (error) {
+      logger?.warn({ err: error }, "could not show the outcome of an approval in its modal");
+    }
+  });
+
+  // A person opened the app's Home tab: their open cases and what each waits on them for.
+  app.event("app_home_opened", async ({ event, body }) => {
+    if (event.tab !== "home") return;
+    const envelope = body as EventEnvelope;
+    // The person's own team (users.info), as on every other request: a Slack Connect guest keeps theirs.
+    const outcome = await dispatch({
+      kind: "home_opened",
+      actor: await slackPerson(client, event.user, envelope.team_id, logger),
+      requestId: `event:${envelope.event_id ?? `${event.user}:${event.event_ts}`}`,
+    });
+    if (outcome.home) await publishHome(client, event.user, outcome.home, logger);
+  });
+
   app.error(async (error) => {
     logger?.error({ err: error }, "Bolt could not process a Slack request");
   });
 }
 
-/** The person who joined, with the e-mail that binds an approver invited by address (users:read.email). */
-async function joinedPerson(
+/**
+ * A person known only by user id (who joined a channel, who opened the Home tab), with their own team and the e-mail
+ * that binds an approver invited by address (users:read.email).
+ */
+async function slackPerson(
   client: WebClient,
   userId: string,
   eventTeam: string | undefined,
@@ -244,7 +278,7 @@ async function joinedPerson(
       ...(info.user?.real_name ? { name: info.user.real_name } : {}),
     };
   } catch (error) {
-    logger?.warn({ err: error, userId }, "users.info failed for a joining member");
+    logger?.warn({ err: error, userId }, "users.info failed for a person known only by user id");
     return { platform: "slack", userId, ...(eventTeam ? { teamId: eventTeam } : {}) };
   }
 }

@@ -1,6 +1,6 @@
-import type { InputBlock, ModalView } from "@slack/types";
-import type { FormInput, FormModel } from "../../src/message";
-import { clip } from "./block-kit";
+import type { InputBlock, KnownBlock, ModalView } from "@slack/types";
+import { text, type FormInput, type FormModel } from "../../src/message";
+import { clip, renderBlocks } from "./block-kit";
 import { mentionTokenPattern } from "../../src/mention";
 import { SlackRenderError } from "./slack-errors";
 
@@ -12,6 +12,12 @@ import { SlackRenderError } from "./slack-errors";
 
 /** The callback id of every ticket modal; the case id travels in `private_metadata`. */
 export const ticketModalCallbackId = "offboard.ticket";
+
+/**
+ * The callback id of an approval modal (a form of kind `approval`: what is approved, and Approve); the core's
+ * callback id (the case, party and fingerprint) travels in `private_metadata`.
+ */
+export const approvalModalCallbackId = "offboard.approval";
 
 /** The action id of the single element inside each input block. */
 const valueActionId = "value";
@@ -91,51 +97,66 @@ function element(input: FormInput): InputBlock["element"] {
   };
 }
 
-/** The `view` argument of `views.open`. */
+/** The `view` argument of `views.open`: the form's intro (what it is about), then one input block per input. */
 export function renderTicketModal(form: FormModel): ModalView {
-  if (form.inputs.length > limits.blocks)
+  const intro = renderBlocks(form.intro ?? []) as unknown as KnownBlock[];
+  if (form.inputs.length + intro.length > limits.blocks)
     throw new SlackRenderError(`the form has ${form.inputs.length} inputs; a Slack modal holds ${limits.blocks}`);
   if (form.callbackId.length > limits.privateMetadata)
     throw new SlackRenderError("the form's callback id is too long for Slack's private_metadata");
   return {
     type: "modal",
-    callback_id: ticketModalCallbackId,
+    callback_id: form.kind === "approval" ? approvalModalCallbackId : ticketModalCallbackId,
     private_metadata: form.callbackId,
     title: plain(form.title, limits.title),
     submit: plain(form.submitLabel, limits.submit),
     close: plain("Cancel", limits.submit),
-    blocks: form.inputs.flatMap((input): InputBlock[] => {
-      const block: InputBlock = {
-        type: "input",
-        block_id: input.id,
-        // With an e-mail box beside it, either may hold the answer: the core says when both are empty.
-        optional: input.optional || Boolean(input.people?.allowEmails),
-        label: plain(input.label, limits.label),
-        ...(input.hint ? { hint: plain(input.hint, limits.hint) } : {}),
-        element: element(input),
-      };
-      if (!input.people?.allowEmails) return [block];
-      const emails = emailsIn(input.initialValue);
-      return [
-        block,
-        {
-          type: "input",
-          block_id: emailsBlockId(input.id),
-          optional: true,
-          label: plain(`${input.label}: by e-mail`, limits.label),
-          hint: plain(
-            "People not in Slack yet: their e-mail addresses, separated by commas. They are invited to the case channel.",
-            limits.hint,
-          ),
-          element: {
-            type: "plain_text_input",
-            action_id: valueActionId,
-            ...(emails ? { initial_value: clip(emails, limits.initialValue) } : {}),
-          },
-        },
-      ];
-    }),
+    blocks: [...intro, ...inputBlocks(form)],
   };
+}
+
+/** A modal that only says something (an approval's outcome), in place of the submitted one. */
+export function noticeModal(title: string, notice: string): ModalView {
+  return {
+    type: "modal",
+    title: plain(title, limits.title),
+    close: plain("Close", limits.submit),
+    blocks: renderBlocks([text(notice)]) as unknown as KnownBlock[],
+  };
+}
+
+function inputBlocks(form: FormModel): InputBlock[] {
+  return form.inputs.flatMap((input): InputBlock[] => {
+    const block: InputBlock = {
+      type: "input",
+      block_id: input.id,
+      // With an e-mail box beside it, either may hold the answer: the core says when both are empty.
+      optional: input.optional || Boolean(input.people?.allowEmails),
+      label: plain(input.label, limits.label),
+      ...(input.hint ? { hint: plain(input.hint, limits.hint) } : {}),
+      element: element(input),
+    };
+    if (!input.people?.allowEmails) return [block];
+    const emails = emailsIn(input.initialValue);
+    return [
+      block,
+      {
+        type: "input",
+        block_id: emailsBlockId(input.id),
+        optional: true,
+        label: plain(`${input.label}: by e-mail`, limits.label),
+        hint: plain(
+          "People not in Slack yet: their e-mail addresses, separated by commas. They are invited to the case channel.",
+          limits.hint,
+        ),
+        element: {
+          type: "plain_text_input",
+          action_id: valueActionId,
+          ...(emails ? { initial_value: clip(emails, limits.initialValue) } : {}),
+        },
+      },
+    ];
+  });
 }
 
 /**

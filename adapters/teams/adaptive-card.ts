@@ -1,4 +1,4 @@
-import type { Block, Button, Message } from "../../src/message";
+import type { Block, Button, Details, Message } from "../../src/message";
 import { literal, restoreLiterals, shieldLiterals } from "../../src/message";
 import { dateFallback, replaceDateTokens } from "../../src/date-text";
 import { readMentionTokens, replaceMentionTokens } from "../../src/mention";
@@ -160,6 +160,52 @@ export function cardAction(button: Button, nameOf: NameOf = noNames): CardAction
   };
 }
 
+/** The input id of a date picker's day: Teams merges it into the submit action's `data` (see `pickedDay`). */
+export const pickedInputId = "offboard.picked";
+
+/** The day a submitted date picker carries, if any (`YYYY-MM-DD`). */
+export function pickedDay(data: Record<string, unknown>): string | undefined {
+  const day = data[pickedInputId];
+  return typeof day === "string" && day ? day : undefined;
+}
+
+/**
+ * How much of a Details block a card carries (characters of JSON): a Teams message holds about 28 KB in all, and the
+ * card around it needs its share. The core puts what matters first, so the end is what is cut.
+ */
+export const detailsBudget = 16_000;
+
+/** Details as an Action.ShowCard: its blocks in the inner card, within `detailsBudget`. */
+function detailsAction(details: Details, nameOf: NameOf): CardAction {
+  const inner: CardElement[] = [];
+  let used = 0;
+  let omitted = 0;
+  for (const block of details.blocks) {
+    if (block.type === "divider") continue;
+    const elements = blockElements(block, nameOf);
+    const size = JSON.stringify(elements).length;
+    if (omitted || used + size > detailsBudget) {
+      omitted += 1;
+      continue;
+    }
+    inner.push(...elements);
+    used += size;
+  }
+  if (omitted)
+    inner.push({
+      type: "TextBlock",
+      text: `… ${omitted} more part(s) not shown here: export has everything.`,
+      size: "Small",
+      isSubtle: true,
+      wrap: true,
+    });
+  return {
+    type: "Action.ShowCard",
+    title: plainText(details.label, nameOf),
+    card: { type: "AdaptiveCard", body: inner },
+  };
+}
+
 function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameOf): CardElement[] {
   switch (block.type) {
     case "header":
@@ -189,6 +235,31 @@ function blockElements(block: Exclude<Block, { type: "divider" }>, nameOf: NameO
           actions: [{ type: "Action.OpenUrl", title: plainText(block.label, nameOf), url: block.url }],
         },
       ];
+    case "datePicker":
+      // Input.Date and its submit: Teams merges the day into the action's data under the input's id.
+      return [
+        {
+          type: "Input.Date",
+          id: pickedInputId,
+          label: "Pick a day",
+          ...(block.picker.initialDate ? { value: block.picker.initialDate } : {}),
+        },
+        {
+          type: "ActionSet",
+          actions: [
+            {
+              type: "Action.Execute",
+              title: plainText(block.picker.label),
+              verb: block.picker.actionId,
+              data: { value: block.picker.value },
+            },
+          ],
+        },
+      ];
+    case "details":
+      return [{ type: "ActionSet", actions: [detailsAction(block.details, nameOf)] }];
+    case "messageLink":
+      return [{ type: "TextBlock", text: teamsWords(block.link.label, nameOf), wrap: true }];
   }
 }
 
@@ -215,6 +286,25 @@ function withTeamsDates(value: unknown, inTextBlock = false): unknown {
 /** Plain text for places outside a card (the activity summary): date tokens as their UTC fallback. */
 export function plainSummary(text: string, nameOf: NameOf = noNames): string {
   return replaceDateTokens(plainText(text, nameOf), dateFallback);
+}
+
+/** Blocks as card elements, date tokens as card date functions (a form's intro, a notice above a card). */
+export function cardElements(blocks: Block[], nameOf: NameOf = noNames): CardElement[] {
+  return adaptiveCard({ text: "", blocks }, nameOf).body;
+}
+
+/**
+ * The answer to one person's press, as a card: the core's notice (an approval recorded, a refusal saying who may)
+ * above the card they pressed on, so the card stays in front of them.
+ */
+export function noticeCard(notice: string, below?: AdaptiveCard): AdaptiveCard {
+  const said: CardElement = { type: "TextBlock", text: teamsMarkdown(notice), wrap: true, weight: "Bolder" };
+  const card = below ?? adaptiveCard({ text: notice, blocks: [] });
+  return {
+    ...card,
+    body: [withTeamsDates(said) as CardElement, ...(below ? below.body : [])],
+    fallbackText: plainSummary(notice),
+  };
 }
 
 export function adaptiveCard(body: Message, nameOf: NameOf = noNames): AdaptiveCard {

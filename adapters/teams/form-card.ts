@@ -1,13 +1,14 @@
 import type { FormModel } from "../../src/message";
-import { adaptiveCardVersion, teamsMarkdown, type AdaptiveCard, type CardElement } from "./adaptive-card";
+import { adaptiveCardVersion, cardElements, teamsMarkdown, type AdaptiveCard, type CardElement } from "./adaptive-card";
 import { mentionToken, mentionTokenPattern, readMentionTokens } from "../../src/mention";
 
 /** The verb of the form's submit button; its `data.formCallbackId` carries the FormModel's callbackId. */
 export const formSubmitVerb = "offboard.form.submit";
 
 /**
- * A FormModel (the whole ticket at once) as an Adaptive Card: Teams has no modal for Universal
- * Actions, so the invoke response shows this card in place of the pressed one, to that person only.
+ * A FormModel (the whole ticket at once, or an approval: what is approved and its Approve) as an Adaptive Card:
+ * Teams has no modal for Universal Actions, so the invoke response shows this card in place of the pressed one, to
+ * that person only.
  * On submit, Teams merges every input's value into the action's `data` under the input's id.
  * `errors` (field id → reason) are shown under their inputs when the core refused a submission.
  */
@@ -16,7 +17,10 @@ export function formCard(
   errors: Record<string, string> = {},
   values: Record<string, string> = {},
 ): AdaptiveCard {
-  const body: CardElement[] = [{ type: "TextBlock", text: form.title, size: "Large", weight: "Bolder", wrap: true }];
+  const body: CardElement[] = [
+    { type: "TextBlock", text: form.title, size: "Large", weight: "Bolder", wrap: true },
+    ...cardElements(form.intro ?? []),
+  ];
   if (Object.keys(errors).length)
     body.push({
       type: "TextBlock",

@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { OffboardFailure } from "../../src/errors";
 import type { ActionInbound, Conversation, Outcome } from "../../src/ports";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
-import { adaptiveCardContentType, plainSummary, type AdaptiveCard } from "./adaptive-card";
+import { adaptiveCardContentType, noticeCard, pickedDay, plainSummary, type AdaptiveCard } from "./adaptive-card";
 import { readActivityText, type ActivityText } from "./activity-text";
 import { parseConversationId } from "./conversation-id";
 import { tenantOf, type TeamsConversations } from "./conversation-references";
@@ -180,6 +180,7 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
         location,
         message,
         requestId,
+        ...(pickedDay(data) ? { picked: pickedDay(data) } : {}),
       };
       const before = message ? await this.cards.revision(location.channelId, message.messageId) : 0;
       const outcome = await this.core().handle(input);
@@ -203,8 +204,11 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     if (outcome.openForm) return cardResponse(formCard(outcome.openForm));
     const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
     if (posted && posted.revision !== revisionBefore) return cardResponse(posted.card);
-    // A notice is the core's markup; the invoke answer is plain text: mentions as names, dates in words.
-    if (outcome.notice) return messageResponse(plainSummary(outcome.notice));
+    // A notice (a refusal naming who may, …) answers that person with the card they pressed on, the notice above it.
+    if (outcome.notice)
+      return posted
+        ? cardResponse(noticeCard(outcome.notice, posted.card))
+        : messageResponse(plainSummary(outcome.notice));
     if (posted) return cardResponse(posted.card);
     return messageResponse("Done.");
   }
@@ -232,6 +236,8 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
       return messageResponse(Object.values(outcome.formErrors).join("\n"));
     }
     const posted = message ? await this.cards.get(message.channelId, message.messageId) : undefined;
-    return posted ? cardResponse(posted.card) : messageResponse(plainSummary(outcome.notice ?? "Ticket saved."));
+    // An approval's result (approved, or why not) is said above the card, refreshed as the core left it.
+    if (outcome.notice) return cardResponse(noticeCard(outcome.notice, posted?.card));
+    return posted ? cardResponse(posted.card) : messageResponse("Ticket saved.");
   }
 }

@@ -59,6 +59,11 @@ const actionInput = z.object({
   messageId: id,
   actionId: id,
   value: z.string().max(2000),
+  /** A date picker's day. */
+  picked: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "a day is YYYY-MM-DD")
+    .optional(),
   requestId: id.optional(),
 });
 const formInput = z.object({
@@ -219,6 +224,7 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
         value: input.value,
         location: locationOf(pressed.channelId, pressed.threadId),
         message: { platform: "web", channelId: pressed.channelId, messageId: pressed.id, threadId: pressed.threadId },
+        ...(input.picked ? { picked: input.picked } : {}),
       });
       res.json({ outcome });
     }),

@@ -8,6 +8,9 @@ describe("button ids and values", () => {
     { id: "case.cancel", caseId: "OFB-2026-0042" },
     { id: "channel.create", caseId: "OFB-2026-0042" },
     { id: "account.retry", caseId: "OFB-2026-0042", accountId: "111122223333" },
+    { id: "ticket.choice", caseId: "OFB-2026-0042", field: "removalBy", choice: "partner" },
+    { id: "ticket.date", caseId: "OFB-2026-0042", field: "targetDate" },
+    { id: "plan.details", caseId: "OFB-2026-0042" },
   ];
 
   it.each(every)("reads back what it encodes: $id", (action) => {
@@ -23,6 +26,9 @@ describe("button ids and values", () => {
     ["run.start", "not-a-case"],
     ["run.start", "OFB-2026-0042:extra"],
     ["case.delete", "OFB-2026-0042"],
+    ["ticket.date", "OFB-2026-0042:targetDate:2026-12-31"],
+    ["ticket.date", "OFB-2026-0042:target date"],
+    ["plan.details", "OFB-2026-0042:v2"],
   ])("refuses a forged or outdated press %s %s", (actionId, value) => {
     expect(readButton(actionId, value)).toBeUndefined();
   });

@@ -17,7 +17,11 @@ export type ButtonAction =
   | { id: "channel.create"; caseId: string }
   | { id: "account.retry"; caseId: string; accountId: string }
   /** An answer to the open ticket question by a button: the field asked and the option (or `yes` / `no`). */
-  | { id: "ticket.choice"; caseId: string; field: string; choice: string };
+  | { id: "ticket.choice"; caseId: string; field: string; choice: string }
+  /** A date picker on a question: the field asked; the picked day comes with the press (`ActionInbound.picked`). */
+  | { id: "ticket.date"; caseId: string; field: string }
+  /** The plan's Details: the current plan of the case, account by account. */
+  | { id: "plan.details"; caseId: string };
 
 export type ButtonId = ButtonAction["id"];
 
@@ -29,6 +33,8 @@ const buttonIds: readonly ButtonId[] = [
   "channel.create",
   "account.retry",
   "ticket.choice",
+  "ticket.date",
+  "plan.details",
 ];
 
 /** A field key or option value as the ticket writes them: letters, digits, `_` and `-`, never the separator. */
@@ -42,6 +48,8 @@ function valueOf(action: ButtonAction): string {
       return `${action.caseId}:${action.accountId}`;
     case "ticket.choice":
       return `${action.caseId}:${action.field}:${action.choice}`;
+    case "ticket.date":
+      return `${action.caseId}:${action.field}`;
     default:
       return action.caseId;
   }
@@ -72,6 +80,9 @@ export function readButton(actionId: string, value: string): ButtonAction | unde
     case "ticket.choice":
       if (!second || !third || !wordPattern.test(second) || !wordPattern.test(third)) return undefined;
       return { id, caseId, field: second, choice: third };
+    case "ticket.date":
+      if (!second || third !== undefined || !wordPattern.test(second)) return undefined;
+      return { id, caseId, field: second };
     default:
       if (second !== undefined) return undefined;
       return { id, caseId };

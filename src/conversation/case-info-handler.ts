@@ -1,6 +1,7 @@
 import { statesOf } from "../authority";
 import { assertTransition } from "../case-status";
-import { NotConfiguredError, OffboardError } from "../errors";
+import { NotConfiguredError, NotFoundError, OffboardError } from "../errors";
+import type { ChatLocation, Identity } from "../identity";
 import { literal, message } from "../message";
 import { mentionOf } from "../mention";
 import type { Outcome } from "../ports";
@@ -10,6 +11,7 @@ import { homeAt } from "../case-homes";
 import { caseThread } from "./case-presenter";
 import { helpMessage, planSummaryMessage } from "./case-view";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
+import { planDetailsMessage } from "./plan-details-view";
 
 /** Reading a case: `status`, `plan` (and `plan refresh`), `export`, `help`. */
 export class CaseInfoHandler {
@@ -36,6 +38,14 @@ export class CaseInfoHandler {
       ]),
     );
     return {};
+  }
+
+  /** The plan's Details button (Slack): the details, to open in a modal for the person who pressed. */
+  async details(caseId: string, actor: Identity, where: ChatLocation): Promise<Outcome> {
+    const value = await this.context.requireCaseById(caseId);
+    await this.context.authorize("plan", value, actor, where);
+    if (!value.plan) throw new NotFoundError(`case ${value.id} has no plan yet`);
+    return { openView: planDetailsMessage(value, value.plan) };
   }
 
   async status({ actor, location, args }: CommandRequest): Promise<Outcome> {

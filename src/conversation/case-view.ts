@@ -5,6 +5,7 @@ import type { Identity } from "../identity";
 import {
   actions,
   context,
+  datePicker,
   divider,
   fields,
   header,
@@ -34,6 +35,7 @@ import type { TicketField } from "../ticket/fields";
 import { questionPosition } from "../ticket/flow";
 import { buttonOf } from "./buttons";
 import { commandHelp } from "./commands";
+import { planDetailsBlock } from "./plan-details-view";
 
 /** How the case message and the other case messages look, as the core's message model. */
 
@@ -160,6 +162,23 @@ function answerButtons(field: TicketField, caseId: string): Button[] {
   return [];
 }
 
+/** The questions whose answer is a calendar day: asked with a date picker (typing the day still works). */
+const dayFields: ReadonlySet<string> = new Set(["targetDate"]);
+
+/** A date picker that answers `field` as if the picked day had been typed. */
+function dayPicker(field: TicketField, place: QuestionPlace): Block {
+  const pick = buttonOf({ id: "ticket.date", caseId: place.caseId, field: field.key }, "Use this date");
+  const answered = place.ticket.answers[field.key];
+  return datePicker({
+    actionId: pick.actionId,
+    value: pick.value,
+    label: pick.label,
+    ...(typeof answered === "string" && /^\d{4}-\d{2}-\d{2}/.test(answered)
+      ? { initialDate: answered.slice(0, 10) }
+      : {}),
+  });
+}
+
 /**
  * One ticket question: where it stands ("Question 5 of 16"), the question, its options as buttons (typed words still
  * answer: a number, a name, yes or no), and how to move around.
@@ -175,6 +194,7 @@ export function questionMessage(field: TicketField, note?: string, place?: Quest
   if (field.options) blocks.push(text(field.options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")));
   const buttons = place ? answerButtons(field, place.caseId) : [];
   if (buttons.length) blocks.push(actions(buttons));
+  if (place && dayFields.has(field.key)) blocks.push(dayPicker(field, place));
   if (field.hint) blocks.push(context(field.hint));
   blocks.push(
     context(
@@ -247,7 +267,8 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
   if (plan.warnings.length) blocks.push(context(`⚠ ${plan.warnings.join(" · ")}`));
   if (plan.notes?.length)
     blocks.push(text(`*Before leaving, the customer should know:*\n${plan.notes.map((n) => `• ${n}`).join("\n")}`));
-  blocks.push(context("Every artifact by name, each bucket and the readiness checks are in `export`."));
+  blocks.push(planDetailsBlock(value, plan));
+  blocks.push(context("*Details* shows each account's artifacts by name; `export` has everything."));
   const summary = blocked.length
     ? `Plan v${plan.version} for ${value.id}: ${blocked.length} of ${plan.accounts.length} account(s) BLOCKED (${blocked.map((a) => a.accountId).join(", ")})`
     : `Plan v${plan.version} for ${value.id}: ${headline}`;
@@ -340,19 +361,15 @@ export function planHeadline(value: Case): string {
   return `plan v${plan.version} · ${planCounts(plan)}`;
 }
 
-function approveButton(value: Case, party: Party, hash: string, version: string) {
+/**
+ * An approval button. It has no confirm dialog of its own: the press reaches the core first, which checks it and only
+ * then shows what is approved (approval-view.ts), so a person who may not approve learns it at once, and why.
+ */
+function approveButton(value: Case, party: Party, hash: string) {
   return buttonOf(
     { id: "signoff.approve", caseId: value.id, party, fingerprint: shortHash(hash) },
     `Approve for ${partyLabel[party]}`,
-    {
-      style: "primary",
-      confirm: {
-        title: `Approve for ${partyLabel[party]}?`,
-        text: `You approve case ${value.id}, ${version} (${shortHash(hash)}), for ${partyLabel[party]}.`,
-        confirm: "Approve",
-        deny: "Cancel",
-      },
-    },
+    { style: "primary" },
   );
 }
 
@@ -371,7 +388,7 @@ export function signOffRequestMessage(value: Case, party: Party): Message {
       `You are asked to approve for *${partyLabel[party]}*: ${planHeadline(value)}.\n` +
         `Approving binds to ${version} with fingerprint \`${shortHash(hash)}\`; the plan and the ticket are in the case thread.`,
     ),
-    actions([approveButton(value, party, hash, version)]),
+    actions([approveButton(value, party, hash)]),
     context("Any later edit voids the sign-offs and asks again."),
   ]);
 }
@@ -394,7 +411,7 @@ export function signOffMessage(value: Case, partnerApprovers: Identity[] = []): 
   blocks.push(fields(signed));
   const open = parties.filter((p) => !signOffFor(value, p));
   if (open.length && value.status === "awaiting_signoff") {
-    blocks.push(actions(open.map((p) => approveButton(value, p, hash, version))));
+    blocks.push(actions(open.map((p) => approveButton(value, p, hash))));
   } else if (!open.length) {
     blocks.push(context("All three parties approved."));
   }

@@ -1,7 +1,7 @@
-import { OffboardError, OffboardFailure, StaleApprovalError } from "../errors";
+import { InvalidCommandError, OffboardError, OffboardFailure, StaleApprovalError } from "../errors";
 import { isCaseThread } from "../case-homes";
 import type { ChatLocation } from "../identity";
-import type { ActionInbound, Conversation, Inbound, MessageInbound, Outcome } from "../ports";
+import type { ActionInbound, Conversation, FormInbound, Inbound, MessageInbound, Outcome } from "../ports";
 import { currentField } from "../ticket/flow";
 import { readButton, type ButtonAction, type ButtonId } from "./buttons";
 import { CaseChannelHandler } from "./case-channel-handler";
@@ -10,7 +10,9 @@ import type { CommandName } from "./commands";
 import { ConversationContext, type CommandHandler, type CommandRequest } from "./conversation-context";
 import type { ConversationDeps } from "./conversation-deps";
 import { CredentialsHandler } from "./credentials-handler";
+import { readForm } from "./forms";
 import { HandoffWorkflow } from "./handoff-workflow";
+import { HomeHandler } from "./home-handler";
 import { LinkHandler } from "./link-handler";
 import { readMessage, type ReadingPlace } from "./message-reading";
 import { RootCodeHandler } from "./root-code-handler";
@@ -38,6 +40,7 @@ export class OffboardConversation implements Conversation {
   private readonly runs: RunHandler;
   private readonly caseChannel: CaseChannelHandler;
   private readonly info: CaseInfoHandler;
+  private readonly home: HomeHandler;
   private readonly commands: Record<CommandName, CommandHandler>;
   private readonly buttons: { [Id in ButtonId]: ButtonHandler<Id> };
 
@@ -49,6 +52,7 @@ export class OffboardConversation implements Conversation {
     this.ticket = new TicketHandler(this.context, this.runs, this.caseChannel);
     this.signOff = new SignOffHandler(this.context);
     this.info = new CaseInfoHandler(this.context);
+    this.home = new HomeHandler(this.context);
     const credentials = new CredentialsHandler(this.context);
     const rootCode = new RootCodeHandler(this.context);
     const links = new LinkHandler(this.context);
@@ -72,7 +76,7 @@ export class OffboardConversation implements Conversation {
     };
     this.buttons = {
       "signoff.approve": (p, input) =>
-        this.signOff.approve(p.caseId, p.party, p.fingerprint, input.actor, input.location),
+        this.signOff.review(p.caseId, p.party, p.fingerprint, input.actor, input.location),
       "ticket.form": async (p, input) =>
         this.ticket.openForm(await this.context.requireCaseById(p.caseId), input.actor, input.location),
       "run.start": async (p, input) =>
@@ -92,6 +96,20 @@ export class OffboardConversation implements Conversation {
           input.requestId,
           input.location,
         ),
+      "ticket.date": async (p, input) => {
+        // The picked day is read exactly as if it had been typed; a press without one is a forged press.
+        if (!input.picked || !/^\d{4}-\d{2}-\d{2}$/.test(input.picked))
+          throw new InvalidCommandError("pick a day in the date picker first");
+        return this.ticket.choose(
+          await this.context.requireCaseById(p.caseId),
+          p.field,
+          input.picked,
+          input.actor,
+          input.requestId,
+          input.location,
+        );
+      },
+      "plan.details": (p, input) => this.info.details(p.caseId, input.actor, input.location),
     };
   }
 
@@ -108,9 +126,11 @@ export class OffboardConversation implements Conversation {
         case "action":
           return await this.action(input);
         case "form":
-          return await this.ticket.submitForm(input);
+          return await this.form(input);
         case "member_joined":
           return await this.caseChannel.memberJoined(input);
+        case "home_opened":
+          return await this.home.opened(input);
       }
     } catch (error) {
       if (error instanceof OffboardError) return this.answerMistake(input, error);
@@ -164,6 +184,14 @@ export class OffboardConversation implements Conversation {
       case "ignore":
         return {};
     }
+  }
+
+  /** A submitted form: the ticket, or an approval (forms.ts). */
+  private async form(input: FormInbound): Promise<Outcome> {
+    const submitted = readForm(input.callbackId);
+    if (!submitted) throw new StaleApprovalError("this form is not valid any more; use the latest message of the case");
+    if (submitted.id === "ticket") return this.ticket.submitForm(input);
+    return this.signOff.approve(submitted.caseId, submitted.party, submitted.fingerprint, input.actor);
   }
 
   private async action(input: ActionInbound): Promise<Outcome> {

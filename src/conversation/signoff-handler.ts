@@ -9,6 +9,7 @@ import type { Outcome } from "../ports";
 import { isFullyApproved, recordSignOff } from "../signoff";
 import { parseMentions } from "../ticket/parsers";
 import { homeAt } from "../case-homes";
+import { approvalForm } from "./approval-view";
 import { mentionOf } from "../mention";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
@@ -33,13 +34,44 @@ export class SignOffHandler {
     return {};
   }
 
-  /** A press of an approval button: bound to the fingerprint of the ticket and plan the button showed. */
-  async approve(
+  /**
+   * A press of an approval button: checked first, exactly as the sign-off itself will be (who, when, the version the
+   * button showed, not approved yet); only then the approval form shows what is approved. A refusal says who may.
+   */
+  async review(
     caseId: string,
     party: Party,
     presentedHash: string,
     actor: Identity,
     where: ChatLocation,
+  ): Promise<Outcome> {
+    const value = await this.context.requireCaseById(caseId);
+    if (value.status !== "awaiting_signoff") throw new StaleApprovalError();
+    const isPartner = (await this.context.authorize(approveAct[party], value, actor, where)).has("partner_member");
+    // A dry run of the sign-off: a stale button or a second approval is refused now, not after the form.
+    try {
+      recordSignOff(value, { party, by: actor, presentedHash, isPartner, at: this.context.today() });
+    } catch (error) {
+      if (error instanceof NotPermittedError)
+        await this.deps.audit.append({
+          caseId,
+          actor,
+          party,
+          action: "signoff.denied",
+          payload: { reason: error.message },
+        });
+      throw error;
+    }
+    return { openForm: approvalForm(value, party) };
+  }
+
+  /** The approval itself (the approval form submitted): bound to the fingerprint of the ticket and plan it showed. */
+  async approve(
+    caseId: string,
+    party: Party,
+    presentedHash: string,
+    actor: Identity,
+    where?: ChatLocation,
   ): Promise<Outcome> {
     const value = await this.context.requireCaseById(caseId);
     // A button from before an edit or re-plan is stale, whoever presses it: nothing to decide, nothing to audit.

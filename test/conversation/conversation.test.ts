@@ -4,7 +4,7 @@ import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import type { Case } from "../../src/case";
 import { ListedPartners } from "../../src/conversation/chat-router";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
-import type { Inbound } from "../../src/ports";
+import type { ActionInbound, Inbound } from "../../src/ports";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { Identity } from "../../src/identity";
 import type { Plan } from "../../src/plan";
@@ -14,6 +14,7 @@ import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
 import { testAuditKeys } from "../support/audit-keys";
+import { pressAndApprove } from "../support/approval";
 
 const { redis, prefix, cleanup } = testRedis("conversation");
 afterAll(cleanup);
@@ -82,7 +83,7 @@ async function answerAll(conversation: OffboardConversation, value: Case, by: Id
   }
 }
 
-const approve = (value: Case, party: string, by: Identity, hash = shortHash(approvalHash(value))): Inbound => ({
+const approve = (value: Case, party: string, by: Identity, hash = shortHash(approvalHash(value))): ActionInbound => ({
   kind: "action",
   actionId: "signoff.approve",
   value: `${value.id}:${party}:${hash}`,
@@ -105,9 +106,9 @@ describe("the conversation (core, real Redis)", () => {
 
     await conversation.handle(inThread(value, partner, "assign aws <@avery|Avery>", true));
     value = (await deps.cases.get(value.id))!;
-    await conversation.handle(approve(value, "customer", customer));
-    await conversation.handle(approve(value, "aws", aws));
-    await conversation.handle(approve(value, "partner", partner));
+    await pressAndApprove(conversation, approve(value, "customer", customer));
+    await pressAndApprove(conversation, approve(value, "aws", aws));
+    await pressAndApprove(conversation, approve(value, "partner", partner));
     value = (await deps.cases.get(value.id))!;
     expect(value.status).toBe("approved");
     expect(value.signOffs.map((s) => s.party).sort()).toEqual(["aws", "customer", "partner"]);
@@ -153,7 +154,7 @@ describe("the conversation (core, real Redis)", () => {
     let value = await startCase(conversation, chat, "c-deny");
     await answerAll(conversation, value, partner);
     value = (await deps.cases.get(value.id))!;
-    await conversation.handle(approve(value, "partner", customer));
+    await pressAndApprove(conversation, approve(value, "partner", customer));
     expect(chat.last("ephemeral")!.body.text).toMatch(/only a partner member can approve for the partner/i);
     const after = (await deps.cases.get(value.id))!;
     expect(after.signOffs).toHaveLength(0);
@@ -165,7 +166,7 @@ describe("the conversation (core, real Redis)", () => {
     let value = await startCase(conversation, chat, "c-stale");
     await answerAll(conversation, value, partner);
     value = (await deps.cases.get(value.id))!;
-    await conversation.handle(approve(value, "customer", customer));
+    await pressAndApprove(conversation, approve(value, "customer", customer));
     const oldHash = shortHash(approvalHash(value));
     await conversation.handle(inThread(value, customer, "edit goal", true));
     let edited = (await deps.cases.get(value.id))!;
@@ -174,7 +175,7 @@ describe("the conversation (core, real Redis)", () => {
     await conversation.handle(inThread(value, customer, "Run our own AWS organization, with care"));
     edited = (await deps.cases.get(value.id))!;
     expect(edited.status).toBe("awaiting_signoff");
-    await conversation.handle(approve(value, "customer", customer, oldHash));
+    await pressAndApprove(conversation, approve(value, "customer", customer, oldHash));
     expect(chat.last("ephemeral")!.body.text).toMatch(/older version/);
     expect((await deps.cases.get(value.id))!.signOffs).toHaveLength(0);
   });
@@ -276,7 +277,7 @@ describe("the conversation (core, real Redis)", () => {
       ["aws", aws],
       ["partner", partner],
     ] as const)
-      await conversation.handle(approve(value, party, who));
+      await pressAndApprove(conversation, approve(value, party, who));
     value = (await deps.cases.get(value.id))!;
     expect(value.status).toBe("scheduled");
     expect(calls).toEqual(
@@ -303,7 +304,7 @@ describe("the conversation (core, real Redis)", () => {
       ["aws", aws],
       ["partner", partner],
     ] as const)
-      await conversation.handle(approve(value, party, who));
+      await pressAndApprove(conversation, approve(value, party, who));
     expect((await deps.cases.get(value.id))!.status).toBe("scheduled");
     await conversation.handle(inThread(value, partner, "run", true));
     expect((await deps.cases.get(value.id))!.status).toBe("executing");

@@ -197,7 +197,7 @@ function escapeRegExp(text: string): string {
     const signOff = () => botMessage(page, "#thread-messages", new RegExp(`^Sign-off for ${caseId} \\(plan v1\\)$`));
     await appears(page, signOff().locator("button", { hasText: "Approve for Partner" }), "the sign-off buttons");
 
-    // ---- Three sign-offs by three people, each through its confirm dialog.
+    // ---- Three sign-offs by three people, each through its approval form.
     const approvals = [
       { userId: "U-CAROL", name: "Carol Chen", party: "Customer" },
       { userId: "U-ALEX", name: "Alex Rivera", party: "AWS" },
@@ -211,10 +211,13 @@ function escapeRegExp(text: string): string {
         `${name}'s "Approve for ${party}" button`,
       );
       await button.scrollIntoViewIfNeeded();
-      await pressAndConfirm(page, button, "Approve");
-      expect(await page.textContent("#confirm-text")).toContain(`for ${party}`);
+      // The press is checked first; only then the approval form says what is approved, with its Approve.
+      await button.click();
+      await appears(page, page.locator("#form-dialog[open]"), `the approval form for ${party}`);
+      expect(await page.textContent("#form-submit")).toBe("Approve");
+      expect(await page.textContent("#form-inputs")).toContain(`for ${party}`);
       await snap(page, `confirm-${party.toLowerCase()}`);
-      await page.click("#confirm-ok");
+      await page.click("#form-submit");
       const signed = signOff().locator(".field", { has: page.locator("dt", { hasText: new RegExp(`^${party}$`) }) });
       await appears(page, signed.locator("dd", { hasText: `✅ @${name}` }), `the ${party} sign-off by ${name}`);
     }

@@ -6,6 +6,7 @@ import type { ActionInbound, MessageInbound } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { pressAndApprove } from "../support/approval";
 
 /**
  * Storms the whole product (real Redis, BullMQ, SDK clients against the sandbox) with what chat
@@ -112,7 +113,7 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     // The AWS approval: one request id, 20 concurrent deliveries.
     const awsOutcomes = await Promise.all(
       Array.from({ length: storm }, () =>
-        stack.bot.conversation.handle(press("aws", people.aws, `${stack.prefix}aws-press`)),
+        pressAndApprove(stack.bot.conversation, press("aws", people.aws, `${stack.prefix}aws-press`)),
       ),
     );
     expect(awsOutcomes.filter((o) => o.notice === "Approved for AWS")).toHaveLength(1);
@@ -120,7 +121,10 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     // The customer approval: 20 distinct presses of the same button by the same person, concurrently.
     const customerOutcomes = await Promise.all(
       Array.from({ length: storm }, (_, i) =>
-        stack.bot.conversation.handle(press("customer", people.customer, `${stack.prefix}customer-press-${i}`)),
+        pressAndApprove(
+          stack.bot.conversation,
+          press("customer", people.customer, `${stack.prefix}customer-press-${i}`),
+        ),
       ),
     );
     expect(customerOutcomes.filter((o) => o.notice === "Approved for Customer")).toHaveLength(1);
@@ -135,7 +139,7 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     expect(recorded.map((e) => e.party).sort()).toEqual(["aws", "customer"]);
     expect(audit.filter((e) => e.action === "signoff.denied")).toHaveLength(0);
 
-    await stack.act(press("partner", people.partner, "unused"));
+    await pressAndApprove(stack.bot.conversation, press("partner", people.partner, `${stack.prefix}partner-press`));
     value = await stack.waitFor((c) => c.status === "scheduled", 10_000, "the approved run to be scheduled");
     expect(value.signOffs).toHaveLength(3);
 

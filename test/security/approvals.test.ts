@@ -6,6 +6,7 @@ import type { Identity } from "../../src/identity";
 import type { AuditEvent } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
+import { pressAndApprove } from "../support/approval";
 
 /**
  * Sign-off abuse through the whole product (the demo channel as the platform, real Redis, BullMQ and
@@ -27,7 +28,7 @@ afterAll(async () => stack?.stop(), 30_000);
 const dev: Identity = { platform: "web", userId: "U-DEV", teamId: "T-CUSTOMER", name: "Dev Patel" };
 
 function press(value: Case, who: Identity, buttonValue: string): Promise<Outcome> {
-  return stack.bot.conversation.handle({
+  return pressAndApprove(stack.bot.conversation, {
     kind: "action",
     actionId: "signoff.approve",
     value: buttonValue,

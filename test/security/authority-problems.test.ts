@@ -3,11 +3,11 @@ import { buttonOf } from "../../src/conversation/buttons";
 import { credentialSecretName, encryptCredentials, randomSecret } from "../../src/credentials/credential-crypto";
 import type { ChatLocation, Identity } from "../../src/identity";
 import type { Party } from "../../src/party";
-import type { Inbound } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { coreWithCredentials } from "../support/core-with-credentials";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { pressAndApprove } from "../support/approval";
 
 /**
  * The numbered problems of the authority issue, each as the scenario that showed it: every one of these failed
@@ -73,14 +73,14 @@ async function approve(opened: Opened, party: Party, who: Identity): Promise<voi
     { id: "signoff.approve", caseId: value.id, party, fingerprint: shortHash(approvalHash(value)) },
     "Approve",
   );
-  await conversation.handle({
+  await pressAndApprove(conversation, {
     kind: "action",
     actor: who,
     requestId: rid(),
     actionId: button.actionId,
     value: button.value,
     location: opened.thread,
-  } as Inbound);
+  });
 }
 
 async function approvedCase(): Promise<Opened> {

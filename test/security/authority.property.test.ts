@@ -10,6 +10,7 @@ import { approvalHash, currentSignOffs, shortHash } from "../../src/signoff";
 import { coreWithCredentials } from "../support/core-with-credentials";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { pressAndApprove } from "../support/approval";
 
 /**
  * Random sequences of commands, presses, edits and deposits by random people — partner members, customer
@@ -166,7 +167,7 @@ async function perform(world: World, move: Move): Promise<void> {
     case "approve": {
       const fingerprint = move.stale ? "0123456789ab" : shortHash(approvalHash(value));
       const button = buttonOf({ id: "signoff.approve", caseId: world.caseId, party: move.party, fingerprint }, "x");
-      await conversation.handle({
+      await pressAndApprove(conversation, {
         kind: "action",
         actor: cast[move.who],
         requestId: rid(),

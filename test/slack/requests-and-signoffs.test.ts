@@ -84,23 +84,34 @@ describe("repeats", () => {
     expect((await h.reload(opened)).ticket.answers.customerName).toBe("Acme Corp");
   });
 
-  it("records a double click on a sign-off button once", async () => {
+  it("records a double click on a sign-off button once: two approval modals, one sign-off", async () => {
     const id = await caseAwaitingSignOff();
     const button = h.findButton("signoff.approve", (v) => v.startsWith(`${id}:customer:`));
     h.web.clear();
     const [a, b] = await Promise.all([h.slack.press(people.customer, button), h.slack.press(people.customer, button)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     await h.settle();
-    // Slack redelivering one press (same action_ts) is ignored silently.
+    // Slack redelivering one press (same action_ts) is ignored silently: no third modal.
     await h.act(h.slack.press(people.customer, { ...button, actionTs: "1770000000.999999" }));
     await h.act(h.slack.press(people.customer, { ...button, actionTs: "1770000000.999999" }));
+    const modals = h.web.callsOf("views.open");
+    expect(modals).toHaveLength(3);
+    expect(modals.map((m) => (m.args.view as { callback_id: string }).callback_id)).toEqual(
+      Array(3).fill("offboard.approval"),
+    );
 
+    // Both modals submitted at once: one sign-off; the other modal says it was approved already.
+    const submitted = await Promise.all(
+      modals.slice(0, 2).map((m) => h.slack.submit(people.customer, m.args.view as Record<string, unknown>, {})),
+    );
+    expect(submitted.map((r) => r.status)).toEqual([200, 200]);
+    await h.settle();
     const value = (await h.cases.get(id))!;
     expect(value.signOffs.map((s) => s.party)).toEqual(["customer"]);
     expect((await h.auditActions(id)).filter((x) => x === "signoff.recorded")).toHaveLength(1);
-    expect(h.ephemeralsTo(people.customer.id).filter((t) => /already approved/.test(t)).length).toBeGreaterThanOrEqual(
-      1,
-    );
+    const outcomes = h.web.callsOf("views.update").map((c) => JSON.stringify(c.args.view));
+    expect(outcomes.filter((t) => t.includes("Approved for Customer"))).toHaveLength(1);
+    expect(outcomes.filter((t) => /already approved/.test(t))).toHaveLength(1);
   });
 });
 
@@ -121,14 +132,15 @@ describe("sign-off refusals", () => {
     const denied = events.filter((e) => e.action === "signoff.denied");
     expect(denied).toHaveLength(1);
     expect(denied[0]).toMatchObject({ party: "partner", actor: `slack:${people.customer.id}@TACME` });
-    // Nothing public: no post, no update of the sign-off message.
+    // No approval modal, and nothing public: no post, no update of the sign-off message.
+    expect(h.web.callsOf("views.open")).toEqual([]);
     expect(h.web.callsOf("chat.postMessage")).toEqual([]);
     expect(h.web.callsOf("chat.update")).toEqual([]);
   });
 
   it("lets one person approve for one party only: the partner's press on the customer button is refused", async () => {
     const id = await caseAwaitingSignOff();
-    await h.press(people.partner, "signoff.approve", (v) => v.startsWith(`${id}:partner:`));
+    await h.approve(people.partner, (v) => v.startsWith(`${id}:partner:`));
     const customerButton = h.findButton("signoff.approve", (v) => v.startsWith(`${id}:customer:`));
     h.web.clear();
     await h.act(h.slack.press(people.partner, customerButton));
@@ -143,7 +155,7 @@ describe("sign-off refusals", () => {
   it("refuses a sign-off button from before an edit of the ticket", async () => {
     const id = await caseAwaitingSignOff();
     const stale = h.findButton("signoff.approve", (v) => v.startsWith(`${id}:customer:`));
-    await h.act(h.slack.press(people.customer, stale));
+    await h.approve(people.customer, (v) => v === stale.value);
     expect((await h.cases.get(id))!.signOffs).toHaveLength(1);
 
     // `@Offboard edit goal` inside the case thread is a command; the edit voids the sign-off.
@@ -169,6 +181,7 @@ describe("sign-off refusals", () => {
     value = (await h.cases.get(id))!;
     expect(value.signOffs).toEqual([]);
     expect(h.ephemeralsTo(people.customer.id)).toEqual([expect.stringMatching(/older version/)]);
+    expect(h.web.callsOf("views.open")).toEqual([]);
     expect((await h.auditActions(id)).filter((x) => x === "signoff.recorded")).toHaveLength(1);
     expect(await h.auditActions(id)).toContain("signoff.voided");
   });

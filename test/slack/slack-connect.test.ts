@@ -56,7 +56,7 @@ describe("an external customer user", () => {
     expect(value.members.customer.map((m) => m.userId)).toEqual([guest.id]);
 
     h.web.clear();
-    await h.press(guest, "signoff.approve", (v) => v.startsWith(`${opened.id}:customer:`));
+    await h.approve(guest, (v) => v.startsWith(`${opened.id}:customer:`));
     value = await h.reload(opened);
     expect(value.signOffs).toEqual([
       expect.objectContaining({

@@ -91,10 +91,10 @@ describe("a ticket answered by thread replies", () => {
     const signOff = h.findButton("signoff.approve", (v) => v.endsWith(`:customer:${hash}`));
     expect(signOff.actionId).toMatch(/^signoff\.approve#\d$/);
 
-    await h.press(people.customer, "signoff.approve", (v) => v.includes(":customer:"));
-    await h.press(people.aws, "signoff.approve", (v) => v.includes(":aws:"));
+    await h.approve(people.customer, (v) => v.includes(":customer:"));
+    await h.approve(people.aws, (v) => v.includes(":aws:"));
     expect((await h.reload(value)).status).toBe("awaiting_signoff");
-    await h.press(people.partner, "signoff.approve", (v) => v.includes(":partner:"));
+    await h.approve(people.partner, (v) => v.includes(":partner:"));
 
     value = await h.reload(value);
     expect(value.status).toBe("approved");
@@ -184,9 +184,8 @@ describe("a ticket answered by thread replies", () => {
   it("counts a member of a partner user group as the partner", async () => {
     const caseId = await openCaseWithCustomer("CGROUP1");
     await h.answerTicket(people.customer, caseId, validTicketAnswers());
-    const button = h.findButton("signoff.approve", (v) => v.startsWith(`${caseId}:partner:`));
     h.web.clear();
-    await h.act(h.slack.press(people.partnerViaGroup, button));
+    expect(await h.approve(people.partnerViaGroup, (v) => v.startsWith(`${caseId}:partner:`))).toBe(true);
     const value = (await h.cases.get(caseId))!;
     expect(value.signOffs.map((s) => [s.party, s.by.userId])).toEqual([["partner", people.partnerViaGroup.id]]);
     // The group's members were read once and cached in Redis with a short TTL.
@@ -266,9 +265,9 @@ describe("with a job queue that plans at once", () => {
     ).toContain("plan v1");
 
     await q.act(q.slack.command(people.partner, sharedChannel, `assign aws <@${people.aws.id}>`));
-    await q.press(people.customer, "signoff.approve", (v) => v.includes(":customer:"));
-    await q.press(people.aws, "signoff.approve", (v) => v.includes(":aws:"));
-    await q.press(people.partner, "signoff.approve", (v) => v.includes(":partner:"));
+    await q.approve(people.customer, (v) => v.includes(":customer:"));
+    await q.approve(people.aws, (v) => v.includes(":aws:"));
+    await q.approve(people.partner, (v) => v.includes(":partner:"));
     value = await q.reload(value);
     expect(value.status).toBe("scheduled");
     expect(value.signOffs.every((s) => s.hash === approvalHash(value))).toBe(true);

@@ -9,6 +9,7 @@ import { sandboxCredentials, startSandbox, type Sandbox, type SandboxOptions } f
 import { createLogger, type Logger } from "../../adapters/log/logger";
 import { deleteKeysWithPrefix, testRedis, testRedisUrl } from "./redis";
 import { validTicketAnswers } from "./ticket-answers";
+import { pressAndApprove } from "./approval";
 
 /** The demo channel's people (adapters/web/demo-users.ts), as the core sees them. */
 export const people = {
@@ -150,12 +151,13 @@ export async function startFullStack(
         ["aws", people.aws],
         ["partner", people.partner],
       ] as const) {
-        await act({
+        await pressAndApprove(bot.conversation, {
           kind: "action",
           actionId: "signoff.approve",
           value: `${value.id}:${party}:${hash}`,
           actor: who,
           location: thread(value),
+          requestId: `${prefix}${++seq}`,
         });
       }
     },

@@ -236,6 +236,19 @@ export class SlackHarness {
     return this.act(this.slack.press(user, { ...button, actionTs }));
   }
 
+  /**
+   * An approval as a person gives it: the press of the latest approval button matching `where` (checked first), then
+   * the approval modal it opened, submitted. Returns whether a modal opened (a refused press opens none).
+   */
+  async approve(user: SlackTestUser, where: (value: string, label: string) => boolean): Promise<boolean> {
+    const opened = this.web.callsOf("views.open").length;
+    await this.press(user, "signoff.approve", where);
+    const modal = this.web.callsOf("views.open").slice(opened).at(-1);
+    if (!modal) return false;
+    await this.act(this.slack.submit(user, modal.args.view as Record<string, unknown>, {}));
+    return true;
+  }
+
   /** Ephemeral texts shown to one user since the last `web.clear()`. */
   ephemeralsTo(userId: string): string[] {
     return this.web.callsOf("chat.postEphemeral", (a) => a.user === userId).map((c) => textOf(c));

@@ -252,6 +252,8 @@ export class SlackRequester {
     const blocks = (view.blocks as { block_id: string; element: { type: string; action_id: string } }[]) ?? [];
     const state: Record<string, Record<string, unknown>> = {};
     for (const block of blocks) {
+      // Only input blocks carry state (an approval modal has none: its blocks only say what is approved).
+      if ((block as { type?: string }).type !== "input") continue;
       const value = values[block.block_id] ?? "";
       const users = [...value.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]);
       state[block.block_id] = {

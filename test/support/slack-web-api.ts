@@ -227,6 +227,16 @@ export class FakeSlackWebApi {
       }
       case "views.open":
         return { ok: true, view: { id: `V${this.calls.length}`, ...(args.view as object) } };
+      case "views.update":
+        return { ok: true, view: { id: str("view_id"), ...(args.view as object) } };
+      case "views.publish":
+        return { ok: true, view: { id: `VH${this.calls.length}`, ...(args.view as object) } };
+      case "chat.getPermalink":
+        return {
+          ok: true,
+          channel: str("channel"),
+          permalink: `https://partner.slack.example/archives/${str("channel")}/p${str("message_ts").replace(".", "")}`,
+        };
       case "files.getUploadURLExternal": {
         const length = Number(args.length);
         if (!str("filename") || !Number.isInteger(length) || length < 1)

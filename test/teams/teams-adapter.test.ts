@@ -163,6 +163,23 @@ async function press(
   return body as { type: string; value: unknown };
 }
 
+/**
+ * An approval by card: the press (checked first) answers the presser with the approval form card; its Approve
+ * (Action.Execute) answers with the result above the refreshed card.
+ */
+async function approveByCard(
+  from: Person,
+  cardMessageId: string,
+  threadId: string,
+  action: { verb: string; data: object },
+): Promise<{ form: { type: string; value: unknown }; result: { type: string; value: unknown } }> {
+  const form = await press(from, cardMessageId, threadId, action.verb, action.data);
+  const submit = executeActions(form.value).find((a) => a.verb === "offboard.form.submit");
+  expect(submit).toBeDefined();
+  const result = await press(from, cardMessageId, threadId, submit!.verb, submit!.data);
+  return { form, result };
+}
+
 const thread = (caseMessageId: string) => `${channel};messageid=${caseMessageId}`;
 const textsIn = (conversationId: string) => connector.postsIn(conversationId).map((c) => cardText(cardOf(c)));
 
@@ -234,17 +251,16 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     expect(Object.keys(approve).sort()).toEqual(["aws", "customer", "partner"]);
   });
 
-  it("renders each approve button as a confirm step: a ShowCard holding the Action.Execute", () => {
+  it("renders each approve button as an Action.Execute: the press reaches the bot before anything is shown", () => {
     const card = cardOf(latestSignOff(caseMessageId).call) as {
-      body: { type: string; actions?: { type: string; title: string; card?: { body: { text: string }[] } }[] }[];
+      body: { type: string; actions?: { type: string; title: string; verb?: string }[] }[];
     };
     const buttons = card.body.find((e) => e.type === "ActionSet")!.actions!;
-    expect(buttons.map((b) => b.type)).toEqual(["Action.ShowCard", "Action.ShowCard", "Action.ShowCard"]);
-    expect(buttons[0].title).toBe("Approve for Customer");
-    expect(buttons[0].card!.body.map((b) => b.text).join(" ")).toMatch(
-      /You approve case OFB-\d{4}-\d{4}, the ticket \([0-9a-f]{12}\), for Customer/,
-    );
-    expect(executeActions(buttons[0])[0]).toMatchObject({ title: "Approve", verb: "signoff.approve" });
+    expect(buttons.map((b) => [b.type, b.title, b.verb])).toEqual([
+      ["Action.Execute", "Approve for Customer", "signoff.approve"],
+      ["Action.Execute", "Approve for AWS", "signoff.approve"],
+      ["Action.Execute", "Approve for Partner", "signoff.approve"],
+    ]);
   });
 
   it("names the AWS approver by @mention inside the reply chain", async () => {
@@ -261,8 +277,11 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
     const { call, approve } = latestSignOff(caseMessageId);
     const before = connector.calls.length;
     const answer = await press(customer, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
-    expect(answer.type).toBe("application/vnd.microsoft.activity.message");
-    expect(answer.value).toMatch(/only a partner member can approve for the partner/i);
+    // Answered to that person with the card they pressed on, the refusal above it naming who may; no approval form.
+    expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(answer.value)).toMatch(/only a partner member can approve for the partner/i);
+    expect(cardText(answer.value)).toMatch(/Sign-off for OFB-/);
+    expect(executeActions(answer.value).map((a) => a.verb)).not.toContain("offboard.form.submit");
     const events = await audit.read(value.id);
     expect(events.at(-1)).toMatchObject({
       action: "signoff.denied",
@@ -283,12 +302,15 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
 
   it("refuses the partner on the customer's button (one person approves for one party)", async () => {
     const { call, approve } = latestSignOff(caseMessageId);
-    const first = await press(partner, call.activityId, caseMessageId, approve.partner.verb, approve.partner.data);
-    expect(first.type).toBe("application/vnd.microsoft.card.adaptive");
-    expect(cardText(first.value)).toMatch(/Partner: ✅ @Pat Partner at \w{3} \d+ \w{3} \d{4}, \d\d:\d\d UTC/);
+    const first = await approveByCard(partner, call.activityId, caseMessageId, approve.partner);
+    // The press answers with the approval form (the confirm state), its Approve with the result on the refreshed card.
+    expect(cardText(first.form.value)).toMatch(/Approve for Partner.*You approve offboarding/s);
+    expect(first.result.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(first.result.value)).toMatch(/Approved for Partner/);
+    expect(cardText(first.result.value)).toMatch(/Partner: ✅ @Pat Partner at \w{3} \d+ \w{3} \d{4}, \d\d:\d\d UTC/);
     const second = await press(partner, call.activityId, caseMessageId, approve.customer.verb, approve.customer.data);
-    expect(second.type).toBe("application/vnd.microsoft.activity.message");
-    expect(second.value).toMatch(/only a customer approver can approve for the customer/i);
+    expect(second.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(second.value)).toMatch(/only a customer approver can approve for the customer/i);
     const value = await caseOf(caseMessageId);
     expect(value.signOffs.map((s) => s.party)).toEqual(["partner"]);
   });
@@ -307,8 +329,8 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
       stale.approve.aws.verb,
       stale.approve.aws.data,
     );
-    expect(answer.type).toBe("application/vnd.microsoft.activity.message");
-    expect(answer.value).toMatch(/older version of the ticket or plan/);
+    expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(cardText(answer.value)).toMatch(/older version of the ticket or plan/);
     expect((await caseOf(caseMessageId)).signOffs).toHaveLength(0);
   });
 
@@ -320,8 +342,9 @@ describe("the Teams adapter (CloudAdapter over HTTP, fake Bot Connector, real Re
       [awsRep, "aws"],
       [partner, "partner"],
     ] as const) {
-      const answer = await press(who, call.activityId, caseMessageId, approve[party].verb, approve[party].data);
-      expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
+      const { form, result } = await approveByCard(who, call.activityId, caseMessageId, approve[party]);
+      expect(form.type).toBe("application/vnd.microsoft.card.adaptive");
+      expect(result.type).toBe("application/vnd.microsoft.card.adaptive");
     }
     const value = await caseOf(caseMessageId);
     expect(value.status).toBe("approved");

@@ -2,6 +2,7 @@ import type { Identity } from "../../src/identity";
 import type { Message } from "../../src/message";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
+import { pressAndApprove } from "../support/approval";
 
 /**
  * Approvers asked where they are: when sign-off opens, each customer approver and each AWS approver gets a direct
@@ -57,14 +58,15 @@ describe("approvers asked where they are", () => {
     expect(buttonsOf(alex[0].body).map((b) => b.label)).toEqual(["Approve for AWS"]);
     expect(directs.filter((d) => d.to.userId === "U-PAT")).toHaveLength(0);
 
-    // The button in the direct message approves, from where the approver is.
+    // The button in the direct message approves (after its approval form), from where the approver is.
     const press = buttonsOf(carol[0].body)[0];
-    await stack.act({
+    await pressAndApprove(stack.bot.conversation, {
       kind: "action",
       actionId: press.actionId,
       value: press.value,
       actor: people.customer,
       location: { platform: "web", channelId: "D-U-CAROL" },
+      requestId: `${stack.prefix}dm-approval`,
     });
     expect((await stack.caseOf()).signOffs.map((s) => s.party)).toEqual(["customer"]);
   }, 60_000);

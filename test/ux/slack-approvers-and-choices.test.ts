@@ -45,7 +45,7 @@ describe("on Slack", () => {
 
     // The customer's press from the partner's button is refused, naming who may approve.
     h.web.clear();
-    await h.press(people.customer, "signoff.approve", (v) => v.startsWith(`${id}:partner:`));
+    await h.approve(people.customer, (v) => v.startsWith(`${id}:partner:`));
     const refusal = h.ephemeralsTo(people.customer.id).join("\n");
     expect(refusal).toMatch(/only a partner member can approve for the partner/i);
     expect(refusal).toMatch(/in case OFB-\d{4}-\d{4}: /);

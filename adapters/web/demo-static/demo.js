@@ -250,10 +250,57 @@
         case "divider":
           into.appendChild(el("hr"));
           break;
+        case "datePicker":
+          into.appendChild(datePickerRow(message, block.picker));
+          break;
+        case "details": {
+          // Details on demand: an expandable section (Slack opens the same in a modal, Teams in a ShowCard).
+          const section = el("details", "details-block");
+          section.appendChild(el("summary", "", plain(block.details.label)));
+          renderBlocks({ ...message, body: { text: "", blocks: block.details.blocks } }, section);
+          into.appendChild(section);
+          break;
+        }
+        case "messageLink":
+          into.appendChild(el("div", "context", plain(block.link.label)));
+          break;
         default:
           break;
       }
     }
+  }
+
+  /** A date picker: the day is sent exactly like a button press, with the day picked. */
+  function datePickerRow(message, picker) {
+    const row = el("div", "actions date-picker");
+    const input = el("input");
+    input.type = "date";
+    input.setAttribute("aria-label", "Pick a day");
+    if (picker.initialDate) input.value = picker.initialDate;
+    const button = el("button", "primary", plain(picker.label));
+    button.type = "button";
+    button.addEventListener("click", async () => {
+      if (!input.value) return toast("Pick a day first.", "error");
+      button.disabled = true;
+      try {
+        const { outcome } = await api("/demo/api/action", {
+          user: state.me.id,
+          messageId: message.id,
+          actionId: picker.actionId,
+          value: picker.value,
+          picked: input.value,
+          requestId: requestId(),
+        });
+        handleOutcome(outcome);
+      } catch (error) {
+        toast(error.message, "error");
+      } finally {
+        button.disabled = false;
+      }
+    });
+    row.appendChild(input);
+    row.appendChild(button);
+    return row;
   }
 
   function actionButton(message, spec) {
@@ -480,6 +527,12 @@
     $("form-submit").textContent = model.submitLabel;
     const inputs = $("form-inputs");
     inputs.replaceChildren();
+    // What the form is about (an approval: the plan in one line, what it leaves out, the fingerprint).
+    if (model.intro && model.intro.length) {
+      const intro = el("div", "form-intro");
+      renderBlocks({ body: { text: "", blocks: model.intro } }, intro);
+      inputs.appendChild(intro);
+    }
     for (const spec of model.inputs) {
       const field = el("div", "form-field");
       field.dataset.field = spec.id;

@@ -1,0 +1,26 @@
+import { finishedStatuses } from "../case-status";
+import type { HomeOpenedInbound, Outcome } from "../ports";
+import type { ConversationContext } from "./conversation-context";
+import { hasPart, homeMessage, type HomeCase } from "./home-view";
+
+/**
+ * A person's own page of the bot (Slack App Home): their open cases and what each waits on them for. Anyone may open
+ * it (the `home` act); it lists only the cases in which they have a part.
+ */
+export class HomeHandler {
+  constructor(private readonly context: ConversationContext) {}
+
+  async opened({ actor }: HomeOpenedInbound): Promise<Outcome> {
+    const { cases } = this.context.deps;
+    const open: HomeCase[] = [];
+    for (const id of await cases.list()) {
+      const value = await cases.get(id);
+      if (!value || finishedStatuses.includes(value.status)) continue;
+      // Only cases on the platform the person is on: an identity means nothing on another one.
+      if (value.locations[0]?.platform !== actor.platform) continue;
+      const roles = await this.context.rolesOf(value, actor);
+      if (hasPart(roles)) open.push({ value, roles });
+    }
+    return { home: homeMessage(open, this.context.today()) };
+  }
+}
