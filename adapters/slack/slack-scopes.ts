@@ -20,10 +20,14 @@ export const slackBotScopes: Record<string, string> = {
   "files:write": "files.getUploadURLExternal and files.completeUploadExternal: the case export",
 };
 
-/** The Events API subscriptions the listeners handle. */
+/**
+ * The Events API subscriptions the listeners handle. `app_home_opened` needs no scope of its own
+ * (https://api.slack.com/events/app_home_opened), nor do `views.publish` and `chat.getPermalink` for the Home tab.
+ */
 export const slackBotEvents: readonly string[] = [
   "app_mention",
   "message.channels",
   "message.groups",
   "member_joined_channel",
+  "app_home_opened",
 ];

@@ -233,6 +233,33 @@ export class SlackRequester {
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
 
+  /** A day picked in a `datepicker` element: its `block_actions` carry `selected_date` and the block's id, no value. */
+  pickDate(
+    user: SlackTestUser,
+    pick: { actionId: string; blockId: string; channelId: string; messageTs: string; threadTs?: string; day: string },
+    options?: SendOptions,
+  ): Promise<SlackAnswer> {
+    const body = JSON.parse(
+      new URLSearchParams(this.blockActionsBody(user, { ...pick, value: "" })).get("payload")!,
+    ) as { actions: Record<string, unknown>[] };
+    const [action] = body.actions;
+    body.actions = [
+      {
+        type: "datepicker",
+        action_id: pick.actionId,
+        block_id: pick.blockId,
+        selected_date: pick.day,
+        initial_date: null,
+        action_ts: action.action_ts,
+      },
+    ];
+    return this.send(
+      new URLSearchParams({ payload: JSON.stringify(body) }).toString(),
+      "application/x-www-form-urlencoded",
+      options,
+    );
+  }
+
   press(
     user: SlackTestUser,
     press: Parameters<SlackRequester["blockActionsBody"]>[1],

@@ -158,6 +158,38 @@ export class TeamsStack {
     return id;
   }
 
+  /**
+   * An `adaptiveCard/action` invoke (Action.Execute) by `from` on the card `cardMessageId` in the reply chain
+   * `threadId`: what Teams answers the presser with (a card or a message).
+   */
+  async invoke(
+    from: TeamsPerson,
+    cardMessageId: string,
+    threadId: string,
+    action: { verb: string; data: object },
+  ): Promise<{ type: string; value: unknown }> {
+    const id = this.nextActivityId();
+    const response = await fetch(this.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        ...this.base(
+          from,
+          { id: `${this.channel};messageid=${threadId}`, conversationType: "channel", isGroup: true },
+          id,
+          { channel: { id: this.channel }, team: { id: "19:team@thread.tacv2" } },
+        ),
+        type: "invoke",
+        name: "adaptiveCard/action",
+        replyToId: cardMessageId,
+        value: { action: { type: "Action.Execute", id: "a1", verb: action.verb, data: action.data }, trigger: "manual" },
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status !== 200) throw new Error(`the bot answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as { type: string; value: unknown };
+  }
+
   /** The id of `person`'s 1:1 chat with the bot, as Teams names it. */
   personalChat(person: TeamsPerson): string {
     return `a:personal-chat-${person.aad}`;
