@@ -92,7 +92,9 @@ describe("the target date's date picker", () => {
     expect(reopened.element.initial_date).toBe(day);
     h.web.clear();
     await h.act(h.slack.pickDate(people.bystander, { ...reopened, actionId: "ticket.date#0", day }));
-    expect(h.ephemeralsTo(people.bystander.id).join("\n")).toMatch(/only the customer's approvers or a partner member/i);
+    expect(h.ephemeralsTo(people.bystander.id).join("\n")).toMatch(
+      /only the customer's approvers or a partner member/i,
+    );
 
     // Typed, the date still answers.
     const typed = isoDaysFromNow(60);
@@ -149,7 +151,10 @@ describe("an approval press", () => {
     await h.press(people.partner, "signoff.approve", (v) => v.startsWith(`${value.id}:customer:`));
     expect(h.web.callsOf("views.open")).toEqual([]);
     expect(h.ephemeralsTo(people.partner.id).join("\n")).toMatch(
-      new RegExp(`only a customer approver can approve for the customer in case ${value.id}: <@${people.customer.id}`, "i"),
+      new RegExp(
+        `only a customer approver can approve for the customer in case ${value.id}: <@${people.customer.id}`,
+        "i",
+      ),
     );
 
     h.web.clear();

@@ -182,7 +182,10 @@ export class TeamsStack {
         type: "invoke",
         name: "adaptiveCard/action",
         replyToId: cardMessageId,
-        value: { action: { type: "Action.Execute", id: "a1", verb: action.verb, data: action.data }, trigger: "manual" },
+        value: {
+          action: { type: "Action.Execute", id: "a1", verb: action.verb, data: action.data },
+          trigger: "manual",
+        },
       }),
       signal: AbortSignal.timeout(10_000),
     });

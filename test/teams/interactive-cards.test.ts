@@ -49,7 +49,10 @@ describe("on Teams", () => {
       partnerRep: `<at>${partner.name}</at>`,
       recipient: `<at>${customer.name}</at>`,
     });
-    for (const answer of answers.slice(0, answers.findIndex((a) => a.field === "targetDate")))
+    for (const answer of answers.slice(
+      0,
+      answers.findIndex((a) => a.field === "targetDate"),
+    ))
       await stack.say(partner, answer.text, caseMessageId);
 
     const asked = stack.connector.calls.filter((c) => find(cardOf(c), "Input.Date").length > 0).at(-1);
@@ -126,7 +129,9 @@ describe("on Teams", () => {
 
       const form = await stack.invoke(customer, signOff.activityId, caseMessageId, approveFor(":customer:"));
       expect(form.type).toBe("application/vnd.microsoft.card.adaptive");
-      expect(cardText(form.value)).toMatch(/You approve offboarding \*\*Acme Corp\*\* \(OFB-2026-8001\) for \*\*Customer\*\*/);
+      expect(cardText(form.value)).toMatch(
+        /You approve offboarding \*\*Acme Corp\*\* \(OFB-2026-8001\) for \*\*Customer\*\*/,
+      );
       expect(cardText(form.value)).toMatch(/200 accounts · 2000 partner artifacts to remove · 8 blocked/);
       expect((await stack.cases.get(caseId))!.signOffs).toEqual([]);
 
