@@ -616,7 +616,8 @@ export class HandoffWorkflow implements HandoffEvents {
       void this.deps.cases
         .get(caseId)
         .then(async (fresh) => {
-          if (!fresh) return;
+          // A run that finished meanwhile was drawn by runFinished: a late throttled edit would draw it again.
+          if (!fresh || fresh.status !== "executing") return;
           await this.renderProgress(fresh);
           // The elapsed time moves while a step runs with nothing to count.
           if (fresh.status === "executing") this.scheduleProgress(caseId, progressHeartbeatMs);
