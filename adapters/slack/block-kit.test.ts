@@ -1,7 +1,21 @@
-import { actions, button, context, divider, fields, header, link, literal, message, text } from "../../src/message";
-import { coreActionId, renderMessage, slackLimits, slackMrkdwn } from "./block-kit";
+import {
+  actions,
+  button,
+  context,
+  datePicker,
+  details,
+  divider,
+  fields,
+  header,
+  link,
+  literal,
+  message,
+  messageLink,
+  text,
+} from "../../src/message";
+import { coreActionId, renderMessage, renderViewModal, slackLimits, slackMrkdwn } from "./block-kit";
 import { readTicketModal, renderTicketModal } from "./ticket-modal";
-import { stripBotMention, unescapeSlackText } from "./slack-inbound";
+import { actionFromBlockActions, stripBotMention, unescapeSlackText } from "./slack-inbound";
 import { SlackRenderError } from "./slack-errors";
 
 describe("Block Kit rendering of the message model", () => {
@@ -206,5 +220,76 @@ describe("Slack mrkdwn of words people wrote", () => {
   it("writes headers and button labels as plain text without the escapes", () => {
     const rendered = renderMessage(message("x", [header(`Offboarding ${literal("A*B <x>")}`)]));
     expect(rendered.blocks[0]).toMatchObject({ text: { type: "plain_text", text: "Offboarding A*B <x>" } });
+  });
+});
+
+describe("Block Kit rendering of the interactive pieces", () => {
+  it("renders a date picker whose block id carries its value, and reads a pick back as a press with the day", () => {
+    const { blocks } = renderMessage(
+      message("Target date", [
+        datePicker({
+          actionId: "ticket.date",
+          value: "OFB-2026-0042:targetDate",
+          label: "Use",
+          initialDate: "2027-01-15",
+        }),
+      ]),
+    );
+    expect(blocks).toEqual([
+      {
+        type: "actions",
+        block_id: "datepicker:OFB-2026-0042:targetDate",
+        elements: [
+          {
+            type: "datepicker",
+            action_id: "ticket.date#0",
+            placeholder: { type: "plain_text", text: "Pick a day", emoji: true },
+            initial_date: "2027-01-15",
+          },
+        ],
+      },
+    ]);
+    const pick = actionFromBlockActions(
+      { user: { id: "U1" }, channel: { id: "C1" }, container: { message_ts: "1.2", thread_ts: "1.1" } },
+      {
+        type: "datepicker",
+        action_id: "ticket.date#0",
+        block_id: "datepicker:OFB-2026-0042:targetDate",
+        selected_date: "2027-02-01",
+        action_ts: "9.9",
+      },
+      {},
+    );
+    expect(pick).toMatchObject({ actionId: "ticket.date", value: "OFB-2026-0042:targetDate", picked: "2027-02-01" });
+    // A picker cleared, or not one of ours, is no press at all.
+    const cleared = {
+      type: "datepicker",
+      action_id: "ticket.date#0",
+      block_id: "b1",
+      selected_date: null,
+      action_ts: "1",
+    };
+    expect(actionFromBlockActions({ user: { id: "U1" }, channel: { id: "C1" } }, cleared, {})).toBeUndefined();
+  });
+
+  it("shows details as their button only (the modal comes from the core), a message link as its channel", () => {
+    const { blocks } = renderMessage(
+      message("Plan", [
+        details({ label: "Details", button: button("plan.details", "Details", "OFB-2026-0042"), blocks: [text("x")] }),
+        messageLink("Open the thread", { platform: "slack", channelId: "C9", messageId: "1.1" }),
+      ]),
+    );
+    expect(JSON.stringify(blocks)).not.toContain('"x"');
+    expect(blocks[0]).toMatchObject({ type: "actions", elements: [{ action_id: "plan.details#0" }] });
+    expect(blocks[1]).toMatchObject({ type: "section", text: { text: "Open the thread: <#C9>" } });
+  });
+
+  it("keeps a modal within 100 blocks and a 24-character title", () => {
+    const view = renderViewModal(
+      message("Plan v1 details", [header("Plan v12 details — OFB-2026-0042"), ...Array(150).fill(text("row"))]),
+    ) as { title: { text: string }; blocks: unknown[] };
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(view.blocks).toHaveLength(100);
+    expect(JSON.stringify(view.blocks.at(-1))).toContain("52 more block(s) not shown");
   });
 });

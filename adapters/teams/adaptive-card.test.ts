@@ -1,5 +1,25 @@
-import { actions, button, context, divider, fields, header, link, literal, message, text } from "../../src/message";
-import { adaptiveCard, mentionedUserIds, teamsMarkdown } from "./adaptive-card";
+import {
+  actions,
+  button,
+  context,
+  datePicker,
+  details,
+  divider,
+  fields,
+  header,
+  link,
+  literal,
+  message,
+  text,
+} from "../../src/message";
+import {
+  adaptiveCard,
+  detailsBudget,
+  mentionedUserIds,
+  pickedDay,
+  pickedInputId,
+  teamsMarkdown,
+} from "./adaptive-card";
 
 describe("Adaptive Card rendering", () => {
   it("turns the core's markup into Teams markdown", () => {
@@ -136,5 +156,49 @@ describe("Teams card text of words people wrote", () => {
     expect(card.body[0].text).toBe("Offboarding \\*Acme\\*");
     expect(card.body[1]).toMatchObject({ facts: [{ title: "\\_x\\_", value: "y" }] });
     expect(card.body[2]).toMatchObject({ actions: [{ title: "Create *x*" }] });
+  });
+});
+
+describe("Adaptive Card rendering of the interactive pieces", () => {
+  it("renders a date picker as Input.Date with an Action.Execute, and reads the day from the action's data", () => {
+    const card = adaptiveCard(
+      message("Target date", [
+        datePicker({ actionId: "ticket.date", value: "OFB-2026-0042:targetDate", label: "Use this date" }),
+      ]),
+    );
+    expect(card.body).toEqual([
+      { type: "Input.Date", id: pickedInputId, label: "Pick a day" },
+      {
+        type: "ActionSet",
+        actions: [
+          {
+            type: "Action.Execute",
+            title: "Use this date",
+            verb: "ticket.date",
+            data: { value: "OFB-2026-0042:targetDate" },
+          },
+        ],
+      },
+    ]);
+    expect(pickedDay({ value: "x", [pickedInputId]: "2027-01-15" })).toBe("2027-01-15");
+    expect(pickedDay({ value: "x" })).toBeUndefined();
+  });
+
+  it("puts details in an Action.ShowCard, cut at the end to stay within a card's size", () => {
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      text(`*30000000${String(i).padStart(4, "0")}* ${"x".repeat(80)}`),
+    );
+    const card = adaptiveCard(
+      message("Plan", [
+        details({ label: "Details", button: button("plan.details", "Details", "OFB-1"), blocks: rows }),
+      ]),
+    );
+    const show = (
+      card.body[0] as unknown as { actions: { type: string; title: string; card: { body: { text: string }[] } }[] }
+    ).actions[0];
+    expect(show).toMatchObject({ type: "Action.ShowCard", title: "Details" });
+    expect(JSON.stringify(show.card).length).toBeLessThan(detailsBudget + 1000);
+    expect(show.card.body[0].text).toContain("300000000000");
+    expect(show.card.body.at(-1)!.text).toMatch(/^… \d+ more part\(s\) not shown here/);
   });
 });

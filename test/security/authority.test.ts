@@ -214,6 +214,46 @@ describe("the answer buttons of a choice question", () => {
   });
 });
 
+describe("the date picker of a date question", () => {
+  it("asks the table's `answer` entry: a picked day is refused exactly to whom a typed answer is refused", async () => {
+    for (const persona of Object.keys(people) as Persona[]) {
+      const value = await caseIn("collecting");
+      await cases.update(value.id, (c) => ({ ...c, ticket: { ...c.ticket, cursor: "targetDate" } }));
+      const actor = people[persona];
+      await conversation.handle({
+        ...press(value, { id: "ticket.date", caseId: value.id, field: "targetDate" }),
+        picked: new Date(Date.now() + 40 * 86400_000).toISOString().slice(0, 10),
+        actor,
+      } as Inbound);
+      const denied = (await audit.read(value.id)).filter(
+        (e) => e.action === "answer.denied" && e.actor === `web:${actor.userId}@${actor.teamId}`,
+      );
+      const expected = decide("answer", new Set(rolesByHand[persona]), "collecting");
+      expect({ persona, denied: denied.length }).toEqual({ persona, denied: expected.ok ? 0 : 1 });
+    }
+  });
+});
+
+describe("the plan's Details button", () => {
+  it.each(allStatuses)("asks the table's `plan` entry, in state %s", async (status) => {
+    for (const persona of Object.keys(people) as Persona[]) {
+      const value = await caseIn(status);
+      const actor = people[persona];
+      const outcome = await conversation.handle({
+        ...press(value, { id: "plan.details", caseId: value.id }),
+        actor,
+      } as Inbound);
+      const denied = (await audit.read(value.id)).filter(
+        (e) => e.action === "plan.denied" && e.actor === `web:${actor.userId}@${actor.teamId}`,
+      );
+      const expected = decide("plan", new Set(rolesByHand[persona]), status);
+      expect({ persona, status, denied: denied.length }).toEqual({ persona, status, denied: expected.ok ? 0 : 1 });
+      // Only an allowed press shows the details.
+      if (!expected.ok) expect(outcome.openView).toBeUndefined();
+    }
+  });
+});
+
 describe("a case is visible only in its own channel", () => {
   it("answers `status <id>` from another channel exactly as for an unknown id", async () => {
     const value = await caseIn("awaiting_signoff");
