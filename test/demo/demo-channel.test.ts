@@ -4,7 +4,7 @@ import type { DemoMessage } from "../../adapters/web/demo-message-store";
 import { createHttpServer, type RunningHttpServer } from "../../adapters/web/http-server";
 import { createLogger } from "../../adapters/log/logger";
 import type { Conversation, Inbound, Outcome } from "../../src/ports";
-import { actions, button, header, message, text } from "../../src/message";
+import { actions, button, datePicker, header, message, text } from "../../src/message";
 import { testRedis, testRedisUrl } from "../support/redis";
 
 /** A Conversation that records what it is handed and answers what the test tells it to. */
@@ -367,6 +367,30 @@ describe("the demo channel", () => {
           message: { platform: "web", channelId: "C-DEMO", messageId: ref.messageId, threadId: root.messageId },
         },
       ]);
+    });
+
+    it("turns a date picker's day into a press carrying the day, and refuses a day that is not one", async () => {
+      const ref = await demo.chat.post(
+        channelWhere,
+        message("Target date", [
+          datePicker({ actionId: "ticket.date", value: "OFB-2026-0001:targetDate", label: "Use" }),
+        ]),
+      );
+      conversation.answer = () => ({});
+      const pick = (picked: string) =>
+        post("/demo/api/action", {
+          user: carol,
+          messageId: ref.messageId,
+          actionId: "ticket.date",
+          value: "OFB-2026-0001:targetDate",
+          picked,
+        });
+      expect((await pick("2027-01-15")).status).toBe(200);
+      expect(conversation.received).toEqual([
+        expect.objectContaining({ kind: "action", actionId: "ticket.date", picked: "2027-01-15" }),
+      ]);
+      expect((await pick("15/01/2027")).status).toBe(400);
+      expect(conversation.received).toHaveLength(1);
     });
 
     it("refuses a press on someone else's direct message", async () => {
