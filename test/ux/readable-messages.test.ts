@@ -4,9 +4,10 @@ import type { Message } from "../../src/message";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 
 /**
- * Dates and people as people read them: every message of a whole handoff (ticket, plan, sign-offs, run, failure,
- * retry, credentials), recorded where the core hands it to the chat router, rendered by the real Slack and Teams
- * renderers, carries no machine timestamp and no raw user id. The ids stay in the case record and `export`.
+ * Dates and people as people read them: every message of a whole handoff (ticket, an account refused as answered,
+ * plan, sign-offs, run with its live counts, failure, retry, credentials), recorded where the core hands it to the
+ * chat router, rendered by the real Slack and Teams renderers, carries no machine timestamp and no raw user id. The
+ * ids stay in the case record and `export`.
  */
 const machineTime = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 const rawIds = /U-(CAROL|ALEX|PAT|SAM)\b/;
@@ -57,6 +58,15 @@ function teamsWords(body: Message): string {
 describe("dates and people as people read them, through a whole handoff", () => {
   it("shows no machine timestamp and no raw user id on Slack or Teams", async () => {
     let value = await stack.openPlannedCase("222222222222 333333333333 444444444444");
+    // An account the organization does not know, refused as it is answered; then the right ones, planned again.
+    await stack.command(value, "edit accounts");
+    await stack.reply(value, "222222222222 777777777777");
+    await stack.reply(value, "222222222222 333333333333 444444444444");
+    value = await stack.waitFor(
+      (c) => c.status === "awaiting_signoff" && (c.plan?.version ?? 0) > 1,
+      30_000,
+      "the plan again",
+    );
     await stack.approveAll(value);
     value = await stack.caseOf();
     const thread = { platform: "web" as const, channelId: stack.channelId, threadId: value.caseMessage!.messageId };
@@ -87,6 +97,10 @@ describe("dates and people as people read them, through a whole handoff", () => 
     });
     await stack.bot.conversation.workflow.flush();
     expect(sent.length).toBeGreaterThan(20);
+    // What is scanned includes the refusal naming the account, and the progress with its live counts.
+    const all = sent.map((body) => slackWords(body));
+    expect(all.some((words) => /777777777777 is not a member/.test(words))).toBe(true);
+    expect(all.some((words) => /· IAM \d+\/\d+/.test(words))).toBe(true);
     const offenders: string[] = [];
     for (const body of sent) {
       for (const [platform, words] of [
