@@ -1,15 +1,22 @@
 import { runAccountHandoff } from "../../jobs/account-handoff";
 import { runPreflight } from "../../jobs/preflight";
+import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
+import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
+import { RedisStepCountStore } from "../../adapters/redis/step-count-store";
 import type { AnswerValue } from "../../src/case";
 import { systemClock } from "../../src/clock";
 import type { MessageRef } from "../../src/identity";
+import { HandoffWorkflow } from "../../src/conversation/handoff-workflow";
 import type { Message } from "../../src/message";
+import type { Plan } from "../../src/plan";
 import { iamItems, bucketItems, type StepCount } from "../../src/step-count";
 import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { createCase } from "../jobs/job-fixture";
 import { RecordingHandoffEvents } from "../jobs/recording-events";
 import { startFullStack, type FullStack } from "../support/full-stack";
+import { testAuditKeys } from "../support/audit-keys";
+import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
 
 /**
@@ -130,4 +137,65 @@ describe("the progress message during a run", () => {
     const card = updates.filter((u) => u.ref.messageId === value.caseMessage!.messageId).map((u) => shown(u.body));
     expect(card.some((t) => /[0-2]\/2 accounts out · \d running/.test(t))).toBe(true);
   }, 120_000);
+});
+
+describe("the elapsed time while a step has nothing to count", () => {
+  const { redis, prefix, cleanup } = testRedis("live-heartbeat");
+  const cases = new RedisCaseStore(redis, prefix);
+  const chat = new RecordingChat();
+  const workflow = new HandoffWorkflow({
+    cases,
+    audit: new RedisAuditLog(redis, prefix, testAuditKeys),
+    chat,
+    idempotency: new RedisIdempotencyStore(redis, prefix),
+    partners: { isPartner: async () => false, approvers: async () => [] },
+    clock: systemClock,
+    stepCounts: new RedisStepCountStore(redis, prefix),
+  });
+  afterAll(async () => {
+    await workflow.close();
+    await cleanup();
+  });
+
+  it("redraws the progress about every 15 s while the run waits, and stops once closed", async () => {
+    const created = await createCase(cases, { accountIds: ["222222222222"], targetDate: "2099-01-01" });
+    await cases.update(created.id, (c) => ({
+      ...c,
+      status: "scheduled",
+      caseMessage: { platform: "web", channelId: "demo", messageId: "case-message" },
+      plan: { accounts: [{ accountId: "222222222222", artifacts: [], buckets: [] }] } as unknown as Plan,
+    }));
+    // The account reaches a step with nothing to count (the customer leaving), and nothing else happens.
+    await workflow.stepChanged(created.id, "222222222222", "revoke_iam", "done");
+    await workflow.stepChanged(created.id, "222222222222", "buckets", "done");
+    await workflow.stepChanged(created.id, "222222222222", "root_handover", "skipped");
+    await workflow.stepChanged(created.id, "222222222222", "leave_org", "running");
+    const progressRef = (await cases.get(created.id))!.progressMessage!;
+    const edits = () =>
+      chat.sent
+        .map((s, i) => ({ ...s, i }))
+        .filter((s) => s.kind === "update" && s.ref?.messageId === progressRef.messageId);
+    const times: number[] = [];
+    const seen = () => {
+      while (times.length < edits().length) times.push(Date.now());
+    };
+    // The step changes are drawn within 2 s; after them, only the heartbeat edits.
+    const until = Date.now() + 20_000;
+    while (times.length < 3 && Date.now() < until) {
+      seen();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    seen();
+    expect(times.length).toBeGreaterThanOrEqual(3);
+    const gap = times[times.length - 1] - times[times.length - 2];
+    expect(gap).toBeGreaterThanOrEqual(13_000);
+    expect(gap).toBeLessThanOrEqual(17_000);
+    const elapsed = edits().map((e) => /% · (.+?)"/.exec(JSON.stringify(e.body))?.[1]);
+    expect(elapsed.at(-1)).not.toBe(elapsed.at(-2));
+    expect(JSON.stringify(edits().at(-1)!.body)).toContain("step 4 of 7: Leave the organization");
+    await workflow.close();
+    const after = edits().length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(edits().length).toBe(after);
+  }, 30_000);
 });
