@@ -637,6 +637,8 @@ export class HandoffWorkflow implements HandoffEvents {
     if (!homesOf(value).some((home) => home.refs.progressMessage)) return;
     try {
       const counts = (await this.deps.stepCounts?.read(value.id)) ?? {};
+      // The interval is kept between the edits themselves, however long the read before them took.
+      this.lastProgressAt.set(value.id, Date.now());
       await this.presenter.update(value, "progressMessage", progressMessage(value, this.deps.clock.now(), counts));
     } catch (error) {
       this.reportError(error, `update the progress of ${value.id}`);

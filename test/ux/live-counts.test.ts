@@ -180,7 +180,7 @@ describe("the elapsed time while a step has nothing to count", () => {
       while (times.length < edits().length) times.push(Date.now());
     };
     // The step changes are drawn within 2 s; after them, only the heartbeat edits.
-    const until = Date.now() + 20_000;
+    const until = Date.now() + 25_000;
     while (times.length < 3 && Date.now() < until) {
       seen();
       await new Promise((r) => setTimeout(r, 100));
@@ -189,7 +189,7 @@ describe("the elapsed time while a step has nothing to count", () => {
     expect(times.length).toBeGreaterThanOrEqual(3);
     const gap = times[times.length - 1] - times[times.length - 2];
     expect(gap).toBeGreaterThanOrEqual(13_000);
-    expect(gap).toBeLessThanOrEqual(17_000);
+    expect(gap).toBeLessThanOrEqual(20_000);
     const elapsed = edits().map((e) => /% · (.+?)"/.exec(JSON.stringify(e.body))?.[1]);
     expect(elapsed.at(-1)).not.toBe(elapsed.at(-2));
     expect(JSON.stringify(edits().at(-1)!.body)).toContain("step 4 of 7: Leave the organization");
@@ -197,5 +197,5 @@ describe("the elapsed time while a step has nothing to count", () => {
     const after = edits().length;
     await new Promise((r) => setTimeout(r, 500));
     expect(edits().length).toBe(after);
-  }, 30_000);
+  }, 40_000);
 });
