@@ -13,7 +13,7 @@ import { createCase, waitFor } from "./job-fixture";
 import { RecordingHandoffEvents } from "./recording-events";
 import { RedisKeys } from "../../adapters/redis/keys";
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 /** The state-changing AWS operations of each step, as the sandbox counts them. */
 const changesOf: Record<HandoffStep, string[]> = {
@@ -86,7 +86,7 @@ afterAll(async () => {
 function startChildWorker(): Promise<OffboardProcess> {
   return startOffboardProcess({
     role: "worker",
-    readyTimeoutMs: 20_000,
+    readyTimeoutMs: 60_000,
     env: {
       ...fixture.env,
       REDIS_URL: testRedisUrl,
