@@ -63,10 +63,23 @@ export interface IdempotencyStore {
 /** Anything that does something: a person, or Offboard itself. */
 export type AuditActor = Identity | "system";
 
+/** Where a person acted: the platform, and the conversation and thread when there was one (a form has none). */
+export interface AuditPlace {
+  platform: Platform;
+  /** The channel or chat id. */
+  conversation?: string;
+  thread?: string;
+}
+
 export interface AuditInput {
   caseId: string;
   actor: AuditActor;
   party?: Party;
+  /**
+   * Where the action was taken. The conversation fills it in for every event a person's request appends (see
+   * src/audit/audit-place.ts); Offboard's own events (jobs) have none.
+   */
+  where?: AuditPlace;
   /** e.g. `case.created`, `ticket.answered`, `signoff.recorded`, `signoff.denied`, `aws.role.deleted`. */
   action: string;
   /** Details; only its SHA-256 is chained, the payload itself is kept with the event. Never a secret. */
@@ -81,6 +94,8 @@ export interface AuditEvent {
   /** `system` or `<platform>:<userId>@<teamId>`. */
   actor: string;
   party?: Party;
+  /** Where a person acted, `<platform>:<conversation>[/<thread>]` (see `placeKey`); absent for Offboard's own. */
+  where?: string;
   action: string;
   at: string;
   payload?: unknown;

@@ -1,5 +1,6 @@
 import {
   actorKey,
+  placeKey,
   hashEvent,
   payloadDigest,
   verifyChain,
@@ -127,6 +128,7 @@ export class RedisAuditLog implements AuditLog {
       caseId: input.caseId,
       actor: actorKey(input.actor),
       ...(input.party ? { party: input.party } : {}),
+      ...(input.where ? { where: placeKey(input.where) } : {}),
       action: input.action,
       at: this.clock.now().toISOString(),
       payloadDigest: payloadDigest(input.payload),
@@ -216,6 +218,7 @@ function verifyTrail(
 function toStreamFields(event: ChainedFields & { hash: string }, payload: string | undefined): string[] {
   const fields = ["caseId", event.caseId, "actor", event.actor, "action", event.action, "at", event.at];
   if (event.party) fields.push("party", event.party);
+  if (event.where) fields.push("where", event.where);
   if (payload !== undefined) fields.push("payload", payload);
   fields.push(
     "payloadDigest",
@@ -251,6 +254,7 @@ function toEvent(id: string, flat: string[]): AuditEvent {
     caseId: f.caseId ?? "",
     actor: f.actor ?? "",
     ...(f.party ? { party: f.party as Party } : {}),
+    ...(f.where ? { where: f.where } : {}),
     action: f.action ?? "",
     at: f.at ?? "",
     ...(f.payload === undefined ? {} : { payload: parsePayload(f.payload) }),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "../canonical";
 import type { AuditEvent } from "../ports";
 import { auditKey, auditKeyring, type AuditKey } from "./audit-key";
-import { actorKey, hashEvent, payloadDigest, verifyChain } from "./chain";
+import { actorKey, hashEvent, payloadDigest, placeKey, verifyChain } from "./chain";
 
 const key = auditKey(Buffer.alloc(32, 1));
 const olderKey = auditKey(Buffer.alloc(32, 2));
@@ -49,6 +49,19 @@ describe("the audit hash chain", () => {
     expect(hashEvent(reordered, key)).toBe(event.hash);
     expect(hashEvent({ ...event, id: "another-stream-id", payload: "ignored" } as AuditEvent, key)).toBe(event.hash);
     expect(hashEvent({ ...event, action: "ticket.edited" }, key)).not.toBe(event.hash);
+  });
+
+  it("covers where a person acted when the event says it, and leaves events without a place as they were", () => {
+    const [event] = chainOf(1);
+    const placed = {
+      ...event,
+      where: placeKey({ platform: "teams", conversation: "19:acme@thread.tacv2", thread: "17" }),
+    };
+    expect(placed.where).toBe("teams:19:acme@thread.tacv2/17");
+    expect(hashEvent(placed, key)).not.toBe(event.hash);
+    expect(hashEvent({ ...placed, where: "slack:C1/17" }, key)).not.toBe(hashEvent(placed, key));
+    expect(hashEvent({ ...event, where: undefined }, key)).toBe(event.hash);
+    expect(placeKey({ platform: "slack" })).toBe("slack:-");
   });
 
   it("hashes with HMAC-SHA-256 under the key: another key, or no key, gives another hash", () => {

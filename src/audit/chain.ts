@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { canonicalJson, sha256Hex } from "../canonical";
-import type { AuditActor, AuditEvent } from "../ports";
+import type { AuditActor, AuditEvent, AuditPlace } from "../ports";
 import type { AuditKey, AuditKeyring } from "./audit-key";
 
 /**
@@ -13,7 +13,7 @@ import type { AuditKey, AuditKeyring } from "./audit-key";
 /** The fields an event's hash covers. The payload is covered through its digest. */
 export type ChainedFields = Pick<
   AuditEvent,
-  "caseId" | "actor" | "party" | "action" | "at" | "payloadDigest" | "prevHash" | "keyId"
+  "caseId" | "actor" | "party" | "where" | "action" | "at" | "payloadDigest" | "prevHash" | "keyId"
 >;
 
 /**
@@ -21,9 +21,10 @@ export type ChainedFields = Pick<
  * extra property of `fields` is ignored. `fields.keyId` must be `key.id`.
  */
 export function hashEvent(fields: ChainedFields, key: AuditKey): string {
-  const { caseId, actor, party, action, at, payloadDigest, prevHash, keyId } = fields;
+  // `where` joins the hash only when present: events written before it existed keep their hashes.
+  const { caseId, actor, party, where, action, at, payloadDigest, prevHash, keyId } = fields;
   return createHmac("sha256", key.secret)
-    .update(canonicalJson({ caseId, actor, party, action, at, payloadDigest, prevHash, keyId }))
+    .update(canonicalJson({ caseId, actor, party, where, action, at, payloadDigest, prevHash, keyId }))
     .digest("hex");
 }
 
@@ -42,6 +43,14 @@ export function payloadDigest(payload: unknown): string {
 export function actorKey(actor: AuditActor): string {
   if (actor === "system") return "system";
   return `${actor.platform}:${actor.userId}@${actor.teamId ?? "-"}`;
+}
+
+/**
+ * Where someone acted, as the chain records it: `<platform>:<conversation>`, plus `/<thread>` inside a thread
+ * (`teams:19:acme@thread.tacv2/1700000000001`, `slack:C0123/1760000000.000100`); `slack:-` for a form.
+ */
+export function placeKey(place: AuditPlace): string {
+  return `${place.platform}:${place.conversation ?? "-"}${place.thread ? `/${place.thread}` : ""}`;
 }
 
 export type ChainVerdict = { ok: true; count: number } | { ok: false; index: number; eventId: string; reason: string };

@@ -1,4 +1,5 @@
 import type { Case } from "../case";
+import { homesOf } from "../case-homes";
 import type { ExitCheck } from "../plan";
 import { describeIdentity } from "../identity";
 import { literal } from "../message";
@@ -25,6 +26,16 @@ export function caseExport(
     `# ${value.id} — offboarding ${literal(value.customerName ?? "")}`.trim(),
     "",
     `Status: ${statusLabel[value.status]} · exported ${at.toISOString()} · case version ${value.version}`,
+    "",
+    "## Homes",
+    "",
+    ...homesOf(value).map((home) => {
+      const joined = value.homes?.[home.index - 1];
+      const how = joined
+        ? `joined by ${describeIdentity(joined.joinedBy)} at ${joined.joinedAt}`
+        : "where it was opened";
+      return `- ${home.thread.platform} ${literal(home.thread.channelId)}: ${how}`;
+    }),
     "",
     "## Ticket",
     "",
@@ -82,7 +93,8 @@ export function caseExport(
       : `Hash chain BROKEN at event ${verification.index} (${verification.eventId}): ${verification.reason}`,
     "",
     ...events.map(
-      (e) => `- ${e.at} ${e.actor}${e.party ? ` (${partyLabel[e.party]})` : ""}: ${e.action} · ${e.hash.slice(0, 12)}`,
+      (e) =>
+        `- ${e.at} ${e.actor}${e.party ? ` (${partyLabel[e.party]})` : ""}${e.where ? ` in ${literal(e.where)}` : ""}: ${e.action} · ${e.hash.slice(0, 12)}`,
     ),
   ];
   return { json, markdown: lines.join("\n") };

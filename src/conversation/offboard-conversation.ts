@@ -1,3 +1,4 @@
+import { actingAt, auditWithPlaces, placeOf } from "../audit/audit-place";
 import { InvalidCommandError, OffboardError, OffboardFailure, StaleApprovalError } from "../errors";
 import { isCaseThread } from "../case-homes";
 import type { ChatLocation } from "../identity";
@@ -44,7 +45,11 @@ export class OffboardConversation implements Conversation {
   private readonly commands: Record<CommandName, CommandHandler>;
   private readonly buttons: { [Id in ButtonId]: ButtonHandler<Id> };
 
-  constructor(private readonly deps: ConversationDeps) {
+  private readonly deps: ConversationDeps;
+
+  constructor(deps: ConversationDeps) {
+    // Every event a person's request appends says where it was taken (src/audit/audit-place.ts).
+    this.deps = deps = { ...deps, audit: auditWithPlaces(deps.audit) };
     this.workflow = new HandoffWorkflow(deps);
     this.context = new ConversationContext(deps, this.workflow);
     this.runs = new RunHandler(this.context);
@@ -119,6 +124,16 @@ export class OffboardConversation implements Conversation {
     if (reading?.kind === "ignore") return {};
     const claim = `inbound:${input.actor.platform}:${input.requestId}`;
     if (!(await this.deps.idempotency.claim(claim))) return {};
+    return actingAt(placeOf("location" in input ? input.location : input.actor), () =>
+      this.handleClaimed(input, claim, reading),
+    );
+  }
+
+  private async handleClaimed(
+    input: Inbound,
+    claim: string,
+    reading: ReturnType<typeof readMessage> | undefined,
+  ): Promise<Outcome> {
     try {
       switch (input.kind) {
         case "message":

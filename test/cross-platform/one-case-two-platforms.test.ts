@@ -371,4 +371,38 @@ describe("one case across Slack and Teams", () => {
     expect(slack.thread(threadTs).filter((p) => /accounts out/.test(p.text))).toHaveLength(1);
     expect(teams.thread(teamsThread).filter((p) => /accounts out/.test(p.text))).toHaveLength(1);
   }, 120_000);
+
+  it("records the platform and conversation of each action in the audit trail, and the export shows them", async () => {
+    const value = await two.caseOf();
+    const events = await audit(value.id);
+    const placeOf = (action: string, actor: string) =>
+      events.filter((e) => e.action === action && e.actor === actor).map((e) => e.where);
+    const cora = `teams:${customer.aad}@${customer.tenant}`;
+    const pat = `slack:${partner.id}@${partner.teamId}`;
+    expect(placeOf("home.joined", cora)).toEqual([`teams:${teamsChannel}`]);
+    expect(placeOf("signoff.recorded", cora)).toEqual([`teams:${teamsChannel}/${teamsThread.threadId}`]);
+    expect(placeOf("signoff.recorded", pat)).toEqual([`slack:${slackChannel}/${threadTs}`]);
+    // The AWS approver pressed in his direct message with the bot.
+    expect(placeOf("signoff.recorded", `slack:${awsApprover.id}@${awsApprover.teamId}`)).toEqual([
+      expect.stringMatching(/^slack:D/),
+    ]);
+    expect(placeOf("ticket.answered", cora).every((w) => w === `teams:${teamsChannel}/${teamsThread.threadId}`)).toBe(
+      true,
+    );
+    // Offboard's own events have no place; the chain, places included, verifies.
+    expect(events.filter((e) => e.actor === "system").every((e) => e.where === undefined)).toBe(true);
+    expect((await two.deps.audit.readVerified(value.id)).verification).toEqual({ ok: true, count: events.length });
+
+    await slackSay("export");
+    const report = await eventually(
+      () => [...two.web.files.values()].find((f) => f.bytes && f.filename === `${value.id}.md`),
+      Boolean,
+      "the Markdown export",
+    );
+    const markdown = report!.bytes!.toString("utf8");
+    expect(markdown).toContain(`- teams ${teamsChannel}: joined by Cora (${customer.aad})`);
+    expect(markdown).toMatch(
+      new RegExp(`${cora} \\(Customer\\) in teams:19:acme-cloud@thread\\.tacv2/\\d+: signoff\\.recorded`),
+    );
+  }, 60_000);
 });
