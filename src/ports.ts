@@ -307,6 +307,11 @@ export interface FormInbound extends InboundBase {
   /** The FormModel's callbackId: the case id. */
   callbackId: string;
   values: Record<string, string>;
+  /**
+   * The conversation the form was submitted in, when the platform says (a Teams card form); a Slack modal has none.
+   * Only the audit trail uses it: where the action was taken.
+   */
+  submittedIn?: ChatLocation;
 }
 
 /** Someone joined a case channel (Slack member_joined_channel); binds e-mail-invited approvers. */

@@ -171,7 +171,8 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
     const requestId = activity.id ?? `${messageId}:${invokeValue.action?.id ?? ""}`;
     try {
-      if (invokeValue.action.verb === formSubmitVerb) return await this.submitForm(actor, requestId, data, message);
+      if (invokeValue.action.verb === formSubmitVerb)
+        return await this.submitForm(actor, requestId, data, message, location);
       const input: ActionInbound = {
         kind: "action",
         actionId: invokeValue.action.verb,
@@ -218,9 +219,10 @@ export class OffboardTeamsBot extends TeamsActivityHandler {
     requestId: string,
     data: Record<string, unknown>,
     message: MessageRef | undefined,
+    submittedIn: ChatLocation,
   ): Promise<AdaptiveCardInvokeResponse> {
     const { callbackId, values } = readFormCard(data);
-    const outcome = await this.core().handle({ kind: "form", callbackId, values, actor, requestId });
+    const outcome = await this.core().handle({ kind: "form", callbackId, values, actor, requestId, submittedIn });
     if (outcome.formErrors && Object.keys(outcome.formErrors).length) {
       const form = (
         await this.core().handle({

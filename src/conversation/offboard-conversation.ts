@@ -124,9 +124,9 @@ export class OffboardConversation implements Conversation {
     if (reading?.kind === "ignore") return {};
     const claim = `inbound:${input.actor.platform}:${input.requestId}`;
     if (!(await this.deps.idempotency.claim(claim))) return {};
-    return actingAt(placeOf("location" in input ? input.location : input.actor), () =>
-      this.handleClaimed(input, claim, reading),
-    );
+    const place =
+      input.kind === "form" ? (input.submittedIn ?? input.actor) : "location" in input ? input.location : input.actor;
+    return actingAt(placeOf(place), () => this.handleClaimed(input, claim, reading));
   }
 
   private async handleClaimed(

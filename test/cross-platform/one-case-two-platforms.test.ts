@@ -1,7 +1,9 @@
 import { RedisKeys } from "../../adapters/redis/keys";
 import type { Case } from "../../src/case";
 import { linkCodeHash } from "../../src/link-code";
+import { executeActions } from "../support/bot-connector";
 import { testRedis } from "../support/redis";
+import type { SlackRequester, SlackTestUser } from "../support/slack-requests";
 import { isoDaysFromNow } from "../support/ticket-answers";
 import {
   awsApprover,
@@ -55,6 +57,22 @@ async function slackReply(text: string, changed: (c: Case) => boolean, who = par
 async function slackSay(words: string, who = partner): Promise<void> {
   const answer = await two.slack.mention(who, slackChannel, words, threadTs);
   expect(answer.status).toBe(200);
+}
+
+/** An approval in Slack: the press, the approval modal it opens, its submit (`times` times: a double submit). */
+async function approveInSlack(
+  who: SlackTestUser,
+  press: Parameters<SlackRequester["press"]>[1],
+  times = 1,
+): Promise<void> {
+  const opened = two.web.history.filter((c) => c.method === "views.open").length;
+  expect((await two.slack.press(who, press)).status).toBe(200);
+  const view = await eventually(
+    () => two.web.history.filter((c) => c.method === "views.open").slice(opened),
+    (v) => v.length > 0,
+    "the approval modal",
+  );
+  for (let i = 0; i < times; i++) await two.slack.submit(who, view[0].args.view as Record<string, unknown>, {});
 }
 
 /** A reply in the Teams case thread as the customer; Teams answers once the core is done. */
@@ -246,19 +264,24 @@ describe("one case across Slack and Teams", () => {
     expect((await two.caseOf()).signOffs).toEqual([]);
   }, 90_000);
 
-  it("records approvals from both platforms, each press once however often it is delivered", async () => {
+  it("records approvals from both platforms, each once however often it is delivered", async () => {
     const value = await two.caseOf();
-    // The customer approves on the sign-off card in her Teams channel; Teams delivers the press twice.
+    // The customer approves on the sign-off card in her Teams channel: the press answers with the approval form,
+    // its Approve is the sign-off; Teams delivers that submit twice.
     const card = teams.thread(teamsThread).find((p) => p.id === value.homes![0].signOffMessage!.messageId)!;
     // Behind its confirmation (an Action.ShowCard), the Action.Execute for the customer's party.
     const approve = teams.actions(card.call).find((a) => a.data.value?.includes(":customer:"))!;
-    const press = { cardId: card.id, threadId: teamsThread.threadId, verb: approve.verb, value: approve.data.value! };
-    await two.teamsPress(customer, { ...press, id: "press-cora-1" });
-    await two.teamsPress(customer, { ...press, id: "press-cora-1" });
-    // The AWS approver approves from the direct message Slack brought him.
+    const where = { cardId: card.id, threadId: teamsThread.threadId };
+    const form = await two.teamsPress(customer, { ...where, verb: approve.verb, data: approve.data });
+    const submit = executeActions(form.value).find((a) => a.verb === "offboard.form.submit")!;
+    expect(submit).toBeDefined();
+    await two.teamsPress(customer, { ...where, verb: submit.verb, data: submit.data, id: "submit-cora-1" });
+    await two.teamsPress(customer, { ...where, verb: submit.verb, data: submit.data, id: "submit-cora-1" });
+    expect((await two.caseOf()).signOffs.map((s) => s.party)).toEqual(["customer"]);
+    // The AWS approver approves from the direct message Slack brought him: the press opens the approval modal.
     const dm = slack.direct(awsApprover.id).at(-1)!;
     const awsButton = slack.buttons(dm).find((b) => b.label === "Approve for AWS")!;
-    await two.slack.press(awsApprover, {
+    await approveInSlack(awsApprover, {
       actionId: awsButton.action_id,
       value: awsButton.value,
       channelId: String(dm.args.channel),
@@ -269,18 +292,20 @@ describe("one case across Slack and Teams", () => {
       (c) => c.signOffs.length === 2,
       "the AWS sign-off",
     );
-    // The partner double-clicks in Slack.
+    // The partner approves on the case's sign-off card in Slack, and submits the modal twice.
     const signOff = slack.thread(threadTs).find((p) => p.ts === value.signOffMessage!.messageId)!;
     const partnerButton = slack.buttons(signOff.call).find((b) => b.label === "Approve for Partner")!;
-    const slackPress = {
-      actionId: partnerButton.action_id,
-      value: partnerButton.value,
-      channelId: slackChannel,
-      messageTs: signOff.ts,
-      threadTs,
-    };
-    await two.slack.press(partner, slackPress);
-    await two.slack.press(partner, slackPress);
+    await approveInSlack(
+      partner,
+      {
+        actionId: partnerButton.action_id,
+        value: partnerButton.value,
+        channelId: slackChannel,
+        messageTs: signOff.ts,
+        threadTs,
+      },
+      2,
+    );
     const approved = await eventually(
       () => two.caseOf(),
       (c) => c.status === "scheduled",
@@ -381,11 +406,11 @@ describe("one case across Slack and Teams", () => {
     const pat = `slack:${partner.id}@${partner.teamId}`;
     expect(placeOf("home.joined", cora)).toEqual([`teams:${teamsChannel}`]);
     expect(placeOf("signoff.recorded", cora)).toEqual([`teams:${teamsChannel}/${teamsThread.threadId}`]);
-    expect(placeOf("signoff.recorded", pat)).toEqual([`slack:${slackChannel}/${threadTs}`]);
-    // The AWS approver pressed in his direct message with the bot.
-    expect(placeOf("signoff.recorded", `slack:${awsApprover.id}@${awsApprover.teamId}`)).toEqual([
-      expect.stringMatching(/^slack:D/),
-    ]);
+    // Slack approvals are submitted in a modal, which belongs to no conversation: the platform alone.
+    expect(placeOf("signoff.recorded", pat)).toEqual(["slack:-"]);
+    expect(placeOf("signoff.recorded", `slack:${awsApprover.id}@${awsApprover.teamId}`)).toEqual(["slack:-"]);
+    // What the partner said in the case thread says so.
+    expect(placeOf("link.issued", pat)).toEqual(Array(2).fill(`slack:${slackChannel}/${threadTs}`));
     expect(placeOf("ticket.answered", cora).every((w) => w === `teams:${teamsChannel}/${teamsThread.threadId}`)).toBe(
       true,
     );

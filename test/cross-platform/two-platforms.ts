@@ -41,8 +41,8 @@ export interface TwoPlatforms {
   /** An Action.Execute press on a Teams card; the same `id` again is Teams delivering the same press twice. */
   teamsPress(
     from: TeamsPerson,
-    press: { cardId: string; threadId: string; verb: string; value: string; id?: string },
-  ): Promise<unknown>;
+    press: { cardId: string; threadId: string; verb: string; data: object; id?: string },
+  ): Promise<{ type: string; value: unknown }>;
   close(): Promise<void>;
 }
 
@@ -139,10 +139,10 @@ export async function startTwoPlatforms(): Promise<TwoPlatforms> {
         name: "adaptiveCard/action",
         replyToId: press.cardId,
         value: {
-          action: { type: "Action.Execute", id: "a1", verb: press.verb, data: { value: press.value } },
+          action: { type: "Action.Execute", id: "a1", verb: press.verb, data: press.data },
           trigger: "manual",
         },
-      });
+      }) as Promise<{ type: string; value: unknown }>;
     },
     async close() {
       await stack.stop();
