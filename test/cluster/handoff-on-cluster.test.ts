@@ -5,6 +5,7 @@ import { parseRedisClusterNodes, type RedisClusterConfig } from "../../src/redis
 import { auditKeyring, developmentAuditKey } from "../../src/audit/audit-key";
 import { missingClusterTools, startPrivateRedisCluster, type PrivateRedisCluster } from "../fault/private-redis";
 import { startFullStack, type FullStack } from "../support/full-stack";
+import { verifyAuditCommand } from "../../scripts/audit-verify";
 
 const missing = missingClusterTools();
 if (missing) console.warn(`test/cluster/handoff-on-cluster skipped: ${missing}`);
@@ -58,6 +59,15 @@ describeOnCluster("the whole handoff on a three-primary Redis Cluster (REDIS_CLU
     expect(await verifyCaseAudit(audit, value.id)).toEqual({ ok: true, count: expect.any(Number) });
     const actions = (await audit.read(value.id)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["case.created", "case.approved", "run.started"]));
+    // The operator's check reads the cluster too.
+    const said: string[] = [];
+    const output = { out: (line: string) => said.push(line), err: (line: string) => said.push(line) };
+    const env = { REDIS_CLUSTER_NODES: cluster.nodesSetting, OFFBOARD_KEY_PREFIX: stack.prefix };
+    expect(await verifyAuditCommand([value.id], env, output)).toBe(0);
+    expect(said.join("\n")).toMatch(
+      new RegExp(`${value.id}: audit trail intact: \\d+ events, chain and head verified`),
+    );
+
     const recent = await audit.readGlobal(5);
     expect(recent.map((e) => e.caseId)).toEqual(Array(5).fill(value.id));
     expect(recent[recent.length - 1].action).toBe(actions[actions.length - 1]);
