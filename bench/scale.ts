@@ -334,9 +334,12 @@ export async function benchScale(): Promise<Record<string, number | string>> {
     }
     const acks = await load.stop();
     // The sandbox and the four processes: what the AWS calls cost in CPU, against the cores there are.
-    const fleetCpu = fleetPids()
-      .map(cpuSeconds)
-      .reduce((n, cpu, i) => n + cpu - cpuAtStart[i], 0);
+    const cpuUsed = fleetPids().map((pid, i) => cpuSeconds(pid) - cpuAtStart[i]);
+    const fleetCpu = cpuUsed.reduce((a, b) => a + b, 0);
+    const perCallMs = (seconds: number) => round((seconds * 1000) / calls);
+    const [sandboxCpu, ...processCpu] = cpuUsed;
+    const webCpu = processCpu.filter((_, i) => processes[i].role === "web").reduce((a, b) => a + b, 0);
+    const workerCpu = processCpu.filter((_, i) => processes[i].role === "worker").reduce((a, b) => a + b, 0);
     const counters = (await (await fetch(`${sandbox.url}/_sandbox/counters`)).json()) as Record<string, number>;
 
     const caseSeconds = [...finishedAt.values()].map((end) => (end - started) / 1000);
@@ -376,7 +379,8 @@ export async function benchScale(): Promise<Record<string, number | string>> {
       wallSeconds: round(wallSeconds),
       "wall / floor (goal ≤ 1.15)": round(ratio, 3),
       "fleet CPU seconds (sandbox, web, workers)": round(fleetCpu),
-      "fleet CPU ms per AWS call": round((fleetCpu * 1000) / calls),
+      "fleet CPU ms per AWS call": perCallMs(fleetCpu),
+      "fleet CPU ms per AWS call: sandbox / workers / web": `${perCallMs(sandboxCpu)} / ${perCallMs(workerCpu)} / ${perCallMs(webCpu)}`,
       "CPU floor seconds (fleet CPU ÷ cores)": round(fleetCpu / cpus().length),
       fastestCaseSeconds: round(Math.min(...caseSeconds)),
       slowestCaseSeconds: round(wallSeconds),
