@@ -187,7 +187,10 @@ function percentile(sorted: number[], p: number): number {
 function notOk(acks: AckRecord[]): string {
   const counts = new Map<string, number>();
   for (const a of acks)
-    if (a.status !== 200) counts.set(String(a.status ?? "none"), (counts.get(String(a.status ?? "none")) ?? 0) + 1);
+    if (a.status !== 200) {
+      const what = a.status === undefined ? `no answer (${a.error ?? "?"})` : String(a.status);
+      counts.set(what, (counts.get(what) ?? 0) + 1);
+    }
   return counts.size ? [...counts].map(([status, n]) => `${status} ×${n}`).join(", ") : "0";
 }
 
@@ -204,6 +207,13 @@ interface AckRecord {
   /** Send to HTTP answer; undefined when no answer came (10 s timeout, connection refused). */
   ms?: number;
   status?: number;
+  /** Why no answer came (the fetch's error and its cause). */
+  error?: string;
+}
+
+function describeFailure(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error instanceof Error ? error.name : "error"}${cause}`;
 }
 
 /** Signed `/offboard status` requests at `perSecond`, each sent on schedule, until `stop` is called. */
@@ -218,7 +228,7 @@ function slackLoad(slack: SlackRequester, perSecond: number): { stop(): Promise<
       pending.push(
         slack.command(partner, `CSCALE${i % 10}`, "status").then(
           (a) => ({ ms: a.ms, status: a.status }),
-          () => ({}),
+          (error: unknown) => ({ error: describeFailure(error) }),
         ),
       );
     }
@@ -382,9 +392,9 @@ export async function benchScale(): Promise<Record<string, number | string>> {
       "fleet CPU ms per AWS call": perCallMs(fleetCpu),
       "fleet CPU ms per AWS call: sandbox / workers / web": `${perCallMs(sandboxCpu)} / ${perCallMs(workerCpu)} / ${perCallMs(webCpu)}`,
       "CPU floor seconds (fleet CPU ÷ cores)": round(fleetCpu / cpus().length),
-      fastestCaseSeconds: round(Math.min(...caseSeconds)),
+      fastestCaseSeconds: caseSeconds.length ? round(Math.min(...caseSeconds)) : "none finished",
       slowestCaseSeconds: round(wallSeconds),
-      "slowest / fastest case": round(wallSeconds / Math.min(...caseSeconds), 2),
+      "slowest / fastest case": caseSeconds.length ? round(wallSeconds / Math.min(...caseSeconds), 2) : "none finished",
       slackRequests: acks.length,
       "slack ack p50 ms (20/s)": msText(percentile(ackMs, 50)),
       "slack ack p99 ms (20/s, goal < 100)": msText(ackP99),
