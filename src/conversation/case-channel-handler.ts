@@ -100,24 +100,23 @@ export class CaseChannelHandler {
     if (!email) return {};
     const value = await this.context.caseAt({ ...input.location, threadId: undefined });
     if (!value) return {};
-    const pending = value.members.customer.find(
-      (m) => m.email?.toLowerCase() === email && m.userId.startsWith("email:"),
-    );
-    if (!pending) return {};
+    const waiting = (people: Identity[]) =>
+      people.find((m) => m.email?.toLowerCase() === email && m.userId.startsWith("email:"));
+    // A customer approver, or an AWS approver `assign aws` named by e-mail.
+    const party = waiting(value.members.customer) ? "customer" : waiting(value.members.aws) ? "aws" : undefined;
+    if (!party) return {};
+    const pending = waiting(value.members[party])!;
     const bound: Identity = { ...input.actor, email };
     // Only the members change: the ticket (and so the fingerprint the parties sign) stays as answered.
     await this.deps.cases.update(value.id, (c) => ({
       ...c,
-      members: {
-        ...c.members,
-        customer: c.members.customer.map((m) => (m.userId === pending.userId ? bound : m)),
-      },
+      members: { ...c.members, [party]: c.members[party].map((m) => (m.userId === pending.userId ? bound : m)) },
     }));
     await this.deps.audit.append({
       caseId: value.id,
       actor: input.actor,
-      party: "customer",
-      action: "party.customer_joined",
+      party,
+      action: `party.${party}_joined`,
       payload: { userId: input.actor.userId },
     });
     return {};

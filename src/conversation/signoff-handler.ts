@@ -107,13 +107,17 @@ export class SignOffHandler {
     }
   }
 
-  /** `assign aws @user`: the partner names who approves for AWS. */
+  /**
+   * `assign aws @user`: the partner names who approves for AWS, by mention, by their ids on another platform
+   * (`teams:<object id>@<tenant>`), or by e-mail address (bound to their platform identity when they join the case
+   * channel, as the customer's approvers are).
+   */
   async assignAws({ actor, location, args }: CommandRequest): Promise<Outcome> {
     const value = await this.context.requireCase(location);
     await this.context.authorize("assign", value, actor, location);
     const match = /^aws\s+(.+)$/i.exec(args);
     if (!match) throw new InvalidCommandError("use `assign aws @user` to name the AWS approver");
-    const parsed = parseMentions(match[1], actor.platform);
+    const parsed = parseMentions(match[1], actor.platform, { allowEmails: true });
     if (!parsed.ok) throw new InvalidCommandError(parsed.reason);
     const people = parsed.value as Identity[];
     await this.refuseOtherParties(value, people);
