@@ -7,7 +7,7 @@ import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo
 import { dayText } from "../../src/date-text";
 import { fieldByKey } from "../../src/ticket/fields";
 import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
-import { actAs, appears, botMessage, pressAndConfirm, send, threadMessage } from "../support/demo-page";
+import { actAs, appears, botMessage, pressAndConfirm, scrollTo, send, threadMessage } from "../support/demo-page";
 import { testRedis, testRedisUrl, deleteKeysWithPrefix } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
 
@@ -101,14 +101,14 @@ const label = (key: string) => fieldByKey(key)?.label as string;
         );
         expect(await refused.innerText()).toMatch(/That answer was not accepted/);
         expect(await refused.innerText()).toMatch(/Which AWS accounts are leaving\?/);
-        await refused.scrollIntoViewIfNeeded();
+        await scrollTo(refused);
         await snap(page, "03-interview-account-refused-when-answered");
         await send(page, "#thread-input", "222222222222 333333333333");
       } else if (answer.field === "removalBy") {
         // A fixed choice comes with a button per option; pressing one answers.
         const buttons = question.locator("button");
         expect(await buttons.count()).toBe(2);
-        await question.scrollIntoViewIfNeeded();
+        await scrollTo(question);
         await snap(page, "04-interview-choice-buttons");
         await buttons.first().click();
       } else {
@@ -120,7 +120,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
           threadMessage(page, `✔ ${label("targetDate")}: ${dayText(answer.text)}`),
           "the target date said back",
         );
-        await echo.scrollIntoViewIfNeeded();
+        await scrollTo(echo);
         await snap(page, "02-interview-answer-said-back-date-in-words");
       }
     }
@@ -137,7 +137,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     const planText = await plan.innerText();
     expect(planText).toMatch(/2 accounts · \d+ partner artifacts to remove/);
     expect(planText).toMatch(/222222222222 \(Acme Production\) · ✅ ready/);
-    await plan.scrollIntoViewIfNeeded();
+    await scrollTo(plan);
     await snap(page, "05-plan-summary-first");
 
     // ---- The sign-off card names who each party waits on.
@@ -146,7 +146,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     const signOffText = await signOff().innerText();
     expect(signOffText).toMatch(/Customer\s+waiting on @Carol Chen/);
     expect(signOffText).toMatch(/AWS\s+waiting on @Alex Rivera/);
-    await card.scrollIntoViewIfNeeded();
+    await scrollTo(card);
     await snap(page, "06-signoff-card-waiting-on");
 
     for (const [userId, name, party] of [
@@ -156,12 +156,16 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     ]) {
       await actAs(page, userId, name);
       const button = await appears(page, signOff().locator("button", { hasText: `Approve for ${party}` }), party);
-      await button.scrollIntoViewIfNeeded();
-      await pressAndConfirm(page, button, "Approve");
+      await scrollTo(button);
+      // The press is checked first; then the approval form says what is approved, with its Approve.
+      await button.click();
+      await appears(page, page.locator("#form-dialog[open]"), `the approval form for ${party}`);
+      expect(await page.textContent("#form-submit")).toBe("Approve");
+      await page.click("#form-submit");
       await appears(page, signOff().locator("dd", { hasText: `✅ @${name}` }), `${name}'s sign-off`);
     }
     await appears(page, threadMessage(page, `All three parties approved ${caseId}.`), "the scheduling notice");
-    await signOff().scrollIntoViewIfNeeded();
+    await scrollTo(signOff());
     await snap(page, "06b-signoff-card-signed-dates-in-browser-locale");
 
     // ---- The run: one progress message with live counts, a bar and a moving elapsed time; the case card's counts.
@@ -175,7 +179,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     const running = await progress.innerText();
     expect(running).toMatch(/\d+\/2 accounts out · 2 running/);
     expect(running).toMatch(/[▰▱]{10} \d+% · \d+ s/);
-    await progress.scrollIntoViewIfNeeded();
+    await scrollTo(progress);
     await snap(page, "07-progress-live-counts");
     await appears(
       page,
@@ -197,7 +201,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     expect(summaryText).toMatch(/OrganizationAccountAccessRole in the accounts that left \(222222222222\)/);
     const finalProgress = await progress.innerText();
     expect(finalProgress.match(/must have a payment method/g)).toHaveLength(1);
-    await summary.scrollIntoViewIfNeeded();
+    await scrollTo(summary);
     await snap(page, "09-honest-summary");
 
     // Nowhere on the page a machine timestamp or a raw user id.

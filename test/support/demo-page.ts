@@ -28,6 +28,21 @@ export function threadMessage(page: Page, text: string | RegExp): Locator {
   return page.locator("#thread-messages article.message", { hasText: text }).last();
 }
 
+/**
+ * Scrolls a message into view for a screenshot. A live message can be redrawn meanwhile (an edit, the thread
+ * refreshed), which detaches the element found: the locator is resolved again, a few times.
+ */
+export async function scrollTo(locator: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await locator.scrollIntoViewIfNeeded({ timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
 export async function send(page: Page, input: "#channel-input" | "#thread-input", text: string): Promise<void> {
   await page.fill(input, text);
   await page.press(input, "Enter");
