@@ -23,7 +23,7 @@ import { generateScenario, sandboxCredentials, startSandbox } from "../sandbox";
 import type { Case, StepState } from "../src/case";
 import { systemClock } from "../src/clock";
 import type { AccountRejection, HandoffEvents } from "../src/handoff-events";
-import type { HandoffStep, Plan } from "../src/plan";
+import { planHeaderOf, type HandoffStep, type Plan } from "../src/plan";
 import type { CaseStore } from "../src/ports";
 import { deleteKeysWithPrefix } from "../test/support/redis";
 import { RedisKeys } from "../adapters/redis/keys";
@@ -46,7 +46,14 @@ class StoringEvents implements HandoffEvents {
   rejections: AccountRejection[] = [];
   constructor(private readonly cases: CaseStore) {}
   async planReady(caseId: string, plan: Plan): Promise<void> {
-    await this.cases.update(caseId, (c) => ({ ...c, plan, status: "approved" }));
+    await this.cases.updateAccounts(
+      caseId,
+      plan.accounts.map((a) => a.accountId),
+      (c) => ({
+        case: { ...c, plan: planHeaderOf(plan), status: "approved" },
+        accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])),
+      }),
+    );
   }
   async planRejected(_caseId: string, rejections: AccountRejection[]): Promise<void> {
     this.rejections = rejections;
@@ -73,24 +80,15 @@ class StoringEvents implements HandoffEvents {
     state: StepState,
     error?: string,
   ): Promise<void> {
-    await this.cases.update(caseId, (c) => {
-      const execution = c.execution ?? { accounts: {} };
-      const account = execution.accounts[accountId] ?? { accountId, steps: {}, updatedAt: "" };
-      return {
-        ...c,
-        execution: {
-          ...execution,
-          accounts: {
-            ...execution.accounts,
-            [accountId]: {
-              ...account,
-              steps: { ...account.steps, [step]: state },
-              error,
-              updatedAt: new Date().toISOString(),
-            },
-          },
-        },
+    await this.cases.updateAccounts(caseId, [accountId], (c, accounts) => {
+      const account = accounts[accountId]?.progress ?? { accountId, steps: {}, updatedAt: "" };
+      const progress = {
+        ...account,
+        steps: { ...account.steps, [step]: state },
+        error,
+        updatedAt: new Date().toISOString(),
       };
+      return { case: c, accounts: { [accountId]: { progress } } };
     });
   }
   async runFinished(): Promise<void> {
@@ -182,8 +180,8 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
     );
     if (planned !== "planned")
       throw new Error(`the preflight rejected the accounts: ${JSON.stringify(events.rejections.slice(0, 3))}`);
-    const plan = (await cases.get(id))!.plan!;
-    const artifacts = plan.accounts.reduce((n, a) => n + a.artifacts.length, 0);
+    const plans = await cases.accountPlans(id, accountIds);
+    const artifacts = plans.reduce((n, a) => n + a.artifacts.length, 0);
 
     sandbox.resetCounters();
     const done = new Promise<void>((resolve, reject) => {
@@ -197,10 +195,8 @@ export async function benchBulkRun(): Promise<Record<string, number | string>> {
 
     const calls = totalCalls(sandbox.counters());
     const floorSeconds = calls / rateLimitPerSecond;
-    const final = (await cases.get(id))!;
-    const failed = Object.values(final.execution?.accounts ?? {}).filter((a) =>
-      Object.values(a.steps).includes("failed"),
-    ).length;
+    const final = await cases.accountProgress(id, accountIds);
+    const failed = Object.values(final).filter((a) => Object.values(a.steps).includes("failed")).length;
     const left = accountIds.filter((a) => !sandbox.state.accounts.get(a)!.organizationId).length;
     return {
       accounts: accountIds.length,

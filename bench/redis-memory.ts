@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { RedisAuditLog } from "../adapters/redis/audit-log";
 import { RedisCaseStore } from "../adapters/redis/case-store";
 import { createRedis } from "../adapters/redis/connection";
-import type { Case } from "../src/case";
-import type { Plan } from "../src/plan";
+import type { AccountState, Case } from "../src/case";
+import { planHeaderOf, type Plan } from "../src/plan";
 import type { BenchFigures } from "./run";
 import { testAuditKeys } from "../test/support/audit-keys";
 import { deleteKeysWithPrefix } from "../test/support/redis";
@@ -21,7 +21,7 @@ async function usedMemory(redis: ReturnType<typeof createRedis>): Promise<number
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
 }
 
-function sampleCase(id: string, now: string): Case {
+function sampleCase(id: string, now: string): { value: Case; accounts: Record<string, AccountState> } {
   const who = (userId: string, teamId: string) => ({ platform: "slack" as const, userId, teamId });
   const accounts = ["222222222222", "333333333333", "444444444444"];
   const plan: Plan = {
@@ -58,7 +58,7 @@ function sampleCase(id: string, now: string): Case {
       })),
     })),
   };
-  return {
+  const value: Case = {
     id,
     status: "awaiting_signoff",
     customerName: "Acme Corp",
@@ -88,13 +88,14 @@ function sampleCase(id: string, now: string): Case {
     },
     accounts,
     members: { customer: [who("U0CUSTOMER1", "T0CUSTOMER")], aws: [who("U0AWS00001", "T0AWS")] },
-    plan,
+    plan: planHeaderOf(plan),
     signOffs: [],
     createdBy: who("U0PARTNER1", "T0PARTNER"),
     createdAt: now,
     updatedAt: now,
     version: 1,
   };
+  return { value, accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])) };
 }
 
 export async function benchRedisMemory(): Promise<BenchFigures> {
@@ -109,7 +110,8 @@ export async function benchRedisMemory(): Promise<BenchFigures> {
       await Promise.all(
         Array.from({ length: Math.min(50, caseCount - i) }, async () => {
           const id = await cases.allocateId(2026);
-          await cases.create(sampleCase(id, now));
+          const { value, accounts } = sampleCase(id, now);
+          await cases.create(value, accounts);
           await cases.bindLocation({ platform: "slack", channelId: "C0123456789", threadId: `${id}.thread` }, id);
           for (let e = 0; e < eventsPerCase; e++) {
             await audit.append({

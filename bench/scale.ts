@@ -38,7 +38,7 @@ import { generateScenario, sandboxCredentials } from "../sandbox";
 import type { Case } from "../src/case";
 import { systemClock } from "../src/clock";
 import type { HandoffEvents } from "../src/handoff-events";
-import type { Plan } from "../src/plan";
+import { planHeaderOf, type Plan } from "../src/plan";
 import type { CaseStore } from "../src/ports";
 import { freeLoopbackPort } from "../scripts/local-redis";
 import { startOffboardProcess, type OffboardProcess } from "../test/support/offboard-process";
@@ -114,7 +114,14 @@ async function startSandboxProcess(
 function planStoringEvents(cases: CaseStore): HandoffEvents {
   return {
     planReady: async (caseId: string, plan: Plan) => {
-      await cases.update(caseId, (c) => ({ ...c, plan, status: "approved" }));
+      await cases.updateAccounts(
+        caseId,
+        plan.accounts.map((a) => a.accountId),
+        (c) => ({
+          case: { ...c, plan: planHeaderOf(plan), status: "approved" },
+          accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])),
+        }),
+      );
     },
     planRejected: async (caseId: string) => {
       throw new Error(`the preflight rejected accounts of ${caseId}`);

@@ -36,8 +36,7 @@ export async function benchSignoffToOut(): Promise<BenchFigures> {
     let allOutAt = 0;
     value = await stack.waitFor(
       (c) => {
-        if (!allOutAt && c.accounts.every((a) => c.execution?.accounts[a]?.steps.leave_org === "done"))
-          allOutAt = Date.now();
+        if (!allOutAt && c.accounts.every((a) => c.progress[a]?.steps.leave_org === "done")) allOutAt = Date.now();
         return c.status === "completed" || c.status === "failed";
       },
       180_000,

@@ -15,7 +15,7 @@ import {
   type ExitCheck,
   type ExitCheckItem,
   type HandoffStep,
-  type Plan,
+  type PlanHeader,
 } from "../src/plan";
 import type { CaseStore } from "../src/ports";
 import { bucketItems, iamItems } from "../src/step-count";
@@ -74,12 +74,16 @@ export async function runAccountHandoff(
 ): Promise<AccountHandoffOutcome> {
   const current = await deps.cases.get(caseId);
   if (!current) throw new NotFoundError(`case ${caseId} no longer exists`);
+  // The case document and this account's own state: never the other accounts' plans.
   const plan = current.plan;
-  const accountPlan = plan?.accounts.find((a) => a.accountId === accountId);
+  const account = current.accounts.includes(accountId)
+    ? (await deps.cases.accounts(caseId, [accountId]))[accountId]
+    : undefined;
+  const accountPlan = account?.plan;
   if (!plan || !accountPlan)
     throw new NotFoundError(`case ${caseId} has no plan for account ${accountId}: run the preflight again`);
   const answers = readHandoffAnswers(current.ticket.answers);
-  const progress = current.execution?.accounts[accountId];
+  const progress = account.progress;
   const steps = progress?.steps ?? {};
   const milestones = progress?.milestones ?? {};
   const ctx: StepContext = {
@@ -203,7 +207,8 @@ function needsEmailMove(accountPlan: AccountPlan): boolean {
 interface StepContext {
   caseId: string;
   accountId: string;
-  plan: Plan;
+  /** The plan's header (organization, who removes accounts); the account's own plan is `accountPlan`. */
+  plan: PlanHeader;
   accountPlan: AccountPlan;
   answers: HandoffAnswers;
   /** False when the step was already running (a poll, a retry after a crash). */
@@ -590,14 +595,18 @@ export function leaveInstructions(accountId: string, organizationId: string): st
   );
 }
 
-/** Whether every account of the plan has finished: all steps done or skipped, one failed, or left out. */
-export function runHasFinished(value: Case): boolean {
-  const accounts = value.plan?.accounts ?? [];
-  return accounts.every((a) => {
-    const progress = value.execution?.accounts[a.accountId];
+/**
+ * Whether every account of the plan has finished: all steps done or skipped, one failed, or left out. `progress`: the
+ * accounts' progress by id.
+ */
+export function runHasFinished(value: Case, progress: Record<string, AccountProgress>): boolean {
+  const blocked = new Set(value.plan?.blocked ?? []);
+  if (!value.plan) return true;
+  return value.accounts.every((accountId) => {
+    const account = progress[accountId];
     // Left out (not ready): it does not run until retried.
-    if (progress?.leftOut || (!progress && a.readiness?.state === "blocked")) return true;
-    const steps = progress?.steps ?? {};
+    if (account?.leftOut || (!account && blocked.has(accountId))) return true;
+    const steps = account?.steps ?? {};
     const states = handoffSteps.map((s) => steps[s]);
     return states.includes("failed") || states.every((s) => s !== undefined && finishedStates.includes(s));
   });

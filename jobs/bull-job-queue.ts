@@ -1,6 +1,6 @@
 import { FlowProducer, Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { CaseStore, JobQueue } from "../src/ports";
-import { readinessSplit } from "../src/plan";
+import { readyAccounts } from "../src/plan";
 import { NotFoundError } from "../src/errors";
 import {
   executeJob,
@@ -107,7 +107,7 @@ export class BullJobQueue implements JobQueue {
 
   async retryAccount(caseId: string, accountId: string): Promise<void> {
     const current = await this.cases.get(caseId);
-    if (!current?.plan?.accounts.some((a) => a.accountId === accountId))
+    if (!current?.plan || !current.accounts.includes(accountId))
       throw new NotFoundError(`case ${caseId} has no account ${accountId} to retry`);
     // The case version changes as soon as the retry starts, so a double click adds one retry and a
     // later retry (after it failed again) adds a new one.
@@ -209,11 +209,11 @@ export async function startRun(
     data: { caseId } satisfies CaseJobData,
     opts: { jobId: jobIds.run(caseId), ...keep },
     // Round-robin between running cases (fair-share.ts): this run's n-th account after every case's (n-1)-th.
-    children: readinessSplit(current.plan).ready.map((a, index) => ({
+    children: readyAccounts(current.plan, current.accounts).map((accountId, index) => ({
       name: executeJob.account,
       queueName: executeQueueName,
-      data: { caseId, accountId: a.accountId } satisfies AccountJobData,
-      opts: { jobId: jobIds.account(caseId, a.accountId), priority: roundRobinPriority(index), ...accountJobOptions },
+      data: { caseId, accountId } satisfies AccountJobData,
+      opts: { jobId: jobIds.account(caseId, accountId), priority: roundRobinPriority(index), ...accountJobOptions },
     })),
   });
 }

@@ -169,7 +169,9 @@ export function startWorkers(options: HandoffWorkerOptions): HandoffWorkers {
     if (!current) return;
     // The first run's parent runs once all its accounts have finished; a retry's parent announces the
     // end only when no other account is still on its way (two retries at once announce once).
-    if (job.id === jobIds.run(job.data.caseId) || runHasFinished(current)) await events.runFinished(job.data.caseId);
+    if (job.id === jobIds.run(job.data.caseId)) return events.runFinished(job.data.caseId);
+    const progress = await cases.accountProgress(job.data.caseId, current.accounts);
+    if (runHasFinished(current, progress)) await events.runFinished(job.data.caseId);
   }
 
   async function handoffAccount(job: Job<AccountJobData>, token?: string): Promise<string> {

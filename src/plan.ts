@@ -1,3 +1,5 @@
+import { canonicalJson, sha256Hex } from "./canonical";
+
 /**
  * The preflight's result: per account, what was found and what the run will do with it. Sign-offs bind
  * to the hash of the ticket and this plan.
@@ -138,10 +140,80 @@ export interface Plan {
   notes?: string[];
 }
 
+/**
+ * What the case document keeps of a plan: everything but the accounts' own plans (stored per account, see
+ * AccountState), their counts, and the fingerprint of the whole plan. A command reads this, never 2,000 account
+ * plans; the plan message, the details and the export read the accounts too (`planOf`).
+ */
+export interface PlanHeader extends Omit<Plan, "accounts"> {
+  /**
+   * How many accounts the plan has. They are the case's accounts, in its order (Case.accounts: the planner plans
+   * the ticket's account ids in order), so the header does not list them again.
+   */
+  accountCount: number;
+  /** The accounts the preflight found blocked, by id: the run leaves them out until fixed. */
+  blocked: string[];
+  /** Partner artifacts the run deletes, all accounts together. */
+  artifactsToDelete: number;
+  /**
+   * SHA-256 of the canonical full plan (header fields and every account's plan), computed when the plan is stored.
+   * The sign-offs' hash covers it, so they bind to the exact plan though the case document does not carry it.
+   */
+  fingerprint: string;
+}
+
+/** SHA-256 (hex) of the canonical plan: the same plan always gives the same fingerprint. */
+export function planFingerprint(plan: Plan): string {
+  return sha256Hex(canonicalJson(plan));
+}
+
+/** What the plan's one line counts: its accounts, the blocked ones, the partner artifacts to delete. */
+export type PlanCounts = Pick<PlanHeader, "accountCount" | "blocked" | "artifactsToDelete">;
+
+export function planCountsOf(plan: Pick<Plan, "accounts">): PlanCounts {
+  return {
+    accountCount: plan.accounts.length,
+    blocked: readinessSplit(plan).blocked.map((a) => a.accountId),
+    artifactsToDelete: countArtifacts(plan, "delete"),
+  };
+}
+
+/** The header the case document keeps of `plan`, its fingerprint computed now. */
+export function planHeaderOf(plan: Plan): PlanHeader {
+  const { accounts: _accounts, ...rest } = plan;
+  return { ...rest, ...planCountsOf(plan), fingerprint: planFingerprint(plan) };
+}
+
+/** The full plan again, from its header and the accounts' plans read per account (in the case's order). */
+export function planOf(header: PlanHeader, accounts: AccountPlan[]): Plan {
+  const {
+    accountCount: _count,
+    blocked: _blocked,
+    artifactsToDelete: _deleted,
+    fingerprint: _fingerprint,
+    ...rest
+  } = header;
+  return { ...rest, accounts };
+}
+
+/**
+ * Whether the accounts' plans read back are exactly those the header's fingerprint was computed over: what the
+ * sign-offs bound to is what is stored. Checked wherever the whole plan is read (plan message, export).
+ */
+export function planMatchesFingerprint(header: PlanHeader, accounts: AccountPlan[]): boolean {
+  return planFingerprint(planOf(header, accounts)) === header.fingerprint;
+}
+
 /** The accounts of a plan that may run now, and those left out with their blockers. */
-export function readinessSplit(plan: Plan): { ready: AccountPlan[]; blocked: AccountPlan[] } {
+export function readinessSplit(plan: Pick<Plan, "accounts">): { ready: AccountPlan[]; blocked: AccountPlan[] } {
   const blocked = plan.accounts.filter((a) => a.readiness?.state === "blocked");
   return { ready: plan.accounts.filter((a) => a.readiness?.state !== "blocked"), blocked };
+}
+
+/** Of the plan's accounts (`accountIds`, the case's), those the preflight found ready (or did not judge). */
+export function readyAccounts(header: Pick<PlanHeader, "blocked">, accountIds: readonly string[]): string[] {
+  const blocked = new Set(header.blocked);
+  return accountIds.filter((id) => !blocked.has(id));
 }
 
 /** "reason: fix" for each blocker, joined, for messages. */
@@ -149,7 +221,7 @@ export function describeBlockers(blockers: ReadinessBlocker[]): string {
   return blockers.map((b) => `${b.reason}. Fix: ${b.fix}`).join("; ");
 }
 
-export function countArtifacts(plan: Plan, action?: ArtifactAction): number {
+export function countArtifacts(plan: Pick<Plan, "accounts">, action?: ArtifactAction): number {
   return plan.accounts.reduce((n, a) => n + a.artifacts.filter((x) => !action || x.action === action).length, 0);
 }
 

@@ -3,11 +3,12 @@
  * Teams, the demo channel, AWS, BullMQ); `main.ts` wires them together.
  */
 import type { ChainVerdict } from "./audit/chain";
-import type { Case } from "./case";
+import type { AccountChanges, AccountPart, AccountProgress, AccountState, Case } from "./case";
 import type { ChatLocation, Identity, MessageRef, Platform } from "./identity";
 import type { FormModel, Message } from "./message";
 import type { Party } from "./party";
 import type { StepCount } from "./step-count";
+import type { AccountPlan } from "./plan";
 
 // Every port in one index: the ones defined beside their domain are re-exported here.
 export type { Clock } from "./clock";
@@ -30,12 +31,17 @@ export interface StepCountStore {
   read(caseId: string): Promise<Record<string, StepCount>>;
 }
 
-/** Cases, stored whole, changed only through atomic versioned updates. */
+/**
+ * Cases: a document per case (ticket, parties, sign-offs, the plan's header, the run's times) and, beside it, each
+ * account's state (its plan, its progress), read and written per account. Reading a case reads the document only,
+ * so it costs the same at 2,000 accounts as at 2; what needs accounts asks for the ones it needs.
+ */
 export interface CaseStore {
   /** Allocates the next case id of the year atomically (`OFB-2026-0001`, `OFB-2026-0002`, …). */
   allocateId(year: number): Promise<string>;
-  /** Stores a new case (version 1). Fails if the id exists. */
-  create(value: Case): Promise<Case>;
+  /** Stores a new case (version 1), and its accounts' state when given. Fails if the id exists. */
+  create(value: Case, accounts?: Record<string, AccountState>): Promise<Case>;
+  /** The case document, without any account's state. */
   get(id: string): Promise<Case | undefined>;
   /**
    * Reads the case, applies `change` to a copy and writes it only if nobody wrote in between
@@ -44,6 +50,29 @@ export interface CaseStore {
    * very object it was given means "no change" (nothing is written, the version stays).
    */
   update(id: string, change: (current: Case) => Case): Promise<Case>;
+  /**
+   * `update` with the state of the accounts `accountIds` read too: `change` returns the case (the very object
+   * for "no change") and, per account, the parts it changes. The document is compared by version, each account's
+   * part by its stored value, so runs of different accounts never conflict with each other. Returns the stored
+   * case and the accounts' state as written.
+   */
+  updateAccounts(
+    id: string,
+    accountIds: readonly string[],
+    change: (current: Case, accounts: Record<string, AccountState>) => { case: Case; accounts?: AccountChanges },
+  ): Promise<{ case: Case; accounts: Record<string, AccountState> }>;
+  /** The stored parts (default: all) of the accounts `accountIds`, by account id; an account with none is `{}`. */
+  accounts(
+    id: string,
+    accountIds: readonly string[],
+    parts?: readonly AccountPart[],
+  ): Promise<Record<string, AccountState>>;
+  /** The plans of the accounts `accountIds`, in that order; an account without one is left out. */
+  accountPlans(id: string, accountIds: readonly string[]): Promise<AccountPlan[]>;
+  /** One account's plan. */
+  accountPlan(id: string, accountId: string): Promise<AccountPlan | undefined>;
+  /** The run's progress of the accounts `accountIds` that have any, by account id. */
+  accountProgress(id: string, accountIds: readonly string[]): Promise<Record<string, AccountProgress>>;
   /** The case whose thread (or case channel) this is, if any. */
   findByLocation(where: ChatLocation): Promise<string | undefined>;
   /** Makes `where` (a thread or a channel) resolve to the case. */

@@ -91,12 +91,20 @@ describe("sign-off policy", () => {
         organizationId: "o-x",
         managementAccountId: "111111111111",
         removalBy: "partner",
-        accounts: [],
         warnings: [],
+        accountCount: 0,
+        blocked: [],
+        artifactsToDelete: 0,
+        fingerprint: "a".repeat(64),
       },
     };
     expect(currentSignOffs(replanned)).toHaveLength(0);
     expect(isFullyApproved(replanned)).toBe(false);
+    // An account's plan is not in the document: a change to it changes the fingerprint, and voids the sign-offs.
+    const signedPlan = sign(sign(replanned, "customer", customer), "aws", aws);
+    expect(currentSignOffs(signedPlan)).toHaveLength(2);
+    const accountChanged: Case = { ...signedPlan, plan: { ...signedPlan.plan!, fingerprint: "b".repeat(64) } };
+    expect(currentSignOffs(accountChanged)).toHaveLength(0);
   });
 
   it("binds the hash to the canonical content, not to key order", () => {

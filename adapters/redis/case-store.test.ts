@@ -1,5 +1,7 @@
 import type Redis from "ioredis";
-import type { Case } from "../../src/case";
+import { sampleAccountIds, sampleCase } from "../../bench/sample-case";
+import type { Case, StepState } from "../../src/case";
+import { planMatchesFingerprint } from "../../src/plan";
 import { NotFoundError, VersionConflictError } from "../../src/errors";
 import type { Identity } from "../../src/identity";
 import { testRedis, testRedisUrl } from "../../test/support/redis";
@@ -168,62 +170,132 @@ describe("RedisCaseStore", () => {
     expect(await store.findByLocation({ ...caseChannel, threadId: "1700000000.000300" })).toBe("OFB-2027-0003");
   });
 
+  const progressOf = (accountId: string, state: StepState) => ({
+    accountId,
+    steps: { revoke_iam: state },
+    updatedAt: fixedNow.toISOString(),
+  });
+
   it("records the run's steps of 40 accounts at once without a conflict, and keeps them apart from the case's version", async () => {
     // A run starts (the document gets its execution) before any account reports a step.
-    await store.create({ ...newCase("OFB-2027-0080"), execution: { startedAt: fixedNow.toISOString(), accounts: {} } });
+    await store.create({ ...newCase("OFB-2027-0080"), execution: { startedAt: fixedNow.toISOString() } });
     const accounts = Array.from({ length: 40 }, (_, i) => String(200000000000 + i));
     const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
     await Promise.all(
       accounts.map((accountId) =>
-        oneTry.update("OFB-2027-0080", (c) => ({
-          ...c,
-          execution: {
-            ...c.execution,
-            accounts: {
-              ...c.execution?.accounts,
-              [accountId]: { accountId, steps: { revoke_iam: "done" }, updatedAt: fixedNow.toISOString() },
-            },
-          },
+        oneTry.updateAccounts("OFB-2027-0080", [accountId], (c) => ({
+          case: c,
+          accounts: { [accountId]: { progress: progressOf(accountId, "done") } },
         })),
       ),
     );
-    const stored = (await store.get("OFB-2027-0080"))!;
-    expect(Object.keys(stored.execution!.accounts).sort()).toEqual(accounts);
-    expect(stored.version).toBe(1);
+    expect(Object.keys(await store.accountProgress("OFB-2027-0080", accounts)).sort()).toEqual(accounts);
+    expect((await store.get("OFB-2027-0080"))!.version).toBe(1);
     const marked = await store.update("OFB-2027-0080", (c) => ({ ...c, status: "executing" }));
     expect(marked.version).toBe(2);
-    expect(Object.keys(marked.execution!.accounts)).toHaveLength(40);
+    expect(Object.keys(await store.accountProgress("OFB-2027-0080", accounts))).toHaveLength(40);
     const json = await redis.hget(new RedisKeys(prefix).case("OFB-2027-0080"), "json");
     expect(json!.length).toBeLessThan(2000);
   });
 
   it("still refuses a stale write of the same account's progress", async () => {
-    await store.create({ ...newCase("OFB-2027-0081"), execution: { startedAt: fixedNow.toISOString(), accounts: {} } });
-    const step =
-      (state: string) =>
-      (c: Case): Case => ({
-        ...c,
-        execution: {
-          ...c.execution,
-          accounts: {
-            ...c.execution?.accounts,
-            "222222222222": {
-              accountId: "222222222222",
-              steps: { revoke_iam: state as "done" },
-              updatedAt: fixedNow.toISOString(),
-            },
-          },
-        },
-      });
+    await store.create({ ...newCase("OFB-2027-0081"), execution: { startedAt: fixedNow.toISOString() } });
     const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
-    const results = await Promise.allSettled([
-      oneTry.update("OFB-2027-0081", step("running")),
-      oneTry.update("OFB-2027-0081", step("done")),
-    ]);
+    const step = (state: StepState) =>
+      oneTry.updateAccounts("OFB-2027-0081", ["222222222222"], (c) => ({
+        case: c,
+        accounts: { "222222222222": { progress: progressOf("222222222222", state) } },
+      }));
+    const results = await Promise.allSettled([step("running"), step("done")]);
     expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: expect.any(VersionConflictError) });
   });
 
+  it("writes neither the document nor the account when the document moved in between", async () => {
+    await store.create(newCase("OFB-2027-0082"));
+    const key = new RedisKeys(prefix).case("OFB-2027-0082");
+    const oneTry = new RedisCaseStore(redis, prefix, { maxAttempts: 1 });
+    const attempt = oneTry.updateAccounts("OFB-2027-0082", ["222222222222"], (c) => {
+      // Someone else's change reaches Redis between this attempt's read and its write (same connection, in order).
+      void redis.hset(key, "version", "2", "json", JSON.stringify({ ...c, version: 2, customerName: "Meanwhile" }));
+      return {
+        case: { ...c, status: "planning" },
+        accounts: { "222222222222": { progress: progressOf("222222222222", "running") } },
+      };
+    });
+    await expect(attempt).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await store.get("OFB-2027-0082")).toMatchObject({ status: "collecting", customerName: "Meanwhile" });
+    expect(await redis.hexists(key, "progress:222222222222")).toBe(0);
+  });
+
+  it("stores each account's plan in its own field, deflated, and reads back only the accounts asked for", async () => {
+    const now = fixedNow.toISOString();
+    const ids = sampleAccountIds(3);
+    const { value, accounts } = sampleCase("OFB-2027-0090", ids, now);
+    await store.create(value, accounts);
+    const key = new RedisKeys(prefix).case("OFB-2027-0090");
+    expect((await redis.hkeys(key)).sort()).toEqual(
+      ["json", "version", ...ids.flatMap((a) => [`plan:${a}`, `progress:${a}`])].sort(),
+    );
+    expect(await redis.hget(key, `plan:${ids[0]}`)).toMatch(/^deflate:/);
+    expect(await redis.hget(key, `progress:${ids[0]}`)).toBe(JSON.stringify(accounts[ids[0]].progress));
+    expect(await store.accountPlan("OFB-2027-0090", ids[1])).toEqual(accounts[ids[1]].plan);
+    expect(await store.accountPlans("OFB-2027-0090", [ids[2], ids[0], "999999999999"])).toEqual([
+      accounts[ids[2]].plan,
+      accounts[ids[0]].plan,
+    ]);
+    expect(await store.accounts("OFB-2027-0090", [ids[1]], ["progress"])).toEqual({
+      [ids[1]]: { progress: accounts[ids[1]].progress },
+    });
+    // The whole plan read back is the one the header's fingerprint covers.
+    const header = (await store.get("OFB-2027-0090"))!.plan!;
+    expect(planMatchesFingerprint(header, await store.accountPlans("OFB-2027-0090", ids))).toBe(true);
+    expect(planMatchesFingerprint(header, await store.accountPlans("OFB-2027-0090", ids.slice(1)))).toBe(false);
+  });
+
+  it("removes a part set to undefined, and writes nothing (no new version) when nothing changed", async () => {
+    const ids = sampleAccountIds(2);
+    const { value, accounts } = sampleCase("OFB-2027-0091", ids, fixedNow.toISOString());
+    await store.create(value, accounts);
+    const unchanged = await store.updateAccounts("OFB-2027-0091", ids, (c, read) => ({
+      case: { ...c },
+      accounts: { [ids[0]]: { plan: read[ids[0]].plan } },
+    }));
+    expect(unchanged.case.version).toBe(1);
+    const removed = await store.updateAccounts("OFB-2027-0091", [ids[0]], (c) => ({
+      case: c,
+      accounts: { [ids[0]]: { progress: undefined } },
+    }));
+    expect(removed.accounts[ids[0]]).toEqual({ plan: accounts[ids[0]].plan });
+    expect(await redis.hexists(new RedisKeys(prefix).case("OFB-2027-0091"), `progress:${ids[0]}`)).toBe(0);
+    expect(await redis.hexists(new RedisKeys(prefix).case("OFB-2027-0091"), `progress:${ids[1]}`)).toBe(1);
+    expect((await store.get("OFB-2027-0091"))!.version).toBe(1);
+  });
+
+  it("reads a case of 2,000 accounts without any account field: one HGET of the document", async () => {
+    const ids = sampleAccountIds(2000);
+    const { value, accounts } = sampleCase("OFB-2027-2000", ids, fixedNow.toISOString());
+    await store.create(value, accounts);
+    const small = sampleCase("OFB-2027-0202", sampleAccountIds(2), fixedNow.toISOString());
+    await store.create(small.value, small.accounts);
+    const key = new RedisKeys(prefix).case("OFB-2027-2000");
+    const accountBytes =
+      (await redis.hstrlen(key, `plan:${ids[0]}`)) + (await redis.hstrlen(key, `progress:${ids[0]}`));
+
+    const watched = commandRecorder(redis);
+    const counting = new RedisCaseStore(watched.redis, prefix);
+    const large = await counting.get("OFB-2027-2000");
+    const largeRead = watched.take();
+    await counting.get("OFB-2027-0202");
+    const smallRead = watched.take();
+
+    expect(large).toEqual({ ...value, version: 1 });
+    expect(largeRead.commands).toEqual([["hget", key, "json"]]);
+    // What grows with the accounts is the ticket's list of their ids (twice: the answer and Case.accounts), about
+    // 30 bytes an account; their plans and progress (~2,000 times `accountBytes`) are never read.
+    expect(largeRead.bytes - smallRead.bytes).toBeLessThan(2000 * 32);
+    expect(largeRead.bytes).toBeLessThan(accountBytes * 40);
+  });
   it("lists case ids newest first", async () => {
     const { redis: own, prefix: ownPrefix, cleanup: ownCleanup } = testRedis("case-store-list");
     try {
@@ -237,3 +309,42 @@ describe("RedisCaseStore", () => {
     }
   });
 });
+
+/**
+ * The Redis connection, watched: every command sent through it (name and arguments) and the bytes of every reply,
+ * until `take()` hands them over and starts again.
+ */
+function commandRecorder(redis: Redis): {
+  redis: Redis;
+  take: () => { commands: unknown[][]; bytes: number };
+} {
+  let commands: unknown[][] = [];
+  let bytes = 0;
+  const size = (reply: unknown): number =>
+    typeof reply === "string"
+      ? Buffer.byteLength(reply)
+      : Array.isArray(reply)
+        ? reply.reduce((n: number, r) => n + size(r), 0)
+        : 0;
+  const watched = new Proxy(redis, {
+    get(target, property, receiver) {
+      const member = Reflect.get(target, property, receiver);
+      if (typeof member !== "function" || typeof property !== "string") return member;
+      return async (...args: unknown[]) => {
+        commands.push([property, ...args]);
+        const reply = await (member as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        bytes += size(reply);
+        return reply;
+      };
+    },
+  });
+  return {
+    redis: watched,
+    take: () => {
+      const taken = { commands, bytes };
+      commands = [];
+      bytes = 0;
+      return taken;
+    },
+  };
+}

@@ -1,7 +1,17 @@
-import { formatCaseId, type Case } from "../../src/case";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import {
+  accountParts,
+  formatCaseId,
+  type AccountChanges,
+  type AccountPart,
+  type AccountState,
+  type Case,
+} from "../../src/case";
 import { systemClock, type Clock } from "../../src/clock";
 import { NotFoundError, OffboardError, VersionConflictError } from "../../src/errors";
 import type { ChatLocation } from "../../src/identity";
+import type { AccountPlan } from "../../src/plan";
+import type { AccountProgress } from "../../src/case";
 import type { CaseStore } from "../../src/ports";
 import type { RedisClient } from "./connection";
 import { RedisKeys } from "./keys";
@@ -32,8 +42,8 @@ return 1`,
 
 /**
  * Writes a change. KEYS: case hash. ARGV: expected version, whether the case document changed (1/0),
- * new version, new json, then (field, expected old value or "", new value) for each account whose
- * progress changed. The document is compared by version, each progress field by its value, so runs of
+ * new version, new json, then (field, expected old value or "", new value or "" to remove) for each account
+ * field that changed. The document is compared by version, each account field by its value, so runs of
  * different accounts reporting their steps at once do not conflict with each other, nor with a person
  * changing the case. Returns {1} when written, {0} when someone wrote first, {-1} when the case is gone.
  */
@@ -46,36 +56,70 @@ for i = 5, #ARGV, 3 do
   if stored ~= ARGV[i + 1] then return {0} end
 end
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'version', ARGV[3], 'json', ARGV[4]) end
-for i = 5, #ARGV, 3 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]) end
+for i = 5, #ARGV, 3 do
+  if ARGV[i + 2] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]) end
+end
 return {1}`,
   1,
 );
 
-/** Hash fields of the case key holding one account's run progress each. */
-const progressField = (accountId: string): string => `progress:${accountId}`;
-
-/** A stored case hash (json, version, progress:<account>…) as the one Case the core sees. */
-function readStored(hash: Record<string, string>): Case | undefined {
-  if (hash.json === undefined) return undefined;
-  const value = JSON.parse(hash.json) as Case;
-  const accounts: NonNullable<Case["execution"]>["accounts"] = {};
-  for (const [field, json] of Object.entries(hash))
-    if (field.startsWith("progress:")) accounts[field.slice("progress:".length)] = JSON.parse(json);
-  if (Object.keys(accounts).length > 0) value.execution = { ...value.execution, accounts };
-  return value;
-}
+/**
+ * The hash field of one part of one account's state: `plan:<account>`, `progress:<account>`. Fields of the case's
+ * own hash, not keys of their own: one key per case keeps every script on one Redis Cluster slot.
+ */
+const accountField = (part: AccountPart, accountId: string): string => `${part}:${accountId}`;
 
 /**
- * A case split the way it is stored: the document without the run's per-account progress, and that
- * progress as JSON per account. Progress changes with every step of every account; kept apart, a step
- * rewrites a few hundred bytes instead of the whole case.
+ * How a part is stored. An account's plan (artifacts, ARNs, reasons: about 2.7 KB of JSON for eight partner roles)
+ * is written once per plan and read whole, so it is kept deflated (`deflate:` + base64 of raw DEFLATE, about a
+ * third of it); progress, written at every step, stays plain JSON. Reading takes either form.
  */
-function splitForStorage(value: Case): { document: Case; progress: Record<string, string> } {
-  const progress: Record<string, string> = {};
-  for (const [accountId, accountProgress] of Object.entries(value.execution?.accounts ?? {}))
-    progress[progressField(accountId)] = JSON.stringify(accountProgress);
-  const document = value.execution ? { ...value, execution: { ...value.execution, accounts: {} } } : value;
-  return { document, progress };
+const compressedParts: ReadonlySet<AccountPart> = new Set(["plan"]);
+const deflatedPrefix = "deflate:";
+
+function encodePart(part: AccountPart, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!compressedParts.has(part)) return json;
+  return deflatedPrefix + deflateRawSync(json).toString("base64");
+}
+
+function decodePart(stored: string): unknown {
+  if (!stored.startsWith(deflatedPrefix)) return JSON.parse(stored);
+  return JSON.parse(inflateRawSync(Buffer.from(stored.slice(deflatedPrefix.length), "base64")).toString("utf8"));
+}
+
+/** The fields of `accountIds`' parts, in (account, part) order. */
+function accountFields(accountIds: readonly string[], parts: readonly AccountPart[]): string[] {
+  return accountIds.flatMap((id) => parts.map((part) => accountField(part, id)));
+}
+
+/** HMGET values of `accountFields(accountIds, parts)` as the accounts' state; missing parts stay absent. */
+function readAccounts(
+  accountIds: readonly string[],
+  parts: readonly AccountPart[],
+  values: (string | null)[],
+): Record<string, AccountState> {
+  const accounts: Record<string, AccountState> = {};
+  accountIds.forEach((id, i) => {
+    const state: Record<string, unknown> = {};
+    parts.forEach((part, j) => {
+      const json = values[i * parts.length + j];
+      if (json !== null && json !== undefined) state[part] = decodePart(json);
+    });
+    accounts[id] = state as AccountState;
+  });
+  return accounts;
+}
+
+/** Accounts' state as the fields that store it. */
+function accountFieldValues(accounts: Record<string, AccountState>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [id, state] of Object.entries(accounts))
+    for (const part of accountParts) {
+      const value = state[part];
+      if (value !== undefined) fields[accountField(part, id)] = encodePart(part, value);
+    }
+  return fields;
 }
 
 export interface RedisCaseStoreOptions {
@@ -86,10 +130,11 @@ export interface RedisCaseStoreOptions {
 }
 
 /**
- * The case store on Redis. Each case is a hash holding its JSON and its version; `update` is an
- * optimistic read-change-compare-and-set loop (a Lua script compares the version), so two people
- * clicking at once never lose a change. Works on one shared connection: unlike WATCH/MULTI, the
- * script needs no connection of its own.
+ * The case store on Redis. Each case is one hash: its document (`json`, `version`) and one field per part of each
+ * account's state (`plan:<account>`, `progress:<account>`). Reading the case reads `json` alone; an account's state
+ * is read by its fields. `update` is an optimistic read-change-compare-and-set loop (a Lua script compares the
+ * version, and each account field by value), so two people clicking at once never lose a change. Works on one
+ * shared connection: unlike WATCH/MULTI, the script needs no connection of its own.
  */
 export class RedisCaseStore implements CaseStore {
   private readonly keys: RedisKeys;
@@ -113,59 +158,95 @@ export class RedisCaseStore implements CaseStore {
     return formatCaseId(year, sequence);
   }
 
-  async create(value: Case): Promise<Case> {
+  async create(value: Case, accounts: Record<string, AccountState> = {}): Promise<Case> {
     const stored: Case = { ...value, version: 1 };
     const createdAtMs = Date.parse(stored.createdAt);
     const score = Number.isFinite(createdAtMs) ? createdAtMs : this.clock.now().getTime();
-    const { document, progress } = splitForStorage(stored);
     // The index and the case hash sit in different hash slots, so no one script writes both. Index first
     // (NX: an existing entry keeps its time): a process dying in between leaves an id whose case does not
     // exist, which readers skip, never a case the index does not list.
     await this.redis.zadd(this.keys.caseIndex(), "NX", score, stored.id);
-    const result = await createScript.run(this.redis, [this.keys.case(stored.id)], [JSON.stringify(document), 1]);
+    const result = await createScript.run(this.redis, [this.keys.case(stored.id)], [JSON.stringify(stored), 1]);
     if (result !== 1) throw new CaseAlreadyExistsError(stored.id);
-    if (Object.keys(progress).length > 0) await this.redis.hset(this.keys.case(stored.id), progress);
+    const fields = accountFieldValues(accounts);
+    if (Object.keys(fields).length > 0) await this.redis.hset(this.keys.case(stored.id), fields);
     return stored;
   }
 
   async get(id: string): Promise<Case | undefined> {
-    return readStored(await this.redis.hgetall(this.keys.case(id)));
+    const json = await this.redis.hget(this.keys.case(id), "json");
+    return json === null ? undefined : (JSON.parse(json) as Case);
+  }
+
+  async accounts(
+    id: string,
+    accountIds: readonly string[],
+    parts: readonly AccountPart[] = accountParts,
+  ): Promise<Record<string, AccountState>> {
+    if (accountIds.length === 0 || parts.length === 0) return Object.fromEntries(accountIds.map((a) => [a, {}]));
+    const values = await this.redis.hmget(this.keys.case(id), ...accountFields(accountIds, parts));
+    return readAccounts(accountIds, parts, values);
+  }
+
+  async accountPlans(id: string, accountIds: readonly string[]): Promise<AccountPlan[]> {
+    const accounts = await this.accounts(id, accountIds, ["plan"]);
+    return accountIds.flatMap((a) => accounts[a]?.plan ?? []);
+  }
+
+  async accountPlan(id: string, accountId: string): Promise<AccountPlan | undefined> {
+    return (await this.accounts(id, [accountId], ["plan"]))[accountId]?.plan;
+  }
+
+  async accountProgress(id: string, accountIds: readonly string[]): Promise<Record<string, AccountProgress>> {
+    const accounts = await this.accounts(id, accountIds, ["progress"]);
+    const progress: Record<string, AccountProgress> = {};
+    for (const [accountId, state] of Object.entries(accounts)) if (state.progress) progress[accountId] = state.progress;
+    return progress;
   }
 
   async update(id: string, change: (current: Case) => Case): Promise<Case> {
+    return (await this.updateAccounts(id, [], (current) => ({ case: change(current) }))).case;
+  }
+
+  async updateAccounts(
+    id: string,
+    accountIds: readonly string[],
+    change: (current: Case, accounts: Record<string, AccountState>) => { case: Case; accounts?: AccountChanges },
+  ): Promise<{ case: Case; accounts: Record<string, AccountState> }> {
     const key = this.keys.case(id);
+    const fields = accountFields(accountIds, accountParts);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const stored = await this.redis.hgetall(key);
+      const [json, ...values] = await this.redis.hmget(key, "json", ...fields);
+      if (json === null || json === undefined) throw new NotFoundError(`case ${id} does not exist`);
       // Read afresh each attempt: `change` gets its own copy.
-      const current = readStored(stored);
-      if (!current) throw new NotFoundError(`case ${id} does not exist`);
-      const changed = change(current);
-      // A change that hands back the case it was given changed nothing: no write, no new version.
-      if (changed === current) return current;
-      const after = splitForStorage({ ...changed, id, version: current.version, updatedAt: current.updatedAt });
+      const current = JSON.parse(json) as Case;
+      const accounts = readAccounts(accountIds, accountParts, values);
+      const result = change(current, accounts);
+      const stored: Record<string, string> = {};
+      fields.forEach((field, i) => {
+        if (values[i] !== null && values[i] !== undefined) stored[field] = values[i];
+      });
+      const writes = accountWrites(result.accounts ?? {}, stored);
+      // A change that hands back the case it was given changed nothing in the document: no new version.
+      const next: Case = { ...result.case, id, version: current.version, updatedAt: current.updatedAt };
       // The stored JSON was written by the same JSON.stringify of the same shape: equal text, equal document.
-      const documentChanged = JSON.stringify(after.document) !== stored.json;
-      const document: Case = documentChanged
-        ? { ...after.document, version: current.version + 1, updatedAt: this.clock.now().toISOString() }
-        : after.document;
-      const progressChanges = Object.entries(after.progress).filter(([field, json]) => stored[field] !== json);
-      if (!documentChanged && progressChanges.length === 0) return current;
+      const documentChanged = result.case !== current && JSON.stringify(next) !== json;
+      const after = {
+        case: documentChanged
+          ? { ...next, version: current.version + 1, updatedAt: this.clock.now().toISOString() }
+          : current,
+        accounts: mergeAccounts(accounts, result.accounts ?? {}),
+      };
+      if (!documentChanged && writes.length === 0) return after;
       const args = [
         current.version,
         documentChanged ? 1 : 0,
-        document.version,
-        documentChanged ? JSON.stringify(document) : "",
-        ...progressChanges.flatMap(([field, json]) => [field, stored[field] ?? "", json]),
+        after.case.version,
+        documentChanged ? JSON.stringify(after.case) : "",
+        ...writes.flatMap((w) => [w.field, w.expected, w.value]),
       ];
       const reply = (await compareAndSetScript.run(this.redis, [key], args)) as [number];
-      if (reply[0] === 1)
-        return {
-          ...document,
-          execution: changed.execution && {
-            ...document.execution!,
-            accounts: { ...current.execution?.accounts, ...changed.execution.accounts },
-          },
-        };
+      if (reply[0] === 1) return after;
       if (reply[0] === -1) throw new NotFoundError(`case ${id} does not exist (it was removed while being updated)`);
       await backoff(attempt);
     }
@@ -189,6 +270,37 @@ export class RedisCaseStore implements CaseStore {
   async list(): Promise<string[]> {
     return this.redis.zrevrange(this.keys.caseIndex(), 0, -1);
   }
+}
+
+/**
+ * The account fields a change writes: each part it sets to a value other than the stored one, or removes while
+ * stored, with the stored value ("" when none) the script compares before writing ("" as the new value removes).
+ */
+function accountWrites(
+  changes: AccountChanges,
+  stored: Record<string, string>,
+): { field: string; expected: string; value: string }[] {
+  const writes: { field: string; expected: string; value: string }[] = [];
+  for (const [accountId, parts] of Object.entries(changes))
+    for (const part of accountParts) {
+      if (!(part in parts)) continue;
+      const field = accountField(part, accountId);
+      const value = parts[part] === undefined ? "" : encodePart(part, parts[part]);
+      const expected = stored[field] ?? "";
+      if (value !== expected) writes.push({ field, expected, value });
+    }
+  return writes;
+}
+
+/** The accounts' state after `changes`. */
+function mergeAccounts(accounts: Record<string, AccountState>, changes: AccountChanges): Record<string, AccountState> {
+  const merged = { ...accounts };
+  for (const [accountId, parts] of Object.entries(changes)) {
+    const state: Record<string, unknown> = { ...merged[accountId], ...parts };
+    for (const part of accountParts) if (state[part] === undefined) delete state[part];
+    merged[accountId] = state as AccountState;
+  }
+  return merged;
 }
 
 /** A few milliseconds, random, growing with the attempt: spreads writers that collided apart. */

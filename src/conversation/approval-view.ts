@@ -2,7 +2,6 @@ import type { Case } from "../case";
 import { dayText } from "../date-text";
 import { context, fields, literal, text, type Block, type FormModel } from "../message";
 import { partyLabel, type Party } from "../party";
-import { readinessSplit } from "../plan";
 import { approvalHash, shortHash } from "../signoff";
 import { approvalCallbackOf } from "./forms";
 import { planHeadline } from "./case-view";
@@ -22,9 +21,9 @@ export function approvalForm(value: Case, party: Party): FormModel {
   const intro: Block[] = [
     text(`You approve offboarding *${who}* (${value.id}) for *${partyLabel[party]}*:\n${planHeadline(value)}.`),
   ];
-  const blocked = value.plan ? readinessSplit(value.plan).blocked : [];
+  const blocked = value.plan?.blocked ?? [];
   if (blocked.length) {
-    const named = blocked.slice(0, blockedNamed).map((a) => `*${a.accountId}*`);
+    const named = blocked.slice(0, blockedNamed).map((a) => `*${a}*`);
     const more = blocked.length > blockedNamed ? ` and ${blocked.length - blockedNamed} more` : "";
     intro.push(
       text(`⛔ The run leaves out ${blocked.length} blocked account(s) until fixed: ${named.join(", ")}${more}.`),

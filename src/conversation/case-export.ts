@@ -1,6 +1,6 @@
-import type { Case } from "../case";
+import type { AccountState, Case } from "../case";
 import { homesOf } from "../case-homes";
-import type { ExitCheck } from "../plan";
+import { planFingerprint, planOf, type ExitCheck } from "../plan";
 import { describeIdentity } from "../identity";
 import { literal } from "../message";
 import { partyLabel } from "../party";
@@ -10,18 +10,31 @@ import { renderTicketTemplate } from "../ticket/template";
 import { statusLabel } from "./case-view";
 
 /**
- * The case and its audit trail, as JSON (complete) and Markdown (the final report people read), with
- * the verdict of the trail's keyed hash chain (`AuditLog.readVerified`). In the Markdown, what people wrote and
- * what AWS named goes through `literal`: its backslash escapes are CommonMark's, so an answer shows as written,
- * never as a link, a heading's end or formatting.
+ * The case, every account's state (`accounts`: plan and progress by account id) and the audit trail, as JSON
+ * (complete) and Markdown (the final report people read), with the verdict of the trail's keyed hash chain
+ * (`AuditLog.readVerified`) and whether the accounts' plans are those the plan's fingerprint (signed) covers. In
+ * the Markdown, what people wrote and what AWS named goes through `literal`: its backslash escapes are CommonMark's,
+ * so an answer shows as written, never as a link, a heading's end or formatting.
  */
 export function caseExport(
   value: Case,
+  accounts: Record<string, AccountState>,
   events: AuditEvent[],
   at: Date,
   verification: ChainVerdict,
 ): { json: string; markdown: string } {
-  const json = JSON.stringify({ exportedAt: at.toISOString(), case: value, audit: { verification, events } }, null, 2);
+  const plan =
+    value.plan &&
+    planOf(
+      value.plan,
+      value.accounts.flatMap((a) => accounts[a]?.plan ?? []),
+    );
+  const planVerified = plan !== undefined && planFingerprint(plan) === value.plan?.fingerprint;
+  const json = JSON.stringify(
+    { exportedAt: at.toISOString(), case: value, accounts, planVerified, audit: { verification, events } },
+    null,
+    2,
+  );
   const lines = [
     `# ${value.id} — offboarding ${literal(value.customerName ?? "")}`.trim(),
     "",
@@ -51,8 +64,16 @@ export function caseExport(
     "",
     "## Plan",
     "",
-    ...(value.plan
-      ? value.plan.accounts.flatMap((a) => [
+    ...(plan
+      ? [
+          planVerified
+            ? `Plan v${plan.version}, fingerprint ${value.plan?.fingerprint.slice(0, 12)}: the accounts' plans below are those it covers.`
+            : `Plan v${plan.version}: the accounts' plans below do NOT match the fingerprint ${value.plan?.fingerprint.slice(0, 12)} the sign-offs bind to.`,
+          "",
+        ]
+      : []),
+    ...(plan
+      ? plan.accounts.flatMap((a) => [
           `### ${a.accountId}`,
           ...(a.readiness
             ? a.readiness.state === "ready"
@@ -72,7 +93,7 @@ export function caseExport(
     "## Execution",
     "",
     ...value.accounts.map((a) => {
-      const p = value.execution?.accounts[a];
+      const p = accounts[a]?.progress;
       return `- ${a}: ${
         p
           ? Object.entries(p.steps)
@@ -84,7 +105,7 @@ export function caseExport(
     "",
     "## Exit checks",
     "",
-    ...value.accounts.flatMap((a) => exitCheckLines(a, value.execution?.accounts[a]?.exitCheck)),
+    ...value.accounts.flatMap((a) => exitCheckLines(a, accounts[a]?.progress?.exitCheck)),
     "",
     "## Audit trail",
     "",

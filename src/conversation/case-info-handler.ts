@@ -10,6 +10,7 @@ import { caseExport } from "./case-export";
 import { homeAt } from "../case-homes";
 import { caseThread } from "./case-presenter";
 import { helpMessage, planSummaryMessage } from "./case-view";
+import { planOf } from "../plan";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 import { planDetailsMessage } from "./plan-details-view";
 
@@ -45,7 +46,8 @@ export class CaseInfoHandler {
     const value = await this.context.requireCaseById(caseId);
     await this.context.authorize("plan", value, actor, where);
     if (!value.plan) throw new NotFoundError(`case ${value.id} has no plan yet`);
-    return { openView: planDetailsMessage(value, value.plan) };
+    const plan = planOf(value.plan, await this.deps.cases.accountPlans(value.id, value.accounts));
+    return { openView: planDetailsMessage(value, plan) };
   }
 
   async status({ actor, location, args }: CommandRequest): Promise<Outcome> {
@@ -90,7 +92,9 @@ export class CaseInfoHandler {
       await this.context.tell(location, actor, `case ${value.id} has no plan yet (${value.status})`);
       return {};
     }
-    await this.deps.chat.ephemeral(location, actor, planSummaryMessage(value, value.plan));
+    // The whole plan, shown: every account's plan is read (and checked against the fingerprint signed).
+    const plan = planOf(value.plan, await this.deps.cases.accountPlans(value.id, value.accounts));
+    await this.deps.chat.ephemeral(location, actor, planSummaryMessage(value, plan));
     return {};
   }
 
@@ -104,7 +108,8 @@ export class CaseInfoHandler {
     const capabilities = this.deps.chat.capabilities(location.platform);
     if (!capabilities.uploads) throw new NotConfiguredError("this chat platform cannot receive files from Offboard");
     const { events, verification } = await this.deps.audit.readVerified(value.id);
-    const files = caseExport(value, events, this.context.today(), verification);
+    const accounts = await this.deps.cases.accounts(value.id, value.accounts);
+    const files = caseExport(value, accounts, events, this.context.today(), verification);
     await this.deps.audit.append({ caseId: value.id, actor, action: "case.exported" });
     // The export goes to the home it was asked in, in its case thread.
     const thread = homeAt(value, location)?.thread ?? { ...location, threadId: caseThread(value).threadId };

@@ -29,13 +29,20 @@ export class CasePresenter {
     private readonly chat: ChatPort,
     private readonly partners: PartnerDirectory,
     private readonly partnerName: string,
-    private readonly cases: Pick<CaseStore, "update">,
+    private readonly cases: Pick<CaseStore, "update" | "accountProgress">,
     private readonly onError: (error: unknown, what: string) => void = () => undefined,
   ) {}
 
-  /** The case card, naming the partner's configured approvers on the platforms of the case's homes. */
+  /**
+   * The case card, naming the partner's configured approvers on the platforms of the case's homes; once the run has
+   * started, it reads the accounts' progress (not their plans) to count them.
+   */
   async caseCard(value: Case): Promise<Message> {
-    return caseMessage(value, { name: this.partnerName, approvers: await this.partnerApprovers(value) });
+    const [approvers, progress] = await Promise.all([
+      this.partnerApprovers(value),
+      value.execution?.startedAt ? this.cases.accountProgress(value.id, value.accounts) : {},
+    ]);
+    return caseMessage(value, { name: this.partnerName, approvers }, progress);
   }
 
   /** The partner's configured approvers on every platform the case has a home on: whom a partner sign-off waits on. */

@@ -1,4 +1,4 @@
-import type { AnswerValue, Case, TicketState } from "../case";
+import type { AccountProgress, AccountState, AnswerValue, Case, TicketState } from "../case";
 import type { CaseStatus } from "../case-status";
 import { dateText, dayText } from "../date-text";
 import type { Identity } from "../identity";
@@ -22,11 +22,14 @@ import {
   describeBlockers,
   handoffStepLabel,
   handoffSteps,
+  planCountsOf,
+  planFingerprint,
   readinessSplit,
   type AccountPlan,
   type ArtifactKind,
   type HandoffStep,
   type Plan,
+  type PlanCounts,
   type PlannedArtifact,
 } from "../plan";
 import { approvalHash, shortHash, signOffFor } from "../signoff";
@@ -96,8 +99,15 @@ export interface PartnerView {
   approvers: Identity[];
 }
 
-/** The case message: id, status, parties, next step, buttons for the next actions. Updated in place. */
-export function caseMessage(value: Case, partner: PartnerView): Message {
+/**
+ * The case message: id, status, parties, next step, buttons for the next actions. Updated in place. Once the run
+ * has started it counts the accounts by where they stand, from their `progress`.
+ */
+export function caseMessage(
+  value: Case,
+  partner: PartnerView,
+  progress: Record<string, AccountProgress> = {},
+): Message {
   const blocks: Block[] = [
     header(
       `Offboarding ${value.customerName !== undefined ? literal(value.customerName) : "a customer"} — ${value.id}`,
@@ -109,7 +119,7 @@ export function caseMessage(value: Case, partner: PartnerView): Message {
       ["Customer approvers", people(value.members.customer)],
       ["AWS approver", people(value.members.aws)],
       ["Partner", `${partner.name}: ${people(partner.approvers)}`],
-      ...(value.execution?.startedAt ? [["Progress", runCounts(value)] as [string, string]] : []),
+      ...(value.execution?.startedAt ? [["Progress", runCounts(value, progress)] as [string, string]] : []),
     ]),
     text(`Next: ${nextStep(value)}`),
   ];
@@ -223,12 +233,19 @@ export function ticketSummaryMessage(value: Case, template: string): Message {
 
 /**
  * The plan as people read it before signing. Blockers stand first, unmissable: which accounts the run leaves out,
- * why, and how to fix it. The readiness shown is part of the plan the sign-offs bind to.
+ * why, and how to fix it. The readiness shown is part of the plan the sign-offs bind to; a plan read back that is
+ * not the one whose fingerprint the case holds says so first.
  */
 export function planSummaryMessage(value: Case, plan: Plan): Message {
   const { ready, blocked } = readinessSplit(plan);
-  const headline = planCounts(plan);
+  const headline = planCounts(planCountsOf(plan));
   const blocks: Block[] = [header(`Plan v${plan.version} for ${value.id}`), text(`*${headline}*`)];
+  if (value.plan && planFingerprint(plan) !== value.plan.fingerprint)
+    blocks.push(
+      text(
+        "⚠ *The accounts' plans read back do not match the fingerprint of the plan stored:* do not approve; a partner member runs `plan refresh`.",
+      ),
+    );
   if (blocked.length) {
     blocks.push(
       text(
@@ -278,13 +295,13 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
 /** How many accounts the plan lists row by row before it names only those that need attention. */
 const rowsShown = 40;
 
-/** "4 accounts · 40 partner artifacts · 2 blocked": the plan in one line. */
-export function planCounts(plan: Plan): string {
-  const accounts = plan.accounts.length;
-  const blocked = readinessSplit(plan).blocked.length;
+/** "4 accounts · 40 partner artifacts · 2 blocked": the plan in one line (from its header, or `planCountsOf`). */
+export function planCounts(plan: PlanCounts): string {
+  const accounts = plan.accountCount;
+  const blocked = plan.blocked.length;
   return [
     `${accounts} account${accounts === 1 ? "" : "s"}`,
-    `${countArtifacts(plan, "delete")} partner artifacts to remove`,
+    `${plan.artifactsToDelete} partner artifacts to remove`,
     ...(blocked ? [`${blocked} blocked`] : []),
   ].join(" · ");
 }
@@ -423,8 +440,7 @@ const stepIcon = { pending: "⏳", running: "🔄", done: "✅", failed: "❌", 
 /** Where one account of a run stands, for the progress message, the case card and the closing summary. */
 export type AccountStanding = "done" | "failed" | "running" | "waiting" | "left_out";
 
-export function accountStanding(value: Case, accountId: string): AccountStanding {
-  const progress = value.execution?.accounts[accountId];
+export function accountStanding(progress: AccountProgress | undefined): AccountStanding {
   if (!progress) return "waiting";
   if (progress.leftOut) return "left_out";
   const states = handoffSteps.map((step) => progress.steps[step] ?? "pending");
@@ -434,16 +450,19 @@ export function accountStanding(value: Case, accountId: string): AccountStanding
 }
 
 /** The account has left the partner's organization (its leave step is done), whatever follows. */
-function isOut(value: Case, accountId: string): boolean {
-  return value.execution?.accounts[accountId]?.steps.leave_org === "done";
+function isOut(progress: AccountProgress | undefined): boolean {
+  return progress?.steps.leave_org === "done";
 }
 
-/** "2/4 accounts out · 1 needs attention · 1 running": the run in one line, for the progress and the case card. */
-export function runCounts(value: Case): string {
+/**
+ * "2/4 accounts out · 1 needs attention · 1 running": the run in one line, for the progress and the case card, from
+ * the accounts' progress (by account id).
+ */
+export function runCounts(value: Case, progress: Record<string, AccountProgress>): string {
   const total = value.accounts.length;
-  const standings = value.accounts.map((a) => accountStanding(value, a));
+  const standings = value.accounts.map((a) => accountStanding(progress[a]));
   const count = (s: AccountStanding) => standings.filter((x) => x === s).length;
-  const out = value.accounts.filter((a) => isOut(value, a)).length;
+  const out = value.accounts.filter((a) => isOut(progress[a])).length;
   const parts = [`${out}/${total} account${total === 1 ? "" : "s"} out`];
   const attention = count("failed") + count("left_out");
   if (attention) parts.push(`${attention} need${attention === 1 ? "s" : ""} attention`);
@@ -489,12 +508,12 @@ function retryButton(value: Case, accountId: string): Button {
 }
 
 /** One account's line: where it stands, the step it is at (n of m) with its item count, and its failure once. */
-function accountLine(value: Case, accountId: string, count: StepCount | undefined): string {
-  const progress = value.execution?.accounts[accountId];
-  const name = value.plan?.accounts.find((a) => a.accountId === accountId)?.accountName;
+function accountLine(accountId: string, account: AccountState, count: StepCount | undefined): string {
+  const progress = account.progress;
+  const name = account.plan?.accountName;
   const who = `*${accountId}*${name ? ` (${literal(name)})` : ""}`;
-  const standing = accountStanding(value, accountId);
-  const at = currentStepIndex(value, accountId);
+  const standing = accountStanding(progress);
+  const at = currentStepIndex(progress);
   const step = at >= 0 ? handoffSteps[at] : undefined;
   const where = step ? `step ${at + 1} of ${handoffSteps.length}: ${handoffStepLabel[step]}` : "";
   switch (standing) {
@@ -505,8 +524,8 @@ function accountLine(value: Case, accountId: string, count: StepCount | undefine
     case "left_out":
       return `⏸ ${who} — left out of this run, not ready: ${describeBlockers(progress?.leftOut?.blockers ?? [])}`;
     case "running": {
-      const items = step ? itemCount(value, accountId, step, count) : "";
-      return `${stepIcon.running} ${who} — ${where}${items}${isOut(value, accountId) ? " · out" : ""}`;
+      const items = step ? itemCount(account.plan, step, count) : "";
+      return `${stepIcon.running} ${who} — ${where}${items}${isOut(progress) ? " · out" : ""}`;
     }
     case "waiting":
       return `${stepIcon.pending} ${who} — waiting to start`;
@@ -514,8 +533,7 @@ function accountLine(value: Case, accountId: string, count: StepCount | undefine
 }
 
 /** The index in `handoffSteps` of the first step of the account that is neither done nor skipped; -1 when none. */
-function currentStepIndex(value: Case, accountId: string): number {
-  const progress = value.execution?.accounts[accountId];
+function currentStepIndex(progress: AccountProgress | undefined): number {
   return handoffSteps.findIndex((step) => {
     const state = progress?.steps[step] ?? "pending";
     return state !== "done" && state !== "skipped";
@@ -526,10 +544,9 @@ function currentStepIndex(value: Case, accountId: string): number {
  * " · IAM 7/11": how far the step has got through its items, as the run reported it, or 0 of the plan's items
  * before its first report; nothing for a step without items.
  */
-function itemCount(value: Case, accountId: string, step: HandoffStep, count: StepCount | undefined): string {
+function itemCount(accountPlan: AccountPlan | undefined, step: HandoffStep, count: StepCount | undefined): string {
   const name = countedStepName[step];
   if (!name) return "";
-  const accountPlan = value.plan?.accounts.find((a) => a.accountId === accountId);
   const reported = count?.step === step ? count : undefined;
   const total = reported?.total ?? plannedItems(accountPlan, step);
   return total ? ` · ${name} ${Math.min(reported?.done ?? 0, total)}/${total}` : "";
@@ -539,17 +556,21 @@ function itemCount(value: Case, accountId: string, step: HandoffStep, count: Ste
  * The run as a bar of ten cells and a percentage: each account's steps done or skipped, its running step by its item
  * count, over every account's steps. An account that stopped or was left out stays where it is.
  */
-export function progressBar(value: Case, counts: Record<string, StepCount> = {}): string {
+export function progressBar(
+  value: Case,
+  progress: Record<string, AccountProgress>,
+  counts: Record<string, StepCount> = {},
+): string {
   const cells = 10;
   const total = value.accounts.length * handoffSteps.length;
   if (total === 0) return "";
   let done = 0;
   for (const accountId of value.accounts) {
-    const progress = value.execution?.accounts[accountId];
-    done += handoffSteps.filter((s) => progress?.steps[s] === "done" || progress?.steps[s] === "skipped").length;
-    const at = currentStepIndex(value, accountId);
+    const account = progress[accountId];
+    done += handoffSteps.filter((s) => account?.steps[s] === "done" || account?.steps[s] === "skipped").length;
+    const at = currentStepIndex(account);
     const count = counts[accountId];
-    if (at >= 0 && count?.step === handoffSteps[at] && count.total > 0 && progress?.steps[count.step] === "running")
+    if (at >= 0 && count?.step === handoffSteps[at] && count.total > 0 && account?.steps[count.step] === "running")
       done += Math.min(count.done, count.total) / count.total;
   }
   const share = done / total;
@@ -561,23 +582,36 @@ export function progressBar(value: Case, counts: Record<string, StepCount> = {})
  * The run, one message updated in place: the overall line with a bar and the elapsed time, one line per account with
  * the step it is at and its live item count (`counts`, from the run), and each failure once with its reason and a
  * Retry button. One text block for all accounts, so 200 accounts stay within Slack's 50 blocks (the renderer splits
- * long text into sections).
+ * long text into sections). `accounts`: every account's plan and progress, by id.
  */
-export function progressMessage(value: Case, now: Date = new Date(), counts: Record<string, StepCount> = {}): Message {
+export function progressMessage(
+  value: Case,
+  accounts: Record<string, AccountState>,
+  now: Date = new Date(),
+  counts: Record<string, StepCount> = {},
+): Message {
   const started = value.execution?.startedAt;
   const finished = value.execution?.finishedAt;
   const elapsed = started ? ` · ${durationText(Date.parse(finished ?? now.toISOString()) - Date.parse(started))}` : "";
-  const overall = runCounts(value);
+  const progress = progressOf(accounts);
+  const overall = runCounts(value, progress);
   const blocks: Block[] = [
     header(`Handoff progress — ${value.id}`),
-    text(`*${overall}*\n${progressBar(value, counts)}${elapsed}`),
-    text(value.accounts.map((a) => accountLine(value, a, counts[a])).join("\n")),
+    text(`*${overall}*\n${progressBar(value, progress, counts)}${elapsed}`),
+    text(value.accounts.map((a) => accountLine(a, accounts[a] ?? {}, counts[a])).join("\n")),
   ];
-  const failed = value.accounts.filter((a) => accountStanding(value, a) === "failed");
+  const failed = value.accounts.filter((a) => accountStanding(progress[a]) === "failed");
   if (failed.length && (value.status === "executing" || value.status === "failed"))
     blocks.push(actions(failed.map((a) => retryButton(value, a))));
   blocks.push(divider(), context(statusLabel[value.status]));
   return message(`Handoff progress for ${value.id}: ${overall}`, blocks);
+}
+
+/** The progress of the accounts that have any, by account id. */
+export function progressOf(accounts: Record<string, AccountState>): Record<string, AccountProgress> {
+  const progress: Record<string, AccountProgress> = {};
+  for (const [accountId, state] of Object.entries(accounts)) if (state.progress) progress[accountId] = state.progress;
+  return progress;
 }
 
 export function helpMessage(): Message {

@@ -1,4 +1,4 @@
-import type { AccountProgress, Case, StepState } from "../case";
+import type { AccountProgress, AccountState, Case, StepState } from "../case";
 import { assertTransition } from "../case-status";
 import { NotFoundError, NotReadyError, OffboardError } from "../errors";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../handoff-events";
@@ -9,7 +9,8 @@ import {
   describeBlockers,
   handoffStepLabel,
   handoffSteps,
-  readinessSplit,
+  planHeaderOf,
+  planOf,
   type AccountReadiness,
   type ExitCheck,
   type HandoffStep,
@@ -28,6 +29,7 @@ import {
   planSummaryMessage,
   progressMessage,
   questionMessage,
+  progressOf,
   runCounts,
   signOffRequestMessage,
   ticketSummaryMessage,
@@ -128,16 +130,24 @@ export class HandoffWorkflow implements HandoffEvents {
     }
   }
 
+  /**
+   * The preflight's plan: its header into the case document (with the fingerprint the sign-offs bind to), each
+   * account's plan into its own field, in one atomic write.
+   */
   async planReady(caseId: string, plan: Plan): Promise<void> {
     let voided = 0;
-    const updated = await this.deps.cases.update(caseId, (c) => {
-      if (c.status !== "planning" && c.status !== "awaiting_signoff") return c;
+    const accountIds = plan.accounts.map((a) => a.accountId);
+    const { case: updated } = await this.deps.cases.updateAccounts(caseId, accountIds, (c) => {
+      if (c.status !== "planning" && c.status !== "awaiting_signoff") return { case: c };
       voided = c.signOffs.length;
-      const version = (c.plan?.version ?? 0) + 1;
+      const stored: Plan = { ...plan, version: (c.plan?.version ?? 0) + 1 };
       return {
-        ...voidSignOffs(c).value,
-        plan: { ...plan, version },
-        status: assertTransition(c.status, "awaiting_signoff", c.id),
+        case: {
+          ...voidSignOffs(c).value,
+          plan: planHeaderOf(stored),
+          status: assertTransition(c.status, "awaiting_signoff", c.id),
+        },
+        accounts: Object.fromEntries(stored.accounts.map((a) => [a.accountId, { plan: a }])),
       };
     });
     if (!updated.plan || updated.status !== "awaiting_signoff") return;
@@ -145,9 +155,9 @@ export class HandoffWorkflow implements HandoffEvents {
       caseId,
       actor: "system",
       action: "plan.ready",
-      payload: { version: updated.plan.version, accounts: updated.plan.accounts.length, voidedSignOffs: voided },
+      payload: { version: updated.plan.version, accounts: updated.plan.accountCount, voidedSignOffs: voided },
     });
-    await this.presenter.say(updated, planSummaryMessage(updated, updated.plan));
+    await this.presenter.say(updated, planSummaryMessage(updated, planOf(updated.plan, plan.accounts)));
     await this.postSignOff(updated);
     const targetDate = updated.ticket.answers.targetDate;
     if (this.deps.queue && typeof targetDate === "string")
@@ -205,7 +215,7 @@ export class HandoffWorkflow implements HandoffEvents {
           ? {
               ...c,
               status: assertTransition(c.status, "scheduled", c.id),
-              execution: { accounts: {}, ...c.execution, scheduledFor: at.toISOString() },
+              execution: { ...c.execution, scheduledFor: at.toISOString() },
             }
           : c,
       );
@@ -228,8 +238,11 @@ export class HandoffWorkflow implements HandoffEvents {
    */
   async startRun(caseId: string, actor: Identity | "system"): Promise<Case> {
     let leftOut: { accountId: string; blockers: ReadinessBlocker[] }[] = [];
-    const updated = await this.deps.cases.update(caseId, (c) => {
-      if (c.status === "executing") return c;
+    // Only the blocked accounts' state is read: their blockers are said and recorded. A plan refresh in between
+    // would void the sign-offs, and the change below refuses to run an unsigned plan.
+    const blockedIds = (await this.deps.cases.get(caseId))?.plan?.blocked ?? [];
+    const { case: updated } = await this.deps.cases.updateAccounts(caseId, blockedIds, (c, accounts) => {
+      if (c.status === "executing") return { case: c };
       if (!isFullyApproved(c))
         throw new OffboardError(
           "invalid_transition",
@@ -237,26 +250,37 @@ export class HandoffWorkflow implements HandoffEvents {
             .map((p) => partyLabel[p])
             .join(", ")}`,
         );
-      const split = c.plan ? readinessSplit(c.plan) : { ready: [], blocked: [] };
-      if (split.blocked.length > 0 && split.ready.length === 0)
+      const blocked = (c.plan?.blocked ?? []).map((accountId) => ({
+        accountId,
+        blockers: accounts[accountId]?.plan?.readiness?.blockers ?? [],
+      }));
+      if (blocked.length > 0 && blocked.length === c.plan?.accountCount)
         throw new NotReadyError(
-          `no account of ${c.id} is ready to run: ${split.blocked
-            .map((a) => `${a.accountId}: ${describeBlockers(a.readiness?.blockers ?? [])}`)
+          `no account of ${c.id} is ready to run: ${blocked
+            .map((a) => `${a.accountId}: ${describeBlockers(a.blockers)}`)
             .join(" · ")}`,
         );
-      leftOut = split.blocked.map((a) => ({ accountId: a.accountId, blockers: a.readiness?.blockers ?? [] }));
+      leftOut = blocked;
       const at = this.now();
-      const accounts = { ...c.execution?.accounts };
-      for (const { accountId, blockers } of leftOut)
-        accounts[accountId] = {
-          ...(accounts[accountId] ?? { accountId, steps: {} }),
-          leftOut: { blockers, at },
-          updatedAt: at,
-        };
+      const changes = Object.fromEntries(
+        leftOut.map(({ accountId, blockers }) => [
+          accountId,
+          {
+            progress: {
+              ...(accounts[accountId]?.progress ?? { accountId, steps: {} }),
+              leftOut: { blockers, at },
+              updatedAt: at,
+            },
+          },
+        ]),
+      );
       return {
-        ...c,
-        status: assertTransition(c.status, "executing", c.id),
-        execution: { ...c.execution, accounts, startedAt: at },
+        case: {
+          ...c,
+          status: assertTransition(c.status, "executing", c.id),
+          execution: { ...c.execution, startedAt: at },
+        },
+        accounts: changes,
       };
     });
     await this.deps.audit.append({
@@ -275,19 +299,11 @@ export class HandoffWorkflow implements HandoffEvents {
   /** An account was not ready right before it ran: recorded, said, and it waits for `retry` or `plan refresh`. */
   async accountLeftOut(caseId: string, accountId: string, readiness: AccountReadiness): Promise<void> {
     const at = this.now();
-    const updated = await this.deps.cases.update(caseId, (c) => {
-      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
-      return {
-        ...c,
-        execution: {
-          ...c.execution,
-          accounts: {
-            ...c.execution?.accounts,
-            [accountId]: { ...previous, leftOut: { blockers: readiness.blockers, at }, updatedAt: at },
-          },
-        },
-      };
-    });
+    const updated = await this.changeProgress(caseId, accountId, (previous) => ({
+      ...previous,
+      leftOut: { blockers: readiness.blockers, at },
+      updatedAt: at,
+    }));
     await this.deps.audit.append({
       caseId,
       actor: "system",
@@ -308,16 +324,7 @@ export class HandoffWorkflow implements HandoffEvents {
   /** The exit check of an account, stored in the case (and so in `export`). */
   async exitChecked(caseId: string, accountId: string, check: ExitCheck): Promise<void> {
     const at = this.now();
-    await this.deps.cases.update(caseId, (c) => {
-      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
-      return {
-        ...c,
-        execution: {
-          ...c.execution,
-          accounts: { ...c.execution?.accounts, [accountId]: { ...previous, exitCheck: check, updatedAt: at } },
-        },
-      };
-    });
+    await this.changeProgress(caseId, accountId, (previous) => ({ ...previous, exitCheck: check, updatedAt: at }));
     await this.deps.audit.append({
       caseId,
       actor: "system",
@@ -333,19 +340,9 @@ export class HandoffWorkflow implements HandoffEvents {
    */
   async confirmRootEmail(caseId: string, accountId: string, actor: Identity): Promise<Case> {
     const at = this.now();
-    const updated = await this.deps.cases.update(caseId, (c) => {
+    const updated = await this.changeProgress(caseId, accountId, (previous, c) => {
       if (!c.accounts.includes(accountId)) throw new NotFoundError(`${accountId} is not an account of case ${c.id}`);
-      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
-      return {
-        ...c,
-        execution: {
-          ...c.execution,
-          accounts: {
-            ...c.execution?.accounts,
-            [accountId]: { ...previous, rootEmailConfirmed: { by: describeIdentity(actor), at }, updatedAt: at },
-          },
-        },
-      };
+      return { ...previous, rootEmailConfirmed: { by: describeIdentity(actor), at }, updatedAt: at };
     });
     await this.deps.audit.append({
       caseId,
@@ -357,21 +354,44 @@ export class HandoffWorkflow implements HandoffEvents {
     return updated;
   }
 
+  /**
+   * Changes one account's progress (a new one when it has none), the case document as it is: runs of different
+   * accounts write different fields and never conflict. `change` may throw to refuse.
+   */
+  private async changeProgress(
+    caseId: string,
+    accountId: string,
+    change: (previous: AccountProgress, current: Case) => AccountProgress,
+  ): Promise<Case> {
+    const { case: updated } = await this.deps.cases.updateAccounts(caseId, [accountId], (c, accounts) => {
+      const previous = accounts[accountId]?.progress ?? { accountId, steps: {}, updatedAt: this.now() };
+      return { case: c, accounts: { [accountId]: { progress: change(previous, c) } } };
+    });
+    return updated;
+  }
+
+  /** Every account's plan and progress, for the progress message. */
+  private runAccounts(value: Case): Promise<Record<string, AccountState>> {
+    return this.deps.cases.accounts(value.id, value.accounts);
+  }
+
   /** The progress message in every home that does not show it yet (a home may join after the run started). */
   private async ensureProgressMessage(value: Case): Promise<Case> {
     if (homesOf(value).every((home) => home.refs.progressMessage)) return value;
-    return this.presenter.keep(value, "progressMessage", progressMessage(value, this.deps.clock.now()));
+    const body = progressMessage(value, await this.runAccounts(value), this.deps.clock.now());
+    return this.presenter.keep(value, "progressMessage", body);
   }
 
   /** Runs a failed account's remaining steps again, or a left-out account (its readiness is checked again). */
   async retryAccount(caseId: string, accountId: string, actor: Identity): Promise<void> {
-    const updated = await this.deps.cases.update(caseId, (c) => {
+    const { case: updated } = await this.deps.cases.updateAccounts(caseId, [accountId], (c, accounts) => {
       if (!c.accounts.includes(accountId)) throw new NotFoundError(`${accountId} is not an account of case ${c.id}`);
-      const progress = c.execution?.accounts[accountId] ?? {
+      const blockers = accounts[accountId]?.plan?.readiness?.blockers ?? [];
+      const progress = accounts[accountId]?.progress ?? {
         accountId,
         steps: {},
         updatedAt: this.now(),
-        ...(blockersOf(c, accountId).length ? { leftOut: { blockers: blockersOf(c, accountId), at: this.now() } } : {}),
+        ...(blockers.length ? { leftOut: { blockers, at: this.now() } } : {}),
       };
       const failed = Object.values(progress.steps).includes("failed");
       const leftOut = progress.leftOut && !Object.values(progress.steps).some((s) => s !== "pending");
@@ -386,14 +406,14 @@ export class HandoffWorkflow implements HandoffEvents {
         Object.entries(progress.steps).map(([k, v]) => [k, v === "failed" ? "pending" : v]),
       ) as AccountProgress["steps"];
       return {
-        ...c,
-        status: c.status === "failed" ? assertTransition(c.status, "executing", c.id) : c.status,
-        execution: {
-          ...c.execution!,
-          finishedAt: undefined,
-          accounts: {
-            ...c.execution!.accounts,
-            [accountId]: { ...progress, steps, error: undefined, leftOut: undefined, updatedAt: this.now() },
+        case: {
+          ...c,
+          status: c.status === "failed" ? assertTransition(c.status, "executing", c.id) : c.status,
+          execution: { ...c.execution, finishedAt: undefined },
+        },
+        accounts: {
+          [accountId]: {
+            progress: { ...progress, steps, error: undefined, leftOut: undefined, updatedAt: this.now() },
           },
         },
       };
@@ -421,29 +441,26 @@ export class HandoffWorkflow implements HandoffEvents {
       payload: { accountId, step, error },
     });
     let started = false;
-    let updated = await this.deps.cases.update(caseId, (c) => {
+    let { case: updated } = await this.deps.cases.updateAccounts(caseId, [accountId], (c, accounts) => {
       started = false;
       let status = c.status;
       if (status === "approved" || status === "scheduled") {
         status = assertTransition(status, "executing", c.id);
         started = true;
       }
-      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: this.now() };
+      const previous = accounts[accountId]?.progress ?? { accountId, steps: {}, updatedAt: this.now() };
       const progress: AccountProgress = {
         ...previous,
         steps: { ...previous.steps, [step]: state },
         error: state === "failed" ? error : previous.error,
         updatedAt: this.now(),
       };
-      return {
-        ...c,
-        status,
-        execution: {
-          ...c.execution,
-          startedAt: c.execution?.startedAt ?? this.now(),
-          accounts: { ...c.execution?.accounts, [accountId]: progress },
-        },
-      };
+      // The document changes only when the run starts here; a step of a running case writes its account alone.
+      const document =
+        status === c.status && c.execution?.startedAt
+          ? c
+          : { ...c, status, execution: { ...c.execution, startedAt: c.execution?.startedAt ?? this.now() } };
+      return { case: document, accounts: { [accountId]: { progress } } };
     });
     if (started) {
       updated = await this.ensureProgressMessage(updated);
@@ -479,15 +496,11 @@ export class HandoffWorkflow implements HandoffEvents {
       action: `step.${step}.${milestone}`,
       payload: { accountId, step, ...detail },
     });
-    await this.deps.cases.update(caseId, (c) => {
-      const previous = c.execution?.accounts[accountId] ?? { accountId, steps: {}, updatedAt: at };
-      const progress: AccountProgress = {
-        ...previous,
-        milestones: { ...previous.milestones, [milestone]: at },
-        updatedAt: at,
-      };
-      return { ...c, execution: { ...c.execution, accounts: { ...c.execution?.accounts, [accountId]: progress } } };
-    });
+    await this.changeProgress(caseId, accountId, (previous) => ({
+      ...previous,
+      milestones: { ...previous.milestones, [milestone]: at },
+      updatedAt: at,
+    }));
   }
 
   async actionNeeded(caseId: string, accountId: string, step: HandoffStep, instructions: string): Promise<void> {
@@ -512,21 +525,25 @@ export class HandoffWorkflow implements HandoffEvents {
    * summary names each with its reason, and each finished account's exit check.
    */
   async runFinished(caseId: string): Promise<void> {
+    const before = await this.deps.cases.get(caseId);
+    if (!before) return;
+    // Every account has finished: its progress no longer moves (a retry starts a new run, and ends it again).
+    const progress = await this.deps.cases.accountProgress(caseId, before.accounts);
     const updated = await this.deps.cases.update(caseId, (c) => {
       // A scheduled run in which no account was ready never started: the case stays scheduled, the thread is told.
       if (c.status !== "executing") return c;
       const needsAttention = c.accounts.some((a) => {
-        const p = c.execution?.accounts[a];
+        const p = progress[a];
         return !p || p.leftOut || Object.values(p.steps).includes("failed");
       });
       return {
         ...c,
         status: assertTransition(c.status, needsAttention ? "failed" : "completed", c.id),
-        execution: { accounts: {}, ...c.execution, finishedAt: this.now() },
+        execution: { ...c.execution, finishedAt: this.now() },
       };
     });
     if (updated.status !== "completed" && updated.status !== "failed") {
-      const blocked = updated.plan ? readinessSplit(updated.plan).blocked : [];
+      const blocked = await this.deps.cases.accountPlans(caseId, updated.plan?.blocked ?? []);
       if (blocked.length)
         await this.presenter.say(
           updated,
@@ -544,18 +561,24 @@ export class HandoffWorkflow implements HandoffEvents {
     this.pendingProgress.delete(caseId);
     this.cardCounts.delete(caseId);
     await this.renderProgress(updated);
+    // The plans of accounts that never ran say why: their blockers.
+    const neverRan = await this.deps.cases.accountPlans(
+      caseId,
+      updated.accounts.filter((a) => !progress[a]),
+    );
+    const blockersOf = (a: string) => neverRan.find((p) => p.accountId === a)?.readiness?.blockers ?? [];
     // Honest: what succeeded, and what waits for whom. A failure's reason is in the progress message, once.
     const lines = updated.accounts.map((a) => {
-      const p = updated.execution?.accounts[a];
+      const p = progress[a];
       if (!p || p.leftOut)
-        return `⏸ ${a} — left out, not ready: ${describeBlockers(p?.leftOut?.blockers ?? blockersOf(updated, a))} (\`retry ${a}\` once fixed)`;
+        return `⏸ ${a} — left out, not ready: ${describeBlockers(p?.leftOut?.blockers ?? blockersOf(a))} (\`retry ${a}\` once fixed)`;
       const ok = handoffSteps.every((s) => p.steps[s] === "done" || p.steps[s] === "skipped");
       if (ok) return `✅ ${a}${exitCheckLine(p.exitCheck)}`;
       const stopped = handoffSteps.find((s) => p.steps[s] === "failed");
       const at = stopped ? ` at ${handoffStepLabel[stopped]}` : "";
       return `❌ ${a} — stopped${at}: what to fix, and by whom, is in the progress above; a partner member retries it once fixed${exitCheckLine(p.exitCheck)}`;
     });
-    const left = updated.accounts.filter((a) => updated.execution?.accounts[a]?.steps.leave_org === "done");
+    const left = updated.accounts.filter((a) => progress[a]?.steps.leave_org === "done");
     const total = updated.accounts.length;
     const summary =
       updated.status === "completed"
@@ -635,15 +658,23 @@ export class HandoffWorkflow implements HandoffEvents {
   async renderProgress(value: Case): Promise<void> {
     this.lastProgressAt.set(value.id, Date.now());
     if (!homesOf(value).some((home) => home.refs.progressMessage)) return;
+    // The accounts' progress as read for the message: undefined when it could not be read (the card waits then).
+    let progress: Record<string, AccountProgress> | undefined;
     try {
-      const counts = (await this.deps.stepCounts?.read(value.id)) ?? {};
-      // The interval is kept between the edits themselves, however long the read before them took.
+      const [accounts, counts] = await Promise.all([
+        this.runAccounts(value),
+        this.deps.stepCounts?.read(value.id) ?? Promise.resolve({}),
+      ]);
+      progress = progressOf(accounts);
+      // The interval is kept between the edits themselves, however long the reads before them took.
       this.lastProgressAt.set(value.id, Date.now());
-      await this.presenter.update(value, "progressMessage", progressMessage(value, this.deps.clock.now(), counts));
+      const body = progressMessage(value, accounts, this.deps.clock.now(), counts);
+      await this.presenter.update(value, "progressMessage", body);
     } catch (error) {
       this.reportError(error, `update the progress of ${value.id}`);
     }
-    const onCard = runCounts(value);
+    if (!progress) return;
+    const onCard = runCounts(value, progress);
     if (value.status === "executing" && this.cardCounts.get(value.id) !== onCard) {
       this.cardCounts.set(value.id, onCard);
       await this.presenter.refresh(value);
@@ -666,10 +697,6 @@ export class HandoffWorkflow implements HandoffEvents {
     this.closed = true;
     await this.flush();
   }
-}
-
-function blockersOf(value: Case, accountId: string): ReadinessBlocker[] {
-  return value.plan?.accounts.find((a) => a.accountId === accountId)?.readiness?.blockers ?? [];
 }
 
 /** The exit check in one line of the run's summary. */

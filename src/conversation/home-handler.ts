@@ -19,7 +19,10 @@ export class HomeHandler {
       // Only cases on the platform the person is on: an identity means nothing on another one.
       if (value.locations[0]?.platform !== actor.platform) continue;
       const roles = await this.context.rolesOf(value, actor);
-      if (hasPart(roles)) open.push({ value, roles });
+      if (!hasPart(roles)) continue;
+      // A case that ran may wait on a retry: its accounts' progress (never their plans) says which.
+      const progress = value.execution?.startedAt ? await cases.accountProgress(value.id, value.accounts) : {};
+      open.push({ value, roles, progress });
     }
     return { home: homeMessage(open, this.context.today()) };
   }

@@ -1,5 +1,5 @@
 import { decide, approveAct, type Role } from "../authority";
-import type { Case } from "../case";
+import type { AccountProgress, Case } from "../case";
 import { dateText } from "../date-text";
 import { context, divider, header, literal, message, messageLink, text, type Block, type Message } from "../message";
 import { parties, partyLabel } from "../party";
@@ -16,10 +16,12 @@ import { accountStanding, statusLabel } from "./case-view";
 /** How many cases the page lists; the newest first (a Slack Home tab holds 100 blocks). */
 export const homeCases = 20;
 
-/** One open case as the person sees it: the case and their roles in it. */
+/** One open case as the person sees it: the case, their roles in it, and its accounts' progress once it ran. */
 export interface HomeCase {
   value: Case;
   roles: ReadonlySet<Role>;
+  /** The accounts' run progress by id (for what waits on a retry); empty before the run. */
+  progress?: Record<string, AccountProgress>;
 }
 
 /** Whether the person has a part in the case (more than being in its channel). */
@@ -28,7 +30,11 @@ export function hasPart(roles: ReadonlySet<Role>): boolean {
 }
 
 /** What the case waits on this person for, in words, most pressing first; empty when nothing. */
-export function awaitedFrom(value: Case, roles: ReadonlySet<Role>): string[] {
+export function awaitedFrom(
+  value: Case,
+  roles: ReadonlySet<Role>,
+  progress: Record<string, AccountProgress> = {},
+): string[] {
   const may = (act: Parameters<typeof decide>[0]) => decide(act, roles, value.status).ok;
   const out: string[] = [];
   const field = value.status === "collecting" ? currentField(value.ticket) : undefined;
@@ -45,7 +51,7 @@ export function awaitedFrom(value: Case, roles: ReadonlySet<Role>): string[] {
         : "the run (*Run now*)",
     );
   if (may("retry")) {
-    const stopped = value.accounts.filter((a) => ["failed", "left_out"].includes(accountStanding(value, a)));
+    const stopped = value.accounts.filter((a) => ["failed", "left_out"].includes(accountStanding(progress[a])));
     if (stopped.length) out.push(`a retry of ${stopped.map((a) => `*${a}*`).join(", ")}`);
   }
   for (const record of Object.values(value.credentials ?? {})) {
@@ -57,9 +63,9 @@ export function awaitedFrom(value: Case, roles: ReadonlySet<Role>): string[] {
   return out;
 }
 
-function caseBlocks({ value, roles }: HomeCase): Block[] {
+function caseBlocks({ value, roles, progress }: HomeCase): Block[] {
   const who = value.customerName !== undefined ? literal(value.customerName) : "a customer";
-  const awaited = awaitedFrom(value, roles);
+  const awaited = awaitedFrom(value, roles, progress);
   const waits = awaited.length
     ? `*Waiting on you for:*\n${awaited.map((a) => `• ${a}`).join("\n")}`
     : "Nothing waits on you now.";
@@ -70,7 +76,7 @@ function caseBlocks({ value, roles }: HomeCase): Block[] {
 
 /** The page: the cases waiting on the person first, then their other open cases, newest first. */
 export function homeMessage(cases: HomeCase[], now: Date): Message {
-  const waiting = cases.filter((c) => awaitedFrom(c.value, c.roles).length > 0);
+  const waiting = cases.filter((c) => awaitedFrom(c.value, c.roles, c.progress).length > 0);
   const others = cases.filter((c) => !waiting.includes(c));
   const shown = [...waiting, ...others].slice(0, homeCases);
   const blocks: Block[] = [header("Your Offboard cases")];

@@ -153,9 +153,14 @@ export class LinkHandler {
           home: index,
         },
       );
-    if (current.execution?.startedAt)
-      await this.context.presenter.keep(current, "progressMessage", progressMessage(current, this.context.today()), {
-        home: index,
-      });
+    if (current.execution?.startedAt) {
+      const accounts = await this.context.deps.cases.accounts(current.id, current.accounts);
+      await this.context.presenter.keep(
+        current,
+        "progressMessage",
+        progressMessage(current, accounts, this.context.today()),
+        { home: index },
+      );
+    }
   }
 }

@@ -30,16 +30,13 @@ export class RootCodeHandler {
     if (!rootAccess) throw new NotConfiguredError("the passwordless root handover is not configured on this bot");
     const usage =
       "use `code <account> <code>` with the 12-digit account ID and the code AWS mailed to its new root e-mail";
-    const waiting = (value.plan?.accounts ?? []).filter(
-      (a) =>
-        a.rootHandover === "passwordless" && value.execution?.accounts[a.accountId]?.steps.root_handover === "running",
-    );
     const tokens = args.trim().split(/\s+/).filter(Boolean);
+    const waiting = tokens.length === 1 ? await this.waitingForCode(value) : [];
     let accountId: string;
     let code: string;
     if (tokens.length >= 2)
       [accountId, code] = [tokens.slice(0, -1).join("").replace(/-/g, ""), tokens[tokens.length - 1]];
-    else if (tokens.length === 1 && waiting.length === 1) [accountId, code] = [waiting[0].accountId, tokens[0]];
+    else if (tokens.length === 1 && waiting.length === 1) [accountId, code] = [waiting[0], tokens[0]];
     else throw new InvalidCommandError(usage);
     if (!/^\d{12}$/.test(accountId)) throw new InvalidCommandError(usage);
     if (!/^[A-Za-z0-9]{4,16}$/.test(code))
@@ -47,7 +44,10 @@ export class RootCodeHandler {
 
     const refused = (reason: string) =>
       this.deps.audit.append({ caseId: value.id, actor, action: "root.code_refused", payload: { accountId, reason } });
-    const accountPlan = value.plan?.accounts.find((a) => a.accountId === accountId);
+    const account = value.accounts.includes(accountId)
+      ? (await this.deps.cases.accounts(value.id, [accountId]))[accountId]
+      : undefined;
+    const accountPlan = account?.plan;
     if (!accountPlan)
       throw new InvalidCommandError(
         `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ")})`,
@@ -58,7 +58,7 @@ export class RootCodeHandler {
       );
     }
     const email = accountPlan.newRootEmail;
-    const step = value.execution?.accounts[accountId]?.steps.root_handover;
+    const step = account?.progress?.steps.root_handover;
     if (step === "done")
       throw new OffboardError(
         "invalid_transition",
@@ -125,5 +125,17 @@ export class RootCodeHandler {
         );
         return { notice: "address taken" };
     }
+  }
+
+  /**
+   * The passwordless accounts whose root handover runs now (waiting for the customer's code): the accounts' progress
+   * is read, and the plans of those at that step only.
+   */
+  private async waitingForCode(value: Case): Promise<string[]> {
+    if (value.status !== "executing") return [];
+    const progress = await this.deps.cases.accountProgress(value.id, value.accounts);
+    const running = value.accounts.filter((a) => progress[a]?.steps.root_handover === "running");
+    const plans = await this.deps.cases.accountPlans(value.id, running);
+    return plans.filter((p) => p.rootHandover === "passwordless").map((p) => p.accountId);
   }
 }

@@ -48,7 +48,7 @@ export class RunHandler {
       throw new InvalidCommandError(
         `${accountId} is not a departing account of ${value.id} (${value.accounts.join(", ") || "none yet"})`,
       );
-    const progress = value.execution?.accounts[accountId];
+    const progress = (await this.deps.cases.accountProgress(value.id, [accountId]))[accountId];
     const steps = Object.values(progress?.steps ?? {});
     // A second Retry (or one while the account still runs) would run it twice.
     if (

@@ -75,7 +75,7 @@ describeOnCluster("a Redis Cluster primary failing over in the middle of a run",
     await stack.approveAll(value);
     await stack.command(await stack.caseOf(), "run");
     const doneSteps = (c: typeof value) =>
-      Object.values(c.execution?.accounts ?? {}).flatMap((a) =>
+      Object.values(c.progress).flatMap((a) =>
         Object.entries(a.steps)
           .filter(([, s]) => s === "done")
           .map(([step]) => `${a.accountId}:${step}`),
@@ -94,8 +94,8 @@ describeOnCluster("a Redis Cluster primary failing over in the middle of a run",
     value = await stack.waitFor((c) => c.execution?.finishedAt !== undefined, 90_000, "the run to finish");
     expect(value.status).toBe("completed");
     for (const id of accountIds) {
-      expect(value.execution!.accounts[id].steps.leave_org).toBe("done");
-      expect(value.execution!.accounts[id].steps.lock_role).toBe("done");
+      expect(value.progress[id].steps.leave_org).toBe("done");
+      expect(value.progress[id].steps.lock_role).toBe("done");
       expect(stack.sandbox.state.accounts.get(id)!.organizationId).not.toBe("o-partner0001");
     }
     const countersAtEnd = stack.sandbox.counters();

@@ -36,8 +36,8 @@ describeOnCluster("the whole handoff on a three-primary Redis Cluster (REDIS_CLU
     value = await stack.waitFor((c) => c.status === "completed" || c.status === "failed", 90_000, "the run to finish");
     expect(value.status).toBe("completed");
     for (const id of ["222222222222", "444444444444"]) {
-      expect(value.execution!.accounts[id].steps.leave_org).toBe("done");
-      expect(value.execution!.accounts[id].steps.lock_role).toBe("done");
+      expect(value.progress[id].steps.leave_org).toBe("done");
+      expect(value.progress[id].steps.lock_role).toBe("done");
       expect(stack.sandbox.counters()[`organizations:RemoveAccountFromOrganization:${id}`]).toBe(1);
     }
 

@@ -10,18 +10,14 @@ describe("the whole handoff against the sandbox (real Redis, BullMQ, SDK clients
   it("plans, signs, runs, completes the ready accounts and names the payment-method reason for the other", async () => {
     let value = await stack.openPlannedCase("222222222222 333333333333 444444444444");
     expect(value.status).toBe("awaiting_signoff");
-    expect(value.plan?.accounts.map((a) => a.accountId).sort()).toEqual([
-      "222222222222",
-      "333333333333",
-      "444444444444",
-    ]);
+    expect(value.accountPlans.map((a) => a.accountId).sort()).toEqual(["222222222222", "333333333333", "444444444444"]);
     await stack.approveAll(value);
     value = await stack.caseOf();
     expect(value.status).toBe("scheduled");
     await stack.command(value, "run");
     value = await stack.waitFor((c) => c.status === "failed" || c.status === "completed", 60_000, "the run to finish");
     expect(value.status).toBe("failed");
-    const progress = value.execution!.accounts;
+    const progress = value.progress;
     expect(progress["222222222222"].steps.lock_role).toBe("done");
     expect(progress["444444444444"].steps.leave_org).toBe("done");
     expect(progress["333333333333"].error).toMatch(/payment method/i);
@@ -39,6 +35,6 @@ describe("the whole handoff against the sandbox (real Redis, BullMQ, SDK clients
       location: { platform: "web", channelId: stack.channelId },
     });
     value = await stack.waitFor((c) => c.status === "completed", 60_000, "the retried account to finish");
-    expect(value.execution!.accounts["333333333333"].steps.lock_role).toBe("done");
+    expect(value.progress["333333333333"].steps.lock_role).toBe("done");
   }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { planHeaderOf, planOf } from "../../src/plan";
+import { readCaseRecord, type CaseRecord } from "../support/case-record";
 import { SdkRootAccess } from "../../adapters/aws/root-access";
 import { lockedTrustPolicy } from "../../adapters/aws/sdk-aws-operations";
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
@@ -99,24 +101,25 @@ const answersFor = (accountIds: string[], over: Record<string, AnswerValue> = {}
   ...over,
 });
 
-async function plannedCase(answers: Record<string, AnswerValue>): Promise<Case> {
+async function plannedCase(answers: Record<string, AnswerValue>): Promise<CaseRecord> {
   const c = await createCase(cases, answers);
   expect(
     await runPreflight({ aws: fixture.aws, cases, events: workflow, partnerMarker: "CTL", clock: systemClock }, c.id, {
       lastAttempt: true,
     }),
   ).toBe("planned");
-  return (await cases.get(c.id))!;
+  return (await readCaseRecord(cases, c.id))!;
 }
 
 /** Signed by all three parties, as the sign-off buttons record it (bound to the ticket + plan hash). */
-async function signed(value: Case): Promise<Case> {
+async function signed(value: Case): Promise<CaseRecord> {
   const hash = approvalHash(value);
-  return cases.update(value.id, (c) => ({
+  await cases.update(value.id, (c) => ({
     ...c,
     status: "approved",
     signOffs: parties.map((party) => ({ party, by: partner, at: new Date().toISOString(), hash })),
   }));
+  return (await readCaseRecord(cases, value.id))!;
 }
 
 const pass = (caseId: string, accountId: string) => runAccountHandoff(deps, caseId, accountId, { lastAttempt: true });
@@ -172,7 +175,7 @@ describe("readiness in the plan", () => {
     const value = await plannedCase(
       answersFor(["222222222222", "444444444444", ids.delegated, ids.created, ids.otherInvite]),
     );
-    const byId = new Map(value.plan!.accounts.map((a) => [a.accountId, a]));
+    const byId = new Map(value.accountPlans.map((a) => [a.accountId, a]));
     expect(byId.get("444444444444")!.readiness).toMatchObject({ state: "ready", blockers: [] });
     expect(byId.get("444444444444")!.invitation?.organizationId).toBe("o-newhome0001");
     expect(byId.get("222222222222")!.readiness!.blockers.map((b) => b.code)).toEqual(["no_invitation"]);
@@ -189,15 +192,16 @@ describe("readiness in the plan", () => {
       reason: expect.stringMatching(/only 4 days after its creation/),
     });
 
-    const summary = planSummaryMessage(value, value.plan!);
+    const summary = planSummaryMessage(value, planOf(value.plan!, value.accountPlans));
     expect(summary.text).toMatch(/4 of 5 account\(s\) BLOCKED/);
     // Under the plan's one-line counts, the blockers come first.
     expect(summary.blocks[1]).toMatchObject({ type: "text", text: expect.stringMatching(/· 4 blocked\*$/) });
     const first = summary.blocks[2] as { type: string; text: string };
     expect(first.text).toMatch(/^⛔ \*4 of 5 account\(s\) blocked: the run leaves them out until fixed\*/);
     expect(first.text).toContain("*Fix:*");
-    // The sign-off binds to the readiness it showed: another verdict is another hash.
-    const other = { ...value, plan: { ...value.plan!, accounts: value.plan!.accounts.slice(1) } };
+    // The sign-off binds to the readiness it showed: another verdict is another fingerprint, another hash.
+    const verdicts = value.accountPlans.map((a, i) => (i === 0 ? { ...a, readiness: undefined } : a));
+    const other = { ...value, plan: planHeaderOf(planOf(value.plan!, verdicts)) };
     expect(approvalHash(other)).not.toBe(approvalHash(value));
   });
 });
@@ -211,19 +215,19 @@ describe("the run", () => {
     expect(said()).toMatch(new RegExp(`⛔ \\*${ids.delegated}\\*: .*delegated administrator`));
     expect(said()).toMatch(new RegExp(`⛔ \\*${ids.created}\\*: .*4 days after its creation`));
     const done = await waitFor("the end of the run", async () => {
-      const c = await cases.get(value.id);
+      const c = await readCaseRecord(cases, value.id);
       return c && ["failed", "completed"].includes(c.status) ? c : undefined;
     });
     expect(done.status).toBe("failed");
     // The ready account left and joined the named organization only, never the other that invited it.
     expect(member("444444444444").organizationId).toBe("o-newhome0001");
     expect(fixture.sandbox.state.handshakes.get("h-elsewhere444")!.state).toBe("OPEN");
-    expect(done.execution!.accounts["444444444444"].exitCheck).toMatchObject({ stage: "final", ok: true });
+    expect(done.progress["444444444444"].exitCheck).toMatchObject({ stage: "final", ok: true });
     // The blocked ones: nothing changed in AWS, not even the IAM cleanup.
     for (const id of [ids.delegated, ids.created]) {
       expect(member(id).organizationId).toBe("o-partner0001");
       expect(changed(id)).toEqual([]);
-      expect(done.execution!.accounts[id].leftOut?.blockers.length).toBeGreaterThan(0);
+      expect(done.progress[id].leftOut?.blockers.length).toBeGreaterThan(0);
     }
     expect(said()).toMatch(new RegExp(`⏸ ${ids.created} — left out, not ready`));
 
@@ -239,8 +243,8 @@ describe("the run", () => {
     });
     await workflow.retryAccount(value.id, ids.created, partner);
     await waitFor("the retried account to finish", async () => {
-      const c = await cases.get(value.id);
-      return c?.status === "failed" && c.execution!.accounts[ids.created].steps.exit_check === "done";
+      const c = await readCaseRecord(cases, value.id);
+      return c?.status === "failed" && c.progress[ids.created].steps.exit_check === "done";
     });
     expect(member(ids.created).organizationId).toBe("o-newhome0001");
     await expect(workflow.retryAccount(value.id, "444444444444", partner)).rejects.toBeInstanceOf(NotReadyError);
@@ -257,7 +261,7 @@ describe("the run", () => {
   it("checks readiness again right before the account runs: a delegated administrator registered since changes nothing", async () => {
     const id = ids.adminLater;
     const value = await plannedCase(answersFor([id], { destination: "standalone" }));
-    expect(value.plan!.accounts[0].readiness!.state).toBe("ready");
+    expect(value.accountPlans[0].readiness!.state).toBe("ready");
     const org = fixture.sandbox.state.organizations.get("o-partner0001")!;
     org.delegatedAdministrators.push({
       accountId: id,
@@ -267,7 +271,7 @@ describe("the run", () => {
     const outcome = await pass(value.id, id);
     expect(outcome).toMatchObject({ kind: "left_out", readiness: { state: "blocked" } });
     expect(changed(id)).toEqual([]);
-    expect((await cases.get(value.id))!.execution!.accounts[id].leftOut!.blockers[0].code).toBe(
+    expect((await readCaseRecord(cases, value.id))!.progress[id].leftOut!.blockers[0].code).toBe(
       "delegated_administrator",
     );
 
@@ -287,13 +291,13 @@ describe("after leaving", () => {
     expect(JSON.parse(member(id).iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).toEqual(
       lockedTrustPolicy(id),
     );
-    expect((await cases.get(value.id))!.execution!.accounts[id].exitCheck).toMatchObject({ ok: true });
+    expect((await readCaseRecord(cases, value.id))!.progress[id].exitCheck).toMatchObject({ ok: true });
   });
 
   it("locks the cross-account role even when accepting the invitation fails, and tells the customer how to accept it", async () => {
     const id = ids.acceptFails;
     const value = await plannedCase(answersFor([id]));
-    expect(value.plan!.accounts[0].readiness!.state).toBe("ready");
+    expect(value.accountPlans[0].readiness!.state).toBe("ready");
     // The new organization cancels its invitation just after the account left.
     const aws = Object.create(fixture.aws) as typeof fixture.aws;
     aws.removeAccount = async (accountId) => {
@@ -306,7 +310,7 @@ describe("after leaving", () => {
     await expect(runAccountHandoff({ ...deps, aws }, value.id, id, { lastAttempt: true })).rejects.toBeInstanceOf(
       AccountStepFailed,
     );
-    const steps = (await cases.get(value.id))!.execution!.accounts[id].steps;
+    const steps = (await readCaseRecord(cases, value.id))!.progress[id].steps;
     expect(steps).toMatchObject({ leave_org: "done", accept_invitation: "failed", lock_role: "done" });
     expect(member(id).organizationId).toBeUndefined();
     expect(JSON.parse(member(id).iam.roles.get("OrganizationAccountAccessRole")!.trustPolicy)).toEqual(
@@ -315,7 +319,7 @@ describe("after leaving", () => {
     expect(said()).toContain("https://console.aws.amazon.com/organizations/v2/home/invitations");
     expect(said()).toContain("aws organizations accept-handshake --handshake-id");
     // The exit check says what is missing: the account is not in the named organization.
-    const check = (await cases.get(value.id))!.execution!.accounts[id].exitCheck!;
+    const check = (await readCaseRecord(cases, value.id))!.progress[id].exitCheck!;
     expect(check).toMatchObject({ stage: "final", ok: false });
     expect(check.items.find((i) => i.check === "role_locked")).toMatchObject({ ok: true });
     expect(check.items.find((i) => i.check === "organization")).toMatchObject({ ok: false });
@@ -325,7 +329,7 @@ describe("after leaving", () => {
     const id = ids.linkEmail;
     const email = `aws-${id}@acme.example`;
     const value = await plannedCase(answersFor([id], { destination: "standalone", rootEmails: [`${id}=${email}`] }));
-    expect(value.plan!.accounts[0]).toMatchObject({
+    expect(value.accountPlans[0]).toMatchObject({
       rootHandover: "credential_link",
       rootEmail: { check: "verify", expected: email },
     });
@@ -335,7 +339,7 @@ describe("after leaving", () => {
       kind: "accepted",
     });
     expect(await pass(value.id, id)).toEqual({ kind: "finished" });
-    const progress = (await cases.get(value.id))!.execution!.accounts[id];
+    const progress = (await readCaseRecord(cases, value.id))!.progress[id];
     expect(progress.milestones).toHaveProperty("root_email_verified");
     expect(progress.exitCheck!.items.find((i) => i.check === "root_email")).toMatchObject({ ok: true });
     // The partner's root credentials stay for the one-time link: no root session on this path.
@@ -348,8 +352,8 @@ describe("proof of exit on the demo scenario", () => {
     const id = "222222222222";
     const value = await plannedCase(answersFor([id], { destination: "standalone", keepLifecycleTooling: true }));
     expect(await pass(value.id, id)).toEqual({ kind: "finished" });
-    const done = (await cases.get(value.id))!;
-    const check = done.execution!.accounts[id].exitCheck!;
+    const done = (await readCaseRecord(cases, value.id))!;
+    const check = done.progress[id].exitCheck!;
     expect(check).toMatchObject({ stage: "final", ok: true });
     expect(check.items.map((i) => `${i.check}:${String(i.ok)}`)).toEqual([
       "partner_iam:true",
@@ -359,7 +363,13 @@ describe("proof of exit on the demo scenario", () => {
       "organization:true",
     ]);
     const { events, verification } = await audit.readVerified(value.id);
-    const { markdown } = caseExport(done, events, new Date(), verification);
+    const { markdown } = caseExport(
+      done,
+      await cases.accounts(done.id, done.accounts),
+      events,
+      new Date(),
+      verification,
+    );
     const section = markdown.slice(markdown.indexOf("## Exit checks"), markdown.indexOf("## Audit trail"));
     expect(section).toContain(`- ${id}: exit check passed`);
     // The exit check of a demo-scenario run, for the issue's closing note.

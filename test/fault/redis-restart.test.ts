@@ -110,7 +110,7 @@ describe("Redis killed and restarted from its AOF in the middle of a case", () =
       30_000,
       "the plan after the Redis restart (BullMQ reconnected)",
     );
-    expect(value.plan?.accounts.map((a) => a.accountId).sort()).toEqual(["222222222222", "444444444444"]);
+    expect(value.accountPlans.map((a) => a.accountId).sort()).toEqual(["222222222222", "444444444444"]);
     expect(Object.keys(value.ticket.answers)).toEqual(
       expect.arrayContaining(answers.filter((a) => a.field !== "specialConsiderations").map((a) => a.field)),
     );

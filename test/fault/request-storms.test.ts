@@ -166,7 +166,7 @@ describe("retries, double clicks and AWS conflicts, all at once", () => {
     const removals = answered.calls.filter((c) => c.target.endsWith(".RemoveAccountFromOrganization"));
     // The sandbox counts every call, the 400s it injected included: each account took at least one.
     for (const accountId of ["222222222222", "444444444444"]) {
-      expect(value.execution!.accounts[accountId].steps.leave_org).toBe("done");
+      expect(value.progress[accountId].steps.leave_org).toBe("done");
       expect(counters[`organizations:RemoveAccountFromOrganization:${accountId}`]).toBeGreaterThanOrEqual(1);
       expect(stack.sandbox.state.accounts.get(accountId)?.organizationId).toBeUndefined();
     }

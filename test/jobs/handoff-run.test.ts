@@ -1,3 +1,4 @@
+import { readCaseRecord } from "../support/case-record";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { lockedTrustPolicy } from "../../adapters/aws/sdk-aws-operations";
 import { archiveRuleId } from "../../adapters/aws/bucket-disposition";
@@ -175,7 +176,7 @@ describe("a full run", () => {
     await queue.retryAccount(caseId, "333333333333");
     await finished(caseId, 2);
     expect(account("333333333333").organizationId).toBeUndefined();
-    const steps = (await cases.get(caseId))!.execution!.accounts["333333333333"].steps;
+    const steps = (await readCaseRecord(cases, caseId))!.progress["333333333333"].steps;
     expect(steps).toEqual({
       revoke_iam: "done",
       buckets: "done",

@@ -1,4 +1,5 @@
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
+import { readCaseRecord } from "../support/case-record";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisKeys } from "../../adapters/redis/keys";
 import { runPreflight } from "../../jobs/preflight";
@@ -143,8 +144,8 @@ async function runFrom(web: OffboardProcess, n: number): Promise<void> {
 }
 
 const doneSteps = async (ids: string[]): Promise<string[]> =>
-  (await Promise.all(ids.map((id) => cases.get(id)))).flatMap((c) =>
-    Object.values(c!.execution?.accounts ?? {}).flatMap((a) =>
+  (await Promise.all(ids.map((id) => readCaseRecord(cases, id)))).flatMap((c) =>
+    Object.values(c!.progress).flatMap((a) =>
       Object.entries(a.steps)
         .filter(([, s]) => s === "done")
         .map(([step]) => `${a.accountId}:${step}`),
@@ -200,11 +201,11 @@ it("runs 20 cases on two web and three worker processes, one of each killed mid-
     250,
   );
 
-  const final = await Promise.all(ids.map(async (id) => (await cases.get(id))!));
+  const final = await Promise.all(ids.map(async (id) => (await readCaseRecord(cases, id))!));
   expect(final.map((c) => `${c.id} ${c.status}`)).toEqual(ids.map((id) => `${id} completed`));
   for (const c of final)
     for (const accountId of c.accounts)
-      expect(c.execution!.accounts[accountId].steps).toEqual({
+      expect(c.progress[accountId].steps).toEqual({
         revoke_iam: "done",
         buckets: "done",
         root_handover: "skipped",

@@ -1,6 +1,6 @@
-import type { AccountProgress, Case, StepState } from "../../src/case";
+import type { AccountProgress, StepState } from "../../src/case";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../../src/handoff-events";
-import type { AccountReadiness, ExitCheck, HandoffStep, Plan } from "../../src/plan";
+import { planHeaderOf, type AccountReadiness, type ExitCheck, type HandoffStep, type Plan } from "../../src/plan";
 import type { CaseStore } from "../../src/ports";
 
 export type RecordedEvent =
@@ -24,7 +24,14 @@ export class RecordingHandoffEvents implements HandoffEvents {
 
   async planReady(caseId: string, plan: Plan): Promise<void> {
     // Stored before it is recorded: a test that waits for the event then runs finds the plan.
-    await this.cases.update(caseId, (c) => ({ ...c, plan, status: "awaiting_signoff" }));
+    await this.cases.updateAccounts(
+      caseId,
+      plan.accounts.map((a) => a.accountId),
+      (c) => ({
+        case: { ...c, plan: planHeaderOf(plan), status: "awaiting_signoff" },
+        accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])),
+      }),
+    );
     this.events.push({ type: "planReady", caseId, plan });
   }
 
@@ -40,14 +47,19 @@ export class RecordingHandoffEvents implements HandoffEvents {
     error?: string,
   ): Promise<void> {
     this.events.push({ type: "stepChanged", caseId, accountId, step, state, error });
-    await this.cases.update(caseId, (c) => recordStep(c, accountId, step, state, error));
+    await this.withAccount(caseId, accountId, (a) => ({
+      ...a,
+      steps: { ...a.steps, [step]: state },
+      error: state === "failed" ? error : a.error,
+      updatedAt: new Date().toISOString(),
+    }));
   }
 
   async runFinished(caseId: string): Promise<void> {
     this.events.push({ type: "runFinished", caseId });
     await this.cases.update(caseId, (c) => ({
       ...c,
-      execution: { accounts: {}, ...c.execution, finishedAt: new Date().toISOString() },
+      execution: { ...c.execution, finishedAt: new Date().toISOString() },
     }));
   }
 
@@ -62,43 +74,29 @@ export class RecordingHandoffEvents implements HandoffEvents {
   async accountLeftOut(caseId: string, accountId: string, readiness: AccountReadiness): Promise<void> {
     this.events.push({ type: "accountLeftOut", caseId, accountId, readiness });
     const at = new Date().toISOString();
-    await this.cases.update(caseId, (c) =>
-      withAccount(c, accountId, (a) => ({ ...a, leftOut: { blockers: readiness.blockers, at } })),
-    );
+    await this.withAccount(caseId, accountId, (a) => ({ ...a, leftOut: { blockers: readiness.blockers, at } }));
   }
 
   async exitChecked(caseId: string, accountId: string, check: ExitCheck): Promise<void> {
     this.events.push({ type: "exitChecked", caseId, accountId, check });
-    await this.cases.update(caseId, (c) => withAccount(c, accountId, (a) => ({ ...a, exitCheck: check })));
+    await this.withAccount(caseId, accountId, (a) => ({ ...a, exitCheck: check }));
+  }
+
+  /** Changes one account's progress, as the core's workflow does. */
+  private async withAccount(
+    caseId: string,
+    accountId: string,
+    change: (a: AccountProgress) => AccountProgress,
+  ): Promise<void> {
+    await this.cases.updateAccounts(caseId, [accountId], (c, accounts) => ({
+      case: c,
+      accounts: {
+        [accountId]: { progress: change(accounts[accountId]?.progress ?? { accountId, steps: {}, updatedAt: "" }) },
+      },
+    }));
   }
 
   of<T extends RecordedEvent["type"]>(type: T): Extract<RecordedEvent, { type: T }>[] {
     return this.events.filter((e): e is Extract<RecordedEvent, { type: T }> => e.type === type);
   }
-}
-
-function withAccount(c: Case, accountId: string, change: (a: AccountProgress) => AccountProgress): Case {
-  const execution = c.execution ?? { accounts: {} };
-  const account = execution.accounts[accountId] ?? { accountId, steps: {}, updatedAt: "" };
-  return { ...c, execution: { ...execution, accounts: { ...execution.accounts, [accountId]: change(account) } } };
-}
-
-function recordStep(c: Case, accountId: string, step: HandoffStep, state: StepState, error?: string): Case {
-  const execution = c.execution ?? { accounts: {} };
-  const account = execution.accounts[accountId] ?? { accountId, steps: {}, updatedAt: "" };
-  return {
-    ...c,
-    execution: {
-      ...execution,
-      accounts: {
-        ...execution.accounts,
-        [accountId]: {
-          ...account,
-          steps: { ...account.steps, [step]: state },
-          error: state === "failed" ? error : account.error,
-          updatedAt: new Date().toISOString(),
-        },
-      },
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { readCaseRecord } from "../support/case-record";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { createBullConnection } from "../../adapters/redis/connection";
 import { BullJobQueue } from "../../jobs/bull-job-queue";
@@ -77,7 +78,7 @@ it("fires a scheduled run at its time, once, however often it is scheduled", asy
   await new Promise((r) => setTimeout(r, 700));
   expect(events.of("stepChanged").filter((e) => e.caseId === caseId)).toHaveLength(0);
   await waitFor("the scheduled run", () => events.of("runFinished").some((e) => e.caseId === caseId), 20_000);
-  const firstStep = (await cases.get(caseId))!.execution!.accounts[members[0]].updatedAt;
+  const firstStep = (await readCaseRecord(cases, caseId))!.progress[members[0]].updatedAt;
   expect(Date.parse(firstStep)).toBeGreaterThanOrEqual(at.getTime() - 50);
   expect(fixture.sandbox.state.accounts.get(members[0])!.organizationId).toBeUndefined();
 });
@@ -106,9 +107,9 @@ it("completes a run through a throttling storm", async () => {
     fixture.sandbox.setFaults({ throttleRate: 0 });
   }
   expect(fixture.sandbox.counters()["sandbox:throttled"]).toBeGreaterThan(20);
-  const final = (await cases.get(caseId))!;
+  const final = (await readCaseRecord(cases, caseId))!;
   for (const id of accountIds) {
-    expect(final.execution!.accounts[id].steps).toMatchObject({
+    expect(final.progress[id].steps).toMatchObject({
       revoke_iam: "done",
       leave_org: "done",
       lock_role: "done",

@@ -1,3 +1,4 @@
+import { readCaseRecord } from "../support/case-record";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { createBullConnection } from "../../adapters/redis/connection";
 import { BullJobQueue } from "../../jobs/bull-job-queue";
@@ -130,7 +131,7 @@ it("resumes a run in a new worker after the first was killed, without repeating 
 
   // Kill it once some account steps are recorded done, well before the run is over.
   const doneSteps = async () =>
-    Object.values((await cases.get(c.id))!.execution?.accounts ?? {}).flatMap((a) =>
+    Object.values((await readCaseRecord(cases, c.id))!.progress).flatMap((a) =>
       Object.entries(a.steps)
         .filter(([, s]) => s === "done")
         .map(([step]) => `${a.accountId}:${step}`),
@@ -153,11 +154,16 @@ it("resumes a run in a new worker after the first was killed, without repeating 
     lockDurationMs: 2000,
     stalledIntervalMs: 1000,
   });
-  await waitFor("the resumed run to finish", async () => (await cases.get(c.id))!.execution?.finishedAt, 60_000, 100);
+  await waitFor(
+    "the resumed run to finish",
+    async () => (await readCaseRecord(cases, c.id))!.execution?.finishedAt,
+    60_000,
+    100,
+  );
 
-  const final = (await cases.get(c.id))!;
+  const final = (await readCaseRecord(cases, c.id))!;
   for (const id of accountIds) {
-    expect(final.execution!.accounts[id].steps).toEqual({
+    expect(final.progress[id].steps).toEqual({
       revoke_iam: "done",
       buckets: "done",
       root_handover: "skipped",

@@ -1,4 +1,5 @@
 import type { Case } from "../../src/case";
+import type { CaseRecord } from "../support/case-record";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
 import type { Outcome } from "../../src/ports";
 import type { ChatLocation, Identity } from "../../src/identity";
@@ -49,7 +50,7 @@ const member = (id: AccountId) => stack.sandbox.state.accounts.get(id)!;
  * `/offboard start`, the ticket with the passwordless delivery and a root e-mail per account, the AWS approver, the
  * plan.
  */
-async function openPasswordlessCase(): Promise<Case> {
+async function openPasswordlessCase(): Promise<CaseRecord> {
   const location = { platform: "web" as const, channelId: stack.channelId };
   await handle({ kind: "message", mentionsBot: true, direct: false, text: "start", actor: people.partner, location });
   const value = await stack.caseOf();
@@ -86,7 +87,7 @@ describe("the passwordless root handover, end to end", () => {
       "222222222222=aws-prod@acme.example",
       "555555555555=aws-sandbox@acme.example",
     ]);
-    for (const account of value.plan!.accounts)
+    for (const account of value.accountPlans)
       expect(account).toMatchObject({
         rootHandover: "passwordless",
         newRootEmail: accounts[account.accountId as AccountId],
@@ -96,9 +97,7 @@ describe("the passwordless root handover, end to end", () => {
     await command(value, people.partner, "run");
     value = await stack.waitFor(
       (c) =>
-        Object.keys(accounts).every(
-          (id) => c.execution?.accounts[id]?.steps.root_handover === "running" && otp(id as AccountId),
-        ),
+        Object.keys(accounts).every((id) => c.progress[id]?.steps.root_handover === "running" && otp(id as AccountId)),
       30_000,
       "both accounts to wait for their code",
     );
@@ -139,7 +138,7 @@ describe("the passwordless root handover, end to end", () => {
       expect(account.iam.root.signingCertificates).toEqual([]);
       expect([...account.iam.mfaDevices.values()].filter((d) => d.user === "ROOT")).toEqual([]);
       expect(account.organizationId).toBeUndefined();
-      expect(value.execution!.accounts[id].steps).toMatchObject({
+      expect(value.progress[id].steps).toMatchObject({
         root_handover: "done",
         leave_org: "done",
         lock_role: "done",

@@ -1,3 +1,4 @@
+import { readCaseRecord } from "../support/case-record";
 import {
   CreateLoginProfileCommand,
   DeleteLoginProfileCommand,
@@ -100,8 +101,8 @@ describe("the root handover step", () => {
     const id = "222222222222";
     const email = "aws-prod@acme.example";
     const caseId = await plannedCase([`${id}=${email}`]);
-    const plan = (await cases.get(caseId))!.plan!;
-    expect(plan.accounts[0]).toMatchObject({ rootHandover: "passwordless", newRootEmail: email });
+    const plans = (await readCaseRecord(cases, caseId))!.accountPlans;
+    expect(plans[0]).toMatchObject({ rootHandover: "passwordless", newRootEmail: email });
     expect(root(id).iam.root).toMatchObject({ loginProfile: expect.anything(), accessKeys: [expect.anything()] });
     expect(activeRootMfa(id)).toHaveLength(1);
 
@@ -134,7 +135,7 @@ describe("the root handover step", () => {
     expect(after.iam.root.accessKeys).toEqual([]);
     expect(after.iam.root.signingCertificates).toEqual([]);
     expect(activeRootMfa(id)).toEqual([]);
-    const progress = (await cases.get(caseId))!.execution!.accounts[id];
+    const progress = (await readCaseRecord(cases, caseId))!.progress[id];
     expect(progress.steps.root_handover).toBe("done");
     // The root handover's milestones, then the proof taken right before leaving.
     expect(Object.keys(progress.milestones ?? {})).toEqual([...Object.values(rootMilestones), "root_email_verified"]);
@@ -151,15 +152,9 @@ describe("the root handover step", () => {
 
     // Run the handover again (a retry resets the step): nothing is repeated, whatever AWS looks like now.
     const before = changesFor(id);
-    await cases.update(caseId, (c) => ({
-      ...c,
-      execution: {
-        ...c.execution!,
-        accounts: {
-          ...c.execution!.accounts,
-          [id]: { ...progress, steps: { ...progress.steps, root_handover: "pending" } },
-        },
-      },
+    await cases.updateAccounts(caseId, [id], (c) => ({
+      case: c,
+      accounts: { [id]: { progress: { ...progress, steps: { ...progress.steps, root_handover: "pending" } } } },
     }));
     expect(await pass(caseId, id)).toEqual({ kind: "finished" });
     expect(changesFor(id)).toEqual(before);
@@ -202,7 +197,7 @@ describe("the root handover step", () => {
     const caseId = await plannedCase([`${id}=it-admin@acme.example`]);
     const failure = await pass(caseId, id).catch((e: unknown) => e as Error);
     expect(failure).toBeInstanceOf(Error);
-    const progress = (await cases.get(caseId))!.execution!.accounts[id];
+    const progress = (await readCaseRecord(cases, caseId))!.progress[id];
     expect(progress.steps.root_handover).toBe("failed");
     expect(progress.steps.leave_org).toBeUndefined();
     expect(progress.error).toMatch(/it-admin@acme\.example is already the root e-mail of another AWS account/);
@@ -268,7 +263,7 @@ describe("an organization without centralized root access", () => {
             { lastAttempt: true },
           )
         : undefined;
-      return { value: (await cases.get(caseId))!, outcome, counters: other.sandbox.counters() };
+      return { value: (await readCaseRecord(cases, caseId))!, outcome, counters: other.sandbox.counters() };
     } finally {
       await other.close();
       // The shared fixture's endpoint again, for the tests that follow.
@@ -278,7 +273,7 @@ describe("an organization without centralized root access", () => {
 
   it("falls back to the credential link in the plan; the run still moves the root e-mail, without a root session", async () => {
     const { value, outcome, counters } = await without((s) => (s.organization.rootCredentialsManagement = false), true);
-    expect(value.plan!.accounts[0]).toMatchObject({
+    expect(value.accountPlans[0]).toMatchObject({
       rootHandover: "credential_link",
       rootHandoverReason: expect.stringMatching(
         /no centralized root credentials management \(RootCredentialsManagement\): falling back to the one-time credential link/,
@@ -288,16 +283,16 @@ describe("an organization without centralized root access", () => {
     expect(value.plan!.warnings.join("\n")).toMatch(/root credentials go through one-time links instead/);
     // Trusted access for Account Management is there: the root e-mail moves before leaving (the code is awaited).
     expect(outcome).toEqual({ kind: "waiting_for_customer", step: "root_handover" });
-    expect(value.execution!.accounts["222222222222"].steps).toMatchObject({ root_handover: "running" });
-    expect(value.execution!.accounts["222222222222"].steps.leave_org).toBeUndefined();
+    expect(value.progress["222222222222"].steps).toMatchObject({ root_handover: "running" });
+    expect(value.progress["222222222222"].steps.leave_org).toBeUndefined();
     expect(Object.keys(counters).filter((k) => k.startsWith("sts:AssumeRoot"))).toEqual([]);
     expect(counters["account:StartPrimaryEmailUpdate:222222222222"]).toBe(1);
   });
 
   it("falls back too when Account Management has no trusted access", async () => {
     const { value } = await without((s) => (s.organization.enabledServices = ["iam.amazonaws.com"]));
-    expect(value.plan!.accounts[0].rootHandover).toBe("credential_link");
-    expect(value.plan!.accounts[0].rootHandoverReason).toMatch(
+    expect(value.accountPlans[0].rootHandover).toBe("credential_link");
+    expect(value.accountPlans[0].rootHandoverReason).toMatch(
       /no trusted access for AWS Account Management \(account\.amazonaws\.com\)/,
     );
   });

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readCaseRecord, type CaseRecord } from "./case-record";
+import type { CaseStore } from "../../src/ports";
 import type { Case } from "../../src/case";
 import { loadConfig } from "../../src/config";
 import type { Inbound } from "../../src/ports";
@@ -43,10 +45,11 @@ export interface FullStack {
   command(value: Case, words: string, actor?: Identity): Promise<void>;
   /** A reply in the case thread without a mention. */
   reply(value: Case, text: string, actor?: Identity): Promise<void>;
-  caseOf(): Promise<Case>;
-  waitFor(predicate: (value: Case) => boolean, timeoutMs: number, what: string): Promise<Case>;
+  /** The case of the channel, with its accounts' plans and progress. */
+  caseOf(): Promise<CaseRecord>;
+  waitFor(predicate: (value: CaseRecord) => boolean, timeoutMs: number, what: string): Promise<CaseRecord>;
   /** `/offboard start`, the whole ticket by replies, the AWS approver, and the plan ready. */
-  openPlannedCase(accounts: string): Promise<Case>;
+  openPlannedCase(accounts: string): Promise<CaseRecord>;
   approveAll(value: Case): Promise<void>;
   stop(): Promise<void>;
 }
@@ -91,22 +94,16 @@ export async function startFullStack(
   let seq = 0;
   const act = async (input: InboundWithoutRequestId) =>
     void (await bot.conversation.handle({ ...input, requestId: `${prefix}${++seq}` } as Inbound));
-  const cases = (
-    bot.conversation as unknown as {
-      deps: {
-        cases: { findByLocation(l: unknown): Promise<string | undefined>; get(id: string): Promise<Case | undefined> };
-      };
-    }
-  ).deps.cases;
-  const caseOf = async () => (await cases.get((await cases.findByLocation(location))!))!;
-  const waitFor = async (predicate: (value: Case) => boolean, timeoutMs: number, what: string) => {
+  const cases = (bot.conversation as unknown as { deps: { cases: CaseStore } }).deps.cases;
+  const caseOf = async () => (await readCaseRecord(cases, (await cases.findByLocation(location))!))!;
+  const waitFor = async (predicate: (value: CaseRecord) => boolean, timeoutMs: number, what: string) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const value = await caseOf();
       if (predicate(value)) return value;
       if (Date.now() > until)
         throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what}; case is ${value.status}: ${JSON.stringify(value.execution ?? {})}`,
+          `timed out after ${timeoutMs} ms waiting for ${what}; case is ${value.status}: ${JSON.stringify(value.progress)}`,
         );
       await new Promise((r) => setTimeout(r, 50));
     }

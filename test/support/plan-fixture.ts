@@ -1,6 +1,6 @@
 import type { Case } from "../../src/case";
 import type { ChatLocation, Identity } from "../../src/identity";
-import type { AccountPlan, Plan } from "../../src/plan";
+import { planHeaderOf, type AccountPlan, type Plan } from "../../src/plan";
 import type { CaseStore } from "../../src/ports";
 
 /**
@@ -60,22 +60,25 @@ export async function seedPlannedCase(
     channelId: options.channel.channelId,
     messageId: options.caseMessageId,
   };
-  const created = await cases.create({
-    id: options.id,
-    status: "awaiting_signoff",
-    customerName: "Acme Corp",
-    locations: [options.channel],
-    caseMessage,
-    ticket: { answers: { customerName: "Acme Corp", targetDate: "2027-01-15" }, history: [], warnings: {} },
-    accounts: options.plan.accounts.map((a) => a.accountId),
-    members: { customer: options.customer, aws: [] },
-    plan: options.plan,
-    signOffs: [],
-    createdBy: options.by,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  });
+  const created = await cases.create(
+    {
+      id: options.id,
+      status: "awaiting_signoff",
+      customerName: "Acme Corp",
+      locations: [options.channel],
+      caseMessage,
+      ticket: { answers: { customerName: "Acme Corp", targetDate: "2027-01-15" }, history: [], warnings: {} },
+      accounts: options.plan.accounts.map((a) => a.accountId),
+      members: { customer: options.customer, aws: [] },
+      plan: planHeaderOf(options.plan),
+      signOffs: [],
+      createdBy: options.by,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    },
+    Object.fromEntries(options.plan.accounts.map((a) => [a.accountId, { plan: a }])),
+  );
   await cases.bindLocation(options.channel, options.id);
   await cases.bindLocation({ ...options.channel, threadId: options.caseMessageId }, options.id);
   return created;

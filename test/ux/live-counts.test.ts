@@ -9,7 +9,7 @@ import { systemClock } from "../../src/clock";
 import type { MessageRef } from "../../src/identity";
 import { HandoffWorkflow } from "../../src/conversation/handoff-workflow";
 import type { Message } from "../../src/message";
-import type { Plan } from "../../src/plan";
+import { planHeaderOf, type AccountPlan, type Plan } from "../../src/plan";
 import { iamItems, bucketItems, type StepCount } from "../../src/step-count";
 import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { createCase } from "../jobs/job-fixture";
@@ -62,7 +62,7 @@ describe("the account job's counts", () => {
     const created = await createCase(cases, answers);
     const deps = { aws: fixture.aws, cases, events, partnerMarker: "CTL", clock: systemClock };
     expect(await runPreflight(deps, created.id, { lastAttempt: true })).toBe("planned");
-    const accountPlan = (await cases.get(created.id))!.plan!.accounts[0];
+    const accountPlan = (await cases.accountPlan(created.id, "222222222222"))!;
     const iam = iamItems(accountPlan);
     const buckets = bucketItems(accountPlan);
     expect(iam.length).toBeGreaterThan(3);
@@ -70,13 +70,11 @@ describe("the account job's counts", () => {
 
     // An earlier pass deleted three items and was interrupted in the IAM step.
     for (const artifact of iam.slice(0, 3)) await fixture.aws.deleteArtifact("222222222222", artifact);
-    await cases.update(created.id, (c) => ({
-      ...c,
-      status: "executing",
-      execution: {
-        startedAt: new Date().toISOString(),
-        accounts: {
-          "222222222222": { accountId: "222222222222", steps: { revoke_iam: "running" }, updatedAt: "" },
+    await cases.updateAccounts(created.id, ["222222222222"], (c) => ({
+      case: { ...c, status: "executing", execution: { startedAt: new Date().toISOString() } },
+      accounts: {
+        "222222222222": {
+          progress: { accountId: "222222222222", steps: { revoke_iam: "running" }, updatedAt: "" },
         },
       },
     }));
@@ -159,11 +157,15 @@ describe("the elapsed time while a step has nothing to count", () => {
 
   it("redraws the progress about every 15 s while the run waits, and stops once closed", async () => {
     const created = await createCase(cases, { accountIds: ["222222222222"], targetDate: "2099-01-01" });
-    await cases.update(created.id, (c) => ({
-      ...c,
-      status: "scheduled",
-      caseMessage: { platform: "web", channelId: "demo", messageId: "case-message" },
-      plan: { accounts: [{ accountId: "222222222222", artifacts: [], buckets: [] }] } as unknown as Plan,
+    const accountPlan = { accountId: "222222222222", artifacts: [], buckets: [] } as unknown as AccountPlan;
+    await cases.updateAccounts(created.id, ["222222222222"], (c) => ({
+      case: {
+        ...c,
+        status: "scheduled",
+        caseMessage: { platform: "web", channelId: "demo", messageId: "case-message" },
+        plan: planHeaderOf({ accounts: [accountPlan] } as unknown as Plan),
+      },
+      accounts: { "222222222222": { plan: accountPlan } },
     }));
     // The account reaches a step with nothing to count (the customer leaving), and nothing else happens.
     await workflow.stepChanged(created.id, "222222222222", "revoke_iam", "done");

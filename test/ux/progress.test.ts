@@ -1,13 +1,13 @@
 import { renderMessage, slackLimits } from "../../adapters/slack/block-kit";
-import type { Case } from "../../src/case";
-import { progressBar, progressMessage, readableError, runCounts } from "../../src/conversation/case-view";
+import type { AccountState, Case } from "../../src/case";
+import { progressBar, progressMessage, progressOf, readableError, runCounts } from "../../src/conversation/case-view";
 import type { Message } from "../../src/message";
 import { handoffSteps, type AccountPlan } from "../../src/plan";
 import type { StepCount } from "../../src/step-count";
 import { startFullStack, people, type FullStack } from "../support/full-stack";
 
 /** A run of `count` accounts: every seventh failed at leaving, every third done, the rest at their IAM step. */
-function runningCase(count: number): Case {
+function runningCase(count: number): { value: Case; accounts: Record<string, AccountState> } {
   const accounts = Array.from({ length: count }, (_, i) => String(100000000000 + i));
   const progress = Object.fromEntries(
     accounts.map((accountId, i) => {
@@ -16,22 +16,23 @@ function runningCase(count: number): Case {
       else if (i % 3 === 0) for (const step of handoffSteps) steps[step] = "done";
       else steps.revoke_iam = "running";
       const error = i % 7 === 0 ? "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED: add a payment method" : undefined;
-      return [accountId, { accountId, steps, error, updatedAt: "2026-12-01T10:00:00Z" }];
+      return [accountId, { progress: { accountId, steps, error, updatedAt: "2026-12-01T10:00:00Z" } }];
     }),
   );
-  return {
+  const value = {
     id: "OFB-2026-0042",
     status: "executing",
     accounts,
-    execution: { startedAt: "2026-12-01T10:00:00Z", accounts: progress },
+    execution: { startedAt: "2026-12-01T10:00:00Z" },
   } as unknown as Case;
+  return { value, accounts: progress as Record<string, AccountState> };
 }
 
 describe("progress, one message updated in place", () => {
   it("says the run in one line, with the elapsed time", () => {
-    const value = runningCase(4);
-    expect(runCounts(value)).toBe("1/4 accounts out · 1 needs attention · 2 running · 1 done");
-    const body = progressMessage(value, new Date("2026-12-01T10:04:10Z"));
+    const { value, accounts } = runningCase(4);
+    expect(runCounts(value, progressOf(accounts))).toBe("1/4 accounts out · 1 needs attention · 2 running · 1 done");
+    const body = progressMessage(value, accounts, new Date("2026-12-01T10:04:10Z"));
     expect(body.text).toBe(
       "Handoff progress for OFB-2026-0042: 1/4 accounts out · 1 needs attention · 2 running · 1 done",
     );
@@ -39,8 +40,8 @@ describe("progress, one message updated in place", () => {
   });
 
   it("stays within Slack's 50 blocks at 200 accounts and names every account that needs attention, once, with Retry", () => {
-    const value = runningCase(200);
-    const body = progressMessage(value, new Date("2026-12-01T10:01:00Z"));
+    const { value, accounts } = runningCase(200);
+    const body = progressMessage(value, accounts, new Date("2026-12-01T10:01:00Z"));
     const rendered = renderMessage(body);
     expect(rendered.blocks.length).toBeLessThanOrEqual(slackLimits.blocksPerMessage);
     const shown = JSON.stringify(rendered.blocks);
@@ -53,11 +54,11 @@ describe("progress, one message updated in place", () => {
   });
 
   it("stays within Slack's 50 blocks at 200 accounts with every running account's live count", () => {
-    const value = runningCase(200);
+    const { value, accounts } = runningCase(200);
     const counts: Record<string, StepCount> = Object.fromEntries(
       value.accounts.map((a, i) => [a, { step: "revoke_iam", done: i % 11, total: 11 }]),
     );
-    const rendered = renderMessage(progressMessage(value, new Date("2026-12-01T10:01:00Z"), counts));
+    const rendered = renderMessage(progressMessage(value, accounts, new Date("2026-12-01T10:01:00Z"), counts));
     expect(rendered.blocks.length).toBeLessThanOrEqual(slackLimits.blocksPerMessage);
     expect(JSON.stringify(rendered.blocks)).toContain(
       "*100000000001* — step 1 of 7: Revoke partner IAM artifacts · IAM 1/11",
@@ -72,7 +73,7 @@ describe("progress, one message updated in place", () => {
 });
 
 /** Three accounts, each with 11 IAM items to change (and one kept) and 3 buckets to archive (and one kept). */
-function plannedRun(): Case {
+function plannedRun(): { value: Case; accounts: Record<string, AccountState> } {
   const accountPlan = (accountId: string, accountName: string) =>
     ({
       accountId,
@@ -88,30 +89,27 @@ function plannedRun(): Case {
       ],
     }) as unknown as AccountPlan;
   const at = "2026-12-01T10:00:00Z";
-  return {
+  const value = {
     id: "OFB-2026-0042",
     status: "executing",
     accounts: ["222222222222", "333333333333", "444444444444"],
-    plan: {
-      accounts: [
-        accountPlan("222222222222", "Acme Production"),
-        accountPlan("333333333333", "Acme Staging"),
-        accountPlan("444444444444", "Acme Data"),
-      ],
-    },
-    execution: {
-      startedAt: at,
-      accounts: {
-        "222222222222": { accountId: "222222222222", steps: { revoke_iam: "running" }, updatedAt: at },
-        "333333333333": {
-          accountId: "333333333333",
-          steps: { revoke_iam: "done", buckets: "running" },
-          updatedAt: at,
-        },
-        "444444444444": { accountId: "444444444444", steps: { revoke_iam: "running" }, updatedAt: at },
-      },
-    },
+    execution: { startedAt: at },
   } as unknown as Case;
+  const accounts: Record<string, AccountState> = {
+    "222222222222": {
+      plan: accountPlan("222222222222", "Acme Production"),
+      progress: { accountId: "222222222222", steps: { revoke_iam: "running" }, updatedAt: at },
+    },
+    "333333333333": {
+      plan: accountPlan("333333333333", "Acme Staging"),
+      progress: { accountId: "333333333333", steps: { revoke_iam: "done", buckets: "running" }, updatedAt: at },
+    },
+    "444444444444": {
+      plan: accountPlan("444444444444", "Acme Data"),
+      progress: { accountId: "444444444444", steps: { revoke_iam: "running" }, updatedAt: at },
+    },
+  };
+  return { value, accounts };
 }
 
 describe("live counts in the progress", () => {
@@ -121,7 +119,8 @@ describe("live counts in the progress", () => {
   };
 
   it("shows each account's running step with how far it got through its items", () => {
-    const shown = JSON.stringify(progressMessage(plannedRun(), new Date("2026-12-01T10:00:30Z"), counts));
+    const { value, accounts } = plannedRun();
+    const shown = JSON.stringify(progressMessage(value, accounts, new Date("2026-12-01T10:00:30Z"), counts));
     expect(shown).toContain("*222222222222* (Acme Production) — step 1 of 7: Revoke partner IAM artifacts · IAM 7/11");
     expect(shown).toContain("*333333333333* (Acme Staging) — step 2 of 7: S3 buckets · S3 2/3");
     // Before its first report, the step's items come from the plan: what it changes, not what it keeps or locks.
@@ -129,20 +128,21 @@ describe("live counts in the progress", () => {
   });
 
   it("ignores a count left from an earlier step", () => {
-    const value = plannedRun();
-    value.execution!.accounts["222222222222"].steps = { revoke_iam: "done", buckets: "running" };
-    const shown = JSON.stringify(progressMessage(value, new Date(), counts));
+    const { value, accounts } = plannedRun();
+    accounts["222222222222"].progress!.steps = { revoke_iam: "done", buckets: "running" };
+    const shown = JSON.stringify(progressMessage(value, accounts, new Date(), counts));
     expect(shown).toContain("*222222222222* (Acme Production) — step 2 of 7: S3 buckets · S3 0/3");
   });
 
   it("draws the run as a bar: finished steps and the running steps' counts over every account's steps", () => {
     // 7/11 + 1 + 2/3 + 0 = 2.3 of 3 × 7 steps: 10 %, floored.
-    expect(progressBar(plannedRun(), counts)).toBe("▰▱▱▱▱▱▱▱▱▱ 10%");
+    const run = plannedRun();
+    expect(progressBar(run.value, progressOf(run.accounts), counts)).toBe("▰▱▱▱▱▱▱▱▱▱ 10%");
     const done = plannedRun();
-    for (const accountId of done.accounts)
-      done.execution!.accounts[accountId].steps = Object.fromEntries(handoffSteps.map((s) => [s, "done"]));
-    expect(progressBar(done, counts)).toBe("▰▰▰▰▰▰▰▰▰▰ 100%");
-    const body = JSON.stringify(progressMessage(plannedRun(), new Date("2026-12-01T10:00:30Z"), counts));
+    for (const accountId of done.value.accounts)
+      done.accounts[accountId].progress!.steps = Object.fromEntries(handoffSteps.map((s) => [s, "done"]));
+    expect(progressBar(done.value, progressOf(done.accounts), counts)).toBe("▰▰▰▰▰▰▰▰▰▰ 100%");
+    const body = JSON.stringify(progressMessage(run.value, run.accounts, new Date("2026-12-01T10:00:30Z"), counts));
     expect(body).toContain("▰▱▱▱▱▱▱▱▱▱ 10% · 30 s");
   });
 });
