@@ -1,61 +1,48 @@
 /**
- * What one case costs in Redis and to read, at 2 accounts and at 2,000: a finished case (its plan and every
- * account's progress, all steps done) through the real Redis case store, without its audit trail.
- *
- * A stand-in until the per-account case storage lands (issue #17): the plan is that of a real preflight
- * against the sandbox, its account entries copied under other ids.
- *
- *   readMs2000 / readMs2: median time of `cases.get` (goal < 5 ms at 2,000, the same as at 2)
- *   bytesPerAccount: Redis `MEMORY USAGE` of the case's keys ÷ accounts, at 2,000 (goal < 4 KB)
- *
- * Runs alone with `npx tsx bench/case-read.ts` (REDIS_URL, default redis://127.0.0.1:6379).
+ * What a case costs to read and to keep: stores finished cases of 2,000, 2 and 10 accounts (sample-case.ts) under a
+ * private prefix, reads the first two 200 times each through `RedisCaseStore.get` (the read every command and button
+ * makes), and asks Redis for the 10-account case's bytes (`MEMORY USAGE`, every field counted). Bounded: three cases,
+ * 400 reads; the keys are deleted after. `bench/scale.ts` reports it; `npx tsx bench/case-read.ts` prints it.
  */
 import { randomBytes } from "node:crypto";
-import Redis from "ioredis";
-import { AwsClients } from "../adapters/aws/aws-clients";
-import { SdkAwsOperations } from "../adapters/aws/sdk-aws-operations";
+import { performance } from "node:perf_hooks";
 import { RedisCaseStore } from "../adapters/redis/case-store";
-import { runPreflight } from "../jobs/preflight";
-import { generateScenario, sandboxCredentials, startSandbox } from "../sandbox";
-import type { AccountProgress, Case } from "../src/case";
-import { systemClock } from "../src/clock";
-import type { HandoffEvents } from "../src/handoff-events";
-import { handoffSteps, type AccountPlan, type Plan } from "../src/plan";
+import { createRedis } from "../adapters/redis/connection";
+import { RedisKeys } from "../adapters/redis/keys";
 import { deleteKeysWithPrefix } from "../test/support/redis";
+import { sampleAccountIds, sampleCase } from "./sample-case";
 
-const reads = 30;
+const reads = 200;
+const warmUp = 20;
 
 export interface CaseReadFigures {
+  /** Median time (ms) of one `get` of a case of 2,000 accounts, Redis round trip and parsing included. */
   readMs2000: number;
+  /** The same for a case of 2 accounts. */
   readMs2: number;
+  /** Redis bytes of a finished 10-account case (its hash: document, plans, progress), per account; no audit. */
   bytesPerAccount: number;
 }
 
 export async function measureCaseRead(redisUrl: string): Promise<CaseReadFigures> {
-  const redis = new Redis(redisUrl);
+  const redis = createRedis(redisUrl);
   const prefix = `bench:case-read:${randomBytes(4).toString("hex")}:`;
+  const cases = new RedisCaseStore(redis, prefix);
+  const now = new Date().toISOString();
   try {
-    const cases = new RedisCaseStore(redis, prefix);
-    const plan = await realPlan(cases);
-    const small = await storeFinishedCase(cases, plan, 2);
-    const large = await storeFinishedCase(cases, plan, 2000);
-    const caseKeys = async (id: string): Promise<string[]> => {
-      // Everything stored under the case's name but its audit trail (audit:<id>, audit-head:<id>).
-      const keys: string[] = [];
-      let cursor = "0";
-      do {
-        const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*${id}*`, "COUNT", 1000);
-        keys.push(...found.filter((k) => !k.startsWith(`${prefix}audit`)));
-        cursor = next;
-      } while (cursor !== "0");
-      return keys;
+    const stored = async (id: string, accountCount: number) => {
+      const { value, accounts } = sampleCase(id, sampleAccountIds(accountCount), now);
+      await cases.create(value, accounts);
+      return id;
     };
-    let bytes = 0;
-    for (const key of await caseKeys(large)) bytes += Number(await redis.memory("USAGE", key, "SAMPLES", 0));
+    const large = await stored("OFB-2026-2000", 2000);
+    const small = await stored("OFB-2026-0002", 2);
+    const ten = await stored("OFB-2026-0010", 10);
+    const bytes = Number(await redis.memory("USAGE", new RedisKeys(prefix).case(ten), "SAMPLES", 0));
     return {
-      readMs2000: await medianReadMs(cases, large),
-      readMs2: await medianReadMs(cases, small),
-      bytesPerAccount: Math.round(bytes / 2000),
+      readMs2000: round(await medianReadMs(cases, large)),
+      readMs2: round(await medianReadMs(cases, small)),
+      bytesPerAccount: Math.round(bytes / 10),
     };
   } finally {
     await deleteKeysWithPrefix(redis, prefix);
@@ -64,122 +51,21 @@ export async function measureCaseRead(redisUrl: string): Promise<CaseReadFigures
 }
 
 async function medianReadMs(cases: RedisCaseStore, id: string): Promise<number> {
-  await cases.get(id);
   const times: number[] = [];
-  for (let i = 0; i < reads; i++) {
+  for (let i = 0; i < warmUp + reads; i++) {
     const started = performance.now();
-    await cases.get(id);
-    times.push(performance.now() - started);
+    const value = await cases.get(id);
+    const elapsed = performance.now() - started;
+    if (!value) throw new Error(`case ${id} was not stored`);
+    if (i >= warmUp) times.push(elapsed);
   }
   times.sort((a, b) => a - b);
-  return Math.round(times[Math.floor(times.length / 2)] * 100) / 100;
+  return times[Math.floor(times.length / 2)];
 }
 
-/** The plan of a real preflight of two sandbox accounts with ten partner artifacts each. */
-async function realPlan(cases: RedisCaseStore): Promise<Plan> {
-  const sandbox = await startSandbox({ port: 0, scenario: generateScenario({ members: 2, artifactsPerAccount: 10 }) });
-  const role = { memberRoleName: "OrganizationAccountAccessRole", partnerMarker: "CTL" };
-  // The SDK's standard endpoint resolution, as production: set while this preflight runs, then put back.
-  const saved = { endpoint: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION };
-  Object.assign(process.env, { AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: "us-east-1" });
-  const clients = new AwsClients({ region: "us-east-1", ...role, credentials: sandboxCredentials });
-  try {
-    const accountIds = [...sandbox.state.accounts.values()]
-      .filter((a) => a.organizationId === "o-partner0001" && a.id !== "111111111111")
-      .map((a) => a.id);
-    const id = await storeCase(cases, accountIds, undefined);
-    let plan: Plan | undefined;
-    const events = {
-      planReady: async (_caseId: string, p: Plan) => {
-        plan = p;
-      },
-      planRejected: async () => undefined,
-    } as unknown as HandoffEvents;
-    await runPreflight(
-      { aws: new SdkAwsOperations(clients, role), cases, events, partnerMarker: "CTL", clock: systemClock },
-      id,
-      { lastAttempt: true },
-    );
-    if (!plan) throw new Error("the preflight of the sample accounts made no plan");
-    return plan;
-  } finally {
-    clients.destroy();
-    await sandbox.close();
-    restoreEnv("AWS_ENDPOINT_URL", saved.endpoint);
-    restoreEnv("AWS_REGION", saved.region);
-  }
+function round(ms: number): number {
+  return Number(ms.toFixed(3));
 }
 
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
-/** A finished case of `count` accounts: the sample plan's entries under new ids, every step done. */
-async function storeFinishedCase(cases: RedisCaseStore, sample: Plan, count: number): Promise<string> {
-  const accountIds = Array.from({ length: count }, (_, i) => String(300_000_000_000 + i));
-  const accounts: AccountPlan[] = accountIds.map((accountId, i) => ({
-    ...sample.accounts[i % sample.accounts.length],
-    accountId,
-  }));
-  const id = await storeCase(cases, accountIds, { ...sample, accounts });
-  const at = new Date().toISOString();
-  const progress: Record<string, AccountProgress> = Object.fromEntries(
-    accountIds.map((accountId) => [
-      accountId,
-      { accountId, steps: Object.fromEntries(handoffSteps.map((s) => [s, "done"])), updatedAt: at },
-    ]),
-  );
-  await cases.update(id, (c) => ({
-    ...c,
-    status: "completed",
-    execution: { startedAt: at, finishedAt: at, accounts: progress },
-  }));
-  return id;
-}
-
-async function storeCase(cases: RedisCaseStore, accountIds: string[], plan: Plan | undefined): Promise<string> {
-  const id = await cases.allocateId(2026);
-  const now = new Date().toISOString();
-  const value: Case = {
-    id,
-    status: "planning",
-    locations: [{ platform: "web", channelId: "bench" }],
-    ticket: {
-      answers: {
-        accountIds,
-        accountsWithoutRootAccess: [],
-        keepLifecycleTooling: true,
-        bucketDisposition: "delete",
-        removalBy: "partner",
-        destination: "standalone",
-        credentialDelivery: "link",
-      },
-      history: [],
-      warnings: {},
-    },
-    accounts: accountIds,
-    plan,
-    members: { customer: [], aws: [] },
-    signOffs: [],
-    createdBy: { platform: "web", userId: "bench" },
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  await cases.create(value);
-  return id;
-}
-
-if (require.main === module) {
-  measureCaseRead(process.env.REDIS_URL ?? "redis://127.0.0.1:6379").then(
-    (figures) => {
-      console.log(JSON.stringify(figures, null, 2));
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module)
+  void measureCaseRead(process.env.REDIS_URL ?? "redis://127.0.0.1:6379").then((figures) => console.log(figures));
