@@ -5,8 +5,9 @@ import type { ChatLocation } from "../../src/identity";
  *
  * | key                                   | type       | holds                                        |
  * | ------------------------------------- | ---------- | -------------------------------------------- |
- * | `case:{<id>}`                         | hash       | `json` (the Case), `version`, and one        |
- * |                                       |            | `progress:<account>` per account of the run  |
+ * | `case:{<id>}`                         | hash       | `json` (the Case document), `version`, and   |
+ * |                                       |            | per account `plan:<account>` (its plan,      |
+ * |                                       |            | deflated) and `progress:<account>` (its run) |
  * | `cases`                               | sorted set | case ids scored by creation time (ms)        |
  * | `case-seq:<year>`                     | string     | last case number allocated in the year       |
  * | `location:<platform>:{<channel>}[:<thread>]` | string | the case id a channel or thread belongs to |
@@ -39,6 +40,9 @@ import type { ChatLocation } from "../../src/identity";
  * - every other key is read and written alone.
  * Ids inside tags are ours (case ids) or URI-encoded (channels), and the prefix may hold no brace
  * (`OFFBOARD_KEY_PREFIX` is checked), so a key's tag is always the one named here.
+ *
+ * A case's accounts are fields of its one hash, not keys of their own: reading the case is one HGET of `json` whatever
+ * its size, and every script that changes a case touches one key (one Redis Cluster slot).
  *
  * Location parts are URI-encoded: Teams channel and reply-chain ids contain `:` and `;`. Each store's own table
  * of its keys sits beside it; this class is the one place their names are built.
