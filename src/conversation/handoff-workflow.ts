@@ -636,6 +636,8 @@ export class HandoffWorkflow implements HandoffEvents {
     clearTimeout(pending?.timer);
     const timer = setTimeout(() => {
       this.pendingProgress.delete(caseId);
+      // Counted from now: a step reported while this edit reads the case and its accounts waits its turn.
+      this.lastProgressAt.set(caseId, Date.now());
       void this.deps.cases
         .get(caseId)
         .then(async (fresh) => {
