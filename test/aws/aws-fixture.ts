@@ -2,6 +2,7 @@ import type Redis from "ioredis";
 import { AwsClients } from "../../adapters/aws/aws-clients";
 import { RequestRateLimit } from "../../adapters/aws/request-rate-limit";
 import { SdkAwsOperations } from "../../adapters/aws/sdk-aws-operations";
+import type { HandoffStep } from "../../src/plan";
 import { sandboxCredentials, startSandbox, type FaultOptions, type Sandbox, type Scenario } from "../../sandbox";
 
 /**
@@ -57,3 +58,41 @@ export async function startAwsFixture(
 export function callsFor(counters: Record<string, number>, accountId: string, operations: string[]): number {
   return operations.reduce((n, op) => n + (counters[`${op}:${accountId}`] ?? 0), 0);
 }
+
+/** The state-changing AWS operations of each handoff step, as the sandbox counts them (`<service>:<op>`). */
+export const stepChanges: Record<HandoffStep, string[]> = {
+  revoke_iam: [
+    "DeleteRole",
+    "DeleteRolePolicy",
+    "DetachRolePolicy",
+    "RemoveRoleFromInstanceProfile",
+    "DeleteInstanceProfile",
+    "DeletePolicy",
+    "DeletePolicyVersion",
+    "DetachUserPolicy",
+    "DetachGroupPolicy",
+    "DeleteUser",
+    "DeleteAccessKey",
+    "DeleteLoginProfile",
+    "DeactivateMFADevice",
+    "DeleteVirtualMFADevice",
+    "DeleteSigningCertificate",
+    "RemoveUserFromGroup",
+    "DeleteUserPolicy",
+    "DeleteGroup",
+    "DeleteGroupPolicy",
+    "DeleteSAMLProvider",
+    "DeleteOpenIDConnectProvider",
+    "UntagPolicy",
+    "UntagRole",
+    "UntagUser",
+  ].map((op) => `iam:${op}`),
+  buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
+  // Root sessions' deletions count under iam: too (with revoke_iam's); these are the handover's own.
+  root_handover: ["account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate", "iam:CreateLoginProfile"],
+  leave_org: ["organizations:RemoveAccountFromOrganization"],
+  accept_invitation: ["organizations:AcceptHandshake"],
+  lock_role: ["iam:UpdateAssumeRolePolicy"],
+  // Reads only: the account read again, and a fresh AssumeRole that must be refused.
+  exit_check: [],
+};

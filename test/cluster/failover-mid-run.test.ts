@@ -1,49 +1,13 @@
 import { RedisKeys } from "../../adapters/redis/keys";
 import { generateScenario } from "../../sandbox";
 import { handoffSteps, type HandoffStep } from "../../src/plan";
-import { callsFor } from "../aws/aws-fixture";
+import { callsFor, stepChanges } from "../aws/aws-fixture";
 import { missingClusterTools, startPrivateRedisCluster, type PrivateRedisCluster } from "../fault/private-redis";
 import { startFullStack, type FullStack } from "../support/full-stack";
 
 const missing = missingClusterTools();
 if (missing) console.warn(`test/cluster/failover-mid-run skipped: ${missing}`);
 const describeOnCluster = missing ? describe.skip : describe;
-
-/** The state-changing AWS operations of each step, as the sandbox counts them (see test/jobs/worker-kill). */
-const changesOf: Record<HandoffStep, string[]> = {
-  revoke_iam: [
-    "DeleteRole",
-    "DeleteRolePolicy",
-    "DetachRolePolicy",
-    "RemoveRoleFromInstanceProfile",
-    "DeleteInstanceProfile",
-    "DeletePolicy",
-    "DeletePolicyVersion",
-    "DetachUserPolicy",
-    "DetachGroupPolicy",
-    "DeleteUser",
-    "DeleteAccessKey",
-    "DeleteLoginProfile",
-    "DeactivateMFADevice",
-    "DeleteVirtualMFADevice",
-    "DeleteSigningCertificate",
-    "RemoveUserFromGroup",
-    "DeleteUserPolicy",
-    "DeleteGroup",
-    "DeleteGroupPolicy",
-    "DeleteSAMLProvider",
-    "DeleteOpenIDConnectProvider",
-    "UntagPolicy",
-    "UntagRole",
-    "UntagUser",
-  ].map((op) => `iam:${op}`),
-  buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
-  root_handover: ["account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate", "iam:CreateLoginProfile"],
-  leave_org: ["organizations:RemoveAccountFromOrganization"],
-  accept_invitation: ["organizations:AcceptHandshake"],
-  lock_role: ["iam:UpdateAssumeRolePolicy"],
-  exit_check: [],
-};
 
 describeOnCluster("a Redis Cluster primary failing over in the middle of a run", () => {
   let cluster: PrivateRedisCluster;
@@ -102,8 +66,8 @@ describeOnCluster("a Redis Cluster primary failing over in the middle of a run",
     // A step done before the failover made no AWS change after it.
     for (const entry of doneAtFailover) {
       const [accountId, step] = entry.split(":") as [string, HandoffStep];
-      expect(`${entry}: ${callsFor(countersAtEnd, accountId, changesOf[step])}`).toBe(
-        `${entry}: ${callsFor(countersAtFailover, accountId, changesOf[step])}`,
+      expect(`${entry}: ${callsFor(countersAtEnd, accountId, stepChanges[step])}`).toBe(
+        `${entry}: ${callsFor(countersAtFailover, accountId, stepChanges[step])}`,
       );
     }
     // Every account left once and was locked once, whichever job attempt did it.

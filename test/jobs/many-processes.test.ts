@@ -9,7 +9,7 @@ import { systemClock } from "../../src/clock";
 import { loadConfig } from "../../src/config";
 import { handoffSteps, type HandoffStep } from "../../src/plan";
 import { approvalHash } from "../../src/signoff";
-import { startAwsFixture, callsFor, type AwsFixture } from "../aws/aws-fixture";
+import { startAwsFixture, callsFor, stepChanges, type AwsFixture } from "../aws/aws-fixture";
 import { startOffboardProcess, type OffboardProcess } from "../support/offboard-process";
 import { testRedis, testRedisUrl } from "../support/redis";
 import { SlackRequester, testBotToken, testSigningSecret, type SlackTestUser } from "../support/slack-requests";
@@ -26,36 +26,6 @@ const partner: SlackTestUser = { id: "UMANYPARTNER", teamId: fakeBot.teamId, nam
 const slackApi = new FakeSlackWebApi();
 let fixture: AwsFixture;
 const processes: OffboardProcess[] = [];
-
-/** The state-changing AWS operations of each step (as in worker-kill.test.ts), as the sandbox counts them. */
-const changesOf: Record<HandoffStep, string[]> = {
-  revoke_iam: [
-    "DeleteRole",
-    "DeleteRolePolicy",
-    "DetachRolePolicy",
-    "RemoveRoleFromInstanceProfile",
-    "DeleteInstanceProfile",
-    "DeletePolicy",
-    "DeletePolicyVersion",
-    "DetachUserPolicy",
-    "DetachGroupPolicy",
-    "DeleteUser",
-    "DeleteAccessKey",
-    "DeleteLoginProfile",
-    "RemoveUserFromGroup",
-    "DeleteUserPolicy",
-    "DeleteGroup",
-    "DeleteGroupPolicy",
-    "DeleteSAMLProvider",
-    "DeleteOpenIDConnectProvider",
-  ].map((op) => `iam:${op}`),
-  buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
-  root_handover: ["account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate", "iam:CreateLoginProfile"],
-  leave_org: ["organizations:RemoveAccountFromOrganization"],
-  accept_invitation: ["organizations:AcceptHandshake"],
-  lock_role: ["iam:UpdateAssumeRolePolicy"],
-  exit_check: [],
-};
 
 beforeAll(async () => {
   await slackApi.start();
@@ -223,8 +193,8 @@ it("runs 20 cases on two web and three worker processes, one of each killed mid-
   }
   for (const entry of doneAtKill) {
     const [accountId, step] = entry.split(":") as [string, HandoffStep];
-    expect(`${entry}: ${callsFor(counters, accountId, changesOf[step])}`).toBe(
-      `${entry}: ${callsFor(countersAtKill, accountId, changesOf[step])}`,
+    expect(`${entry}: ${callsFor(counters, accountId, stepChanges[step])}`).toBe(
+      `${entry}: ${callsFor(countersAtKill, accountId, stepChanges[step])}`,
     );
   }
 

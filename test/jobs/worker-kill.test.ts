@@ -7,7 +7,7 @@ import { startWorkers, type HandoffWorkers } from "../../jobs/start-workers";
 import { generateScenario } from "../../sandbox";
 import { systemClock } from "../../src/clock";
 import { handoffSteps, type HandoffStep } from "../../src/plan";
-import { startAwsFixture, callsFor, type AwsFixture } from "../aws/aws-fixture";
+import { startAwsFixture, callsFor, stepChanges, type AwsFixture } from "../aws/aws-fixture";
 import { testRedis, testRedisUrl } from "../support/redis";
 import { startOffboardProcess, type OffboardProcess } from "../support/offboard-process";
 import { createCase, waitFor } from "./job-fixture";
@@ -15,44 +15,6 @@ import { RecordingHandoffEvents } from "./recording-events";
 import { RedisKeys } from "../../adapters/redis/keys";
 
 jest.setTimeout(180_000);
-
-/** The state-changing AWS operations of each step, as the sandbox counts them. */
-const changesOf: Record<HandoffStep, string[]> = {
-  revoke_iam: [
-    "DeleteRole",
-    "DeleteRolePolicy",
-    "DetachRolePolicy",
-    "RemoveRoleFromInstanceProfile",
-    "DeleteInstanceProfile",
-    "DeletePolicy",
-    "DeletePolicyVersion",
-    "DetachUserPolicy",
-    "DetachGroupPolicy",
-    "DeleteUser",
-    "DeleteAccessKey",
-    "DeleteLoginProfile",
-    "DeactivateMFADevice",
-    "DeleteVirtualMFADevice",
-    "DeleteSigningCertificate",
-    "RemoveUserFromGroup",
-    "DeleteUserPolicy",
-    "DeleteGroup",
-    "DeleteGroupPolicy",
-    "DeleteSAMLProvider",
-    "DeleteOpenIDConnectProvider",
-    "UntagPolicy",
-    "UntagRole",
-    "UntagUser",
-  ].map((op) => `iam:${op}`),
-  buckets: ["s3:DeleteObjects", "s3:DeleteBucket", "s3:PutBucketLifecycleConfiguration"],
-  // Root sessions' deletions count under iam: too (with revoke_iam's); these are the handover's own.
-  root_handover: ["account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate", "iam:CreateLoginProfile"],
-  leave_org: ["organizations:RemoveAccountFromOrganization"],
-  accept_invitation: ["organizations:AcceptHandshake"],
-  lock_role: ["iam:UpdateAssumeRolePolicy"],
-  // Reads only: the account read again, and a fresh AssumeRole that must be refused.
-  exit_check: [],
-};
 
 const { redis, prefix, cleanup } = testRedis("jobs-kill");
 const bullPrefix = new RedisKeys(prefix).bull();
@@ -177,8 +139,8 @@ it("resumes a run in a new worker after the first was killed, without repeating 
   const countersAtEnd = fixture.sandbox.counters();
   for (const entry of doneAtKill) {
     const [accountId, step] = entry.split(":") as [string, HandoffStep];
-    expect(`${entry}: ${callsFor(countersAtEnd, accountId, changesOf[step])}`).toBe(
-      `${entry}: ${callsFor(countersAtKill, accountId, changesOf[step])}`,
+    expect(`${entry}: ${callsFor(countersAtEnd, accountId, stepChanges[step])}`).toBe(
+      `${entry}: ${callsFor(countersAtKill, accountId, stepChanges[step])}`,
     );
   }
   // Every account left exactly once, whichever worker did it.
