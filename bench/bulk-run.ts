@@ -23,7 +23,8 @@ import { generateScenario, sandboxCredentials, startSandbox } from "../sandbox";
 import type { Case, StepState } from "../src/case";
 import { systemClock } from "../src/clock";
 import type { AccountRejection, HandoffEvents } from "../src/handoff-events";
-import { planHeaderOf, type HandoffStep, type Plan } from "../src/plan";
+import { type HandoffStep, type Plan } from "../src/plan";
+import { storePlan } from "../test/support/case-record";
 import type { CaseStore } from "../src/ports";
 import { deleteKeysWithPrefix } from "../test/support/redis";
 import { RedisKeys } from "../adapters/redis/keys";
@@ -46,14 +47,7 @@ class StoringEvents implements HandoffEvents {
   rejections: AccountRejection[] = [];
   constructor(private readonly cases: CaseStore) {}
   async planReady(caseId: string, plan: Plan): Promise<void> {
-    await this.cases.updateAccounts(
-      caseId,
-      plan.accounts.map((a) => a.accountId),
-      (c) => ({
-        case: { ...c, plan: planHeaderOf(plan), status: "approved" },
-        accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])),
-      }),
-    );
+    await storePlan(this.cases, caseId, plan, "approved");
   }
   async planRejected(_caseId: string, rejections: AccountRejection[]): Promise<void> {
     this.rejections = rejections;

@@ -35,10 +35,11 @@ import { createBullConnection } from "../adapters/redis/connection";
 import { BullJobQueue } from "../jobs/bull-job-queue";
 import { runPreflight } from "../jobs/preflight";
 import { generateScenario, sandboxCredentials } from "../sandbox";
-import type { Case } from "../src/case";
 import { systemClock } from "../src/clock";
 import type { HandoffEvents } from "../src/handoff-events";
-import { planHeaderOf, type Plan } from "../src/plan";
+import type { Plan } from "../src/plan";
+import { storePlan } from "../test/support/case-record";
+import { createCase } from "../test/jobs/job-fixture";
 import type { CaseStore } from "../src/ports";
 import { freeLoopbackPort } from "../scripts/local-redis";
 import { startOffboardProcess, type OffboardProcess } from "../test/support/offboard-process";
@@ -114,14 +115,7 @@ async function startSandboxProcess(
 function planStoringEvents(cases: CaseStore): HandoffEvents {
   return {
     planReady: async (caseId: string, plan: Plan) => {
-      await cases.updateAccounts(
-        caseId,
-        plan.accounts.map((a) => a.accountId),
-        (c) => ({
-          case: { ...c, plan: planHeaderOf(plan), status: "approved" },
-          accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])),
-        }),
-      );
+      await storePlan(cases, caseId, plan, "approved");
     },
     planRejected: async (caseId: string) => {
       throw new Error(`the preflight rejected accounts of ${caseId}`);
@@ -130,34 +124,15 @@ function planStoringEvents(cases: CaseStore): HandoffEvents {
 }
 
 async function createPlannedCase(cases: CaseStore, aws: SdkAwsOperations, accountIds: string[]): Promise<string> {
-  const id = await cases.allocateId(2026);
-  const now = new Date().toISOString();
-  const value: Case = {
-    id,
-    status: "planning",
-    locations: [{ platform: "web", channelId: "bench-scale" }],
-    ticket: {
-      answers: {
-        accountIds,
-        accountsWithoutRootAccess: [],
-        keepLifecycleTooling: true,
-        bucketDisposition: "delete",
-        removalBy: "partner",
-        destination: "standalone",
-        credentialDelivery: "link",
-      },
-      history: [],
-      warnings: {},
-    },
-    accounts: accountIds,
-    members: { customer: [], aws: [] },
-    signOffs: [],
-    createdBy: { platform: "web", userId: "bench" },
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  await cases.create(value);
+  const { id } = await createCase(cases, {
+    accountIds,
+    accountsWithoutRootAccess: [],
+    keepLifecycleTooling: true,
+    bucketDisposition: "delete",
+    removalBy: "partner",
+    destination: "standalone",
+    credentialDelivery: "link",
+  });
   const outcome = await runPreflight(
     { aws, cases, events: planStoringEvents(cases), partnerMarker: "CTL", clock: systemClock, inspectConcurrency: 10 },
     id,

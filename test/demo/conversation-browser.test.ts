@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
@@ -10,6 +9,7 @@ import { announceSkip, haveChromium, launchChromium, watchForProblems } from "..
 import { actAs, appears, botMessage, pressAndConfirm, scrollTo, send, threadMessage } from "../support/demo-page";
 import { testRedis, testRedisUrl, deleteKeysWithPrefix } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { freeLoopbackPort } from "../../scripts/local-redis";
 
 /**
  * Issue #15 ("a conversation people would choose") in the demo, in headless Chromium, one screenshot per point under
@@ -23,17 +23,6 @@ const screenshots = join(__dirname, "..", "..", "test-output", "conversation");
 
 announceSkip("conversation browser test");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 const label = (key: string) => fieldByKey(key)?.label as string;
 
 (haveChromium ? describe : describe.skip)("issue #15's conversation in the demo, in a real browser", () => {
@@ -45,7 +34,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
   beforeAll(async () => {
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
-    demo = await runDemo({ port: await freePort() }, startBotInProcess, {
+    demo = await runDemo({ port: await freeLoopbackPort() }, startBotInProcess, {
       ...process.env,
       REDIS_URL: testRedisUrl,
       OFFBOARD_KEY_PREFIX: prefix,

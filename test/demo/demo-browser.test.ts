@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
@@ -8,6 +7,7 @@ import { fieldByKey } from "../../src/ticket/fields";
 import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
 import { testRedis, testRedisUrl, deleteKeysWithPrefix } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { freeLoopbackPort } from "../../scripts/local-redis";
 
 /**
  * `npm run demo` as a person uses it, in headless Chromium: the partner opens a case, answers the
@@ -26,17 +26,6 @@ const rootCredentials = {
 
 announceSkip("demo browser test");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -53,7 +42,7 @@ function escapeRegExp(text: string): string {
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
     // The shared test Redis under a prefix of this file's own, so nothing collides with other tests.
-    demo = await runDemo({ port: await freePort() }, startBotInProcess, {
+    demo = await runDemo({ port: await freeLoopbackPort() }, startBotInProcess, {
       ...process.env,
       REDIS_URL: testRedisUrl,
       OFFBOARD_KEY_PREFIX: prefix,

@@ -3,6 +3,7 @@ import { createServer as createHttp } from "node:http";
 import Redis from "ioredis";
 import { OrganizationsClient, DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
 import { parseDemoArgs, runDemo, type BotStarter } from "../../scripts/demo";
+import { freeLoopbackPort } from "../../scripts/local-redis";
 
 function isRunning(pid: number): boolean {
   try {
@@ -11,16 +12,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createHttp();
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 describe("the demo launcher's command line", () => {
@@ -45,7 +36,7 @@ describe("the demo launcher's command line", () => {
 
 describe("running the demo", () => {
   it("starts Redis, the sandbox and the bot wired to both, and stops all of it", async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     let seenEnv: NodeJS.ProcessEnv = {};
     let botServer: ReturnType<typeof createHttp> | undefined;
     // Stands in for the composition root: records its environment and holds the port like the bot would.
@@ -101,7 +92,7 @@ describe("running the demo", () => {
       redisUrl = env.REDIS_URL as string;
       throw new Error("test: the bot refuses to start");
     };
-    await expect(runDemo({ port: await freePort() }, failingBot, { PATH: process.env.PATH })).rejects.toThrow(
+    await expect(runDemo({ port: await freeLoopbackPort() }, failingBot, { PATH: process.env.PATH })).rejects.toThrow(
       /refuses to start/,
     );
     const probe = new Redis(redisUrl, {

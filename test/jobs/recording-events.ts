@@ -1,6 +1,7 @@
 import type { AccountProgress, StepState } from "../../src/case";
 import type { AccountRejection, HandoffEvents, ReminderKind } from "../../src/handoff-events";
-import { planHeaderOf, type AccountReadiness, type ExitCheck, type HandoffStep, type Plan } from "../../src/plan";
+import { type AccountReadiness, type ExitCheck, type HandoffStep, type Plan } from "../../src/plan";
+import { storePlan } from "../support/case-record";
 import type { CaseStore } from "../../src/ports";
 
 export type RecordedEvent =
@@ -24,14 +25,7 @@ export class RecordingHandoffEvents implements HandoffEvents {
 
   async planReady(caseId: string, plan: Plan): Promise<void> {
     // Stored before it is recorded: a test that waits for the event then runs finds the plan.
-    await this.cases.updateAccounts(
-      caseId,
-      plan.accounts.map((a) => a.accountId),
-      (c) => ({
-        case: { ...c, plan: planHeaderOf(plan), status: "awaiting_signoff" },
-        accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])),
-      }),
-    );
+    await storePlan(this.cases, caseId, plan, "awaiting_signoff");
     this.events.push({ type: "planReady", caseId, plan });
   }
 

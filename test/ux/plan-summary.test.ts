@@ -2,40 +2,8 @@ import { renderMessage, slackLimits } from "../../adapters/slack/block-kit";
 import { adaptiveCard } from "../../adapters/teams/adaptive-card";
 import type { Case } from "../../src/case";
 import { planSummaryMessage } from "../../src/conversation/case-view";
-import type { AccountPlan, Plan } from "../../src/plan";
-
-/** A plan of `count` accounts, each with 11 partner artifacts; every 25th blocked, every 40th with a warning. */
-function planOf(count: number): Plan {
-  const accounts: AccountPlan[] = Array.from({ length: count }, (_, i) => {
-    const accountId = String(200000000000 + i);
-    const blocked = i % 25 === 3;
-    return {
-      accountId,
-      accountName: `Acme ${i}`,
-      artifacts: [
-        ...Array.from({ length: 4 }, (_, n) => ({ kind: "iam_role", action: "delete", name: `CTL-Role-${n}` })),
-        ...Array.from({ length: 6 }, (_, n) => ({ kind: "iam_policy", action: "delete", name: `CTL-Policy-${n}` })),
-        { kind: "iam_policy", action: "keep", name: "CTL-ALM" },
-      ],
-      buckets: [{ name: `config-bucket-${accountId}`, disposition: "archive" }],
-      rootHandover: "credential_link",
-      warnings: i % 40 === 7 ? [`account ${accountId} has an open support case`] : [],
-      readiness: {
-        state: blocked ? "blocked" : "ready",
-        blockers: blocked ? [{ code: "waiting_period", reason: "joined 3 days ago", fix: "wait 4 more days" }] : [],
-        checkedAt: "2026-12-01T09:00:00Z",
-      },
-    } as unknown as AccountPlan;
-  });
-  return {
-    version: 1,
-    organizationId: "o-partner",
-    managementAccountId: "999999999999",
-    removalBy: "partner",
-    accounts,
-    warnings: [],
-  } as unknown as Plan;
-}
+import type { Plan } from "../../src/plan";
+import { planOf } from "../support/plan-fixture";
 
 const caseOf = (plan: Plan) => ({ id: "OFB-2026-0042", plan }) as unknown as Case;
 
