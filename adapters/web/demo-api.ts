@@ -12,19 +12,24 @@ import { demoEventStream } from "./demo-event-stream";
 import type { DemoMessageStore } from "./demo-message-store";
 import { demoIdentity, toMentionTokens, type DemoUser } from "./demo-users";
 
-/** The one shared channel of the demo, as the page shows it. */
+/** A channel of the demo, as the page shows it. */
 export interface DemoChannelInfo {
   id: string;
   name: string;
   /** The team that installed the bot (the partner's), carried in every ChatLocation. */
   installTeamId: string;
+  /** How the page draws it: like a Slack channel (threads beside) or a Teams channel (replies under each post). */
+  look: "slack" | "teams";
+  /** Whose workspace it stands for, shown above it ("Acme Corp · Microsoft Teams"). */
+  place: string;
 }
 
 export interface DemoApiOptions {
   store: DemoMessageStore;
   hub: DemoEventHub;
   users: readonly DemoUser[];
-  channel: DemoChannelInfo;
+  /** The Slack-like channel first (where a message with no channel goes), then the Teams-like one. */
+  channels: readonly DemoChannelInfo[];
   conversation: Conversation;
   logger?: Logger;
 }
@@ -53,7 +58,14 @@ const text = z
   .min(1, "type something first")
   .max(4000, "that is too long for one message (4000 characters at most)");
 const id = z.string().min(1).max(200);
-const messageInput = z.object({ user: id, text, threadId: id.optional(), requestId: id.optional() });
+const messageInput = z.object({
+  user: id,
+  text,
+  /** Which channel; the first (Slack-like) one when left out. */
+  channelId: id.optional(),
+  threadId: id.optional(),
+  requestId: id.optional(),
+});
 const actionInput = z.object({
   user: id,
   messageId: id,
@@ -95,8 +107,19 @@ class DemoRequestError extends Error {
  * errors, a notice). `endStreams` ends the open live-update streams (shutdown).
  */
 export function createDemoApiRouter(options: DemoApiOptions): { router: express.Router; endStreams: () => void } {
-  const { store, hub, users, channel, conversation, logger } = options;
+  const { store, hub, users, channels, conversation, logger } = options;
   const usersById = new Map(users.map((user) => [user.id, user]));
+  const channelsById = new Map(channels.map((channel) => [channel.id, channel]));
+  const channelOf = (channelId: unknown): DemoChannelInfo => {
+    if (channelId === undefined) return channels[0];
+    const found = typeof channelId === "string" ? channelsById.get(channelId) : undefined;
+    if (!found)
+      throw new DemoRequestError(
+        404,
+        `there is no demo channel ${JSON.stringify(channelId)}; the demo has ${channels.map((c) => c.id).join(" and ")}`,
+      );
+    return found;
+  };
   const router = express.Router();
 
   const userOf = (userId: string): DemoUser => {
@@ -106,11 +129,12 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
     return user;
   };
   const viewerOf = (req: Request): DemoUser => userOf(typeof req.query.user === "string" ? req.query.user : "");
+  /** A direct message's channel is the person's own (`D-<user>`); the bot's team is the Slack-like channel's. */
   const locationOf = (channelId: string, threadId?: string): ChatLocation => ({
     platform: "web",
     channelId,
     threadId,
-    teamId: channel.installTeamId,
+    teamId: (channelsById.get(channelId) ?? channels[0]).installTeamId,
   });
 
   const handle = async (inbound: Inbound): Promise<Outcome> => {
@@ -132,14 +156,22 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
   });
   router.use("/demo/static", express.static(demoStaticDir, { index: false, fallthrough: false, maxAge: 0 }));
 
+  const shown = (channel: DemoChannelInfo) => ({
+    id: channel.id,
+    name: channel.name,
+    look: channel.look,
+    place: channel.place,
+  });
   router.get("/demo/api/session", (_req, res) => {
-    res.json({ channel: { id: channel.id, name: channel.name }, bot: { name: "Offboard" }, users });
+    res.json({ channel: shown(channels[0]), channels: channels.map(shown), bot: { name: "Offboard" }, users });
   });
 
+  // `?channel=<id>` reads the Teams-like channel; without it, the Slack-like one.
   router.get(
     "/demo/api/channel",
     run(async (req, res) => {
-      res.json({ messages: await store.channel(channel.id, viewerOf(req).id) });
+      const viewer = viewerOf(req);
+      res.json({ messages: await store.channel(channelOf(req.query.channel).id, viewer.id) });
     }),
   );
 
@@ -149,7 +181,13 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const viewer = viewerOf(req);
       const threadId = String(req.params.threadId);
       const root = await store.get(threadId);
-      if (!root || root.threadId !== undefined || root.directTo !== undefined || root.visibleTo !== undefined)
+      if (
+        !root ||
+        !channelsById.has(root.channelId) ||
+        root.threadId !== undefined ||
+        root.directTo !== undefined ||
+        root.visibleTo !== undefined
+      )
         throw new DemoRequestError(404, "that thread is not in the channel");
       res.json({ root, replies: await store.thread(root.channelId, threadId, viewer.id) });
     }),
@@ -173,10 +211,11 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const user = userOf(input.user);
       const actor = demoIdentity(user);
       const requestId = input.requestId ?? randomUUID();
+      const channel = channelOf(input.channelId);
       if (input.threadId !== undefined) {
         const root = await store.get(input.threadId);
         if (!root || root.channelId !== channel.id || root.threadId !== undefined || root.visibleTo !== undefined)
-          throw new DemoRequestError(404, "that thread is not in the channel");
+          throw new DemoRequestError(404, `that thread is not in ${channel.name}`);
       }
       const typed = toMentionTokens(input.text, users);
       const slash = slashPattern.exec(typed);

@@ -20,7 +20,10 @@ export interface DemoChannelOptions {
   users?: readonly DemoUser[];
   /** OFFBOARD_PARTNER_WEB_USERS. Default: the users whose party is `partner`. */
   partnerUsers?: readonly string[];
+  /** The Slack-like channel: the case's first home in the demo. */
   channel?: Partial<DemoChannelInfo>;
+  /** The Teams-like channel beside it: a second home a case joins with `link` / `join <code>`. */
+  teamsChannel?: Partial<DemoChannelInfo>;
   logger?: Logger;
 }
 
@@ -32,7 +35,10 @@ export interface DemoChannel {
   /** Partner membership of demo users. */
   partnerDirectory: PartnerDirectory;
   users: readonly DemoUser[];
+  /** The Slack-like channel, where cases start. */
   channel: DemoChannelInfo;
+  /** Both channels, the Slack-like one first. */
+  channels: readonly DemoChannelInfo[];
   /** Ends the open live-update streams and closes the subscriber connection (not `redis`). */
   close(): Promise<void>;
 }
@@ -41,6 +47,21 @@ export const defaultDemoChannel: DemoChannelInfo = {
   id: "C-DEMO",
   name: "acme-offboarding",
   installTeamId: "T-PARTNER",
+  look: "slack",
+  place: "Partner Cloud · Slack",
+};
+
+/**
+ * The second conversation of the demo, drawn like a Teams channel: the customer's side when the partner works in
+ * Slack and the customer in Teams. Both are the demo platform (`web`): the core sees two conversations and links a
+ * case across them exactly as it links a Slack channel and a Teams channel.
+ */
+export const defaultTeamsLikeChannel: DemoChannelInfo = {
+  id: "T-DEMO",
+  name: "Cloud handoff",
+  installTeamId: "T-PARTNER",
+  look: "teams",
+  place: "Acme Corp · Microsoft Teams",
 };
 
 /**
@@ -55,6 +76,9 @@ export const defaultDemoChannel: DemoChannelInfo = {
 export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
   const users = options.users ?? defaultDemoUsers;
   const channel: DemoChannelInfo = { ...defaultDemoChannel, ...options.channel };
+  const teamsChannel: DemoChannelInfo = { ...defaultTeamsLikeChannel, ...options.teamsChannel };
+  if (teamsChannel.id === channel.id) throw new Error(`the demo's two channels need two ids, not ${channel.id} twice`);
+  const channels = [channel, teamsChannel];
   const store = new DemoMessageStore(options.redis, options.prefix);
   const hub = new DemoEventHub(options.redis, store.eventChannel, options.logger);
   const partners = new Set(
@@ -74,7 +98,7 @@ export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
         store,
         hub,
         users,
-        channel,
+        channels,
         conversation,
         logger: options.logger,
       });
@@ -84,6 +108,7 @@ export function createDemoChannel(options: DemoChannelOptions): DemoChannel {
     partnerDirectory,
     users,
     channel,
+    channels,
     close: async () => {
       for (const end of endStreams) end();
       await hub.close();

@@ -471,6 +471,77 @@ describe("the demo channel", () => {
     });
   });
 
+  describe("the Teams-like channel beside the Slack-like one", () => {
+    const teamsWhere = { platform: "web" as const, channelId: "T-DEMO", teamId: "T-PARTNER" };
+
+    it("lists both channels with how the page draws them", async () => {
+      const session = await get<{ channel: { id: string }; channels: { id: string; look: string; place: string }[] }>(
+        "/demo/api/session",
+      );
+      expect(session.channel.id).toBe("C-DEMO");
+      expect(session.channels.map((c) => [c.id, c.look])).toEqual([
+        ["C-DEMO", "slack"],
+        ["T-DEMO", "teams"],
+      ]);
+      expect(session.channels[1].place).toMatch(/Teams/);
+    });
+
+    it("hands words typed there to the core from that conversation, and keeps each channel's posts apart", async () => {
+      const { status } = await post("/demo/api/message", {
+        user: carol,
+        channelId: "T-DEMO",
+        text: "@Offboard join ABCD-EFGH",
+        requestId: "test-teams-1",
+      });
+      expect(status).toBe(200);
+      expect(conversation.received).toEqual([
+        expect.objectContaining({
+          kind: "message",
+          mentionsBot: true,
+          text: "join ABCD-EFGH",
+          location: { platform: "web", channelId: "T-DEMO", teamId: "T-PARTNER" },
+        }),
+      ]);
+      const teamsPosts = (await get<{ messages: DemoMessage[] }>(`/demo/api/channel?user=${dev}&channel=T-DEMO`))
+        .messages;
+      expect(teamsPosts.map((m) => m.body.text)).toContain("@Offboard join ABCD-EFGH");
+      expect((await channelOf(dev)).some((m) => m.body.text === "@Offboard join ABCD-EFGH")).toBe(false);
+    });
+
+    it("answers in a Teams-like thread from that thread, and its replies are read there", async () => {
+      const root = await demo.chat.post(teamsWhere, message("Offboarding a customer"));
+      await post("/demo/api/message", { user: carol, channelId: "T-DEMO", threadId: root.messageId, text: "Acme" });
+      expect(conversation.received[0]).toMatchObject({
+        mentionsBot: false,
+        text: "Acme",
+        location: { channelId: "T-DEMO", threadId: root.messageId },
+      });
+      const thread = await get<{ root: DemoMessage; replies: DemoMessage[] }>(
+        `/demo/api/thread/${root.messageId}?user=${dev}`,
+      );
+      expect(thread.root.channelId).toBe("T-DEMO");
+      expect(thread.replies.map((m) => m.body.text)).toEqual(["Acme"]);
+    });
+
+    it("refuses an unknown channel, and a thread named in the other channel", async () => {
+      const unknown = await post("/demo/api/message", { user: carol, channelId: "C-ELSEWHERE", text: "hello" });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatch(/no demo channel "C-ELSEWHERE".*C-DEMO and T-DEMO/);
+      const slackRoot = await demo.chat.post(channelWhere, message("a Slack-like post"));
+      const crossed = await post("/demo/api/message", {
+        user: carol,
+        channelId: "T-DEMO",
+        threadId: slackRoot.messageId,
+        text: "hello",
+      });
+      expect(crossed.status).toBe(404);
+      expect(crossed.body.error).toMatch(/not in Cloud handoff/);
+      expect(conversation.received).toEqual([]);
+      const read = await fetch(`${base}/demo/api/channel?user=${carol}&channel=nope`);
+      expect(read.status).toBe(404);
+    });
+  });
+
   describe("the page", () => {
     it("serves the channel page under a strict content security policy with no inline script", async () => {
       const res = await fetch(`${base}/`);

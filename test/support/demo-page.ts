@@ -71,3 +71,31 @@ export async function pressAndConfirm(page: Page, button: Locator, confirmLabel:
     throw new Error(`the confirm dialog offers "${await page.textContent("#confirm-ok")}", not "${confirmLabel}"`);
   await page.click("#confirm-ok");
 }
+
+/** The case's conversation in the demo's Teams-like channel: its card, with the case's replies under it. */
+export function teamsCaseConversation(page: Page, caseId: string): Locator {
+  return page.locator("#teams-messages .teams-conversation", {
+    has: page.locator(".teams-root h3", { hasText: new RegExp(`^Offboarding .+ — ${caseId}$`) }),
+  });
+}
+
+/** The last reply under a Teams-like conversation that contains `text`. */
+export function teamsReply(conversation: Locator, text: string | RegExp): Locator {
+  return conversation.locator(".teams-replies article.message", { hasText: text }).last();
+}
+
+/** Replies in a Teams-like conversation with its own reply box, as a Teams user does. */
+export async function replyInTeams(conversation: Locator, text: string): Promise<void> {
+  const open = conversation.locator(".teams-reply-open");
+  if (await open.isVisible()) await open.click();
+  const box = conversation.locator(".teams-reply-form textarea");
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+/** The one-time code in the `link` answer ("… say @Offboard join ABCD-EFGH …"). */
+export function linkCodeIn(words: string): string {
+  const code = /join ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(words)?.[1];
+  if (!code) throw new Error(`no link code in: ${words}`);
+  return code;
+}

@@ -4,6 +4,9 @@
  * context, link, divider) as HTML, keeps it live from /demo/events, and sends what the person does to
  * /demo/api/…. Everything is built with DOM calls and textContent: no HTML string from a message is
  * ever parsed, so a message cannot inject markup.
+ *
+ * Two conversations: a Slack-like channel (threads open beside it) and a Teams-like channel (replies under each
+ * post). A case started in one joins the other with `link` / `join <code>`; "Side by side" shows both homes at once.
  */
 "use strict";
 
@@ -14,10 +17,15 @@
   const state = {
     users: [],
     usersById: new Map(),
-    channel: { id: "", name: "" },
+    channel: { id: "", name: "", place: "" },
+    teamsChannel: { id: "", name: "", place: "" },
     me: undefined,
-    view: "channel", // or "direct"
+    view: "channel", // or "teams" or "direct"
+    sideBySide: false,
     channelMessages: new Map(),
+    // The Teams-like channel: its posts, each post's replies (id → Map), and the DOM of each conversation.
+    teams: { roots: new Map(), replies: new Map(), nodes: new Map() },
+    unreadTeams: 0,
     directMessages: new Map(),
     openThread: undefined, // { root, replies: Map }
     unreadDirect: 0,
@@ -381,11 +389,27 @@
 
   const byId = (a, b) => Number(a.id) - Number(b.id);
 
+  /** Which panes show: the Slack-like pane (channel or DMs) and its thread, the Teams-like pane, or both homes. */
+  function applyLayout() {
+    const teamsOnly = state.view === "teams" && !state.sideBySide;
+    document.querySelector(".app").classList.toggle("side-by-side", state.sideBySide);
+    $("main-pane").hidden = teamsOnly;
+    $("teams-pane").hidden = !(state.sideBySide || state.view === "teams");
+    $("thread-pane").hidden = teamsOnly || !state.openThread;
+    const toggle = $("layout-toggle");
+    toggle.setAttribute("aria-pressed", String(state.sideBySide));
+    $("nav-teams").classList.toggle("active", state.view === "teams" || state.sideBySide);
+    const badge = $("teams-badge");
+    badge.hidden = state.unreadTeams === 0;
+    badge.textContent = String(state.unreadTeams);
+  }
+
   function renderMain(forceScroll) {
     const container = $("channel-messages");
-    if (state.view === "channel") {
+    applyLayout();
+    if (state.view !== "direct") {
       $("pane-title").textContent = "# " + state.channel.name;
-      $("pane-subtitle").textContent = "Shared by the customer, AWS and the partner";
+      $("pane-subtitle").textContent = state.channel.place + " · shared by the customer, AWS and the partner";
       $("channel-composer").hidden = false;
       renderList(
         container,
@@ -405,7 +429,10 @@
         "No direct messages.",
       );
     }
-    $("nav-channel").classList.toggle("active", state.view === "channel");
+    $("nav-channel").classList.toggle(
+      "active",
+      state.view === "channel" || (state.sideBySide && state.view !== "direct"),
+    );
     $("nav-direct").classList.toggle("active", state.view === "direct");
     const badge = $("dm-badge");
     badge.hidden = state.unreadDirect === 0;
@@ -413,12 +440,8 @@
   }
 
   function renderThread(forceScroll) {
-    const pane = $("thread-pane");
-    if (!state.openThread) {
-      pane.hidden = true;
-      return;
-    }
-    pane.hidden = false;
+    applyLayout();
+    if (!state.openThread) return;
     const container = $("thread-messages");
     const replies = [...state.openThread.replies.values()].sort(byId);
     const root = renderMessage(state.openThread.root, { threadable: false });
@@ -426,14 +449,127 @@
     renderList(container, replies, { threadable: false, forceScroll }, "No replies yet.", root);
   }
 
+  // ---------------------------------------------------------------- the Teams-like channel
+
+  /**
+   * One conversation of the Teams-like channel: the post, its replies under it, and a reply box. Drawn once and then
+   * refreshed in place, so a reply being typed survives the live updates around it.
+   */
+  function teamsConversation(rootId) {
+    let node = state.teams.nodes.get(rootId);
+    if (node) return node;
+    const wrapper = el("div", "teams-conversation");
+    wrapper.dataset.id = rootId;
+    const rootSlot = el("div", "teams-root");
+    const repliesSlot = el("div", "teams-replies");
+    repliesSlot.hidden = true;
+    const replyBox = el("div", "teams-reply-box");
+    const open = el("button", "teams-reply-open", "↩ Reply");
+    open.type = "button";
+    const form = el("form", "teams-reply-form");
+    form.hidden = true;
+    const input = el("textarea");
+    input.rows = 1;
+    input.placeholder = "Reply";
+    input.setAttribute("aria-label", "Reply to this conversation");
+    const sendButton = el("button", "send", "Send");
+    sendButton.type = "submit";
+    form.append(input, sendButton);
+    open.addEventListener("click", () => {
+      open.hidden = true;
+      form.hidden = false;
+      input.focus();
+    });
+    wireTextBox(form, input, () => ({ channelId: state.teamsChannel.id, threadId: rootId }));
+    replyBox.append(open, form);
+    wrapper.append(rootSlot, repliesSlot, replyBox);
+    node = { wrapper, rootSlot, repliesSlot, replyBox };
+    state.teams.nodes.set(rootId, node);
+    // Conversations in the order they were started (ids grow), whatever order they are drawn in.
+    const container = $("teams-messages");
+    const later = [...container.querySelectorAll(".teams-conversation")].find(
+      (n) => Number(n.dataset.id) > Number(rootId),
+    );
+    container.querySelector(".empty")?.remove();
+    container.insertBefore(wrapper, later || null);
+    return node;
+  }
+
+  function drawTeamsConversation(rootId) {
+    const root = state.teams.roots.get(rootId);
+    if (!root) return;
+    const node = teamsConversation(rootId);
+    node.rootSlot.replaceChildren(renderMessage(root, { threadable: false }));
+    const replies = [...(state.teams.replies.get(rootId) || new Map()).values()].sort(byId);
+    node.repliesSlot.replaceChildren(...replies.map((reply) => renderMessage(reply, { threadable: false })));
+    node.repliesSlot.hidden = replies.length === 0;
+    // Nobody replies to words only one person sees.
+    node.replyBox.hidden = Boolean(root.visibleTo);
+  }
+
+  function redrawTeams(scroll) {
+    const container = $("teams-messages");
+    const nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
+    scroll();
+    if (state.teams.roots.size === 0 && !container.querySelector(".empty"))
+      container.appendChild(
+        el(
+          "div",
+          "empty",
+          "No posts yet. A case joins this channel with @Offboard join and the code from /offboard link.",
+        ),
+      );
+    if (nearBottom) container.scrollTop = container.scrollHeight;
+  }
+
+  function teamsReceived(message, isNew) {
+    redrawTeams(() => {
+      if (message.threadId !== undefined) {
+        if (!state.teams.replies.has(message.threadId)) state.teams.replies.set(message.threadId, new Map());
+        state.teams.replies.get(message.threadId).set(message.id, message);
+        drawTeamsConversation(message.threadId);
+      } else {
+        state.teams.roots.set(message.id, message);
+        drawTeamsConversation(message.id);
+      }
+    });
+    const teamsShown = state.sideBySide || state.view === "teams";
+    if (isNew && !teamsShown) {
+      state.unreadTeams += 1;
+      applyLayout();
+    }
+  }
+
+  function loadTeams(roots, threads) {
+    state.teams.roots = new Map(roots.map((m) => [m.id, m]));
+    state.teams.replies = new Map(
+      threads.map(({ root, replies }) => [root.id, new Map(replies.map((m) => [m.id, m]))]),
+    );
+    state.teams.nodes = new Map();
+    const container = $("teams-messages");
+    container.replaceChildren();
+    redrawTeams(() => {
+      for (const id of [...state.teams.roots.keys()].sort((a, b) => Number(a) - Number(b))) drawTeamsConversation(id);
+    });
+    container.scrollTop = container.scrollHeight;
+  }
+
   // ---------------------------------------------------------------- loading and live updates
 
   async function loadAll() {
     const me = encodeURIComponent(state.me.id);
-    const [channel, direct] = await Promise.all([
+    const [channel, teams, direct] = await Promise.all([
       api("/demo/api/channel?user=" + me),
+      api("/demo/api/channel?user=" + me + "&channel=" + encodeURIComponent(state.teamsChannel.id)),
       api("/demo/api/direct?user=" + me),
     ]);
+    // Every public post's replies: a reply only this person sees is not counted in replyCount.
+    const threads = await Promise.all(
+      teams.messages
+        .filter((m) => !m.visibleTo)
+        .map((m) => api("/demo/api/thread/" + encodeURIComponent(m.id) + "?user=" + me)),
+    );
+    loadTeams(teams.messages, threads);
     state.channelMessages = new Map(channel.messages.map((m) => [m.id, m]));
     state.directMessages = new Map(direct.messages.map((m) => [m.id, m]));
     renderMain(true);
@@ -461,6 +597,11 @@
       renderMain(false);
       return;
     }
+    if (message.channelId === state.teamsChannel.id) {
+      teamsReceived(message, isNew);
+      return;
+    }
+    if (message.channelId !== state.channel.id) return;
     if (message.threadId !== undefined) {
       if (state.openThread && state.openThread.root.id === message.threadId) {
         state.openThread.replies.set(message.id, message);
@@ -473,7 +614,7 @@
       state.openThread.root = message;
       renderThread(false);
     }
-    if (state.view === "channel") renderMain(false);
+    if (state.view !== "direct") renderMain(false);
   }
 
   function connect() {
@@ -604,9 +745,8 @@
 
   // ---------------------------------------------------------------- composing
 
-  function wireComposer(formId, inputId, threadOf) {
-    const form = $(formId);
-    const input = $(inputId);
+  /** A text box that sends what is typed to `where()`: `{ channelId, threadId }` (both optional). */
+  function wireTextBox(form, input, where) {
     const send = async () => {
       const text = input.value.trim();
       if (!text) return;
@@ -615,7 +755,7 @@
         const { outcome } = await api("/demo/api/message", {
           user: state.me.id,
           text,
-          threadId: threadOf(),
+          ...where(),
           requestId: requestId(),
         });
         input.value = "";
@@ -639,6 +779,10 @@
       }
     });
     input.addEventListener("input", () => autosize(input));
+  }
+
+  function wireComposer(formId, inputId, where) {
+    wireTextBox($(formId), $(inputId), where);
   }
 
   function autosize(textarea) {
@@ -668,6 +812,7 @@
     state.me = user;
     localStorage.setItem("offboard-demo-user", user.id);
     state.unreadDirect = 0;
+    state.unreadTeams = 0;
     state.openThread = undefined;
     renderThread(false);
     const acting = $("acting-as");
@@ -683,14 +828,29 @@
     const session = await api("/demo/api/session");
     state.users = session.users;
     state.usersById = new Map(session.users.map((u) => [u.id, u]));
-    state.channel = session.channel;
-    $("channel-name").textContent = session.channel.name;
+    const channels = session.channels || [session.channel];
+    state.channel = channels.find((c) => c.look !== "teams") || channels[0];
+    state.teamsChannel = channels.find((c) => c.look === "teams") || { id: "", name: "", place: "" };
+    $("channel-name").textContent = state.channel.name;
+    $("slack-place").textContent = state.channel.place || "Channels";
+    $("teams-channel-name").textContent = state.teamsChannel.name;
+    $("teams-place").textContent = state.teamsChannel.place;
+    $("teams-title").textContent = state.teamsChannel.name;
+    $("teams-subtitle").textContent = state.teamsChannel.place;
+    const params = new URLSearchParams(window.location.search);
+    state.sideBySide =
+      params.get("layout") === "side-by-side" ||
+      (params.get("layout") !== "single" && localStorage.getItem("offboard-demo-layout") === "side-by-side");
     const wanted =
       new URLSearchParams(window.location.search).get("user") || localStorage.getItem("offboard-demo-user");
     state.me = state.usersById.get(wanted) || session.users[0];
     renderSwitcher();
-    wireComposer("channel-composer", "channel-input", () => undefined);
-    wireComposer("thread-composer", "thread-input", () => (state.openThread ? state.openThread.root.id : undefined));
+    wireComposer("channel-composer", "channel-input", () => ({ channelId: state.channel.id }));
+    wireComposer("thread-composer", "thread-input", () => ({
+      channelId: state.channel.id,
+      threadId: state.openThread ? state.openThread.root.id : undefined,
+    }));
+    wireComposer("teams-composer", "teams-input", () => ({ channelId: state.teamsChannel.id }));
     $("thread-close").addEventListener("click", () => {
       state.openThread = undefined;
       renderThread(false);
@@ -698,6 +858,21 @@
     $("nav-channel").addEventListener("click", () => {
       state.view = "channel";
       renderMain(true);
+      renderThread(false);
+    });
+    $("nav-teams").addEventListener("click", () => {
+      state.view = state.sideBySide ? state.view : "teams";
+      state.unreadTeams = 0;
+      renderMain(false);
+      const posts = $("teams-messages");
+      posts.scrollTop = posts.scrollHeight;
+    });
+    $("layout-toggle").addEventListener("click", () => {
+      state.sideBySide = !state.sideBySide;
+      localStorage.setItem("offboard-demo-layout", state.sideBySide ? "side-by-side" : "single");
+      if (state.sideBySide) state.unreadTeams = 0;
+      if (!state.sideBySide && state.view === "teams") state.view = "channel";
+      renderMain(false);
     });
     $("nav-direct").addEventListener("click", () => {
       state.view = "direct";

@@ -1,0 +1,204 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
+import { freeLoopbackPort } from "../../scripts/local-redis";
+import { fieldByKey } from "../../src/ticket/fields";
+import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
+import {
+  actAs,
+  appears,
+  botMessage,
+  linkCodeIn,
+  pressAndConfirm,
+  replyInTeams,
+  scrollTo,
+  send,
+  teamsCaseConversation,
+  teamsReply,
+  threadMessage,
+} from "../support/demo-page";
+import { deleteKeysWithPrefix, testRedis, testRedisUrl } from "../support/redis";
+import { validTicketAnswers } from "../support/ticket-answers";
+
+/**
+ * Issue #18 in the demo, in headless Chromium: one case with two homes side by side — the partner in the Slack-like
+ * channel, the customer in the Teams-like one — joined with `link` / `join <code>`, answered from both, signed from
+ * both, and its progress in both, each home updated in place. Screenshots under test-output/two-homes/ (gitignored).
+ */
+
+const screenshots = join(__dirname, "..", "..", "test-output", "two-homes");
+
+announceSkip("two-homes browser test");
+
+const label = (key: string) => fieldByKey(key)?.label as string;
+
+(haveChromium ? describe : describe.skip)("one case in two homes, side by side in the demo", () => {
+  const prefix = `test:two-homes-browser:${randomBytes(4).toString("hex")}:`;
+  let demo: RunningDemo | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    rmSync(screenshots, { recursive: true, force: true });
+    mkdirSync(screenshots, { recursive: true });
+    demo = await runDemo({ port: await freeLoopbackPort() }, startBotInProcess, {
+      ...process.env,
+      REDIS_URL: testRedisUrl,
+      OFFBOARD_KEY_PREFIX: prefix,
+      LOG_LEVEL: "warn",
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1680, height: 1000 }, locale: "en-GB" });
+  }, 30_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await demo?.stop();
+    const { redis } = testRedis("two-homes-browser-cleanup");
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
+  }, 25_000);
+
+  const snap = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+
+  it("runs one case from the Slack-like and the Teams-like channel at once", async () => {
+    const page = await context!.newPage();
+    const problems: string[] = [];
+    watchForProblems(page, problems);
+
+    // ---- Both homes side by side; Pat (partner) opens a case in the Slack-like channel.
+    await page.goto(`${demo!.url}/?user=U-PAT&layout=side-by-side`);
+    await appears(page, page.locator('#connection[data-state="live"]'), "the live connection");
+    await appears(page, page.locator(".app.side-by-side #teams-pane"), "the Teams-like pane beside the channel");
+    expect(await page.textContent("#teams-subtitle")).toMatch(/Microsoft Teams/);
+    await send(page, "#channel-input", "/offboard start");
+    const caseMessage = botMessage(page, "#channel-messages", /^Offboarding .+ — OFB-\d{4}-\d{4}$/);
+    await appears(page, caseMessage, "the case message");
+    const caseId = /OFB-\d{4}-\d{4}/.exec((await caseMessage.locator("h3").textContent()) ?? "")?.[0] as string;
+    await caseMessage.locator(".thread-link").click();
+    await appears(page, threadMessage(page, /Question 1 of \d+/), "question 1");
+
+    // ---- Pat links the case: the code is his alone, and the Teams-like channel has no case yet.
+    await send(page, "#thread-input", "/offboard link");
+    const codeMessage = await appears(page, threadMessage(page, /Link code for/), "the link code");
+    expect(await codeMessage.innerText()).toMatch(/Only visible to you/);
+    const code = linkCodeIn(await codeMessage.innerText());
+    expect(await teamsCaseConversation(page, caseId).count()).toBe(0);
+
+    // ---- Pat answers the first two questions in Slack: the customer's approver is Carol.
+    const answers = validTicketAnswers(
+      { approver: "@Carol", partnerRep: "@Pat", recipient: "@Carol" },
+      "222222222222 333333333333",
+    );
+    for (const answer of answers.slice(0, 2)) await send(page, "#thread-input", answer.text);
+    await appears(page, threadMessage(page, /Question 3 of \d+/), "question 3 in Slack");
+
+    // ---- Carol (customer) joins the case from the Teams-like channel with Pat's code.
+    await page.selectOption("#user-switcher", "U-CAROL");
+    await appears(page, page.locator('#connection[data-state="live"]'), "Carol's live connection");
+    await send(page, "#teams-input", `@Offboard join ${code}`);
+    const teamsCase = teamsCaseConversation(page, caseId);
+    await appears(page, teamsCase, "the case card in the Teams-like channel");
+    await appears(page, teamsReply(teamsCase, /Question 3 of \d+/), "the open question, caught up in Teams");
+    await appears(page, teamsReply(teamsCase, `${caseId} is now followed`), "the join notice in Teams");
+
+    // ---- Carol answers the rest in Teams; each question and each answer said back shows in both homes.
+    for (const [index, answer] of answers.entries()) {
+      if (index < 2) continue;
+      await appears(
+        page,
+        teamsReply(teamsCase, new RegExp(`Question ${index + 1} of \\d+ · ${label(answer.field)}`)),
+        `the question ${label(answer.field)} in Teams`,
+      );
+      await replyInTeams(teamsCase, answer.text);
+    }
+    await appears(page, teamsReply(teamsCase, `✔ ${label("goal")}: Run our own AWS organization`), "an echo in Teams");
+    await page.click("#nav-channel");
+    await caseMessage.locator(".thread-link").click();
+    await appears(page, threadMessage(page, `✔ ${label("goal")}: Run our own AWS organization`), "the echo in Slack");
+    await appears(page, botMessage(page, "#thread-messages", new RegExp(`^Ticket for ${caseId}$`)), "the summary");
+    await appears(
+      page,
+      teamsCase.locator(".teams-replies h3", { hasText: new RegExp(`^Ticket for ${caseId}$`) }),
+      "the summary in Teams",
+    );
+    // The case card is one message per home, both edited in place: each says the same status.
+    for (const card of [caseMessage, teamsCase.locator(".teams-root")])
+      await appears(page, card.locator(".field", { hasText: /Carol Chen/ }), "the approver on each case card");
+
+    // ---- The plan and the sign-off reach both homes; Carol signs in Teams, Alex and Pat in Slack.
+    await actAs(page, "U-PAT", "Pat Morgan");
+    await send(page, "#thread-input", "/offboard assign aws @Alex");
+    const signOffHeading = new RegExp(`^Sign-off for ${caseId} \\(plan v1\\)$`);
+    const slackSignOff = () => botMessage(page, "#thread-messages", signOffHeading);
+    const teamsSignOff = () =>
+      teamsCase.locator(".teams-replies article.message", { has: page.locator("h3", { hasText: signOffHeading }) });
+    await appears(page, slackSignOff().locator("button", { hasText: "Approve for Customer" }), "the sign-off", 45_000);
+    await appears(page, teamsSignOff().locator("button", { hasText: "Approve for Customer" }), "the sign-off in Teams");
+
+    await page.selectOption("#user-switcher", "U-CAROL");
+    await appears(page, page.locator('#connection[data-state="live"]'), "Carol's live connection");
+    const approve = await appears(
+      page,
+      teamsSignOff().locator("button", { hasText: "Approve for Customer" }),
+      "Carol's approve button in Teams",
+    );
+    await scrollTo(approve);
+    await approve.click();
+    await appears(page, page.locator("#form-dialog[open]"), "the approval form");
+    await page.click("#form-submit");
+    await appears(page, teamsSignOff().locator("dd", { hasText: "✅ @Carol Chen" }), "Carol's sign-off in Teams");
+    await page.click("#nav-channel");
+    await caseMessage.locator(".thread-link").click();
+    await appears(page, slackSignOff().locator("dd", { hasText: "✅ @Carol Chen" }), "Carol's sign-off in Slack");
+    await scrollTo(slackSignOff());
+    await scrollTo(teamsSignOff());
+    await snap(page, "01-signed-in-teams-seen-in-slack");
+
+    for (const [userId, name, party] of [
+      ["U-ALEX", "Alex Rivera", "AWS"],
+      ["U-PAT", "Pat Morgan", "Partner"],
+    ]) {
+      await actAs(page, userId, name);
+      const button = await appears(page, slackSignOff().locator("button", { hasText: `Approve for ${party}` }), party);
+      await scrollTo(button);
+      await button.click();
+      await appears(page, page.locator("#form-dialog[open]"), `the approval form for ${party}`);
+      await page.click("#form-submit");
+      await appears(page, slackSignOff().locator("dd", { hasText: `✅ @${name}` }), `${name}'s sign-off`);
+    }
+    await appears(page, teamsReply(teamsCase, `All three parties approved ${caseId}.`), "the approval notice in Teams");
+
+    // ---- Pat runs it from Slack; the one progress message of each home moves in place.
+    await pressAndConfirm(
+      page,
+      await appears(page, caseMessage.locator("button", { hasText: "Run now" }), "Run now"),
+      "Run now",
+    );
+    const progressHeading = new RegExp(`^Handoff progress — ${caseId}$`);
+    const teamsProgress = teamsCase.locator(".teams-replies article.message", {
+      has: page.locator("h3", { hasText: progressHeading }),
+    });
+    await appears(page, teamsProgress.filter({ hasText: /accounts out/ }), "the progress in Teams", 30_000);
+    await appears(
+      page,
+      botMessage(page, "#thread-messages", progressHeading).filter({ hasText: /accounts out/ }),
+      "the progress in Slack",
+    );
+    await appears(
+      page,
+      teamsProgress.filter({ hasText: /\d\/2 accounts out · [12] running/ }),
+      "a running count",
+      30_000,
+    );
+    expect(await teamsProgress.count()).toBe(1);
+    expect(await botMessage(page, "#thread-messages", progressHeading).count()).toBe(1);
+    await scrollTo(teamsProgress);
+    await snap(page, "02-progress-in-both-homes");
+
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
