@@ -185,6 +185,8 @@ function banner(demo: RunningDemo): string {
     "  1. Act as the partner (Pat) and type /offboard start; answer the questions in the case thread (@Carol names her).",
     "  2. /offboard assign aws @Alex, then approve as Carol (customer), Alex (AWS) and Pat (partner).",
     "  3. As Pat, press Run now; /offboard credentials 222222222222 sends a deposit link to Pat's DMs.",
+    "  Two homes: as Pat, /offboard link in the case thread; as Carol, @Offboard join <code> in the Teams-like",
+    "  channel Cloud handoff. Side by side (or ?layout=side-by-side) shows both.",
     "",
     `  Redis ${demo.redis.external ? "(REDIS_URL)" : "(private)"} ${demo.redis.url} · AWS sandbox ${demo.sandboxUrl} · Ctrl-C stops everything`,
     "",
