@@ -43,7 +43,11 @@ export async function scrollTo(locator: Locator): Promise<void> {
   }
 }
 
-export async function send(page: Page, input: "#channel-input" | "#thread-input", text: string): Promise<void> {
+export async function send(
+  page: Page,
+  input: "#channel-input" | "#thread-input" | "#teams-input",
+  text: string,
+): Promise<void> {
   await page.fill(input, text);
   await page.press(input, "Enter");
 }
