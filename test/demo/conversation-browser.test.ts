@@ -1,15 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
+import type { Page } from "playwright-core";
 import { dayText } from "../../src/date-text";
 import { fieldByKey } from "../../src/ticket/fields";
-import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
+import { announceSkip, haveChromium, watchForProblems } from "../support/browser";
+import { useDemoInBrowser } from "../support/demo-in-browser";
 import { actAs, appears, botMessage, pressAndConfirm, scrollTo, send, threadMessage } from "../support/demo-page";
-import { testRedis, testRedisUrl, deleteKeysWithPrefix } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
-import { freeLoopbackPort } from "../../scripts/local-redis";
 
 /**
  * Issue #15 ("a conversation people would choose") in the demo, in headless Chromium, one screenshot per point under
@@ -19,49 +15,22 @@ import { freeLoopbackPort } from "../../scripts/local-redis";
  * card's counts, and the honest closing summary — with no machine timestamp or raw user id anywhere on the page.
  */
 
-const screenshots = join(__dirname, "..", "..", "test-output", "conversation");
-
 announceSkip("conversation browser test");
 
 const label = (key: string) => fieldByKey(key)?.label as string;
 
 (haveChromium ? describe : describe.skip)("issue #15's conversation in the demo, in a real browser", () => {
-  const prefix = `test:conversation-browser:${randomBytes(4).toString("hex")}:`;
-  let demo: RunningDemo | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const session = useDemoInBrowser("conversation", { viewport: { width: 1440, height: 1000 }, locale: "en-GB" });
 
-  beforeAll(async () => {
-    rmSync(screenshots, { recursive: true, force: true });
-    mkdirSync(screenshots, { recursive: true });
-    demo = await runDemo({ port: await freeLoopbackPort() }, startBotInProcess, {
-      ...process.env,
-      REDIS_URL: testRedisUrl,
-      OFFBOARD_KEY_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-    });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: "en-GB" });
-  }, 30_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await demo?.stop();
-    const { redis } = testRedis("conversation-browser-cleanup");
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
-  }, 25_000);
-
-  const snap = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const snap = (page: Page, name: string) => page.screenshot({ path: join(session.screenshots, `${name}.png`) });
 
   it("shows each point of the issue as a person sees it", async () => {
-    const page = await context!.newPage();
+    const page = await session.context.newPage();
     const problems: string[] = [];
     watchForProblems(page, problems);
 
     // ---- Pat (partner) opens a case; the first question says where it stands.
-    await page.goto(`${demo!.url}/?user=U-PAT`);
+    await page.goto(`${session.demo.url}/?user=U-PAT`);
     await appears(page, page.locator('#connection[data-state="live"]'), "the live connection");
     await send(page, "#channel-input", "/offboard start");
     const caseMessage = botMessage(page, "#channel-messages", /^Offboarding .+ — OFB-\d{4}-\d{4}$/);

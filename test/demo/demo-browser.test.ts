@@ -1,13 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
+import type { Locator, Page } from "playwright-core";
 import { fieldByKey } from "../../src/ticket/fields";
-import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
-import { testRedis, testRedisUrl, deleteKeysWithPrefix } from "../support/redis";
+import { announceSkip, haveChromium, watchForProblems } from "../support/browser";
+import { useDemoInBrowser } from "../support/demo-in-browser";
+import { actAs, appears, botMessage, send } from "../support/demo-page";
 import { validTicketAnswers } from "../support/ticket-answers";
-import { freeLoopbackPort } from "../../scripts/local-redis";
 
 /**
  * `npm run demo` as a person uses it, in headless Chromium: the partner opens a case, answers the
@@ -16,7 +13,6 @@ import { freeLoopbackPort } from "../../scripts/local-redis";
  * reveals them once from the link in hers. Screenshots of each stage go to test-output/demo/.
  */
 
-const screenshots = join(__dirname, "..", "..", "test-output", "demo");
 const accounts = "222222222222 333333333333";
 const rootCredentials = {
   email: "aws-prod-root@acme.example",
@@ -31,75 +27,13 @@ function escapeRegExp(text: string): string {
 }
 
 (haveChromium ? describe : describe.skip)("npm run demo in a real browser", () => {
-  const prefix = `test:demo-browser:${randomBytes(4).toString("hex")}:`;
-  let demo: RunningDemo | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const session = useDemoInBrowser("demo", { viewport: { width: 1440, height: 900 } });
   let shot = 0;
   // Bounded as a whole under three minutes: 30 s to start, 120 s for the flow, 25 s to stop.
 
-  beforeAll(async () => {
-    rmSync(screenshots, { recursive: true, force: true });
-    mkdirSync(screenshots, { recursive: true });
-    // The shared test Redis under a prefix of this file's own, so nothing collides with other tests.
-    demo = await runDemo({ port: await freeLoopbackPort() }, startBotInProcess, {
-      ...process.env,
-      REDIS_URL: testRedisUrl,
-      OFFBOARD_KEY_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-    });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  }, 30_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await demo?.stop();
-    const { redis } = testRedis("demo-browser-cleanup");
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
-  }, 25_000);
-
   const snap = async (page: Page, name: string) => {
     shot += 1;
-    await page.screenshot({ path: join(screenshots, `${String(shot).padStart(2, "0")}-${name}.png`) });
-  };
-
-  /** Waits for `locator`; on time-out, says what was awaited and what the thread and channel last showed. */
-  const appears = async (page: Page, locator: Locator, what: string, timeout = 15_000) => {
-    try {
-      await locator.first().waitFor({ state: "visible", timeout });
-    } catch {
-      const last = async (selector: string) => (await page.locator(selector).allInnerTexts()).slice(-3).join("\n---\n");
-      throw new Error(
-        `timed out after ${timeout} ms waiting for ${what}.\nThread ends with:\n${await last("#thread-messages article.message")}\nChannel ends with:\n${await last("#channel-messages article.message")}`,
-      );
-    }
-    return locator.first();
-  };
-
-  const botMessage = (page: Page, pane: "#thread-messages" | "#channel-messages", heading: RegExp) =>
-    page.locator(`${pane} article.message`, { has: page.locator("h3", { hasText: heading }) });
-
-  /** Acts as another person with the switcher, waits for their live stream, and reopens the case thread. */
-  const actAs = async (page: Page, userId: string, name: string) => {
-    await page.selectOption("#user-switcher", userId);
-    await appears(page, page.locator('#connection[data-state="live"]'), `${name}'s live connection`);
-    await page.click("#nav-channel");
-    await (
-      await appears(
-        page,
-        botMessage(page, "#channel-messages", /^Offboarding /).locator(".thread-link"),
-        "the case message",
-      )
-    ).click();
-    await appears(page, page.locator("#thread-pane:not([hidden]) .thread-root"), "the case thread");
-  };
-
-  const send = async (page: Page, input: "#channel-input" | "#thread-input", text: string) => {
-    await page.fill(input, text);
-    await page.press(input, "Enter");
+    await page.screenshot({ path: join(session.screenshots, `${String(shot).padStart(2, "0")}-${name}.png`) });
   };
 
   /** Presses a button, confirms its dialog, and returns once the dialog is gone. */
@@ -111,13 +45,13 @@ function escapeRegExp(text: string): string {
   };
 
   it("takes a case from /offboard start to revealed root credentials, acted by Pat, Carol and Alex", async () => {
-    const page = await context!.newPage();
+    const page = await session.context.newPage();
     const problems: string[] = [];
     watchForProblems(page, problems);
-    context!.on("page", (opened) => watchForProblems(opened, problems));
+    session.context.on("page", (opened) => watchForProblems(opened, problems));
 
     // ---- Pat (partner) opens a case in the channel.
-    await page.goto(`${demo!.url}/?user=U-PAT`);
+    await page.goto(`${session.demo.url}/?user=U-PAT`);
     await appears(page, page.locator('#connection[data-state="live"]'), "the live connection");
     expect(await page.inputValue("#user-switcher")).toBe("U-PAT");
     await send(page, "#channel-input", "/offboard start");
@@ -273,14 +207,17 @@ function escapeRegExp(text: string): string {
       "the deposit link in Pat's DMs",
     );
     await snap(page, "pat-dm-deposit-link");
-    const [depositPage] = await Promise.all([context!.waitForEvent("page", { timeout: 10_000 }), depositLink.click()]);
+    const [depositPage] = await Promise.all([
+      session.context.waitForEvent("page", { timeout: 10_000 }),
+      depositLink.click(),
+    ]);
     await depositPage.waitForLoadState("domcontentloaded");
     expect(await depositPage.textContent("main")).toContain("222222222222");
     await depositPage.fill("#email", rootCredentials.email);
     await depositPage.fill("#password", rootCredentials.password);
     await depositPage.fill("#mfa-notes", rootCredentials.mfaNotes);
     await depositPage.screenshot({
-      path: join(screenshots, `${String(++shot).padStart(2, "0")}-deposit-form.png`),
+      path: join(session.screenshots, `${String(++shot).padStart(2, "0")}-deposit-form.png`),
       fullPage: true,
     });
     await depositPage.click("#deposit-submit");
@@ -289,7 +226,7 @@ function escapeRegExp(text: string): string {
       /Deposited\. A one-time link was sent by direct message to Carol Chen/,
     );
     await depositPage.screenshot({
-      path: join(screenshots, `${String(++shot).padStart(2, "0")}-deposited.png`),
+      path: join(session.screenshots, `${String(++shot).padStart(2, "0")}-deposited.png`),
       fullPage: true,
     });
     await depositPage.close();
@@ -306,11 +243,14 @@ function escapeRegExp(text: string): string {
     );
     expect(new URL((await retrievalLink.getAttribute("href")) as string).hash).toMatch(/^#[A-Za-z0-9_-]{43}$/);
     await snap(page, "carol-dm-retrieval-link");
-    const [revealPage] = await Promise.all([context!.waitForEvent("page", { timeout: 10_000 }), retrievalLink.click()]);
+    const [revealPage] = await Promise.all([
+      session.context.waitForEvent("page", { timeout: 10_000 }),
+      retrievalLink.click(),
+    ]);
     await revealPage.waitForLoadState("domcontentloaded");
     expect(await revealPage.textContent("main")).toContain("222222222222");
     await revealPage.screenshot({
-      path: join(screenshots, `${String(++shot).padStart(2, "0")}-retrieval-page.png`),
+      path: join(session.screenshots, `${String(++shot).padStart(2, "0")}-retrieval-page.png`),
       fullPage: true,
     });
     await revealPage.click("#reveal");
@@ -319,7 +259,7 @@ function escapeRegExp(text: string): string {
     expect(await revealPage.textContent("#value-password")).toBe(rootCredentials.password);
     expect(await revealPage.textContent("#value-mfa-notes")).toBe(rootCredentials.mfaNotes);
     await revealPage.screenshot({
-      path: join(screenshots, `${String(++shot).padStart(2, "0")}-revealed.png`),
+      path: join(session.screenshots, `${String(++shot).padStart(2, "0")}-revealed.png`),
       fullPage: true,
     });
     await revealPage.close();

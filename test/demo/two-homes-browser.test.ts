@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { runDemo, startBotInProcess, type RunningDemo } from "../../scripts/demo";
-import { freeLoopbackPort } from "../../scripts/local-redis";
+import type { Page } from "playwright-core";
 import { fieldByKey } from "../../src/ticket/fields";
-import { announceSkip, haveChromium, launchChromium, watchForProblems } from "../support/browser";
+import { announceSkip, haveChromium, watchForProblems } from "../support/browser";
+import { useDemoInBrowser } from "../support/demo-in-browser";
 import {
   actAs,
   appears,
@@ -19,7 +16,6 @@ import {
   teamsReply,
   threadMessage,
 } from "../support/demo-page";
-import { deleteKeysWithPrefix, testRedis, testRedisUrl } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
 
 /**
@@ -28,49 +24,22 @@ import { validTicketAnswers } from "../support/ticket-answers";
  * both, and its progress in both, each home updated in place. Screenshots under test-output/two-homes/ (gitignored).
  */
 
-const screenshots = join(__dirname, "..", "..", "test-output", "two-homes");
-
 announceSkip("two-homes browser test");
 
 const label = (key: string) => fieldByKey(key)?.label as string;
 
 (haveChromium ? describe : describe.skip)("one case in two homes, side by side in the demo", () => {
-  const prefix = `test:two-homes-browser:${randomBytes(4).toString("hex")}:`;
-  let demo: RunningDemo | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const session = useDemoInBrowser("two-homes", { viewport: { width: 1680, height: 1000 }, locale: "en-GB" });
 
-  beforeAll(async () => {
-    rmSync(screenshots, { recursive: true, force: true });
-    mkdirSync(screenshots, { recursive: true });
-    demo = await runDemo({ port: await freeLoopbackPort() }, startBotInProcess, {
-      ...process.env,
-      REDIS_URL: testRedisUrl,
-      OFFBOARD_KEY_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-    });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1680, height: 1000 }, locale: "en-GB" });
-  }, 30_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await demo?.stop();
-    const { redis } = testRedis("two-homes-browser-cleanup");
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
-  }, 25_000);
-
-  const snap = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const snap = (page: Page, name: string) => page.screenshot({ path: join(session.screenshots, `${name}.png`) });
 
   it("runs one case from the Slack-like and the Teams-like channel at once", async () => {
-    const page = await context!.newPage();
+    const page = await session.context.newPage();
     const problems: string[] = [];
     watchForProblems(page, problems);
 
     // ---- Both homes side by side; Pat (partner) opens a case in the Slack-like channel.
-    await page.goto(`${demo!.url}/?user=U-PAT&layout=side-by-side`);
+    await page.goto(`${session.demo.url}/?user=U-PAT&layout=side-by-side`);
     await appears(page, page.locator('#connection[data-state="live"]'), "the live connection");
     await appears(page, page.locator(".app.side-by-side #teams-pane"), "the Teams-like pane beside the channel");
     expect(await page.textContent("#teams-subtitle")).toMatch(/Microsoft Teams/);
