@@ -1,20 +1,23 @@
-import type { RedisClient } from "./connection";
+import { isCluster, type RedisClient } from "./connection";
 import { ConfigError } from "../../src/errors";
 
 /**
- * True when Redis answers PING within `timeoutMs`. For readiness probes (`/healthz`) and start-up
- * waits: it never throws and never waits longer than the timeout, even while ioredis is reconnecting
- * and queueing commands.
+ * True when Redis answers PING within `timeoutMs` — on a Redis Cluster, when a node answers CLUSTER INFO with
+ * `cluster_state:ok`: a node answers PING while the cluster has lost a shard and refuses every command on its
+ * slots (https://redis.io/docs/latest/commands/cluster-info/: `fail` when a slot is unbound or served by a node in
+ * FAIL state). For readiness probes (`/healthz`) and start-up waits: it never throws and never waits longer than the
+ * timeout, even while ioredis is reconnecting and queueing commands.
  */
 export async function isRedisReady(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
-  const answered = redis.ping().then(
-    (reply) => reply === "PONG",
-    () => false,
-  );
+  const answered = (
+    isCluster(redis)
+      ? redis.cluster("INFO").then((info) => /^cluster_state:ok\r?$/m.test(String(info)))
+      : redis.ping().then((reply) => reply === "PONG")
+  ).catch(() => false);
   try {
     return await Promise.race([answered, timedOut]);
   } finally {
