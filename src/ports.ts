@@ -73,6 +73,11 @@ export interface CaseStore {
   accountPlan(id: string, accountId: string): Promise<AccountPlan | undefined>;
   /** The run's progress of the accounts `accountIds` that have any, by account id. */
   accountProgress(id: string, accountIds: readonly string[]): Promise<Record<string, AccountProgress>>;
+  /**
+   * Removes the state of every account not in `keep` (a re-plan after the accounts were edited leaves the dropped
+   * accounts' plans behind), only while the document is still at `version`; returns how many parts it removed.
+   */
+  dropOtherAccounts(id: string, version: number, keep: readonly string[]): Promise<number>;
   /** The case whose thread (or case channel) this is, if any. */
   findByLocation(where: ChatLocation): Promise<string | undefined>;
   /** Makes `where` (a thread or a channel) resolve to the case. */

@@ -272,6 +272,24 @@ describe("RedisCaseStore", () => {
     expect((await store.get("OFB-2027-0091"))!.version).toBe(1);
   });
 
+  it("drops the state of accounts no longer kept, only while the document is at the version given", async () => {
+    const ids = sampleAccountIds(4);
+    const { value, accounts } = sampleCase("OFB-2027-0092", ids, fixedNow.toISOString());
+    await store.create(value, accounts);
+    const key = new RedisKeys(prefix).case("OFB-2027-0092");
+    // A newer write came first: nothing is dropped on the word of an older version.
+    await store.update("OFB-2027-0092", (c) => ({ ...c, customerName: "Acme" }));
+    expect(await store.dropOtherAccounts("OFB-2027-0092", 1, ids.slice(0, 2))).toBe(0);
+    expect(await redis.hlen(key)).toBe(2 + 2 * ids.length);
+
+    expect(await store.dropOtherAccounts("OFB-2027-0092", 2, ids.slice(0, 2))).toBe(4);
+    expect((await redis.hkeys(key)).sort()).toEqual(
+      ["json", "version", ...ids.slice(0, 2).flatMap((a) => [`plan:${a}`, `progress:${a}`])].sort(),
+    );
+    expect(await store.accountPlan("OFB-2027-0092", ids[0])).toEqual(accounts[ids[0]].plan);
+    expect((await store.get("OFB-2027-0092"))!.customerName).toBe("Acme");
+  });
+
   it("reads a case of 2,000 accounts without any account field: one HGET of the document", async () => {
     const ids = sampleAccountIds(2000);
     const { value, accounts } = sampleCase("OFB-2027-2000", ids, fixedNow.toISOString());

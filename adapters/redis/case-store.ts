@@ -64,6 +64,27 @@ return {1}`,
 );
 
 /**
+ * Removes the state of every account but the kept ones, if the document is still at the given version. KEYS: case
+ * hash. ARGV: version, then the kept account ids. Returns how many fields it removed (0 when the version moved on:
+ * a newer write decides what is kept). The parts are those of `accountParts`: `plan:<account>`, `progress:<account>`.
+ */
+const dropOtherAccountsScript = new LuaScript(
+  `if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+local keep = {}
+for i = 2, #ARGV do keep[ARGV[i]] = true end
+local removed = 0
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local account = string.match(field, '^plan:(.+)$') or string.match(field, '^progress:(.+)$')
+  if account and not keep[account] then
+    redis.call('HDEL', KEYS[1], field)
+    removed = removed + 1
+  end
+end
+return removed`,
+  1,
+);
+
+/**
  * The hash field of one part of one account's state: `plan:<account>`, `progress:<account>`. Fields of the case's
  * own hash, not keys of their own: one key per case keeps every script on one Redis Cluster slot.
  */
@@ -251,6 +272,10 @@ export class RedisCaseStore implements CaseStore {
       await backoff(attempt);
     }
     throw new VersionConflictError(id);
+  }
+
+  async dropOtherAccounts(id: string, version: number, keep: readonly string[]): Promise<number> {
+    return Number(await dropOtherAccountsScript.run(this.redis, [this.keys.case(id)], [version, ...keep]));
   }
 
   async findByLocation(where: ChatLocation): Promise<string | undefined> {

@@ -151,6 +151,10 @@ export class HandoffWorkflow implements HandoffEvents {
       };
     });
     if (!updated.plan || updated.status !== "awaiting_signoff") return;
+    // Accounts edited out of the ticket since an earlier plan: their plans would stay in the case, unread.
+    await this.deps.cases
+      .dropOtherAccounts(caseId, updated.version, accountIds)
+      .catch((e) => this.reportError(e, `remove the plans of accounts no longer in ${caseId}`));
     await this.deps.audit.append({
       caseId,
       actor: "system",

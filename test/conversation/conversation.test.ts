@@ -7,7 +7,9 @@ import type { ConversationDeps } from "../../src/conversation/conversation-deps"
 import type { ActionInbound, Inbound } from "../../src/ports";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { Identity } from "../../src/identity";
-import type { Plan } from "../../src/plan";
+import { planMatchesFingerprint, type Plan } from "../../src/plan";
+import { RedisKeys } from "../../adapters/redis/keys";
+import { planOf } from "../support/plan-fixture";
 import type { JobQueue } from "../../src/ports";
 import { shortHash, approvalHash } from "../../src/signoff";
 import { RecordingChat } from "../support/recording-chat";
@@ -309,6 +311,45 @@ describe("the conversation (core, real Redis)", () => {
     await conversation.handle(inThread(value, partner, "run", true));
     expect((await deps.cases.get(value.id))!.status).toBe("executing");
     expect(calls).toContain(`runNow:${value.id}`);
+  });
+
+  it("keeps only the plans of the accounts still in the ticket after a re-plan with fewer accounts", async () => {
+    const holder: { conversation?: OffboardConversation; deps?: ConversationDeps } = {};
+    // The preflight plans exactly the case's accounts of the moment, as the real one does.
+    const planTheCase = async (id: string) => {
+      const current = (await holder.deps!.cases.get(id))!;
+      const plan = planOf(current.accounts.length);
+      plan.accounts = plan.accounts.map((a, i) => ({ ...a, accountId: current.accounts[i] }));
+      await holder.conversation!.workflow.planReady(id, plan);
+    };
+    const queue: JobQueue = {
+      preflight: async (id) => void setImmediate(() => void planTheCase(id)),
+      scheduleRun: async () => undefined,
+      runNow: async () => undefined,
+      retryAccount: async () => undefined,
+      cancelScheduled: async () => undefined,
+      scheduleReminders: async () => undefined,
+    };
+    const { chat, deps, conversation } = setup({ queue });
+    Object.assign(holder, { conversation, deps });
+    const value = await startCase(conversation, chat, "c-replan-fewer");
+    await answerAll(conversation, value, partner);
+    const planned = async (version: number) => {
+      for (let i = 0; i < 200 && (await deps.cases.get(value.id))!.plan?.version !== version; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect((await deps.cases.get(value.id))!.plan?.version).toBe(version);
+    };
+    await planned(1);
+    const key = new RedisKeys(prefix).case(value.id);
+    const planFields = async () => (await redis.hkeys(key)).filter((f) => f.startsWith("plan:")).sort();
+    expect(await planFields()).toEqual(["plan:222222222222", "plan:333344445555"]);
+
+    await conversation.handle(inThread(value, partner, "edit accountIds", true));
+    await conversation.handle(inThread(value, partner, "222222222222"));
+    await planned(2);
+    expect(await planFields()).toEqual(["plan:222222222222"]);
+    const header = (await deps.cases.get(value.id))!.plan!;
+    expect(planMatchesFingerprint(header, await deps.cases.accountPlans(value.id, ["222222222222"]))).toBe(true);
   });
 
   it("keeps an AWS approver from being a customer approver or partner member", async () => {
