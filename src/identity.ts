@@ -49,6 +49,20 @@ export function sameIdentity(a: Identity, b: Identity): boolean {
   return !a.teamId || !b.teamId || a.teamId === b.teamId;
 }
 
+/**
+ * The e-mail addresses a chat platform's directory gives for a person, asked only when a case waits for someone named
+ * by e-mail (see src/conversation/people-recognition.ts). Teams implements it: its activities carry no e-mail, its
+ * connector does (adapters/teams/member-emails.ts). Slack needs none: its `member_joined_channel` brings the address.
+ */
+export interface EmailDirectory {
+  /**
+   * The addresses of `who`, a member of the conversation `where` (lower case; the primary e-mail and the sign-in name
+   * where they differ); empty when the platform has none for them or cannot tell now. Never rejects: a lookup that
+   * fails leaves the person unrecognised for now, and the implementation logs why.
+   */
+  addressesOf(who: Identity, where: ChatLocation): Promise<string[]>;
+}
+
 /** A person by name and id, as message markup (the display name is the person's own words: `literal`). */
 export function describeIdentity(who: Identity): string {
   return who.name ? `${literal(who.name)} (${literal(who.userId)})` : literal(who.userId);

@@ -189,6 +189,8 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     idempotency,
     partners,
     clock: systemClock,
+    // Only Teams needs asking for a person's e-mail (Slack brings it when they join the case channel).
+    emails: teams?.emails,
     queue,
     // Account ids checked as they are answered, through the same AWS clients (and shared rate limit) as the jobs.
     organization: aws,

@@ -13,6 +13,7 @@ import type { AccountPlan } from "./plan";
 // Every port in one index: the ones defined beside their domain are re-exported here.
 export type { Clock } from "./clock";
 export type { PartnerDirectory } from "./party";
+export type { EmailDirectory } from "./identity";
 export type { AwsOperations } from "./aws/aws-operations";
 export type { RootAccess } from "./aws/root-access";
 export type { HandoffEvents } from "./handoff-events";

@@ -2,15 +2,16 @@ import express from "express";
 import type { RedisClient } from "../redis/connection";
 import type { Logger } from "pino";
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from "botbuilder";
-import { ListedPartners } from "../../src/conversation/chat-router";
 import { message } from "../../src/message";
-import type { Conversation, PartnerDirectory, PlatformChat } from "../../src/ports";
+import type { Conversation, EmailDirectory, PartnerDirectory, PlatformChat } from "../../src/ports";
 import { OneTimeFileStore } from "../redis/one-time-file-store";
 import { readActivityText } from "./activity-text";
 import { TeamsConversations } from "./conversation-references";
+import { TeamsMemberEmails, type MemberEmailOptions } from "./member-emails";
 import { PostedCards } from "./posted-cards";
 import { OffboardTeamsBot } from "./teams-bot";
 import { TeamsChat } from "./teams-chat";
+import { TeamsPartners } from "./teams-partners";
 
 export interface TeamsAdapterOptions {
   /** `MicrosoftAppId`: the bot's Azure app registration. Absent (or `local`) = no authentication. */
@@ -38,11 +39,15 @@ export interface TeamsAdapterOptions {
   /** Key prefix of the Teams state in Redis (`OFFBOARD_KEY_PREFIX`). */
   prefix: string;
   logger?: Logger;
+  /** How member e-mails are kept and how long the connector may take (defaults: a day, an hour, 2 s). */
+  memberEmails?: MemberEmailOptions;
 }
 
 export interface TeamsAdapter {
   chat: PlatformChat;
   partners: PartnerDirectory;
+  /** The e-mail addresses of Teams users, from the connector, for binding people named by e-mail. */
+  emails: EmailDirectory;
   /** Connects the core; activities that arrive before are refused with 503. */
   attach(conversation: Conversation): void;
   /** `POST /api/messages`: the messaging endpoint registered on the Azure Bot resource. */
@@ -141,7 +146,16 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
 
   return {
     chat,
-    partners: new ListedPartners(options.partnerUsers, "teams"),
+    partners: new TeamsPartners(options.partnerUsers, conversations),
+    emails: new TeamsMemberEmails(
+      adapter,
+      appId,
+      conversations,
+      options.redis,
+      options.prefix,
+      logger,
+      options.memberEmails,
+    ),
     attach(next: Conversation) {
       conversation = next;
     },

@@ -8,13 +8,18 @@ import { buttonOf } from "./buttons";
 import { caseThread } from "./case-presenter";
 import { questionMessage } from "./case-view";
 import type { ConversationContext } from "./conversation-context";
+import { PeopleRecognition } from "./people-recognition";
 
 /**
  * A case started in one of the partner's own channels moves to a dedicated channel shared with the customer
  * (Slack Connect), where the platform can create one; approvers invited by e-mail are bound when they join.
  */
 export class CaseChannelHandler {
-  constructor(private readonly context: ConversationContext) {}
+  private readonly people: PeopleRecognition;
+
+  constructor(private readonly context: ConversationContext) {
+    this.people = new PeopleRecognition(context);
+  }
 
   private get deps() {
     return this.context.deps;
@@ -94,31 +99,14 @@ export class CaseChannelHandler {
     return {};
   }
 
-  /** An approver invited by e-mail joined the case channel: their platform identity replaces the address. */
+  /**
+   * Someone joined the case channel (Slack brings the address of their profile): an approver invited by e-mail is
+   * bound to their platform identity, by the rule every platform shares (people-recognition.ts).
+   */
   async memberJoined(input: MemberJoinedInbound): Promise<Outcome> {
-    const email = input.actor.email?.toLowerCase();
-    if (!email) return {};
+    if (!input.actor.email) return {};
     const value = await this.context.caseAt({ ...input.location, threadId: undefined });
-    if (!value) return {};
-    const waiting = (people: Identity[]) =>
-      people.find((m) => m.email?.toLowerCase() === email && m.userId.startsWith("email:"));
-    // A customer approver, or an AWS approver `assign aws` named by e-mail.
-    const party = waiting(value.members.customer) ? "customer" : waiting(value.members.aws) ? "aws" : undefined;
-    if (!party) return {};
-    const pending = waiting(value.members[party])!;
-    const bound: Identity = { ...input.actor, email };
-    // Only the members change: the ticket (and so the fingerprint the parties sign) stays as answered.
-    await this.deps.cases.update(value.id, (c) => ({
-      ...c,
-      members: { ...c.members, [party]: c.members[party].map((m) => (m.userId === pending.userId ? bound : m)) },
-    }));
-    await this.deps.audit.append({
-      caseId: value.id,
-      actor: input.actor,
-      party,
-      action: `party.${party}_joined`,
-      payload: { userId: input.actor.userId },
-    });
+    if (value) await this.people.bindByEmail(value, input.actor, input.actor.email);
     return {};
   }
 }

@@ -1,6 +1,6 @@
 import type { RootAccess } from "../aws/root-access";
 import type { OrganizationLookup } from "../ticket/account-check";
-import type { ChatLocation, Identity } from "../identity";
+import type { ChatLocation, EmailDirectory, Identity } from "../identity";
 import type { LinkCodeStore } from "../link-code";
 import type {
   AuditLog,
@@ -26,6 +26,11 @@ export interface ConversationDeps {
   idempotency: IdempotencyStore;
   partners: PartnerDirectory;
   clock: Clock;
+  /**
+   * The e-mail addresses of a person who acts in a case home (Teams); absent: people named by e-mail are bound only
+   * when a platform brings their address itself (Slack's member_joined_channel).
+   */
+  emails?: EmailDirectory;
   /** Absent: no AWS work (sign-off covers the ticket alone). */
   queue?: JobQueue;
   /**

@@ -16,6 +16,7 @@ import { HandoffWorkflow } from "./handoff-workflow";
 import { HomeHandler } from "./home-handler";
 import { LinkHandler } from "./link-handler";
 import { readMessage, type ReadingPlace } from "./message-reading";
+import { PeopleRecognition } from "./people-recognition";
 import { RootCodeHandler } from "./root-code-handler";
 import { RunHandler } from "./run-handler";
 import { SignOffHandler } from "./signoff-handler";
@@ -42,6 +43,7 @@ export class OffboardConversation implements Conversation {
   private readonly caseChannel: CaseChannelHandler;
   private readonly info: CaseInfoHandler;
   private readonly home: HomeHandler;
+  private readonly people: PeopleRecognition;
   private readonly commands: Record<CommandName, CommandHandler>;
   private readonly buttons: { [Id in ButtonId]: ButtonHandler<Id> };
 
@@ -58,6 +60,7 @@ export class OffboardConversation implements Conversation {
     this.signOff = new SignOffHandler(this.context);
     this.info = new CaseInfoHandler(this.context);
     this.home = new HomeHandler(this.context);
+    this.people = new PeopleRecognition(this.context);
     const credentials = new CredentialsHandler(this.context);
     const rootCode = new RootCodeHandler(this.context);
     const links = new LinkHandler(this.context);
@@ -135,6 +138,8 @@ export class OffboardConversation implements Conversation {
     reading: ReturnType<typeof readMessage> | undefined,
   ): Promise<Outcome> {
     try {
+      // Who the person is in the case decides what they may do: an approver named by e-mail is bound first.
+      await this.people.recognise(input);
       switch (input.kind) {
         case "message":
           return await this.message(input, reading!);

@@ -340,7 +340,8 @@ function deriveFromTicket(value: Case, starterIsCustomer: boolean): Case {
   const named = Array.isArray(answers.customerApprovers) ? (answers.customerApprovers as Identity[]) : undefined;
   // An approver named by e-mail who has joined since keeps the platform identity they were bound to.
   const bound = (who: Identity) =>
-    value.members.customer.find((m) => who.email && m.email?.toLowerCase() === who.email.toLowerCase()) ?? who;
+    value.members.customer.find((m) => who.email && m.email?.toLowerCase() === who.email.toLowerCase()) ??
+    learnedName(value.members.customer, who);
   const customer = named?.map(bound) ?? (starterIsCustomer ? [value.createdBy] : []);
   return {
     ...value,
@@ -351,6 +352,12 @@ function deriveFromTicket(value: Case, starterIsCustomer: boolean): Case {
       customer: customer.filter((p, i) => customer.findIndex((q) => sameIdentity(p, q)) === i),
     },
   };
+}
+
+/** A person typed by ids keeps the name they were seen acting under since (people-recognition.ts). */
+function learnedName(members: Identity[], who: Identity): Identity {
+  const seen = who.name ? undefined : members.find((m) => m.name && sameIdentity(m, who));
+  return seen ? { ...who, name: seen.name } : who;
 }
 
 function ticketForm(value: Case): FormModel {

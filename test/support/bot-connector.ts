@@ -32,8 +32,19 @@ export class FakeBotConnector {
   readonly calls: ConnectorCall[] = [];
   /** Unexpected requests (wrong path or method): a test asserts this stays empty. */
   readonly unexpected: string[] = [];
-  /** Conversation members the connector knows, by Bot Framework id (`29:…`): what `GET …/members/:id` returns. */
-  readonly members = new Map<string, { id: string; name: string; aadObjectId: string; tenantId?: string }>();
+  /**
+   * Conversation members the connector knows, by Bot Framework id (`29:…`): what `GET …/members/:id` returns (a
+   * TeamsChannelAccount: `email` and `userPrincipalName` for a regular user).
+   */
+  readonly members = new Map<
+    string,
+    { id: string; name: string; aadObjectId: string; tenantId?: string; email?: string; userPrincipalName?: string }
+  >();
+  /**
+   * While set, `GET …/members/:id` answers with this status (403: the bot may not read the member; 503: the
+   * connector is down) instead of the member.
+   */
+  membersFailWith: number | undefined;
   /**
    * Bot Framework ids (`29:…`) Teams will not open a 1:1 chat with (an external user of a tenant where the app
    * is not installed): creating a conversation with them answers 403.
@@ -102,6 +113,10 @@ export class FakeBotConnector {
       authorization: req.headers.authorization,
       body: undefined,
     });
+    if (this.membersFailWith !== undefined) {
+      res.status(this.membersFailWith).json({ error: { code: "Failure", message: "the connector cannot say now" } });
+      return;
+    }
     const member = this.members.get(userId);
     if (member) res.json(member);
     else

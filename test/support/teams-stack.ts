@@ -1,4 +1,5 @@
 import express from "express";
+import type { Logger } from "pino";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RedisAuditLog } from "../../adapters/redis/audit-log";
@@ -11,11 +12,15 @@ import { FakeBotConnector } from "./bot-connector";
 import { testAuditKeys } from "./audit-keys";
 import { testRedis } from "./redis";
 
-/** A Teams user of the tests: AAD object id, display name, tenant. Their Bot Framework id is `29:<aad>`. */
+/**
+ * A Teams user of the tests: AAD object id, display name, tenant, and the e-mail address their directory gives (what
+ * the connector answers for them, never what an activity carries). Their Bot Framework id is `29:<aad>`.
+ */
 export interface TeamsPerson {
   aad: string;
   name: string;
   tenant: string;
+  email?: string;
 }
 
 export const teamsBot = { id: "28:offboard-bot", name: "Offboard" };
@@ -51,11 +56,19 @@ export class TeamsStack {
     people: TeamsPerson[];
     partners: TeamsPerson[];
     channel?: string;
+    /** The bot's logger (default none), e.g. one that keeps every line for a test to read. */
+    logger?: Logger;
   }): Promise<TeamsStack> {
     const { redis, prefix, cleanup } = testRedis(options.label);
     const connector = await FakeBotConnector.start();
     for (const p of options.people)
-      connector.members.set(`29:${p.aad}`, { id: `29:${p.aad}`, name: p.name, aadObjectId: p.aad, tenantId: p.tenant });
+      connector.members.set(`29:${p.aad}`, {
+        id: `29:${p.aad}`,
+        name: p.name,
+        aadObjectId: p.aad,
+        tenantId: p.tenant,
+        ...(p.email ? { email: p.email } : {}),
+      });
     const cases = new RedisCaseStore(redis, prefix);
     const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
     const teams = createTeamsAdapter({
@@ -64,6 +77,7 @@ export class TeamsStack {
       partnerUsers: options.partners.map((p) => p.aad),
       redis,
       prefix,
+      logger: options.logger,
     });
     teams.attach(
       new OffboardConversation({
@@ -72,6 +86,7 @@ export class TeamsStack {
         idempotency: new RedisIdempotencyStore(redis, prefix),
         chat: new ChatRouter({ teams: teams.chat }),
         partners: teams.partners,
+        emails: teams.emails,
         clock: { now: () => new Date() },
       }),
     );
