@@ -56,3 +56,23 @@ export function isEmailOnly(who: Identity): boolean {
 export function mentionOf(who: Identity): string {
   return isEmailOnly(who) ? literal(who.email ?? who.userId.slice("email:".length)) : mentionToken(who);
 }
+
+/** Slack user ids (`U…`, `W…` in Enterprise Grid): the one platform whose ids tell themselves apart by their shape. */
+const slackUserIdPattern = /^[UW][A-Z0-9]+$/;
+
+export function isSlackUserId(userId: string): boolean {
+  return slackUserIdPattern.test(userId);
+}
+
+/**
+ * A person no one has named to Offboard yet (typed by ids, a configured partner approver who has not acted in the
+ * case), as a platform shows someone it cannot mention or name: which platform they are on, and the end of their id
+ * to tell two apart. Offboard speaks Slack and Teams (the demo's people always carry names), so an id that is not
+ * Slack's is a Teams user's (an Entra object id, or a `29:` Bot Framework id). Plain words: each renderer escapes it.
+ *
+ * @example namelessPerson("UPARTNER1") === "a Slack user (…NER1)"
+ * @example namelessPerson("0f8e2c1a-…-4d2e9b7c61aa") === "a Teams user (…61aa)"
+ */
+export function namelessPerson(userId: string): string {
+  return `a ${isSlackUserId(userId) ? "Slack" : "Teams"} user (…${userId.slice(-4)})`;
+}

@@ -217,6 +217,16 @@ describe("Slack mrkdwn of words people wrote", () => {
     expect(body).toContain("*bold*");
   });
 
+  it("shows a person of another platform by their name as words, or by platform and id's end when nameless", () => {
+    expect(slackMrkdwn("ask <@aad-avery>")).toBe("ask a Teams user (…very)");
+    // A Teams display name is that person's own words: no formatting, no code, no entity.
+    expect(slackMrkdwn("ask <@aad-bo|*Bo* `x` ~z~ & _y_>")).toBe(
+      `ask @${zwsp}*${zwsp}Bo${zwsp}*${zwsp} ${zwsp}\`${zwsp}x${zwsp}\`${zwsp} ${zwsp}~${zwsp}z${zwsp}~${zwsp} &amp; ${zwsp}_${zwsp}y${zwsp}_${zwsp}`,
+    );
+    // A Slack user is Slack's to show.
+    expect(slackMrkdwn("<@UPARTNER1>")).toBe("<@UPARTNER1>");
+  });
+
   it("writes headers and button labels as plain text without the escapes", () => {
     const rendered = renderMessage(message("x", [header(`Offboarding ${literal("A*B <x>")}`)]));
     expect(rendered.blocks[0]).toMatchObject({ text: { type: "plain_text", text: "Offboarding A*B <x>" } });

@@ -1,6 +1,6 @@
 import type { Block, Button, ConfirmDialog, DatePicker, Message } from "../../src/message";
-import { restoreLiterals, shieldLiterals, withoutEscapes } from "../../src/message";
-import { mentionTokenPattern } from "../../src/mention";
+import { literal, restoreLiterals, shieldLiterals, withoutEscapes } from "../../src/message";
+import { mentionTokenPattern, namelessPerson } from "../../src/mention";
 import { dateFallback, replaceDateTokens } from "../../src/date-text";
 import { SlackRenderError } from "./slack-errors";
 
@@ -64,8 +64,9 @@ export function slackMrkdwn(markup: string): string {
     escaped += escapeReserved(shielded.slice(last, match.index));
     escaped += slackUserId.test(match[1])
       ? `<@${match[1]}${match[2]?.trim() ? `|${escapeReserved(match[2].trim())}` : ""}>`
-      : // A person of another platform (a case with a Teams home too): Slack cannot mention them, so their name.
-        escapeReserved(`@${match[2]?.trim() || "someone not on Slack"}`);
+      : // A person of another platform (a case with a Teams home too): Slack cannot mention them, so their name (their
+        // own words: its characters stand in as literals), or which platform they are on when no one named them.
+        escapeReserved(shieldLiterals(literal(match[2]?.trim() ? `@${match[2].trim()}` : namelessPerson(match[1]))));
     last = (match.index ?? 0) + match[0].length;
   }
   escaped += escapeReserved(shielded.slice(last));

@@ -27,8 +27,15 @@ describe("Adaptive Card rendering", () => {
     expect(
       teamsMarkdown("approved by <@aad-1|Jane Doe> and <@aad-2>", (id) => (id === "aad-2" ? "Sam" : undefined)),
     ).toBe("approved by @Jane Doe and @Sam");
-    expect(teamsMarkdown("<@aad-3>")).toBe("@user aad-3");
+    expect(teamsMarkdown("<@aad-3>")).toBe("a Teams user (…ad-3)");
     expect(teamsMarkdown("2 * 3 * 4")).toBe("2 * 3 * 4");
+  });
+
+  it("shows someone it cannot name by their platform and the end of their id, and a name as the person's words", () => {
+    expect(teamsMarkdown("ask <@UPARTNER1> or <@aad-avery>")).toBe("ask a Slack user (…NER1) or a Teams user (…very)");
+    expect(teamsMarkdown("<@UBO1|*Bo* [x](https://evil.example) _y_ `z`>")).toBe(
+      "@\\*Bo\\* \\[x\\](https://evil.example) \\_y\\_ \\`z\\`",
+    );
   });
 
   it("renders header, text, fields, context, link and divider as card 1.5 elements", () => {

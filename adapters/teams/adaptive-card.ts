@@ -1,7 +1,7 @@
 import type { Block, Button, Details, Message } from "../../src/message";
 import { literal, restoreLiterals, shieldLiterals } from "../../src/message";
 import { dateFallback, replaceDateTokens } from "../../src/date-text";
-import { readMentionTokens, replaceMentionTokens } from "../../src/mention";
+import { namelessPerson, readMentionTokens, replaceMentionTokens } from "../../src/mention";
 
 /**
  * The core's message model rendered as an Adaptive Card (1.5), the way Teams shows rich messages.
@@ -95,7 +95,8 @@ export function plainText(text: string, nameOf: NameOf = noNames): string {
 function names(shielded: string, nameOf: NameOf): string {
   return replaceMentionTokens(shielded, ({ userId, name: given }) => {
     const name = given || nameOf(userId);
-    return shieldLiterals(literal(name ? `@${name.replace(/^@/, "")}` : `@user ${userId}`));
+    // Someone Teams has not seen and the core cannot name (typed by ids, a configured Slack approver): who they are.
+    return shieldLiterals(literal(name ? `@${name.replace(/^@/, "")}` : namelessPerson(userId)));
   });
 }
 

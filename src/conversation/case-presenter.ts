@@ -4,6 +4,7 @@ import type { ChatLocation, Identity, MessageRef, Platform } from "../identity";
 import type { Message } from "../message";
 import type { CaseStore, ChatPort, PartnerDirectory } from "../ports";
 import { caseMessage, signOffMessage } from "./case-view";
+import { namedAsSeenIn } from "./people-recognition";
 
 /** Where a case talks in its first home: the thread of its case message in its main channel. */
 export function caseThread(value: Case): ChatLocation {
@@ -48,7 +49,8 @@ export class CasePresenter {
   /** The partner's configured approvers on every platform the case has a home on: whom a partner sign-off waits on. */
   async partnerApprovers(value: Case): Promise<Identity[]> {
     const platforms = [...new Set<Platform>(homesOf(value).map((h) => h.thread.platform))];
-    return (await Promise.all(platforms.map((p) => this.partners.approvers(p)))).flat();
+    // Configured as ids: named as the case has seen them act, where it has.
+    return namedAsSeenIn(value, (await Promise.all(platforms.map((p) => this.partners.approvers(p)))).flat());
   }
 
   /** The sign-off card, naming who each open party waits on. */

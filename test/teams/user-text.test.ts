@@ -75,6 +75,7 @@ describe("words people wrote, in the cards the Bot Connector receives", () => {
       .map(({ card }) => cardText(card))
       .join("\n");
     expect(all).not.toContain("@user UPARTNER");
+    expect(all).not.toContain("a Slack user (…TNER)");
     expect(stack.connector.calls.filter((c) => c.kind === "member" && c.activityId.includes("UPARTNER"))).toEqual([]);
   });
 
