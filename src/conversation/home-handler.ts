@@ -1,3 +1,4 @@
+import { homesOf } from "../case-homes";
 import { finishedStatuses } from "../case-status";
 import type { HomeOpenedInbound, Outcome } from "../ports";
 import type { ConversationContext } from "./conversation-context";
@@ -16,13 +17,14 @@ export class HomeHandler {
     for (const id of await cases.list()) {
       const value = await cases.get(id);
       if (!value || finishedStatuses.includes(value.status)) continue;
-      // Only cases on the platform the person is on: an identity means nothing on another one.
-      if (value.locations[0]?.platform !== actor.platform) continue;
+      // Only cases with a home on the person's platform (an identity means nothing on another), linked to that home.
+      const home = homesOf(value).find((h) => h.thread.platform === actor.platform);
+      if (!home) continue;
       const roles = await this.context.rolesOf(value, actor);
       if (!hasPart(roles)) continue;
       // A case that ran may wait on a retry: its accounts' progress (never their plans) says which.
       const progress = value.execution?.startedAt ? await cases.accountProgress(value.id, value.accounts) : {};
-      open.push({ value, roles, progress });
+      open.push({ value, roles, progress, caseMessage: home.refs.caseMessage });
     }
     return { home: homeMessage(open, this.context.today()) };
   }

@@ -1,6 +1,7 @@
 import { decide, approveAct, type Role } from "../authority";
 import type { AccountProgress, Case } from "../case";
 import { dateText } from "../date-text";
+import type { MessageRef } from "../identity";
 import { context, divider, header, literal, message, messageLink, text, type Block, type Message } from "../message";
 import { parties, partyLabel } from "../party";
 import { signOffFor } from "../signoff";
@@ -22,6 +23,8 @@ export interface HomeCase {
   roles: ReadonlySet<Role>;
   /** The accounts' run progress by id (for what waits on a retry); empty before the run. */
   progress?: Record<string, AccountProgress>;
+  /** The case card in the person's own home (a case may live on Slack and Teams): the thread the page links to. */
+  caseMessage?: MessageRef;
 }
 
 /** Whether the person has a part in the case (more than being in its channel). */
@@ -63,14 +66,15 @@ export function awaitedFrom(
   return out;
 }
 
-function caseBlocks({ value, roles, progress }: HomeCase): Block[] {
+function caseBlocks({ value, roles, progress, caseMessage }: HomeCase): Block[] {
   const who = value.customerName !== undefined ? literal(value.customerName) : "a customer";
   const awaited = awaitedFrom(value, roles, progress);
   const waits = awaited.length
     ? `*Waiting on you for:*\n${awaited.map((a) => `• ${a}`).join("\n")}`
     : "Nothing waits on you now.";
   const blocks: Block[] = [text(`*Offboarding ${who} — ${value.id}*\n${statusLabel[value.status]}\n${waits}`)];
-  if (value.caseMessage) blocks.push(messageLink(`Open the thread of ${value.id}`, value.caseMessage));
+  const card = caseMessage ?? value.caseMessage;
+  if (card) blocks.push(messageLink(`Open the thread of ${value.id}`, card));
   return blocks;
 }
 
