@@ -343,8 +343,9 @@ export interface FormInbound extends InboundBase {
   callbackId: string;
   values: Record<string, string>;
   /**
-   * The conversation the form was submitted in, when the platform says (a Teams card form); a Slack modal has none.
-   * Only the audit trail uses it: where the action was taken.
+   * The conversation the form was submitted in: a Teams card form's own conversation; for a Slack modal (which belongs
+   * to none) the channel and thread of the press that opened it, carried by the adapter in the modal's metadata; for
+   * the demo's form, the stored message it was opened from. Absent when unknown. Only the audit trail uses it.
    */
   submittedIn?: ChatLocation;
 }

@@ -1,7 +1,7 @@
 import type { ActionInbound, FormInbound, MessageInbound } from "../../src/ports";
 import type { ChatLocation, Identity, MessageRef } from "../../src/identity";
 import { coreActionId, datePickerBlockPrefix } from "./block-kit";
-import { readTicketModal } from "./ticket-modal";
+import { readModalMetadata, readTicketModal } from "./ticket-modal";
 
 /**
  * Slack payloads translated into the core's Inbound events. Pure functions over the fields Slack
@@ -217,13 +217,19 @@ export interface ViewSubmissionPayload {
   };
 }
 
-/** A submitted ticket modal. Each submission has its own trigger_id, so a corrected resubmission is a new request. */
-export function formFromViewSubmission(body: ViewSubmissionPayload): FormInbound {
+/**
+ * A submitted modal (the ticket, an approval). Each submission has its own trigger_id, so a corrected resubmission is a
+ * new request. A view_submission belongs to no conversation: `submittedIn` is where the modal was opened from, as our
+ * own `private_metadata` carried it (see `modalMetadataOf` for why that can be trusted), in the installing team.
+ */
+export function formFromViewSubmission(body: ViewSubmissionPayload, installation: InstallationContext): FormInbound {
+  const { callbackId, openedIn } = readModalMetadata(body.view.private_metadata);
   return {
     kind: "form",
     actor: person(body.user.id, body.user.team_id ?? body.team?.id ?? undefined, body.user.name ?? body.user.username),
     requestId: `view:${body.trigger_id ?? `${body.view.id}:${body.view.hash ?? ""}`}`,
-    callbackId: body.view.private_metadata ?? "",
+    callbackId,
     values: readTicketModal(body.view.state?.values),
+    ...(openedIn ? { submittedIn: location(openedIn.channelId, installation, openedIn.threadId) } : {}),
   };
 }

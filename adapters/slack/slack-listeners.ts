@@ -64,7 +64,11 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       const outcome = await conversation.handle(input);
       if (outcome.openForm || outcome.openView) {
         if (!triggerId) throw new SlackAdapterError("api", "a modal can only be opened from a button or a command");
-        const view = outcome.openForm ? renderTicketModal(outcome.openForm) : renderViewModal(outcome.openView!);
+        // A form remembers where it was opened, so its submit is audited there (ticket-modal.ts).
+        const openedIn = "location" in input ? input.location : undefined;
+        const view = outcome.openForm
+          ? renderTicketModal(outcome.openForm, openedIn)
+          : renderViewModal(outcome.openView!);
         await client.views.open({ trigger_id: triggerId, view: view as never });
       }
       return outcome;
@@ -203,9 +207,9 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     if (input) await dispatch(input, (body as BlockActionsPayload).trigger_id);
   });
 
-  app.view(ticketModalCallbackId, async ({ ack, body }) => {
+  app.view(ticketModalCallbackId, async ({ ack, body, context }) => {
     const submission = body as unknown as ViewSubmissionPayload & { view: { blocks?: { block_id?: string }[] } };
-    const outcome = await dispatch(formFromViewSubmission(submission));
+    const outcome = await dispatch(formFromViewSubmission(submission, installationOf(context)));
     if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
       // Modal errors are plain text: the core's escaped characters (words people wrote) are just characters.
       const errors = Object.fromEntries(Object.entries(outcome.formErrors).map(([k, v]) => [k, withoutEscapes(v)]));
@@ -225,11 +229,11 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
 
   // An approval modal: Slack wants its answer within 3 s, and recording a sign-off posts and updates messages. So the
   // modal says at once that the approval is being recorded, and then what came of it (approved, or why not).
-  app.view(approvalModalCallbackId, async ({ ack, body }) => {
+  app.view(approvalModalCallbackId, async ({ ack, body, context }) => {
     const submission = body as unknown as ViewSubmissionPayload & { view: { title?: { text?: string } } };
     const title = submission.view.title?.text ?? "Approval";
     await ack({ response_action: "update", view: noticeModal(title, "Recording your approval…") });
-    const outcome = await dispatch(formFromViewSubmission(submission));
+    const outcome = await dispatch(formFromViewSubmission(submission, installationOf(context)));
     const said = withoutEscapes(outcome.notice ?? "Something went wrong; your approval was not recorded.");
     try {
       await client.views.update({ view_id: submission.view.id, view: noticeModal(title, said) });

@@ -1,4 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView } from "@slack/types";
+import type { ChatLocation } from "../../src/identity";
 import { text, type FormInput, type FormModel } from "../../src/message";
 import { clip, renderBlocks } from "./block-kit";
 import { mentionTokenPattern } from "../../src/mention";
@@ -10,7 +11,7 @@ import { SlackRenderError } from "./slack-errors";
  * `response_action: "errors"` (keyed by block_id).
  */
 
-/** The callback id of every ticket modal; the case id travels in `private_metadata`. */
+/** The callback id of every ticket modal; the case id travels in `private_metadata` (see `modalMetadataOf`). */
 export const ticketModalCallbackId = "offboard.ticket";
 
 /**
@@ -97,17 +98,84 @@ function element(input: FormInput): InputBlock["element"] {
   };
 }
 
-/** The `view` argument of `views.open`: the form's intro (what it is about), then one input block per input. */
-export function renderTicketModal(form: FormModel): ModalView {
+/**
+ * Where a modal was opened from: the channel and thread of the message whose button (or the channel of the command)
+ * opened it. A `view_submission` belongs to no conversation, so this is how the submit is audited where the person
+ * acted (`slack:<channel>/<thread>`).
+ */
+export interface ModalOrigin {
+  channelId: string;
+  threadId?: string;
+}
+
+/** A modal's `private_metadata` read back: the core's callback id, and where the modal was opened from. */
+export interface ModalMetadata {
+  callbackId: string;
+  openedIn?: ModalOrigin;
+}
+
+/** Slack ids as Slack makes them: a channel (C…), a DM (D…) or a private group (G…); a message's `ts`. */
+const slackChannelId = /^[CDG][A-Z0-9]{2,40}$/;
+const slackTs = /^\d{1,12}\.\d{1,9}$/;
+
+/**
+ * `private_metadata` of a modal: `{"form": <callback id>, "in": {"channel": …, "thread": …}}`, or the callback id
+ * alone when the modal was opened from nowhere in particular.
+ *
+ * Trust: Slack keeps a view's `private_metadata` on its side and sends it back only in the signed `view_submission`
+ * (and `block_actions`) of the app that opened the view — "A string that will be sent to your app in view_submission
+ * and block_actions events. Max length of 3000 characters." (https://docs.slack.dev/reference/views/modal-views).
+ * A person in the modal cannot edit it; only a holder of our bot token could open a view with other metadata. So the
+ * place it names is the one Slack told us at the press. Still, `readModalMetadata` checks its length and shape and
+ * drops an origin that is not a Slack channel and message ts, so nothing but an id of ours reaches the audit trail.
+ */
+export function modalMetadataOf(callbackId: string, openedIn?: ModalOrigin): string {
+  if (!openedIn) return callbackId;
+  return JSON.stringify({
+    form: callbackId,
+    in: { channel: openedIn.channelId, ...(openedIn.threadId ? { thread: openedIn.threadId } : {}) },
+  });
+}
+
+/**
+ * The callback id and origin of a submitted modal's `private_metadata`. Metadata that is not ours in shape counts as a
+ * bare callback id (a modal opened before origins were carried; the core refuses a callback id it does not know).
+ */
+export function readModalMetadata(raw: string | undefined): ModalMetadata {
+  const metadata = (raw ?? "").slice(0, limits.privateMetadata);
+  if (!metadata.startsWith("{")) return { callbackId: metadata };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(metadata);
+  } catch {
+    return { callbackId: metadata };
+  }
+  const { form, in: origin } = (parsed ?? {}) as { form?: unknown; in?: { channel?: unknown; thread?: unknown } };
+  if (typeof form !== "string") return { callbackId: metadata };
+  const channel = origin?.channel;
+  const thread = origin?.thread;
+  if (typeof channel !== "string" || !slackChannelId.test(channel)) return { callbackId: form };
+  const threadOk = typeof thread === "string" && slackTs.test(thread);
+  return { callbackId: form, openedIn: { channelId: channel, ...(threadOk ? { threadId: thread } : {}) } };
+}
+
+/**
+ * The `view` argument of `views.open`: the form's intro (what it is about), then one input block per input.
+ * `openedIn` is where the person pressed the button (or typed the command) that opened it.
+ */
+export function renderTicketModal(form: FormModel, openedIn?: Pick<ChatLocation, "channelId" | "threadId">): ModalView {
   const intro = renderBlocks(form.intro ?? []) as unknown as KnownBlock[];
   if (form.inputs.length + intro.length > limits.blocks)
     throw new SlackRenderError(`the form has ${form.inputs.length} inputs; a Slack modal holds ${limits.blocks}`);
-  if (form.callbackId.length > limits.privateMetadata)
+  // An origin that would not fit is left out rather than the form: the submit is then audited as `slack:-`.
+  const withOrigin = modalMetadataOf(form.callbackId, openedIn);
+  const metadata = withOrigin.length <= limits.privateMetadata ? withOrigin : form.callbackId;
+  if (metadata.length > limits.privateMetadata)
     throw new SlackRenderError("the form's callback id is too long for Slack's private_metadata");
   return {
     type: "modal",
     callback_id: form.kind === "approval" ? approvalModalCallbackId : ticketModalCallbackId,
-    private_metadata: form.callbackId,
+    private_metadata: metadata,
     title: plain(form.title, limits.title),
     submit: plain(form.submitLabel, limits.submit),
     close: plain("Cancel", limits.submit),

@@ -80,6 +80,8 @@ const actionInput = z.object({
 });
 const formInput = z.object({
   user: id,
+  /** The message whose button opened the form, so the submit is audited where it was pressed. */
+  messageId: id.optional(),
   callbackId: id,
   values: z.record(z.string(), z.string().max(4000)),
   requestId: id.optional(),
@@ -279,12 +281,19 @@ export function createDemoApiRouter(options: DemoApiOptions): { router: express.
       const values = Object.fromEntries(
         Object.entries(input.values).map(([key, value]) => [key, toMentionTokens(value, users)]),
       );
+      // Where the form was opened comes from the stored message, never from the page (as for a press); a message the
+      // person cannot see is refused, so no one claims a place they could not have acted in.
+      const pressed = input.messageId ? await store.get(input.messageId) : undefined;
+      if (input.messageId && !pressed) throw new DemoRequestError(404, "that message is gone; reload the page");
+      if (pressed && (pressed.visibleTo ?? pressed.directTo ?? actor.userId) !== actor.userId)
+        throw new DemoRequestError(403, "that message is not yours to act on");
       const outcome = await handle({
         kind: "form",
         actor,
         requestId: input.requestId ?? randomUUID(),
         callbackId: input.callbackId,
         values,
+        ...(pressed ? { submittedIn: locationOf(pressed.channelId, pressed.threadId) } : {}),
       });
       res.json({ outcome });
     }),

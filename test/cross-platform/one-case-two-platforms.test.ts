@@ -406,9 +406,15 @@ describe("one case across Slack and Teams", () => {
     const pat = `slack:${partner.id}@${partner.teamId}`;
     expect(placeOf("home.joined", cora)).toEqual([`teams:${teamsChannel}`]);
     expect(placeOf("signoff.recorded", cora)).toEqual([`teams:${teamsChannel}/${teamsThread.threadId}`]);
-    // Slack approvals are submitted in a modal, which belongs to no conversation: the platform alone.
-    expect(placeOf("signoff.recorded", pat)).toEqual(["slack:-"]);
-    expect(placeOf("signoff.recorded", `slack:${awsApprover.id}@${awsApprover.teamId}`)).toEqual(["slack:-"]);
+    // A Slack approval is submitted in a modal, which belongs to no conversation: it is audited where its button was
+    // pressed, the case thread for the partner, his direct message with the bot for the AWS approver.
+    expect(placeOf("signoff.recorded", pat)).toEqual([`slack:${slackChannel}/${threadTs}`]);
+    // The latest of his direct messages (a re-plan brought a second one), where he pressed.
+    const awsDm = slack.direct(awsApprover.id).at(-1)!;
+    expect(placeOf("signoff.recorded", `slack:${awsApprover.id}@${awsApprover.teamId}`)).toEqual([
+      `slack:${String(awsDm.args.channel)}/${String(awsDm.result?.ts)}`,
+    ]);
+    expect(JSON.stringify(events)).not.toContain("slack:-");
     // What the partner said in the case thread says so.
     expect(placeOf("link.issued", pat)).toEqual(Array(2).fill(`slack:${slackChannel}/${threadTs}`));
     expect(placeOf("ticket.answered", cora).every((w) => w === `teams:${teamsChannel}/${teamsThread.threadId}`)).toBe(
@@ -429,5 +435,6 @@ describe("one case across Slack and Teams", () => {
     expect(markdown).toMatch(
       new RegExp(`${cora} \\(Customer\\) in teams:19:acme-cloud@thread\\.tacv2/\\d+: signoff\\.recorded`),
     );
+    expect(markdown).toContain(`${pat} (Partner) in slack:${slackChannel}/${threadTs}: signoff.recorded`);
   }, 60_000);
 });
