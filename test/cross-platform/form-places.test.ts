@@ -17,7 +17,10 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   demo = createDemoChannel({ redis, prefix, logger: createLogger("silent") });
-  const http = createHttpServer({ logger: createLogger("silent"), readiness: async () => ({ redis: true }) });
+  const http = createHttpServer({
+    logger: createLogger("silent"),
+    readiness: async () => ({ redis: true, workers: true }),
+  });
   http.app.use(
     demo.router({
       handle: async (input) => {
