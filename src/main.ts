@@ -16,6 +16,8 @@ import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
 import { RedisStepCountStore } from "../adapters/redis/step-count-store";
 import { RedisLinkCodeStore } from "../adapters/redis/link-code-store";
+import { RedisJoinAttemptCounter } from "../adapters/redis/join-attempt-counter";
+import { joinRefusalReport } from "../adapters/metrics/join-refusal-report";
 import { awsCallObservation, createAwsOperations } from "../adapters/aws";
 import { auditNotingCaseIds, notingCaseIds } from "../adapters/log/noting-case-ids";
 import { meteredAuditLog } from "../adapters/metrics/metered-audit-log";
@@ -197,6 +199,9 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     credentials,
     stepCounts: new RedisStepCountStore(redis, prefix),
     linkCodes: new RedisLinkCodeStore(redis, prefix),
+    // Guessing link codes: refused `join`s limited per person and conversation, each one logged and counted.
+    joinAttempts: new RedisJoinAttemptCounter(redis, prefix),
+    joinRefusals: joinRefusalReport(logger, metrics),
     rootAccess,
     partnerName: config.partnerName,
     allowSameOrgApprovers: config.allowSameOrgApprovers,

@@ -122,6 +122,20 @@ export class OffboardMetrics implements AwsCallObserver {
     registers: [this.registry],
   });
 
+  private readonly joinRefusals = new Counter({
+    name: "offboard_join_refused_total",
+    help: "Refused `join <code>` attempts by why: unknown, used, expired (code) or locked (too many refused attempts)",
+    labelNames: ["because"] as const,
+    registers: [this.registry],
+  });
+
+  private readonly joinLocks = new Counter({
+    name: "offboard_join_locks_total",
+    help: "Times a person or a conversation reached the limit of refused `join`s and was locked out for the window",
+    labelNames: ["subject"] as const,
+    registers: [this.registry],
+  });
+
   constructor(private readonly options: OffboardMetricsOptions = {}) {
     this.ackRoutes = options.ackRoutes ?? {};
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: "offboard_" });
@@ -213,5 +227,13 @@ export class OffboardMetrics implements AwsCallObserver {
 
   auditVerified(ok: boolean): void {
     this.auditVerifications.inc({ result: ok ? "ok" : "broken" });
+  }
+
+  joinRefused(because: string): void {
+    this.joinRefusals.inc({ because });
+  }
+
+  joinLocked(subject: string): void {
+    this.joinLocks.inc({ subject });
   }
 }

@@ -24,6 +24,8 @@ import type { ChatLocation } from "../../src/identity";
  * | `{bull}:<queue>:…`                    | (BullMQ)   | the job queues, under BullMQ's own prefix    |
  * | `file:<sha256 of token>`              | string     | a file waiting for its one download (JSON)   |
  * | `link-code:<sha256 of code>`          | hash       | a case's one-time link code (link-code-store) |
+ * | `{join-attempts}:<kind>:<id>`         | string     | refused `join`s of a person or conversation, |
+ * |                                       |            | expiring with its window (join-attempt-counter) |
  *
  * **Hash slots.** On a Redis Cluster every key that one Lua script, MULTI or multi-key command touches
  * must hash to the same slot; the part in braces (a hash tag) is all that is hashed. So:
@@ -32,6 +34,8 @@ import type { ChatLocation } from "../../src/identity";
  *   the stream and the head at once), and cases spread over the cluster;
  * - a thread's location key carries its channel as the tag, so the thread and its channel are read
  *   with one MGET;
+ * - the `join` attempt counters share one slot (`{join-attempts}`): one script checks and counts a person's and a
+ *   conversation's together;
  * - the demo channel, the rate limiter and BullMQ each live in one slot (`offboard:{bull}:…`): their
  *   scripts and transactions span their own keys. BullMQ's flows (a run and its account jobs, in two
  *   queues) need one slot for all queues. The tag follows the prefix, so every key Offboard writes
@@ -128,6 +132,14 @@ export class RedisKeys {
   /** A link code (`link`, `join <code>`), by the SHA-256 (hex) of the code. */
   linkCode(codeHash: string): string {
     return `${this.prefix}link-code:${codeHash}`;
+  }
+
+  /**
+   * The refused `join`s of a person (`person`, `<platform>:<user>@<team>`) or a conversation (`conversation`,
+   * `<platform>:<channel>`), the id URI-encoded. All in the slot `{join-attempts}`: one script spans both of a join.
+   */
+  joinAttempts(kind: "person" | "conversation", id: string): string {
+    return `${this.prefix}{join-attempts}:${kind}:${encodeURIComponent(id)}`;
   }
 
   /** A file behind a one-time download link, by the SHA-256 (hex) of the link's token. */

@@ -1,6 +1,7 @@
 import type { RootAccess } from "../aws/root-access";
 import type { OrganizationLookup } from "../ticket/account-check";
 import type { ChatLocation, EmailDirectory, Identity } from "../identity";
+import type { JoinAttemptCounter, JoinLimit, JoinRefusalObserver } from "../join-limit";
 import type { LinkCodeStore } from "../link-code";
 import type {
   AuditLog,
@@ -43,6 +44,12 @@ export interface ConversationDeps {
   stepCounts?: StepCountStore;
   /** Link codes (`link`, `join <code>`): one case with homes in several conversations and platforms. */
   linkCodes?: LinkCodeStore;
+  /** Refused `join`s counted per person and conversation (src/join-limit.ts); absent: no limit. */
+  joinAttempts?: JoinAttemptCounter;
+  /** The limit on refused `join`s; default `defaultJoinLimit` (5 a person, 10 a conversation, per 15 minutes). */
+  joinLimit?: JoinLimit;
+  /** Told of every refused `join` (a log line and a metric for the operators). */
+  joinRefusals?: JoinRefusalObserver;
   /** The passwordless root handover: takes the code AWS mailed to a new root e-mail (`code <account> <code>`). */
   rootAccess?: Pick<RootAccess, "acceptPrimaryEmailCode">;
   /** `OFFBOARD_ALLOW_SAME_ORG_APPROVERS`: customer and AWS approvers may act from the partner's own workspace. */

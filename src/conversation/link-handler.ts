@@ -2,7 +2,14 @@ import type { Case } from "../case";
 import { homesOf, withLinkedHome } from "../case-homes";
 import { finishedStatuses } from "../case-status";
 import { InvalidCommandError, NotConfiguredError, NotPermittedError, OffboardError } from "../errors";
-import type { ChatLocation } from "../identity";
+import type { ChatLocation, Identity } from "../identity";
+import {
+  defaultJoinLimit,
+  joinSubjects,
+  type JoinRefusal,
+  type JoinSubject,
+  type JoinSubjectKind,
+} from "../join-limit";
 import {
   linkCodeHash,
   linkCodeKeepSeconds,
@@ -97,9 +104,25 @@ export class LinkHandler {
     if (here && !finishedStatuses.includes(here.status))
       throw new OffboardError("invalid_transition", `this conversation already follows case ${here.id}`);
     const codeHash = linkCodeHash(code);
-    const claim = await this.codes().use(codeHash, this.context.today().toISOString());
+    const attempt = await this.reserveAttempt(actor, conversation);
+    let claim: LinkCodeClaim;
+    try {
+      claim = await this.codes().use(codeHash, this.context.today().toISOString());
+    } catch (error) {
+      await attempt.release();
+      throw error;
+    }
     if (!claim.ok) {
-      // A used or expired code is audited on its case; an unknown one has no case to be audited on.
+      // The attempt stays counted. A used or expired code is audited on its case; an unknown one has no case to be
+      // audited on, so the operators' log and metric are its only record (by hash).
+      this.reportRefusal({
+        because: claim.because,
+        actor,
+        where: conversation,
+        codeHash,
+        ...(claim.because !== "unknown" ? { caseId: claim.link.caseId } : {}),
+        ...(attempt.nowLocked.length ? { nowLocked: attempt.nowLocked } : {}),
+      });
       if (claim.because !== "unknown")
         await this.deps.audit.append({
           caseId: claim.link.caseId,
@@ -109,6 +132,8 @@ export class LinkHandler {
         });
       throw new NotPermittedError(`${refusal[claim.because]}: a partner member gives a new one with \`link\``);
     }
+    // The right code: no refused attempt after all.
+    await attempt.release();
     const value = await this.context.requireCaseById(claim.link.caseId);
     await this.context.authorize("join", value, actor, location);
 
@@ -136,6 +161,50 @@ export class LinkHandler {
     const home = homesOf(updated).find((h) => h.refs.caseMessage?.messageId === ref.messageId);
     if (home) await this.catchUp(updated, home.index, thread);
     return {};
+  }
+
+  /**
+   * Counts this `join` against the person's and the conversation's limits before its code is looked up
+   * (src/join-limit.ts); refuses it when either is locked out. `release` gives the attempt back (the code was right);
+   * `nowLocked` names the counters this attempt brought to their limit, should it be refused.
+   */
+  private async reserveAttempt(
+    actor: Identity,
+    where: ChatLocation,
+  ): Promise<{ release: () => Promise<void>; nowLocked: JoinSubjectKind[] }> {
+    const counter = this.deps.joinAttempts;
+    if (!counter) return { release: async () => undefined, nowLocked: [] };
+    const limit = this.deps.joinLimit ?? defaultJoinLimit;
+    const subjects: JoinSubject[] = joinSubjects(actor, where, limit);
+    const attempt = await counter.reserve(subjects, limit.windowMs);
+    if (!attempt.ok) {
+      this.reportRefusal({
+        because: "locked",
+        actor,
+        where,
+        lockedBy: attempt.lockedBy,
+        retryAfterMs: attempt.retryAfterMs,
+      });
+      const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
+      const whose = attempt.lockedBy === "person" ? "from you" : "in this conversation";
+      throw new NotPermittedError(
+        `too many wrong link codes ${whose}: \`join\` is refused for ${minutes} more minute${minutes === 1 ? "" : "s"}, ` +
+          "whatever the code. A partner member can give a new code with `link` meanwhile.",
+      );
+    }
+    return {
+      release: () => counter.release(subjects),
+      nowLocked: subjects.filter((s, i) => attempt.counts[i] === s.limit).map((s) => s.kind),
+    };
+  }
+
+  /** A refused `join`, to the operators; their log or metric failing never changes the answer. */
+  private reportRefusal(refused: JoinRefusal): void {
+    try {
+      this.deps.joinRefusals?.joinRefused(refused);
+    } catch (error) {
+      this.deps.onError?.(error, "report a refused join");
+    }
   }
 
   /** What stands now, in the new home: the open question, the sign-off, the progress. */
