@@ -38,7 +38,7 @@ import type { TicketField } from "../ticket/fields";
 import { questionPosition } from "../ticket/flow";
 import { buttonOf } from "./buttons";
 import { commandHelp } from "./commands";
-import { planDetailsBlock } from "./plan-details-view";
+import { needsAttention, planDetailsBlock } from "./plan-details-view";
 
 /** How the case message and the other case messages look, as the core's message model. */
 
@@ -247,35 +247,45 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
       ),
     );
   if (blocked.length) {
+    const named = firstWithin(blocked, blockedEntry, blockedNamed, blockedChars);
+    const more = blocked.length - named.length;
     blocks.push(
       text(
         `⛔ *${blocked.length} of ${plan.accounts.length} account(s) blocked: the run leaves them out until fixed*\n` +
-          blocked
-            .map(
-              (a) =>
-                `*${a.accountId}*${a.accountName ? ` (${literal(a.accountName)})` : ""}:\n` +
-                (a.readiness?.blockers ?? []).map((b) => `  • ${b.reason}. *Fix:* ${b.fix}`).join("\n"),
-            )
-            .join("\n"),
+          named.map(blockedEntry).join("\n") +
+          (more
+            ? `\n…and ${more} more blocked account(s), each with its reason and fix: see *Details* or \`export\`.`
+            : ""),
       ),
     );
   }
+  const kept = countArtifacts(plan, "keep");
+  const untagged = countArtifacts(plan, "untag");
   blocks.push(
     fields([
       ["Organization", `${plan.organizationId} (management ${plan.managementAccountId})`],
       ["Accounts", String(plan.accounts.length)],
       ["Ready / blocked", `${ready.length} / ${blocked.length}`],
       ["Artifacts to delete", String(countArtifacts(plan, "delete"))],
-      ["Kept / untagged", `${countArtifacts(plan, "keep")} / ${countArtifacts(plan, "untag")}`],
+      // Partner artifacts left in place (protected by AWS, or kept by the ticket) and the lifecycle tooling kept
+      // without the partner's tags. When there are none, "0 / 0" only repeats that everything found is removed.
+      ...(kept || untagged ? [["Kept / untagged", `${kept} / ${untagged}`] as [string, string]] : []),
       ["Removal by", plan.removalBy],
     ]),
   );
-  // One row per account, all in one text block (the renderer splits it into sections): readable, and within
-  // Slack's 50 blocks. Past `rowsShown` accounts, the ones that need attention are named and the rest counted.
-  const attention = (a: AccountPlan) => a.readiness?.state === "blocked" || a.warnings.length > 0;
-  const shown = plan.accounts.length <= rowsShown ? plan.accounts : plan.accounts.filter(attention);
-  const rest = plan.accounts.filter((a) => !shown.includes(a));
-  const rows = shown.map(accountRow);
+  // One row per account, all in one text block (the renderer splits it into sections). Up to `rowsShown` accounts
+  // every account is a row; past that only those that need attention. Either way the rows stop at `rowsChars` of
+  // text and `attentionNamed` rows past `rowsShown`, and what is left is counted: so the message stays within Slack's
+  // 50 blocks and a Teams card's size however many accounts there are and however much they say (Details and
+  // `export` name every one).
+  const small = plan.accounts.length <= rowsShown;
+  const candidates = small ? plan.accounts : plan.accounts.filter(needsAttention);
+  const shown = new Set(firstWithin(candidates, accountRow, small ? rowsShown : attentionNamed, rowsChars));
+  const unnamedAttention = plan.accounts.filter((a) => needsAttention(a) && !shown.has(a)).length;
+  const rest = plan.accounts.filter((a) => !needsAttention(a) && !shown.has(a));
+  const rows = [...shown].map(accountRow);
+  if (unnamedAttention)
+    rows.push(`…and ${unnamedAttention} more account(s) that need attention: see *Details* or \`export\`.`);
   if (rest.length)
     rows.push(
       `…and ${rest.length} more account(s), ready, without warnings: ${artifactCounts(rest.flatMap((a) => a.artifacts))}. Each is listed in \`export\`.`,
@@ -286,14 +296,49 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
     blocks.push(text(`*Before leaving, the customer should know:*\n${plan.notes.map((n) => `• ${n}`).join("\n")}`));
   blocks.push(planDetailsBlock(value, plan));
   blocks.push(context("*Details* shows each account's artifacts by name; `export` has everything."));
+  const blockedIds = blocked.slice(0, blockedNamed).map((a) => a.accountId);
+  if (blocked.length > blockedIds.length) blockedIds.push(`${blocked.length - blockedIds.length} more`);
   const summary = blocked.length
-    ? `Plan v${plan.version} for ${value.id}: ${blocked.length} of ${plan.accounts.length} account(s) BLOCKED (${blocked.map((a) => a.accountId).join(", ")})`
+    ? `Plan v${plan.version} for ${value.id}: ${blocked.length} of ${plan.accounts.length} account(s) BLOCKED (${blockedIds.join(", ")})`
     : `Plan v${plan.version} for ${value.id}: ${headline}`;
   return message(summary, blocks);
 }
 
 /** How many accounts the plan lists row by row before it names only those that need attention. */
 const rowsShown = 40;
+/** Past `rowsShown` accounts, how many of those that need attention are rows; the rest are counted. */
+const attentionNamed = 20;
+/** How many blocked accounts are named with their blockers; the rest are counted. */
+const blockedNamed = 10;
+/**
+ * The most text the account rows and the blocked accounts take (characters of markup, before a platform renders
+ * it). With the Details a Teams card carries (adapters/teams, `detailsBudget`), the whole plan card stays under
+ * the ~28 KB a Teams message holds (see the plan-summary size test).
+ */
+const rowsChars = 4_000;
+const blockedChars = 2_000;
+
+/** The first items, at most `count`, whose rendered texts (one per line) fit in `chars`; always the first one. */
+function firstWithin<T>(items: T[], render: (item: T) => string, count: number, chars: number): T[] {
+  const taken: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    if (taken.length >= count) break;
+    const size = render(item).length + 1;
+    if (taken.length > 0 && used + size > chars) break;
+    taken.push(item);
+    used += size;
+  }
+  return taken;
+}
+
+/** A blocked account and its blockers, each with its fix. */
+function blockedEntry(account: AccountPlan): string {
+  return (
+    `*${account.accountId}*${account.accountName ? ` (${literal(account.accountName)})` : ""}:\n` +
+    (account.readiness?.blockers ?? []).map((b) => `  • ${b.reason}. *Fix:* ${b.fix}`).join("\n")
+  );
+}
 
 /** "4 accounts · 40 partner artifacts · 2 blocked": the plan in one line (from its header, or `planCountsOf`). */
 export function planCounts(plan: PlanCounts): string {

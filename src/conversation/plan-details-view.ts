@@ -13,6 +13,9 @@ import { buttonOf } from "./buttons";
 /** How many accounts are shown name by name; the rest are counted (every one is in `export`). */
 export const detailedAccounts = 60;
 
+/** How many accounts that need attention the list at the top names; the rest are counted. */
+export const attentionListed = 100;
+
 /** How many artifact names one kind lists in an account before it says how many more. */
 const namesPerKind = 12;
 
@@ -96,12 +99,19 @@ export function planDetailsBlocks(plan: Plan): Block[] {
       `*${total} account${total === 1 ? "" : "s"} · ${attention.length} need${attention.length === 1 ? "s" : ""} attention*`,
     ),
   ];
-  if (attention.length)
+  if (attention.length) {
+    // Named up to `attentionListed`: a list of thousands would be one block past what a Teams card carries (the
+    // adapter would drop it, and every account after it), and past what anyone reads.
+    const listed = attention.slice(0, attentionListed).map((a) => `*${a.accountId}*`);
+    const more = attention.length - listed.length;
     blocks.push(
       text(
-        `*Needs attention (${attention.length}):* ${attention.map((a) => `*${a.accountId}*`).join(", ")}. They come first below.`,
+        `*Needs attention (${attention.length}):* ${listed.join(", ")}` +
+          (more ? ` and ${more} more (every one in \`export\`)` : "") +
+          ". They come first below.",
       ),
     );
+  }
   blocks.push(...shown.map((a) => text(accountDetails(a))));
   if (rest)
     blocks.push(

@@ -1,3 +1,4 @@
+import { readModalMetadata } from "../../adapters/slack/ticket-modal";
 import { ticketFields } from "../../src/ticket/fields";
 import {
   people,
@@ -49,7 +50,12 @@ describe("the ticket by modal", () => {
     );
 
     const view = await openForm();
-    expect(view).toMatchObject({ type: "modal", callback_id: "offboard.ticket", private_metadata: opened.id });
+    expect(view).toMatchObject({ type: "modal", callback_id: "offboard.ticket" });
+    // The case, and where the form was opened (the case thread), so its submit is audited there.
+    expect(readModalMetadata(String(view.private_metadata))).toEqual({
+      callbackId: opened.id,
+      openedIn: { channelId: channel, threadId: opened.caseMessage!.messageId },
+    });
     const blocks = view.blocks as {
       block_id: string;
       optional: boolean;
