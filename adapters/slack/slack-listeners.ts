@@ -272,7 +272,9 @@ async function slackPerson(
 ): Promise<Identity> {
   try {
     const info = await client.users.info({ user: userId });
-    const email = info.user?.profile?.email;
+    // Only an address the person confirmed owning binds an approver invited by it: an unconfirmed one is whatever
+    // was typed into a profile (users.info, `is_email_confirmed`: https://docs.slack.dev/reference/methods/users.info).
+    const email = info.user?.is_email_confirmed === true ? info.user.profile?.email : undefined;
     const teamId = info.user?.team_id ?? eventTeam;
     return {
       platform: "slack",

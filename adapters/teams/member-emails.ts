@@ -29,6 +29,25 @@ export interface MemberEmailOptions {
 
 const looksLikeAddress = /^[^\s@]+@[^\s@]+$/;
 
+/** The member's addresses a tenant could only give if it owns their domain: those in its UPN's domain (see below). */
+export function verifiedAddresses(member: { email?: string | null; userPrincipalName?: string | null }): string[] {
+  const upn = member.userPrincipalName?.toLowerCase();
+  if (!upn || !looksLikeAddress.test(upn) || upn.includes("#ext#")) return [];
+  const verifiedDomain = upn.slice(upn.lastIndexOf("@") + 1);
+  const inVerifiedDomain = (address: string) => {
+    const domain = address.slice(address.lastIndexOf("@") + 1);
+    return domain === verifiedDomain || domain.endsWith(`.${verifiedDomain}`);
+  };
+  return [
+    ...new Set(
+      [member.email, upn]
+        .filter((a): a is string => typeof a === "string" && looksLikeAddress.test(a))
+        .map((a) => a.toLowerCase())
+        .filter(inVerifiedDomain),
+    ),
+  ];
+}
+
 /**
  * The e-mail addresses of a Teams user, from the Bot Framework connector: `GET {serviceUrl}/v3/conversations/
  * {conversationId}/members/{userId}` (TeamsInfo.getMember) answers a TeamsChannelAccount with `email` and
@@ -38,8 +57,12 @@ const looksLikeAddress = /^[^\s@]+@[^\s@]+$/;
  * time (`teams:email:<aadObjectId>`, a JSON list); a failed lookup (connector down, 403, too slow) is logged and kept
  * nowhere, so the next act that needs it asks again.
  *
- * Both addresses count: the primary e-mail is what people give, the sign-in name (UPN) is what some tenants use as
- * one. Both are the tenant directory's word, as a Slack profile's address is Slack's.
+ * Only addresses in the domain of the person's sign-in name (UPN) count. An admin of any tenant can write any value
+ * into a user's `mail`, but a UPN's domain must be one the tenant has verified it owns (Microsoft Graph, "Add a domain":
+ * "You cannot use an associated domain with your Microsoft Entra tenant until ownership is verified"; subdomains of a
+ * verified root are verified with it). So `avery@aws.example` binds only a user of the tenant that owns aws.example —
+ * never a user of the customer's tenant whose `mail` was set to it, and never a guest (whose UPN is
+ * `…#EXT#@<host>.onmicrosoft.com`): such people are named by `teams:<object id>@<tenant>` instead.
  */
 export class TeamsMemberEmails implements EmailDirectory {
   private readonly keys: RedisKeys;
@@ -71,13 +94,7 @@ export class TeamsMemberEmails implements EmailDirectory {
       if (kept !== null) return JSON.parse(kept) as string[];
       const member = await this.member(who, where);
       if (!member) return [];
-      const addresses = [
-        ...new Set(
-          [member.email, member.userPrincipalName]
-            .filter((a): a is string => typeof a === "string" && looksLikeAddress.test(a))
-            .map((a) => a.toLowerCase()),
-        ),
-      ];
+      const addresses = verifiedAddresses(member);
       await this.redis.set(key, JSON.stringify(addresses), "EX", addresses.length ? this.foundTtl : this.noneTtl);
       return addresses;
     } catch (error) {

@@ -32,6 +32,7 @@ beforeAll(async () => {
       aadObjectId: p.aad,
       tenantId: p.tenant,
       email: p.email,
+      userPrincipalName: p.email,
     });
   expect((await two.slack.command(partner, slackChannel, "start")).status).toBe(200);
   const value = await eventually(

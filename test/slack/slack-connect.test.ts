@@ -136,6 +136,17 @@ describe("a case started in one of the partner's own channels", () => {
     );
     expect(messageText(question[0].args)).toContain(fieldByKey("goal")!.question);
 
+    // Someone whose profile shows Jane's address but who never confirmed owning it is not bound by it.
+    h.web.users.set("UFAKE", {
+      id: "UFAKE",
+      team_id: "TACME",
+      email: "jane@acme.example",
+      email_confirmed: false,
+      real_name: "Not Jane",
+    });
+    await h.act(h.slack.memberJoined("UFAKE", "TACME", newChannel));
+    expect((await h.reload(value)).members.customer.map((m) => m.userId)).toEqual(["email:jane@acme.example"]);
+
     // Jane accepts the invitation and joins: her e-mail binds her to the approver named by address.
     await h.act(h.slack.memberJoined("UJANE", "TACME", newChannel));
     value = await h.reload(value);

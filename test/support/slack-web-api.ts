@@ -31,6 +31,8 @@ export interface FakeUser {
   id: string;
   team_id: string;
   email?: string;
+  /** Whether Slack says they confirmed the address (default: they did). */
+  email_confirmed?: boolean;
   real_name?: string;
 }
 
@@ -221,6 +223,7 @@ export class FakeSlackWebApi {
             id: user.id,
             team_id: user.team_id,
             real_name: user.real_name,
+            is_email_confirmed: user.email_confirmed ?? true,
             profile: { email: user.email, real_name: user.real_name },
           },
         };

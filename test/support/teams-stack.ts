@@ -20,7 +20,9 @@ export interface TeamsPerson {
   aad: string;
   name: string;
   tenant: string;
+  /** Their address; their sign-in name (UPN) is the same unless `userPrincipalName` says otherwise. */
   email?: string;
+  userPrincipalName?: string;
 }
 
 export const teamsBot = { id: "28:offboard-bot", name: "Offboard" };
@@ -67,7 +69,7 @@ export class TeamsStack {
         name: p.name,
         aadObjectId: p.aad,
         tenantId: p.tenant,
-        ...(p.email ? { email: p.email } : {}),
+        ...(p.email ? { email: p.email, userPrincipalName: p.userPrincipalName ?? p.email } : {}),
       });
     const cases = new RedisCaseStore(redis, prefix);
     const audit = new RedisAuditLog(redis, prefix, testAuditKeys);

@@ -13,6 +13,22 @@ const customer: TeamsPerson = { aad: "aad-cleo", name: "Cleo Customer", tenant: 
 // Her directory writes her address in capitals; the partner types it in lower case.
 const avery: TeamsPerson = { aad: "aad-avery", name: "Avery Aws", tenant: "tenant-aws", email: "Avery@AWS.example" };
 const bert: TeamsPerson = { aad: "aad-bert", name: "Bert", tenant: "tenant-customer", email: "bert@customer.example" };
+// The customer's admin wrote the AWS approver's address into a customer user's `mail`; her UPN is the customer's.
+const mallory: TeamsPerson = {
+  aad: "aad-mallory",
+  name: "Mallory",
+  tenant: "tenant-customer",
+  email: "avery@aws.example",
+  userPrincipalName: "mallory@customer.example",
+};
+// A guest of the customer's tenant invited under the AWS approver's address: a guest's UPN is the host tenant's.
+const guest: TeamsPerson = {
+  aad: "aad-guest",
+  name: "Avery (guest)",
+  tenant: "tenant-customer",
+  email: "avery@aws.example",
+  userPrincipalName: "avery_aws.example#EXT#@customer.onmicrosoft.com",
+};
 const caseMessageId = "1800000700001";
 const caseId = "OFB-2026-7001";
 
@@ -35,7 +51,7 @@ const joined = async () => (await stack.audit.read(caseId)).filter((e) => e.acti
 beforeAll(async () => {
   stack = await TeamsStack.start({
     label: "teams-people-by-email",
-    people: [partner, customer, avery, bert],
+    people: [partner, customer, avery, bert, mallory, guest],
     partners: [partner],
     channel: "19:people-by-email@thread.tacv2",
     logger,
@@ -74,6 +90,17 @@ describe("an AWS approver named by e-mail, acting on Teams", () => {
     // The second press found the answer kept in Redis.
     expect(memberCallsFor(bert)).toHaveLength(1);
     expect(memberCallsFor(bert)[0].conversationId).toBe(stack.channel);
+  });
+
+  it.each([
+    ["a user whose mail was set to it, signing in under another domain", mallory],
+    ["a guest invited under it", guest],
+  ])("does not bind %s: only an address in the domain of the sign-in name counts", async (_who, person) => {
+    const refused = await stack.invoke(person, signOff.activityId, caseMessageId, approveForAws());
+    expect(cardText(refused.value)).toMatch(/only the AWS approver can approve for AWS/i);
+    expect(memberCallsFor(person)).toHaveLength(1);
+    expect((await caseNow()).members.aws.map((m) => m.userId)).toEqual(["email:avery@aws.example"]);
+    expect(await joined()).toEqual([]);
   });
 
   it.each([503, 403])(
