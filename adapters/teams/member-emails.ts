@@ -60,9 +60,9 @@ export function verifiedAddresses(member: { email?: string | null; userPrincipal
  * Only addresses in the domain of the person's sign-in name (UPN) count. An admin of any tenant can write any value
  * into a user's `mail`, but a UPN's domain must be one the tenant has verified it owns (Microsoft Graph, "Add a
  * domain": "You cannot use an associated domain with your Microsoft Entra tenant until ownership is verified";
- * subdomains of a verified root are verified with it). So `avery@aws.example` binds only a user of the tenant that owns aws.example —
- * never a user of the customer's tenant whose `mail` was set to it, and never a guest (whose UPN is
- * `…#EXT#@<host>.onmicrosoft.com`): such people are named by `teams:<object id>@<tenant>` instead.
+ * subdomains of a verified root are verified with it). So `avery@aws.example` binds only a user of the tenant that
+ * owns aws.example — never a user of the customer's tenant whose `mail` was set to it, and never a guest (whose UPN
+ * is `…#EXT#@<host>.onmicrosoft.com`): such people are named by `teams:<object id>@<tenant>` instead.
  */
 export class TeamsMemberEmails implements EmailDirectory {
   private readonly keys: RedisKeys;
