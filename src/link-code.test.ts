@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { linkCodeHash, newLinkCode, readLinkCode } from "./link-code";
 
 describe("link codes", () => {
@@ -11,7 +12,16 @@ describe("link codes", () => {
     expect(readLinkCode("k7qx-3mpd")).toBe("K7QX-3MPD");
     expect(readLinkCode(" K7QX 3MPD ")).toBe("K7QX-3MPD");
     expect(readLinkCode("O1IL-0000")).toBe("0111-0000");
-    expect(linkCodeHash(readLinkCode("k7qx3mpd")!)).toBe(linkCodeHash("K7QX-3MPD"));
+    const secret = randomBytes(32);
+    expect(linkCodeHash(readLinkCode("k7qx3mpd")!, secret)).toBe(linkCodeHash("K7QX-3MPD", secret));
+  });
+
+  it("are hashed under the installation's secret: no hash without it, none equal to the plain SHA-256", () => {
+    const code = newLinkCode();
+    const [one, other] = [randomBytes(32), randomBytes(32)];
+    expect(linkCodeHash(code, one)).toMatch(/^[0-9a-f]{64}$/);
+    expect(linkCodeHash(code, one)).not.toBe(linkCodeHash(code, other));
+    expect(linkCodeHash(code, one)).not.toBe(createHash("sha256").update(code).digest("hex"));
   });
 
   it("refuse anything else", () => {

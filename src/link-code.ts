@@ -1,10 +1,10 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import type { Identity } from "./identity";
 
 /**
  * Link codes: `link` (a partner member, in the case thread) gives a one-time code; `join <code>` in another
- * conversation, on any platform, makes it a home of the same case. A code works once, for 15 minutes. Only its
- * SHA-256 is stored or audited: the code itself is shown once, privately, to the partner member who asked.
+ * conversation, on any platform, makes it a home of the same case. A code works once, for 15 minutes. Only its keyed
+ * hash is stored or audited: the code itself is shown once, privately, to the partner member who asked.
  *
  * @example newLinkCode() // "K7QX-3MPD"
  */
@@ -32,9 +32,14 @@ export function readLinkCode(typed: string): string | undefined {
   return `${plain.slice(0, 4)}-${plain.slice(4)}`;
 }
 
-/** What is stored and audited instead of the code: the SHA-256 (hex) of its canonical form. */
-export function linkCodeHash(code: string): string {
-  return createHash("sha256").update(code).digest("hex");
+/**
+ * What is stored and audited instead of the code: HMAC-SHA-256 (hex) of its canonical form under a server secret.
+ * A plain SHA-256 would give the code back: 40 bits are 1.1 × 10¹² guesses, minutes on one GPU, well within a code's
+ * 15 minutes, and the hash is in the audit trail anyone in the case channel can `export`. Keyed, the hash tells
+ * nothing without the secret (`OFFBOARD_AUDIT_KEY`'s, under a label of its own so the two uses never meet).
+ */
+export function linkCodeHash(code: string, secret: Buffer): string {
+  return createHmac("sha256", secret).update(`offboard link code v1\0${code}`).digest("hex");
 }
 
 /** An issued code, as stored under its hash. */
@@ -51,8 +56,10 @@ export type LinkCodeClaim =
   | { ok: false; because: "unknown" }
   | { ok: false; because: "used" | "expired"; link: LinkCode };
 
-/** Issued link codes, by hash. Implemented on Redis (adapters/redis/link-code-store.ts). */
+/** Issued link codes, by keyed hash. Implemented on Redis (adapters/redis/link-code-store.ts). */
 export interface LinkCodeStore {
+  /** The keyed hash a code is stored and audited under (`linkCodeHash` with the installation's secret). */
+  hashOf(code: string): string;
   /** Stores a new code; it is recognised for `keepSeconds` (longer than it works, see linkCodeKeepSeconds). */
   save(codeHash: string, link: LinkCode, keepSeconds: number): Promise<void>;
   /** Uses the code atomically at `now` (ISO): of two uses, one wins; a used or expired code is refused. */

@@ -198,7 +198,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     organization: aws,
     credentials,
     stepCounts: new RedisStepCountStore(redis, prefix),
-    linkCodes: new RedisLinkCodeStore(redis, prefix),
+    linkCodes: new RedisLinkCodeStore(redis, prefix, config.auditKeys.current.secret),
     // Guessing link codes: refused `join`s limited per person and conversation, each one logged and counted.
     joinAttempts: new RedisJoinAttemptCounter(redis, prefix),
     joinRefusals: joinRefusalReport(logger, metrics),

@@ -1,4 +1,5 @@
 import { createLogger } from "../log/logger";
+import { randomBytes } from "node:crypto";
 import { linkCodeHash } from "../../src/link-code";
 import { joinRefusalReport } from "./join-refusal-report";
 import { OffboardMetrics } from "./offboard-metrics";
@@ -12,7 +13,7 @@ describe("refused joins, reported to the operators", () => {
   const where = { platform: "teams" as const, channelId: "19:elsewhere@thread.tacv2" };
 
   it("logs an unknown code at warn by who, where and hash, counts it, and says when a lock starts", async () => {
-    const codeHash = linkCodeHash("K7QX-3MPD");
+    const codeHash = linkCodeHash("K7QX-3MPD", randomBytes(32));
     report.joinRefused({ because: "unknown", actor, where, codeHash, nowLocked: ["person"] });
     report.joinRefused({ because: "locked", actor, where, lockedBy: "person", retryAfterMs: 600_000 });
     expect(lines.map((l) => [l.level, l.msg])).toEqual([

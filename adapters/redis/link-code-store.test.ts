@@ -1,5 +1,6 @@
 import type { Identity } from "../../src/identity";
-import { linkCodeHash, newLinkCode, type LinkCode } from "../../src/link-code";
+import { newLinkCode, type LinkCode } from "../../src/link-code";
+import { testAuditKeys } from "../../test/support/audit-keys";
 import { testRedis } from "../../test/support/redis";
 import { RedisKeys } from "./keys";
 import { RedisLinkCodeStore } from "./link-code-store";
@@ -11,11 +12,11 @@ const link: LinkCode = { caseId: "OFB-2026-0042", issuedBy: partner, issuedAt, e
 
 describe("RedisLinkCodeStore", () => {
   const { redis, prefix, cleanup } = testRedis("link-code-store");
-  const store = new RedisLinkCodeStore(redis, prefix);
+  const store = new RedisLinkCodeStore(redis, prefix, testAuditKeys.current.secret);
   afterAll(cleanup);
 
   it("lets exactly one of many simultaneous uses win, and tells the others the code was used", async () => {
-    const hash = linkCodeHash(newLinkCode());
+    const hash = store.hashOf(newLinkCode());
     await store.save(hash, link, 3600);
     const claims = await Promise.all(Array.from({ length: 20 }, () => store.use(hash, "2026-12-01T10:05:00.000Z")));
     expect(claims.filter((c) => c.ok)).toEqual([{ ok: true, link }]);
@@ -23,7 +24,7 @@ describe("RedisLinkCodeStore", () => {
   });
 
   it("refuses a code at and after its end of life as expired, naming its case", async () => {
-    const hash = linkCodeHash(newLinkCode());
+    const hash = store.hashOf(newLinkCode());
     await store.save(hash, link, 3600);
     expect(await store.use(hash, expiresAt)).toEqual({ ok: false, because: "expired", link });
     // Expired stays expired: a late use never marks it used.
@@ -32,9 +33,9 @@ describe("RedisLinkCodeStore", () => {
 
   it("knows nothing of a code it never stored, and stores only the hash, never the code", async () => {
     const code = newLinkCode();
-    expect(await store.use(linkCodeHash(code), issuedAt)).toEqual({ ok: false, because: "unknown" });
-    await store.save(linkCodeHash(code), link, 3600);
-    const key = new RedisKeys(prefix).linkCode(linkCodeHash(code));
+    expect(await store.use(store.hashOf(code), issuedAt)).toEqual({ ok: false, because: "unknown" });
+    await store.save(store.hashOf(code), link, 3600);
+    const key = new RedisKeys(prefix).linkCode(store.hashOf(code));
     expect(await redis.ttl(key)).toBeGreaterThan(3500);
     const stored = JSON.stringify(await redis.hgetall(key));
     expect(stored).not.toContain(code);

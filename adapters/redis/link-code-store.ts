@@ -1,17 +1,17 @@
 import type { Identity } from "../../src/identity";
-import type { LinkCode, LinkCodeClaim, LinkCodeStore } from "../../src/link-code";
+import { linkCodeHash, type LinkCode, type LinkCodeClaim, type LinkCodeStore } from "../../src/link-code";
 import { LuaScript } from "./lua-script";
 import type { RedisClient } from "./connection";
 import { RedisKeys } from "./keys";
 
 /**
- * Link codes in Redis, under the SHA-256 of the code (the code itself is never stored). A code is kept a day past
+ * Link codes in Redis, under the code's keyed hash (the code itself is never stored). A code is kept a day past
  * its 15 minutes, marked used, so that a replay or a late use is told apart from an unknown code and audited on its
  * case. Using a code is one Lua script: of two `join`s with the same code, exactly one wins.
  *
  * | key (under the prefix)       | type | holds                                                       |
  * | ---------------------------- | ---- | ----------------------------------------------------------- |
- * | `link-code:<sha256 of code>` | hash | caseId, issuedBy (JSON), issuedAt, expiresAt, usedAt (once) |
+ * | `link-code:<hmac of code>`   | hash | caseId, issuedBy (JSON), issuedAt, expiresAt, usedAt (once) |
  */
 const useScript = new LuaScript(
   `
@@ -31,8 +31,14 @@ export class RedisLinkCodeStore implements LinkCodeStore {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
+    /** The installation's secret the codes are hashed under (OFFBOARD_AUDIT_KEY's). */
+    private readonly secret: Buffer,
   ) {
     this.keys = new RedisKeys(prefix);
+  }
+
+  hashOf(code: string): string {
+    return linkCodeHash(code, this.secret);
   }
 
   async save(codeHash: string, link: LinkCode, keepSeconds: number): Promise<void> {

@@ -11,7 +11,6 @@ import {
   type JoinSubjectKind,
 } from "../join-limit";
 import {
-  linkCodeHash,
   linkCodeKeepSeconds,
   linkCodeTtlSeconds,
   newLinkCode,
@@ -59,7 +58,7 @@ export class LinkHandler {
     await this.context.authorize("link", value, actor, location);
     const store = this.codes();
     const code = newLinkCode();
-    const codeHash = linkCodeHash(code);
+    const codeHash = store.hashOf(code);
     const now = this.context.today();
     const expiresAt = new Date(now.getTime() + linkCodeTtlSeconds * 1000).toISOString();
     await store.save(
@@ -103,7 +102,7 @@ export class LinkHandler {
     const here = await this.context.caseAt(conversation);
     if (here && !finishedStatuses.includes(here.status))
       throw new OffboardError("invalid_transition", `this conversation already follows case ${here.id}`);
-    const codeHash = linkCodeHash(code);
+    const codeHash = this.codes().hashOf(code);
     const attempt = await this.reserveAttempt(actor, conversation);
     let claim: LinkCodeClaim;
     try {

@@ -8,7 +8,7 @@ import { ListedPartners } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { ChatLocation, Identity } from "../../src/identity";
 import type { JoinLimit, JoinRefusal } from "../../src/join-limit";
-import { linkCodeHash, newLinkCode } from "../../src/link-code";
+import { newLinkCode } from "../../src/link-code";
 import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
@@ -27,6 +27,8 @@ const conversationOf = (channelId: string): ChatLocation => ({ platform: "web", 
 let seq = 0;
 const rid = () => `join-limit-${++seq}-${Date.now()}`;
 
+const linkCodes = new RedisLinkCodeStore(redis, prefix, testAuditKeys.current.secret);
+
 function setup(limit: JoinLimit) {
   const chat = new RecordingChat();
   const refusals: JoinRefusal[] = [];
@@ -38,7 +40,7 @@ function setup(limit: JoinLimit) {
     chat,
     partners: new ListedPartners(["pat"], "web"),
     clock: { now: () => new Date() },
-    linkCodes: new RedisLinkCodeStore(redis, prefix),
+    linkCodes,
     joinAttempts: new RedisJoinAttemptCounter(redis, prefix),
     joinLimit: limit,
     joinRefusals: { joinRefused: (refusal) => refusals.push(refusal) },
@@ -104,11 +106,11 @@ describe("the limit on guessing link codes", () => {
     expect(sixth.told).toMatch(/refused for 1 more minute/);
     // Not looked up: the code is still unused, and its case has no second home.
     expect((await cases.get(value.id))!.homes ?? []).toEqual([]);
-    expect(await redis.hget(`${prefix}link-code:${linkCodeHash(code)}`, "usedAt")).toBeNull();
+    expect(await redis.hget(`${prefix}link-code:${linkCodes.hashOf(code)}`, "usedAt")).toBeNull();
     // The operators see each refusal, by hash only, and the lock starting at the 5th.
     const mine = refusals.filter((r) => r.actor.userId === "mallory");
     expect(mine.map((r) => r.because)).toEqual(["unknown", "unknown", "unknown", "unknown", "unknown", "locked"]);
-    expect(mine.slice(0, 5).map((r) => r.codeHash)).toEqual(tried.map(linkCodeHash));
+    expect(mine.slice(0, 5).map((r) => r.codeHash)).toEqual(tried.map((c) => linkCodes.hashOf(c)));
     expect(mine.map((r) => r.nowLocked)).toEqual([undefined, undefined, undefined, undefined, ["person"], undefined]);
     expect(mine[5]).toMatchObject({ lockedBy: "person", where: { channelId: where.channelId } });
     expect(mine[5].codeHash).toBeUndefined();

@@ -1,6 +1,5 @@
 import { RedisKeys } from "../../adapters/redis/keys";
 import type { Case } from "../../src/case";
-import { linkCodeHash } from "../../src/link-code";
 import { executeActions } from "../support/bot-connector";
 import { testRedis } from "../support/redis";
 import type { SlackRequester, SlackTestUser } from "../support/slack-requests";
@@ -104,7 +103,7 @@ describe("one case across Slack and Teams", () => {
     expect(posted.join("\n")).not.toContain(code);
     const events = await audit(value!.id);
     const issued = events.find((e) => e.action === "link.issued");
-    expect(issued?.payload).toEqual({ codeHash: linkCodeHash(code), expiresAt: expect.any(String) });
+    expect(issued?.payload).toEqual({ codeHash: two.deps.linkCodes!.hashOf(code), expiresAt: expect.any(String) });
     expect(JSON.stringify(events)).not.toContain(code);
   }, 30_000);
 
@@ -143,7 +142,7 @@ describe("one case across Slack and Teams", () => {
     expect(await two.deps.cases.findByLocation({ platform: "teams", channelId: otherTeamsChannel })).toBeUndefined();
     const denied = (await audit(value.id)).filter((e) => e.action === "join.denied");
     expect(denied.map((e) => [e.actor, e.payload])).toEqual([
-      [`teams:${bystander.aad}@${bystander.tenant}`, { because: "used", codeHash: linkCodeHash(code) }],
+      [`teams:${bystander.aad}@${bystander.tenant}`, { because: "used", codeHash: two.deps.linkCodes!.hashOf(code) }],
     ]);
     expect(JSON.stringify(denied)).not.toContain(code);
     // Told privately (Teams: the 1:1 chat), never in the channel.
@@ -166,7 +165,7 @@ describe("one case across Slack and Teams", () => {
     const second = fresh.at(-1)!;
     // Sixteen minutes later, as the store sees it: the code's end of life is in the past.
     await redis.hset(
-      new RedisKeys(two.stack.prefix).linkCode(linkCodeHash(second)),
+      new RedisKeys(two.stack.prefix).linkCode(two.deps.linkCodes!.hashOf(second)),
       "expiresAt",
       new Date(Date.now() - 60_000).toISOString(),
     );
@@ -175,7 +174,7 @@ describe("one case across Slack and Teams", () => {
     const value = await two.caseOf();
     expect(value.homes).toHaveLength(1);
     const denied = (await audit(value.id)).filter((e) => e.action === "join.denied").map((e) => e.payload);
-    expect(denied).toContainEqual({ because: "expired", codeHash: linkCodeHash(second) });
+    expect(denied).toContainEqual({ because: "expired", codeHash: two.deps.linkCodes!.hashOf(second) });
     const told = teams.direct(bystander).map((c) => JSON.stringify(c.body));
     expect(told.join("\n")).toMatch(/has expired/);
     expect(told.join("\n")).toMatch(/not a link code Offboard gave/);

@@ -10,7 +10,7 @@ import { buttonOf, type ButtonAction } from "../../src/conversation/buttons";
 import { ListedPartners } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { ChatLocation, Identity } from "../../src/identity";
-import { linkCodeHash, newLinkCode } from "../../src/link-code";
+import { newLinkCode } from "../../src/link-code";
 import type { Inbound } from "../../src/ports";
 import { approvalHash, shortHash } from "../../src/signoff";
 import { RecordingChat } from "../support/recording-chat";
@@ -45,7 +45,7 @@ const rolesByHand: Record<Persona, Role[]> = {
 const chat = new RecordingChat();
 const cases = new RedisCaseStore(redis, prefix);
 const audit = new RedisAuditLog(redis, prefix, testAuditKeys);
-const linkCodes = new RedisLinkCodeStore(redis, prefix);
+const linkCodes = new RedisLinkCodeStore(redis, prefix, testAuditKeys.current.secret);
 const conversation = new OffboardConversation({
   cases,
   audit,
@@ -128,7 +128,7 @@ async function joinWithFreshCode(value: Case): Promise<Omit<Inbound, "actor">> {
   const code = newLinkCode();
   const now = new Date();
   await linkCodes.save(
-    linkCodeHash(code),
+    linkCodes.hashOf(code),
     {
       caseId: value.id,
       issuedBy: people.partner,
