@@ -17,6 +17,9 @@ import {
   threadMessage,
 } from "../support/demo-page";
 import { validTicketAnswers } from "../support/ticket-answers";
+import { RedisAuditLog } from "../../adapters/redis/audit-log";
+import { testAuditKeys } from "../support/audit-keys";
+import { testRedis } from "../support/redis";
 
 /**
  * Issue #18 in the demo, in headless Chromium: one case with two homes side by side — the partner in the Slack-like
@@ -47,6 +50,7 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     const caseMessage = botMessage(page, "#channel-messages", /^Offboarding .+ — OFB-\d{4}-\d{4}$/);
     await appears(page, caseMessage, "the case message");
     const caseId = /OFB-\d{4}-\d{4}/.exec((await caseMessage.locator("h3").textContent()) ?? "")?.[0] as string;
+    const slackThread = await caseMessage.getAttribute("data-id");
     await caseMessage.locator(".thread-link").click();
     await appears(page, threadMessage(page, /Question 1 of \d+/), "question 1");
 
@@ -140,6 +144,19 @@ const label = (key: string) => fieldByKey(key)?.label as string;
       await appears(page, slackSignOff().locator("dd", { hasText: `✅ @${name}` }), `${name}'s sign-off`);
     }
     await appears(page, teamsReply(teamsCase, `All three parties approved ${caseId}.`), "the approval notice in Teams");
+    // Each sign-off is audited where it was given: Carol's in the Teams-like thread, the others in the Slack-like one.
+    const { redis } = testRedis("two-homes-audit");
+    try {
+      const events = await new RedisAuditLog(redis, session.prefix, testAuditKeys).read(caseId);
+      const places = events.filter((e) => e.action === "signoff.recorded").map((e) => [e.party, e.where]);
+      expect(places).toEqual([
+        ["customer", `web:T-DEMO/${await teamsCase.getAttribute("data-id")}`],
+        ["aws", `web:C-DEMO/${slackThread}`],
+        ["partner", `web:C-DEMO/${slackThread}`],
+      ]);
+    } finally {
+      redis.disconnect();
+    }
 
     // ---- Pat runs it from Slack; the one progress message of each home moves in place.
     await pressAndConfirm(

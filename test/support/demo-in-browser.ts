@@ -12,6 +12,8 @@ export interface DemoInBrowser {
   readonly context: BrowserContext;
   /** test-output/<name>/, emptied before the file's tests run. */
   readonly screenshots: string;
+  /** The demo's OFFBOARD_KEY_PREFIX on the shared test Redis, to read what it stored. */
+  readonly prefix: string;
 }
 
 /**
@@ -63,5 +65,6 @@ export function useDemoInBrowser(name: string, contextOptions: BrowserContextOpt
       return started(context, "Chromium");
     },
     screenshots,
+    prefix,
   };
 }

@@ -299,7 +299,7 @@
           picked: input.value,
           requestId: requestId(),
         });
-        handleOutcome(outcome);
+        handleOutcome(outcome, message.id);
       } catch (error) {
         toast(error.message, "error");
       } finally {
@@ -325,7 +325,7 @@
           value: spec.value,
           requestId: requestId(),
         });
-        handleOutcome(outcome);
+        handleOutcome(outcome, message.id);
       } catch (error) {
         toast(error.message, "error");
       } finally {
@@ -640,9 +640,10 @@
 
   // ---------------------------------------------------------------- outcomes, dialogs, forms
 
-  function handleOutcome(outcome) {
+  /** `pressedId`: the message whose button was pressed; a form it opens is submitted from that message's place. */
+  function handleOutcome(outcome, pressedId) {
     if (!outcome) return;
-    if (outcome.openForm) openForm(outcome.openForm);
+    if (outcome.openForm) openForm(outcome.openForm, pressedId);
     // A notice is the core's markup: mentions read as names, dates in the browser's locale.
     if (outcome.notice) toast(plainMentions(shield(localDates(outcome.notice))));
   }
@@ -661,7 +662,7 @@
     });
   }
 
-  function openForm(model) {
+  function openForm(model, pressedId) {
     const dialog = $("form-dialog");
     const form = $("form-dialog-form");
     $("form-title").textContent = model.title;
@@ -709,6 +710,7 @@
         const { outcome } = await api("/demo/api/form", {
           user: state.me.id,
           callbackId: model.callbackId,
+          ...(pressedId ? { messageId: pressedId } : {}),
           values,
           requestId: requestId(),
         });
