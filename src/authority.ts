@@ -49,6 +49,7 @@ export type Act =
   | "channel_create"
   | "link"
   | "join"
+  | "unlink"
   | "home";
 
 export interface Authority {
@@ -209,6 +210,13 @@ export const authorityTable: Readonly<Record<Act, Authority>> = {
     states: openStates,
     whoText: "anyone with a link code",
   },
+  unlink: {
+    // Whoever links may unlink: a conversation joined by mistake stops receiving the case, in any state.
+    what: "stop a conversation following the case",
+    who: ["partner_member"],
+    states: "any",
+    whoText: "a partner member",
+  },
   // Anyone may open their page; it lists only the cases in which they have a part.
   home: { what: "see your open cases", who: ["anyone"], states: "no case", whoText: "anyone" },
 };
@@ -342,6 +350,7 @@ export const actSurface: Record<Act, string> = {
   channel_create: "*Create #channel* button",
   link: "`link`",
   join: "`join <code>`",
+  unlink: "`unlink`",
   home: "Slack App Home (opening the app's Home tab)",
 };
 

@@ -84,6 +84,12 @@ export function withLinkedHome(value: Case, home: LinkedHome): Case {
   return { ...value, homes: [...(value.homes ?? []), home] };
 }
 
+/** The case without its linked homes `indexes` (≥ 1; the first home is the case's own and stays). */
+export function withoutLinkedHomes(value: Case, indexes: readonly number[]): Case {
+  const homes = (value.homes ?? []).filter((_home, i) => !indexes.includes(i + 1));
+  return homes.length === (value.homes ?? []).length ? value : { ...value, homes };
+}
+
 /** The ref of `kind` in home `index`, if any. */
 export function keptRef(value: Case, index: number, kind: KeptMessage): MessageRef | undefined {
   return index === 0 ? value[kind] : value.homes?.[index - 1]?.[kind];

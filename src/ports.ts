@@ -83,6 +83,8 @@ export interface CaseStore {
   findByLocation(where: ChatLocation): Promise<string | undefined>;
   /** Makes `where` (a thread or a channel) resolve to the case. */
   bindLocation(where: ChatLocation, caseId: string): Promise<void>;
+  /** Makes `where` resolve to no case, if it resolves to `caseId` (a binding to another case stays). */
+  unbindLocation(where: ChatLocation, caseId: string): Promise<void>;
   /** Ids of every case, newest first. */
   list(): Promise<string[]>;
 }

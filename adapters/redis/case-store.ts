@@ -84,6 +84,13 @@ return removed`,
   1,
 );
 
+/** Deletes a location's binding only if it names the case. KEYS: location key. ARGV: case id. */
+const unbindScript = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  1,
+);
+
 /**
  * The hash field of one part of one account's state: `plan:<account>`, `progress:<account>`. Fields of the case's
  * own hash, not keys of their own: one key per case keeps every script on one Redis Cluster slot.
@@ -290,6 +297,10 @@ export class RedisCaseStore implements CaseStore {
 
   async bindLocation(where: ChatLocation, caseId: string): Promise<void> {
     await this.redis.set(this.keys.location(where), caseId);
+  }
+
+  async unbindLocation(where: ChatLocation, caseId: string): Promise<void> {
+    await unbindScript.run(this.redis, [this.keys.location(where)], [caseId]);
   }
 
   async list(): Promise<string[]> {

@@ -14,6 +14,7 @@ export type CommandName =
   | "export"
   | "link"
   | "join"
+  | "unlink"
   | "help";
 
 export interface ParsedCommand {
@@ -88,6 +89,12 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     usage: "join <code>",
     description: "follow a case here too, with the code `link` gave in its thread",
     shape: /^join\s+[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/i,
+  },
+  unlink: {
+    usage: "unlink",
+    description:
+      "stop this joined conversation following the case; in the case's own conversation, every joined one (partner)",
+    shape: /^unlink$/i,
   },
   help: { usage: "help", description: "this list", shape: /^help$/i },
 };

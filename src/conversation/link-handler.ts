@@ -25,7 +25,7 @@ import { currentField } from "../ticket/flow";
 import { progressMessage, questionMessage } from "./case-view";
 import type { CommandRequest, ConversationContext } from "./conversation-context";
 
-const platformName: Record<ChatLocation["platform"], string> = { slack: "Slack", teams: "Teams", web: "the demo" };
+const platformName: Record<ChatLocation["platform"], string> = { slack: "Slack", teams: "Teams", web: "demo" };
 
 /** Why a code is refused, as the person reads it. */
 const refusal: Record<Exclude<LinkCodeClaim, { ok: true }>["because"], string> = {
@@ -150,10 +150,15 @@ export class LinkHandler {
       action: "home.joined",
       payload: { codeHash, issuedBy: claim.link.issuedBy.userId },
     });
+    // "on Teams too" when the platform is new to the case; "in another Slack conversation too" when it is not.
+    const platformIsNew = !homesOf(value).some((h) => h.thread.platform === location.platform);
+    const where = platformIsNew
+      ? `on ${platformName[location.platform]}`
+      : `in another ${platformName[location.platform]} conversation`;
     await this.context.presenter.say(
       updated,
       message(
-        `${value.id} is now followed on ${platformName[location.platform]} too, joined by ${mentionOf(actor)}: ` +
+        `${value.id} is now followed ${where} too, joined by ${mentionOf(actor)}: ` +
           "what is answered or pressed in any of its conversations counts for the one case.",
       ),
     );

@@ -15,6 +15,7 @@ import { readForm } from "./forms";
 import { HandoffWorkflow } from "./handoff-workflow";
 import { HomeHandler } from "./home-handler";
 import { LinkHandler } from "./link-handler";
+import { UnlinkHandler } from "./unlink-handler";
 import { readMessage, type ReadingPlace } from "./message-reading";
 import { PeopleRecognition } from "./people-recognition";
 import { RootCodeHandler } from "./root-code-handler";
@@ -64,6 +65,7 @@ export class OffboardConversation implements Conversation {
     const credentials = new CredentialsHandler(this.context);
     const rootCode = new RootCodeHandler(this.context);
     const links = new LinkHandler(this.context);
+    const unlinks = new UnlinkHandler(this.context);
 
     this.commands = {
       start: (r) => this.ticket.start(r),
@@ -80,6 +82,7 @@ export class OffboardConversation implements Conversation {
       export: (r) => this.info.export(r),
       link: (r) => links.link(r),
       join: (r) => links.join(r),
+      unlink: (r) => unlinks.unlink(r),
       help: (r) => this.info.help(r),
     };
     this.buttons = {

@@ -157,6 +157,7 @@ const attempts: Partial<Record<Act, (value: Case) => Omit<Inbound, "actor"> | Pr
   export: (v) => words("export", thread(v)),
   link: (v) => words("link", thread(v)),
   join: joinWithFreshCode,
+  unlink: (v) => words("unlink", thread(v)),
   form: (v) => press(v, { id: "ticket.form", caseId: v.id }),
   channel_create: (v) => press(v, { id: "channel.create", caseId: v.id }),
   approve_customer: (v) =>
