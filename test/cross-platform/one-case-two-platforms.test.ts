@@ -9,10 +9,13 @@ import {
   bystander,
   customer,
   eventually,
+  linkCodeIn,
+  linkFromSlack,
   otherTeamsChannel,
   partner,
   slackChannel,
   SlackSide,
+  startSlackCase,
   startTwoPlatforms,
   teamsChannel,
   TeamsSide,
@@ -45,7 +48,6 @@ afterAll(async () => {
 }, 60_000);
 
 const audit = async (caseId: string) => two.deps.audit.read(caseId);
-const codeIn = (text: string) => /`([0-9A-Z]{4}-[0-9A-Z]{4})`/.exec(text)?.[1];
 
 /** A reply in the Slack case thread as `who`; waits until the case changed (Slack works after its ack). */
 async function slackReply(text: string, changed: (c: Case) => boolean, who = partner): Promise<Case> {
@@ -82,26 +84,15 @@ async function teamsReply(text: string): Promise<Case> {
 
 describe("one case across Slack and Teams", () => {
   it("gives the partner in Slack a link code privately, and audits only its hash", async () => {
-    const started = await two.slack.command(partner, slackChannel, "start");
-    expect(started.status).toBe(200);
-    const value = await eventually(
-      () => two.caseOf().catch(() => undefined),
-      (c) => Boolean(c?.caseMessage),
-      "the case",
-    );
-    threadTs = value!.caseMessage!.messageId;
-    await slackSay("link");
-    const notices = await eventually(
-      () => slack.ephemeral(partner.id),
-      (n) => n.some((t) => codeIn(t) !== undefined),
-      "the link code",
-    );
-    code = codeIn(notices.find((t) => codeIn(t))!)!;
-    expect(notices.join("\n")).toContain(`@Offboard join ${code}`);
+    threadTs = await startSlackCase(two);
+    const value = await two.caseOf();
+    const link = await linkFromSlack(two, slack, threadTs);
+    code = link.code;
+    expect(link.notices.join("\n")).toContain(`@Offboard join ${code}`);
     // Never where others can read it, never in the audit trail: only its hash.
     const posted = two.web.history.filter((c) => c.method === "chat.postMessage").map((c) => JSON.stringify(c.args));
     expect(posted.join("\n")).not.toContain(code);
-    const events = await audit(value!.id);
+    const events = await audit(value.id);
     const issued = events.find((e) => e.action === "link.issued");
     expect(issued?.payload).toEqual({ codeHash: two.deps.linkCodes!.hashOf(code), expiresAt: expect.any(String) });
     expect(JSON.stringify(events)).not.toContain(code);
@@ -157,7 +148,7 @@ describe("one case across Slack and Teams", () => {
       () =>
         slack
           .ephemeral(partner.id)
-          .map(codeIn)
+          .map(linkCodeIn)
           .filter((c): c is string => Boolean(c)),
       (codes) => codes.length >= 2,
       "a second code",

@@ -1,10 +1,10 @@
 import type { TeamsPerson } from "../support/teams-stack";
 import {
-  customer,
   eventually,
   partner,
   slackChannel,
   SlackSide,
+  startLinkedCase,
   startTwoPlatforms,
   teamsChannel,
   type TwoPlatforms,
@@ -34,25 +34,7 @@ beforeAll(async () => {
       email: p.email,
       userPrincipalName: p.email,
     });
-  expect((await two.slack.command(partner, slackChannel, "start")).status).toBe(200);
-  const value = await eventually(
-    () => two.caseOf().catch(() => undefined),
-    (c) => Boolean(c?.caseMessage),
-    "the case",
-  );
-  threadTs = value!.caseMessage!.messageId;
-  await two.slack.mention(partner, slackChannel, "link", threadTs);
-  const code = await eventually(
-    () =>
-      slack
-        .ephemeral(partner.id)
-        .map((t) => /`([0-9A-Z]{4}-[0-9A-Z]{4})`/.exec(t)?.[1])
-        .find(Boolean),
-    Boolean,
-    "the link code",
-  );
-  await two.teamsSay(customer, `<at>Offboard</at> join ${code}`);
-  teamsThreadId = (await two.caseOf()).homes![0].caseMessage!.messageId;
+  ({ threadTs, teamsThreadId } = await startLinkedCase(two, slack));
   await two.slack.mention(partner, slackChannel, `assign aws ${jo.email}`, threadTs);
   await eventually(
     () => two.caseOf(),

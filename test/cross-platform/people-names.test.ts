@@ -6,6 +6,7 @@ import {
   partner,
   slackChannel,
   SlackSide,
+  startLinkedCase,
   startTwoPlatforms,
   teamsChannel,
   TeamsSide,
@@ -38,21 +39,7 @@ beforeAll(async () => {
   two = await startTwoPlatforms();
   slack = new SlackSide(two.web);
   teams = new TeamsSide(two.connector);
-  expect((await two.slack.command(partner, slackChannel, "start")).status).toBe(200);
-  const value = await eventually(
-    () => two.caseOf().catch(() => undefined),
-    (c) => Boolean(c?.caseMessage),
-    "the case",
-  );
-  threadTs = value!.caseMessage!.messageId;
-  await slackSay("link");
-  const notices = await eventually(
-    () => slack.ephemeral(partner.id),
-    (n) => n.some((t) => codeIn(t) !== undefined),
-    "the link code",
-  );
-  await two.teamsSay(customer, `<at>Offboard</at> join ${codeIn(notices.find((t) => codeIn(t))!)!}`);
-  teamsThreadId = (await two.caseOf()).homes![0].caseMessage!.messageId;
+  ({ threadTs, teamsThreadId } = await startLinkedCase(two, slack));
   await slackSay(`assign aws teams:${avery.aad}@${avery.tenant}`);
   await eventually(
     () => two.caseOf(),
@@ -61,8 +48,6 @@ beforeAll(async () => {
   );
 }, 60_000);
 afterAll(async () => two?.close(), 60_000);
-
-const codeIn = (text: string) => /`([0-9A-Z]{4}-[0-9A-Z]{4})`/.exec(text)?.[1];
 
 async function slackSay(words: string): Promise<void> {
   expect((await two.slack.mention(partner, slackChannel, words, threadTs)).status).toBe(200);

@@ -239,3 +239,46 @@ export class TeamsSide {
     return executeActions(cardOf(call));
   }
 }
+
+/** The one-time code in the partner's `link` notice ("… `K7QX-3MPD` …"). */
+export function linkCodeIn(text: string): string | undefined {
+  return /`([0-9A-Z]{4}-[0-9A-Z]{4})`/.exec(text)?.[1];
+}
+
+/** `/offboard start` by the partner in the Slack channel; the case's thread (its case card's ts) once it is posted. */
+export async function startSlackCase(two: TwoPlatforms): Promise<string> {
+  expect((await two.slack.command(partner, slackChannel, "start")).status).toBe(200);
+  const value = await eventually(
+    () => two.caseOf().catch(() => undefined),
+    (c) => Boolean(c?.caseMessage),
+    "the case",
+  );
+  return value!.caseMessage!.messageId;
+}
+
+/** `link` by the partner in the Slack case thread; the code and every private notice since, once it arrives. */
+export async function linkFromSlack(
+  two: TwoPlatforms,
+  slack: SlackSide,
+  threadTs: string,
+): Promise<{ code: string; notices: string[] }> {
+  const before = slack.ephemeral(partner.id).length;
+  await two.slack.mention(partner, slackChannel, "link", threadTs);
+  const notices = await eventually(
+    () => slack.ephemeral(partner.id).slice(before),
+    (n) => n.some((t) => linkCodeIn(t) !== undefined),
+    "the link code",
+  );
+  return { code: linkCodeIn(notices.find((t) => linkCodeIn(t))!)!, notices };
+}
+
+/** A case opened by the partner in Slack and joined from the customer's Teams channel; both threads. */
+export async function startLinkedCase(
+  two: TwoPlatforms,
+  slack: SlackSide,
+): Promise<{ threadTs: string; teamsThreadId: string }> {
+  const threadTs = await startSlackCase(two);
+  const { code } = await linkFromSlack(two, slack, threadTs);
+  await two.teamsSay(customer, `<at>Offboard</at> join ${code}`);
+  return { threadTs, teamsThreadId: (await two.caseOf()).homes![0].caseMessage!.messageId };
+}

@@ -8,6 +8,8 @@ import {
   partner,
   slackChannel,
   SlackSide,
+  linkFromSlack,
+  startSlackCase,
   startTwoPlatforms,
   teamsChannel,
   TeamsSide,
@@ -31,31 +33,17 @@ beforeAll(async () => {
   two = await startTwoPlatforms();
   slack = new SlackSide(two.web);
   teams = new TeamsSide(two.connector);
-  expect((await two.slack.command(partner, slackChannel, "start")).status).toBe(200);
-  const value = await eventually(
-    () => two.caseOf().catch(() => undefined),
-    (c) => Boolean(c?.caseMessage),
-    "the case",
-  );
-  threadTs = value!.caseMessage!.messageId;
+  threadTs = await startSlackCase(two);
 }, 60_000);
 afterAll(async () => {
   await two?.close();
   await cleanup();
 }, 60_000);
 
-const codeIn = (text: string) => /`([0-9A-Z]{4}-[0-9A-Z]{4})`/.exec(text)?.[1];
-
 /** A fresh code from the partner in Slack, and the customer's Teams channel joined with it; the joined home. */
 async function joinTeams(): Promise<NonNullable<Case["homes"]>[number]> {
-  const before = slack.ephemeral(partner.id).length;
-  await two.slack.mention(partner, slackChannel, "link", threadTs);
-  const notices = await eventually(
-    () => slack.ephemeral(partner.id).slice(before),
-    (n) => n.some((t) => codeIn(t) !== undefined),
-    "a link code",
-  );
-  await two.teamsSay(customer, `<at>Offboard</at> join ${codeIn(notices.find((t) => codeIn(t))!)}`);
+  const { code } = await linkFromSlack(two, slack, threadTs);
+  await two.teamsSay(customer, `<at>Offboard</at> join ${code}`);
   const value = await two.caseOf();
   expect(value.homes).toHaveLength(1);
   return value.homes![0];
