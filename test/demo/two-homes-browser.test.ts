@@ -41,11 +41,11 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     const problems: string[] = [];
     watchForProblems(page, problems);
 
-    // ---- Both homes side by side; Pat (partner) opens a case in the Slack-like channel.
-    await page.goto(`${session.demo.url}/?user=U-PAT&layout=side-by-side`);
+    // ---- Pat (partner) opens a case in the Slack-like channel; the Teams-like one is a click away, not shown yet.
+    await page.goto(`${session.demo.url}/?user=U-PAT`);
     await appears(page, page.locator('#connection[data-state="live"]'), "the live connection");
-    await appears(page, page.locator(".app.side-by-side #teams-pane"), "the Teams-like pane beside the channel");
-    expect(await page.textContent("#teams-subtitle")).toMatch(/Microsoft Teams/);
+    expect(await page.locator(".app.side-by-side").count()).toBe(0);
+    expect(await page.locator("#teams-pane").isHidden()).toBe(true);
     await send(page, "#channel-input", "/offboard start");
     const caseMessage = botMessage(page, "#channel-messages", /^Offboarding .+ — OFB-\d{4}-\d{4}$/);
     await appears(page, caseMessage, "the case message");
@@ -69,12 +69,17 @@ const label = (key: string) => fieldByKey(key)?.label as string;
     for (const answer of answers.slice(0, 2)) await send(page, "#thread-input", answer.text);
     await appears(page, threadMessage(page, /Question 3 of \d+/), "question 3 in Slack");
 
-    // ---- Carol (customer) joins the case from the Teams-like channel with Pat's code.
+    // ---- Carol (customer) opens the Teams-like channel and joins the case to it with Pat's code.
     await page.selectOption("#user-switcher", "U-CAROL");
     await appears(page, page.locator('#connection[data-state="live"]'), "Carol's live connection");
+    await page.click("#nav-teams");
+    await appears(page, page.locator("#teams-pane:not([hidden])"), "the Teams-like channel");
+    expect(await page.textContent("#teams-subtitle")).toMatch(/Microsoft Teams/);
     await send(page, "#teams-input", `@Offboard join ${code}`);
     const teamsCase = teamsCaseConversation(page, caseId);
     await appears(page, teamsCase, "the case card in the Teams-like channel");
+    // The case now has two homes: the page shows both side by side by itself.
+    await appears(page, page.locator(".app.side-by-side #main-pane:not([hidden])"), "both homes side by side");
     await appears(page, teamsReply(teamsCase, /Question 3 of \d+/), "the open question, caught up in Teams");
     await appears(page, teamsReply(teamsCase, `${caseId} is now followed`), "the join notice in Teams");
 

@@ -22,6 +22,8 @@
     me: undefined,
     view: "channel", // or "teams" or "direct"
     sideBySide: false,
+    // Whether the person chose a layout (the switch, ?layout=); until then a linked case shows both homes by itself.
+    layoutChosen: false,
     channelMessages: new Map(),
     // The Teams-like channel: its posts, each post's replies (id → Map), and the DOM of each conversation.
     teams: { roots: new Map(), replies: new Map(), nodes: new Map() },
@@ -533,6 +535,7 @@
         drawTeamsConversation(message.id);
       }
     });
+    showBothHomesOnceLinked();
     const teamsShown = state.sideBySide || state.view === "teams";
     if (isNew && !teamsShown) {
       state.unreadTeams += 1;
@@ -552,6 +555,18 @@
       for (const id of [...state.teams.roots.keys()].sort((a, b) => Number(a) - Number(b))) drawTeamsConversation(id);
     });
     container.scrollTop = container.scrollHeight;
+    showBothHomesOnceLinked();
+  }
+
+  /** A case card in the Teams-like channel means a case has two homes: show both, unless a layout was chosen. */
+  function showBothHomesOnceLinked() {
+    if (state.layoutChosen || state.sideBySide) return;
+    const linked = [...state.teams.roots.values()].some((m) => m.author.kind === "bot" && !m.visibleTo);
+    if (!linked) return;
+    state.sideBySide = true;
+    state.unreadTeams = 0;
+    if (state.view === "teams") state.view = "channel";
+    renderMain(false);
   }
 
   // ---------------------------------------------------------------- loading and live updates
@@ -840,9 +855,9 @@
     $("teams-title").textContent = state.teamsChannel.name;
     $("teams-subtitle").textContent = state.teamsChannel.place;
     const params = new URLSearchParams(window.location.search);
-    state.sideBySide =
-      params.get("layout") === "side-by-side" ||
-      (params.get("layout") !== "single" && localStorage.getItem("offboard-demo-layout") === "side-by-side");
+    const chosen = params.get("layout") || localStorage.getItem("offboard-demo-layout");
+    state.layoutChosen = chosen === "side-by-side" || chosen === "single";
+    state.sideBySide = chosen === "side-by-side";
     const wanted =
       new URLSearchParams(window.location.search).get("user") || localStorage.getItem("offboard-demo-user");
     state.me = state.usersById.get(wanted) || session.users[0];
@@ -871,6 +886,7 @@
     });
     $("layout-toggle").addEventListener("click", () => {
       state.sideBySide = !state.sideBySide;
+      state.layoutChosen = true;
       localStorage.setItem("offboard-demo-layout", state.sideBySide ? "side-by-side" : "single");
       if (state.sideBySide) state.unreadTeams = 0;
       if (!state.sideBySide && state.view === "teams") state.view = "channel";
