@@ -24,6 +24,9 @@ import {
   revealProof,
 } from "../src/credentials/credential-crypto";
 import { CredentialService } from "../src/credentials/credential-service";
+import type { Case } from "../src/case";
+import { parties, type Party } from "../src/party";
+import { approvalHash } from "../src/signoff";
 import { NotConfiguredError } from "../src/errors";
 import type { ChatLocation, Identity, MessageRef } from "../src/identity";
 import type { Message } from "../src/message";
@@ -96,24 +99,29 @@ export async function benchReveal(): Promise<BenchFigures> {
 
     const partner: Identity = { platform: "web", userId: "U-partner" };
     const recipient: Identity = { platform: "web", userId: "U-customer", name: "Casey Customer" };
+    const awsApprover: Identity = { platform: "web", userId: "U-aws", name: "Avery Aws" };
     const links: { token: string; key: string }[] = [];
     const depositMs: number[] = [];
     for (let i = 0; i < revealCount; i++) {
       const now = new Date().toISOString();
       const id = `OFB-2026-${String(i + 1).padStart(4, "0")}`;
-      await cases.create({
+      const value: Case = {
         id,
         status: "approved",
         locations: [{ platform: "web", channelId: "C-bench" }],
         ticket: { answers: { credentialRecipients: [recipient] }, history: [], warnings: {} },
         accounts: [accountId],
-        members: { customer: [recipient], aws: [] },
+        members: { customer: [recipient], aws: [awsApprover] },
         signOffs: [],
         createdBy: partner,
         createdAt: now,
         updatedAt: now,
         version: 1,
-      });
+      };
+      // Credentials move only after three current sign-offs (the authority table): the case is signed as it stands.
+      const hash = approvalHash(value);
+      const by: Record<Party, Identity> = { customer: recipient, aws: awsApprover, partner };
+      await cases.create({ ...value, signOffs: parties.map((party) => ({ party, by: by[party], at: now, hash })) });
       await service.requestDeposit(id, accountId, partner, { platform: "web", channelId: "C-bench" });
       const depositToken = new URL(chat.lastLink).pathname.slice(3);
       const key = randomSecret();
