@@ -1,8 +1,12 @@
+import type { Case } from "../case";
 import { homesOf } from "../case-homes";
 import { finishedStatuses } from "../case-status";
 import type { HomeOpenedInbound, Outcome } from "../ports";
 import type { ConversationContext } from "./conversation-context";
 import { hasPart, homeMessage, type HomeCase } from "./home-view";
+
+/** How many case documents are read at once. */
+const readBatch = 100;
 
 /**
  * A person's own page of the bot (Slack App Home): their open cases and what each waits on them for. Anyone may open
@@ -14,8 +18,12 @@ export class HomeHandler {
   async opened({ actor }: HomeOpenedInbound): Promise<Outcome> {
     const { cases } = this.context.deps;
     const open: HomeCase[] = [];
-    for (const id of await cases.list()) {
-      const value = await cases.get(id);
+    const ids = await cases.list();
+    // Every case is read (there is no index by person), a batch at a time: the reads of a batch go out together.
+    const documents: (Case | undefined)[] = [];
+    for (let i = 0; i < ids.length; i += readBatch)
+      documents.push(...(await Promise.all(ids.slice(i, i + readBatch).map((id) => cases.get(id)))));
+    for (const value of documents) {
       if (!value || finishedStatuses.includes(value.status)) continue;
       // Only cases with a home on the person's platform (an identity means nothing on another), linked to that home.
       const home = homesOf(value).find((h) => h.thread.platform === actor.platform);
