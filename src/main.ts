@@ -15,6 +15,7 @@ import { RedisCredentialLinkStore } from "../adapters/redis/credential-link-stor
 import { checkRedisVersion, isRedisReady } from "../adapters/redis/health";
 import { RedisIdempotencyStore } from "../adapters/redis/idempotency-store";
 import { RedisStepCountStore } from "../adapters/redis/step-count-store";
+import { RedisEditBudget } from "../adapters/redis/edit-budget";
 import { RedisLinkCodeStore } from "../adapters/redis/link-code-store";
 import { RedisJoinAttemptCounter } from "../adapters/redis/join-attempt-counter";
 import { joinRefusalReport } from "../adapters/metrics/join-refusal-report";
@@ -198,6 +199,7 @@ export async function startOffboard(config: Config, options: StartOptions = {}):
     organization: aws,
     credentials,
     stepCounts: new RedisStepCountStore(redis, prefix),
+    editBudget: new RedisEditBudget(redis, prefix),
     linkCodes: new RedisLinkCodeStore(redis, prefix, config.auditKeys.current.secret),
     // Guessing link codes: refused `join`s limited per person and conversation, each one logged and counted.
     joinAttempts: new RedisJoinAttemptCounter(redis, prefix),

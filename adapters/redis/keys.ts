@@ -110,6 +110,11 @@ export class RedisKeys {
     return `${this.prefix}{demo}:`;
   }
 
+  /** Progress edits taken in one window of one workspace (edit-budget.ts), the scope as the hash tag. */
+  editBudget(scope: string, window: number): string {
+    return `${this.prefix}edit-budget:{${scope}}:${window}`;
+  }
+
   /** A run's live step counts: one field per account (step-count-store.ts), in the case's slot. */
   stepCounts(caseId: string): string {
     return `${this.prefix}step-counts:{${caseId}}`;

@@ -1,3 +1,4 @@
+import type { EditBudget, ProgressEditBudget } from "../edit-budget";
 import type { RootAccess } from "../aws/root-access";
 import type { OrganizationLookup } from "../ticket/account-check";
 import type { ChatLocation, EmailDirectory, Identity } from "../identity";
@@ -42,6 +43,10 @@ export interface ConversationDeps {
   credentials?: CredentialRequester;
   /** The run's live item counts ("IAM 7/11"); absent: the progress shows each account's step without counts. */
   stepCounts?: StepCountStore;
+  /** Progress edits shared across processes per workspace (src/edit-budget.ts); absent: each process paces alone. */
+  editBudget?: EditBudget;
+  /** The progress edits a workspace takes per window; default `defaultProgressEditBudget` (Slack: 40 a minute). */
+  progressEditBudget?: ProgressEditBudget;
   /** Link codes (`link`, `join <code>`): one case with homes in several conversations and platforms. */
   linkCodes?: LinkCodeStore;
   /** Refused `join`s counted per person and conversation (src/join-limit.ts); absent: no limit. */

@@ -1,3 +1,4 @@
+import { defaultProgressEditBudget, progressEditScopes } from "../edit-budget";
 import type { AccountProgress, AccountState, Case, StepState } from "../case";
 import { assertTransition } from "../case-status";
 import { NotFoundError, NotReadyError, OffboardError } from "../errors";
@@ -49,6 +50,9 @@ const progressEditIntervalMs = 2000;
  */
 const progressHeartbeatMs = 15_000;
 
+/** When a workspace's progress edits of the window are spent, how soon the case tries again. */
+const progressBudgetRetryMs = 5_000;
+
 /**
  * The case's life after the ticket: planning, sign-off, scheduling, execution progress and close-out.
  * Implements HandoffEvents for the queued work, and is called by the conversation for the moves
@@ -59,6 +63,8 @@ export class HandoffWorkflow implements HandoffEvents {
   /** Per case, the edit of its progress message waiting for its turn, and when it is due (ms). */
   private readonly pendingProgress = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly lastProgressAt = new Map<string, number>();
+  /** Cases whose progress edit is being drawn now: a turn that comes meanwhile waits (a slow or rate-limited edit). */
+  private readonly drawingProgress = new Set<string>();
   /** Per case, the run's counts its case card shows now: the card is edited only when they change. */
   private readonly cardCounts = new Map<string, string>();
   private closed = false;
@@ -640,18 +646,23 @@ export class HandoffWorkflow implements HandoffEvents {
     clearTimeout(pending?.timer);
     const timer = setTimeout(() => {
       this.pendingProgress.delete(caseId);
+      if (this.drawingProgress.has(caseId)) return this.scheduleProgress(caseId, progressEditIntervalMs);
       // Counted from now: a step reported while this edit reads the case and its accounts waits its turn.
       this.lastProgressAt.set(caseId, Date.now());
+      this.drawingProgress.add(caseId);
       void this.deps.cases
         .get(caseId)
         .then(async (fresh) => {
           // A run that finished meanwhile was drawn by runFinished: a late throttled edit would draw it again.
           if (!fresh || fresh.status !== "executing") return;
+          // The workspace's edits of this window are spent (other cases, other processes): try again shortly.
+          if (!(await this.mayEditProgress(fresh))) return this.scheduleProgress(caseId, progressBudgetRetryMs);
           await this.renderProgress(fresh);
           // The elapsed time moves while a step runs with nothing to count.
           if (fresh.status === "executing") this.scheduleProgress(caseId, progressHeartbeatMs);
         })
-        .catch((e) => this.reportError(e, "render progress"));
+        .catch((e) => this.reportError(e, "render progress"))
+        .finally(() => this.drawingProgress.delete(caseId));
     }, due - now);
     timer.unref();
     this.pendingProgress.set(caseId, { timer, due });
@@ -685,6 +696,16 @@ export class HandoffWorkflow implements HandoffEvents {
       this.cardCounts.set(value.id, onCard);
       await this.presenter.refresh(value);
     }
+  }
+
+  /** Takes an edit from each workspace budget the case's homes draw on; true when there is no budget. */
+  private async mayEditProgress(value: Case): Promise<boolean> {
+    const budget = this.deps.editBudget;
+    if (!budget) return true;
+    const pacing = this.deps.progressEditBudget ?? defaultProgressEditBudget;
+    for (const { scope, limit } of progressEditScopes(value, pacing))
+      if (!(await budget.take(scope, limit, pacing.windowMs))) return false;
+    return true;
   }
 
   /** Waits for throttled progress edits (tests, shutdown). */
