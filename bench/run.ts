@@ -37,6 +37,11 @@ const benchmarks: Benchmark[] = [
   },
   { name: "reveal", goal: "credential reveal p99 < 200 ms", load: async () => (await import("./reveal")).benchReveal },
   {
+    name: "app-home",
+    goal: "a person's App Home over 2,000 cases (500 open) < 250 ms",
+    load: async () => (await import("./app-home")).benchAppHome,
+  },
+  {
     name: "scale",
     goal: "50 cases × 10 accounts ≤ 1.15× the rate-limit floor; Slack ack p99 < 100 ms at 20/s during it; < 4 KB of Redis per account; a 2,000-account case read < 5 ms",
     load: async () => (await import("./scale")).benchScale,
