@@ -19,7 +19,7 @@ describe("refused joins, reported to the operators", () => {
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
       ["warn", "join refused: link code"],
       ["warn", "join locked for this person: too many refused link codes"],
-      ["warn", "join refused: locked out"],
+      ["info", "join refused: locked out"],
     ]);
     expect(lines[0]).toMatchObject({
       because: "unknown",

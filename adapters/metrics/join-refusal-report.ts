@@ -8,8 +8,8 @@ export interface JoinMetrics {
 }
 
 /**
- * Refused `join`s for the operators: each one a warning in the log (who, in which conversation, why, the SHA-256 of
- * the code tried — never the code) and `offboard_join_refused_total{because}`; a person or conversation reaching the
+ * Refused `join`s for the operators: each one a warning in the log (who, in which conversation, why, the keyed hash of
+ * the code tried — never the code; a try while locked out only at info) and `offboard_join_refused_total{because}`; a person or conversation reaching the
  * limit a warning of its own and `offboard_join_locks_total{subject}`. A code nobody issued belongs to no case, so
  * this is its only record. Many `unknown` from one person or conversation is someone guessing.
  *
@@ -27,7 +27,10 @@ export function joinRefusalReport(logger: Logger, metrics?: JoinMetrics): JoinRe
         ...(refusal.lockedBy ? { lockedBy: refusal.lockedBy, retryAfterMs: refusal.retryAfterMs } : {}),
       };
       metrics?.joinRefused(refusal.because);
-      logger.warn(entry, refusal.because === "locked" ? "join refused: locked out" : "join refused: link code");
+      // While locked out, each further try is counted and logged at info: the lock was announced at warn once, and a
+      // guesser hammering on a lock must not bury the warnings of the log.
+      if (refusal.because === "locked") logger.info(entry, "join refused: locked out");
+      else logger.warn(entry, "join refused: link code");
       for (const subject of refusal.nowLocked ?? []) {
         metrics?.joinLocked(subject);
         logger.warn({ ...entry, locked: subject }, `join locked for this ${subject}: too many refused link codes`);
