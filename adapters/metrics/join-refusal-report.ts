@@ -10,8 +10,9 @@ export interface JoinMetrics {
 /**
  * Refused `join`s for the operators: each one a warning in the log (who, in which conversation, why, the keyed hash of
  * the code tried — never the code; a try while locked out only at info) and `offboard_join_refused_total{because}`;
- * a person or conversation reaching the limit a warning of its own and `offboard_join_locks_total{subject}`. A code nobody issued belongs to no case, so
- * this is its only record. Many `unknown` from one person or conversation is someone guessing.
+ * a person or conversation reaching the limit a warning of its own and `offboard_join_locks_total{subject}`. A code
+ * nobody issued belongs to no case, so this is its only record. Many `unknown` from one person or conversation is
+ * someone guessing.
  *
  * @example joinRefusals: joinRefusalReport(logger, metrics)
  */
