@@ -261,6 +261,8 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
   }
   const kept = countArtifacts(plan, "keep");
   const untagged = countArtifacts(plan, "untag");
+  const locked = countArtifacts(plan, "lock");
+  const untrusted = countArtifacts(plan, "untrust");
   blocks.push(
     fields([
       ["Organization", `${plan.organizationId} (management ${plan.managementAccountId})`],
@@ -270,6 +272,16 @@ export function planSummaryMessage(value: Case, plan: Plan): Message {
       // Partner artifacts left in place (protected by AWS, or kept by the ticket) and the lifecycle tooling kept
       // without the partner's tags. When there are none, "0 / 0" only repeats that everything found is removed.
       ...(kept || untagged ? [["Kept / untagged", `${kept} / ${untagged}`] as [string, string]] : []),
+      // What closes the partner's way in without deleting: its cross-account roles locked to the account itself, and
+      // roles the customer keeps losing the partner's trust. The signers see it, as they see what is deleted.
+      ...(locked || untrusted
+        ? [
+            ["Partner access closed", `${locked} role(s) locked · ${untrusted} kept role(s) lose its trust`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
       ["Removal by", plan.removalBy],
     ]),
   );

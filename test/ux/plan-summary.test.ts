@@ -132,4 +132,26 @@ describe("the plan's counts", () => {
     const fields = planSummaryMessage(caseOf(plan), plan).blocks.find((b) => b.type === "fields");
     expect(fields).toMatchObject({ fields: expect.arrayContaining([{ label: "Kept / untagged", value: "4 / 0" }]) });
   });
+
+  it("says how the partner's access is closed besides deleting: roles locked, kept roles losing its trust", () => {
+    const plan = planOf(3);
+    expect(JSON.stringify(planSummaryMessage(caseOf(plan), plan).blocks)).not.toContain("Partner access closed");
+    plan.accounts[0].artifacts.push(
+      ...([
+        { kind: "cross_account_role", action: "lock", name: "OrganizationAccountAccessRole" },
+        { kind: "iam_role", action: "untrust", name: "KeptOpsRole" },
+      ] as never[]),
+    );
+    plan.accounts[1].artifacts.push({
+      kind: "cross_account_role",
+      action: "lock",
+      name: "OrganizationAccountAccessRole",
+    } as never);
+    const fields = planSummaryMessage(caseOf(plan), plan).blocks.find((b) => b.type === "fields");
+    expect(fields).toMatchObject({
+      fields: expect.arrayContaining([
+        { label: "Partner access closed", value: "2 role(s) locked · 1 kept role(s) lose its trust" },
+      ]),
+    });
+  });
 });
