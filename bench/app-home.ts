@@ -23,13 +23,14 @@ const pages = 15;
 const warmUp = 3;
 const goalMs = 250;
 
-export async function benchAppHome(): Promise<BenchFigures> {
+/** `size`: how many cases and pages (the smoke test builds a few). */
+export async function benchAppHome(size = { cases: caseCount, pages }): Promise<BenchFigures> {
   const redis = createRedis(testRedisUrl);
   const prefix = `bench:app-home:${randomBytes(4).toString("hex")}:`;
   try {
     const cases = new RedisCaseStore(redis, prefix);
     const now = new Date().toISOString();
-    for (let i = 0; i < caseCount; i++) {
+    for (let i = 0; i < size.cases; i++) {
       const { value } = sampleCase(`OFB-2031-${String(i + 1).padStart(4, "0")}`, sampleAccountIds(2), now);
       await cases.create({ ...value, status: i % 4 === 0 ? "awaiting_signoff" : "completed" });
     }
@@ -42,7 +43,7 @@ export async function benchAppHome(): Promise<BenchFigures> {
       clock: { now: () => new Date() },
     });
     const times: number[] = [];
-    for (let page = 0; page < pages; page++) {
+    for (let page = 0; page < size.pages; page++) {
       const started = performance.now();
       const outcome = await conversation.handle({
         kind: "home_opened",
@@ -55,8 +56,8 @@ export async function benchAppHome(): Promise<BenchFigures> {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     return {
-      cases: caseCount,
-      openCases: Math.ceil(caseCount / 4),
+      cases: size.cases,
+      openCases: Math.ceil(size.cases / 4),
       pages: times.length,
       "page ms, median": Math.round(median * 10) / 10,
       "page ms, max": Math.round(times[times.length - 1] * 10) / 10,

@@ -98,7 +98,8 @@ function sampleCase(id: string, now: string): { value: Case; accounts: Record<st
   return { value, accounts: Object.fromEntries(plan.accounts.map((a) => [a.accountId, { plan: a }])) };
 }
 
-export async function benchRedisMemory(): Promise<BenchFigures> {
+/** `count`: how many cases (the smoke test stores a few). */
+export async function benchRedisMemory(count = caseCount): Promise<BenchFigures> {
   const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const prefix = `bench:memory:${randomBytes(4).toString("hex")}:`;
   const cases = new RedisCaseStore(redis, prefix);
@@ -106,9 +107,9 @@ export async function benchRedisMemory(): Promise<BenchFigures> {
   try {
     const before = await usedMemory(redis);
     const now = new Date().toISOString();
-    for (let i = 0; i < caseCount; i += 50) {
+    for (let i = 0; i < count; i += 50) {
       await Promise.all(
-        Array.from({ length: Math.min(50, caseCount - i) }, async () => {
+        Array.from({ length: Math.min(50, count - i) }, async () => {
           const id = await cases.allocateId(2026);
           const { value, accounts } = sampleCase(id, now);
           await cases.create(value, accounts);
@@ -126,9 +127,9 @@ export async function benchRedisMemory(): Promise<BenchFigures> {
       );
     }
     const after = await usedMemory(redis);
-    const perCase = (after - before) / caseCount;
+    const perCase = (after - before) / count;
     return {
-      cases: caseCount,
+      cases: count,
       auditEventsPerCase: eventsPerCase,
       bytesPerCase: Math.round(perCase),
       kbPerCase: Number((perCase / 1024).toFixed(1)),

@@ -68,7 +68,8 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-export async function benchReveal(): Promise<BenchFigures> {
+/** `reveals`: how many cases, deposits and reveals (the smoke test runs a few). */
+export async function benchReveal(reveals = revealCount): Promise<BenchFigures> {
   const prefix = `bench:reveal:${randomBytes(4).toString("hex")}:`;
   const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { name: "bench-reveal" });
   const sandbox = await startSandbox({ port: 0 });
@@ -102,7 +103,7 @@ export async function benchReveal(): Promise<BenchFigures> {
     const awsApprover: Identity = { platform: "web", userId: "U-aws", name: "Avery Aws" };
     const links: { token: string; key: string }[] = [];
     const depositMs: number[] = [];
-    for (let i = 0; i < revealCount; i++) {
+    for (let i = 0; i < reveals; i++) {
       const now = new Date().toISOString();
       const id = `OFB-2026-${String(i + 1).padStart(4, "0")}`;
       const value: Case = {
