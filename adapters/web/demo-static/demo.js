@@ -25,8 +25,8 @@
     // Whether the person chose a layout (the switch, ?layout=); until then a linked case shows both homes by itself.
     layoutChosen: false,
     channelMessages: new Map(),
-    // The Teams-like channel: its posts, each post's replies (id → Map), and the DOM of each conversation.
-    teams: { roots: new Map(), replies: new Map(), nodes: new Map() },
+    // The Teams-like channel (demo-teams.js), made once the page's helpers exist.
+    teamsPane: undefined,
     unreadTeams: 0,
     directMessages: new Map(),
     openThread: undefined, // { root, replies: Map }
@@ -451,90 +451,21 @@
     renderList(container, replies, { threadable: false, forceScroll }, "No replies yet.", root);
   }
 
-  // ---------------------------------------------------------------- the Teams-like channel
+  // ---------------------------------------------------------------- the Teams-like channel (demo-teams.js)
 
-  /**
-   * One conversation of the Teams-like channel: the post, its replies under it, and a reply box. Drawn once and then
-   * refreshed in place, so a reply being typed survives the live updates around it.
-   */
-  function teamsConversation(rootId) {
-    let node = state.teams.nodes.get(rootId);
-    if (node) return node;
-    const wrapper = el("div", "teams-conversation");
-    wrapper.dataset.id = rootId;
-    const rootSlot = el("div", "teams-root");
-    const repliesSlot = el("div", "teams-replies");
-    repliesSlot.hidden = true;
-    const replyBox = el("div", "teams-reply-box");
-    const open = el("button", "teams-reply-open", "↩ Reply");
-    open.type = "button";
-    const form = el("form", "teams-reply-form");
-    form.hidden = true;
-    const input = el("textarea");
-    input.rows = 1;
-    input.placeholder = "Reply";
-    input.setAttribute("aria-label", "Reply to this conversation");
-    const sendButton = el("button", "send", "Send");
-    sendButton.type = "submit";
-    form.append(input, sendButton);
-    open.addEventListener("click", () => {
-      open.hidden = true;
-      form.hidden = false;
-      input.focus();
+  function teams() {
+    state.teamsPane ??= window.createTeamsPane({
+      container: $("teams-messages"),
+      el,
+      renderMessage,
+      wireTextBox,
+      channelId: () => state.teamsChannel.id,
     });
-    wireTextBox(form, input, () => ({ channelId: state.teamsChannel.id, threadId: rootId }));
-    replyBox.append(open, form);
-    wrapper.append(rootSlot, repliesSlot, replyBox);
-    node = { wrapper, rootSlot, repliesSlot, replyBox };
-    state.teams.nodes.set(rootId, node);
-    // Conversations in the order they were started (ids grow), whatever order they are drawn in.
-    const container = $("teams-messages");
-    const later = [...container.querySelectorAll(".teams-conversation")].find(
-      (n) => Number(n.dataset.id) > Number(rootId),
-    );
-    container.querySelector(".empty")?.remove();
-    container.insertBefore(wrapper, later || null);
-    return node;
-  }
-
-  function drawTeamsConversation(rootId) {
-    const root = state.teams.roots.get(rootId);
-    if (!root) return;
-    const node = teamsConversation(rootId);
-    node.rootSlot.replaceChildren(renderMessage(root, { threadable: false }));
-    const replies = [...(state.teams.replies.get(rootId) || new Map()).values()].sort(byId);
-    node.repliesSlot.replaceChildren(...replies.map((reply) => renderMessage(reply, { threadable: false })));
-    node.repliesSlot.hidden = replies.length === 0;
-    // Nobody replies to words only one person sees.
-    node.replyBox.hidden = Boolean(root.visibleTo);
-  }
-
-  function redrawTeams(scroll) {
-    const container = $("teams-messages");
-    const nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
-    scroll();
-    if (state.teams.roots.size === 0 && !container.querySelector(".empty"))
-      container.appendChild(
-        el(
-          "div",
-          "empty",
-          "No posts yet. A case joins this channel with @Offboard join and the code from /offboard link.",
-        ),
-      );
-    if (nearBottom) container.scrollTop = container.scrollHeight;
+    return state.teamsPane;
   }
 
   function teamsReceived(message, isNew) {
-    redrawTeams(() => {
-      if (message.threadId !== undefined) {
-        if (!state.teams.replies.has(message.threadId)) state.teams.replies.set(message.threadId, new Map());
-        state.teams.replies.get(message.threadId).set(message.id, message);
-        drawTeamsConversation(message.threadId);
-      } else {
-        state.teams.roots.set(message.id, message);
-        drawTeamsConversation(message.id);
-      }
-    });
+    teams().receive(message);
     showBothHomesOnceLinked();
     const teamsShown = state.sideBySide || state.view === "teams";
     if (isNew && !teamsShown) {
@@ -543,26 +474,10 @@
     }
   }
 
-  function loadTeams(roots, threads) {
-    state.teams.roots = new Map(roots.map((m) => [m.id, m]));
-    state.teams.replies = new Map(
-      threads.map(({ root, replies }) => [root.id, new Map(replies.map((m) => [m.id, m]))]),
-    );
-    state.teams.nodes = new Map();
-    const container = $("teams-messages");
-    container.replaceChildren();
-    redrawTeams(() => {
-      for (const id of [...state.teams.roots.keys()].sort((a, b) => Number(a) - Number(b))) drawTeamsConversation(id);
-    });
-    container.scrollTop = container.scrollHeight;
-    showBothHomesOnceLinked();
-  }
-
   /** A case card in the Teams-like channel means a case has two homes: show both, unless a layout was chosen. */
   function showBothHomesOnceLinked() {
     if (state.layoutChosen || state.sideBySide) return;
-    const linked = [...state.teams.roots.values()].some((m) => m.author.kind === "bot" && !m.visibleTo);
-    if (!linked) return;
+    if (!teams().hasCase()) return;
     state.sideBySide = true;
     state.unreadTeams = 0;
     if (state.view === "teams") state.view = "channel";
@@ -573,18 +488,19 @@
 
   async function loadAll() {
     const me = encodeURIComponent(state.me.id);
-    const [channel, teams, direct] = await Promise.all([
+    const [channel, teamsPosts, direct] = await Promise.all([
       api("/demo/api/channel?user=" + me),
       api("/demo/api/channel?user=" + me + "&channel=" + encodeURIComponent(state.teamsChannel.id)),
       api("/demo/api/direct?user=" + me),
     ]);
     // Every public post's replies: a reply only this person sees is not counted in replyCount.
     const threads = await Promise.all(
-      teams.messages
+      teamsPosts.messages
         .filter((m) => !m.visibleTo)
         .map((m) => api("/demo/api/thread/" + encodeURIComponent(m.id) + "?user=" + me)),
     );
-    loadTeams(teams.messages, threads);
+    teams().load(teamsPosts.messages, threads);
+    showBothHomesOnceLinked();
     state.channelMessages = new Map(channel.messages.map((m) => [m.id, m]));
     state.directMessages = new Map(direct.messages.map((m) => [m.id, m]));
     renderMain(true);
