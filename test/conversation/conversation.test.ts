@@ -1,6 +1,4 @@
 import { RedisAuditLog, verifyCaseAudit } from "../../adapters/redis/audit-log";
-import { RedisCaseStore } from "../../adapters/redis/case-store";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import type { Case } from "../../src/case";
 import { ListedPartners } from "../../src/conversation/chat-router";
 import type { ConversationDeps } from "../../src/conversation/conversation-deps";
@@ -15,8 +13,8 @@ import { shortHash, approvalHash } from "../../src/signoff";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
 import { validTicketAnswers } from "../support/ticket-answers";
-import { testAuditKeys } from "../support/audit-keys";
 import { pressAndApprove } from "../support/approval";
+import { redisCoreDeps } from "../support/core-deps";
 
 const { redis, prefix, cleanup } = testRedis("conversation");
 afterAll(cleanup);
@@ -32,15 +30,7 @@ const rid = () => `r${++requestSeq}-${Date.now()}`;
 
 function setup(extra: Partial<ConversationDeps> = {}) {
   const chat = new RecordingChat();
-  const deps: ConversationDeps = {
-    cases: new RedisCaseStore(redis, prefix),
-    audit: new RedisAuditLog(redis, prefix, testAuditKeys),
-    idempotency: new RedisIdempotencyStore(redis, prefix),
-    chat,
-    partners: new ListedPartners(["pat"], "web"),
-    clock: { now: () => new Date() },
-    ...extra,
-  };
+  const deps = redisCoreDeps(redis, prefix, { chat, partners: new ListedPartners(["pat"], "web"), ...extra });
   return { chat, deps, conversation: new OffboardConversation(deps) };
 }
 

@@ -1,7 +1,4 @@
 import { RedisJoinAttemptCounter } from "../../adapters/redis/join-attempt-counter";
-import { RedisAuditLog } from "../../adapters/redis/audit-log";
-import { RedisCaseStore } from "../../adapters/redis/case-store";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { RedisLinkCodeStore } from "../../adapters/redis/link-code-store";
 import type { Case } from "../../src/case";
 import { ListedPartners } from "../../src/conversation/chat-router";
@@ -12,6 +9,7 @@ import { newLinkCode } from "../../src/link-code";
 import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { redisCoreDeps } from "../support/core-deps";
 
 /**
  * Guessing link codes: refused `join`s are counted per person and per conversation in Redis, and past the limit `join`
@@ -32,19 +30,16 @@ const linkCodes = new RedisLinkCodeStore(redis, prefix, testAuditKeys.current.se
 function setup(limit: JoinLimit) {
   const chat = new RecordingChat();
   const refusals: JoinRefusal[] = [];
-  const cases = new RedisCaseStore(redis, prefix);
-  const conversation = new OffboardConversation({
-    cases,
-    audit: new RedisAuditLog(redis, prefix, testAuditKeys),
-    idempotency: new RedisIdempotencyStore(redis, prefix),
+  const deps = redisCoreDeps(redis, prefix, {
     chat,
     partners: new ListedPartners(["pat"], "web"),
-    clock: { now: () => new Date() },
     linkCodes,
     joinAttempts: new RedisJoinAttemptCounter(redis, prefix),
     joinLimit: limit,
     joinRefusals: { joinRefused: (refusal) => refusals.push(refusal) },
   });
+  const { cases } = deps;
+  const conversation = new OffboardConversation(deps);
   const say = (actor: Identity, where: ChatLocation, text: string) =>
     conversation.handle({
       kind: "message",

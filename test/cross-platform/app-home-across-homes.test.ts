@@ -1,14 +1,11 @@
-import { RedisAuditLog } from "../../adapters/redis/audit-log";
-import { RedisCaseStore } from "../../adapters/redis/case-store";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import type { Case } from "../../src/case";
 import { ListedPartners, PartnerRouter } from "../../src/conversation/chat-router";
 import { OffboardConversation } from "../../src/conversation/offboard-conversation";
 import type { Identity } from "../../src/identity";
 import type { Message } from "../../src/message";
-import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { redisCoreDeps } from "../support/core-deps";
 
 /**
  * The App Home of a person on one platform lists the cases that live there too, not only those started there: a
@@ -52,18 +49,15 @@ const linksOf = (page: Message) =>
   page.blocks.flatMap((b) => (b.type === "messageLink" ? [`${b.link.label} → ${b.link.ref.messageId}`] : []));
 
 it("lists a case started in Teams on a Slack partner's App Home once a Slack channel joined it, linked to it", async () => {
-  const cases = new RedisCaseStore(redis, prefix);
-  const conversation = new OffboardConversation({
-    cases,
-    audit: new RedisAuditLog(redis, prefix, testAuditKeys),
-    idempotency: new RedisIdempotencyStore(redis, prefix),
+  const deps = redisCoreDeps(redis, prefix, {
     chat: new RecordingChat(),
     partners: new PartnerRouter({
       slack: new ListedPartners(["UPAT"], "slack"),
       teams: new ListedPartners(["aad-dana"], "teams"),
     }),
-    clock: { now: () => new Date() },
   });
+  const { cases } = deps;
+  const conversation = new OffboardConversation(deps);
   await cases.create(caseIn("OFB-2026-0701", true));
   await cases.create(caseIn("OFB-2026-0702", false));
 

@@ -1,8 +1,6 @@
 import { runAccountHandoff } from "../../jobs/account-handoff";
 import { runPreflight } from "../../jobs/preflight";
-import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
 import { RedisStepCountStore } from "../../adapters/redis/step-count-store";
 import type { AnswerValue } from "../../src/case";
 import { systemClock } from "../../src/clock";
@@ -15,9 +13,9 @@ import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
 import { createCase } from "../jobs/job-fixture";
 import { RecordingHandoffEvents } from "../jobs/recording-events";
 import { startFullStack, type FullStack } from "../support/full-stack";
-import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { redisCoreDeps } from "../support/core-deps";
 
 /**
  * Live per-item counts: the account job reports how far its IAM and bucket steps got ("IAM 7/11", "S3 2/3"), a
@@ -141,15 +139,14 @@ describe("the elapsed time while a step has nothing to count", () => {
   const { redis, prefix, cleanup } = testRedis("live-heartbeat");
   const cases = new RedisCaseStore(redis, prefix);
   const chat = new RecordingChat();
-  const workflow = new HandoffWorkflow({
-    cases,
-    audit: new RedisAuditLog(redis, prefix, testAuditKeys),
-    chat,
-    idempotency: new RedisIdempotencyStore(redis, prefix),
-    partners: { isPartner: async () => false, approvers: async () => [] },
-    clock: systemClock,
-    stepCounts: new RedisStepCountStore(redis, prefix),
-  });
+  const workflow = new HandoffWorkflow(
+    redisCoreDeps(redis, prefix, {
+      cases,
+      chat,
+      partners: { isPartner: async () => false, approvers: async () => [] },
+      stepCounts: new RedisStepCountStore(redis, prefix),
+    }),
+  );
   afterAll(async () => {
     await workflow.close();
     await cleanup();

@@ -1,15 +1,12 @@
-import { RedisAuditLog } from "../../adapters/redis/audit-log";
 import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisEditBudget } from "../../adapters/redis/edit-budget";
-import { RedisIdempotencyStore } from "../../adapters/redis/idempotency-store";
-import { systemClock } from "../../src/clock";
 import { HandoffWorkflow } from "../../src/conversation/handoff-workflow";
 import type { ProgressEditBudget } from "../../src/edit-budget";
 import { planHeaderOf, type AccountPlan, type Plan } from "../../src/plan";
 import { createCase } from "../jobs/job-fixture";
-import { testAuditKeys } from "../support/audit-keys";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
+import { redisCoreDeps } from "../support/core-deps";
 
 /**
  * Progress edits share one budget per workspace, whatever the number of cases and worker processes: Slack counts
@@ -22,16 +19,15 @@ const cases = new RedisCaseStore(redis, prefix);
 const budget: ProgressEditBudget = { perWindow: { web: 2 }, windowMs: 10_000 };
 const workflows = [new RecordingChat(), new RecordingChat()].map(
   (chat) =>
-    new HandoffWorkflow({
-      cases,
-      audit: new RedisAuditLog(redis, prefix, testAuditKeys),
-      chat,
-      idempotency: new RedisIdempotencyStore(redis, prefix),
-      partners: { isPartner: async () => false, approvers: async () => [] },
-      clock: systemClock,
-      editBudget: new RedisEditBudget(redis, prefix),
-      progressEditBudget: budget,
-    }),
+    new HandoffWorkflow(
+      redisCoreDeps(redis, prefix, {
+        cases,
+        chat,
+        partners: { isPartner: async () => false, approvers: async () => [] },
+        editBudget: new RedisEditBudget(redis, prefix),
+        progressEditBudget: budget,
+      }),
+    ),
 );
 afterAll(async () => {
   for (const workflow of workflows) await workflow.close();
