@@ -71,7 +71,7 @@ export interface JoinRefusal {
   because: JoinRefusalReason;
   actor: Identity;
   where: ChatLocation;
-  /** SHA-256 of the code tried; absent when locked (the code was not even read). */
+  /** The keyed hash of the code tried (LinkCodeStore.hashOf); absent when locked (the code was not even read). */
   codeHash?: string;
   /** The case of a used or expired code. */
   caseId?: string;

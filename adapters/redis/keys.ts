@@ -134,7 +134,7 @@ export class RedisKeys {
     return `${this.prefix}{bull}`;
   }
 
-  /** A link code (`link`, `join <code>`), by the SHA-256 (hex) of the code. */
+  /** A link code (`link`, `join <code>`), by the keyed hash (hex) of the code. */
   linkCode(codeHash: string): string {
     return `${this.prefix}link-code:${codeHash}`;
   }
