@@ -1,7 +1,6 @@
 import { actingAt, auditWithPlaces, placeOf } from "../audit/audit-place";
 import { InvalidCommandError, OffboardError, OffboardFailure, StaleApprovalError } from "../errors";
 import { isCaseThread } from "../case-homes";
-import type { ChatLocation } from "../identity";
 import type { ActionInbound, Conversation, FormInbound, Inbound, MessageInbound, Outcome } from "../ports";
 import { currentField } from "../ticket/flow";
 import { readButton, type ButtonAction, type ButtonId } from "./buttons";
@@ -16,7 +15,8 @@ import { HandoffWorkflow } from "./handoff-workflow";
 import { HomeHandler } from "./home-handler";
 import { LinkHandler } from "./link-handler";
 import { UnlinkHandler } from "./unlink-handler";
-import { readMessage, type ReadingPlace } from "./message-reading";
+import { readMessage } from "./message-reading";
+import type { ThreadRead } from "./people-recognition";
 import { PeopleRecognition } from "./people-recognition";
 import { RootCodeHandler } from "./root-code-handler";
 import { RunHandler } from "./run-handler";
@@ -126,23 +126,25 @@ export class OffboardConversation implements Conversation {
 
   async handle(input: Inbound): Promise<Outcome> {
     // Chat that is none of our business (people talking in a channel or another thread): no claim, no work.
-    const reading = input.kind === "message" ? await this.read(input) : undefined;
+    const read = input.kind === "message" ? await this.read(input) : undefined;
+    const reading = read?.reading;
     if (reading?.kind === "ignore") return {};
     const claim = `inbound:${input.actor.platform}:${input.requestId}`;
     if (!(await this.deps.idempotency.claim(claim))) return {};
     const place =
       input.kind === "form" ? (input.submittedIn ?? input.actor) : "location" in input ? input.location : input.actor;
-    return actingAt(placeOf(place), () => this.handleClaimed(input, claim, reading));
+    return actingAt(placeOf(place), () => this.handleClaimed(input, claim, reading, read?.thread));
   }
 
   private async handleClaimed(
     input: Inbound,
     claim: string,
     reading: ReturnType<typeof readMessage> | undefined,
+    thread: ThreadRead | undefined,
   ): Promise<Outcome> {
     try {
       // Who the person is in the case decides what they may do: an approver named by e-mail is bound first.
-      await this.people.recognise(input);
+      await this.people.recognise(input, thread);
       switch (input.kind) {
         case "message":
           return await this.message(input, reading!);
@@ -175,16 +177,14 @@ export class OffboardConversation implements Conversation {
     return { notice: error.message };
   }
 
-  private async read(input: MessageInbound) {
-    return readMessage(input, await this.placeOf(input.location));
-  }
-
-  private async placeOf(where: ChatLocation): Promise<ReadingPlace> {
-    if (!where.threadId) return { caseThread: false, questionOpen: false };
+  /** How a message reads, and the case of its thread when one was read to tell (recognising the person reuses it). */
+  private async read(input: MessageInbound): Promise<{ reading: ReturnType<typeof readMessage>; thread?: ThreadRead }> {
+    const where = input.location;
+    if (!where.threadId) return { reading: readMessage(input, { caseThread: false, questionOpen: false }) };
     const value = await this.context.caseAt(where);
     const caseThread = Boolean(value && isCaseThread(value, where));
     const questionOpen = caseThread && value!.status === "collecting" && currentField(value!.ticket) !== undefined;
-    return { caseThread, questionOpen };
+    return { reading: readMessage(input, { caseThread, questionOpen }), thread: { value } };
   }
 
   private async message(input: MessageInbound, reading: ReturnType<typeof readMessage>): Promise<Outcome> {

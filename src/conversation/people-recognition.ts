@@ -8,6 +8,11 @@ import { readButton } from "./buttons";
 import type { ConversationContext } from "./conversation-context";
 import { readForm } from "./forms";
 
+/** The case of a message's thread as read a moment before (undefined: the thread is no case's). */
+export interface ThreadRead {
+  value: Case | undefined;
+}
+
 /** The parties whose people the case stores (the partner's come from each platform's configuration). */
 const storedParties = ["customer", "aws"] as const satisfies readonly Party[];
 type StoredParty = (typeof storedParties)[number];
@@ -33,9 +38,12 @@ export class PeopleRecognition {
     return this.context.deps;
   }
 
-  /** Before a person's act is handled: binds them if the case waits for their address, else learns their name. */
-  async recognise(input: Inbound): Promise<void> {
-    const acted = await this.caseActedIn(input);
+  /**
+   * Before a person's act is handled: binds them if the case waits for their address, else learns their name.
+   * `thread`: the case of the message's thread, when the reading rule read it already.
+   */
+  async recognise(input: Inbound, thread?: ThreadRead): Promise<void> {
+    const acted = await this.caseActedIn(input, thread);
     if (!acted) return;
     const bound = await this.bindIfAwaited(acted.value, input.actor, acted.where);
     if (!bound) await this.learnName(acted.value, input.actor);
@@ -74,7 +82,10 @@ export class PeopleRecognition {
   }
 
   /** The case a person acts on, and where, when that is one of its homes (a press or form names its case). */
-  private async caseActedIn(input: Inbound): Promise<{ value: Case; where: ChatLocation } | undefined> {
+  private async caseActedIn(
+    input: Inbound,
+    thread?: ThreadRead,
+  ): Promise<{ value: Case; where: ChatLocation } | undefined> {
     if (input.kind === "member_joined" || input.kind === "home_opened") return undefined;
     const where = input.kind === "form" ? input.submittedIn : input.location;
     if (!where) return undefined;
@@ -84,7 +95,7 @@ export class PeopleRecognition {
         : input.kind === "form"
           ? readForm(input.callbackId)?.caseId
           : undefined;
-    const value = named ? await this.deps.cases.get(named) : await this.context.caseAt(where);
+    const value = named ? await this.deps.cases.get(named) : thread ? thread.value : await this.context.caseAt(where);
     return value && isCaseLocation(value, where) ? { value, where } : undefined;
   }
 
