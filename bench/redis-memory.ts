@@ -10,6 +10,7 @@ import { createRedis } from "../adapters/redis/connection";
 import type { AccountState, Case } from "../src/case";
 import { planHeaderOf, type Plan } from "../src/plan";
 import type { BenchFigures } from "./run";
+import { sampleCustomer, sampleTicket } from "./sample-case";
 import { testAuditKeys } from "../test/support/audit-keys";
 import { deleteKeysWithPrefix } from "../test/support/redis";
 
@@ -64,30 +65,9 @@ function sampleCase(id: string, now: string): { value: Case; accounts: Record<st
     customerName: "Acme Corp",
     locations: [{ platform: "slack", channelId: "C0123456789", teamId: "T0PARTNER" }],
     caseMessage: { platform: "slack", channelId: "C0123456789", messageId: "1732621234.000100" },
-    ticket: {
-      answers: {
-        customerName: "Acme Corp",
-        customerApprovers: [who("U0CUSTOMER1", "T0CUSTOMER")],
-        goal: "Run our own AWS organization after the reseller contract ends.",
-        targetDate: "2027-01-15",
-        partnerRepresentative: "<@U0PARTNER1>",
-        accountIds: accounts,
-        accountsWithoutRootAccess: [],
-        credentialRecipients: [who("U0CUSTOMER1", "T0CUSTOMER")],
-        credentialDelivery: "link",
-        removalBy: "partner",
-        keepLifecycleTooling: false,
-        destination: "standalone",
-        bucketDisposition: "archive",
-        accountsPayableInformed: true,
-        specialConsiderations: null,
-      },
-      history: [],
-      warnings: {},
-      completedAt: now,
-    },
+    ticket: sampleTicket(accounts, now),
     accounts,
-    members: { customer: [who("U0CUSTOMER1", "T0CUSTOMER")], aws: [who("U0AWS00001", "T0AWS")] },
+    members: { customer: [sampleCustomer], aws: [who("U0AWS00001", "T0AWS")] },
     plan: planHeaderOf(plan),
     signOffs: [],
     createdBy: who("U0PARTNER1", "T0PARTNER"),

@@ -77,6 +77,35 @@ export function sampleAccountState(accountId: string, now: string): AccountState
   };
 }
 
+/** The customer's approver and credential recipient of the sample cases. */
+export const sampleCustomer = who("U0CUSTOMER1", "T0CUSTOMER");
+
+/** The complete ticket of a sample case of `accountIds`, answered as the conversation stores it. */
+export function sampleTicket(accountIds: string[], now: string): Case["ticket"] {
+  return {
+    answers: {
+      customerName: "Acme Corp",
+      customerApprovers: [sampleCustomer],
+      goal: "Run our own AWS organization after the reseller contract ends.",
+      targetDate: "2027-01-15",
+      partnerRepresentative: "<@U0PARTNER1>",
+      accountIds,
+      accountsWithoutRootAccess: [],
+      credentialRecipients: [sampleCustomer],
+      credentialDelivery: "link",
+      removalBy: "partner",
+      keepLifecycleTooling: false,
+      destination: "standalone",
+      bucketDisposition: "archive",
+      accountsPayableInformed: true,
+      specialConsiderations: null,
+    },
+    history: [],
+    warnings: {},
+    completedAt: now,
+  };
+}
+
 /** A finished case of `accountIds`: its document (with the plan's header) and each account's state. */
 export function sampleCase(
   id: string,
@@ -94,7 +123,6 @@ export function sampleCase(
     accounts: accountIds.map((a) => accounts[a].plan!),
   };
   const header = planHeaderOf(plan);
-  const customer = who("U0CUSTOMER1", "T0CUSTOMER");
   const value: Case = {
     id,
     status: "completed",
@@ -102,30 +130,9 @@ export function sampleCase(
     locations: [{ platform: "slack", channelId: "C0123456789", teamId: "T0PARTNER" }],
     caseMessage: { platform: "slack", channelId: "C0123456789", messageId: "1732621234.000100" },
     progressMessage: { platform: "slack", channelId: "C0123456789", messageId: "1732621234.000300" },
-    ticket: {
-      answers: {
-        customerName: "Acme Corp",
-        customerApprovers: [customer],
-        goal: "Run our own AWS organization after the reseller contract ends.",
-        targetDate: "2027-01-15",
-        partnerRepresentative: "<@U0PARTNER1>",
-        accountIds,
-        accountsWithoutRootAccess: [],
-        credentialRecipients: [customer],
-        credentialDelivery: "link",
-        removalBy: "partner",
-        keepLifecycleTooling: false,
-        destination: "standalone",
-        bucketDisposition: "archive",
-        accountsPayableInformed: true,
-        specialConsiderations: null,
-      },
-      history: [],
-      warnings: {},
-      completedAt: now,
-    },
+    ticket: sampleTicket(accountIds, now),
     accounts: accountIds,
-    members: { customer: [customer], aws: [who("U0AWS00001", "T0AWS")] },
+    members: { customer: [sampleCustomer], aws: [who("U0AWS00001", "T0AWS")] },
     plan: header,
     signOffs: (["customer", "aws", "partner"] as const).map((party) => ({
       party,

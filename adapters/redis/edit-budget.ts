@@ -21,13 +21,12 @@ export class RedisEditBudget implements EditBudget {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
-    private readonly now: () => number = Date.now,
   ) {
     this.keys = new RedisKeys(prefix);
   }
 
   async take(scope: string, limit: number, windowMs: number): Promise<boolean> {
-    const window = Math.floor(this.now() / windowMs);
+    const window = Math.floor(Date.now() / windowMs);
     const taken = Number(await takeScript.run(this.redis, [this.keys.editBudget(scope, window)], [2 * windowMs]));
     return taken <= limit;
   }

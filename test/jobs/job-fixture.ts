@@ -1,5 +1,6 @@
 import type { Case } from "../../src/case";
 import type { AnswerValue } from "../../src/case";
+import { planHeaderOf, type AccountPlan, type Plan } from "../../src/plan";
 import type { CaseStore } from "../../src/ports";
 
 /** A case at the point the jobs take over: ticket answered (and, for a run, planned and approved). */
@@ -19,6 +20,30 @@ export async function createCase(cases: CaseStore, answers: Record<string, Answe
     updatedAt: now,
     version: 1,
   });
+}
+
+/**
+ * A scheduled case of one account (222222222222) whose plan has nothing to remove, ready for the workflow to be told
+ * of its steps; `where` places it (its locations and case message), else createCase's channel with a case message.
+ */
+export async function scheduledOneAccountCase(
+  cases: CaseStore,
+  where: (id: string) => Partial<Pick<Case, "locations" | "caseMessage">> = () => ({
+    caseMessage: { platform: "web", channelId: "demo", messageId: "case-message" },
+  }),
+): Promise<string> {
+  const created = await createCase(cases, { accountIds: ["222222222222"], targetDate: "2099-01-01" });
+  const accountPlan = { accountId: "222222222222", artifacts: [], buckets: [] } as unknown as AccountPlan;
+  await cases.updateAccounts(created.id, ["222222222222"], (c) => ({
+    case: {
+      ...c,
+      status: "scheduled",
+      ...where(c.id),
+      plan: planHeaderOf({ accounts: [accountPlan] } as unknown as Plan),
+    },
+    accounts: { "222222222222": { plan: accountPlan } },
+  }));
+  return created.id;
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */

@@ -169,6 +169,13 @@ const attempts: Partial<Record<Act, (value: Case) => Omit<Inbound, "actor"> | Pr
 };
 
 const auditName = (act: Act) => (act.startsWith("approve_") ? "signoff" : act);
+
+/** The `<act>.denied` events of the case that name `actor`. */
+async function deniedTo(value: Case, act: string, actor: Identity) {
+  return (await audit.read(value.id)).filter(
+    (e) => e.action === `${act}.denied` && e.actor === `web:${actor.userId}@${actor.teamId}`,
+  );
+}
 const allStatuses = statesOf("status");
 
 describe.each(Object.keys(attempts) as Act[])("the authority table for %s", (act) => {
@@ -179,9 +186,7 @@ describe.each(Object.keys(attempts) as Act[])("the authority table for %s", (act
       const value = await caseIn(status);
       const actor = people[persona];
       await conversation.handle({ ...(await attempts[act]!(value)), actor } as Inbound);
-      const denied = (await audit.read(value.id)).filter(
-        (e) => e.action === `${auditName(act)}.denied` && e.actor === `web:${actor.userId}@${actor.teamId}`,
-      );
+      const denied = await deniedTo(value, auditName(act), actor);
       const expected = decide(act, new Set(rolesByHand[persona]), status);
       // An approval button pressed outside the sign-off is a stale button: refused as such, nothing to audit.
       const stale = act.startsWith("approve_") && status !== "awaiting_signoff";
@@ -206,9 +211,7 @@ describe("the answer buttons of a choice question", () => {
         ...press(value, { id: "ticket.choice", caseId: value.id, field: "accountsPayableInformed", choice: "yes" }),
         actor,
       } as Inbound);
-      const denied = (await audit.read(value.id)).filter(
-        (e) => e.action === "answer.denied" && e.actor === `web:${actor.userId}@${actor.teamId}`,
-      );
+      const denied = await deniedTo(value, "answer", actor);
       const expected = decide("answer", new Set(rolesByHand[persona]), "collecting");
       expect({ persona, denied: denied.length }).toEqual({ persona, denied: expected.ok ? 0 : 1 });
     }
@@ -226,9 +229,7 @@ describe("the date picker of a date question", () => {
         picked: new Date(Date.now() + 40 * 86400_000).toISOString().slice(0, 10),
         actor,
       } as Inbound);
-      const denied = (await audit.read(value.id)).filter(
-        (e) => e.action === "answer.denied" && e.actor === `web:${actor.userId}@${actor.teamId}`,
-      );
+      const denied = await deniedTo(value, "answer", actor);
       const expected = decide("answer", new Set(rolesByHand[persona]), "collecting");
       expect({ persona, denied: denied.length }).toEqual({ persona, denied: expected.ok ? 0 : 1 });
     }
@@ -244,9 +245,7 @@ describe("the plan's Details button", () => {
         ...press(value, { id: "plan.details", caseId: value.id }),
         actor,
       } as Inbound);
-      const denied = (await audit.read(value.id)).filter(
-        (e) => e.action === "plan.denied" && e.actor === `web:${actor.userId}@${actor.teamId}`,
-      );
+      const denied = await deniedTo(value, "plan", actor);
       const expected = decide("plan", new Set(rolesByHand[persona]), status);
       expect({ persona, status, denied: denied.length }).toEqual({ persona, status, denied: expected.ok ? 0 : 1 });
       // Only an allowed press shows the details.

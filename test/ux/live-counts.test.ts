@@ -7,10 +7,9 @@ import { systemClock } from "../../src/clock";
 import type { MessageRef } from "../../src/identity";
 import { HandoffWorkflow } from "../../src/conversation/handoff-workflow";
 import type { Message } from "../../src/message";
-import { planHeaderOf, type AccountPlan, type Plan } from "../../src/plan";
 import { iamItems, bucketItems, type StepCount } from "../../src/step-count";
 import { startAwsFixture, type AwsFixture } from "../aws/aws-fixture";
-import { createCase } from "../jobs/job-fixture";
+import { createCase, scheduledOneAccountCase } from "../jobs/job-fixture";
 import { RecordingHandoffEvents } from "../jobs/recording-events";
 import { startFullStack, type FullStack } from "../support/full-stack";
 import { RecordingChat } from "../support/recording-chat";
@@ -153,23 +152,13 @@ describe("the elapsed time while a step has nothing to count", () => {
   });
 
   it("redraws the progress about every 15 s while the run waits, and stops once closed", async () => {
-    const created = await createCase(cases, { accountIds: ["222222222222"], targetDate: "2099-01-01" });
-    const accountPlan = { accountId: "222222222222", artifacts: [], buckets: [] } as unknown as AccountPlan;
-    await cases.updateAccounts(created.id, ["222222222222"], (c) => ({
-      case: {
-        ...c,
-        status: "scheduled",
-        caseMessage: { platform: "web", channelId: "demo", messageId: "case-message" },
-        plan: planHeaderOf({ accounts: [accountPlan] } as unknown as Plan),
-      },
-      accounts: { "222222222222": { plan: accountPlan } },
-    }));
+    const caseId = await scheduledOneAccountCase(cases);
     // The account reaches a step with nothing to count (the customer leaving), and nothing else happens.
-    await workflow.stepChanged(created.id, "222222222222", "revoke_iam", "done");
-    await workflow.stepChanged(created.id, "222222222222", "buckets", "done");
-    await workflow.stepChanged(created.id, "222222222222", "root_handover", "skipped");
-    await workflow.stepChanged(created.id, "222222222222", "leave_org", "running");
-    const progressRef = (await cases.get(created.id))!.progressMessage!;
+    await workflow.stepChanged(caseId, "222222222222", "revoke_iam", "done");
+    await workflow.stepChanged(caseId, "222222222222", "buckets", "done");
+    await workflow.stepChanged(caseId, "222222222222", "root_handover", "skipped");
+    await workflow.stepChanged(caseId, "222222222222", "leave_org", "running");
+    const progressRef = (await cases.get(caseId))!.progressMessage!;
     const edits = () =>
       chat.sent
         .map((s, i) => ({ ...s, i }))

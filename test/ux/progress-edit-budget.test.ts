@@ -2,8 +2,7 @@ import { RedisCaseStore } from "../../adapters/redis/case-store";
 import { RedisEditBudget } from "../../adapters/redis/edit-budget";
 import { HandoffWorkflow } from "../../src/conversation/handoff-workflow";
 import type { ProgressEditBudget } from "../../src/edit-budget";
-import { planHeaderOf, type AccountPlan, type Plan } from "../../src/plan";
-import { createCase } from "../jobs/job-fixture";
+import { scheduledOneAccountCase } from "../jobs/job-fixture";
 import { RecordingChat } from "../support/recording-chat";
 import { testRedis } from "../support/redis";
 import { redisCoreDeps } from "../support/core-deps";
@@ -34,22 +33,12 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function runningCase(): Promise<string> {
-  const created = await createCase(cases, { accountIds: ["222222222222"], targetDate: "2099-01-01" });
-  const accountPlan = { accountId: "222222222222", artifacts: [], buckets: [] } as unknown as AccountPlan;
-  await cases.updateAccounts(created.id, ["222222222222"], (c) => ({
-    case: {
-      ...c,
-      status: "scheduled",
-      // Both cases in the same workspace: one budget.
-      locations: [{ platform: "web", channelId: `C-${c.id}`, teamId: "T-PARTNER" }],
-      caseMessage: { platform: "web", channelId: `C-${c.id}`, messageId: `card-${c.id}` },
-      plan: planHeaderOf({ accounts: [accountPlan] } as unknown as Plan),
-    },
-    accounts: { "222222222222": { plan: accountPlan } },
+/** A case of its own channel in the workspace both cases share: one budget. */
+const runningCase = () =>
+  scheduledOneAccountCase(cases, (id) => ({
+    locations: [{ platform: "web", channelId: `C-${id}`, teamId: "T-PARTNER" }],
+    caseMessage: { platform: "web", channelId: `C-${id}`, messageId: `card-${id}` },
   }));
-  return created.id;
-}
 
 it("lets the cases of one workspace edit their progress as often as its budget allows, together", async () => {
   const ids = [await runningCase(), await runningCase()];
